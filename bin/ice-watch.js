@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx (no build step), so `npx ice-watch`,
+// `npm run cli --` and `npm start` always run the code as checked out.
+require('tsx/cjs');
+const { runCli } = require('../src/cli.ts');
+runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,5 @@
+import type { Job } from './job';
+import poll287g from './poll-287g';
+
+/** Every scheduled job, explicitly (nothing scans folders). */
+export const jobs: Job[] = [poll287g];

@@ -1,0 +1,218 @@
+import { parseArgs } from 'node:util';
+import { parseDateArgument, parseModelArgument, parseStateArgument } from './domain/arguments';
+import { judgePublication, type GuardSettings } from './domain/guards';
+import { makeSnapshot } from './domain/snapshot';
+import type { Agreement } from './domain/types';
+import { UserError } from './domain/user-error';
+import { loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
+import { renderAlertAsText } from './platforms/console/render-alert';
+import { summarizeAgreements } from './domain/agreements-summary';
+import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
+import { WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
+import { parse287gWorkbook } from './sources/workbook-287g';
+import { createKeyvFactory } from './store/keyv-factory';
+import { createSnapshotStore } from './store/snapshot-store';
+
+const USAGE = `ice-watch: watches ICE's 287(g) lists and alerts Slack and Discord channels
+
+Usage: ice-watch <command> [options]
+
+  start                          run the bot (same as npm start)
+  parse <file> [--json]          parse a 287(g) workbook
+  diff <old> <new> [--json]      judge <new> as the publication after <old>
+  agreements <state|all> [--file F] [--model M] [--since YYYY-MM-DD] [--county C] [--json]
+                                 active agreements in a state (stored latest list, or --file)
+  replay <files...> [--json] [--store URL]
+                                 run the whole pipeline over files in order, an hour apart,
+                                 and print the alerts a console channel would get
+  register-commands [--guild ID] register the Discord slash commands
+
+Settings come from the environment or .env (see .env.example).`;
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+
+/** Runs the command line; returns the exit code. */
+export async function runCli(argv: string[], out: Out = defaultOut): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'parse':
+        return await parseCommand(rest, out);
+      case 'diff':
+        return await diffCommand(rest, out);
+      case 'agreements':
+        return await agreementsCommand(rest, out);
+      case 'replay':
+        return await replayCommand(rest, out);
+      case 'start': {
+        const { startBot } = await import('./main');
+        await startBot(loadConfig());
+        return 0;
+      }
+      case 'register-commands':
+        throw new UserError('register-commands arrives with the Discord platform; it is not built yet.');
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.stdout(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof UserError || (err instanceof Error && err.name === 'ConfigError')) {
+      out.stderr(`ice-watch: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      out.stderr(`ice-watch: ${err.message}\n`);
+      return 2;
+    }
+    out.stderr(`ice-watch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+const defaultOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+type OptionValues<O extends OptionSpec> = { json?: boolean } & { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean };
+
+/** Strict option parsing: an unknown option is an error shown to the user. */
+function args<O extends OptionSpec>(rest: string[], options: O): { values: OptionValues<O>; positionals: string[] } {
+  const parsed = parseArgs({ args: rest, options: { json: { type: 'boolean' }, ...options }, allowPositionals: true, strict: true });
+  return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+}
+
+function guardsOf(config: Config): GuardSettings {
+  return { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
+}
+
+async function readWorkbook(path: string) {
+  const { bytes, meta } = await readLocalPublication(path, new Date());
+  try {
+    return { parsed: await parse287gWorkbook(bytes), meta, bytes };
+  } catch (err) {
+    if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) throw new UserError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function parseCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, {});
+  if (positionals.length !== 1) throw new UserError('Usage: ice-watch parse <file> [--json]');
+  const { parsed } = await readWorkbook(positionals[0]);
+  const source = parsed.detectedKind;
+  if (values.json) out.stdout(JSON.stringify({ source, sheet: parsed.sheetName, rows: parsed.rows.map(publicRow), warnings: parsed.warnings }) + '\n');
+  else out.stdout(renderParsedAsText(positionals[0], parsed) + '\n');
+  return 0;
+}
+
+/** The row fields of the JSON surface (SPEC section 7). */
+function publicRow(r: Agreement) {
+  return { state: r.state, stateCode: r.stateCode, agency: r.agency, type: r.type, county: r.county, model: r.model, signed: r.signed, moaUrl: r.moaUrl, addendumUrl: r.addendumUrl };
+}
+
+async function diffCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, {});
+  if (positionals.length !== 2) throw new UserError('Usage: ice-watch diff <old> <new> [--json]');
+  const config = loadConfig();
+  const [oldPath, newPath] = positionals;
+  const oldFile = await readLocalPublication(oldPath, new Date(0));
+  const newFile = await readLocalPublication(newPath, new Date(3_600_000));
+  const judge = async (path: string, file: typeof oldFile, prev: Parameters<typeof judgePublication>[0]) => {
+    const source = await sourceOfFile(path, file.bytes);
+    try {
+      const snapshot = makeSnapshot(source, await parse287gWorkbook(file.bytes), file.meta);
+      return judgePublication(prev, snapshot, { now: new Date(file.meta.fetchedAt), guards: guardsOf(config) });
+    } catch (err) {
+      if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) {
+        return { verdict: 'rejected' as const, reason: err.message, events: [], next: null, notices: [] };
+      }
+      throw err;
+    }
+  };
+  const base = await judge(oldPath, oldFile, null);
+  const result = base.next
+    ? await judge(newPath, newFile, base.next)
+    : { ...base, reason: `the old file ${oldPath} is not a usable base: ${base.reason}` };
+  const doc = { verdict: result.verdict, reason: result.reason, events: result.events };
+  if (values.json) out.stdout(JSON.stringify(doc) + '\n');
+  else out.stdout(renderPublicationAsText(newPath, doc) + '\n');
+  return 0;
+}
+
+async function agreementsCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { file: { type: 'string' as const }, model: { type: 'string' as const }, since: { type: 'string' as const }, county: { type: 'string' as const } });
+  if (positionals.length !== 1) throw new UserError('Usage: ice-watch agreements <state|all> [--file F] [--model M] [--since YYYY-MM-DD] [--county C] [--json]');
+  const state = positionals[0].trim().toLowerCase() === 'all' ? 'all' : parseStateArgument(positionals[0]);
+  const filter = {
+    model: values.model ? parseModelArgument(values.model) : undefined,
+    since: values.since ? parseDateArgument(values.since) : undefined,
+    county: values.county,
+  };
+  let rows: Agreement[];
+  let pending: Agreement[] | null = null;
+  if (values.file) {
+    const { parsed } = await readWorkbook(values.file);
+    rows = parsed.rows;
+  } else {
+    const config = loadConfig();
+    const keyv = createKeyvFactory(config.STORE_URL);
+    try {
+      const snapshots = createSnapshotStore(keyv);
+      const stored = await snapshots.getState('participating');
+      if (!stored) throw new UserError('Nothing is stored yet: run `ice-watch start` to poll ICE, or pass --file <workbook>.');
+      rows = stored.view.rows;
+      pending = (await snapshots.getState('pending'))?.view.rows ?? null;
+    } finally {
+      await keyv.close();
+    }
+  }
+  const summary = summarizeAgreements(rows, pending, state, filter);
+  if (values.json) out.stdout(JSON.stringify(summary) + '\n');
+  else out.stdout(renderAgreementsAsText(summary) + '\n');
+  return 0;
+}
+
+async function replayCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { store: { type: 'string' as const }, start: { type: 'string' as const } });
+  if (positionals.length === 0) throw new UserError('Usage: ice-watch replay <files...> [--json] [--store URL]');
+  const config = loadConfig();
+  const keyv = createKeyvFactory(values.store ?? 'memory://');
+  const start = values.start ? new Date(values.start) : new Date(Math.floor(Date.now() / 3_600_000 - positionals.length) * 3_600_000);
+  if (Number.isNaN(start.getTime())) throw new UserError(`--start "${values.start}" is not a date`);
+  try {
+    const results = await replayFiles(positionals, {
+      snapshots: createSnapshotStore(keyv),
+      guards: guardsOf(config),
+      logger: createLogger(values.json ? 'silent' : 'warn'),
+      start,
+    });
+    const alerts = results.flatMap((r) => r.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })));
+    if (values.json) {
+      const rejected = results.filter((r) => r.verdict === 'rejected').map((r) => ({ file: r.file.fileName, reason: r.reason }));
+      const publications = results.map((r) => ({ file: r.file.fileName, source: r.source, verdict: r.verdict, reason: r.reason, events: r.events.length, warnings: r.warnings }));
+      out.stdout(JSON.stringify({ alerts, rejected, publications }) + '\n');
+      return 0;
+    }
+    for (const r of results) {
+      out.stdout(`\n=== ${r.file.fileName} (${r.source}): ${r.verdict}${r.reason ? `: ${r.reason}` : ''}\n`);
+      for (const n of r.notices) out.stdout(`[operators] ${n.text}\n`);
+      for (const a of r.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
+    }
+    out.stdout(`\n${results.length} publications, ${alerts.length} alerts.\n`);
+    return 0;
+  } finally {
+    await keyv.close();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * Every setting, read once from the environment (and a `.env` file, which the real
+ * environment overrides). The only module that reads process.env. `.env.example`
+ * documents each key.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const url = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => schemes.some((s) => v.startsWith(s)), { message: `must start with ${schemes.join(' or ')}` });
+const port = z.coerce.number().int().min(1).max(65535);
+const cron = z
+  .string()
+  .trim()
+  .refine((v) => v.split(/\s+/).length >= 5 && v.split(/\s+/).length <= 6, { message: 'must be a cron expression of 5 or 6 fields' });
+
+const schema = z.object({
+  STORE_URL: url(['sqlite://', 'memory://', 'postgres://', 'postgresql://', 'redis://', 'rediss://']).default('sqlite://data/ice-watch.sqlite'),
+  REDIS_URL: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APP_ID: optionalText,
+  DISCORD_API_URL: url(['http://', 'https://']).default('https://discord.com/api'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_PORT: port.default(3000),
+  SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
+  ICE_287G_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/identify-and-arrest/287g'),
+  ICE_DETENTION_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/detain/detention-management'),
+  DAILY_TOTALS_URL: optionalText,
+  POLL_287G_CRON: cron.default('*/15 * * * *'),
+  POLL_TOTALS_CRON: cron.default('7 * * * *'),
+  OPERATOR_DISCORD_CHANNEL: optionalText,
+  OPERATOR_SLACK_CHANNEL: optionalText,
+  HTTP_PORT: port.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MASS_END_SHARE: z.coerce.number().gt(0).max(1).default(0.05),
+  MASS_END_MIN_ROWS: z.coerce.number().int().min(0).default(10),
+  HOLD_CONFIRM_MINUTES: z.coerce.number().min(0).default(60),
+  FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  FETCH_USER_AGENT: optionalText,
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads a `.env` file into a plain object; a missing file is an empty one. */
+export function readEnvFile(path = '.env'): Record<string, string> {
+  if (!existsSync(path)) return {};
+  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * Validates the settings and lists every problem at once.
+ * @param env the environment (defaults: `.env` overlaid by process.env)
+ */
+export function loadConfig(env: Record<string, string | undefined> = { ...readEnvFile(), ...process.env }): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const config = result.data;
+  const problems: string[] = [];
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+  if (config.DISCORD_TOKEN && !config.DISCORD_APP_ID) problems.push('DISCORD_TOKEN is set: also set DISCORD_APP_ID');
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The configured platforms; none means console mode. */
+export function enabledPlatforms(config: Config): Array<'discord' | 'slack'> {
+  const out: Array<'discord' | 'slack'> = [];
+  if (config.DISCORD_TOKEN) out.push('discord');
+  if (config.SLACK_BOT_TOKEN) out.push('slack');
+  return out;
+}

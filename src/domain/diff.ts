@@ -1,0 +1,119 @@
+import { eventFields, type ListEvent } from './events';
+import { matchRenames } from './renames';
+import { agreementIdentity, type Agreement, type ListKind } from './types';
+
+/** What changed between two lists, by agreement identity (state + normalized agency + model). */
+export interface ListDiff {
+  events: ListEvent[];
+  /** Rows whose identity left the list and that no rename explains. */
+  ended: Agreement[];
+  signed: Agreement[];
+  renamed: number;
+}
+
+/**
+ * Indexes a list by identity. ICE sometimes lists one identity twice (a re-signing
+ * left beside the old row); the row with the latest SIGNED date stands for it.
+ */
+export function indexByIdentity(rows: readonly Agreement[]): Map<string, Agreement> {
+  const byId = new Map<string, Agreement>();
+  for (const row of rows) {
+    const id = agreementIdentity(row);
+    const seen = byId.get(id);
+    if (!seen || (row.signed ?? '') > (seen.signed ?? '')) byId.set(id, row);
+  }
+  return byId;
+}
+
+/** Counts agreements per state (by USPS code, or the published name when unknown). */
+export function countByState(rows: Iterable<Agreement>): Map<string, { state: string; stateCode: string | null; total: number }> {
+  const counts = new Map<string, { state: string; stateCode: string | null; total: number }>();
+  for (const r of rows) {
+    const key = r.stateCode ?? r.state;
+    const c = counts.get(key);
+    if (c) c.total++;
+    else counts.set(key, { state: r.state, stateCode: r.stateCode, total: 1 });
+  }
+  return counts;
+}
+
+/**
+ * Diffs two lists of the same kind. For the participating list: `agreement.signed`,
+ * `agreement.ended`, `agreement.renewed` (same identity, later SIGNED date),
+ * `agreement.renamed` (see `matchRenames`), `state.first` and `state.cleared`.
+ * For the pending list: `pending.added` and `pending.removed` (renames there are
+ * corrections of a request, not news, and give no event). Events come sorted by
+ * state, then type, then agency, so output is stable whatever the row order.
+ */
+export function diffLists(previous: readonly Agreement[], next: readonly Agreement[], kind: ListKind): ListDiff {
+  const before = indexByIdentity(previous);
+  const after = indexByIdentity(next);
+  const removed: Agreement[] = [];
+  const added: Agreement[] = [];
+  const events: ListEvent[] = [];
+  for (const [id, row] of before) if (!after.has(id)) removed.push(row);
+  for (const [id, row] of after) {
+    const old = before.get(id);
+    if (!old) added.push(row);
+    else if (kind === 'participating' && row.signed && (!old.signed || row.signed > old.signed)) {
+      events.push({ type: 'agreement.renewed', previousSigned: old.signed, ...eventFields(row) });
+    }
+  }
+  const renames = matchRenames(removed, added);
+  const renamedFrom = new Set(renames.map((p) => p.from));
+  const renamedTo = new Set(renames.map((p) => p.to));
+  const ended = removed.filter((r) => !renamedFrom.has(r));
+  const signed = added.filter((r) => !renamedTo.has(r));
+
+  if (kind === 'participating') {
+    for (const r of signed) events.push({ type: 'agreement.signed', ...eventFields(r) });
+    for (const r of ended) events.push({ type: 'agreement.ended', ...eventFields(r) });
+    for (const { from, to } of renames) {
+      const moved = (from.stateCode ?? from.state) !== (to.stateCode ?? to.state);
+      events.push({
+        type: 'agreement.renamed',
+        previousAgency: from.agency,
+        previousState: moved ? from.state : null,
+        previousStateCode: moved ? from.stateCode : null,
+        ...eventFields(to),
+      });
+    }
+    const countsBefore = countByState(before.values());
+    const countsAfter = countByState(after.values());
+    for (const [key, c] of countsAfter) {
+      if (!countsBefore.has(key)) events.push({ type: 'state.first', state: c.state, stateCode: c.stateCode, total: c.total });
+    }
+    for (const [key, c] of countsBefore) {
+      if (!countsAfter.has(key)) {
+        events.push({ type: 'state.cleared', state: c.state, stateCode: c.stateCode, previousTotal: c.total });
+      }
+    }
+  } else {
+    for (const r of signed) events.push({ type: 'pending.added', ...eventFields(r) });
+    for (const r of ended) events.push({ type: 'pending.removed', ...eventFields(r) });
+  }
+  events.sort(compareEvents);
+  return { events, ended, signed, renamed: renames.length };
+}
+
+const TYPE_ORDER: Record<ListEvent['type'], number> = {
+  'state.first': 0,
+  'agreement.signed': 1,
+  'agreement.renewed': 2,
+  'agreement.renamed': 3,
+  'agreement.ended': 4,
+  'state.cleared': 5,
+  'pending.signed': 6,
+  'pending.added': 7,
+  'pending.removed': 8,
+};
+
+function compareEvents(a: ListEvent, b: ListEvent): number {
+  const sa = a.state;
+  const sb = b.state;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (a.type !== b.type) return TYPE_ORDER[a.type] - TYPE_ORDER[b.type];
+  const aa = 'agency' in a ? a.agency : '';
+  const ab = 'agency' in b ? b.agency : '';
+  return aa < ab ? -1 : aa > ab ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+import type { NationalSummary, StateSummary } from '../../domain/agreements-summary';
+import type { ListEvent } from '../../domain/events';
+import type { ParsedList } from '../../domain/types';
+import { plainText } from './render-alert';
+
+const models = (m: { JEM: number; TFM: number; WSO: number; other: number }) =>
+  `JEM ${m.JEM} · TFM ${m.TFM} · WSO ${m.WSO}${m.other ? ` · other ${m.other}` : ''}`;
+
+export function renderParsedAsText(path: string, parsed: ParsedList): string {
+  const states = new Set(parsed.rows.map((r) => r.stateCode ?? r.state)).size;
+  const lines = [
+    `${path}: ${parsed.detectedKind} list, sheet "${plainText(parsed.sheetName)}", ${parsed.rows.length} rows in ${states} states`,
+    `columns: ${parsed.headers.join(', ')}`,
+  ];
+  for (const w of parsed.warnings) lines.push(`warning: ${plainText(w)}`);
+  return lines.join('\n');
+}
+
+export function renderPublicationAsText(path: string, doc: { verdict: string; reason: string | null; events: ListEvent[] }): string {
+  const lines = [`${path}: ${doc.verdict}${doc.reason ? ` (${doc.reason})` : ''}, ${doc.events.length} events`];
+  for (const e of doc.events) {
+    const who = 'agency' in e ? ` ${plainText(e.agency)} [${e.model}${e.signed ? `, ${e.signed}` : ''}]` : '';
+    const was = e.type === 'agreement.renamed' ? ` (was ${plainText(e.previousAgency)}${e.previousState ? ` in ${e.previousState}` : ''})` : '';
+    lines.push(`  ${e.type.padEnd(18)} ${e.stateCode ?? e.state}${who}${was}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderAgreementsAsText(s: StateSummary | NationalSummary, newest = 10): string {
+  const pending = s.pending === null ? '' : `; ${s.pending} pending`;
+  if ('states' in s) {
+    const lines = [`All states: ${s.total} active 287(g) agreements (${models(s.byModel)})${pending}`];
+    for (const st of s.states) lines.push(`  ${st.state.padEnd(26)} ${String(st.total).padStart(5)}   ${models(st.byModel)}`);
+    return lines.join('\n');
+  }
+  const summary = s as StateSummary;
+  const lines = [`${s.state}: ${s.total} active 287(g) agreements (${models(s.byModel)})${pending}`];
+  if (summary.agreements.length) lines.push('Newest signings:');
+  for (const a of summary.agreements.slice(0, newest)) {
+    lines.push(`  ${a.signed ?? '----------'}  ${plainText(a.agency)}${a.county ? ` (${plainText(a.county)})` : ''} · ${a.model}${a.moaUrl ? `  ${plainText(a.moaUrl)}` : ''}`);
+  }
+  if (summary.agreements.length > newest) lines.push(`  … and ${summary.agreements.length - newest} more (--json lists them all)`);
+  const months = Object.entries(summary.signedByMonth);
+  if (months.length) lines.push(`Signed by month: ${months.map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  return lines.join('\n');
+}

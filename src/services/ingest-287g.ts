@@ -1,0 +1,91 @@
+import { buildStateAlerts, type StateAlert } from '../domain/alerts';
+import type { ListEvent } from '../domain/events';
+import { judgePublication, type GuardSettings, type OperatorNotice, type Verdict } from '../domain/guards';
+import { makeSnapshot } from '../domain/snapshot';
+import type { FileMeta, ListKind } from '../domain/types';
+import type { Logger } from '../logger';
+import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
+import { parse287gWorkbook } from '../sources/workbook-287g';
+import type { SnapshotStore } from '../store/snapshot-store';
+
+/** What one publication of a 287(g) list came to. */
+export interface IngestResult {
+  source: ListKind;
+  verdict: Verdict;
+  reason: string | null;
+  events: ListEvent[];
+  alerts: StateAlert[];
+  notices: OperatorNotice[];
+  warnings: string[];
+  file: FileMeta;
+}
+
+export interface Ingest287g {
+  /** Parses, judges and stores one published file; returns the alerts to deliver. */
+  ingest(source: ListKind, bytes: Buffer, meta: FileMeta): Promise<IngestResult>;
+}
+
+export interface Ingest287gDeps {
+  snapshots: SnapshotStore;
+  guards: GuardSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The 287(g) pipeline after the fetch: parse -> guards -> store -> alerts. A file that
+ * cannot be read is a `rejected` verdict with the reason, never an exception, and it
+ * never moves the stored state. Store failures do throw: they must not look like news.
+ */
+export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
+  const { snapshots, guards, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async ingest(source, bytes, meta) {
+      const log = logger.child({ source, file: meta.fileName });
+      const at = now();
+      let result: IngestResult;
+      try {
+        const parsed = await parse287gWorkbook(bytes);
+        const candidate = makeSnapshot(source, parsed, meta);
+        const prev = await snapshots.getState(source);
+        const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;
+        const outcome = judgePublication(prev, candidate, { now: at, guards, participating });
+        if (outcome.next) await snapshots.saveState(source, outcome.next, outcome.verdict);
+        const alerts = outcome.events.length ? await alertsFor(source, outcome.events, meta) : [];
+        result = { source, ...outcome, alerts, warnings: parsed.warnings, file: meta };
+      } catch (err) {
+        if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
+        const reason = err.message;
+        result = {
+          source,
+          verdict: 'rejected',
+          reason,
+          events: [],
+          alerts: [],
+          notices: [{ kind: 'rejected', text: `${meta.fileName} rejected: ${reason}` }],
+          warnings: [],
+          file: meta,
+        };
+      }
+      await snapshots.recordJudgement(source, {
+        verdict: result.verdict,
+        reason: result.reason,
+        fileName: meta.fileName,
+        sha256: meta.sha256,
+        at: at.toISOString(),
+        eventCount: result.events.length,
+        notices: result.notices,
+      });
+      log.info({ verdict: result.verdict, reason: result.reason, events: result.events.length, warnings: result.warnings.length }, 'publication judged');
+      return result;
+    },
+  };
+
+  async function alertsFor(source: ListKind, events: ListEvent[], meta: FileMeta): Promise<StateAlert[]> {
+    const participating = (await snapshots.getState('participating'))?.view.rows ?? [];
+    const pending = (await snapshots.getState('pending'))?.view.rows ?? null;
+    return buildStateAlerts({ source, events, participating, pending, file: meta });
+  }
+}

@@ -1,0 +1,66 @@
+import type { ListKind } from '../domain/types';
+import type { Logger } from '../logger';
+import { discover287gLinks } from '../sources/discover-links';
+import { fetchPage, fetchWorkbook, SourceFetchError, type FetchOptions } from '../sources/fetch-file';
+import type { SnapshotStore } from '../store/snapshot-store';
+import type { Ingest287g, IngestResult } from './ingest-287g';
+
+export interface Poll287gDeps {
+  pageUrl: string;
+  fetchOptions: Omit<FetchOptions, 'etag' | 'lastModified'>;
+  snapshots: SnapshotStore;
+  ingest: Ingest287g;
+  logger: Logger;
+}
+
+/** The 287(g) page no longer links what it should. */
+export class SourceLayoutError extends Error {
+  override name = 'SourceLayoutError';
+}
+
+/**
+ * One poll of ICE's 287(g) page: discover the workbook links afresh (their URLs change),
+ * fetch each with a conditional GET, and ingest what is new. The participating list
+ * goes first so that the pending list can tell signed requests from withdrawn ones.
+ * A body that is not a workbook becomes a `rejected` judgement; a network failure throws
+ * (the job reports it and retries).
+ */
+export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResult[]> } {
+  const { snapshots, ingest, logger } = deps;
+  return {
+    async poll() {
+      const page = await fetchPage(deps.pageUrl, deps.fetchOptions);
+      const links = discover287gLinks(page.html, page.url);
+      if (!links.participating) {
+        throw new SourceLayoutError(`${page.url} no longer links a participating-agencies workbook`);
+      }
+      const results: IngestResult[] = [];
+      for (const source of ['participating', 'pending'] as ListKind[]) {
+        const url = links[source];
+        if (!url) {
+          logger.info({ source }, 'the 287(g) page links no pending list right now');
+          continue;
+        }
+        const last = await snapshots.lastFetch(source);
+        const validators = last?.url === url ? { etag: last.etag, lastModified: last.lastModified } : {};
+        try {
+          const fetched = await fetchWorkbook(url, { ...deps.fetchOptions, ...validators });
+          if (fetched.status === 'not-modified') continue;
+          results.push(await ingest.ingest(source, fetched.bytes, fetched.meta));
+          await snapshots.setLastFetch(source, { url, etag: fetched.meta.etag, lastModified: fetched.meta.lastModified });
+        } catch (err) {
+          if (!(err instanceof SourceFetchError && err.reason === 'not-a-workbook')) throw err;
+          const reason = err.message;
+          await snapshots.recordJudgement(source, { verdict: 'rejected', reason, fileName: url, sha256: '', at: new Date().toISOString(), eventCount: 0, notices: [] });
+          logger.warn({ source, url, reason }, 'publication rejected');
+          results.push({
+            source, verdict: 'rejected', reason, events: [], alerts: [], warnings: [],
+            notices: [{ kind: 'rejected', text: `${url} rejected: ${reason}` }],
+            file: { url, fileName: url, etag: null, lastModified: null, sha256: '', bytes: 0, fetchedAt: new Date().toISOString(), modifiedInFile: null },
+          });
+        }
+      }
+      return results;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type { HeldRow, OperatorNotice, SourceState, Verdict } from '../domain/guards';
+import { agreementIdentity, type Agreement, type FileMeta, type ListKind, type Snapshot } from '../domain/types';
+import type { KeyvFactory } from './keyv-factory';
+
+/** One accepted change of a source's list, in order. The rows are stored once per content hash. */
+export interface HistoryEntry {
+  contentHash: string;
+  verdict: Verdict;
+  rowCount: number;
+  fileName: string;
+  sha256: string;
+  fetchedAt: string;
+}
+
+/** What ice-watch knows of one agreement over time. */
+export interface LedgerEntry {
+  state: string;
+  stateCode: string | null;
+  agency: string;
+  model: string;
+  signed: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  endedAt: string | null;
+}
+
+/** The last judgement of a source's publication, for /status and operators. */
+export interface Judgement {
+  verdict: Verdict;
+  reason: string | null;
+  fileName: string;
+  sha256: string;
+  at: string;
+  eventCount: number;
+  notices: OperatorNotice[];
+}
+
+interface StoredState {
+  viewHash: string;
+  viewMeta: FileMeta;
+  detectedKind: ListKind;
+  warnings: string[];
+  lastFileSha256: string;
+  held: HeldRow[];
+}
+
+/** Snapshots, history, per-agreement ledger and judgements of the 287(g) sources. */
+export interface SnapshotStore {
+  getState(source: ListKind): Promise<SourceState | null>;
+  /** Stores a new accepted state: rows, history, ledger, then the state pointer last. */
+  saveState(source: ListKind, state: SourceState, verdict: Verdict): Promise<void>;
+  recordJudgement(source: ListKind, judgement: Judgement): Promise<void>;
+  judgements(source: ListKind): Promise<Judgement[]>;
+  history(source: ListKind): Promise<HistoryEntry[]>;
+  rowsOf(contentHash: string): Promise<Agreement[] | null>;
+  ledger(source: ListKind): Promise<Record<string, LedgerEntry>>;
+  /** The URL and validators of the last file fetched, for a conditional GET next time. */
+  lastFetch(source: ListKind): Promise<LastFetch | null>;
+  setLastFetch(source: ListKind, value: LastFetch): Promise<void>;
+}
+
+export interface LastFetch {
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+const MAX_JUDGEMENTS = 50;
+
+export class StoreCorruptError extends Error {
+  override name = 'StoreCorruptError';
+}
+
+export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
+  const states = keyv.open<StoredState>('source-state');
+  const rows = keyv.open<Agreement[]>('snapshot-rows');
+  const histories = keyv.open<HistoryEntry[]>('history');
+  const ledgers = keyv.open<Record<string, LedgerEntry>>('ledger');
+  const judgements = keyv.open<Judgement[]>('judgements');
+  const fetches = keyv.open<LastFetch>('last-fetch');
+
+  const rowsOf = async (hash: string) => (await rows.get(hash)) ?? null;
+
+  return {
+    async getState(source) {
+      const stored = await states.get(source);
+      if (!stored) return null;
+      const viewRows = await rowsOf(stored.viewHash);
+      if (!viewRows) throw new StoreCorruptError(`the ${source} state points at snapshot ${stored.viewHash}, which is missing`);
+      const view: Snapshot = {
+        source,
+        detectedKind: stored.detectedKind,
+        rows: viewRows,
+        contentHash: stored.viewHash,
+        meta: stored.viewMeta,
+        warnings: stored.warnings,
+      };
+      return { view, lastFileSha256: stored.lastFileSha256, held: stored.held };
+    },
+
+    async saveState(source, state, verdict) {
+      const { view } = state;
+      const previous = await states.get(source);
+      if (previous?.viewHash !== view.contentHash) {
+        if (!(await rows.has(view.contentHash))) await rows.set(view.contentHash, view.rows);
+        const history = (await histories.get(source)) ?? [];
+        history.push({
+          contentHash: view.contentHash,
+          verdict,
+          rowCount: view.rows.length,
+          fileName: view.meta.fileName,
+          sha256: view.meta.sha256,
+          fetchedAt: view.meta.fetchedAt,
+        });
+        await histories.set(source, history);
+        await ledgers.set(source, updateLedger((await ledgers.get(source)) ?? {}, view.rows, view.meta.fetchedAt));
+      }
+      await states.set(source, {
+        viewHash: view.contentHash,
+        viewMeta: view.meta,
+        detectedKind: view.detectedKind,
+        warnings: view.warnings,
+        lastFileSha256: state.lastFileSha256,
+        held: state.held,
+      });
+    },
+
+    async recordJudgement(source, judgement) {
+      const list = (await judgements.get(source)) ?? [];
+      list.push(judgement);
+      await judgements.set(source, list.slice(-MAX_JUDGEMENTS));
+    },
+    judgements: async (source) => (await judgements.get(source)) ?? [],
+    history: async (source) => (await histories.get(source)) ?? [],
+    rowsOf,
+    ledger: async (source) => (await ledgers.get(source)) ?? {},
+    lastFetch: async (source) => (await fetches.get(source)) ?? null,
+    setLastFetch: async (source, value) => {
+      await fetches.set(source, value);
+    },
+  };
+}
+
+/** Marks rows seen at `at` (first seen when new) and rows no longer listed as ended at `at`. */
+export function updateLedger(ledger: Record<string, LedgerEntry>, current: readonly Agreement[], at: string): Record<string, LedgerEntry> {
+  const seen = new Set<string>();
+  for (const r of current) {
+    const id = agreementIdentity(r);
+    seen.add(id);
+    const old = ledger[id];
+    ledger[id] = {
+      state: r.state,
+      stateCode: r.stateCode,
+      agency: r.agency,
+      model: r.model,
+      signed: r.signed,
+      firstSeen: old && !old.endedAt ? old.firstSeen : at,
+      lastSeen: at,
+      endedAt: null,
+    };
+  }
+  for (const [id, entry] of Object.entries(ledger)) {
+    if (!seen.has(id) && !entry.endedAt) entry.endedAt = at;
+  }
+  return ledger;
+}
