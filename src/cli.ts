@@ -11,6 +11,7 @@ import { renderAlertAsText } from './platforms/console/render-alert';
 import { summarizeAgreements } from './domain/agreements-summary';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
 import { WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
+import { SourceFetchError } from './sources/fetch-file';
 import { parse287gWorkbook } from './sources/workbook-287g';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createSnapshotStore } from './store/snapshot-store';
@@ -67,7 +68,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       out.stderr(`ice-watch: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof SourceFetchError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       out.stderr(`ice-watch: ${err.message}\n`);
       return 2;
     }

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { makeSnapshot } from '../../src/domain/snapshot';
+import type { FileMeta, ListKind, Snapshot } from '../../src/domain/types';
+import { parse287gWorkbook } from '../../src/sources/workbook-287g';
+
+export const FIXTURES = join(__dirname, '..', 'fixtures', '287g');
+
+export function fixturePath(name: string): string {
+  const folder = name.startsWith('pending') ? 'pending' : name.startsWith('Participating') ? 'derived' : 'participating';
+  return join(FIXTURES, folder, name);
+}
+
+/** The participating files in publication order (Wayback names sort by their capture time). */
+export const PARTICIPATING_IN_ORDER = [
+  'participatingAgencies-20250221214937.xlsx',
+  'participatingAgencies-20250226183301.xlsx',
+  'participatingAgencies03062025am.xlsx',
+  'participatingAgencies-20250317231040.xlsx',
+  'participatingAgencies05162025am.xlsx',
+  'participatingAgencies05192025pm.xlsx',
+  'participatingAgencies05292025am.xlsx',
+  'participatingAgencies07012025pm.xlsx',
+  'participatingAgencies09222025am.xlsx',
+  'participatingAgencies09222025pm.xlsx',
+  'participatingAgencies10162025pm.xlsx',
+  'participatingAgencies10172025mid.xlsx',
+  'participatingAgencies12122025pm.xlsx',
+];
+
+export function metaFor(name: string, bytes: Buffer, fetchedAt = '2025-01-01T00:00:00.000Z'): FileMeta {
+  return {
+    url: `file://${fixturePath(name)}`,
+    fileName: name,
+    etag: null,
+    lastModified: null,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+    fetchedAt,
+    modifiedInFile: null,
+  };
+}
+
+const cache = new Map<string, Promise<Snapshot>>();
+
+/** Parses a fixture once per test file; `source` defaults to what the file name says. */
+export function loadSnapshot(name: string, source?: ListKind, fetchedAt?: string): Promise<Snapshot> {
+  const kind = source ?? (name.startsWith('pending') ? 'pending' : 'participating');
+  const key = `${name}|${kind}|${fetchedAt}`;
+  let p = cache.get(key);
+  if (!p) {
+    const bytes = readFileSync(fixturePath(name));
+    p = parse287gWorkbook(bytes).then((parsed) => makeSnapshot(kind, parsed, metaFor(name, bytes, fetchedAt)));
+    cache.set(key, p);
+  }
+  return p;
+}

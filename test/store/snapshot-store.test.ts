@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Keyv from 'keyv';
+import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
+import { createKeyvFactory, StoreConfigError, type KeyvFactory } from '../../src/store/keyv-factory';
+import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { loadSnapshot } from '../helpers/fixtures';
+
+const backends: Array<[string, () => { url: string; cleanup: () => void }]> = [
+  ['memory', () => ({ url: 'memory://', cleanup: () => undefined })],
+  [
+    'sqlite',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ice-watch-store-'));
+      return { url: `sqlite://${join(dir, 'nested', 'store.sqlite')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+];
+
+describe.each(backends)('snapshot store on %s', (_name, make) => {
+  let keyv: KeyvFactory;
+  let cleanup: () => void;
+  let url: string;
+  beforeEach(() => {
+    ({ url, cleanup } = make());
+    keyv = createKeyvFactory(url);
+  });
+  afterEach(async () => {
+    await keyv.close();
+    cleanup();
+  });
+
+  test('an empty store has no state, no history and an empty ledger', async () => {
+    const store = createSnapshotStore(keyv);
+    expect(await store.getState('participating')).toBeNull();
+    expect(await store.history('participating')).toEqual([]);
+    expect(await store.ledger('participating')).toEqual({});
+  });
+
+  test('keeps the accepted state, history de-duplicated by content, and a ledger of first/last seen', async () => {
+    const store = createSnapshotStore(keyv);
+    const a = await loadSnapshot('participatingAgencies05162025am.xlsx', 'participating', '2025-05-16T12:00:00.000Z');
+    const b = await loadSnapshot('participatingAgencies05192025pm.xlsx', 'participating', '2025-05-19T20:00:00.000Z');
+    const first = judgePublication(null, a, { now: new Date(a.meta.fetchedAt), guards: DEFAULT_GUARDS });
+    await store.saveState('participating', first.next!, first.verdict);
+    const second = judgePublication(first.next, b, { now: new Date(b.meta.fetchedAt), guards: DEFAULT_GUARDS });
+    await store.saveState('participating', second.next!, second.verdict);
+    // Saving the same view again adds no history entry.
+    await store.saveState('participating', second.next!, second.verdict);
+
+    const state = await store.getState('participating');
+    expect(state?.view.rows).toHaveLength(588);
+    expect(state?.view.contentHash).toBe(b.contentHash);
+    const history = await store.history('participating');
+    expect(history.map((h) => [h.fileName, h.verdict, h.rowCount])).toEqual([
+      ['participatingAgencies05162025am.xlsx', 'baseline', 571],
+      ['participatingAgencies05192025pm.xlsx', 'accepted', 588],
+    ]);
+    expect(await store.rowsOf(a.contentHash)).toHaveLength(571);
+
+    const ledger = Object.values(await store.ledger('participating'));
+    const indialantic = ledger.find((e) => e.agency === 'Indialantic Police Department');
+    expect(indialantic).toMatchObject({ firstSeen: '2025-05-16T12:00:00.000Z', endedAt: '2025-05-19T20:00:00.000Z' });
+    const newOnes = ledger.filter((e) => e.firstSeen === '2025-05-19T20:00:00.000Z');
+    expect(newOnes).toHaveLength(18); // 17 signings and the misspelled Indiatlantic row
+    expect(ledger.filter((e) => !e.endedAt && e.lastSeen === '2025-05-19T20:00:00.000Z')).toHaveLength(588);
+  });
+
+  test('survives a reopen (what a restart sees)', async () => {
+    const snap = await loadSnapshot('participatingAgencies-20250221214937.xlsx');
+    const outcome = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
+    await createSnapshotStore(keyv).saveState('participating', outcome.next!, 'baseline');
+    await createSnapshotStore(keyv).recordJudgement('participating', { verdict: 'baseline', reason: null, fileName: 'x', sha256: 's', at: 'now', eventCount: 0, notices: [] });
+    if (url === 'memory://') return; // memory does not outlive its process, by design
+    await keyv.close();
+    keyv = createKeyvFactory(url);
+    const reopened = createSnapshotStore(keyv);
+    expect((await reopened.getState('participating'))?.view.rows).toHaveLength(151);
+    expect(await reopened.judgements('participating')).toHaveLength(1);
+  });
+});
+
+describe('store failures', () => {
+  test('a store that throws makes reads fail loudly instead of looking empty', async () => {
+    const broken = {
+      description: 'broken',
+      open: (namespace: string) =>
+        new Keyv({
+          namespace,
+          throwOnErrors: true,
+          store: {
+            get: async () => {
+              throw new Error('disk I/O error');
+            },
+            set: async () => {
+              throw new Error('disk I/O error');
+            },
+            delete: async () => false,
+            clear: async () => undefined,
+            on: () => undefined,
+          } as never,
+        }),
+      close: async () => undefined,
+    } satisfies KeyvFactory;
+    const store = createSnapshotStore(broken);
+    await expect(store.getState('participating')).rejects.toThrow('disk I/O error');
+    await expect(store.history('participating')).rejects.toThrow('disk I/O error');
+  });
+
+  test('an unsupported STORE_URL is refused with the supported forms', () => {
+    expect(() => createKeyvFactory('mysql://x')).toThrow(StoreConfigError);
+    expect(() => createKeyvFactory('mysql://x')).toThrow(/sqlite:\/\//);
+  });
+});
