@@ -6,6 +6,7 @@ import type { Agreement } from './domain/types';
 import { UserError } from './domain/user-error';
 import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
+import { startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import { summarizeAgreements } from './domain/agreements-summary';
@@ -48,7 +49,6 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case 'replay':
         return await replayCommand(rest, out);
       case 'start': {
-        const { startBot } = await import('./main');
         await startBot(loadConfig());
         return 0;
       }
@@ -68,9 +68,9 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       out.stderr(`ice-watch: ${err.message}\n`);
       return 2;
     }
-    const code = (err as { code?: unknown }).code;
+    const code = (err as { code?: unknown } | null)?.code;
     if (err instanceof SourceFetchError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      out.stderr(`ice-watch: ${err.message}\n`);
+      out.stderr(`ice-watch: ${(err as Error).message}\n`);
       return 2;
     }
     out.stderr(`ice-watch: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

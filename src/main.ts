@@ -34,8 +34,12 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
   const running = new Set<Promise<void>>();
   const runJob = (job: (typeof jobs)[number]) => {
     const log = logger.child({ job: job.name });
-    const p = job.run({ ...deps, logger: log }).catch((err: unknown) => {
+    const p = job.run({ ...deps, logger: log }).catch(async (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
       log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
+      await sender.notifyOperators([
+        { kind: 'rejected', text: `${job.name} failed: ${message}. The stored data still answers; next try at the next scheduled run (${job.schedule(config)}).` },
+      ]);
     });
     running.add(p);
     void p.finally(() => running.delete(p));
