@@ -53,6 +53,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every setting's name, for documentation checks. */
+export const SETTING_NAMES = Object.keys(schema.shape) as Array<keyof Config>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
@@ -71,7 +74,9 @@ export function readEnvFile(path = '.env'): Record<string, string> {
  * @param env the environment (defaults: `.env` overlaid by process.env)
  */
 export function loadConfig(env: Record<string, string | undefined> = { ...readEnvFile(), ...process.env }): Config {
-  const result = schema.safeParse(env);
+  // An empty value (`HTTP_PORT=` in .env) means unset, as it reads.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
