@@ -11,8 +11,7 @@ import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } f
 import { renderAlertAsText } from './platforms/console/render-alert';
 import { summarizeAgreements } from './domain/agreements-summary';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
-import { WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
-import { SourceFetchError } from './sources/fetch-file';
+import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
 import { parse287gWorkbook } from './sources/workbook-287g';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createSnapshotStore } from './store/snapshot-store';

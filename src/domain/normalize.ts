@@ -5,17 +5,10 @@
  * a new state or model silently.
  */
 import { agencyKey } from './agency';
+import { repairDocumentUrl } from './document-url';
 import { matchState } from './states';
-import { cleanText, editDistance, titleCase } from './text';
+import { cleanText, editDistance, tidy, titleCase } from './text';
 import { MODEL_NAMES, MODELS, type Agreement, type Model } from './types';
-
-/** Anything cleanText would change: odd or doubled spaces, or any non-ASCII character. */
-const NEEDS_CLEAN = /[^\x21-\x7e ]|  |^ | $/;
-
-/** cleanText, skipping the replace for the common already-clean value (it runs on every cell). */
-function tidy(value: string): string {
-  return NEEDS_CLEAN.test(value) ? cleanText(value) : value;
-}
 
 /**
  * Remembers the result for each distinct cell text: a list repeats ~50 state and a few
@@ -179,53 +172,6 @@ function orWarn(signed: string | null, raw: string | number | Date): { signed: s
   // Formatted only on failure: Date#toString is slow enough to show on a 1,000-row list.
   const shown = raw instanceof Date ? (Number.isNaN(raw.getTime()) ? 'Invalid Date' : raw.toISOString()) : String(raw);
   return { signed: null, warning: `SIGNED '${shown}' is not a date` };
-}
-
-/** The prefix Chrome's PDF viewer puts before a URL copied from its address bar. */
-const CHROME_VIEWER = /^chrome-extension:\/\/[a-z]+\//i;
-
-/** An http(s) URL with a plausible host; cheaper than `new URL` on every row. */
-const WELL_FORMED = /^https?:\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:[/?#][^\t\n\r]*)?$/i;
-
-const SAFELINK = /^https?:\/\/[a-z0-9-]+\.safelinks\.protection\.outlook\.com\/?\?(?:[^#]*&)?url=([^&#]*)/i;
-
-/** The `url` parameter of an Outlook safelink, decoded; null for any other URL. */
-function unwrapSafelink(url: string): string | null {
-  const m = SAFELINK.exec(url);
-  if (!m) return null;
-  try {
-    return decodeURIComponent(m[1].replace(/\+/g, ' '));
-  } catch {
-    return null; // a malformed %-sequence: keep the safelink rather than guess
-  }
-}
-
-/**
- * The document URL a user can open, or null. Unwraps Outlook safelinks (the `url`
- * parameter), Chrome's PDF-viewer prefix, repairs `https:/www` to `https://www`, encodes
- * literal spaces; other percent-encoding is kept as is. `mailto:` and other non-http
- * links give null.
- */
-export function repairDocumentUrl(url: string | null | undefined): string | null {
-  if (url === null || url === undefined) return null;
-  let s = tidy(url);
-  let wellFormed = WELL_FORMED.test(s);
-  // A safelink can wrap a malformed or already-wrapped URL: repair, unwrap, repeat.
-  for (let i = 0; i < 3; i++) {
-    if (!wellFormed) {
-      s = s
-        .replace(CHROME_VIEWER, '')
-        .replace(/^(https?):\/*/i, (_m, scheme: string) => `${scheme.toLowerCase()}://`)
-        .replace(/^www\./i, 'https://www.');
-      wellFormed = WELL_FORMED.test(s);
-    }
-    const inner = wellFormed ? unwrapSafelink(s) : null;
-    if (inner === null) break;
-    s = tidy(inner);
-    wellFormed = WELL_FORMED.test(s);
-  }
-  if (!wellFormed) return null;
-  return s.includes(' ') ? s.replace(/ /g, '%20') : s;
 }
 
 /**

@@ -5,6 +5,14 @@ export function cleanText(value: string): string {
   return value.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g, ' ').trim();
 }
 
+/** Anything cleanText would change: odd or doubled spaces, or any non-ASCII character. */
+const NEEDS_CLEAN = /[^\x21-\x7e ]|  |^ | $/;
+
+/** cleanText, skipping the replace for the common already-clean value (it runs on every cell). */
+export function tidy(value: string): string {
+  return NEEDS_CLEAN.test(value) ? cleanText(value) : value;
+}
+
 /** Levenshtein edit distance, with an early exit once `max` is exceeded (returns max + 1). */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;

@@ -1,7 +1,8 @@
 import type { ListKind } from '../domain/types';
 import type { Logger } from '../logger';
 import { discover287gLinks } from '../sources/discover-links';
-import { fetchPage, fetchWorkbook, SourceFetchError, type FetchOptions } from '../sources/fetch-file';
+import { SourceFetchError } from '../sources/errors';
+import { fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
 import type { SnapshotStore } from '../store/snapshot-store';
 import type { Ingest287g, IngestResult } from './ingest-287g';
 

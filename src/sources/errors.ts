@@ -1,8 +1,34 @@
 /**
- * Errors a source raises when ICE served something it cannot read. Both carry a short
- * `reason` code so guards and `/status` can report why a file was refused without
- * parsing the message.
+ * Errors a source raises when ICE's file cannot be fetched or served something it cannot
+ * read. Each carries a short `reason` code so guards and `/status` can report why a file
+ * was refused without parsing the message.
  */
+
+export type FetchFailure = 'http-status' | 'timeout' | 'too-large' | 'network' | 'not-a-workbook' | 'not-found';
+
+/**
+ * A source could not be fetched, or what came back is not what we asked for. Raised by
+ * fetch-file.ts over HTTP and fetch-local.ts on a local mirror alike.
+ */
+export class SourceFetchError extends Error {
+  override readonly name = 'SourceFetchError';
+  constructor(
+    message: string,
+    /** The URL, with credentials and secret-looking query values redacted. */
+    readonly url: string,
+    readonly reason: FetchFailure,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A size cap as the fetch errors state it: "20 MiB", "48.8 KiB", "512 bytes". */
+export function describeSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
 
 /** Why the bytes are not a readable xlsx at all. */
 export type WorkbookFormatReason = 'empty' | 'html' | 'not-zip' | 'truncated';

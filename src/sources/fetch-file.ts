@@ -1,16 +1,17 @@
 /**
  * Fetches ICE's files and pages (SPEC section 2): a browser-like User-Agent,
  * conditional GET, a time limit and a size cap; `file://` URLs and plain
- * paths read a local mirror instead. Every failure is one SourceFetchError
- * whose message an operator can act on, without request headers or secrets.
+ * paths read a local mirror instead (fetch-local.ts). Every failure is one
+ * SourceFetchError whose message an operator can act on, without request
+ * headers or secrets.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import axios, { type AxiosError, type AxiosResponse } from 'axios';
 import type { FileMeta } from '../domain/types';
+import { describeSize, SourceFetchError } from './errors';
+import { isLocalUrl, readLocal } from './fetch-local';
 
 /** A current desktop Chrome: ICE's CDN answers some non-browser agents with an HTML page. */
 export const DEFAULT_USER_AGENT =
@@ -33,22 +34,6 @@ export interface FetchOptions {
 }
 
 export type FetchResult = { status: 'fetched'; bytes: Buffer; meta: FileMeta } | { status: 'not-modified'; url: string };
-
-export type FetchFailure = 'http-status' | 'timeout' | 'too-large' | 'network' | 'not-a-workbook' | 'not-found';
-
-/** A source could not be fetched, or what came back is not what we asked for. */
-export class SourceFetchError extends Error {
-  override readonly name = 'SourceFetchError';
-  constructor(
-    message: string,
-    /** The URL, with credentials and secret-looking query values redacted. */
-    readonly url: string,
-    readonly reason: FetchFailure,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
 
 /** What one transfer gave, before the workbook check. */
 interface Transfer {
@@ -83,8 +68,8 @@ export async function fetchWorkbook(url: string, opts: FetchOptions = {}): Promi
  */
 export async function fetchPage(url: string, opts: FetchOptions = {}): Promise<{ html: string; url: string }> {
   const page = { ...opts, etag: null, lastModified: null };
-  if (isLocal(url)) {
-    const local = await readLocal(url, page, true);
+  if (isLocalUrl(url)) {
+    const local = await readLocal(url, { maxBytes: page.maxBytes ?? DEFAULT_MAX_BYTES, allowFolder: true });
     return local.kind === 'listing' ? { html: local.html, url: local.url } : { html: local.bytes.toString('utf8'), url: local.url };
   }
   const got = await transfer(url, page);
@@ -94,8 +79,8 @@ export async function fetchPage(url: string, opts: FetchOptions = {}): Promise<{
 
 async function transfer(url: string, opts: FetchOptions): Promise<Transfer> {
   const now = opts.now ?? (() => new Date());
-  if (isLocal(url)) {
-    const local = await readLocal(url, opts, false);
+  if (isLocalUrl(url)) {
+    const local = await readLocal(url, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, allowFolder: false });
     if (local.kind !== 'file') throw new Error('unreachable: folder listing for a file request');
     if (opts.lastModified && opts.lastModified === local.lastModified) return { result: { status: 'not-modified', url: local.url }, contentType: null };
     const meta = describe(local.bytes, local.url, local.fileName, null, local.lastModified, now);
@@ -221,69 +206,6 @@ function assertWorkbook(bytes: Buffer, url: string, status: number | undefined, 
     why = `the body does not start with the ZIP signature PK\\x03\\x04 (starts with ${first}${contentType ? `; content type ${contentType}` : ''})`;
   }
   throw new SourceFetchError(`${subject} is not a workbook: ${why}`, safe, 'not-a-workbook', status);
-}
-
-// ---- local mirror: file:// URLs and plain paths ----
-
-type LocalRead =
-  | { kind: 'file'; url: string; fileName: string; bytes: Buffer; lastModified: string }
-  | { kind: 'listing'; url: string; html: string };
-
-/** True for `file://` URLs and plain paths; any other scheme goes to HTTP (and fails there if unsupported). */
-function isLocal(url: string): boolean {
-  return /^file:/i.test(url) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
-}
-
-/** Reads a local file, or with `allowFolder` lists a folder as an HTML page. */
-async function readLocal(url: string, opts: FetchOptions, allowFolder: boolean): Promise<LocalRead> {
-  const path = /^file:/i.test(url) ? fileURLToPath(url) : resolve(url);
-  const fileUrl = pathToFileURL(path).href;
-  const fail = (why: string, reason: FetchFailure): SourceFetchError => new SourceFetchError(`${path} ${why}`, fileUrl, reason);
-  try {
-    const stat = await fs.stat(path);
-    if (stat.isDirectory()) {
-      if (!allowFolder) throw fail('is a folder, not a file', 'not-found');
-      return { kind: 'listing', url: pathToFileURL(path + '/').href, html: await listFolder(path) };
-    }
-    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (stat.size > maxBytes) throw fail(`exceeds the ${describeSize(maxBytes)} size cap`, 'too-large');
-    const bytes = await fs.readFile(path);
-    return { kind: 'file', url: fileUrl, fileName: basename(path), bytes, lastModified: toHttpDate(stat.mtime) };
-  } catch (err) {
-    if (err instanceof SourceFetchError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw fail('does not exist', 'not-found');
-    throw fail(`could not be read (${code || String(err)})`, 'network');
-  }
-}
-
-/** A folder as a page of `<a href="file:///...">name</a>`, newest file first, so discovery takes the newest. */
-async function listFolder(dir: string): Promise<string> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const files = await Promise.all(
-    entries
-      .filter((e) => e.isFile() && !e.name.startsWith('.'))
-      .map(async (e) => ({ name: e.name, mtime: (await fs.stat(join(dir, e.name))).mtimeMs })),
-  );
-  files.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
-  const items = files.map((f) => `<li><a href="${escapeHtml(pathToFileURL(join(dir, f.name)).href)}">${escapeHtml(f.name)}</a></li>`);
-  return `<!doctype html>\n<html><head><title>Index of ${escapeHtml(dir)}</title></head>\n<body><ul>\n${items.join('\n')}\n</ul></body></html>\n`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** An HTTP date (`Wed, 12 Feb 2026 10:00:00 GMT`); local mtimes use it so they round-trip like Last-Modified. */
-export function toHttpDate(date: Date): string {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000).toUTCString();
-}
-
-/** "20 MiB", "48.8 KiB", "512 bytes". */
-function describeSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
 }
 
 /** The URL without user:password and with secret-looking query values (token, key, signature...) masked. */

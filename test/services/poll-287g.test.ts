@@ -3,7 +3,7 @@ import { DEFAULT_GUARDS } from '../../src/domain/guards';
 import { createLogger } from '../../src/logger';
 import { createIngest287g } from '../../src/services/ingest-287g';
 import { createPoll287g } from '../../src/services/poll-287g';
-import { SourceFetchError } from '../../src/sources/fetch-file';
+import { SourceFetchError } from '../../src/sources/errors';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../../src/store/snapshot-store';
 import { fixturePath, metaFor } from '../helpers/fixtures';

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { discover287gLinks, discoverDetentionLink } from '../../src/sources/discover-links';
-import { fetchFile, fetchPage, fetchWorkbook, SourceFetchError, toHttpDate, type FetchResult } from '../../src/sources/fetch-file';
+import { SourceFetchError } from '../../src/sources/errors';
+import { fetchFile, fetchPage, fetchWorkbook, type FetchResult } from '../../src/sources/fetch-file';
+import { toHttpDate } from '../../src/sources/fetch-local';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 
 const FIXTURES = join(__dirname, '../fixtures/287g');
