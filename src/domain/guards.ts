@@ -118,7 +118,9 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
     else if (now.getTime() - Date.parse(h.since) >= guards.confirmAfterMs) confirmed.push(h);
     else stillHeld.push(h);
   }
-  const fresh = [...endedIds].filter(([id]) => !heldById.has(id)).map(([, r]) => r);
+  // A pending request that leaves because it was signed is news, not a suspect ending.
+  const signedKeys = candidate.source === 'pending' && opts.participating ? new Set(opts.participating.map(signedKey)) : null;
+  const fresh = [...endedIds].filter(([id, r]) => !heldById.has(id) && !signedKeys?.has(signedKey(r))).map(([, r]) => r);
   const mass = fresh.length > guards.massEndMinRows && fresh.length > guards.massEndShare * previousRows.length;
   const newlyHeld: HeldRow[] = mass ? fresh.map((row) => ({ row, since: now.toISOString() })) : [];
   const held = [...stillHeld, ...newlyHeld];
@@ -177,10 +179,15 @@ function detectSwap(candidate: Snapshot, opts: JudgeOptions): string | null {
 /** A pending row that left the list while the same agency and model is now participating was signed. */
 function markPendingSigned(events: ListEvent[], participating: readonly Agreement[]): ListEvent[] {
   const signedBy = new Map<string, Agreement>();
-  for (const r of participating) signedBy.set(`${r.stateCode ?? r.state}|${canonicalAgencyName(r.agency)}|${r.model}`, r);
+  for (const r of participating) signedBy.set(signedKey(r), r);
   return events.map((e) => {
     if (e.type !== 'pending.removed') return e;
-    const match = signedBy.get(`${e.stateCode ?? e.state}|${canonicalAgencyName(e.agency)}|${e.model}`);
+    const match = signedBy.get(signedKey(e));
     return match ? { ...e, type: 'pending.signed', signedOn: match.signed, moaUrl: match.moaUrl } : e;
   });
+}
+
+/** Matches a pending request to a participating agreement: same state, agency (canonical name) and model. */
+function signedKey(a: { state: string; stateCode: string | null; agency: string; model: string }): string {
+  return `${a.stateCode ?? a.state}|${canonicalAgencyName(a.agency)}|${a.model}`;
 }
