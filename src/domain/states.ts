@@ -38,7 +38,7 @@ function foldState(value: string): string {
 const ALIASES: Record<string, string> = {
   washingtondc: 'DC', dc: 'DC', districtofcolumbia: 'DC',
   virginislands: 'VI', usvirginislands: 'VI', unitedstatesvirginislands: 'VI',
-  commonwealthofthenorthernmarianaislands: 'MP', cnmi: 'MP', marianaislands: 'MP',
+  commonwealthofthenorthernmarianaislands: 'MP', cnmi: 'MP', marianaislands: 'MP', nmarianaislands: 'MP',
   commonwealthofpuertorico: 'PR',
 };
 

@@ -1,0 +1,44 @@
+import { buildStateAlerts } from '../../../src/domain/alerts';
+import { diffLists } from '../../../src/domain/diff';
+import { renderAlertAsText } from '../../../src/platforms/console/render-alert';
+import { loadSnapshot } from '../../helpers/fixtures';
+
+async function alertsBetween(a: string, b: string) {
+  const [prev, next] = await Promise.all([loadSnapshot(a), loadSnapshot(b)]);
+  const { events } = diffLists(prev.rows, next.rows, 'participating');
+  return buildStateAlerts({ source: 'participating', events, participating: next.rows, pending: null, file: next.meta });
+}
+
+describe('alerts as a console channel reads them', () => {
+  test('one alert per state, with a title, one line per agreement, the new totals and the source', async () => {
+    const alerts = await alertsBetween('participatingAgencies05162025am.xlsx', 'participatingAgencies05192025pm.xlsx');
+    expect(new Set(alerts.map((a) => a.stateCode)).size).toBe(alerts.length);
+    const florida = alerts.find((a) => a.stateCode === 'FL')!;
+    const text = renderAlertAsText(florida);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^── \d+ new, 1 renamed 287\(g\) agreements in Florida ──$/);
+    expect(text).toContain('  • Indialantic Police Department → Indiatlantic Police Department');
+    const section = lines.slice(lines.indexOf('New agreements:') + 1);
+    const newLines = section.slice(0, section.findIndex((l) => !l.startsWith('  ')));
+    expect(newLines.every((l) => /^ {2}• .+ · (Jail Enforcement Model \(JEM\)|Task Force Model \(TFM\)|Warrant Service Officer \(WSO\)), signed \d{4}-\d{2}-\d{2}$/.test(l) || l.startsWith('    MOA: https://'))).toBe(true);
+    expect(newLines.filter((l) => l.startsWith('  • ')).length).toBe(florida.events.filter((e) => e.type === 'agreement.signed').length);
+    const fl = (await loadSnapshot('participatingAgencies05192025pm.xlsx')).rows.filter((r) => r.stateCode === 'FL');
+    expect(text).toContain(`Florida now: ${fl.length} active agreements (JEM ${fl.filter((r) => r.model === 'JEM').length} · TFM ${fl.filter((r) => r.model === 'TFM').length} · WSO ${fl.filter((r) => r.model === 'WSO').length})`);
+    expect(lines.at(-1)).toMatch(/^Source: ICE participating list, participatingAgencies05192025pm\.xlsx, fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+  });
+
+  test('a move between states reaches both states and says what ICE did', async () => {
+    const alerts = await alertsBetween('participatingAgencies03062025am.xlsx', 'participatingAgencies-20250317231040.xlsx');
+    const montana = renderAlertAsText(alerts.find((a) => a.stateCode === 'MT')!);
+    const minnesota = renderAlertAsText(alerts.find((a) => a.stateCode === 'MN')!);
+    for (const text of [montana, minnesota]) expect(text).toContain("Cass County Sheriff's Office (Cass County) · Task Force Model (TFM), signed 2025-02-28: ICE now lists it under Minnesota, no longer Montana");
+    expect(montana.split('\n')[0]).toBe('── 1 new, 1 moved 287(g) agreements in Montana ──');
+  });
+
+  test('control characters in ICE text cannot reach the terminal', async () => {
+    const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
+    const alert = alerts[0];
+    const evil = { ...alert, events: alert.events.map((e) => ('agency' in e ? { ...e, agency: `${e.agency}\u001b[2J\u0007` } : e)) };
+    expect(renderAlertAsText(evil)).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+});
