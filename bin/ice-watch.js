@@ -2,6 +2,11 @@
 // Runs the TypeScript sources directly through tsx (no build step), so `npx ice-watch`,
 // `npm run cli --` and `npm start` always run the code as checked out.
 require('tsx/cjs');
+// `ice-watch parse x --json | head` closes the pipe early: that is no error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { runCli } = require('../src/cli.ts');
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -10,6 +10,7 @@ import { startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import { summarizeAgreements } from './domain/agreements-summary';
+import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
 import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
 import { parse287gWorkbook } from './sources/workbook-287g';
@@ -28,6 +29,8 @@ Usage: ice-watch <command> [options]
   replay <files...> [--json] [--store URL]
                                  run the whole pipeline over files in order, an hour apart,
                                  and print the alerts a console channel would get
+  held [accept|discard] [--source participating|pending] [--json]
+                                 list the endings held as suspect, or decide on them
   register-commands [--guild ID] register the Discord slash commands
 
 Settings come from the environment or .env (see .env.example).`;
@@ -51,6 +54,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         await startBot(loadConfig());
         return 0;
       }
+      case 'held':
+        return await heldCommand(rest, out);
       case 'register-commands':
         throw new UserError('register-commands arrives with the Discord platform; it is not built yet.');
       case undefined:
@@ -206,6 +211,39 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
       for (const a of r.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
     }
     out.stdout(`\n${results.length} publications, ${alerts.length} alerts.\n`);
+    return 0;
+  } finally {
+    await keyv.close();
+  }
+}
+
+async function heldCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { source: { type: 'string' as const } });
+  const action = positionals[0];
+  const source = values.source ?? 'participating';
+  if (positionals.length > 1 || (action !== undefined && action !== 'accept' && action !== 'discard') || (source !== 'participating' && source !== 'pending')) {
+    throw new UserError('Usage: ice-watch held [accept|discard] [--source participating|pending] [--json]');
+  }
+  const keyv = createKeyvFactory(loadConfig().STORE_URL);
+  try {
+    const snapshots = createSnapshotStore(keyv);
+    if (!action) {
+      const held = await listHeld(snapshots, source);
+      if (values.json) out.stdout(JSON.stringify({ source, held: held.map((h) => ({ ...publicRow(h.row), since: h.since })) }) + '\n');
+      else if (!held.length) out.stdout(`Nothing is held for the ${source} list.\n`);
+      else {
+        out.stdout(`${held.length} endings of the ${source} list are held as suspect (since ${held[0].since}):\n`);
+        for (const h of held) out.stdout(`  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`);
+        out.stdout('Decide with `ice-watch held accept` (they ended) or `ice-watch held discard` (a stale list).\n');
+      }
+      return 0;
+    }
+    const result = await decideHeld(snapshots, source, action, new Date());
+    if (values.json) out.stdout(JSON.stringify({ source, action, count: result.count, alerts: result.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })) }) + '\n');
+    else {
+      out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held endings of the ${source} list.\n`);
+      for (const a of result.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
+    }
     return 0;
   } finally {
     await keyv.close();

@@ -191,3 +191,23 @@ function markPendingSigned(events: ListEvent[], participating: readonly Agreemen
 function signedKey(a: { state: string; stateCode: string | null; agency: string; model: string }): string {
   return `${a.stateCode ?? a.state}|${canonicalAgencyName(a.agency)}|${a.model}`;
 }
+
+/**
+ * An operator's decision on held endings. `accept` ends them now (their events are
+ * returned for alerting); `discard` keeps the rows as active and forgets the hold (a
+ * later publication that still lacks them is judged afresh).
+ */
+export function resolveHeld(state: SourceState, action: 'accept' | 'discard'): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
+  const count = state.held.length;
+  if (action === 'discard') {
+    return { events: [], next: { ...state, held: [] }, notices: [{ kind: 'discarded', text: `an operator discarded ${count} held endings` }] };
+  }
+  const heldIds = new Set(state.held.map((h) => agreementIdentity(h.row)));
+  const rows = state.view.rows.filter((r) => !heldIds.has(agreementIdentity(r)));
+  const events = diffLists(state.view.rows, rows, state.view.source).events;
+  return {
+    events,
+    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [] },
+    notices: [{ kind: 'confirmed', text: `an operator accepted ${count} held endings` }],
+  };
+}

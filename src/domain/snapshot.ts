@@ -16,5 +16,12 @@ export function contentHashOf(rows: readonly Agreement[]): string {
 }
 
 export function makeSnapshot(source: ListKind, parsed: ParsedList, meta: FileMeta): Snapshot {
-  return { source, detectedKind: parsed.detectedKind, rows: parsed.rows, contentHash: contentHashOf(parsed.rows), meta, warnings: parsed.warnings };
+  return {
+    source,
+    detectedKind: parsed.detectedKind,
+    rows: parsed.rows,
+    contentHash: contentHashOf(parsed.rows),
+    meta: { ...meta, modifiedInFile: meta.modifiedInFile ?? parsed.modifiedInFile },
+    warnings: parsed.warnings,
+  };
 }

@@ -62,6 +62,8 @@ export interface ParsedList {
   headers: string[];
   rows: Agreement[];
   warnings: string[];
+  /** The workbook's own docProps modified time (ISO 8601), when present. */
+  modifiedInFile: string | null;
 }
 
 /** One publication of one source, parsed and normalized. */

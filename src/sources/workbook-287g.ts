@@ -193,6 +193,12 @@ export async function parse287gWorkbook(bytes: Buffer): Promise<ParsedList> {
     headers, // in sheet order: eachCell walks left to right
     rows,
     warnings: log.lines(),
+    modifiedInFile: validDate(workbook.modified),
   };
+}
+
+/** The workbook's docProps modified time: evidence of when ICE edited it, never used to date a snapshot. */
+function validDate(value: unknown): string | null {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : null;
 }
 

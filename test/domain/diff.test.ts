@@ -73,6 +73,12 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     expect(count(events, 'state.cleared')).toBe(0);
   });
 
+  test('a snapshot keeps the workbook\'s own modified time as evidence, apart from the fetch time', async () => {
+    // README: the 09-22 am file was last modified on 09-18.
+    const snap = await loadSnapshot('participatingAgencies09222025am.xlsx', 'participating', '2025-09-22T13:00:00.000Z');
+    expect(snap.meta).toMatchObject({ modifiedInFile: '2025-09-18T15:42:42.000Z', fetchedAt: '2025-09-22T13:00:00.000Z' });
+  });
+
   test('diffing a list against itself gives no event, whatever the row order', async () => {
     const snap = await loadSnapshot('participatingAgencies07012025pm.xlsx');
     expect(diffLists(snap.rows, [...snap.rows].reverse(), 'participating').events).toEqual([]);
