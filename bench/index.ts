@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: the performance goals of SPEC section 8. Prints ONE JSON document on
+ * stdout (progress goes to stderr). Every figure carries its goal and `met`; goals whose
+ * code does not exist yet are listed under `notYetBuilt`, never given made-up numbers.
+ */
+import { cpus, totalmem } from 'node:os';
+import { benchAgreementsTexas } from './agreements-texas';
+import { benchDiff100k } from './diff-100k';
+import { mb, progress } from './measure';
+import { benchMemory } from './memory';
+import { benchPipeline287g } from './pipeline-287g';
+import { benchStartToReady } from './start-to-ready';
+
+const notYetBuilt = [
+  {
+    figure: 'detentionParse',
+    goal: 'parse of the largest detention workbook (1.5 MB, one 11 MB sheet nobody needs) at least 5x faster than a full exceljs load',
+    arrivesWith: 'issue 5 (enforcement totals: the detention statistics source)',
+    reason: 'no detention workbook parser exists in src/ yet',
+  },
+  {
+    figure: 'discordFanOut',
+    goal: 'fan-out through a rate-limiting Discord stand-in: at least 0.9 of the limit, no 429 after the first',
+    arrivesWith: 'issue 4 (alerts end to end: outbox and delivery to Discord and Slack)',
+    reason: 'only console delivery exists in src/; there is no Discord sender to drive',
+  },
+  {
+    figure: 'slackAcks',
+    goal: "200 concurrent Slack slash commands through Bolt's HTTP receiver: every ack under 3 s",
+    arrivesWith: 'issue 3 (Slack commands) and issue 7 (the load test through the Bolt HTTP receiver)',
+    reason: 'no Slack app or slash-command handler exists in src/ yet',
+  },
+  {
+    figure: 'charts',
+    goal: 'each chart under 300 ms',
+    arrivesWith: 'issue 8 (charts and a map)',
+    reason: 'no chart rendering exists in src/ yet',
+  },
+];
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const figures: Record<string, { met: boolean } & Record<string, unknown>> = {};
+
+  progress('pipeline287g: parse + normalize + diff vs exceljs load vs SheetJS read');
+  figures.pipeline287g = await benchPipeline287g();
+  progress('diff100k');
+  figures.diff100k = benchDiff100k();
+  progress('agreementsTexas');
+  figures.agreementsTexas = benchAgreementsTexas();
+  progress('startToReady (child processes)');
+  figures.startToReady = await benchStartToReady();
+  progress('memory (seeding a store, then child processes)');
+  figures.memory = await benchMemory();
+
+  const names = Object.keys(figures);
+  const doc = {
+    bench: 'ice-watch SPEC section 8',
+    generatedAt: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      totalMemoryMb: mb(totalmem()),
+    },
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    summary: {
+      met: names.filter((n) => figures[n].met),
+      missed: names.filter((n) => !figures[n].met),
+      notYetBuilt: notYetBuilt.map((n) => n.figure),
+    },
+    figures,
+    notYetBuilt,
+  };
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
