@@ -2,15 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { runCli } from '../src/cli';
+import { cli } from './helpers/cli';
 import { fixturePath } from './helpers/fixtures';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
 
 /** A copy of a real list without its first `drop` data rows, as a stale or truncated publication. */
 async function withoutFirstRows(source: string, drop: number, target: string) {

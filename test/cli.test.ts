@@ -3,15 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../src/cli';
+import { cli } from './helpers/cli';
 import { fixturePath, PARTICIPATING_IN_ORDER } from './helpers/fixtures';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
 
 describe('ice-watch parse', () => {
   test('--json prints the rows with the SPEC fields and the source', async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import Keyv from 'keyv';
 import { DEFAULT_GUARDS } from '../../src/domain/guards';
 import { createLogger } from '../../src/logger';
 import { createIngest287g } from '../../src/services/ingest-287g';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { failingKeyvFactory } from '../helpers/failing-store';
 import { fixturePath, metaFor } from '../helpers/fixtures';
 
 async function ingestInOrder(files: Array<['participating' | 'pending', string]>) {
@@ -72,25 +72,7 @@ describe('ingesting the pending list next to the participating list', () => {
 
 describe('a store that fails', () => {
   test('ingest fails loudly instead of taking the file for a first-ever baseline', async () => {
-    const failing = {
-      description: 'failing',
-      open: (namespace: string) =>
-        new Keyv({
-          namespace,
-          throwOnErrors: true,
-          store: {
-            get: async () => {
-              throw new Error('SQLITE_CORRUPT: database disk image is malformed');
-            },
-            set: async () => true,
-            delete: async () => false,
-            clear: async () => undefined,
-            has: async () => false,
-            on: () => undefined,
-          } as never,
-        }),
-      close: async () => undefined,
-    };
+    const failing = failingKeyvFactory('SQLITE_CORRUPT: database disk image is malformed');
     const ingest = createIngest287g({ snapshots: createSnapshotStore(failing), guards: DEFAULT_GUARDS, logger: createLogger('silent') });
     const bytes = readFileSync(fixturePath('participatingAgencies05192025pm.xlsx'));
     await expect(ingest.ingest('participating', bytes, metaFor('x.xlsx', bytes))).rejects.toThrow(/SQLITE_CORRUPT/);

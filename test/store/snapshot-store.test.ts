@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Keyv from 'keyv';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
 import { createKeyvFactory, StoreConfigError, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { failingKeyvFactory } from '../helpers/failing-store';
 import { loadSnapshot } from '../helpers/fixtures';
 
 const backends: Array<[string, () => { url: string; cleanup: () => void }]> = [
@@ -83,26 +83,7 @@ describe.each(backends)('snapshot store on %s', (_name, make) => {
 
 describe('store failures', () => {
   test('a store that throws makes reads fail loudly instead of looking empty', async () => {
-    const broken = {
-      description: 'broken',
-      open: (namespace: string) =>
-        new Keyv({
-          namespace,
-          throwOnErrors: true,
-          store: {
-            get: async () => {
-              throw new Error('disk I/O error');
-            },
-            set: async () => {
-              throw new Error('disk I/O error');
-            },
-            delete: async () => false,
-            clear: async () => undefined,
-            on: () => undefined,
-          } as never,
-        }),
-      close: async () => undefined,
-    } satisfies KeyvFactory;
+    const broken = failingKeyvFactory('disk I/O error');
     const store = createSnapshotStore(broken);
     await expect(store.getState('participating')).rejects.toThrow('disk I/O error');
     await expect(store.history('participating')).rejects.toThrow('disk I/O error');
