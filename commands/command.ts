@@ -1,29 +1,57 @@
-/**
- * A slash command is data plus one function (STYLE.md rule 1): its options and a `run`
- * that returns a neutral Reply. Each platform (Discord, Slack, the terminal) renders the
- * Reply; a command never talks to a platform itself.
- */
+import type { Reply } from './reply';
+import type { CommandServices } from './services';
 
-/** One option of a command, as every platform declares it. */
+export type Platform = 'discord' | 'slack' | 'console';
+
+/** Where a command was run: one channel of one workspace (Discord guild, Slack team) on one platform. */
+export interface ChannelRef {
+  platform: Platform;
+  /** Discord guild id, Slack team id, `local` for the console. */
+  workspaceId: string;
+  channelId: string;
+  channelName?: string;
+}
+
+export interface CommandUser {
+  id: string;
+  name: string;
+  /**
+   * Whether this user may change the channel's subscriptions, as the platform decided
+   * (Discord: Manage Channels; Slack: a channel member, or an admin when the operator requires it).
+   */
+  canManageChannel: boolean;
+}
+
+export interface CommandContext {
+  channel: ChannelRef;
+  user: CommandUser;
+  services: CommandServices;
+  now: () => Date;
+}
+
+/** One option; every platform declares it from this. Values arrive as raw text and the command parses them. */
 export interface CommandOption {
   name: string;
   description: string;
-  type: 'string' | 'state' | 'model' | 'date';
+  /** `state` autocompletes a state; `states` takes several ("tx ok", "TX,OK", "all"). */
+  type: 'text' | 'state' | 'states' | 'model' | 'date' | 'kinds' | 'mode' | 'page';
   required: boolean;
+  /** Fixed choices, shown as such where the platform supports them (at most 25). */
+  choices?: Array<{ name: string; value: string }>;
 }
 
-/** The neutral answer of a command. */
-export interface Reply {
-  title: string;
-  /** Paragraphs of plain text; platforms escape and format them. */
-  lines: string[];
-  /** Shown only to the person who asked (errors, mostly). */
-  ephemeral?: boolean;
-}
+export type CommandArgs = Record<string, string | undefined>;
 
-export interface Command<Ctx = unknown> {
+/**
+ * A slash command is data plus one function (STYLE.md rule 1): its options and a `run`
+ * that returns a neutral Reply. It never talks to a platform; it throws UserError for the
+ * asker's mistakes (shown to them) and anything else is a bug (logged, generic message).
+ */
+export interface Command {
   name: string;
   description: string;
   options: CommandOption[];
-  run(ctx: Ctx, args: Record<string, string | undefined>): Promise<Reply>;
+  /** `manage-channel`: only users allowed to change the channel's subscriptions. */
+  permission: 'anyone' | 'manage-channel';
+  run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
 }

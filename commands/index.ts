@@ -1,8 +1,9 @@
+import agreements from './agreements';
 import type { Command } from './command';
 
-/**
- * Every slash command, explicitly (nothing scans folders). The commands of SPEC section 5
- * arrive with the commands-and-subscriptions issue; until then the terminal's
- * `ice-watch agreements` answers from src/domain/agreements-summary.ts.
- */
-export const commands: Command[] = [];
+/** Every slash command, explicitly (nothing scans folders). */
+export const commands: Command[] = [agreements];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name);
+}

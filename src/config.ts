@@ -34,6 +34,7 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_PORT: port.default(3000),
   SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
+  SLACK_ADMINS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   ICE_287G_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/identify-and-arrest/287g'),
   ICE_DETENTION_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/detain/detention-management'),
   DAILY_TOTALS_URL: optionalText,

@@ -1,0 +1,95 @@
+import { parseDateArgument, parseModelArgument, parseStateArgument } from '../src/domain/arguments';
+import { summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements-summary';
+import { countyKey } from '../src/domain/summary';
+import { cleanText } from '../src/domain/text';
+import { UserError } from '../src/domain/user-error';
+import type { Agreement } from '../src/domain/types';
+import type { Command } from './command';
+import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from './format';
+import type { Line, Reply } from './reply';
+
+const PER_PAGE = 10;
+const STATES_PER_PAGE = 20;
+
+/** `/agreements <state|all> [model] [county] [since]`: what is in force in a state, newest first. */
+export default {
+  name: 'agreements',
+  description: 'Active 287(g) agreements in a state (or all), newest first',
+  permission: 'anyone',
+  options: [
+    { name: 'state', description: 'A state name or code, or "all"', type: 'state', required: true },
+    { name: 'model', description: 'Only one model: JEM, TFM or WSO', type: 'model', required: false },
+    { name: 'county', description: 'Only agreements in this county', type: 'text', required: false },
+    { name: 'since', description: 'Only agreements signed on or after YYYY-MM-DD', type: 'date', required: false },
+  ],
+  async run(ctx, args) {
+    const stateArg = cleanText(args.state ?? '');
+    const state = stateArg.toLowerCase() === 'all' ? 'all' : parseStateArgument(stateArg);
+    const filter = {
+      model: args.model ? parseModelArgument(args.model) : undefined,
+      since: args.since ? parseDateArgument(args.since) : undefined,
+      county: args.county ? cleanText(args.county) : undefined,
+    };
+    const stored = await ctx.services.snapshots.getState('participating');
+    if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
+    const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? null;
+    const summary = summarizeAgreements(stored.view.rows, pending, state, filter);
+    if (filter.county && state !== 'all' && summary.total === 0) checkCounty(stored.view.rows, state.code, state.name, filter.county);
+    const footer = sourceFooter(stored.view.meta);
+    const page = parsePage(args.page);
+    const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
+    return 'states' in summary
+      ? nationalReply(summary, page, pagingArgs, footer)
+      : stateReply(summary, page, pagingArgs, footer);
+  },
+} satisfies Command;
+
+function filterText(s: StateSummary | NationalSummary): string {
+  const parts = [s.filter.model, s.filter.county, s.filter.since ? `since ${s.filter.since}` : undefined].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function stateReply(s: StateSummary, page: number, args: Record<string, string>, footer: string): Reply {
+  const noun = s.total === 1 ? 'agreement' : 'agreements';
+  const { items, paging } = pageOf(s.agreements, page, PER_PAGE, 'agreements', args);
+  const blocks: Reply['blocks'] = [
+    {
+      kind: 'fields',
+      fields: [
+        { name: 'By model', value: modelCounts(s.byModel), inline: true },
+        ...(s.pending === null ? [] : [{ name: 'Pending requests', value: [String(s.pending)], inline: true }]),
+      ],
+    },
+  ];
+  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map(agreementLine) });
+  const months = Object.entries(s.signedByMonth);
+  if (months.length) blocks.push({ kind: 'text', lines: [['Signed by month: ', months.map(([m, n]) => `${m} ${n}`).join(' · ')]] });
+  return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterText(s)}`, blocks, footer, paging };
+}
+
+function nationalReply(s: NationalSummary, page: number, args: Record<string, string>, footer: string): Reply {
+  const { items, paging } = pageOf(s.states, page, STATES_PER_PAGE, 'agreements', args);
+  const lines: Line[] = items.map((st) => [{ bold: st.state }, ` ${st.total} · `, ...modelCounts(st.byModel), st.pending ? ` · ${st.pending} pending` : '']);
+  return {
+    tone: 'info',
+    title: `${s.total} active 287(g) agreements in ${s.states.length} states and territories${filterText(s)}`,
+    blocks: [
+      { kind: 'fields', fields: [{ name: 'By model', value: modelCounts(s.byModel), inline: true }, ...(s.pending === null ? [] : [{ name: 'Pending requests', value: [String(s.pending)], inline: true }])] },
+      { kind: 'list', heading: 'By state', items: lines },
+    ],
+    footer,
+    paging,
+  };
+}
+
+/** "Harris County" asked in Alabama: say where that county's agreements are instead of "none". */
+function checkCounty(rows: readonly Agreement[], stateCode: string, stateName: string, county: string): void {
+  const key = countyKey(county);
+  const inState = rows.some((r) => r.stateCode === stateCode && r.county && countyKey(r.county) === key);
+  if (inState) return;
+  const elsewhere = [...new Set(rows.filter((r) => r.county && countyKey(r.county) === key).map((r) => r.state))];
+  if (elsewhere.length) {
+    throw new UserError(`No agreements list a county "${county}" in ${stateName}. ICE lists ${county} in ${elsewhere.slice(0, 5).join(', ')}.`);
+  }
+}
+
