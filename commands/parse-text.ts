@@ -5,8 +5,8 @@ import type { Command, CommandArgs } from './command';
  * Reads free text typed after a command (Slack, the terminal) into the command's options:
  * `key:value` (or `key=value`) sets an option by name; words that can only be a model
  * (jem, tfm, wso), a mode (instant, daily, weekly) or a kind (agreements, endings, pending)
- * go to that option when the command has it; everything else, in order, is the text of
- * the first option ("new york", "tx ok", "TX,OK").
+ * go to that option when the command has it and the first option already has its text;
+ * everything else, in order, is the text of the first option ("new york", "tx ok", "TX,OK").
  *
  *   /subscribe tx ok models:tfm daily   -> { states: "tx ok", models: "tfm", mode: "daily" }
  *   /agreements new york since:2025-03-01 -> { state: "new york", since: "2025-03-01" }
@@ -18,6 +18,10 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
   const tokens = text.replace(/[\u00a0\s]+/g, ' ').trim().split(' ').filter(Boolean);
   for (const token of tokens) {
     const m = /^([a-z]+)[:=](.*)$/i.exec(token);
+    if (m && m[1].toLowerCase() === 'page') {
+      args.page = m[2];
+      continue;
+    }
     if (m) {
       const option = byName.get(m[1].toLowerCase()) ?? byName.get(`${m[1].toLowerCase()}s`) ?? byName.get(m[1].toLowerCase().replace(/s$/, ''));
       if (!option) {
@@ -28,7 +32,8 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
       continue;
     }
     const word = token.toLowerCase().replace(/,$/, '');
-    const keyword = command.options.find((o) => o !== command.options[0] && KEYWORDS[o.type]?.has(word));
+    // A keyword only counts after the first option's text: "/subscribe totals" is the totals feed itself.
+    const keyword = positional.length ? command.options.find((o) => o !== command.options[0] && KEYWORDS[o.type]?.has(word)) : undefined;
     if (keyword && args[keyword.name] === undefined) args[keyword.name] = word;
     else if (keyword) args[keyword.name] = `${args[keyword.name]},${word}`;
     else positional.push(token);

@@ -1,4 +1,8 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Command, CommandContext } from '../commands/command';
+import { findCommand } from '../commands/index';
+import { parseCommandText } from '../commands/parse-text';
 import { parseDateArgument, parseModelArgument, parseStateArgument } from './domain/arguments';
 import { judgePublication, type GuardSettings } from './domain/guards';
 import { makeSnapshot } from './domain/snapshot';
@@ -9,6 +13,7 @@ import { createLogger } from './logger';
 import { startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
+import { renderReplyAsText } from './platforms/console/render-reply';
 import { summarizeAgreements } from './domain/agreements-summary';
 import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
@@ -16,6 +21,7 @@ import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './so
 import { parse287gWorkbook } from './sources/workbook-287g';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createSnapshotStore } from './store/snapshot-store';
+import { createSubscriptionStore } from './store/subscription-store';
 
 const USAGE = `ice-watch: watches ICE's 287(g) lists and alerts Slack and Discord channels
 
@@ -29,6 +35,8 @@ Usage: ice-watch <command> [options]
   replay <files...> [--json] [--store URL]
                                  run the whole pipeline over files in order, an hour apart,
                                  and print the alerts a console channel would get
+  agency <name> | subscribe <states|all|totals> [kinds] [models:M] [mode] | unsubscribe <what>
+  subscriptions | status         the slash commands, for the console channel (free text as on Slack)
   held [accept|discard] [--source participating|pending] [--json]
                                  list the endings held as suspect, or decide on them
   register-commands [--guild ID] register the Discord slash commands
@@ -64,8 +72,11 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case '-h':
         out.stdout(USAGE + '\n');
         return command === undefined ? 2 : 0;
-      default:
+      default: {
+        const registered = findCommand(command);
+        if (registered) return await registryCommand(registered, rest, out);
         throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
+      }
     }
   } catch (err) {
     if (err instanceof UserError || (err instanceof Error && err.name === 'ConfigError')) {
@@ -244,6 +255,27 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
       out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held endings of the ${source} list.\n`);
       for (const a of result.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
     }
+    return 0;
+  } finally {
+    await keyv.close();
+  }
+}
+
+/** Runs a slash command from the registry as the console channel, against the configured store. */
+async function registryCommand(command: Command, rest: string[], out: Out): Promise<number> {
+  const json = rest.includes('--json');
+  const text = rest.filter((a) => a !== '--json').join(' ');
+  const args = parseCommandText(command, text);
+  const keyv = createKeyvFactory(loadConfig().STORE_URL);
+  try {
+    const ctx: CommandContext = {
+      channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },
+      user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null },
+      now: () => new Date(),
+    };
+    const reply = await command.run(ctx, args);
+    out.stdout((json ? JSON.stringify(reply) : renderReplyAsText(reply)) + '\n');
     return 0;
   } finally {
     await keyv.close();

@@ -13,25 +13,37 @@ export function tidy(value: string): string {
   return NEEDS_CLEAN.test(value) ? cleanText(value) : value;
 }
 
-/** Levenshtein edit distance, with an early exit once `max` is exceeded (returns max + 1). */
+/**
+ * Edit distance counting an insertion, a deletion, a substitution or a swap of two
+ * neighbouring letters as one edit ("yrok" -> "york" is one typo, not two), with an early
+ * exit once `max` is exceeded (then returns max + 1).
+ */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = new Array<number>(b.length + 1).fill(0);
   let prev = new Array<number>(b.length + 1);
   let curr = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
     curr[0] = i;
     let rowMin = curr[0];
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
-      if (curr[j] < rowMin) rowMin = curr[j];
+      let d = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        d = Math.min(d, before[j - 2] + 1);
+      }
+      curr[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    if (rowMin > max) return max + 1;
-    [prev, curr] = [curr, prev];
+    // A swap reaches back two rows, so stop only when two rows in a row are past the limit.
+    if (rowMin > max && prevMin > max) return max + 1;
+    prevMin = rowMin;
+    [before, prev, curr] = [prev, curr, before];
   }
-  return prev[b.length];
+  return Math.min(prev[b.length], max + 1);
 }
 
 /** Title Case for shouted spreadsheet values ("NEW HAMPSHIRE" -> "New Hampshire"). */

@@ -1,4 +1,4 @@
-import { parseDateArgument, parseModelArgument, parseStateArgument } from '../../src/domain/arguments';
+import { parseDateArgument, parseKindsArgument, parseModeArgument, parseModelArgument, parseModelsArgument, parseStateArgument, parseStatesArgument } from '../../src/domain/arguments';
 import { matchState, STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 
@@ -46,5 +46,36 @@ describe('command arguments', () => {
     expect(parseDateArgument('2025-01-20')).toBe('2025-01-20');
     expect(() => parseDateArgument('2025-02-30')).toThrow(/not a date/);
     expect(() => parseDateArgument('01/20/2025')).toThrow(/YYYY-MM-DD/);
+  });
+});
+
+describe('several states in one argument', () => {
+  const codes = (input: string) => {
+    const r = parseStatesArgument(input);
+    return r === 'all' ? r : r.map((s) => s.code);
+  };
+  test.each([
+    ['tx ok', ['TX', 'OK']],
+    ['TX,OK', ['TX', 'OK']],
+    ['new york, tx', ['NY', 'TX']],
+    ['New York New Jersey', ['NY', 'NJ']],
+    ['west virginia virginia', ['WV', 'VA']],
+    ['tx tx', ['TX']],
+    ['ALL', 'all'],
+  ])('%j is %j', (input, expected) => expect(codes(input)).toEqual(expected));
+
+  test.each([
+    ['tx texs', /Unknown state "texs"\. Did you mean Texas\?/],
+    ['new yrok', /Did you mean New York\?/],
+    ['tx narnia', /Unknown state "narnia"/],
+    ['', /Name one or more states/],
+  ])('%j is refused: %s', (input, message) => expect(() => parseStatesArgument(input)).toThrow(message));
+
+  test('models, kinds and modes', () => {
+    expect(parseModelsArgument('tfm,WSO tfm')).toEqual(['TFM', 'WSO']);
+    expect(parseKindsArgument('agreements,ending')).toEqual(['agreements', 'endings']);
+    expect(() => parseKindsArgument('everything')).toThrow(/Unknown kind "everything"/);
+    expect(parseModeArgument('Daily')).toBe('daily');
+    expect(() => parseModeArgument('hourly')).toThrow(/instant, daily or weekly/);
   });
 });

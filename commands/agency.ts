@@ -1,0 +1,60 @@
+import { agencyKey } from '../src/domain/agency';
+import { cleanText, editDistance } from '../src/domain/text';
+import type { Agreement } from '../src/domain/types';
+import { UserError } from '../src/domain/user-error';
+import type { Command } from './command';
+import { agreementLine, pageOf, parsePage, sourceFooter } from './format';
+import type { Line } from './reply';
+
+const PER_PAGE = 10;
+
+/**
+ * How well an agency name answers a query: every query word must start a word of the
+ * name, or be one typo away from one (for words of 5+ letters). Lower is better; null: no match.
+ */
+export function agencyMatchScore(query: string[], name: string): number | null {
+  const words = name.split(' ');
+  let score = 0;
+  for (const q of query) {
+    if (words.some((w) => w === q)) continue;
+    if (words.some((w) => w.startsWith(q))) score += 1;
+    else if (q.length >= 5 && words.some((w) => editDistance(q, w, 1) <= 1)) score += 2;
+    else return null;
+  }
+  return score;
+}
+
+/** `/agency <name>`: agencies whose name matches, across states, with their agreements and pending requests. */
+export default {
+  name: 'agency',
+  description: 'Find agencies by name, with their 287(g) agreements and MOA links',
+  permission: 'anyone',
+  options: [{ name: 'name', description: 'Part of the agency name, e.g. "harris county"', type: 'text', required: true }],
+  async run(ctx, args) {
+    const text = cleanText(args.name ?? '');
+    const query = agencyKey(text).split(' ').filter((w) => w.length > 1 || /\d/.test(w));
+    if (!query.length) throw new UserError('Give part of an agency name, like "harris county" or "tampa police".');
+    const stored = await ctx.services.snapshots.getState('participating');
+    if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
+    const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? [];
+    const matches = (rows: readonly Agreement[]) =>
+      rows
+        .map((r) => ({ r, score: agencyMatchScore(query, r.agencyKey) }))
+        .filter((m): m is { r: Agreement; score: number } => m.score !== null)
+        .sort((a, b) => a.score - b.score || a.r.state.localeCompare(b.r.state) || a.r.agency.localeCompare(b.r.agency) || (b.r.signed ?? '').localeCompare(a.r.signed ?? ''))
+        .map((m) => m.r);
+    const found = matches(stored.view.rows);
+    const waiting = matches(pending);
+    if (!found.length && !waiting.length) throw new UserError(`No agency in ICE's 287(g) lists matches "${text}".`);
+    const items: Line[] = [...found.map((a) => agreementLine(a)), ...waiting.map((a) => [...agreementLine(a), ' · ', { bold: 'pending' }])];
+    const { items: page, paging } = pageOf(items, parsePage(args.page), PER_PAGE, 'agency', { name: text });
+    const agencies = new Set([...found, ...waiting].map((a) => `${a.stateCode}|${a.agencyKey}`)).size;
+    return {
+      tone: 'info',
+      title: `${agencies} ${agencies === 1 ? 'agency matches' : 'agencies match'} "${text}": ${found.length} active agreements${waiting.length ? `, ${waiting.length} pending` : ''}`,
+      blocks: [{ kind: 'list', items: page }],
+      footer: sourceFooter(stored.view.meta),
+      paging,
+    };
+  },
+} satisfies Command;

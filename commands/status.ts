@@ -1,0 +1,52 @@
+import type { ListKind } from '../src/domain/types';
+import type { Command } from './command';
+import type { Line, ReplyField } from './reply';
+
+const SOURCES: Array<[ListKind, string]> = [
+  ['participating', 'Participating agencies'],
+  ['pending', 'Pending agencies'],
+];
+
+const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+
+/** `/status`: each source's last poll, last change, current file, held and rejected files. */
+export default {
+  name: 'status',
+  description: 'What ice-watch last fetched from ICE, and any file it held or rejected',
+  permission: 'anyone',
+  options: [],
+  async run(ctx) {
+    const fields: ReplyField[] = [];
+    let trouble = false;
+    for (const [source, label] of SOURCES) {
+      const [state, judgements, history] = await Promise.all([
+        ctx.services.snapshots.getState(source),
+        ctx.services.snapshots.judgements(source),
+        ctx.services.snapshots.history(source),
+      ]);
+      const last = judgements.at(-1);
+      const lastChange = history.at(-1);
+      const rejected = [...judgements].reverse().find((j) => j.verdict === 'rejected');
+      const lines: Line[] = [];
+      if (!last) lines.push(['Not polled yet.']);
+      else lines.push([`Last judged: ${day(last.at)}, ${last.verdict}`, last.reason && last.verdict !== 'accepted' ? ` (${last.reason})` : '']);
+      if (state) lines.push([`Current list: ${state.view.rows.length} rows, `, state.view.meta.fileName, `, fetched ${day(state.view.meta.fetchedAt)}`]);
+      if (lastChange) lines.push([`Last change: ${day(lastChange.fetchedAt)} (`, lastChange.fileName, ')']);
+      if (state?.held.length) {
+        trouble = true;
+        lines.push([{ bold: `${state.held.length} endings held as suspect` }, ` since ${day(state.held[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
+      }
+      if (rejected) {
+        trouble ||= rejected === last;
+        lines.push([`Last rejected file: ${day(rejected.at)}, `, rejected.fileName, `: ${rejected.reason ?? ''}`]);
+      }
+      fields.push({ name: label, value: lines.flatMap((l, i) => (i ? ['\n', ...l] : l)) });
+    }
+    return {
+      tone: trouble ? 'error' : 'info',
+      title: 'ice-watch status',
+      blocks: [{ kind: 'fields', fields }],
+      footer: 'Sources: https://www.ice.gov/identify-and-arrest/287g',
+    };
+  },
+} satisfies Command;
