@@ -1,10 +1,17 @@
 /**
- * Figure `agreementsTexas`: the query + render core of `/agreements texas` over a
- * 2,500-agreement participating list, in process.
+ * Figure `agreementsTexas`: `/agreements texas` over a 2,500-agreement participating list,
+ * in process: the real command (store read, query, Reply) and the terminal rendering of
+ * its Reply, against a real keyv store holding the list.
  */
-import { parseStateArgument } from '../src/domain/arguments';
-import { summarizeAgreements } from '../src/domain/agreements-summary';
-import { renderAgreementsAsText } from '../src/platforms/console/render-cli';
+import agreements from '../commands/agreements';
+import type { CommandContext } from '../commands/command';
+import { DEFAULT_GUARDS, judgePublication } from '../src/domain/guards';
+import { contentHashOf } from '../src/domain/snapshot';
+import type { Agreement, Snapshot } from '../src/domain/types';
+import { renderReplyAsText } from '../src/platforms/console/render-reply';
+import { createKeyvFactory } from '../src/store/keyv-factory';
+import { createSnapshotStore } from '../src/store/snapshot-store';
+import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
 import { AgreementFactory } from './synthetic';
 
@@ -14,26 +21,41 @@ const WARMUP = 200;
 const RUNS = 1000;
 const GOAL_P99_MS = 5;
 
-export function benchAgreementsTexas() {
+function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Snapshot {
+  const meta = { url: 'file:///bench.xlsx', fileName: `${source}-bench.xlsx`, etag: null, lastModified: null, sha256: source, bytes: 0, fetchedAt: new Date().toISOString(), modifiedInFile: null };
+  return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
+}
+
+export async function benchAgreementsTexas() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
+  const keyv = createKeyvFactory('memory://');
+  const snapshots = createSnapshotStore(keyv);
+  for (const [source, list] of [['participating', rows], ['pending', pending]] as const) {
+    await snapshots.saveState(source, judgePublication(null, snapshotOf(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!, 'baseline');
+  }
+  const ctx: CommandContext = {
+    channel: { platform: 'console', workspaceId: 'bench', channelId: 'bench' },
+    user: { id: 'bench', name: 'bench', canManageChannel: true },
+    services: { snapshots, subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null },
+    now: () => new Date(),
+  };
 
-  const once = () => renderAgreementsAsText(summarizeAgreements(rows, pending, parseStateArgument('texas')));
+  const once = async () => renderReplyAsText(await agreements.run(ctx, { state: 'texas' }));
   let text = '';
-  for (let i = 0; i < WARMUP; i++) text = once();
+  for (let i = 0; i < WARMUP; i++) text = await once();
   forceGc();
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    text = once();
+    text = await once();
     samples.push(performance.now() - t0);
   }
+  await keyv.close();
   const p99 = percentile(samples, 99);
   progress(`agreementsTexas: p99 ${ms(p99)} ms`);
   return {
-    description:
-      "summarizeAgreements(rows, pending, parseStateArgument('texas')) + renderAgreementsAsText(summary), in process",
-    note: 'The Discord/Slack command layer arrives with issue 3; this measures the query + render core it will call.',
+    description: "commands/agreements run(ctx, { state: 'texas' }) against a keyv store holding the lists, then renderReplyAsText, in process",
     rows: { participating: rows.length, inTexas: rows.filter((r) => r.stateCode === 'TX').length, pending: pending.length },
     warmupRuns: WARMUP,
     runs: RUNS,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   progress('diff100k');
   figures.diff100k = benchDiff100k();
   progress('agreementsTexas');
-  figures.agreementsTexas = benchAgreementsTexas();
+  figures.agreementsTexas = await benchAgreementsTexas();
   progress('startToReady (child processes)');
   figures.startToReady = await benchStartToReady();
   progress('memory (seeding a store, then child processes)');

@@ -66,6 +66,8 @@ export interface LastFetch {
 }
 
 const MAX_JUDGEMENTS = 50;
+/** Lists kept parsed in memory: the two sources' current lists and the ones just replaced. */
+const ROW_CACHE_ENTRIES = 4;
 
 export class StoreCorruptError extends Error {
   override name = 'StoreCorruptError';
@@ -79,7 +81,20 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
   const judgements = keyv.open<Judgement[]>('judgements');
   const fetches = keyv.open<LastFetch>('last-fetch');
 
-  const rowsOf = async (hash: string) => (await rows.get(hash)) ?? null;
+  // Rows are stored by content hash, so a hash always names the same rows: caching the few
+  // most recent ones is safe even with several instances, and spares every command a parse
+  // of the whole list. The small state record is still read from the store each time.
+  const cache = new Map<string, Agreement[]>();
+  const rowsOf = async (hash: string) => {
+    const hit = cache.get(hash);
+    if (hit) return hit;
+    const found = (await rows.get(hash)) ?? null;
+    if (found) {
+      cache.set(hash, found);
+      if (cache.size > ROW_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    }
+    return found;
+  };
 
   return {
     async getState(source) {

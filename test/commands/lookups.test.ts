@@ -46,7 +46,7 @@ describe('/status', () => {
     const state = (await world.snapshots.getState('participating'))!;
     await world.snapshots.saveState('participating', { ...state, held: [{ row: state.view.rows[0], since: '2025-12-12T20:00:00.000Z' }] }, 'held');
     await world.snapshots.recordJudgement('participating', { verdict: 'rejected', reason: 'the list is empty', fileName: 'bad.xlsx', sha256: 'x', at: '2025-12-12T21:00:00.000Z', eventCount: 0, notices: [] });
-    const reply = await status.run(world.ctx(), {});
+    const reply = await status.run(world.ctx());
     const fields = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
     const participating = lineText(fields.find((f) => f.name === 'Participating agencies')!.value);
     expect(participating).toContain('Current list: 1245 rows, participatingAgencies12122025pm.xlsx');

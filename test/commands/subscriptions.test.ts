@@ -62,7 +62,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
     await subscribe.run(world.ctx(), { states: 'tx' });
     const sub = (await world.subscriptions.get(key))!;
     await world.subscriptions.put({ ...sub, paused: { reason: 'the bot lost access to the channel', since: '2025-12-12T00:00:00Z' } });
-    expect(text(await subscriptions.run(world.ctx(), {}))).toContain('Paused: since 2025-12-12');
+    expect(text(await subscriptions.run(world.ctx()))).toContain('Paused: since 2025-12-12');
     const reply = await subscribe.run(world.ctx(), { states: 'tx' });
     expect(text(reply)).toContain('resumed');
     expect((await world.subscriptions.get(key))!.paused).toBeNull();
@@ -82,7 +82,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
     expect(off.title).toBe('287(g) alerts off for this channel');
     expect(await world.subscriptions.get(key)).toBeNull();
     expect(await world.subscriptions.forState('TX')).toEqual([]);
-    expect(text(await subscriptions.run(world.ctx(), {}))).toContain('This channel has no 287(g) subscription');
+    expect(text(await subscriptions.run(world.ctx()))).toContain('This channel has no 287(g) subscription');
   });
 
   test('removing the last state of a states-only subscription deletes it', async () => {
