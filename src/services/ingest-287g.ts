@@ -2,7 +2,7 @@ import { buildStateAlerts, type StateAlert } from '../domain/alerts';
 import type { ListEvent } from '../domain/events';
 import { judgePublication, type GuardSettings, type OperatorNotice, type Verdict } from '../domain/guards';
 import { makeSnapshot } from '../domain/snapshot';
-import type { FileMeta, ListKind } from '../domain/types';
+import type { Agreement, FileMeta, ListKind } from '../domain/types';
 import type { Logger } from '../logger';
 import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
 import { parse287gWorkbook } from '../sources/workbook-287g';
@@ -30,6 +30,8 @@ export interface Ingest287gDeps {
   guards: GuardSettings;
   logger: Logger;
   now?: () => Date;
+  /** Plans and stores the deliveries of a publication's alerts; runs before the new state is stored. */
+  route?: (alerts: StateAlert[], at: Date) => Promise<void>;
 }
 
 /**
@@ -52,8 +54,11 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         const prev = await snapshots.getState(source);
         const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;
         const outcome = judgePublication(prev, candidate, { now: at, guards, participating });
+        const alerts = outcome.events.length && outcome.next ? await alertsFor(source, outcome.events, outcome.next.view.rows, meta) : [];
+        // Deliveries are planned and stored before the snapshot is marked seen: a crash in
+        // between re-judges the same file next poll and plans the same ids again (deduped).
+        if (alerts.length && deps.route) await deps.route(alerts, at);
         if (outcome.next) await snapshots.saveState(source, outcome.next, outcome.verdict);
-        const alerts = outcome.events.length ? await alertsFor(source, outcome.events, meta) : [];
         result = { source, ...outcome, alerts, warnings: parsed.warnings, file: meta };
       } catch (err) {
         if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
@@ -83,9 +88,11 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
     },
   };
 
-  async function alertsFor(source: ListKind, events: ListEvent[], meta: FileMeta): Promise<StateAlert[]> {
-    const participating = (await snapshots.getState('participating'))?.view.rows ?? [];
-    const pending = (await snapshots.getState('pending'))?.view.rows ?? null;
+  /** Alerts with the states' numbers after this change: the new list of this source, the stored list of the other. */
+  async function alertsFor(source: ListKind, events: ListEvent[], rows: Agreement[], meta: FileMeta): Promise<StateAlert[]> {
+    const other = async (kind: ListKind) => (await snapshots.getState(kind))?.view.rows ?? null;
+    const participating = source === 'participating' ? rows : ((await other('participating')) ?? []);
+    const pending = source === 'pending' ? rows : await other('pending');
     return buildStateAlerts({ source, events, participating, pending, file: meta });
   }
 }

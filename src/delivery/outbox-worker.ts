@@ -1,0 +1,105 @@
+import type { OperatorNotice } from '../domain/guards';
+import type { Logger } from '../logger';
+import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
+import type { SubscriptionStore } from '../store/subscription-store';
+import type { AlertSender, SendResult } from './sender';
+
+export interface OutboxWorkerDeps {
+  outbox: OutboxStore;
+  subscriptions: SubscriptionStore;
+  senders: AlertSender[];
+  notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+  /** First retry delay; doubles per attempt up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** After this many failed attempts an entry is dead and operators are told. */
+  maxAttempts?: number;
+  /** How many messages are in flight at once (the SDKs queue per route and rate limit). */
+  concurrency?: number;
+}
+
+/**
+ * Sends what the outbox holds: each due entry once, marks it sent, retries transient
+ * failures with backoff (or the platform's retry_after), and on a permanent failure pauses
+ * the subscription, tells operators, and tells the channel where the bot still can.
+ * `drain()` runs until nothing is due; `stop()` lets in-flight sends finish.
+ */
+export function createOutboxWorker(deps: OutboxWorkerDeps) {
+  const { outbox, subscriptions, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const base = deps.baseDelayMs ?? 5_000;
+  const max = deps.maxDelayMs ?? 3_600_000;
+  const maxAttempts = deps.maxAttempts ?? 12;
+  const concurrency = deps.concurrency ?? 8;
+  const senders = new Map(deps.senders.map((s) => [s.platform, s]));
+  let stopped = false;
+  let running: Promise<number> | null = null;
+
+  async function deliver(entry: OutboxEntry): Promise<void> {
+    const sender = senders.get(entry.delivery.platform);
+    const attempt = entry.attempts + 1;
+    let result: SendResult;
+    if (!sender) result = { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` };
+    else {
+      try {
+        result = await sender.send(entry.delivery);
+      } catch (err) {
+        result = { ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    const at = now();
+    const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
+    if (result.ok) {
+      await outbox.update({ ...entry, status: 'sent', attempts: attempt, sentAt: at.toISOString(), lastError: null });
+      log.info('alert sent');
+      return;
+    }
+    if (result.permanent) {
+      await outbox.update({ ...entry, status: 'paused', attempts: attempt, lastError: `${result.code}: ${result.reason}` });
+      const sub = await subscriptions.get(entry.delivery.subscriptionKey);
+      if (sub && !sub.paused) await subscriptions.put({ ...sub, paused: { reason: result.reason, since: at.toISOString() } });
+      log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
+      await deps.notifyOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
+      await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
+      return;
+    }
+    if (attempt >= maxAttempts) {
+      await outbox.update({ ...entry, status: 'dead', attempts: attempt, lastError: result.reason });
+      log.error({ reason: result.reason }, 'alert given up');
+      await deps.notifyOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
+      return;
+    }
+    const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, base * 2 ** entry.attempts));
+    await outbox.update({ ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason });
+    log.warn({ reason: result.reason, retryInMs: delay }, 'alert will be retried');
+  }
+
+  async function drainOnce(): Promise<number> {
+    let sent = 0;
+    while (!stopped) {
+      const due = await outbox.due(now(), concurrency * 4);
+      if (!due.length) break;
+      for (let i = 0; i < due.length && !stopped; i += concurrency) {
+        await Promise.all(due.slice(i, i + concurrency).map(deliver));
+        sent += Math.min(concurrency, due.length - i);
+      }
+    }
+    return sent;
+  }
+
+  return {
+    /** Sends everything due now; concurrent calls share one run. Returns how many entries were tried. */
+    drain(): Promise<number> {
+      running ??= drainOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAlertRouter } from '../../src/delivery/alert-router';
+import { createOutboxWorker } from '../../src/delivery/outbox-worker';
+import type { AlertSender, SendResult } from '../../src/delivery/sender';
+import { buildStateAlerts } from '../../src/domain/alerts';
+import type { PlannedDelivery } from '../../src/domain/delivery-plan';
+import { diffLists } from '../../src/domain/diff';
+import type { OperatorNotice } from '../../src/domain/guards';
+import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { createLogger } from '../../src/logger';
+import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
+import { createOutboxStore, type OutboxStore } from '../../src/store/outbox-store';
+import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
+import { loadSnapshot } from '../helpers/fixtures';
+
+const T0 = new Date('2025-10-17T12:00:00Z');
+
+function sub(channelId: string, over: Partial<Subscription> = {}): Subscription {
+  const who = { id: 'U1', name: 'Ana' };
+  return {
+    key: channelKey('discord', 'G1', channelId), platform: 'discord', workspaceId: 'G1', channelId, channelName: channelId,
+    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
+    createdBy: who, createdAt: T0.toISOString(), updatedBy: who, updatedAt: T0.toISOString(), paused: null, ...over,
+  };
+}
+
+/** A sender that records what it got and answers from a script, one result per call (then ok). */
+function scriptedSender(script: SendResult[] = []) {
+  const sent: PlannedDelivery[] = [];
+  const told: string[] = [];
+  const sender: AlertSender = {
+    platform: 'discord',
+    send: async (d) => {
+      sent.push(d);
+      return script.shift() ?? { ok: true };
+    },
+    tellChannel: async (_d, text) => {
+      told.push(text);
+    },
+  };
+  return { sender, sent, told };
+}
+
+describe('routing alerts to the outbox and delivering them', () => {
+  let keyv: KeyvFactory;
+  let outbox: OutboxStore;
+  let subscriptions: SubscriptionStore;
+  let alerts: ReturnType<typeof buildStateAlerts>;
+  beforeEach(async () => {
+    keyv = createKeyvFactory('memory://');
+    outbox = createOutboxStore(keyv);
+    subscriptions = createSubscriptionStore(keyv);
+    const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
+    alerts = buildStateAlerts({ source: 'participating', events: diffLists(a.rows, b.rows, 'participating').events, participating: b.rows, pending: null, file: b.meta });
+  });
+  afterEach(() => keyv.close());
+
+  test('each channel gets one delivery per state it follows, cut to its models; digests and paused channels get none now', async () => {
+    await subscriptions.put(sub('texas-all'));
+    await subscriptions.put(sub('texas-tfm', { models: ['TFM'] }));
+    await subscriptions.put(sub('everything', { states: 'all' }));
+    await subscriptions.put(sub('texas-daily', { mode: 'daily' }));
+    await subscriptions.put(sub('texas-paused', { paused: { reason: 'gone', since: T0.toISOString() } }));
+    await subscriptions.put(sub('florida', { states: ['FL'] }));
+    const router = createAlertRouter({ subscriptions, outbox });
+    const added = await router.route(alerts, T0);
+    const due = await outbox.due(T0, 1000);
+    expect(due).toHaveLength(added);
+    const byChannel = (c: string) => due.filter((e) => e.delivery.channelId === c).map((e) => e.delivery.alert);
+    const texas = alerts.find((a) => a.stateCode === 'TX')!;
+    expect(byChannel('texas-all')).toEqual([texas]);
+    const tfm = byChannel('texas-tfm');
+    expect(tfm).toHaveLength(1);
+    expect(tfm[0].events.every((e) => 'model' in e && e.model === 'TFM')).toBe(true);
+    expect(tfm[0].title).toMatch(/^\d+ new 287\(g\) agreements? in Texas$/);
+    expect(byChannel('everything')).toHaveLength(alerts.length);
+    expect(byChannel('texas-daily')).toEqual([]);
+    expect(byChannel('texas-paused')).toEqual([]);
+    expect(byChannel('florida')).toEqual(alerts.filter((a) => a.stateCode === 'FL'));
+    // Routing the same poll again (a restart before the snapshot was stored) adds nothing.
+    expect(await router.route(alerts, T0)).toBe(0);
+  });
+
+  test('an entry written before a crash that lost the index write is picked up again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ice-watch-outbox-'));
+    const sqlite = createKeyvFactory(`sqlite://${join(dir, 'outbox.sqlite')}`);
+    try {
+      const store = createOutboxStore(sqlite);
+      const subs = createSubscriptionStore(sqlite);
+      await subs.put(sub('texas-all'));
+      const router = createAlertRouter({ subscriptions: subs, outbox: store });
+      await router.route(alerts, T0);
+      const entry = (await store.due(T0, 10))[0];
+      // The crash: the entry was written, the pending index was not.
+      await sqlite.open<string[]>('outbox-lists').set('pending', []);
+      expect(await store.due(T0, 10)).toEqual([]);
+      await router.route(alerts, T0);
+      expect((await store.due(T0, 10)).map((e) => e.id)).toEqual([entry.id]);
+    } finally {
+      await sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the worker sends each entry once, retries a transient failure after retry_after, gives up after the limit', async () => {
+    await subscriptions.put(sub('texas-all'));
+    await subscriptions.put(sub('florida', { states: ['FL'] }));
+    await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
+    let clock = T0;
+    const { sender, sent } = scriptedSender([{ ok: false, permanent: false, reason: '429 Too Many Requests', retryAfterMs: 30_000 }]);
+    const notices: OperatorNotice[] = [];
+    const worker = createOutboxWorker({
+      outbox, subscriptions, senders: [sender], logger: createLogger('silent'), now: () => clock,
+      notifyOperators: async (n) => void notices.push(...n), baseDelayMs: 1000, maxAttempts: 3,
+    });
+    await worker.drain();
+    expect(sent).toHaveLength(2);
+    expect((await outbox.depth()).pending).toBe(1);
+    await worker.drain();
+    expect(sent).toHaveLength(2); // not due yet
+    clock = new Date(T0.getTime() + 30_000);
+    await worker.drain();
+    expect(sent).toHaveLength(3);
+    expect((await outbox.depth()).pending).toBe(0);
+    await worker.drain();
+    expect(sent).toHaveLength(3); // never twice
+    expect(notices).toEqual([]);
+  });
+
+  test('a permanent error pauses the subscription, tells operators and the channel, and sends no more', async () => {
+    await subscriptions.put(sub('texas-all'));
+    await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
+    const { sender, told } = scriptedSender([{ ok: false, permanent: true, code: '50013', reason: 'the bot lacks permission to post there', fix: 'Give it Send Messages and Embed Links.' }]);
+    const notices: OperatorNotice[] = [];
+    const worker = createOutboxWorker({ outbox, subscriptions, senders: [sender], logger: createLogger('silent'), now: () => T0, notifyOperators: async (n) => void notices.push(...n) });
+    await worker.drain();
+    expect((await subscriptions.get(channelKey('discord', 'G1', 'texas-all')))!.paused).toMatchObject({ reason: 'the bot lacks permission to post there' });
+    expect(notices[0].text).toMatch(/Paused alerts for discord channel texas-all: the bot lacks permission.*\(50013\)/);
+    expect(told[0]).toMatch(/\/subscribe again to resume/);
+    expect((await outbox.depth()).pending).toBe(0);
+    // The next poll plans nothing for the paused channel.
+    await createAlertRouter({ subscriptions, outbox }).route(alerts.map((a) => ({ ...a, id: `${a.id}-next` })), T0);
+    expect((await outbox.depth()).pending).toBe(0);
+  });
+
+  test('failures past the attempt limit are dead letters and operators hear of it', async () => {
+    await subscriptions.put(sub('texas-all'));
+    await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
+    const failing: AlertSender = { platform: 'discord', send: async () => ({ ok: false, permanent: false, reason: '500 Internal Server Error' }) };
+    let clock = T0;
+    const notices: OperatorNotice[] = [];
+    const worker = createOutboxWorker({ outbox, subscriptions, senders: [failing], logger: createLogger('silent'), now: () => clock, notifyOperators: async (n) => void notices.push(...n), baseDelayMs: 10, maxAttempts: 3 });
+    for (let i = 0; i < 5; i++) {
+      await worker.drain();
+      clock = new Date(clock.getTime() + 60_000);
+    }
+    expect(notices.map((n) => n.text)).toEqual([expect.stringMatching(/Gave up on an alert .* after 3 attempts: 500/)]);
+    expect((await outbox.depth()).pending).toBe(0);
+  });
+});
