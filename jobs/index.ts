@@ -1,5 +1,6 @@
+import deliverOutbox from './deliver-outbox';
 import type { Job } from './job';
 import poll287g from './poll-287g';
 
 /** Every scheduled job, explicitly (nothing scans folders). */
-export const jobs: Job[] = [poll287g];
+export const jobs: Job[] = [poll287g, deliverOutbox];

@@ -1,15 +1,15 @@
 import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
-import type { StateAlert } from '../src/domain/alerts';
 import type { OperatorNotice } from '../src/domain/guards';
 import type { IngestResult } from '../src/services/ingest-287g';
 
 /** What a job may use; wired once in src/main.ts. */
 export interface JobDeps {
   logger: Logger;
+  /** One poll of the 287(g) page; alerts are planned into the outbox as part of it. */
   poll287g: () => Promise<IngestResult[]>;
-  /** Hands alerts to delivery (the console in console mode). */
-  deliverAlerts: (alerts: StateAlert[]) => Promise<void>;
+  /** Sends what the outbox holds that is due. */
+  drainOutbox: () => Promise<number>;
   notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
 }
 

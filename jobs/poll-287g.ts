@@ -1,15 +1,13 @@
 import type { Job } from './job';
 
-/** Polls ICE's 287(g) page and delivers what changed (default every 15 minutes). */
+/** Polls ICE's 287(g) page (default every 15 minutes), then sends the alerts it planned. */
 export default {
   name: 'poll-287g',
   schedule: (config) => config.POLL_287G_CRON,
-  async run({ poll287g, deliverAlerts, notifyOperators, logger }) {
+  async run({ poll287g, drainOutbox, notifyOperators, logger }) {
     const results = await poll287g();
-    for (const r of results) {
-      await notifyOperators(r.notices);
-      await deliverAlerts(r.alerts);
-    }
-    logger.info({ publications: results.length, alerts: results.reduce((n, r) => n + r.alerts.length, 0) }, 'poll done');
+    for (const r of results) await notifyOperators(r.notices);
+    const sent = await drainOutbox();
+    logger.info({ publications: results.length, alerts: results.reduce((n, r) => n + r.alerts.length, 0), deliveries: sent }, 'poll done');
   },
 } satisfies Job;

@@ -1,0 +1,10 @@
+import type { Job } from './job';
+
+/** Retries what the outbox still holds (failed sends wait for their backoff), every 30 seconds. */
+export default {
+  name: 'deliver-outbox',
+  schedule: () => '*/30 * * * * *',
+  async run({ drainOutbox }) {
+    await drainOutbox();
+  },
+} satisfies Job;
