@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { Command } from '../../../commands/command';
+import type { CommandServices } from '../../../commands/services';
+import type { Logger } from '../../logger';
+import { createBoltLogger } from './bolt-logger';
+import { registerSlackCommands } from './commands';
+
+/** Settings of the Slack app (SLACK_* in src/config.ts) and what its commands use. */
+export interface SlackAppOptions {
+  /** SLACK_BOT_TOKEN (xoxb-...). */
+  botToken: string;
+  /** SLACK_SIGNING_SECRET: required for HTTP mode, where every request's signature is verified. */
+  signingSecret?: string;
+  /** SLACK_APP_TOKEN (xapp-...): Socket Mode when set. */
+  appToken?: string;
+  /** SLACK_PORT: where the HTTP receiver listens (0: any free port). Unused in Socket Mode. */
+  port: number;
+  /** Interface to listen on in HTTP mode (default: all; tests use 127.0.0.1). */
+  host?: string;
+  /** SLACK_API_URL: Slack's Web API base, e.g. `https://slack.com/api/`. */
+  apiUrl: string;
+  services: Omit<CommandServices, 'checkCanPost'>;
+  logger: Logger;
+  /** SLACK_ADMINS_ONLY */
+  adminsOnly: boolean;
+  now?: () => Date;
+  /** The commands to answer (default: the registry). */
+  commands?: readonly Command[];
+}
+
+/** A built Slack app: started and stopped by the composition root. */
+export interface SlackApp {
+  /** Verifies the bot token (auth.test), then listens: HTTP on `port`, or connects in Socket Mode. */
+  start(): Promise<{ mode: 'http' | 'socket'; port: number | null }>;
+  stop(): Promise<void>;
+  /** The receiver, for operators' health checks and tests. */
+  receiver: HTTPReceiver | SocketModeReceiver;
+  app: App;
+}
+
+/**
+ * Builds the Slack app. Nothing happens until `start()`: no connection, no API call
+ * (Bolt's auth.test is deferred with `deferInitialization`). Socket Mode when an app token
+ * is given, else Bolt's HTTPReceiver on `port`, which checks every request's v0 signature
+ * with the signing secret and refuses (401) a bad one or a timestamp over five minutes
+ * old. `processBeforeResponse` stays false: the ack answers Slack's HTTP request at once
+ * and the command runs after it, answering through the response_url (that flag is for
+ * FaaS hosts, which freeze a function once it has answered).
+ *
+ * The tokens and the secret go to Bolt only; they are never logged.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const boltLogger = createBoltLogger(options.logger);
+  const clientOptions = { slackApiUrl: options.apiUrl };
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (options.appToken) {
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions } });
+  } else if (options.signingSecret) {
+    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false });
+  } else {
+    throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+  const app = new App({ token: options.botToken, receiver, logger: boltLogger, clientOptions, deferInitialization: true });
+  const log = options.logger.child({ platform: 'slack' });
+  app.error(async (err) => {
+    log.error({ err }, 'slack: unhandled error in Bolt');
+  });
+  registerSlackCommands(app, { services: options.services, logger: options.logger, adminsOnly: options.adminsOnly, now: options.now, commands: options.commands });
+
+  return {
+    receiver,
+    app,
+    async start() {
+      await app.init();
+      if (receiver instanceof SocketModeReceiver) {
+        await app.start();
+        log.info({ mode: 'socket' }, 'slack: connected in Socket Mode');
+        return { mode: 'socket', port: null };
+      }
+      const server = await app.start({ port: options.port, host: options.host });
+      const port = (server.address() as AddressInfo).port;
+      log.info({ mode: 'http', port }, 'slack: listening for commands over HTTP');
+      return { mode: 'http', port };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * A loopback stand-in for Slack, for tests: the Web API methods ice-watch calls (Bolt's
+ * `clientOptions.slackApiUrl` points at `apiUrl`), the response_url endpoints that slash
+ * commands and buttons answer to, and a client that sends Bolt's receiver correctly (or
+ * deliberately wrongly) signed requests. Records everything; never touches the internet.
+ *
+ * @example
+ *   const slack = await startSlackApi();
+ *   const app = createSlackApp({ ..., apiUrl: slack.apiUrl });
+ *   const res = await slack.sendCommand(port, SECRET, { command: '/agreements', text: 'texas' });
+ *   const [answer] = await slack.waitForResponses(1);
+ *   await slack.close();
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+}
+
+export interface ResponseUrlPost {
+  /** The id in the response_url's path. */
+  id: string;
+  body: Record<string, any>;
+}
+
+export type ApiHandler = (params: Record<string, unknown>) => Record<string, unknown>;
+
+export interface SlackStandIn {
+  /** `http://127.0.0.1:<port>/api/`, for SLACK_API_URL. */
+  apiUrl: string;
+  calls: ApiCall[];
+  callsTo(method: string): ApiCall[];
+  /** Replaces the answer of one Web API method (JSON; `ok` is the handler's to set). */
+  on(method: string, handler: ApiHandler): void;
+  /** A fresh response_url on this stand-in. */
+  responseUrl(id?: string): string;
+  responses: ResponseUrlPost[];
+  /** Resolves once `count` response_url posts have arrived (all of them, in order). */
+  waitForResponses(count: number, timeoutMs?: number): Promise<ResponseUrlPost[]>;
+  /** Resolves with the first post to the response_url with this id. */
+  waitForResponse(id: string, timeoutMs?: number): Promise<ResponseUrlPost>;
+  /** Sends a slash command to Bolt's receiver as Slack would (form body, v0 signature). */
+  sendCommand(port: number, secret: string, fields: Record<string, string>, opts?: SignOptions): Promise<Response>;
+  /** Sends a block_actions payload (a button click) to the receiver. */
+  sendAction(port: number, secret: string, payload: Record<string, unknown>, opts?: SignOptions): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface SignOptions {
+  /** Seconds since the epoch to sign and send (default: now). */
+  timestamp?: number;
+  /** Overrides the computed signature. */
+  signature?: string;
+}
+
+/** Slack's v0 request signature: `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
+export function signSlackRequest(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+const DEFAULTS: Record<string, ApiHandler> = {
+  'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'ice-watch', team_id: 'T0TEST', user_id: 'U0BOT', bot_id: 'B0BOT' }),
+  'conversations.info': (p) => ({ ok: true, channel: { id: p.channel, name: 'alerts', is_channel: true, is_member: true, is_archived: false } }),
+  'users.info': (p) => ({ ok: true, user: { id: p.user, name: 'someone', is_admin: false, is_owner: false, is_primary_owner: false } }),
+  'chat.postMessage': (p) => ({ ok: true, channel: p.channel, ts: `${Date.now() / 1000}`, message: { text: p.text } }),
+};
+
+function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (type?.includes('application/json')) return JSON.parse(raw);
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+export async function startSlackApi(): Promise<SlackStandIn> {
+  const calls: ApiCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const handlers = new Map<string, ApiHandler>(Object.entries(DEFAULTS));
+  const waiters: Array<() => void> = [];
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (raw += c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const body = parseBody(raw, req.headers['content-type']);
+      if (path.startsWith('/api/')) {
+        const method = path.slice('/api/'.length);
+        calls.push({ method, params: body, headers: req.headers });
+        const handler = handlers.get(method);
+        const answer = handler ? handler(body) : { ok: false, error: 'unknown_method' };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        return;
+      }
+      if (path.startsWith('/response/')) {
+        responses.push({ id: path.slice('/response/'.length), body });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        for (const w of waiters.splice(0)) w();
+        return;
+      }
+      res.writeHead(404).end();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function waitUntil<T>(found: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for ${what}; got ${responses.length} posts`)), timeoutMs);
+      const check = () => {
+        const value = found();
+        if (value === undefined) waiters.push(check);
+        else {
+          clearTimeout(timer);
+          resolve(value);
+        }
+      };
+      check();
+    });
+  }
+
+  async function post(port: number, secret: string, body: string, opts: SignOptions = {}): Promise<Response> {
+    const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    return fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': opts.signature ?? signSlackRequest(secret, ts, body),
+      },
+      body,
+    });
+  }
+
+  return {
+    apiUrl: `${origin}/api/`,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    on: (method, handler) => void handlers.set(method, handler),
+    responseUrl: (id) => `${origin}/response/${id ?? `r${nextId++}`}`,
+    responses,
+    waitForResponses: (count, timeoutMs) =>
+      waitUntil(() => (responses.length >= count ? responses.slice(0, count) : undefined), `${count} response_url posts`, timeoutMs),
+    waitForResponse: (id, timeoutMs) => waitUntil(() => responses.find((r) => r.id === id), `a post to response_url ${id}`, timeoutMs),
+    sendCommand: (port, secret, fields, opts) => post(port, secret, new URLSearchParams(fields).toString(), opts),
+    sendAction: (port, secret, payload, opts) => post(port, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts),
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
