@@ -1,0 +1,134 @@
+import { MessageFlags } from 'discord.js';
+import type { Line, Reply, ReplyField } from '../../../commands/reply';
+import { clipPlain, fitEscaped, renderLine, renderLineWithin } from './discord-text';
+import { buildPagingRow, type ActionRowBody } from './paging-id';
+
+/** Discord's embed limits (characters are UTF-16 units, as Discord counts them). */
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** Title, description, field names and values and footer together. */
+  total: 6000,
+} as const;
+
+/** Embed colours by tone: Discord's blurple, green and red. */
+export const TONE_COLORS: Record<Reply['tone'], number> = { info: 0x5865f2, success: 0x57f287, error: 0xed4245 };
+
+/** Room kept for the "… and N more" line when the description is cut. */
+const MORE_NOTE_ROOM = 100;
+const EMPTY_FIELD = '—';
+
+/** One embed as Discord's REST API takes it (the parts this bot uses). */
+export interface EmbedBody {
+  title?: string;
+  color: number;
+  description?: string;
+  fields?: Array<{ name: string; value: string; inline?: boolean }>;
+  footer?: { text: string };
+}
+
+/** A Discord message body (REST shape): one embed, paging buttons, and never a mention. */
+export interface DiscordMessagePayload {
+  embeds: EmbedBody[];
+  components: ActionRowBody[];
+  flags?: MessageFlags.Ephemeral;
+  allowed_mentions: { parse: [] };
+}
+
+interface DescriptionEntry {
+  prefix: string;
+  line: Line;
+  /** A list item (counted in "and N more"), as opposed to a heading or a text line. */
+  item: boolean;
+}
+
+/**
+ * Renders a neutral Reply as one Discord message: title, description from text and list
+ * blocks, fields, footer, colour by tone, Previous/Next buttons for paging, the ephemeral
+ * flag for private answers. Every limit of EMBED_LIMITS is kept by cutting, never by failing:
+ * a cut list ends with "… and N more" and how to see them.
+ */
+export function renderReplyForDiscord(reply: Reply): DiscordMessagePayload {
+  const title = fitEscaped(reply.title, EMBED_LIMITS.title);
+  const row = reply.paging ? buildPagingRow(reply.paging) : null;
+  const pageNote = reply.paging && !row ? `page ${reply.paging.page}/${reply.paging.pages}` : '';
+  // Footers show no markdown and no mentions: plain text, only cut.
+  const footerText = [reply.footer, pageNote].filter(Boolean).join(' · ');
+  const footer = footerText ? clipPlain(footerText, EMBED_LIMITS.footer) : '';
+
+  let room = EMBED_LIMITS.total - title.length - footer.length;
+  const fields: NonNullable<EmbedBody['fields']> = [];
+  for (const field of reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []))) {
+    if (fields.length === EMBED_LIMITS.fields) break;
+    const rendered = renderField(field);
+    const size = rendered.name.length + rendered.value.length;
+    // Fields give way to the description: they must leave it room for at least a few lines.
+    if (room - size < MORE_NOTE_ROOM * 2) break;
+    fields.push(rendered);
+    room -= size;
+  }
+  const description = renderDescription(reply, Math.min(EMBED_LIMITS.description, room), Boolean(row));
+
+  const embed: EmbedBody = title ? { title, color: TONE_COLORS[reply.tone] } : { color: TONE_COLORS[reply.tone] };
+  if (description) embed.description = description;
+  if (fields.length) embed.fields = fields;
+  if (footer) embed.footer = { text: footer };
+  const payload: DiscordMessagePayload = { embeds: [embed], components: row ? [row] : [], allowed_mentions: { parse: [] } };
+  if (reply.ephemeral) payload.flags = MessageFlags.Ephemeral;
+  return payload;
+}
+
+function renderField(field: ReplyField): { name: string; value: string; inline?: boolean } {
+  const name = fitEscaped(field.name, EMBED_LIMITS.fieldName) || EMPTY_FIELD;
+  const value = renderLineWithin(field.value, EMBED_LIMITS.fieldValue) || EMPTY_FIELD;
+  return field.inline === undefined ? { name, value } : { name, value, inline: field.inline };
+}
+
+function descriptionEntries(reply: Reply): DescriptionEntry[] {
+  const entries: DescriptionEntry[] = [];
+  for (const block of reply.blocks) {
+    if (block.kind === 'text') {
+      for (const line of block.lines) entries.push({ prefix: '', line, item: false });
+    } else if (block.kind === 'list') {
+      if (block.heading) entries.push({ prefix: '', line: [{ bold: block.heading }], item: false });
+      for (const item of block.items) entries.push({ prefix: '• ', line: item, item: true });
+    }
+  }
+  return entries;
+}
+
+/** Whole lines while they fit in `max`, then "… and N more" counting the list items left out. */
+function renderDescription(reply: Reply, max: number, hasButtons: boolean): string {
+  const entries = descriptionEntries(reply);
+  const lines = entries.map((e) => e.prefix + renderLine(e.line));
+  const all = lines.join('\n');
+  if (all.length <= max) return all;
+  const budget = max - MORE_NOTE_ROOM;
+  const kept: string[] = [];
+  let used = 0;
+  let index = 0;
+  for (; index < entries.length; index++) {
+    const add = lines[index].length + (kept.length ? 1 : 0);
+    if (used + add > budget) break;
+    kept.push(lines[index]);
+    used += add;
+  }
+  if (!kept.length && entries.length) {
+    // One line longer than the whole budget: as much of it as fits.
+    const first = entries[0];
+    kept.push(first.prefix + renderLineWithin(first.line, budget - first.prefix.length));
+    index = 1;
+  }
+  const left = entries.slice(index).filter((e) => e.item).length;
+  kept.push(left ? moreNote(left, hasButtons) : '…');
+  return kept.join('\n');
+}
+
+/** What the reader can do about the list items that did not fit. */
+export function moreNote(count: number, hasButtons: boolean): string {
+  return `… and ${count} more (${hasButtons ? 'use the buttons, or narrow the question' : 'narrow the question to see them'})`;
+}

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../../src/logger';
+import { createDiscordBot } from '../../../src/platforms/discord/client';
+import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
+import { createSnapshotStore } from '../../../src/store/snapshot-store';
+import { createSubscriptionStore } from '../../../src/store/subscription-store';
+import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
+import { rawCommand, seedParticipating, toInteraction } from './harness';
+
+describe('createDiscordBot', () => {
+  let api: DiscordApi;
+  let keyv: KeyvFactory;
+  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  beforeEach(async () => {
+    api = await startDiscordApi({ acceptTokens: ['good-token'] });
+    keyv = createKeyvFactory('memory://');
+  });
+  afterEach(async () => {
+    await keyv.close();
+    await api.close();
+  });
+
+  const makeBot = (token: string, snapshots = createSnapshotStore(keyv)) =>
+    createDiscordBot({ token, apiUrl: api.apiUrl, logger, services: { snapshots, subscriptions: createSubscriptionStore(keyv) } });
+
+  test('creating the bot connects to nothing; stop before start is a no-op', async () => {
+    const bot = makeBot('good-token');
+    await bot.stop();
+    expect(api.requests).toEqual([]);
+  });
+
+  test("the client's interactionCreate event reaches the handler, which answers through the stand-in", async () => {
+    const snapshots = createSnapshotStore(keyv);
+    await seedParticipating(snapshots);
+    const bot = makeBot('good-token', snapshots);
+    const raw = rawCommand('agreements', { state: 'tx' });
+    toInteraction(bot.client, raw);
+    const [callback] = await api.waitFor('POST', `/interactions/${raw.id}/${raw.token}/callback`);
+    expect((callback.body as { data: { embeds: Array<{ title: string }> } }).data.embeds[0].title).toMatch(/^Texas: \d+ active 287\(g\) agreements$/);
+    await bot.stop();
+  });
+
+  test('start asks the REST stand-in for the gateway with the bot token; a refused token rejects and stop is clean', async () => {
+    const bot = makeBot('revoked-token');
+    await expect(bot.start()).rejects.toThrow(/token/i);
+    const [gateway] = api.requestsTo('GET', '/gateway/bot');
+    expect(gateway.headers.authorization).toBe('Bot revoked-token');
+    await expect(bot.stop()).resolves.toBeUndefined();
+  });
+});
