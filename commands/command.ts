@@ -33,8 +33,8 @@ export interface CommandContext {
 export interface CommandOption {
   name: string;
   description: string;
-  /** `state` autocompletes a state; `states` takes several ("tx ok", "TX,OK", "all"). */
-  type: 'text' | 'state' | 'states' | 'model' | 'date' | 'kinds' | 'mode' | 'page';
+  /** `state` autocompletes a state; `states` takes several ("tx ok", "TX,OK", "all"); `model` is one model, `models` several ("tfm,wso"). */
+  type: 'text' | 'state' | 'states' | 'model' | 'models' | 'date' | 'kinds' | 'mode' | 'page';
   required: boolean;
   /** Fixed choices, shown as such where the platform supports them (at most 25). */
   choices?: Array<{ name: string; value: string }>;

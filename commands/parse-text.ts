@@ -48,6 +48,7 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
 
 const KEYWORDS: Partial<Record<Command['options'][number]['type'], Set<string>>> = {
   model: new Set(['jem', 'tfm', 'wso']),
+  models: new Set(['jem', 'tfm', 'wso']),
   mode: new Set(['instant', 'daily', 'weekly']),
   kinds: new Set(['agreements', 'endings', 'pending', 'totals']),
 };

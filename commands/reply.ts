@@ -18,8 +18,11 @@ export interface ReplyField {
 export type ReplyBlock =
   | { kind: 'text'; lines: Line[] }
   | { kind: 'fields'; fields: ReplyField[] }
-  /** A list of items; long lists are cut by the renderer with "and N more" when `paging` is absent. */
-  | { kind: 'list'; heading?: string; items: Line[] };
+  /**
+   * A list of items; a renderer that must cut it says "… and N more" followed by `moreHint`
+   * (for alerts: which command lists them all) or its own hint when there is none.
+   */
+  | { kind: 'list'; heading?: string; items: Line[]; moreHint?: string };
 
 /** A page of a longer answer; platforms show Previous/Next controls that re-run the command with another page. */
 export interface Paging {

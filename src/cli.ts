@@ -13,6 +13,7 @@ import { createLogger } from './logger';
 import { startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
+import { registerCommands } from './platforms/discord/command-payloads';
 import { renderReplyAsText } from './platforms/console/render-reply';
 import { summarizeAgreements } from './domain/agreements-summary';
 import { decideHeld, listHeld } from './services/held';
@@ -65,7 +66,7 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case 'held':
         return await heldCommand(rest, out);
       case 'register-commands':
-        throw new UserError('register-commands arrives with the Discord platform; it is not built yet.');
+        return await registerCommandsCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
@@ -259,6 +260,18 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
   } finally {
     await keyv.close();
   }
+}
+
+async function registerCommandsCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { guild: { type: 'string' as const } });
+  if (positionals.length) throw new UserError('Usage: ice-watch register-commands [--guild ID]');
+  const config = loadConfig();
+  if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) throw new UserError('Set DISCORD_TOKEN and DISCORD_APP_ID to register the Discord commands.');
+  const count = await registerCommands({ token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, apiUrl: config.DISCORD_API_URL, guildId: values.guild });
+  const where = values.guild ? `in guild ${values.guild} (available now)` : 'globally (Discord may take up to an hour to show them everywhere)';
+  if (values.json) out.stdout(JSON.stringify({ registered: count, guild: values.guild ?? null }) + '\n');
+  else out.stdout(`Registered ${count} slash commands ${where}.\n`);
+  return 0;
 }
 
 /** Runs a slash command from the registry as the console channel, against the configured store. */

@@ -1,6 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import type { Line, Reply, ReplyField } from '../../../commands/reply';
-import { clipPlain, fitEscaped, renderLine, renderLineWithin } from './discord-text';
+import { clipPlain, escapeUntrusted, fitEscaped, renderLine, renderLineWithin } from './discord-text';
 import { buildPagingRow, type ActionRowBody } from './paging-id';
 
 /** Discord's embed limits (characters are UTF-16 units, as Discord counts them). */
@@ -124,11 +124,13 @@ function renderDescription(reply: Reply, max: number, hasButtons: boolean): stri
     index = 1;
   }
   const left = entries.slice(index).filter((e) => e.item).length;
-  kept.push(left ? moreNote(left, hasButtons) : '…');
+  const hint = reply.blocks.find((b): b is Extract<typeof b, { kind: 'list' }> => b.kind === 'list' && Boolean(b.moreHint))?.moreHint;
+  kept.push(left ? moreNote(left, hasButtons, hint) : '…');
   return kept.join('\n');
 }
 
 /** What the reader can do about the list items that did not fit. */
-export function moreNote(count: number, hasButtons: boolean): string {
+export function moreNote(count: number, hasButtons: boolean, hint?: string): string {
+  if (hint) return `… and ${count} more ${escapeUntrusted(hint)}`;
   return `… and ${count} more (${hasButtons ? 'use the buttons, or narrow the question' : 'narrow the question to see them'})`;
 }

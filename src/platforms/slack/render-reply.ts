@@ -65,7 +65,7 @@ function bodyBlocks(blocks: readonly ReplyBlock[], budget: number): types.KnownB
     const remaining = budget - out.length;
     if (remaining <= 0) break;
     const rendered =
-      block.kind === 'list' ? listSections(block.heading, block.items, remaining)
+      block.kind === 'list' ? listSections(block.heading, block.items, remaining, block.moreHint)
       : block.kind === 'text' ? packLines(block.lines.map((l) => clipMrkdwn(renderLine(l), SECTION_TEXT_MAX_CHARS))).map(section)
       : fieldSections(block.fields);
     if (rendered.length <= remaining) out.push(...rendered);
@@ -90,12 +90,12 @@ function packLines(lines: readonly string[]): string[] {
 }
 
 /** A list in at most `maxSections` sections: as many items as fit (and at most MAX_LIST_ITEMS), then "… and N more". */
-function listSections(heading: string | undefined, items: readonly Line[], maxSections: number): types.SectionBlock[] {
+function listSections(heading: string | undefined, items: readonly Line[], maxSections: number, moreHint?: string): types.SectionBlock[] {
   const lines = items.map((item) => clipMrkdwn(`• ${renderLine(item)}`, SECTION_TEXT_MAX_CHARS));
   const head = heading ? [`*${escapeMrkdwn(heading)}*`] : [];
   for (let shown = Math.min(lines.length, MAX_LIST_ITEMS); ; shown--) {
     const hidden = lines.length - shown;
-    const chunks = packLines([...head, ...lines.slice(0, shown), ...(hidden ? [`… and ${hidden} more ${MORE_HINT}`] : [])]);
+    const chunks = packLines([...head, ...lines.slice(0, shown), ...(hidden ? [`… and ${hidden} more ${moreHint ? escapeMrkdwn(moreHint) : MORE_HINT}`] : [])]);
     if (chunks.length <= maxSections || shown === 0) return chunks.slice(0, maxSections).map(section);
   }
 }

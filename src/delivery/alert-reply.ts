@@ -1,0 +1,72 @@
+import type { Line, Reply, ReplyBlock } from '../../commands/reply';
+import type { StateAlert } from '../domain/alerts';
+import type { AgreementFields, ListEvent } from '../domain/events';
+import { MODEL_NAMES, type Model } from '../domain/types';
+
+const SECTIONS: Array<[ListEvent['type'], string]> = [
+  ['agreement.signed', 'New agreements'],
+  ['agreement.renewed', 'Renewed (new SIGNED date)'],
+  ['agreement.renamed', 'Renamed or corrected by ICE (not new, not ended)'],
+  ['agreement.ended', 'No longer listed (ended)'],
+  ['pending.signed', 'Pending requests now signed'],
+  ['pending.added', 'New pending requests'],
+  ['pending.removed', 'Left the pending list'],
+];
+
+function agreementLine(a: AgreementFields, extra: Line = []): Line {
+  const line: Line = [{ bold: a.agency }];
+  if (a.county) line.push(` (${a.county})`);
+  line.push(` · ${MODEL_NAMES[a.model as Model] ? `${MODEL_NAMES[a.model as Model]} (${a.model})` : `model "${a.model}"`}`);
+  if (a.signed) line.push(`, signed ${a.signed}`);
+  line.push(...extra);
+  if (a.moaUrl) line.push(' · ', { link: a.moaUrl, text: 'MOA' });
+  return line;
+}
+
+function eventLine(e: ListEvent): Line | null {
+  switch (e.type) {
+    case 'agreement.renewed':
+      return agreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`]);
+    case 'agreement.renamed':
+      return e.previousState
+        ? agreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState}`])
+        : [e.previousAgency, ' → ', ...agreementLine(e)];
+    case 'pending.signed':
+      return agreementLine(e, [`: signed ${e.signedOn ?? '(date not given)'}`]);
+    case 'state.first':
+    case 'state.cleared':
+      return null;
+    default:
+      return agreementLine(e);
+  }
+}
+
+/**
+ * An alert as a neutral Reply, for every platform's renderer (SPEC section 6): the title,
+ * one line per agreement by section, the state's new totals, source and file date. A
+ * renderer that must cut a section says how many more and that `/agreements <state>` lists them.
+ */
+export function alertToReply(alert: StateAlert): Reply {
+  const moreHint = alert.stateCode ? `(/agreements ${alert.stateCode.toLowerCase()} lists them all)` : '(/agreements lists them all)';
+  const blocks: ReplyBlock[] = [];
+  for (const [type, heading] of SECTIONS) {
+    const items = alert.events.filter((e) => e.type === type).map(eventLine).filter((l): l is Line => l !== null);
+    if (items.length) blocks.push({ kind: 'list', heading, items, moreHint });
+  }
+  const t = alert.totals;
+  const other = t.byModel.other ? ` · other ${t.byModel.other}` : '';
+  // Fields, so that a renderer cutting a long list never cuts the state's totals with it.
+  blocks.push({
+    kind: 'fields',
+    fields: [
+      { name: `${alert.state} now`, value: [`${t.total} active (JEM ${t.byModel.JEM} · TFM ${t.byModel.TFM} · WSO ${t.byModel.WSO}${other})`], inline: true },
+      ...(t.pending === null ? [] : [{ name: 'Pending requests', value: [String(t.pending)], inline: true }]),
+    ],
+  });
+  return {
+    tone: alert.events.some((e) => e.type === 'agreement.ended' || e.type === 'state.cleared') ? 'error' : 'info',
+    title: alert.title,
+    blocks,
+    footer: `Source: ICE ${alert.source} list, ${alert.file.fileName}, fetched ${alert.file.fetchedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  };
+}
