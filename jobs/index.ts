@@ -1,6 +1,7 @@
 import deliverOutbox from './deliver-outbox';
 import type { Job } from './job';
 import poll287g from './poll-287g';
+import sendDigests from './send-digests';
 
 /** Every scheduled job, explicitly (nothing scans folders). */
-export const jobs: Job[] = [poll287g, deliverOutbox];
+export const jobs: Job[] = [poll287g, deliverOutbox, sendDigests];

@@ -10,6 +10,8 @@ export interface JobDeps {
   poll287g: () => Promise<IngestResult[]>;
   /** Sends what the outbox holds that is due. */
   drainOutbox: () => Promise<number>;
+  /** Queues the digests whose period is over. */
+  flushDigests: () => Promise<number>;
   notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
 }
 

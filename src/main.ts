@@ -13,6 +13,7 @@ import { createDiscordBot } from './platforms/discord/client';
 import { createSlackApp } from './platforms/slack/app';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
+import { createDigestStore } from './store/digest-store';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
@@ -42,7 +43,7 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv);
   const outbox = createOutboxStore(keyv);
-  const router = createAlertRouter({ subscriptions, outbox });
+  const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
   const ingest = createIngest287g({ snapshots, guards, logger, route: async (alerts, at) => void (await router.route(alerts, at)) });
   const poller = createPoll287g({
@@ -70,7 +71,7 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
     await consoleOut.notifyOperators(notices);
   };
   const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger });
-  const deps: JobDeps = { logger, poll287g: () => poller.poll(), drainOutbox: () => worker.drain(), notifyOperators };
+  const deps: JobDeps = { logger, poll287g: () => poller.poll(), drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(new Date()), notifyOperators };
 
   const running = new Set<Promise<void>>();
   const runJob = (job: Job) => {

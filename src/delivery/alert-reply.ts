@@ -1,5 +1,7 @@
 import type { Line, Reply, ReplyBlock } from '../../commands/reply';
 import type { StateAlert } from '../domain/alerts';
+import type { PlannedDelivery } from '../domain/delivery-plan';
+import type { Digest } from '../domain/digest';
 import type { AgreementFields, ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
 
@@ -69,4 +71,46 @@ export function alertToReply(alert: StateAlert): Reply {
     blocks,
     footer: `Source: ICE ${alert.source} list, ${alert.file.fileName}, fetched ${alert.file.fetchedAt.slice(0, 16).replace('T', ' ')} UTC`,
   };
+}
+
+const TAGS: Partial<Record<ListEvent['type'], string>> = {
+  'agreement.signed': 'new',
+  'agreement.renewed': 'renewed',
+  'agreement.renamed': 'renamed',
+  'agreement.ended': 'ended',
+  'pending.signed': 'pending, now signed',
+  'pending.added': 'new pending',
+  'pending.removed': 'left pending',
+};
+
+/** A daily or weekly digest as one Reply: a list per state, then each state's totals. */
+export function digestToReply(digest: Digest): Reply {
+  const order = SECTIONS.map(([type]) => type);
+  const blocks: ReplyBlock[] = digest.alerts.map((a) => ({
+    kind: 'list' as const,
+    heading: a.title,
+    moreHint: a.stateCode ? `(/agreements ${a.stateCode.toLowerCase()} lists them all)` : undefined,
+    items: [...a.events]
+      .sort((x, y) => order.indexOf(x.type) - order.indexOf(y.type))
+      .map((e) => {
+        const line = eventLine(e);
+        return line ? ([`${TAGS[e.type] ?? e.type}: `, ...line] as Line) : null;
+      })
+      .filter((l): l is Line => l !== null),
+  }));
+  blocks.push({
+    kind: 'fields',
+    fields: digest.alerts.map((a) => ({
+      name: `${a.state} now`,
+      value: [`${a.totals.total} active (JEM ${a.totals.byModel.JEM} · TFM ${a.totals.byModel.TFM} · WSO ${a.totals.byModel.WSO})${a.totals.pending === null ? '' : `, ${a.totals.pending} pending`}`],
+      inline: true,
+    })),
+  });
+  const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
+  return { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${last.slice(0, 16).replace('T', ' ')} UTC` };
+}
+
+/** The Reply a planned delivery posts: its digest, or its state's alert. */
+export function deliveryToReply(delivery: PlannedDelivery): Reply {
+  return delivery.digest ? digestToReply(delivery.digest) : alertToReply(delivery.alert);
 }

@@ -1,15 +1,18 @@
 import type { StateAlert } from '../domain/alerts';
 import { planDeliveries } from '../domain/delivery-plan';
+import { buildDigest, digestPeriod } from '../domain/digest';
 import type { Subscription } from '../domain/subscriptions';
+import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 
 /**
  * Routes a publication's alerts to the channels that follow their states: plans one
- * delivery per channel and state, and writes the instant ones to the outbox. Digest
- * subscriptions (daily, weekly) are not delivered here.
+ * delivery per channel and state; instant ones go to the outbox at once, digest ones are
+ * collected for their period. `flushDigests` turns the periods that are over into one
+ * outbox message per channel.
  */
-export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outbox: OutboxStore }) {
+export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests?: DigestStore }) {
   return {
     async route(alerts: StateAlert[], at: Date): Promise<number> {
       const byState = new Map<string, Subscription[]>();
@@ -17,8 +20,38 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
         const key = a.stateCode ?? a.state;
         if (!byState.has(key)) byState.set(key, await deps.subscriptions.forState(key));
       }
-      const planned = planDeliveries(alerts, (key) => byState.get(key) ?? []).filter((d) => d.mode === 'instant');
-      return deps.outbox.enqueue(planned, at);
+      const planned = planDeliveries(alerts, (key) => byState.get(key) ?? []);
+      if (deps.digests) {
+        const bySub = new Map<string, { mode: 'daily' | 'weekly'; alerts: StateAlert[] }>();
+        for (const d of planned) {
+          if (d.mode === 'instant') continue;
+          const entry = bySub.get(d.subscriptionKey) ?? { mode: d.mode, alerts: [] };
+          entry.alerts.push(d.alert);
+          bySub.set(d.subscriptionKey, entry);
+        }
+        for (const [key, { mode, alerts: collected }] of bySub) await deps.digests.add(key, mode, digestPeriod(mode, at), collected);
+      }
+      return deps.outbox.enqueue(planned.filter((d) => d.mode === 'instant'), at);
+    },
+
+    /** Queues the digests of every period that has ended by `at`; returns how many. */
+    async flushDigests(at: Date): Promise<number> {
+      if (!deps.digests) return 0;
+      let queued = 0;
+      for (const buffer of await deps.digests.all()) {
+        if (buffer.period >= digestPeriod(buffer.mode, at)) continue;
+        const sub = await deps.subscriptions.get(buffer.subscriptionKey);
+        if (sub && !sub.paused && buffer.alerts.length) {
+          const digest = buildDigest(buffer.mode, buffer.period, buffer.alerts);
+          queued += await deps.outbox.enqueue(
+            [{ id: `digest:${buffer.subscriptionKey}:${buffer.period}`, subscriptionKey: sub.key, platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: sub.mode, alert: digest.alerts[0], digest }],
+            at,
+          );
+        }
+        // Queued (or nobody left to read it): the buffer is done. A crash before this line queues the same id again, deduped.
+        await deps.digests.remove(buffer);
+      }
+      return queued;
     },
   };
 }

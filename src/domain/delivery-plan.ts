@@ -1,4 +1,5 @@
 import { alertTitle, type StateAlert } from './alerts';
+import type { Digest } from './digest';
 import { kindOfEvent, subscriptionWants, type Subscription } from './subscriptions';
 
 /** One message planned for one channel: a state's alert, cut down to what the channel follows. */
@@ -10,7 +11,10 @@ export interface PlannedDelivery {
   workspaceId: string;
   channelId: string;
   mode: Subscription['mode'];
+  /** The state's alert; for a digest, its first state's (renderers use `digest` then). */
   alert: StateAlert;
+  /** Set for a daily or weekly digest: every state's changes of the period in one message. */
+  digest?: Digest;
 }
 
 /**

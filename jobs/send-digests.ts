@@ -1,0 +1,12 @@
+import type { Job } from './job';
+
+/** Every hour, queues the daily and weekly digests whose period is over (UTC), then sends them. */
+export default {
+  name: 'send-digests',
+  schedule: () => '5 * * * *',
+  async run({ flushDigests, drainOutbox, logger }) {
+    const queued = await flushDigests();
+    if (queued) logger.info({ digests: queued }, 'digests queued');
+    await drainOutbox();
+  },
+} satisfies Job;

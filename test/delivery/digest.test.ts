@@ -1,0 +1,65 @@
+import { createAlertRouter } from '../../src/delivery/alert-router';
+import { deliveryToReply } from '../../src/delivery/alert-reply';
+import { buildStateAlerts } from '../../src/domain/alerts';
+import { diffLists } from '../../src/domain/diff';
+import { digestPeriod } from '../../src/domain/digest';
+import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { lineText } from '../../commands/reply';
+import { createDigestStore } from '../../src/store/digest-store';
+import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { createOutboxStore } from '../../src/store/outbox-store';
+import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { loadSnapshot } from '../helpers/fixtures';
+
+describe('digest periods', () => {
+  test.each([
+    ['2025-10-17T23:59:00Z', 'daily', '2025-10-17'],
+    ['2025-10-17T12:00:00Z', 'weekly', '2025-W42'],
+    ['2024-12-30T00:00:00Z', 'weekly', '2025-W01'],
+    ['2021-01-03T12:00:00Z', 'weekly', '2020-W53'],
+    ['2025-10-20T00:00:00Z', 'weekly', '2025-W43'],
+  ] as const)('%s is %s period %s (UTC, ISO weeks)', (at, mode, period) => expect(digestPeriod(mode, new Date(at))).toBe(period));
+});
+
+describe('daily and weekly digests', () => {
+  async function alertsBetween(a: string, b: string, fetchedAt: string) {
+    const [prev, next] = await Promise.all([loadSnapshot(a), loadSnapshot(b, 'participating', fetchedAt)]);
+    return buildStateAlerts({ source: 'participating', events: diffLists(prev.rows, next.rows, 'participating').events, participating: next.rows, pending: null, file: next.meta });
+  }
+
+  test('collect a day of polls per channel, and send one message once the day is over', async () => {
+    const keyv = createKeyvFactory('memory://');
+    const subscriptions = createSubscriptionStore(keyv);
+    const outbox = createOutboxStore(keyv);
+    const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
+    const who = { id: 'U', name: 'Ana' };
+    const daily: Subscription = {
+      key: channelKey('slack', 'T1', 'C1'), platform: 'slack', workspaceId: 'T1', channelId: 'C1', channelName: null,
+      states: ['TX', 'FL'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'daily',
+      createdBy: who, createdAt: '2025-10-01T00:00:00Z', updatedBy: who, updatedAt: '2025-10-01T00:00:00Z', paused: null,
+    };
+    await subscriptions.put(daily);
+    const morning = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00.000Z');
+    const evening = await alertsBetween('participatingAgencies10172025mid.xlsx', 'participatingAgencies12122025pm.xlsx', '2025-10-17T20:00:00.000Z');
+    expect(await router.route(morning, new Date('2025-10-17T12:00:00Z'))).toBe(0); // nothing instant
+    await router.route(evening, new Date('2025-10-17T20:00:00Z'));
+    expect(await router.flushDigests(new Date('2025-10-17T23:00:00Z'))).toBe(0); // the day is not over
+
+    expect(await router.flushDigests(new Date('2025-10-18T00:05:00Z'))).toBe(1);
+    const [entry] = await outbox.due(new Date('2025-10-18T00:05:00Z'), 10);
+    expect(entry.id).toBe(`digest:${daily.key}:2025-10-17`);
+    const digest = entry.delivery.digest!;
+    expect(digest.alerts.map((a) => a.stateCode)).toEqual(['FL', 'TX']);
+    const texasEvents = [...morning, ...evening].filter((a) => a.stateCode === 'TX').flatMap((a) => a.events);
+    expect(digest.alerts[1].events).toHaveLength(texasEvents.length);
+    const reply = deliveryToReply(entry.delivery);
+    expect(reply.title).toBe('Daily 287(g) digest for 2025-10-17: changes in 2 states');
+    const lists = reply.blocks.filter((b) => b.kind === 'list');
+    expect(lists.map((b) => b.kind === 'list' && b.heading)).toEqual([digest.alerts[0].title, digest.alerts[1].title]);
+    const fields = reply.blocks.find((b) => b.kind === 'fields');
+    expect(fields?.kind === 'fields' && fields.fields.map((f) => `${f.name}: ${lineText(f.value)}`)[1]).toMatch(/^Texas now: \d+ active \(JEM/);
+    // The buffer is gone: the next flush queues nothing more.
+    expect(await router.flushDigests(new Date('2025-10-18T01:05:00Z'))).toBe(0);
+    await keyv.close();
+  });
+});
