@@ -12,7 +12,7 @@
  *   await slack.close();
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ApiCall {
@@ -29,6 +29,31 @@ export interface ResponseUrlPost {
 
 export type ApiHandler = (params: Record<string, unknown>) => Record<string, unknown>;
 
+/** How the stand-in answers one chat.postMessage. */
+export type PostOutcome =
+  /** Posted: the method's handler answers (by default `{ ok: true, channel, ts, message }`). */
+  | { ok: true }
+  /** A platform error, as Slack sends it: HTTP 200 with `{ ok: false, error }`. */
+  | { error: string; extra?: Record<string, unknown> }
+  /** Rate limited: HTTP 429 with `Retry-After: <seconds>`. */
+  | { status: 429; retryAfter: number }
+  /** Any other HTTP status (500, 503...) with a short text body. */
+  | { status: number }
+  /** Answers `then` (default: ok) only after `delayMs`, e.g. later than the client's timeout. */
+  | { delayMs: number; then?: PostOutcome };
+
+/** One chat.postMessage as the stand-in received and answered it. */
+export interface PostedMessage {
+  channel: string;
+  /** The form body, with `blocks` and `attachments` decoded from their JSON; other values as sent (strings). */
+  body: Record<string, unknown>;
+  /**
+   * `ok`, the platform error code, or `HTTP <status>`; empty until answered. A late `ok`
+   * counts even when the client had already hung up: Slack would have posted the message.
+   */
+  answer: string;
+}
+
 export interface SlackStandIn {
   /** `http://127.0.0.1:<port>/api/`, for SLACK_API_URL. */
   apiUrl: string;
@@ -36,6 +61,15 @@ export interface SlackStandIn {
   callsTo(method: string): ApiCall[];
   /** Replaces the answer of one Web API method (JSON; `ok` is the handler's to set). */
   on(method: string, handler: ApiHandler): void;
+  /** Every chat.postMessage received, in order, with what it was answered. */
+  posts: PostedMessage[];
+  /** The posts to a channel (or to all) that were answered ok: the messages Slack would show. */
+  delivered(channel?: string): PostedMessage[];
+  /**
+   * Scripts chat.postMessage for one channel: each post takes the next outcome, and the last
+   * one repeats (a deleted channel stays deleted). No outcomes: back to the handler's answer.
+   */
+  scriptPosts(channel: string, ...outcomes: PostOutcome[]): void;
   /** A fresh response_url on this stand-in. */
   responseUrl(id?: string): string;
   responses: ResponseUrlPost[];
@@ -69,6 +103,13 @@ const DEFAULTS: Record<string, ApiHandler> = {
   'chat.postMessage': (p) => ({ ok: true, channel: p.channel, ts: `${Date.now() / 1000}`, message: { text: p.text } }),
 };
 
+/** chat.postMessage's form body as a test reads it: blocks and attachments decoded. */
+function decodePostBody(params: Record<string, unknown>): Record<string, unknown> {
+  const body = { ...params };
+  for (const key of ['blocks', 'attachments']) if (typeof body[key] === 'string') body[key] = JSON.parse(body[key] as string);
+  return body;
+}
+
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (!raw) return {};
   if (type?.includes('application/json')) return JSON.parse(raw);
@@ -81,7 +122,40 @@ export async function startSlackApi(): Promise<SlackStandIn> {
   const handlers = new Map<string, ApiHandler>(Object.entries(DEFAULTS));
   const waiters: Array<() => void> = [];
   const sockets = new Set<Socket>();
+  const posts: PostedMessage[] = [];
+  const scripts = new Map<string, PostOutcome[]>();
+  const timers = new Set<NodeJS.Timeout>();
   let nextId = 1;
+
+  function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  }
+
+  function answerPost(params: Record<string, unknown>, res: ServerResponse, outcome: PostOutcome | undefined, post: PostedMessage) {
+    if (outcome && 'delayMs' in outcome) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answerPost(params, res, outcome.then, post);
+      }, outcome.delayMs);
+      timers.add(timer);
+      return;
+    }
+    if (!outcome || 'ok' in outcome) {
+      const answer = (handlers.get('chat.postMessage') ?? DEFAULTS['chat.postMessage'])(params);
+      post.answer = answer.ok ? 'ok' : String(answer.error);
+      json(res, 200, answer);
+    } else if ('error' in outcome) {
+      post.answer = outcome.error;
+      json(res, 200, { ok: false, error: outcome.error, ...outcome.extra });
+    } else if ('retryAfter' in outcome) {
+      post.answer = 'HTTP 429';
+      json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(outcome.retryAfter) });
+    } else {
+      post.answer = `HTTP ${outcome.status}`;
+      if (!res.destroyed) res.writeHead(outcome.status, { 'content-type': 'text/plain' }).end('stand-in failure');
+    }
+  }
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -93,6 +167,15 @@ export async function startSlackApi(): Promise<SlackStandIn> {
       if (path.startsWith('/api/')) {
         const method = path.slice('/api/'.length);
         calls.push({ method, params: body, headers: req.headers });
+        if (method === 'chat.postMessage') {
+          const channel = String(body.channel ?? '');
+          const script = scripts.get(channel);
+          const outcome = script && (script.length > 1 ? script.shift() : script[0]);
+          const post: PostedMessage = { channel, body: decodePostBody(body), answer: '' };
+          posts.push(post);
+          answerPost(body, res, outcome, post);
+          return;
+        }
         const handler = handlers.get(method);
         const answer = handler ? handler(body) : { ok: false, error: 'unknown_method' };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -147,6 +230,12 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     on: (method, handler) => void handlers.set(method, handler),
+    posts,
+    delivered: (channel) => posts.filter((p) => p.answer === 'ok' && (channel === undefined || p.channel === channel)),
+    scriptPosts(channel, ...outcomes) {
+      if (outcomes.length) scripts.set(channel, [...outcomes]);
+      else scripts.delete(channel);
+    },
     responseUrl: (id) => `${origin}/response/${id ?? `r${nextId++}`}`,
     responses,
     waitForResponses: (count, timeoutMs) =>
@@ -155,6 +244,8 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     sendCommand: (port, secret, fields, opts) => post(port, secret, new URLSearchParams(fields).toString(), opts),
     sendAction: (port, secret, payload, opts) => post(port, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts),
     async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
