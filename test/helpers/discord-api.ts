@@ -8,15 +8,42 @@
  * whose token starts with `expired-` gets Discord's "Unknown interaction" (10062), as after
  * its 3 s; with `acceptTokens`, other bot tokens get a 401.
  *
+ * Channel messages (`POST /channels/:id/messages`, for alert senders) are created and kept
+ * (`messages()`), with Discord's checks that matter to a sender: embed and content limits and
+ * a nonce of at most 25 characters (400, code 50035, otherwise); with `enforce_nonce: true`
+ * a second POST with the same nonce from the same bot token returns the first message
+ * (recorded in `duplicates`). Each channel has Discord's message bucket (5 per 5 s by default)
+ * and every response carries real `X-RateLimit-*` headers; `globalRateLimit` adds the token's
+ * global limit (interaction routes are exempt, as on Discord); `faultChannel` scripts a
+ * channel's answers (429, 5xx, a slow answer, 403/404 with a JSON error code). Every 429 sent
+ * is in `tooManyRequests`.
+ *
  * @example
  *   const api = await startDiscordApi();
  *   const client = new Client({ intents: [], rest: { api: api.apiUrl } });
  *   // ... feed a raw interaction, then:
  *   expect(api.callbacks()[0].body).toEqual({ type: 4, data: { ... } });
  *   await api.close();
+ *
+ * @example
+ *   const api = await startDiscordApi({ globalRateLimit: { perSecond: 200 } });
+ *   api.faultChannel(CHANNEL, { kind: 'error', status: 403, code: 50013, message: 'Missing Permissions' });
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createChannelBuckets,
+  createFaultScript,
+  invalidBodyAnswer,
+  tooManyRequestsAnswer,
+  type BucketLimit,
+  type ChannelFault,
+  type CreatedMessage,
+  type StandInAnswer,
+  type TooManyRequests,
+} from './discord-channels';
+
+export type { BucketLimit, ChannelFault, CreatedMessage, TooManyRequests } from './discord-channels';
 
 export interface RecordedDiscordRequest {
   method: string;
@@ -40,10 +67,23 @@ export interface DiscordApi {
   waitFor(method: string, path: RegExp | string, count?: number, timeoutMs?: number): Promise<RecordedDiscordRequest[]>;
   /** The commands last registered, globally (no guild) or in a guild. */
   registered(appId: string, guildId?: string): unknown[] | undefined;
+  /** Messages created by `POST /channels/:id/messages` (in one channel, or all), in order; nonce duplicates are not new messages. */
+  messages(channelId?: string): CreatedMessage[];
+  /** Posts answered with an earlier message because their nonce was seen before with `enforce_nonce: true`. */
+  duplicates: RecordedDiscordRequest[];
+  /** Every 429 sent, global limit, channel buckets and scripted ones alike. */
+  tooManyRequests: TooManyRequests[];
+  /** Scripts a channel's next message posts: `fault` answers `times` of them (default: every one until clearFaults). */
+  faultChannel(channelId: string, fault: ChannelFault, times?: number): void;
+  clearFaults(channelId?: string): void;
   close(): Promise<void>;
 }
 
 const VERSION_PREFIX = /^\/api\/v\d+/;
+/** The bot user the stand-in posts channel messages as. */
+export const STAND_IN_BOT_ID = '1300000000000000001';
+/** Routes that Discord exempts from the global rate limit. */
+const GLOBAL_LIMIT_EXEMPT = /^\/(interactions|webhooks)\//;
 let nextId = 1_300_000_000_000_000_000n;
 const snowflake = () => String(nextId++);
 
@@ -70,9 +110,22 @@ function fakeMessage(appId: string, body: Record<string, unknown>, id = snowflak
   };
 }
 
+function channelMessage(channelId: string, body: Record<string, unknown>): Record<string, unknown> {
+  const { webhook_id: _webhook, ...message } = fakeMessage(STAND_IN_BOT_ID, body);
+  return { ...message, channel_id: channelId, nonce: body.nonce ?? null };
+}
+
 export interface DiscordApiOptions {
   /** Bot tokens it accepts on authenticated routes (default: any); others get Discord's 401. */
   acceptTokens?: string[];
+  /**
+   * The token's global limit: at most `perSecond` requests in a 1 s window, a window opening
+   * at the first request after the last one closed; beyond it a 429 with `X-RateLimit-Global`,
+   * `X-RateLimit-Scope: global` and Retry-After. Unset: no global limit.
+   */
+  globalRateLimit?: { perSecond: number };
+  /** Each channel's message bucket (default Discord's 5 per 5 s); null: unlimited and no X-RateLimit-* headers. */
+  channelBucket?: BucketLimit | null;
 }
 
 export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<DiscordApi> {
@@ -80,22 +133,89 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
   const requests: RecordedDiscordRequest[] = [];
   const commands = new Map<string, unknown[]>();
   const waiters = new Set<() => void>();
+  const created: CreatedMessage[] = [];
+  const byNonce = new Map<string, Record<string, unknown>>();
+  const duplicates: RecordedDiscordRequest[] = [];
+  const tooManyRequests: TooManyRequests[] = [];
+  const buckets = createChannelBuckets(options.channelBucket === undefined ? { limit: 5, windowMs: 5000 } : options.channelBucket);
+  const faults = createFaultScript();
+  const timers = new Set<NodeJS.Timeout>();
+  let globalWindow = { start: 0, count: 0 };
   let origin = '';
 
-  const send = (res: ServerResponse, status: number, body?: unknown) => {
+  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    if (res.destroyed) return;
     if (body === undefined) {
-      res.writeHead(status).end();
+      res.writeHead(status, headers).end();
       return;
     }
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
+  const reply = (res: ServerResponse, a: StandInAnswer) => send(res, a.status, a.body, a.headers);
+  const refuse = (path: string, a: StandInAnswer, scripted: boolean): StandInAnswer => {
+    tooManyRequests.push({ at: Date.now(), path, scope: a.headers?.['x-ratelimit-global'] ? 'global' : 'user', scripted });
+    return a;
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
 
-  function answer(req: RecordedDiscordRequest, res: ServerResponse) {
+  /** The global limit's answer for a request, or null when it is within the limit. */
+  function globalLimit(path: string, now: number): StandInAnswer | null {
+    const limit = options.globalRateLimit;
+    if (!limit || GLOBAL_LIMIT_EXEMPT.test(path)) return null;
+    if (now >= globalWindow.start + 1000) globalWindow = { start: now, count: 0 };
+    if (globalWindow.count < limit.perSecond) {
+      globalWindow.count++;
+      return null;
+    }
+    return refuse(path, tooManyRequestsAnswer((globalWindow.start + 1000 - now) / 1000, true), false);
+  }
+
+  /** `POST /channels/:id/messages`: bucket, scripted fault, Discord's checks, nonce dedupe, then a new message. */
+  async function postMessage(req: RecordedDiscordRequest, channelId: string): Promise<StandInAnswer> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const taken = buckets.take(channelId, Date.now());
+    if (taken.refused) return refuse(req.path, taken.refused, false);
+    const fault = faults.take(channelId);
+    if (fault?.kind === 'rateLimit') {
+      const bucket = fault.global ? {} : buckets.emptyFor(fault.retryAfter, Date.now());
+      return refuse(req.path, tooManyRequestsAnswer(fault.retryAfter, fault.global ?? false, bucket), true);
+    }
+    if (fault?.kind === 'serverError') {
+      const status = fault.status ?? 500;
+      return { status, body: { message: `${status}: Internal Server Error`, code: 0 } };
+    }
+    if (fault?.kind === 'error') return { status: fault.status, headers: taken.headers, body: { message: fault.message, code: fault.code } };
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    const invalid = invalidBodyAnswer(body);
+    if (invalid) return { ...invalid, headers: taken.headers };
+    const nonceKey = body.enforce_nonce === true && body.nonce !== undefined ? `${req.headers.authorization ?? ''}|${String(body.nonce)}` : null;
+    const earlier = nonceKey ? byNonce.get(nonceKey) : undefined;
+    if (earlier) {
+      duplicates.push(req);
+      return { status: 200, headers: taken.headers, body: earlier };
+    }
+    const message = channelMessage(channelId, body);
+    if (nonceKey) byNonce.set(nonceKey, message);
+    created.push({ id: String(message.id), channelId, body, message, at: Date.now() });
+    return { status: 200, headers: taken.headers, body: message };
+  }
+
+  async function answer(req: RecordedDiscordRequest, res: ServerResponse) {
     const { method, path } = req;
     const body = (req.body ?? {}) as Record<string, unknown>;
     let m: RegExpExecArray | null;
     const auth = req.headers.authorization;
     if (acceptedTokens && auth && !acceptedTokens.has(auth.replace(/^Bot /, ''))) return send(res, 401, { message: '401: Unauthorized', code: 0 });
+    const overGlobal = globalLimit(path, Date.now());
+    if (overGlobal) return reply(res, overGlobal);
+    if (method === 'POST' && (m = /^\/channels\/([^/]+)\/messages$/.exec(path))) return reply(res, await postMessage(req, m[1]));
     if (/^\/(interactions\/[^/]+|webhooks\/[^/]+)\/expired-/.test(path)) {
       // Discord's answer once an interaction's 3 s (or its token's 15 min) have passed.
       return send(res, 404, { message: 'Unknown interaction', code: 10062 });
@@ -149,7 +269,7 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
         body,
       };
       requests.push(recorded);
-      answer(recorded, res);
+      void answer(recorded, res).catch((err: unknown) => send(res, 500, { message: `stand-in failed: ${String(err)}`, code: 0 }));
       for (const wake of [...waiters]) wake();
     });
   });
@@ -184,7 +304,14 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
       });
     },
     registered: (appId, guildId) => commands.get(`${appId}|${guildId ?? ''}`),
+    messages: (channelId) => (channelId === undefined ? [...created] : created.filter((c) => c.channelId === channelId)),
+    duplicates,
+    tooManyRequests,
+    faultChannel: (channelId, fault, times = Infinity) => faults.add(channelId, fault, times),
+    clearFaults: (channelId) => faults.clear(channelId),
     close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { alertToReply } from '../../delivery/alert-reply';
+import { deliveryToReply } from '../../delivery/alert-reply';
 import type { AlertSender, SendResult } from '../../delivery/sender';
 import { createLogger, type Logger } from '../../logger';
 import { createBoltLogger } from './bolt-logger';
@@ -86,7 +86,7 @@ export function createSlackAlertSender({ client, logger }: SlackAlertSenderDeps)
   return {
     platform: 'slack',
     async send(delivery) {
-      const { text, blocks } = renderReplyForSlack(alertToReply(delivery.alert));
+      const { text, blocks } = renderReplyForSlack(deliveryToReply(delivery));
       try {
         await client.chat.postMessage({ channel: delivery.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
         return { ok: true };
