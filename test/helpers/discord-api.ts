@@ -73,6 +73,8 @@ export interface DiscordApi {
   duplicates: RecordedDiscordRequest[];
   /** Every 429 sent, global limit, channel buckets and scripted ones alike. */
   tooManyRequests: TooManyRequests[];
+  /** The global limit's windows so far (start in ms since the epoch, requests let through). */
+  globalWindows: Array<{ start: number; count: number }>;
   /** Scripts a channel's next message posts: `fault` answers `times` of them (default: every one until clearFaults). */
   faultChannel(channelId: string, fault: ChannelFault, times?: number): void;
   clearFaults(channelId?: string): void;
@@ -141,6 +143,7 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
   const faults = createFaultScript();
   const timers = new Set<NodeJS.Timeout>();
   let globalWindow = { start: 0, count: 0 };
+  const globalWindows: Array<{ start: number; count: number }> = [];
   let origin = '';
 
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
@@ -169,7 +172,7 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
   function globalLimit(path: string, now: number): StandInAnswer | null {
     const limit = options.globalRateLimit;
     if (!limit || GLOBAL_LIMIT_EXEMPT.test(path)) return null;
-    if (now >= globalWindow.start + 1000) globalWindow = { start: now, count: 0 };
+    if (now >= globalWindow.start + 1000) globalWindows.push((globalWindow = { start: now, count: 0 }));
     if (globalWindow.count < limit.perSecond) {
       globalWindow.count++;
       return null;
@@ -307,6 +310,7 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     messages: (channelId) => (channelId === undefined ? [...created] : created.filter((c) => c.channelId === channelId)),
     duplicates,
     tooManyRequests,
+    globalWindows,
     faultChannel: (channelId, fault, times = Infinity) => faults.add(channelId, fault, times),
     clearFaults: (channelId) => faults.clear(channelId),
     close() {
