@@ -5,11 +5,14 @@ import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender } from './delivery/sender';
+import type { OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
 import { createConsoleSender } from './platforms/console/console-sender';
+import { createDiscordAlertSender, notifyOperatorChannel as notifyDiscordOperators } from './platforms/discord/alert-sender';
 import { createDiscordBot } from './platforms/discord/client';
+import { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel as notifySlackOperators } from './platforms/slack/alert-sender';
 import { createSlackApp } from './platforms/slack/app';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
@@ -32,23 +35,33 @@ async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: D
   });
 }
 
+export interface BotOverrides {
+  logger?: Logger;
+  /** Where console alerts and operator notices are written (default: stdout). */
+  write?: (s: string) => void;
+  now?: () => Date;
+}
+
 /**
- * Composition root: config -> logger -> stores -> services -> platforms -> jobs.
- * Runs until SIGINT/SIGTERM, then stops the jobs, lets a running poll and in-flight sends
- * finish (what is not sent stays in the outbox), disconnects the platforms and closes the store.
+ * Composition root: config -> logger -> stores -> services -> platforms -> jobs. Builds
+ * everything and connects nothing: `start()` logs the platforms in and schedules the jobs;
+ * `jobDeps` runs a job's work by hand (tests, the CLI). `stop()` stops the jobs, lets a
+ * running poll and in-flight sends finish (what is not sent stays in the outbox),
+ * disconnects the platforms and closes the store.
  */
-export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
-  const logger = createLogger(config.LOG_LEVEL);
+export async function createBot(config: Config, overrides: BotOverrides = {}) {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const now = overrides.now ?? (() => new Date());
   const keyv = createKeyvFactory(config.STORE_URL);
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv);
   const outbox = createOutboxStore(keyv);
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
-  const ingest = createIngest287g({ snapshots, guards, logger, route: async (alerts, at) => void (await router.route(alerts, at)) });
+  const ingest = createIngest287g({ snapshots, guards, logger, now, route: async (alerts, at) => void (await router.route(alerts, at)) });
   const poller = createPoll287g({
     pageUrl: config.ICE_287G_PAGE_URL,
-    fetchOptions: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) },
+    fetchOptions: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) },
     snapshots,
     ingest,
     logger,
@@ -56,27 +69,48 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
 
   const platforms = enabledPlatforms(config);
   const services = { snapshots, subscriptions };
-  const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger }) : null;
+  const consoleOut = createConsoleSender(overrides.write);
+  const senders: AlertSender[] = [createConsoleAlertSender(overrides.write)];
+  const operatorOutputs: Array<(text: string) => Promise<unknown>> = [];
+
+  const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now }) : null;
+  if (discord && config.DISCORD_TOKEN) {
+    // Alerts go through the client's own REST (one rate-limit state per token); its token is set now so that
+    // the outbox can send before (or without) the gateway connection.
+    const rest = discord.client.rest.setToken(config.DISCORD_TOKEN);
+    senders.push(createDiscordAlertSender({ rest, logger }));
+    const channel = config.OPERATOR_DISCORD_CHANNEL;
+    if (channel) operatorOutputs.push((text) => notifyDiscordOperators(rest, channel, text));
+  }
   const slack = config.SLACK_BOT_TOKEN
     ? createSlackApp({
         botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN,
-        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY,
+        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
       })
     : null;
-  const consoleOut = createConsoleSender();
-  const senders: AlertSender[] = [createConsoleAlertSender()];
-  if (!platforms.length) await ensureConsoleSubscription(subscriptions, new Date());
-  const notifyOperators = async (notices: Parameters<JobDeps['notifyOperators']>[0]) => {
-    for (const n of notices) logger.info({ notice: n.kind }, n.text);
+  if (config.SLACK_BOT_TOKEN) {
+    // A client of its own for alerts: modest retries and a timeout (Bolt's client retries for half an hour).
+    const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
+    senders.push(createSlackAlertSender({ client, logger }));
+    const channel = config.OPERATOR_SLACK_CHANNEL;
+    if (channel) operatorOutputs.push((text) => notifySlackOperators(client, channel, text, logger));
+  }
+  if (!platforms.length) await ensureConsoleSubscription(subscriptions, now());
+
+  const notifyOperators = async (notices: OperatorNotice[]) => {
+    for (const n of notices) {
+      logger.info({ notice: n.kind }, n.text);
+      for (const output of operatorOutputs) await output(`ice-watch ${n.kind}: ${n.text}`).catch((err: unknown) => logger.warn({ err }, 'operator notice not delivered'));
+    }
     await consoleOut.notifyOperators(notices);
   };
-  const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger });
-  const deps: JobDeps = { logger, poll287g: () => poller.poll(), drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(new Date()), notifyOperators };
+  const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger, now });
+  const jobDeps: JobDeps = { logger, poll287g: () => poller.poll(), drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()), notifyOperators };
 
   const running = new Set<Promise<void>>();
   const runJob = (job: Job) => {
     const log = logger.child({ job: job.name });
-    const p = job.run({ ...deps, logger: log }).catch(async (err: unknown) => {
+    const p = job.run({ ...jobDeps, logger: log }).catch(async (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
       await consoleOut.notifyOperators([
@@ -87,22 +121,36 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
     void p.finally(() => running.delete(p));
     return p;
   };
-  await Promise.all([discord?.start(), slack?.start()]);
-  const tasks: ScheduledTask[] = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
-  logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
-  void runJob(jobs[0]);
-
+  let tasks: ScheduledTask[] = [];
   let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      logger.info('stopping: no new jobs; waiting for running ones');
-      await Promise.all(tasks.map((t) => t.stop()));
-      await worker.stop();
-      await Promise.all(running);
-      await Promise.all([discord?.stop(), slack?.stop()]);
-      await keyv.close();
-      logger.info('stopped');
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(() => process.exit(0)));
-  return { stop };
+
+  return {
+    jobDeps,
+    runJob,
+    stores: { snapshots, subscriptions, outbox },
+    async start() {
+      await Promise.all([discord?.start(), slack?.start()]);
+      tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
+      logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
+      void runJob(jobs[0]);
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('stopping: no new jobs; waiting for running ones');
+        await Promise.all(tasks.map((t) => t.stop()));
+        await worker.stop();
+        await Promise.all(running);
+        await Promise.all([discord?.stop(), slack?.stop()]);
+        await keyv.close();
+        logger.info('stopped');
+      })()),
+  };
+}
+
+/** `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. */
+export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
+  const bot = await createBot(config);
+  await bot.start();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)));
+  return { stop: bot.stop };
 }

@@ -68,10 +68,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   registerSlackCommands(app, { services: options.services, logger: options.logger, adminsOnly: options.adminsOnly, now: options.now, commands: options.commands });
 
+  let started = false;
   return {
     receiver,
     app,
     async start() {
+      started = true;
       await app.init();
       if (receiver instanceof SocketModeReceiver) {
         await app.start();
@@ -83,7 +85,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       log.info({ mode: 'http', port }, 'slack: listening for commands over HTTP');
       return { mode: 'http', port };
     },
+    /** Stops listening; a no-op when it never started (the bot may be built without connecting). */
     async stop() {
+      if (!started) return;
+      started = false;
       await app.stop();
     },
   };
