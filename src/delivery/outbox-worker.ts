@@ -37,7 +37,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   let stopped = false;
   let running: Promise<number> | null = null;
 
-  async function deliver(entry: OutboxEntry): Promise<void> {
+  async function deliver(entry: OutboxEntry): Promise<OutboxEntry> {
     const sender = senders.get(entry.delivery.platform);
     const attempt = entry.attempts + 1;
     let result: SendResult;
@@ -52,28 +52,33 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
     if (result.ok) {
-      await outbox.update({ ...entry, status: 'sent', attempts: attempt, sentAt: at.toISOString(), lastError: null });
+      const sent: OutboxEntry = { ...entry, status: 'sent', attempts: attempt, sentAt: at.toISOString(), lastError: null };
+      await outbox.save(sent);
       log.info('alert sent');
-      return;
+      return sent;
     }
     if (result.permanent) {
-      await outbox.update({ ...entry, status: 'paused', attempts: attempt, lastError: `${result.code}: ${result.reason}` });
+      const paused: OutboxEntry = { ...entry, status: 'paused', attempts: attempt, lastError: `${result.code}: ${result.reason}` };
+      await outbox.save(paused);
       const sub = await subscriptions.get(entry.delivery.subscriptionKey);
       if (sub && !sub.paused) await subscriptions.put({ ...sub, paused: { reason: result.reason, since: at.toISOString() } });
       log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
       await deps.notifyOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
       await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
-      return;
+      return paused;
     }
     if (attempt >= maxAttempts) {
-      await outbox.update({ ...entry, status: 'dead', attempts: attempt, lastError: result.reason });
+      const dead: OutboxEntry = { ...entry, status: 'dead', attempts: attempt, lastError: result.reason };
+      await outbox.save(dead);
       log.error({ reason: result.reason }, 'alert given up');
       await deps.notifyOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
-      return;
+      return dead;
     }
     const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, base * 2 ** entry.attempts));
-    await outbox.update({ ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason });
+    const retry: OutboxEntry = { ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason };
+    await outbox.save(retry);
     log.warn({ reason: result.reason, retryInMs: delay }, 'alert will be retried');
+    return retry;
   }
 
   async function drainOnce(): Promise<number> {
@@ -82,7 +87,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       const due = await outbox.due(now(), concurrency * 4);
       if (!due.length) break;
       for (let i = 0; i < due.length && !stopped; i += concurrency) {
-        await Promise.all(due.slice(i, i + concurrency).map(deliver));
+        // Each entry is saved as soon as its send ends; the index follows once per batch.
+        await outbox.reindex(await Promise.all(due.slice(i, i + concurrency).map(deliver)));
         sent += Math.min(concurrency, due.length - i);
       }
     }

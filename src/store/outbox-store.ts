@@ -15,13 +15,26 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
-/** The outbox: deliveries are written here before the snapshot that caused them is stored. */
+/**
+ * The outbox: deliveries are written here before the snapshot that caused them is stored.
+ *
+ * Each entry is its own record and the truth about itself. Two small index records list
+ * the pending entries (with their next attempt time) and the finished ones (for pruning),
+ * so that finding what is due reads one index and only the due entries, never every
+ * pending message. The index may lag an entry (a crash between the two writes): readers
+ * check the entry and mend the index.
+ */
 export interface OutboxStore {
   /** Adds deliveries not seen before (by id); returns how many were new. */
   enqueue(deliveries: readonly PlannedDelivery[], at: Date): Promise<number>;
   /** Pending entries whose next attempt is due, oldest first. */
   due(at: Date, limit: number): Promise<OutboxEntry[]>;
   get(id: string): Promise<OutboxEntry | null>;
+  /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
+  save(entry: OutboxEntry): Promise<void>;
+  /** Brings the index in line with these saved entries, in one write (the worker calls it per batch). */
+  reindex(entries: readonly OutboxEntry[]): Promise<void>;
+  /** save + reindex, for a single entry. */
   update(entry: OutboxEntry): Promise<void>;
   /** Pending entries: how many, and the oldest's creation time. */
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
@@ -29,71 +42,97 @@ export interface OutboxStore {
   prune(before: Date): Promise<number>;
 }
 
+type Index = Record<string, string>;
 const PENDING = 'pending';
 const DONE = 'done';
 
 export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
   const entries = keyv.open<OutboxEntry>('outbox');
-  const lists = keyv.open<string[]>('outbox-lists');
+  const indexes = keyv.open<Index>('outbox-index');
+  const read = async (name: string) => (await indexes.get(name)) ?? {};
 
-  async function move(id: string, from: string | null, to: string | null) {
-    if (from) {
-      const list = (await lists.get(from)) ?? [];
-      if (list.includes(id)) await lists.set(from, list.filter((x) => x !== id));
+  async function reindex(changed: readonly OutboxEntry[]) {
+    if (!changed.length) return;
+    const [pending, done] = await Promise.all([read(PENDING), read(DONE)]);
+    for (const e of changed) {
+      if (e.status === 'pending') {
+        pending[e.id] = e.nextAttemptAt;
+        delete done[e.id];
+      } else {
+        delete pending[e.id];
+        done[e.id] = e.createdAt;
+      }
     }
-    if (to) {
-      const list = (await lists.get(to)) ?? [];
-      if (!list.includes(id)) await lists.set(to, [...list, id]);
-    }
+    await Promise.all([indexes.set(PENDING, pending), indexes.set(DONE, done)]);
   }
-  const load = async (ids: string[]) => (ids.length ? (await entries.getMany(ids)).filter((e): e is OutboxEntry => Boolean(e)) : []);
 
-  return {
+  const store: OutboxStore = {
     async enqueue(deliveries, at) {
-      const pending = (await lists.get(PENDING)) ?? [];
-      const indexed = new Set(pending);
-      const toIndex: string[] = [];
-      let added = 0;
+      const pending = await read(PENDING);
+      const fresh: OutboxEntry[] = [];
+      const mend: OutboxEntry[] = [];
       const iso = at.toISOString();
+      const seen = new Set<string>();
       for (const delivery of deliveries) {
-        if (indexed.has(delivery.id) || toIndex.includes(delivery.id)) continue;
+        if (pending[delivery.id] !== undefined || seen.has(delivery.id)) continue;
+        seen.add(delivery.id);
         const existing = await entries.get(delivery.id);
         if (!existing) {
-          await entries.set(delivery.id, { id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null });
-          added++;
-          toIndex.push(delivery.id);
+          const entry: OutboxEntry = { id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null };
+          await entries.set(delivery.id, entry);
+          fresh.push(entry);
         } else if (existing.status === 'pending') {
-          // Written before a crash that came before the index write: index it now.
-          toIndex.push(delivery.id);
+          mend.push(existing); // written before a crash that came before its index write
         }
       }
-      // Entries first, then one index write for the batch.
-      if (toIndex.length) await lists.set(PENDING, [...pending, ...toIndex]);
-      return added;
+      await reindex([...fresh, ...mend]);
+      return fresh.length;
     },
     async due(at, limit) {
-      const pending = await load((await lists.get(PENDING)) ?? []);
-      return pending
-        .filter((e) => e.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime())
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-        .slice(0, limit);
+      const pending = await read(PENDING);
+      const ids = Object.entries(pending)
+        .filter(([, next]) => Date.parse(next) <= at.getTime())
+        .sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]))
+        .slice(0, limit)
+        .map(([id]) => id);
+      if (!ids.length) return [];
+      const found = await entries.getMany(ids);
+      const ready: OutboxEntry[] = [];
+      const stale: OutboxEntry[] = [];
+      for (const e of found) {
+        if (!e) continue;
+        if (e.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime()) ready.push(e);
+        else stale.push(e);
+      }
+      await reindex(stale);
+      return ready.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     get: async (id) => (await entries.get(id)) ?? null,
-    async update(entry) {
+    async save(entry) {
       await entries.set(entry.id, entry);
-      if (entry.status !== 'pending') await move(entry.id, PENDING, DONE);
+    },
+    reindex,
+    async update(entry) {
+      await store.save(entry);
+      await reindex([entry]);
     },
     async depth() {
-      const pending = await load((await lists.get(PENDING)) ?? []);
-      const oldest = pending.map((e) => e.createdAt).sort()[0] ?? null;
-      return { pending: pending.length, oldestCreatedAt: oldest };
+      const pending = await read(PENDING);
+      const ids = Object.keys(pending);
+      if (!ids.length) return { pending: 0, oldestCreatedAt: null };
+      const oldest = (await entries.getMany(ids)).filter((e): e is OutboxEntry => e?.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
+      return { pending: ids.length, oldestCreatedAt: oldest };
     },
     async prune(before) {
-      const done = await load((await lists.get(DONE)) ?? []);
-      const old = done.filter((e) => Date.parse(e.createdAt) < before.getTime());
-      for (const e of old) await entries.delete(e.id);
-      if (old.length) await lists.set(DONE, done.filter((e) => !old.includes(e)).map((e) => e.id));
+      const done = await read(DONE);
+      const old = Object.entries(done).filter(([, created]) => Date.parse(created) < before.getTime()).map(([id]) => id);
+      for (const id of old) {
+        await entries.delete(id);
+        delete done[id];
+      }
+      if (old.length) await indexes.set(DONE, done);
       return old.length;
     },
   };
+  return store;
 }

@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from '../../logger';
 import type { SharedServices } from './command-context';
+import { rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';
 
 /** What the Discord bot needs, from config and the composition root. */
@@ -32,7 +33,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   const log = options.logger.child({ platform: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: options.apiUrl },
+    // Long rate-limit waits on message posts go back to the outbox instead of holding a send slot.
+    rest: { api: options.apiUrl, rejectOnRateLimit: rejectLongMessageRateLimits() },
     allowedMentions: { parse: [] },
   });
   const handle = createInteractionHandler({ services: options.services, logger: options.logger, now: options.now });
