@@ -4,7 +4,7 @@ import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
 import { createOutboxWorker } from './delivery/outbox-worker';
-import type { AlertSender } from './delivery/sender';
+import type { AlertSender, SendResult } from './delivery/sender';
 import type { OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
@@ -71,7 +71,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const services = { snapshots, subscriptions };
   const consoleOut = createConsoleSender(overrides.write);
   const senders: AlertSender[] = [createConsoleAlertSender(overrides.write)];
-  const operatorOutputs: Array<(text: string) => Promise<unknown>> = [];
+  const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
 
   const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now }) : null;
   if (discord && config.DISCORD_TOKEN) {
@@ -100,7 +100,10 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const notifyOperators = async (notices: OperatorNotice[]) => {
     for (const n of notices) {
       logger.info({ notice: n.kind }, n.text);
-      for (const output of operatorOutputs) await output(`ice-watch ${n.kind}: ${n.text}`).catch((err: unknown) => logger.warn({ err }, 'operator notice not delivered'));
+      for (const output of operatorOutputs) {
+        const result = await output(`ice-watch ${n.kind}: ${n.text}`);
+        if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
+      }
     }
     await consoleOut.notifyOperators(notices);
   };
