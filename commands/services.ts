@@ -1,3 +1,4 @@
+import type { HealthStore } from '../src/store/health-store';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { SubscriptionStore } from '../src/store/subscription-store';
 
@@ -5,6 +6,8 @@ import type { SubscriptionStore } from '../src/store/subscription-store';
 export interface CommandServices {
   snapshots: SnapshotStore;
   subscriptions: SubscriptionStore;
+  /** Each source's poll health (failures, back-off); absent where nothing polls (the CLI on a file). */
+  health?: HealthStore;
   /**
    * Whether the bot can post in the channel, asked of the platform before a subscription
    * is saved: null when it can, else what is missing, in words for the user

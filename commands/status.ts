@@ -9,6 +9,9 @@ const SOURCES: Array<[ListKind, string]> = [
 
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
+/** The health record of the 287(g) page poll (src/main.ts names it so). */
+export const POLL_SOURCE = 'participating and pending lists (287(g) page)';
+
 /** `/status`: each source's last poll, last change, current file, held and rejected files. */
 export default {
   name: 'status',
@@ -41,6 +44,19 @@ export default {
         lines.push([`Last rejected file: ${day(rejected.at)}, `, rejected.fileName, `: ${rejected.reason ?? ''}`]);
       }
       fields.push({ name: label, value: lines.flatMap((l, i) => (i ? ['\n', ...l] : l)) });
+    }
+    const polls = await ctx.services.health?.get(POLL_SOURCE);
+    if (polls?.consecutiveFailures) {
+      trouble = true;
+      fields.push({
+        name: 'Polling ICE',
+        value: [
+          { bold: `${polls.consecutiveFailures} failed ${polls.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row` },
+          ` since ${day(polls.firstFailureAt!)}: `, polls.lastError ?? '', `\nNext try after ${day(polls.nextAttemptAt!)}; the stored lists still answer.`,
+        ],
+      });
+    } else if (polls?.lastSuccessAt) {
+      fields.push({ name: 'Polling ICE', value: [`Last successful poll: ${day(polls.lastSuccessAt)}`] });
     }
     return {
       tone: trouble ? 'error' : 'info',

@@ -6,8 +6,8 @@ import type { IngestResult } from '../src/services/ingest-287g';
 /** What a job may use; wired once in src/main.ts. */
 export interface JobDeps {
   logger: Logger;
-  /** One poll of the 287(g) page; alerts are planned into the outbox as part of it. */
-  poll287g: () => Promise<IngestResult[]>;
+  /** One poll of the 287(g) page (null while it backs off after failures); alerts are planned into the outbox as part of it. */
+  poll287g: () => Promise<IngestResult[] | null>;
   /** Sends what the outbox holds that is due. */
   drainOutbox: () => Promise<number>;
   /** Queues the digests whose period is over. */

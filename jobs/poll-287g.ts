@@ -6,6 +6,7 @@ export default {
   schedule: (config) => config.POLL_287G_CRON,
   async run({ poll287g, drainOutbox, notifyOperators, logger }) {
     const results = await poll287g();
+    if (!results) return; // backing off after failures
     for (const r of results) await notifyOperators(r.notices);
     const sent = await drainOutbox();
     logger.info({ publications: results.length, alerts: results.reduce((n, r) => n + r.alerts.length, 0), deliveries: sent }, 'poll done');

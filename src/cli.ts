@@ -20,6 +20,9 @@ import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
 import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
 import { parse287gWorkbook } from './sources/workbook-287g';
+import { parseDetentionWorkbook } from './sources/detention-workbook';
+import type { DetentionRelease } from './domain/totals';
+import { createHealthStore } from './store/health-store';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore } from './store/subscription-store';
@@ -33,6 +36,7 @@ Usage: ice-watch <command> [options]
   diff <old> <new> [--json]      judge <new> as the publication after <old>
   agreements <state|all> [--file F] [--model M] [--since YYYY-MM-DD] [--county C] [--json]
                                  active agreements in a state (stored latest list, or --file)
+  totals --file F [--json]       headline numbers of a detention-statistics workbook
   replay <files...> [--json] [--store URL]
                                  run the whole pipeline over files in order, an hour apart,
                                  and print the alerts a console channel would get
@@ -59,6 +63,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         return await agreementsCommand(rest, out);
       case 'replay':
         return await replayCommand(rest, out);
+      case 'totals':
+        return await totalsCommand(rest, out);
       case 'start': {
         await startBot(loadConfig());
         return 0;
@@ -196,6 +202,43 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
   return 0;
 }
 
+async function totalsCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { file: { type: 'string' as const } });
+  if (positionals.length) throw new UserError('Usage: ice-watch totals --file <detentionStats workbook> [--json]');
+  if (!values.file) {
+    throw new UserError(
+      'No stored detention statistics yet: the detention source arrives with the totals polling, which is not built yet. ' +
+        'Pass --file <detentionStats workbook> to read one.',
+    );
+  }
+  const { bytes, meta } = await readLocalPublication(values.file, new Date());
+  let release: DetentionRelease;
+  try {
+    release = await parseDetentionWorkbook(bytes);
+  } catch (err) {
+    if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) throw new UserError(`${values.file}: ${err.message}`);
+    throw err;
+  }
+  if (values.json) out.stdout(JSON.stringify({ source: meta.fileName, ...release }) + '\n');
+  else out.stdout(renderTotalsAsText(meta.fileName, release) + '\n');
+  return 0;
+}
+
+function renderTotalsAsText(file: string, r: DetentionRelease): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const d = r.detained;
+  const agencies = r.bookIns.ice !== undefined && r.bookIns.cbp !== undefined ? ` (ICE ${n(r.bookIns.ice)}, CBP ${n(r.bookIns.cbp)})` : '';
+  return [
+    `ICE detention statistics, FY${r.fiscalYear}, as of ${r.asOf} (${file})`,
+    `Currently detained: ${n(d.total)} (ICE ${n(d.ice)}, CBP ${n(d.cbp)})`,
+    `  convicted criminal ${n(d.convictedCriminal)}, pending criminal charges ${n(d.pendingCharges)}, other immigration violator ${n(d.otherImmigrationViolator)}`,
+    `Initial book-ins, FY${r.fiscalYear} to date: ${n(r.bookIns.fytdTotal)}${agencies}`,
+    `  ${Object.entries(r.bookIns.byMonth).map(([month, v]) => `${month} ${n(v)}`).join(', ')}`,
+    `Removals, FY${r.fiscalYear} to date: ${n(r.removals.fytdTotal)}`,
+    ...r.warnings.map((w) => `Warning: ${w}`),
+  ].join('\n');
+}
+
 async function replayCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { store: { type: 'string' as const }, start: { type: 'string' as const } });
   if (positionals.length === 0) throw new UserError('Usage: ice-watch replay <files...> [--json] [--store URL]');
@@ -284,7 +327,7 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
     const ctx: CommandContext = {
       channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },
       user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null },
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), checkCanPost: async () => null },
       now: () => new Date(),
     };
     const reply = await command.run(ctx, args);

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { POLL_SOURCE } from '../commands/status';
 import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
@@ -14,9 +15,11 @@ import { createDiscordAlertSender, notifyOperatorChannel as notifyDiscordOperato
 import { createDiscordBot } from './platforms/discord/client';
 import { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel as notifySlackOperators } from './platforms/slack/alert-sender';
 import { createSlackApp } from './platforms/slack/app';
+import { createGuardedPoll } from './services/guarded-poll';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
 import { createDigestStore } from './store/digest-store';
+import { createHealthStore } from './store/health-store';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
@@ -56,6 +59,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv);
   const outbox = createOutboxStore(keyv);
+  const health = createHealthStore(keyv);
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
   const ingest = createIngest287g({ snapshots, guards, logger, now, route: async (alerts, at) => void (await router.route(alerts, at)) });
@@ -68,7 +72,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
 
   const platforms = enabledPlatforms(config);
-  const services = { snapshots, subscriptions };
+  const services = { snapshots, subscriptions, health };
   const consoleOut = createConsoleSender(overrides.write);
   const senders: AlertSender[] = [createConsoleAlertSender(overrides.write)];
   const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
@@ -108,7 +112,8 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     await consoleOut.notifyOperators(notices);
   };
   const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger, now });
-  const jobDeps: JobDeps = { logger, poll287g: () => poller.poll(), drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()), notifyOperators };
+  const poll287g = createGuardedPoll({ source: POLL_SOURCE, poll: () => poller.poll(), health, notifyOperators, logger, now });
+  const jobDeps: JobDeps = { logger, poll287g, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()), notifyOperators };
 
   const running = new Set<Promise<void>>();
   const runJob = (job: Job) => {
@@ -130,7 +135,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   return {
     jobDeps,
     runJob,
-    stores: { snapshots, subscriptions, outbox },
+    stores: { snapshots, subscriptions, outbox, health },
     async start() {
       await Promise.all([discord?.start(), slack?.start()]);
       tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));

@@ -34,7 +34,7 @@ export interface SourceState {
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
 export interface OperatorNotice {
-  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded';
+  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered';
   text: string;
 }
 

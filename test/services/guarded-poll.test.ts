@@ -1,0 +1,72 @@
+import status from '../../commands/status';
+import { lineText } from '../../commands/reply';
+import type { OperatorNotice } from '../../src/domain/guards';
+import { healthyState, recordFailure } from '../../src/domain/source-health';
+import { createLogger } from '../../src/logger';
+import { createGuardedPoll, SourceFailingError } from '../../src/services/guarded-poll';
+import { createHealthStore } from '../../src/store/health-store';
+import { commandWorld } from '../helpers/command-context';
+
+const MIN = 60_000;
+
+describe('source back-off', () => {
+  test('5 minutes, doubling, capped at 6 hours', () => {
+    let h = healthyState('s');
+    const at = new Date('2025-01-01T00:00:00Z');
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      h = recordFailure(h, at, 'down').health;
+      delays.push((Date.parse(h.nextAttemptAt!) - at.getTime()) / MIN);
+    }
+    expect(delays).toEqual([5, 10, 20, 40, 80, 160, 320, 360, 360, 360]);
+  });
+});
+
+describe('a guarded poll', () => {
+  test('backs off after a failure, tells operators after a day and once on recovery, and /status shows it', async () => {
+    const world = await commandWorld();
+    const health = createHealthStore(world.keyv);
+    let clock = new Date('2025-01-01T00:00:00Z');
+    let up = false;
+    let calls = 0;
+    const notices: OperatorNotice[] = [];
+    const poll = createGuardedPoll({
+      source: 'participating and pending lists (287(g) page)',
+      poll: async () => {
+        calls++;
+        if (!up) throw new Error('GET https://www.ice.gov/identify-and-arrest/287g failed: host not found (ENOTFOUND)');
+        return 'ok';
+      },
+      health, notifyOperators: async (n) => void notices.push(...n), logger: createLogger('silent'), now: () => clock,
+    });
+
+    await expect(poll()).rejects.toThrow(SourceFailingError);
+    await expect(health.get('participating and pending lists (287(g) page)')).resolves.toMatchObject({ consecutiveFailures: 1 });
+    clock = new Date(clock.getTime() + 2 * MIN);
+    expect(await poll()).toBeNull(); // within the 5-minute back-off: not even tried
+    expect(calls).toBe(1);
+
+    // Keep failing, each time the back-off allows, for over a day.
+    let failures = 1;
+    while (clock.getTime() < Date.parse('2025-01-02T06:00:00Z')) {
+      const next = (await health.get('participating and pending lists (287(g) page)')).nextAttemptAt!;
+      clock = new Date(next);
+      await expect(poll()).rejects.toThrow(/next try after/);
+      failures++;
+    }
+    expect(notices.map((n) => n.kind)).toEqual(['failing']);
+    expect(notices[0].text).toMatch(/has failed since 2025-01-01T00:00:00.000Z/);
+
+    const reply = await status.run({ ...world.ctx(), services: { ...world.ctx().services, health } });
+    const field = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).find((f) => f.name === 'Polling ICE')!;
+    expect(lineText(field.value)).toMatch(new RegExp(`^${failures} failed polls in a row since 2025-01-01 00:00 UTC: GET .*ENOTFOUND`));
+    expect(reply.tone).toBe('error');
+
+    up = true;
+    clock = new Date((await health.get('participating and pending lists (287(g) page)')).nextAttemptAt!);
+    expect(await poll()).toBe('ok');
+    expect(notices.map((n) => n.kind)).toEqual(['failing', 'recovered']);
+    expect(await health.get('participating and pending lists (287(g) page)')).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: null });
+    await world.close();
+  });
+});
