@@ -5,7 +5,8 @@ import type { Digest } from '../domain/digest';
 import type { AgreementFields, ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
 
-const SECTIONS: Array<[ListEvent['type'], string]> = [
+/** The sections of an alert, in the order readers get them, with their headings. */
+export const ALERT_SECTIONS: Array<[ListEvent['type'], string]> = [
   ['agreement.signed', 'New agreements'],
   ['agreement.renewed', 'Renewed (new SIGNED date)'],
   ['agreement.renamed', 'Renamed or corrected by ICE (not new, not ended)'],
@@ -51,7 +52,7 @@ function eventLine(e: ListEvent): Line | null {
 export function alertToReply(alert: StateAlert): Reply {
   const moreHint = alert.stateCode ? `(/agreements ${alert.stateCode.toLowerCase()} lists them all)` : '(/agreements lists them all)';
   const blocks: ReplyBlock[] = [];
-  for (const [type, heading] of SECTIONS) {
+  for (const [type, heading] of ALERT_SECTIONS) {
     const items = alert.events.filter((e) => e.type === type).map(eventLine).filter((l): l is Line => l !== null);
     if (items.length) blocks.push({ kind: 'list', heading, items, moreHint });
   }
@@ -85,7 +86,7 @@ const TAGS: Partial<Record<ListEvent['type'], string>> = {
 
 /** A daily or weekly digest as one Reply: a list per state, then each state's totals. */
 export function digestToReply(digest: Digest): Reply {
-  const order = SECTIONS.map(([type]) => type);
+  const order = ALERT_SECTIONS.map(([type]) => type);
   const blocks: ReplyBlock[] = digest.alerts.map((a) => ({
     kind: 'list' as const,
     heading: a.title,

@@ -1,3 +1,4 @@
+import { ALERT_SECTIONS } from '../../delivery/alert-reply';
 import type { StateAlert } from '../../domain/alerts';
 import type { AgreementFields, ListEvent } from '../../domain/events';
 import { MODEL_NAMES, type Model } from '../../domain/types';
@@ -41,20 +42,11 @@ function eventLines(e: ListEvent): string[] {
   }
 }
 
-const SECTIONS: Array<[ListEvent['type'], string]> = [
-  ['agreement.signed', 'New agreements'],
-  ['agreement.renewed', 'Renewed (new SIGNED date)'],
-  ['agreement.renamed', 'Renamed or corrected by ICE (not new, not ended)'],
-  ['agreement.ended', 'No longer listed (ended)'],
-  ['pending.signed', 'Pending requests now signed'],
-  ['pending.added', 'New pending requests'],
-  ['pending.removed', 'Left the pending list'],
-];
 
 /** Renders an alert as the plain text a console channel shows. */
 export function renderAlertAsText(alert: StateAlert): string {
   const out = [`── ${alert.title} ──`];
-  for (const [type, heading] of SECTIONS) {
+  for (const [type, heading] of ALERT_SECTIONS) {
     const events = alert.events.filter((e) => e.type === type);
     if (!events.length) continue;
     out.push(`${heading}:`);
