@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { benchAgreementsTexas } from './agreements-texas';
+import { benchDetentionParse } from './detention-parse';
 import { benchDiff100k } from './diff-100k';
 import { benchDiscordFanOut } from './discord-fanout';
 import { mb, progress } from './measure';
@@ -13,12 +14,6 @@ import { benchPipeline287g } from './pipeline-287g';
 import { benchStartToReady } from './start-to-ready';
 
 const notYetBuilt = [
-  {
-    figure: 'detentionParse',
-    goal: 'parse of the largest detention workbook (1.5 MB, one 11 MB sheet nobody needs) at least 5x faster than a full exceljs load',
-    arrivesWith: 'issue 5 (enforcement totals: the detention statistics source)',
-    reason: 'no detention workbook parser exists in src/ yet',
-  },
   {
     figure: 'slackAcks',
     goal: "200 concurrent Slack slash commands through Bolt's HTTP receiver: every ack under 3 s",
@@ -39,6 +34,8 @@ async function main(): Promise<void> {
 
   progress('pipeline287g: parse + normalize + diff vs exceljs load vs SheetJS read');
   figures.pipeline287g = await benchPipeline287g();
+  progress('detentionParse: streaming parse vs exceljs load vs SheetJS read');
+  figures.detentionParse = await benchDetentionParse();
   progress('diff100k');
   figures.diff100k = benchDiff100k();
   progress('agreementsTexas');
