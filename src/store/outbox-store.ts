@@ -1,5 +1,6 @@
 import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { KeyvFactory } from './keyv-factory';
+import { createSerializer } from './serialize';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
 
@@ -50,9 +51,10 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
   const entries = keyv.open<OutboxEntry>('outbox');
   const indexes = keyv.open<Index>('outbox-index');
   const read = async (name: string) => (await indexes.get(name)) ?? {};
+  const exclusive = createSerializer();
 
-  async function reindex(changed: readonly OutboxEntry[]) {
-    if (!changed.length) return;
+  const reindex = (changed: readonly OutboxEntry[]) => (changed.length ? exclusive(() => reindexNow(changed)) : Promise.resolve());
+  async function reindexNow(changed: readonly OutboxEntry[]) {
     const [pending, done] = await Promise.all([read(PENDING), read(DONE)]);
     for (const e of changed) {
       if (e.status === 'pending') {
@@ -66,28 +68,31 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     await Promise.all([indexes.set(PENDING, pending), indexes.set(DONE, done)]);
   }
 
-  const store: OutboxStore = {
-    async enqueue(deliveries, at) {
-      const pending = await read(PENDING);
-      const fresh: OutboxEntry[] = [];
-      const mend: OutboxEntry[] = [];
-      const iso = at.toISOString();
-      const seen = new Set<string>();
-      for (const delivery of deliveries) {
-        if (pending[delivery.id] !== undefined || seen.has(delivery.id)) continue;
-        seen.add(delivery.id);
-        const existing = await entries.get(delivery.id);
-        if (!existing) {
-          const entry: OutboxEntry = { id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null };
-          await entries.set(delivery.id, entry);
-          fresh.push(entry);
-        } else if (existing.status === 'pending') {
-          mend.push(existing); // written before a crash that came before its index write
-        }
+  /** Inside `exclusive`: the index read here is written back (by reindexNow) before anyone else touches it. */
+  async function enqueueNow(deliveries: readonly PlannedDelivery[], at: Date): Promise<number> {
+    const pending = await read(PENDING);
+    const fresh: OutboxEntry[] = [];
+    const mend: OutboxEntry[] = [];
+    const iso = at.toISOString();
+    const seen = new Set<string>();
+    for (const delivery of deliveries) {
+      if (pending[delivery.id] !== undefined || seen.has(delivery.id)) continue;
+      seen.add(delivery.id);
+      const existing = await entries.get(delivery.id);
+      if (!existing) {
+        const entry: OutboxEntry = { id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null };
+        await entries.set(delivery.id, entry);
+        fresh.push(entry);
+      } else if (existing.status === 'pending') {
+        mend.push(existing); // written before a crash that came before its index write
       }
-      await reindex([...fresh, ...mend]);
-      return fresh.length;
-    },
+    }
+    await reindexNow([...fresh, ...mend]);
+    return fresh.length;
+  }
+
+  const store: OutboxStore = {
+    enqueue: (deliveries, at) => exclusive(() => enqueueNow(deliveries, at)),
     async due(at, limit) {
       const pending = await read(PENDING);
       const ids = Object.entries(pending)
@@ -123,7 +128,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       const oldest = (await entries.getMany(ids)).filter((e): e is OutboxEntry => e?.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
       return { pending: ids.length, oldestCreatedAt: oldest };
     },
-    async prune(before) {
+    prune: (before) => exclusive(async () => {
       const done = await read(DONE);
       const old = Object.entries(done).filter(([, created]) => Date.parse(created) < before.getTime()).map(([id]) => id);
       for (const id of old) {
@@ -132,7 +137,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       }
       if (old.length) await indexes.set(DONE, done);
       return old.length;
-    },
+    }),
   };
   return store;
 }

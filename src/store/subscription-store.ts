@@ -1,5 +1,6 @@
 import type { Subscription } from '../domain/subscriptions';
 import type { KeyvFactory } from './keyv-factory';
+import { createSerializer } from './serialize';
 
 /**
  * Channel subscriptions, indexed by state so that finding the channels for a state's
@@ -31,6 +32,8 @@ export function createSubscriptionStore(keyv: KeyvFactory): SubscriptionStore {
   const subs = keyv.open<Subscription>('subscriptions');
   const index = keyv.open<string[]>('subscription-index');
   const workspaces = keyv.open<string[]>('subscription-workspaces');
+  // Index lists are read, changed and written back: one change at a time in this process.
+  const exclusive = createSerializer();
 
   async function addTo(store: typeof index, key: string, member: string) {
     const list = (await store.get(key)) ?? [];
@@ -52,7 +55,7 @@ export function createSubscriptionStore(keyv: KeyvFactory): SubscriptionStore {
 
   return {
     get: async (key) => (await subs.get(key)) ?? null,
-    async put(sub) {
+    put: (sub) => exclusive(async () => {
       const old = await subs.get(sub.key);
       // Write the record first, then the index: a crash between leaves an index entry
       // missing (the next put repairs it), never one that points at nothing.
@@ -61,15 +64,15 @@ export function createSubscriptionStore(keyv: KeyvFactory): SubscriptionStore {
       for (const k of old ? indexKeysOf(old) : []) if (!next.has(k)) await removeFrom(index, k, sub.key);
       for (const k of next) await addTo(index, k, sub.key);
       await addTo(workspaces, `${sub.platform}:${sub.workspaceId}`, sub.key);
-    },
-    async delete(key) {
+    }),
+    delete: (key) => exclusive(async () => {
       const old = await subs.get(key);
       if (!old) return false;
       for (const k of indexKeysOf(old)) await removeFrom(index, k, key);
       await removeFrom(workspaces, `${old.platform}:${old.workspaceId}`, key);
       await subs.delete(key);
       return true;
-    },
+    }),
     async forState(stateCode) {
       const [own, all] = await Promise.all([index.get(stateCode), index.get(ALL)]);
       return load([...new Set([...(own ?? []), ...(all ?? [])])]);

@@ -160,3 +160,43 @@ describe('routing alerts to the outbox and delivering them', () => {
     expect((await outbox.depth()).pending).toBe(0);
   });
 });
+
+describe('outbox under concurrent polls and drains', () => {
+  test('entries queued while a drain rewrites the index are not lost (SQLite)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ice-watch-race-'));
+    const keyv = createKeyvFactory(`sqlite://${join(dir, 'race.sqlite')}`);
+    try {
+      const outbox = createOutboxStore(keyv);
+      const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
+      const alert = buildStateAlerts({ source: 'participating', events: diffLists(a.rows, b.rows, 'participating').events, participating: b.rows, pending: null, file: b.meta })[0];
+      const delivery = (i: number): PlannedDelivery => ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant', alert });
+      await outbox.enqueue(Array.from({ length: 100 }, (_, i) => delivery(i)), T0);
+      const sent = new Set<string>();
+      const drain = async () => {
+        for (let round = 0; round < 40; round++) {
+          const due = await outbox.due(T0, 8);
+          const done = due.map((e) => ({ ...e, status: 'sent' as const, sentAt: T0.toISOString() }));
+          for (const e of done) {
+            await outbox.save(e);
+            sent.add(e.id);
+          }
+          await outbox.reindex(done);
+        }
+      };
+      const poll = async () => {
+        for (let i = 100; i < 160; i += 3) await outbox.enqueue([delivery(i), delivery(i + 1), delivery(i + 2)], T0);
+      };
+      await Promise.all([drain(), poll(), drain()]);
+      while ((await outbox.due(T0, 50)).length) {
+        const due = await outbox.due(T0, 50);
+        for (const e of due) sent.add(e.id);
+        await outbox.reindex(due.map((e) => ({ ...e, status: 'sent' as const })));
+      }
+      // Every queued delivery was handed out: none vanished from the index while still pending.
+      expect(sent.size).toBe(160);
+    } finally {
+      await keyv.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
