@@ -1,7 +1,8 @@
 import deliverOutbox from './deliver-outbox';
+import housekeeping from './housekeeping';
 import type { Job } from './job';
 import poll287g from './poll-287g';
 import sendDigests from './send-digests';
 
 /** Every scheduled job, explicitly (nothing scans folders). */
-export const jobs: Job[] = [poll287g, deliverOutbox, sendDigests];
+export const jobs: Job[] = [poll287g, deliverOutbox, sendDigests, housekeeping];

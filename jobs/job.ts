@@ -12,6 +12,8 @@ export interface JobDeps {
   drainOutbox: () => Promise<number>;
   /** Queues the digests whose period is over. */
   flushDigests: () => Promise<number>;
+  /** Forgets finished outbox entries past their retention; returns how many. */
+  pruneOutbox: () => Promise<number>;
   notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
 }
 

@@ -26,6 +26,8 @@ import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
 
 const CONSOLE_KEY = channelKey('console', 'local', 'console');
+/** Finished outbox entries are kept two weeks: long past any resend they could dedupe. */
+const OUTBOX_RETENTION_MS = 14 * 24 * 3_600_000;
 
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
@@ -113,7 +115,8 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
   const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger, now });
   const poll287g = createGuardedPoll({ source: POLL_SOURCE, poll: () => poller.poll(), health, notifyOperators, logger, now });
-  const jobDeps: JobDeps = { logger, poll287g, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()), notifyOperators };
+  const jobDeps: JobDeps = { logger, poll287g, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()),
+    pruneOutbox: () => outbox.prune(new Date(now().getTime() - OUTBOX_RETENTION_MS)), notifyOperators };
 
   const running = new Set<Promise<void>>();
   const runJob = (job: Job) => {

@@ -145,6 +145,19 @@ describe('routing alerts to the outbox and delivering them', () => {
     expect((await outbox.depth()).pending).toBe(0);
   });
 
+  test('housekeeping forgets finished entries past their retention, never pending ones', async () => {
+    await subscriptions.put(sub('texas-all'));
+    await subscriptions.put(sub('florida', { states: ['FL'] }));
+    await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
+    const [first, second] = await outbox.due(T0, 10);
+    await outbox.update({ ...first, status: 'sent', sentAt: T0.toISOString() });
+    expect(await outbox.prune(new Date(T0.getTime() - 1))).toBe(0); // not old enough
+    expect(await outbox.prune(new Date(T0.getTime() + 1))).toBe(1);
+    expect(await outbox.get(first.id)).toBeNull();
+    expect(await outbox.get(second.id)).not.toBeNull(); // still pending: kept
+    expect((await outbox.depth()).pending).toBe(1);
+  });
+
   test('failures past the attempt limit are dead letters and operators hear of it', async () => {
     await subscriptions.put(sub('texas-all'));
     await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
