@@ -4,10 +4,11 @@ import type { Command } from './command';
 import status from './status';
 import subscribe from './subscribe';
 import subscriptions from './subscriptions';
+import totals from './totals';
 import unsubscribe from './unsubscribe';
 
-/** Every slash command, explicitly (nothing scans folders). `totals` arrives with the totals issue. */
-export const commands: Command[] = [agreements, agency, subscribe, unsubscribe, subscriptions, status];
+/** Every slash command, explicitly (nothing scans folders). */
+export const commands: Command[] = [agreements, agency, totals, subscribe, unsubscribe, subscriptions, status];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -1,6 +1,7 @@
 import type { HealthStore } from '../src/store/health-store';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { SubscriptionStore } from '../src/store/subscription-store';
+import type { TotalsStore } from '../src/store/totals-store';
 
 /** What commands may use, wired once in src/main.ts (or by the CLI for the terminal). */
 export interface CommandServices {
@@ -8,6 +9,8 @@ export interface CommandServices {
   subscriptions: SubscriptionStore;
   /** Each source's poll health (failures, back-off); absent where nothing polls (the CLI on a file). */
   health?: HealthStore;
+  /** Enforcement totals (detention releases, daily counts); absent where nothing stores them. */
+  totals?: TotalsStore;
   /**
    * Whether the bot can post in the channel, asked of the platform before a subscription
    * is saved: null when it can, else what is missing, in words for the user

@@ -2,12 +2,15 @@ import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
 import type { OperatorNotice } from '../src/domain/guards';
 import type { IngestResult } from '../src/services/ingest-287g';
+import type { TotalsPollResult } from '../src/services/poll-totals';
 
 /** What a job may use; wired once in src/main.ts. */
 export interface JobDeps {
   logger: Logger;
   /** One poll of the 287(g) page (null while it backs off after failures); alerts are planned into the outbox as part of it. */
   poll287g: () => Promise<IngestResult[] | null>;
+  /** One poll of the enforcement totals (null while it backs off after failures). */
+  pollTotals: () => Promise<TotalsPollResult | null>;
   /** Sends what the outbox holds that is due. */
   drainOutbox: () => Promise<number>;
   /** Queues the digests whose period is over. */

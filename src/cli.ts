@@ -26,6 +26,7 @@ import { createHealthStore } from './store/health-store';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore } from './store/subscription-store';
+import { createTotalsStore } from './store/totals-store';
 
 const USAGE = `ice-watch: watches ICE's 287(g) lists and alerts Slack and Discord channels
 
@@ -204,12 +205,18 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
 
 async function totalsCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { file: { type: 'string' as const } });
-  if (positionals.length) throw new UserError('Usage: ice-watch totals --file <detentionStats workbook> [--json]');
+  if (positionals.length) throw new UserError('Usage: ice-watch totals [--file <detentionStats workbook>] [--json]');
   if (!values.file) {
-    throw new UserError(
-      'No stored detention statistics yet: the detention source arrives with the totals polling, which is not built yet. ' +
-        'Pass --file <detentionStats workbook> to read one.',
-    );
+    const keyv = createKeyvFactory(loadConfig().STORE_URL);
+    try {
+      const latest = (await createTotalsStore(keyv).releases()).at(-1);
+      if (!latest) throw new UserError("No detention statistics are stored yet: run `ice-watch start` to poll ICE's detention-management page, or pass --file <detentionStats workbook>.");
+      if (values.json) out.stdout(JSON.stringify({ source: latest.fileName, ...latest.release }) + '\n');
+      else out.stdout(renderTotalsAsText(latest.fileName, latest.release) + '\n');
+      return 0;
+    } finally {
+      await keyv.close();
+    }
   }
   const { bytes, meta } = await readLocalPublication(values.file, new Date());
   let release: DetentionRelease;
@@ -327,7 +334,10 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
     const ctx: CommandContext = {
       channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },
       user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), checkCanPost: async () => null },
+      services: {
+        snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), totals: createTotalsStore(keyv),
+        checkCanPost: async () => null,
+      },
       now: () => new Date(),
     };
     const reply = await command.run(ctx, args);

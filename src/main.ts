@@ -18,12 +18,14 @@ import { createSlackApp } from './platforms/slack/app';
 import { createGuardedPoll } from './services/guarded-poll';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
+import { createPollTotals } from './services/poll-totals';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
 import { createKeyvFactory } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
+import { createTotalsStore } from './store/totals-store';
 
 const CONSOLE_KEY = channelKey('console', 'local', 'console');
 /** Finished outbox entries are kept two weeks: long past any resend they could dedupe. */
@@ -62,6 +64,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const subscriptions = createSubscriptionStore(keyv);
   const outbox = createOutboxStore(keyv);
   const health = createHealthStore(keyv);
+  const totals = createTotalsStore(keyv);
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
   const ingest = createIngest287g({ snapshots, guards, logger, now, route: async (alerts, at) => void (await router.route(alerts, at)) });
@@ -74,7 +77,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
 
   const platforms = enabledPlatforms(config);
-  const services = { snapshots, subscriptions, health };
+  const services = { snapshots, subscriptions, health, totals };
   const consoleOut = createConsoleSender(overrides.write);
   const senders: AlertSender[] = [createConsoleAlertSender(overrides.write)];
   const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
@@ -115,7 +118,32 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
   const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger, now });
   const poll287g = createGuardedPoll({ source: POLL_SOURCE, poll: () => poller.poll(), health, notifyOperators, logger, now });
-  const jobDeps: JobDeps = { logger, poll287g, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()),
+  const totalsPoller = createPollTotals({
+    detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
+    dailyUrl: config.DAILY_TOTALS_URL,
+    fetchOptions: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) },
+    totals,
+    logger,
+    now,
+    route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
+  });
+  const pollTotals = createGuardedPoll({
+    source: 'enforcement totals',
+    poll: async () => {
+      const result = await totalsPoller.poll();
+      if (result.errors.length) {
+        // What did work is reported before the failure counts toward the back-off.
+        await notifyOperators(result.notices);
+        throw new Error(result.errors.join('; '));
+      }
+      return result;
+    },
+    health,
+    notifyOperators,
+    logger,
+    now,
+  });
+  const jobDeps: JobDeps = { logger, poll287g, pollTotals, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()),
     pruneOutbox: () => outbox.prune(new Date(now().getTime() - OUTBOX_RETENTION_MS)), notifyOperators };
 
   const running = new Set<Promise<void>>();
@@ -138,7 +166,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   return {
     jobDeps,
     runJob,
-    stores: { snapshots, subscriptions, outbox, health },
+    stores: { snapshots, subscriptions, outbox, health, totals },
     async start() {
       await Promise.all([discord?.start(), slack?.start()]);
       tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));

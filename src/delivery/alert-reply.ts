@@ -2,6 +2,7 @@ import type { Line, Reply, ReplyBlock } from '../../commands/reply';
 import type { StateAlert } from '../domain/alerts';
 import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { Digest } from '../domain/digest';
+import { totalsAlertToReply } from './totals-reply';
 import type { AgreementFields, ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
 
@@ -113,5 +114,8 @@ export function digestToReply(digest: Digest): Reply {
 
 /** The Reply a planned delivery posts: its digest, or its state's alert. */
 export function deliveryToReply(delivery: PlannedDelivery): Reply {
-  return delivery.digest ? digestToReply(delivery.digest) : alertToReply(delivery.alert);
+  if (delivery.digest) return digestToReply(delivery.digest);
+  if (delivery.totals) return totalsAlertToReply(delivery.totals);
+  if (!delivery.alert) throw new Error(`delivery ${delivery.id} carries nothing to post`);
+  return alertToReply(delivery.alert);
 }

@@ -2,6 +2,7 @@ import type { StateAlert } from '../domain/alerts';
 import { planDeliveries } from '../domain/delivery-plan';
 import { buildDigest, digestPeriod } from '../domain/digest';
 import type { Subscription } from '../domain/subscriptions';
+import type { TotalsAlert } from '../domain/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
@@ -26,12 +27,21 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
         for (const d of planned) {
           if (d.mode === 'instant') continue;
           const entry = bySub.get(d.subscriptionKey) ?? { mode: d.mode, alerts: [] };
-          entry.alerts.push(d.alert);
+          if (d.alert) entry.alerts.push(d.alert);
           bySub.set(d.subscriptionKey, entry);
         }
         for (const [key, { mode, alerts: collected }] of bySub) await deps.digests.add(key, mode, digestPeriod(mode, at), collected);
       }
       return deps.outbox.enqueue(planned.filter((d) => d.mode === 'instant'), at);
+    },
+
+    /** Queues a totals alert for every channel that follows the national totals (instantly: totals have no digest). */
+    async routeTotals(alerts: TotalsAlert[], at: Date): Promise<number> {
+      const subs = (await deps.subscriptions.forTotals()).filter((s) => !s.paused && s.kinds.includes('totals'));
+      const planned = alerts.flatMap((totals) =>
+        subs.map((sub) => ({ id: `${totals.id}:${sub.key}`, subscriptionKey: sub.key, platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: sub.mode, totals })),
+      );
+      return deps.outbox.enqueue(planned, at);
     },
 
     /** Queues the digests of every period that has ended by `at`; returns how many. */

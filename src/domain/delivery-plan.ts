@@ -1,5 +1,6 @@
 import { alertTitle, type StateAlert } from './alerts';
 import type { Digest } from './digest';
+import type { TotalsAlert } from './totals-alerts';
 import { kindOfEvent, subscriptionWants, type Subscription } from './subscriptions';
 
 /** One message planned for one channel: a state's alert, cut down to what the channel follows. */
@@ -11,8 +12,10 @@ export interface PlannedDelivery {
   workspaceId: string;
   channelId: string;
   mode: Subscription['mode'];
-  /** The state's alert; for a digest, its first state's (renderers use `digest` then). */
-  alert: StateAlert;
+  /** The state's alert (absent for a totals alert); for a digest, its first state's (renderers use `digest` then). */
+  alert?: StateAlert;
+  /** Set for a national totals alert (`detention.released`, `daily.reported`). */
+  totals?: TotalsAlert;
   /** Set for a daily or weekly digest: every state's changes of the period in one message. */
   digest?: Digest;
 }

@@ -78,6 +78,6 @@ describe('free-text arguments (Slack, terminal)', () => {
   });
 
   test('the registry holds the SPEC commands once each', () => {
-    expect(commands.map((c) => c.name).sort()).toEqual(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'unsubscribe']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'totals', 'unsubscribe']);
   });
 });

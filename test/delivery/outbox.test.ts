@@ -68,7 +68,7 @@ describe('routing alerts to the outbox and delivering them', () => {
     const added = await router.route(alerts, T0);
     const due = await outbox.due(T0, 1000);
     expect(due).toHaveLength(added);
-    const byChannel = (c: string) => due.filter((e) => e.delivery.channelId === c).map((e) => e.delivery.alert);
+    const byChannel = (c: string) => due.filter((e) => e.delivery.channelId === c).map((e) => e.delivery.alert!);
     const texas = alerts.find((a) => a.stateCode === 'TX')!;
     expect(byChannel('texas-all')).toEqual([texas]);
     const tfm = byChannel('texas-tfm');

@@ -319,10 +319,17 @@ describe('ice-watch totals', () => {
     expect(r.stdout).toContain('Removals, FY2025 to date: 319,980');
   });
 
-  test('without --file it says the stored source is not built yet and to pass --file (exit 2)', async () => {
-    const r = await cli('totals', '--json');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/not built yet.*--file/s);
+  test('without --file and nothing stored yet it says how to get numbers (exit 2)', async () => {
+    const saved = process.env.STORE_URL;
+    process.env.STORE_URL = 'memory://';
+    try {
+      const r = await cli('totals', '--json');
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/No detention statistics are stored yet.*--file/s);
+    } finally {
+      if (saved === undefined) delete process.env.STORE_URL;
+      else process.env.STORE_URL = saved;
+    }
   });
 });

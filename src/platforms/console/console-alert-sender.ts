@@ -8,7 +8,7 @@ export function createConsoleAlertSender(write: (s: string) => void = (s) => pro
   return {
     platform: 'console',
     async send(delivery) {
-      write(`\n${delivery.digest ? renderReplyAsText(deliveryToReply(delivery)) : renderAlertAsText(delivery.alert)}\n`);
+      write(`\n${delivery.alert && !delivery.digest ? renderAlertAsText(delivery.alert) : renderReplyAsText(deliveryToReply(delivery))}\n`);
       return { ok: true };
     },
   };

@@ -231,7 +231,7 @@ describe('createSlackAlertSender', () => {
       unfurl_media: 'false',
     });
     slack.scriptPosts('C0GONE', { error: 'channel_not_found' });
-    await expect(s.tellChannel!(delivery(d.alert, 'C0GONE'), 'paused')).resolves.toBeUndefined();
+    await expect(s.tellChannel!(delivery(d.alert!, 'C0GONE'), 'paused')).resolves.toBeUndefined();
     expect(rawLogs.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ level: 40, channel: 'C0GONE', msg: 'slack: could not tell the channel why its alerts stopped' }));
     slack.scriptPosts('C0GONE');
   });

@@ -1,0 +1,39 @@
+import { totalsAlertToReply } from '../src/delivery/totals-reply';
+import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/daily-counts';
+import { compareReleases } from '../src/domain/totals';
+import { UserError } from '../src/domain/user-error';
+import type { Command } from './command';
+import type { Line, Reply } from './reply';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** `/totals`: the latest detention statistics with the changes since the previous release, and the daily counts where known. */
+export default {
+  name: 'totals',
+  description: 'Latest ICE detention statistics, with the changes since the previous release',
+  permission: 'anyone',
+  options: [],
+  async run(ctx) {
+    const store = ctx.services.totals;
+    if (!store) throw new UserError('Enforcement totals are not available here.');
+    const [releases, daily] = await Promise.all([store.releases(), store.daily()]);
+    const latest = releases.at(-1);
+    if (!latest) throw new UserError("No ICE detention statistics have been fetched yet. Try again after the first poll of ICE's detention-management page.");
+    const previous = releases.at(-2);
+    const reply: Reply = totalsAlertToReply({
+      id: 'totals', kind: 'detention.released', release: latest.release,
+      comparison: previous ? compareReleases(previous.release, latest.release) : null, fileName: latest.fileName, fetchedAt: latest.fetchedAt,
+    });
+    const reported = daily.filter((d) => d.arrests !== null);
+    const last = reported.at(-1);
+    if (last) {
+      const report = describeDailyReport(daily, last.date)!;
+      const record = reported.reduce((best, d) => (d.arrests! > best.arrests! ? d : best));
+      const lines: Line[] = [
+        [{ bold: 'Daily arrests' }, ` (only ICE's posts of ${reported[0].date} to ${last.date} are known): latest ${n(report.arrests)} on ${report.date}, ${Math.round(report.paceShare * 100)}% of the ${n(MILLION_A_YEAR_PER_DAY)} a day that 1 million a year takes; record ${n(record.arrests!)} on ${record.date}.`],
+      ];
+      reply.blocks.push({ kind: 'text', lines });
+    }
+    return { ...reply, title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained` };
+  },
+} satisfies Command;

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/daily-counts';
+import type { OperatorNotice } from '../domain/guards';
+import { compareReleases } from '../domain/totals';
+import type { TotalsAlert } from '../domain/totals-alerts';
+import type { Logger } from '../logger';
+import { discoverDetentionLink } from '../sources/discover-links';
+import { parseDetentionWorkbook } from '../sources/detention-workbook';
+import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
+import { fetchFile, fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
+import type { TotalsStore } from '../store/totals-store';
+import { SourceLayoutError } from './poll-287g';
+
+/** The daily counts ICE posted in January 2025, shipped so records and averages have context. */
+export function shippedDailyHistory(): DailyCount[] {
+  const text = readFileSync(join(__dirname, '..', 'sources', 'seed', 'ice-x-daily-arrests-2025-01.csv'), 'utf8');
+  return parseDailyFeed(text, { today: '2025-02-01' }).days;
+}
+
+export interface PollTotalsDeps {
+  detentionPageUrl: string;
+  dailyUrl: string | undefined;
+  fetchOptions: Omit<FetchOptions, 'etag' | 'lastModified'>;
+  totals: TotalsStore;
+  logger: Logger;
+  now?: () => Date;
+  /** Plans and stores the deliveries of totals alerts; runs before the new totals are stored. */
+  route: (alerts: TotalsAlert[], at: Date) => Promise<void>;
+}
+
+export interface TotalsPollResult {
+  alerts: TotalsAlert[];
+  notices: OperatorNotice[];
+}
+
+/**
+ * One poll of the enforcement totals: the newest detention-statistics workbook on ICE's
+ * detention-management page, and the optional daily feed. The first release (and the first
+ * feed) is a baseline; a republished release (same numbers under a new name) alerts no one;
+ * a new release gives `detention.released` with its changes, a new day `daily.reported`.
+ */
+export function createPollTotals(deps: PollTotalsDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { totals } = deps;
+
+  async function pollDetention(at: Date): Promise<TotalsPollResult> {
+    const page = await fetchPage(deps.detentionPageUrl, deps.fetchOptions);
+    const link = discoverDetentionLink(page.html, page.url);
+    if (!link) throw new SourceLayoutError(`${page.url} no longer links a detentionStats workbook`);
+    const releases = await totals.releases();
+    const fetched = await fetchWorkbook(link, deps.fetchOptions);
+    if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
+    const { bytes, meta } = fetched;
+    if (releases.some((r) => r.sha256 === meta.sha256) || (await totals.seen(meta.sha256))) return { alerts: [], notices: [] };
+    let release;
+    try {
+      release = await parseDetentionWorkbook(bytes);
+    } catch (err) {
+      if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
+      await totals.markSeen(meta.sha256);
+      return { alerts: [], notices: [{ kind: 'rejected', text: `${meta.fileName} rejected: ${err.message}` }] };
+    }
+    const stored = { release, fileName: meta.fileName, sha256: meta.sha256, url: meta.url, fetchedAt: meta.fetchedAt };
+    const last = releases.at(-1);
+    if (!last) {
+      await totals.addRelease(stored);
+      return { alerts: [], notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }] };
+    }
+    const comparison = compareReleases(last.release, release);
+    if (comparison.republished || comparison.days < 0) {
+      await totals.markSeen(meta.sha256);
+      const why = comparison.republished ? `republishes the numbers of ${last.fileName} (${comparison.republished})` : `describes an earlier day (${release.asOf}) than ${last.fileName} (${last.release.asOf})`;
+      return { alerts: [], notices: [{ kind: 'rejected', text: `${meta.fileName} ${why}: nothing alerted` }] };
+    }
+    const alert: TotalsAlert = { id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`, kind: 'detention.released', release, comparison, fileName: meta.fileName, fetchedAt: meta.fetchedAt };
+    await deps.route([alert], at);
+    await totals.addRelease(stored);
+    return { alerts: [alert], notices: [] };
+  }
+
+  async function pollDaily(at: Date): Promise<TotalsPollResult> {
+    if (!deps.dailyUrl) return { alerts: [], notices: [] };
+    const fetched = await fetchFile(deps.dailyUrl, deps.fetchOptions);
+    if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
+    const parsed = parseDailyFeed(fetched.bytes.toString('utf8'), { today: at.toISOString().slice(0, 10) });
+    const notices: OperatorNotice[] = parsed.warnings.map((w) => ({ kind: 'rejected' as const, text: `daily feed: ${w}` }));
+    const stored = await totals.daily();
+    const first = stored.length === 0;
+    const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
+    if (first) {
+      await totals.setDaily(merge.days);
+      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${parsed.days.length} days` }] };
+    }
+    const alerts: TotalsAlert[] = merge.newDays
+      .map((d) => describeDailyReport(merge.days, d.date))
+      .filter((r): r is NonNullable<typeof r> => r !== null)
+      .map((report) => ({ id: `daily:${report.date}`, kind: 'daily.reported' as const, report, fetchedAt: fetched.meta.fetchedAt }));
+    for (const r of merge.revised) notices.push({ kind: 'rejected', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
+    if (alerts.length) await deps.route(alerts, at);
+    await totals.setDaily(merge.days);
+    return { alerts, notices };
+  }
+
+  return {
+    /** Each source fails alone: a failing daily feed does not stop the detention release, and the reverse. */
+    async poll(): Promise<TotalsPollResult & { errors: string[] }> {
+      const at = now();
+      const out: TotalsPollResult & { errors: string[] } = { alerts: [], notices: [], errors: [] };
+      for (const [name, run] of [['detention statistics', pollDetention], ['daily feed', pollDaily]] as const) {
+        try {
+          const r = await run(at);
+          out.alerts.push(...r.alerts);
+          out.notices.push(...r.notices);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          deps.logger.warn({ source: name, err }, 'totals source failed');
+          out.errors.push(`${name}: ${message}`);
+        }
+      }
+      return out;
+    },
+  };
+}
