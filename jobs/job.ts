@@ -24,5 +24,7 @@ export interface JobDeps {
 export interface Job {
   name: string;
   schedule: (config: Config) => string;
+  /** Also run once when the bot starts (the polls: a restart should not wait for the next tick). */
+  runAtStart?: boolean;
   run: (deps: JobDeps) => Promise<void>;
 }

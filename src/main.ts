@@ -171,7 +171,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       await Promise.all([discord?.start(), slack?.start()]);
       tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
       logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
-      void runJob(jobs[0]);
+      for (const job of jobs) if (job.runAtStart) void runJob(job);
     },
     stop: () =>
       (stopping ??= (async () => {
