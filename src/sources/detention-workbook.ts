@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { parseSignedDate } from '../domain/normalize';
 import { cleanText } from '../domain/text';
 import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals';
-import { WorkbookFormatError, WorkbookSchemaError } from './errors';
+import { assertLooksLikeXlsx, WorkbookFormatError, WorkbookSchemaError } from './errors';
 
 type Cell = string | number;
 /** A sheet as read: its non-empty cells by row, then column (1-based), text cleaned. */
@@ -35,7 +35,6 @@ const REMOVALS = tableSpec('ICE Removals');
 
 /** A table is a handful of rows; a label this far below its header belongs to something else. */
 const MAX_TABLE_ROWS = 12;
-const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const ZIP_END = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 /** The end record is 22 bytes plus a comment of up to 65,535. */
 const ZIP_END_SEARCH = 22 + 65_535;
@@ -57,7 +56,7 @@ function isWantedSheet(name: string): boolean {
  * @throws WorkbookSchemaError naming the table (or date) that cannot be found, rather than returning wrong numbers.
  */
 export async function parseDetentionWorkbook(bytes: Buffer): Promise<DetentionRelease> {
-  assertLooksLikeXlsx(bytes);
+  assertCompleteXlsx(bytes);
   const { grids, sheetNames } = await readWantedSheets(bytes);
   const detentionGrids = grids.filter((g) => keyOf(g.name).startsWith('detention'));
   const { grid, fiscalYear, criminality } = pickCurrentDetentionSheet(detentionGrids, sheetNames);
@@ -111,17 +110,9 @@ function crossCheck(r: DetentionRelease, monthSum: number): string[] {
   return warnings;
 }
 
-/** Refuses bytes that cannot be an xlsx before the reader sees them, saying what they are. */
-function assertLooksLikeXlsx(bytes: Buffer): void {
-  if (bytes.length === 0) throw new WorkbookFormatError('empty', 'not a workbook: empty body (0 bytes)');
-  const head = bytes.subarray(0, 1024).toString('latin1').replace(/^(?:\uFEFF|\u00EF\u00BB\u00BF|\s)+/, '');
-  if (head.startsWith('<') || /<html/i.test(head)) {
-    throw new WorkbookFormatError('html', `not a workbook: the body is an HTML page (starts with ${cleanText(head.split('\n', 1)[0]).slice(0, 40)})`);
-  }
-  if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const hex = bytes.subarray(0, 4).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-    throw new WorkbookFormatError('not-zip', `not a workbook: not a ZIP file (starts with bytes ${hex})`);
-  }
+/** Refuses what cannot be an xlsx (shared check), and a ZIP cut short. */
+function assertCompleteXlsx(bytes: Buffer): void {
+  assertLooksLikeXlsx(bytes);
   // A ZIP ends with its directory; without it the body was cut short. Checked here because the
   // streaming reader finds out only at the end, leaving the sheets it parked in temp files behind.
   if (bytes.subarray(-ZIP_END_SEARCH).lastIndexOf(ZIP_END) === -1) {

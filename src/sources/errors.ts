@@ -1,3 +1,4 @@
+import { cleanText } from '../domain/text';
 /**
  * Errors a source raises when ICE's file cannot be fetched or served something it cannot
  * read. Each carries a short `reason` code so guards and `/status` can report why a file
@@ -65,5 +66,23 @@ export class WorkbookSchemaError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** Refuses bytes that cannot be an xlsx before a reader sees them, with a message saying what they are. */
+export function assertLooksLikeXlsx(bytes: Buffer): void {
+  if (bytes.length === 0) throw new WorkbookFormatError('empty', 'not a workbook: empty body (0 bytes)');
+  const head = bytes.subarray(0, 1024).toString('latin1');
+  const start = head.replace(/^(?:\uFEFF|\u00EF\u00BB\u00BF|\s)+/, '');
+  if (start.startsWith('<') || /<html/i.test(head)) {
+    const firstLine = cleanText(start.split('\n', 1)[0]).slice(0, 40);
+    throw new WorkbookFormatError('html', `not a workbook: the body is an HTML page (starts with ${firstLine})`);
+  }
+  if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
+    const hex = bytes.subarray(0, 4).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+    const ole = hex === 'd0 cf 11 e0' ? ': an old-format .xls or an encrypted workbook' : '';
+    throw new WorkbookFormatError('not-zip', `not a workbook: not a ZIP file (starts with bytes ${hex})${ole}`);
   }
 }

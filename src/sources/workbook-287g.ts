@@ -7,14 +7,13 @@ import ExcelJS from 'exceljs';
 import { normalizeAgreementRow } from '../domain/normalize';
 import { cleanText } from '../domain/text';
 import type { Agreement, ParsedList } from '../domain/types';
-import { WorkbookFormatError, WorkbookSchemaError } from './errors';
+import { assertLooksLikeXlsx, WorkbookFormatError, WorkbookSchemaError } from './errors';
 
 type Column = 'state' | 'agency' | 'type' | 'county' | 'model' | 'signed' | 'moa' | 'addendum';
 type ColumnMap = Partial<Record<Column, number>>;
 
 /** How far down a sheet to look for the header row (title rows sit above it in some exports). */
 const HEADER_SCAN_ROWS = 20;
-const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /**
  * Which column a header names. Order matters: "SUPPORT TYPE" must be the model before
@@ -62,22 +61,6 @@ function cellLink(cell: ExcelJS.Cell | undefined): string | null {
   if (value !== null && typeof value === 'object' && 'hyperlink' in value && value.hyperlink) return value.hyperlink;
   const text = cleanText(cellText(value));
   return /^(https?:|www\.)/i.test(text) ? text : null;
-}
-
-/** Refuses bytes that cannot be an xlsx before exceljs sees them, with a message saying what they are. */
-function assertLooksLikeXlsx(bytes: Buffer): void {
-  if (bytes.length === 0) throw new WorkbookFormatError('empty', 'not a workbook: empty body (0 bytes)');
-  const head = bytes.subarray(0, 1024).toString('latin1');
-  const start = head.replace(/^(?:\uFEFF|\u00EF\u00BB\u00BF|\s)+/, '');
-  if (start.startsWith('<') || /<html/i.test(head)) {
-    const firstLine = cleanText(start.split('\n', 1)[0]).slice(0, 40);
-    throw new WorkbookFormatError('html', `not a workbook: the body is an HTML page (starts with ${firstLine})`);
-  }
-  if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const hex = bytes.subarray(0, 4).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-    const ole = hex === 'd0 cf 11 e0' ? ': an old-format .xls or an encrypted workbook' : '';
-    throw new WorkbookFormatError('not-zip', `not a workbook: not a ZIP file (starts with bytes ${hex})${ole}`);
-  }
 }
 
 interface Table {
