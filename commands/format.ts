@@ -2,6 +2,7 @@ import type { ModelCounts } from '../src/domain/summary';
 import { MODEL_NAMES, type Agreement, type FileMeta, type Model } from '../src/domain/types';
 import { UserError } from '../src/domain/user-error';
 import type { Line, Paging } from './reply';
+import { formatUtcMinute } from '../src/domain/text';
 
 /** "JEM 39 · TFM 47 · WSO 119" */
 export function modelCounts(m: ModelCounts): Line {
@@ -24,7 +25,7 @@ export function modelName(model: string): string {
 }
 
 export function sourceFooter(meta: FileMeta): string {
-  return `Source: ICE ${meta.fileName}, fetched ${meta.fetchedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  return `Source: ICE ${meta.fileName}, fetched ${formatUtcMinute(meta.fetchedAt)}`;
 }
 
 export function parsePage(value: string | undefined): number {

@@ -1,13 +1,13 @@
 import type { ListKind } from '../src/domain/types';
 import type { Command } from './command';
 import type { Line, ReplyField } from './reply';
+import { formatUtcMinute } from '../src/domain/text';
 
 const SOURCES: Array<[ListKind, string]> = [
   ['participating', 'Participating agencies'],
   ['pending', 'Pending agencies'],
 ];
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
 /** The health record of the 287(g) page poll (src/main.ts names it so). */
 export const POLL_SOURCE = 'participating and pending lists (287(g) page)';
@@ -32,16 +32,16 @@ export default {
       const rejected = [...judgements].reverse().find((j) => j.verdict === 'rejected');
       const lines: Line[] = [];
       if (!last) lines.push(['Not polled yet.']);
-      else lines.push([`Last judged: ${day(last.at)}, ${last.verdict}`, last.reason && last.verdict !== 'accepted' ? ` (${last.reason})` : '']);
-      if (state) lines.push([`Current list: ${state.view.rows.length} rows, `, state.view.meta.fileName, `, fetched ${day(state.view.meta.fetchedAt)}`]);
-      if (lastChange) lines.push([`Last change: ${day(lastChange.fetchedAt)} (`, lastChange.fileName, ')']);
+      else lines.push([`Last judged: ${formatUtcMinute(last.at)}, ${last.verdict}`, last.reason && last.verdict !== 'accepted' ? ` (${last.reason})` : '']);
+      if (state) lines.push([`Current list: ${state.view.rows.length} rows, `, state.view.meta.fileName, `, fetched ${formatUtcMinute(state.view.meta.fetchedAt)}`]);
+      if (lastChange) lines.push([`Last change: ${formatUtcMinute(lastChange.fetchedAt)} (`, lastChange.fileName, ')']);
       if (state?.held.length) {
         trouble = true;
-        lines.push([{ bold: `${state.held.length} endings held as suspect` }, ` since ${day(state.held[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
+        lines.push([{ bold: `${state.held.length} endings held as suspect` }, ` since ${formatUtcMinute(state.held[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
       }
       if (rejected) {
         trouble ||= rejected === last;
-        lines.push([`Last rejected file: ${day(rejected.at)}, `, rejected.fileName, `: ${rejected.reason ?? ''}`]);
+        lines.push([`Last rejected file: ${formatUtcMinute(rejected.at)}, `, rejected.fileName, `: ${rejected.reason ?? ''}`]);
       }
       fields.push({ name: label, value: lines.flatMap((l, i) => (i ? ['\n', ...l] : l)) });
     }
@@ -52,11 +52,11 @@ export default {
         name: 'Polling ICE',
         value: [
           { bold: `${polls.consecutiveFailures} failed ${polls.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row` },
-          ` since ${day(polls.firstFailureAt!)}: `, polls.lastError ?? '', `\nNext try after ${day(polls.nextAttemptAt!)}; the stored lists still answer.`,
+          ` since ${formatUtcMinute(polls.firstFailureAt!)}: `, polls.lastError ?? '', `\nNext try after ${formatUtcMinute(polls.nextAttemptAt!)}; the stored lists still answer.`,
         ],
       });
     } else if (polls?.lastSuccessAt) {
-      fields.push({ name: 'Polling ICE', value: [`Last successful poll: ${day(polls.lastSuccessAt)}`] });
+      fields.push({ name: 'Polling ICE', value: [`Last successful poll: ${formatUtcMinute(polls.lastSuccessAt)}`] });
     }
     return {
       tone: trouble ? 'error' : 'info',

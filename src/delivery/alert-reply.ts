@@ -5,6 +5,7 @@ import type { Digest } from '../domain/digest';
 import { totalsAlertToReply } from './totals-reply';
 import type { AgreementFields, ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
+import { formatUtcMinute } from '../domain/text';
 
 /** The sections of an alert, in the order readers get them, with their headings. */
 export const ALERT_SECTIONS: Array<[ListEvent['type'], string]> = [
@@ -71,7 +72,7 @@ export function alertToReply(alert: StateAlert): Reply {
     tone: alert.events.some((e) => e.type === 'agreement.ended' || e.type === 'state.cleared') ? 'error' : 'info',
     title: alert.title,
     blocks,
-    footer: `Source: ICE ${alert.source} list, ${alert.file.fileName}, fetched ${alert.file.fetchedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    footer: `Source: ICE ${alert.source} list, ${alert.file.fileName}, fetched ${formatUtcMinute(alert.file.fetchedAt)}`,
   };
 }
 
@@ -109,7 +110,7 @@ export function digestToReply(digest: Digest): Reply {
     })),
   });
   const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
-  return { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${last.slice(0, 16).replace('T', ' ')} UTC` };
+  return { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${formatUtcMinute(last)}` };
 }
 
 /** The Reply a planned delivery posts: its digest, or its state's alert. */

@@ -50,3 +50,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 export function titleCase(value: string): string {
   return value.toLowerCase().replace(/(^|[\s\-/(])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
+
+/** An ISO timestamp to the minute, as alerts and replies show it: "2025-10-17 12:00 UTC". */
+export function formatUtcMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}

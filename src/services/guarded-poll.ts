@@ -2,6 +2,7 @@ import type { OperatorNotice } from '../domain/guards';
 import { recordFailure, recordSuccess, shouldPoll } from '../domain/source-health';
 import type { Logger } from '../logger';
 import type { HealthStore } from '../store/health-store';
+import { formatUtcMinute } from '../domain/text';
 
 /** A poll that failed; the message says when it is tried again. */
 export class SourceFailingError extends Error {
@@ -42,7 +43,7 @@ export function createGuardedPoll<T>(deps: {
       if (notify) {
         await deps.notifyOperators([{ kind: 'failing', text: `${deps.source} has failed since ${next.firstFailureAt} (${next.consecutiveFailures} polls): ${message}` }]);
       }
-      throw new SourceFailingError(`${message}. ${next.consecutiveFailures} failed ${next.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row; next try after ${next.nextAttemptAt!.slice(0, 16).replace('T', ' ')} UTC`, { cause: err });
+      throw new SourceFailingError(`${message}. ${next.consecutiveFailures} failed ${next.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row; next try after ${formatUtcMinute(next.nextAttemptAt!)}`, { cause: err });
     }
   };
 }

@@ -2,6 +2,7 @@ import { ALERT_SECTIONS } from '../../delivery/alert-reply';
 import type { StateAlert } from '../../domain/alerts';
 import type { AgreementFields, ListEvent } from '../../domain/events';
 import { MODEL_NAMES, type Model } from '../../domain/types';
+import { formatUtcMinute } from '../../domain/text';
 
 /** Strips terminal control characters from untrusted text (ICE's cells) before printing. */
 export function plainText(value: string): string {
@@ -56,6 +57,6 @@ export function renderAlertAsText(alert: StateAlert): string {
   const pending = t.pending === null ? '' : `; ${t.pending} pending`;
   const other = t.byModel.other ? ` · other ${t.byModel.other}` : '';
   out.push(`${alert.state} now: ${t.total} active ${t.total === 1 ? 'agreement' : 'agreements'} (JEM ${t.byModel.JEM} · TFM ${t.byModel.TFM} · WSO ${t.byModel.WSO}${other})${pending}`);
-  out.push(`Source: ICE ${alert.source} list, ${plainText(alert.file.fileName)}, fetched ${alert.file.fetchedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  out.push(`Source: ICE ${alert.source} list, ${plainText(alert.file.fileName)}, fetched ${formatUtcMinute(alert.file.fetchedAt)}`);
   return out.join('\n');
 }
