@@ -4,13 +4,13 @@ import type { Command, CommandContext } from '../commands/command';
 import { findCommand } from '../commands/index';
 import { parseCommandText } from '../commands/parse-text';
 import { parseDateArgument, parseModelArgument, parseStateArgument } from './domain/arguments';
-import { judgePublication, type GuardSettings } from './domain/guards';
+import { judgePublication } from './domain/guards';
 import { makeSnapshot } from './domain/snapshot';
 import type { Agreement } from './domain/types';
 import { UserError } from './domain/user-error';
-import { loadConfig, type Config } from './config';
+import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { startBot } from './main';
+import { guardSettingsOf, startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import { registerCommands } from './platforms/discord/command-payloads';
@@ -112,9 +112,6 @@ function args<O extends OptionSpec>(rest: string[], options: O): { values: Optio
   return { values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
 }
 
-function guardsOf(config: Config): GuardSettings {
-  return { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
-}
 
 async function readWorkbook(path: string) {
   const { bytes, meta } = await readLocalPublication(path, new Date());
@@ -152,7 +149,7 @@ async function diffCommand(rest: string[], out: Out): Promise<number> {
     const source = await sourceOfFile(path, file.bytes);
     try {
       const snapshot = makeSnapshot(source, await parse287gWorkbook(file.bytes), file.meta);
-      return judgePublication(prev, snapshot, { now: new Date(file.meta.fetchedAt), guards: guardsOf(config) });
+      return judgePublication(prev, snapshot, { now: new Date(file.meta.fetchedAt), guards: guardSettingsOf(config) });
     } catch (err) {
       if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) {
         return { verdict: 'rejected' as const, reason: err.message, events: [], next: null, notices: [] };
@@ -256,7 +253,7 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
   try {
     const results = await replayFiles(positionals, {
       snapshots: createSnapshotStore(keyv),
-      guards: guardsOf(config),
+      guards: guardSettingsOf(config),
       logger: createLogger(values.json ? 'silent' : 'warn'),
       start,
     });

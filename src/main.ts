@@ -6,7 +6,7 @@ import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
-import type { OperatorNotice } from './domain/guards';
+import type { GuardSettings, OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
@@ -42,6 +42,11 @@ async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: D
   });
 }
 
+/** The mass-ending guard's settings from the configuration. */
+export function guardSettingsOf(config: Config): GuardSettings {
+  return { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
+}
+
 export interface BotOverrides {
   logger?: Logger;
   /** Where console alerts and operator notices are written (default: stdout). */
@@ -66,11 +71,12 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const health = createHealthStore(keyv);
   const totals = createTotalsStore(keyv);
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
-  const guards = { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
+  const guards = guardSettingsOf(config);
+  const fetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
   const ingest = createIngest287g({ snapshots, guards, logger, now, route: async (alerts, at) => void (await router.route(alerts, at)) });
   const poller = createPoll287g({
     pageUrl: config.ICE_287G_PAGE_URL,
-    fetchOptions: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) },
+    fetchOptions,
     snapshots,
     ingest,
     logger,
@@ -121,7 +127,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const totalsPoller = createPollTotals({
     detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
     dailyUrl: config.DAILY_TOTALS_URL,
-    fetchOptions: { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) },
+    fetchOptions,
     totals,
     logger,
     now,
