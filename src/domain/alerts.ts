@@ -1,4 +1,4 @@
-import type { AgreementFields, ListEvent } from './events';
+import type { ListEvent } from './events';
 import { countByModel, type ModelCounts } from './summary';
 import type { Agreement, FileMeta, ListKind } from './types';
 
@@ -96,9 +96,4 @@ export function buildStateAlerts(input: BuildAlertsInput): StateAlert[] {
         file: input.file,
       };
     });
-}
-
-/** The agreement part of an event, when it has one. */
-export function agreementOf(e: ListEvent): AgreementFields | null {
-  return 'agency' in e ? e : null;
 }

@@ -32,8 +32,6 @@ export type ListEvent =
   | { type: 'state.first'; state: string; stateCode: string | null; total: number }
   | { type: 'state.cleared'; state: string; stateCode: string | null; previousTotal: number };
 
-export type ListEventType = ListEvent['type'];
-
 /** The agreement fields of a row, as events carry them. `agencyKey` and `addendumUrl` stay internal. */
 export function eventFields(a: Agreement): AgreementFields {
   return {
