@@ -37,7 +37,7 @@ Usage: ice-watch <command> [options]
   diff <old> <new> [--json]      judge <new> as the publication after <old>
   agreements <state|all> [--file F] [--model M] [--since YYYY-MM-DD] [--county C] [--json]
                                  active agreements in a state (stored latest list, or --file)
-  totals --file F [--json]       headline numbers of a detention-statistics workbook
+  totals [--file F] [--json]     the latest stored detention release, or a workbook's numbers
   replay <files...> [--json] [--store URL]
                                  run the whole pipeline over files in order, an hour apart,
                                  and print the alerts a console channel would get
