@@ -52,3 +52,22 @@ export function kindOfEvent(type: string): Kind | null {
   if (type === 'detention.released' || type === 'daily.reported') return 'totals';
   return null;
 }
+
+/**
+ * Whether a stored value has the shape of a subscription: a record written by an older or
+ * broken version, or damaged on disk, is skipped and reported instead of crashing the
+ * channel's neighbours.
+ */
+export function isSubscriptionRecord(value: unknown): value is Subscription {
+  if (!value || typeof value !== 'object') return false;
+  const s = value as Partial<Subscription>;
+  const strings = [s.key, s.platform, s.workspaceId, s.channelId, s.mode];
+  return (
+    strings.every((x) => typeof x === 'string') &&
+    (s.states === 'all' || (Array.isArray(s.states) && s.states.every((x) => typeof x === 'string'))) &&
+    Array.isArray(s.kinds) &&
+    s.kinds.every((k) => (KINDS as readonly string[]).includes(k)) &&
+    (s.models === null || Array.isArray(s.models)) &&
+    (MODES as readonly string[]).includes(s.mode as string)
+  );
+}

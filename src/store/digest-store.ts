@@ -21,7 +21,9 @@ export interface DigestStore {
 
 export function createDigestStore(keyv: KeyvFactory): DigestStore {
   const buffers = keyv.open<DigestBuffer>('digests');
-  const index = keyv.open<string[]>('digest-index');
+  // The buffers' keys, as a set: adding one is atomic on every engine.
+  const INDEX = 'digests';
+  const { sets } = keyv;
   const keyOf = (sub: string, period: string) => `${sub}|${period}`;
   return {
     async add(subscriptionKey, mode, period, alerts) {
@@ -29,18 +31,16 @@ export function createDigestStore(keyv: KeyvFactory): DigestStore {
       const buffer = (await buffers.get(key)) ?? { subscriptionKey, mode, period, alerts: [] };
       const known = new Set(buffer.alerts.map((a) => a.id));
       await buffers.set(key, { ...buffer, alerts: [...buffer.alerts, ...alerts.filter((a) => !known.has(a.id))] });
-      const keys = (await index.get('all')) ?? [];
-      if (!keys.includes(key)) await index.set('all', [...keys, key]);
+      await sets.add(INDEX, [[key, 0]]);
     },
     async all() {
-      const keys = (await index.get('all')) ?? [];
+      const keys = await sets.members(INDEX);
       return keys.length ? (await buffers.getMany(keys)).filter((b): b is DigestBuffer => Boolean(b)) : [];
     },
     async remove({ subscriptionKey, period }) {
       const key = keyOf(subscriptionKey, period);
       await buffers.delete(key);
-      const keys = (await index.get('all')) ?? [];
-      await index.set('all', keys.filter((k) => k !== key));
+      await sets.remove(INDEX, [key]);
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { KeyvFactory } from './keyv-factory';
-import { createSerializer } from './serialize';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
 
@@ -19,11 +18,13 @@ export interface OutboxEntry {
 /**
  * The outbox: deliveries are written here before the snapshot that caused them is stored.
  *
- * Each entry is its own record and the truth about itself. Two small index records list
- * the pending entries (with their next attempt time) and the finished ones (for pruning),
- * so that finding what is due reads one index and only the due entries, never every
- * pending message. The index may lag an entry (a crash between the two writes): readers
- * check the entry and mend the index.
+ * Each entry is its own record and the truth about itself. Two scored sets index them: the
+ * pending entries by next attempt time, the finished ones by creation time (for pruning),
+ * so that finding what is due reads the due part of one index and only those entries,
+ * never every pending message. Each index change is one atomic operation on the engine, so
+ * a poll enqueueing while a worker (in this process or another) reindexes loses nothing.
+ * The index may lag an entry (a crash between the two writes): readers check the entry and
+ * mend the index.
  */
 export interface OutboxStore {
   /** Adds deliveries not seen before (by id); returns how many were new. */
@@ -33,83 +34,83 @@ export interface OutboxStore {
   get(id: string): Promise<OutboxEntry | null>;
   /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
   save(entry: OutboxEntry): Promise<void>;
-  /** Brings the index in line with these saved entries, in one write (the worker calls it per batch). */
+  /** Brings the index in line with these saved entries (the worker calls it per batch). */
   reindex(entries: readonly OutboxEntry[]): Promise<void>;
   /** save + reindex, for a single entry. */
   update(entry: OutboxEntry): Promise<void>;
-  /** Pending entries: how many, and the oldest's creation time. */
+  /**
+   * Claims an entry for one sender for `ttlMs` (atomic on every engine): false when another
+   * instance holds it. A claim lapses by itself if its holder dies.
+   */
+  claim(id: string, owner: string, ttlMs: number): Promise<boolean>;
+  release(id: string, owner: string): Promise<void>;
+  /** Pending entries: how many, and the oldest's creation time (looked up among the first 10,000). */
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
+  /** Entries given up on (dead) among the finished ones kept. */
+  deadLetters(limit: number): Promise<OutboxEntry[]>;
   /** Forgets sent, paused and dead entries created before `before` (housekeeping). */
   prune(before: Date): Promise<number>;
 }
 
-type Index = Record<string, string>;
-const PENDING = 'pending';
-const DONE = 'done';
+const PENDING = 'outbox:pending';
+const DONE = 'outbox:done';
+const DEAD = 'outbox:dead';
+const BATCH = 500;
+const DEPTH_SCAN = 10_000;
 
 export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
   const entries = keyv.open<OutboxEntry>('outbox');
-  const indexes = keyv.open<Index>('outbox-index');
-  const read = async (name: string) => (await indexes.get(name)) ?? {};
-  const exclusive = createSerializer();
+  const { sets, leases } = keyv;
+  const ms = (iso: string) => Date.parse(iso);
 
-  const reindex = (changed: readonly OutboxEntry[]) => (changed.length ? exclusive(() => reindexNow(changed)) : Promise.resolve());
-  async function reindexNow(changed: readonly OutboxEntry[]) {
-    const [pending, done] = await Promise.all([read(PENDING), read(DONE)]);
-    for (const e of changed) {
-      if (e.status === 'pending') {
-        pending[e.id] = e.nextAttemptAt;
-        delete done[e.id];
-      } else {
-        delete pending[e.id];
-        done[e.id] = e.createdAt;
-      }
+  async function getMany(ids: readonly string[]): Promise<OutboxEntry[]> {
+    const out: OutboxEntry[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) out.push(e);
     }
-    await Promise.all([indexes.set(PENDING, pending), indexes.set(DONE, done)]);
+    return out;
   }
 
-  /** Inside `exclusive`: the index read here is written back (by reindexNow) before anyone else touches it. */
-  async function enqueueNow(deliveries: readonly PlannedDelivery[], at: Date): Promise<number> {
-    const pending = await read(PENDING);
-    const fresh: OutboxEntry[] = [];
-    const mend: OutboxEntry[] = [];
-    const iso = at.toISOString();
-    const seen = new Set<string>();
-    for (const delivery of deliveries) {
-      if (pending[delivery.id] !== undefined || seen.has(delivery.id)) continue;
-      seen.add(delivery.id);
-      const existing = await entries.get(delivery.id);
-      if (!existing) {
-        const entry: OutboxEntry = { id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null };
-        await entries.set(delivery.id, entry);
-        fresh.push(entry);
-      } else if (existing.status === 'pending') {
-        mend.push(existing); // written before a crash that came before its index write
-      }
+  async function reindex(changed: readonly OutboxEntry[]) {
+    const pending = changed.filter((e) => e.status === 'pending');
+    const finished = changed.filter((e) => e.status !== 'pending');
+    if (pending.length) await sets.add(PENDING, pending.map((e) => [e.id, ms(e.nextAttemptAt)] as const));
+    if (finished.length) {
+      await sets.add(DONE, finished.map((e) => [e.id, ms(e.createdAt)] as const));
+      const dead = finished.filter((e) => e.status === 'dead');
+      if (dead.length) await sets.add(DEAD, dead.map((e) => [e.id, ms(e.createdAt)] as const));
+      await sets.remove(PENDING, finished.map((e) => e.id));
     }
-    await reindexNow([...fresh, ...mend]);
-    return fresh.length;
   }
 
   const store: OutboxStore = {
-    enqueue: (deliveries, at) => exclusive(() => enqueueNow(deliveries, at)),
-    async due(at, limit) {
-      const pending = await read(PENDING);
-      const ids = Object.entries(pending)
-        .filter(([, next]) => Date.parse(next) <= at.getTime())
-        .sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]))
-        .slice(0, limit)
-        .map(([id]) => id);
-      if (!ids.length) return [];
-      const found = await entries.getMany(ids);
-      const ready: OutboxEntry[] = [];
-      const stale: OutboxEntry[] = [];
-      for (const e of found) {
-        if (!e) continue;
-        if (e.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime()) ready.push(e);
-        else stale.push(e);
+    async enqueue(deliveries, at) {
+      const iso = at.toISOString();
+      const unique = [...new Map(deliveries.map((d) => [d.id, d])).values()];
+      let fresh = 0;
+      for (let i = 0; i < unique.length; i += BATCH) {
+        const batch = unique.slice(i, i + BATCH);
+        const existing = new Map((await getMany(batch.map((d) => d.id))).map((e) => [e.id, e]));
+        const created: OutboxEntry[] = batch
+          .filter((d) => !existing.has(d.id))
+          .map((delivery) => ({ id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null }));
+        // Written before a crash that came before its index write: mend the index.
+        const mend = [...existing.values()].filter((e) => e.status === 'pending');
+        if (created.length) await entries.setMany(created.map((e) => ({ key: e.id, value: e })));
+        await reindex([...created, ...mend]);
+        fresh += created.length;
       }
+      return fresh;
+    },
+    async due(at, limit) {
+      const ids = (await sets.upTo(PENDING, at.getTime(), limit)).map((r) => r.member);
+      if (!ids.length) return [];
+      const found = await getMany(ids);
+      const ready = found.filter((e) => e.status === 'pending' && ms(e.nextAttemptAt) <= at.getTime());
+      const stale = found.filter((e) => !ready.includes(e));
+      const missing = ids.filter((id) => !found.some((e) => e.id === id));
       await reindex(stale);
+      if (missing.length) await sets.remove(PENDING, missing);
       return ready.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     get: async (id) => (await entries.get(id)) ?? null,
@@ -121,23 +122,30 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       await store.save(entry);
       await reindex([entry]);
     },
+    claim: (id, owner, ttlMs) => leases.acquire(`outbox:${id}`, owner, ttlMs),
+    release: (id, owner) => leases.release(`outbox:${id}`, owner),
     async depth() {
-      const pending = await read(PENDING);
-      const ids = Object.keys(pending);
-      if (!ids.length) return { pending: 0, oldestCreatedAt: null };
-      const oldest = (await entries.getMany(ids)).filter((e): e is OutboxEntry => e?.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
-      return { pending: ids.length, oldestCreatedAt: oldest };
+      const pending = await sets.count(PENDING);
+      if (!pending) return { pending: 0, oldestCreatedAt: null };
+      const ids = (await sets.upTo(PENDING, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)).map((r) => r.member);
+      const oldest = (await getMany(ids)).filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
+      return { pending, oldestCreatedAt: oldest };
     },
-    prune: (before) => exclusive(async () => {
-      const done = await read(DONE);
-      const old = Object.entries(done).filter(([, created]) => Date.parse(created) < before.getTime()).map(([id]) => id);
-      for (const id of old) {
-        await entries.delete(id);
-        delete done[id];
+    async deadLetters(limit) {
+      const ids = (await sets.upTo(DEAD, Number.MAX_SAFE_INTEGER, limit)).map((r) => r.member);
+      return (await getMany(ids)).filter((e) => e.status === 'dead');
+    },
+    async prune(before) {
+      let pruned = 0;
+      for (;;) {
+        const ids = (await sets.upTo(DONE, before.getTime() - 1, BATCH)).map((r) => r.member);
+        if (!ids.length) return pruned;
+        await entries.deleteMany(ids);
+        await sets.remove(DEAD, ids);
+        await sets.remove(DONE, ids);
+        pruned += ids.length;
       }
-      if (old.length) await indexes.set(DONE, done);
-      return old.length;
-    }),
+    },
   };
   return store;
 }

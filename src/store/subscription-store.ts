@@ -1,15 +1,22 @@
-import type { Subscription } from '../domain/subscriptions';
+import { isSubscriptionRecord, type Subscription } from '../domain/subscriptions';
 import type { KeyvFactory } from './keyv-factory';
-import { createSerializer } from './serialize';
 
 /**
  * Channel subscriptions, indexed by state so that finding the channels for a state's
- * events reads the index entry of that state (and of `all`), never every subscription.
+ * events reads the index of that state (and of `all`), never every subscription.
+ *
+ * The records are keyv values; the indexes are scored sets (atomic.ts), so two instances
+ * subscribing channels at once both keep their change. The record is the truth: it is
+ * written before the index entries that point at it, and readers check that a record they
+ * reached through an index still follows that state (an index may briefly over-include,
+ * never miss a channel).
  */
 export interface SubscriptionStore {
   get(key: string): Promise<Subscription | null>;
   /** Saves (creates or replaces) a channel's subscription and updates the index. */
   put(sub: Subscription): Promise<void>;
+  /** Saves many new subscriptions at once (imports, benchmarks): one batched write per index. */
+  putMany(subs: readonly Subscription[]): Promise<void>;
   /** Removes a channel's subscription; false when there was none. */
   delete(key: string): Promise<boolean>;
   /** The subscriptions that follow a state (by USPS code), all states, or totals; paused ones included (callers skip them). */
@@ -19,8 +26,16 @@ export interface SubscriptionStore {
   inWorkspace(platform: string, workspaceId: string): Promise<Subscription[]>;
 }
 
+export interface SubscriptionStoreOptions {
+  /** Told about a record that cannot be read or is not a subscription; it is skipped. */
+  onCorrupt?: (key: string, problem: string) => void;
+}
+
 const ALL = '*';
 const TOTALS = 'totals';
+const BATCH = 500;
+const stateSet = (key: string) => `subscriptions:state:${key}`;
+const workspaceSet = (platform: string, workspaceId: string) => `subscriptions:workspace:${platform}:${workspaceId}`;
 
 function indexKeysOf(sub: Subscription): string[] {
   const keys = sub.states === 'all' ? [ALL] : [...sub.states];
@@ -28,56 +43,91 @@ function indexKeysOf(sub: Subscription): string[] {
   return keys;
 }
 
-export function createSubscriptionStore(keyv: KeyvFactory): SubscriptionStore {
+export function createSubscriptionStore(keyv: KeyvFactory, options: SubscriptionStoreOptions = {}): SubscriptionStore {
   const subs = keyv.open<Subscription>('subscriptions');
-  const index = keyv.open<string[]>('subscription-index');
-  const workspaces = keyv.open<string[]>('subscription-workspaces');
-  // Index lists are read, changed and written back: one change at a time in this process.
-  const exclusive = createSerializer();
+  const { sets } = keyv;
+  const corrupt = (key: string, problem: string) => options.onCorrupt?.(key, problem);
 
-  async function addTo(store: typeof index, key: string, member: string) {
-    const list = (await store.get(key)) ?? [];
-    if (!list.includes(member)) await store.set(key, [...list, member]);
-  }
-  async function removeFrom(store: typeof index, key: string, member: string) {
-    const list = (await store.get(key)) ?? [];
-    if (list.includes(member)) {
-      const rest = list.filter((m) => m !== member);
-      if (rest.length) await store.set(key, rest);
-      else await store.delete(key);
+  /** Reads records in batches; one unreadable record costs one-by-one reads of its batch, never the others. */
+  async function load(keys: readonly string[], follows: (s: Subscription) => boolean): Promise<Subscription[]> {
+    const out: Subscription[] = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const batch = keys.slice(i, i + BATCH);
+      let found: unknown[];
+      try {
+        found = await subs.getMany(batch);
+      } catch {
+        found = await Promise.all(
+          batch.map((k) =>
+            subs.get(k).catch((err: unknown) => {
+              corrupt(k, err instanceof Error ? err.message : String(err));
+              return undefined;
+            }),
+          ),
+        );
+      }
+      found.forEach((s, j) => {
+        if (s === undefined || s === null) return;
+        if (!isSubscriptionRecord(s)) corrupt(batch[j]!, 'not a subscription record');
+        else if (follows(s)) out.push(s);
+      });
     }
+    return out;
   }
-  async function load(keys: string[]): Promise<Subscription[]> {
-    if (!keys.length) return [];
-    const found = await subs.getMany(keys);
-    return found.filter((s): s is Subscription => Boolean(s));
+  async function get(key: string): Promise<Subscription | null> {
+    const s = await subs.get(key);
+    if (s === undefined || s === null) return null;
+    if (isSubscriptionRecord(s)) return s;
+    corrupt(key, 'not a subscription record');
+    return null;
+  }
+  async function addToIndexes(batch: readonly Subscription[]) {
+    const byIndex = new Map<string, Array<readonly [string, number]>>();
+    const add = (set: string, key: string) => {
+      const list = byIndex.get(set) ?? [];
+      list.push([key, 0]);
+      byIndex.set(set, list);
+    };
+    for (const sub of batch) {
+      for (const k of indexKeysOf(sub)) add(stateSet(k), sub.key);
+      add(workspaceSet(sub.platform, sub.workspaceId), sub.key);
+    }
+    for (const [set, members] of byIndex) await sets.add(set, members);
   }
 
   return {
-    get: async (key) => (await subs.get(key)) ?? null,
-    put: (sub) => exclusive(async () => {
-      const old = await subs.get(sub.key);
-      // Write the record first, then the index: a crash between leaves an index entry
-      // missing (the next put repairs it), never one that points at nothing.
+    get,
+    async put(sub) {
+      const old = await get(sub.key).catch(() => null);
+      // The record first, then the index: a crash between leaves an index entry missing
+      // (the next put repairs it), never one that points at nothing.
       await subs.set(sub.key, sub);
       const next = new Set(indexKeysOf(sub));
-      for (const k of old ? indexKeysOf(old) : []) if (!next.has(k)) await removeFrom(index, k, sub.key);
-      for (const k of next) await addTo(index, k, sub.key);
-      await addTo(workspaces, `${sub.platform}:${sub.workspaceId}`, sub.key);
-    }),
-    delete: (key) => exclusive(async () => {
-      const old = await subs.get(key);
-      if (!old) return false;
-      for (const k of indexKeysOf(old)) await removeFrom(index, k, key);
-      await removeFrom(workspaces, `${old.platform}:${old.workspaceId}`, key);
-      await subs.delete(key);
-      return true;
-    }),
-    async forState(stateCode) {
-      const [own, all] = await Promise.all([index.get(stateCode), index.get(ALL)]);
-      return load([...new Set([...(own ?? []), ...(all ?? [])])]);
+      for (const k of old ? indexKeysOf(old) : []) if (!next.has(k)) await sets.remove(stateSet(k), [sub.key]);
+      await addToIndexes([sub]);
     },
-    forTotals: async () => load((await index.get(TOTALS)) ?? []),
-    inWorkspace: async (platform, workspaceId) => load((await workspaces.get(`${platform}:${workspaceId}`)) ?? []),
+    async putMany(list) {
+      for (let i = 0; i < list.length; i += BATCH) {
+        const batch = list.slice(i, i + BATCH);
+        await subs.setMany(batch.map((s) => ({ key: s.key, value: s })));
+        await addToIndexes(batch);
+      }
+    },
+    async delete(key) {
+      const old = await get(key).catch(() => null);
+      const existed = await subs.delete(key);
+      if (old) {
+        for (const k of indexKeysOf(old)) await sets.remove(stateSet(k), [key]);
+        await sets.remove(workspaceSet(old.platform, old.workspaceId), [key]);
+      }
+      return existed || Boolean(old);
+    },
+    async forState(stateCode) {
+      const [own, all] = await Promise.all([sets.members(stateSet(stateCode)), sets.members(stateSet(ALL))]);
+      return load([...new Set([...own, ...all])], (s) => s.states === 'all' || s.states.includes(stateCode));
+    },
+    forTotals: async () => load(await sets.members(stateSet(TOTALS)), (s) => s.kinds.includes('totals')),
+    inWorkspace: async (platform, workspaceId) =>
+      load(await sets.members(workspaceSet(platform, workspaceId)), (s) => s.platform === platform && s.workspaceId === workspaceId),
   };
 }

@@ -94,7 +94,7 @@ describe('routing alerts to the outbox and delivering them', () => {
       await router.route(alerts, T0);
       const entry = (await store.due(T0, 10))[0];
       // The crash: the entry was written, the pending index was not.
-      await sqlite.open<Record<string, string>>('outbox-index').set('pending', {});
+      await sqlite.sets.remove('outbox:pending', [entry!.id]);
       expect(await store.due(T0, 10)).toEqual([]);
       await router.route(alerts, T0);
       expect((await store.due(T0, 10)).map((e) => e.id)).toEqual([entry.id]);

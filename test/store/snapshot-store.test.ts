@@ -1,35 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
 import { createKeyvFactory, StoreConfigError, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { failingKeyvFactory } from '../helpers/failing-store';
 import { loadSnapshot } from '../helpers/fixtures';
+import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
-const backends: Array<[string, () => { url: string; cleanup: () => void }]> = [
-  ['memory', () => ({ url: 'memory://', cleanup: () => undefined })],
-  [
-    'sqlite',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ice-watch-store-'));
-      return { url: `sqlite://${join(dir, 'nested', 'store.sqlite')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-];
-
-describe.each(backends)('snapshot store on %s', (_name, make) => {
+describe.each(STORE_BACKENDS)('snapshot store on %s', (_name, backend) => {
+  let store_: StoreUnderTest;
   let keyv: KeyvFactory;
-  let cleanup: () => void;
-  let url: string;
-  beforeEach(() => {
-    ({ url, cleanup } = make());
-    keyv = createKeyvFactory(url);
+  beforeEach(async () => {
+    store_ = await backend();
+    keyv = store_.factory;
   });
-  afterEach(async () => {
-    await keyv.close();
-    cleanup();
-  });
+  afterEach(() => store_.cleanup());
 
   test('an empty store has no state, no history and an empty ledger', async () => {
     const store = createSnapshotStore(keyv);
@@ -72,10 +55,9 @@ describe.each(backends)('snapshot store on %s', (_name, make) => {
     const outcome = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
     await createSnapshotStore(keyv).saveState('participating', outcome.next!, 'baseline');
     await createSnapshotStore(keyv).recordJudgement('participating', { verdict: 'baseline', reason: null, fileName: 'x', sha256: 's', at: 'now', eventCount: 0, notices: [] });
-    if (url === 'memory://') return; // memory does not outlive its process, by design
-    await keyv.close();
-    keyv = createKeyvFactory(url);
-    const reopened = createSnapshotStore(keyv);
+    const restarted = store_.second();
+    if (!restarted) return; // memory does not outlive its process, by design
+    const reopened = createSnapshotStore(restarted);
     expect((await reopened.getState('participating'))?.view.rows).toHaveLength(151);
     expect(await reopened.judgements('participating')).toHaveLength(1);
   });
@@ -91,6 +73,6 @@ describe('store failures', () => {
 
   test('an unsupported STORE_URL is refused with the supported forms', () => {
     expect(() => createKeyvFactory('mysql://x')).toThrow(StoreConfigError);
-    expect(() => createKeyvFactory('mysql://x')).toThrow(/sqlite:\/\//);
+    expect(() => createKeyvFactory('mysql://x')).toThrow(/sqlite:\/\/.*postgres:\/\/.*redis:\/\//);
   });
 });

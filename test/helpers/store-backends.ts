@@ -1,0 +1,121 @@
+/**
+ * The four engines a store runs on, for `describe.each`: memory, SQLite in a temp folder,
+ * and the local PostgreSQL and Redis (127.0.0.1:5432 database `test`, 127.0.0.1:6379; `.ci/run`
+ * starts them when they are down). Each use gets a unique name prefix, so parallel test files
+ * share the servers without seeing each other, and `cleanup()` deletes what it wrote.
+ *
+ * @example
+ *   describe.each(STORE_BACKENDS)('outbox on %s', (_name, backend) => {
+ *     let store: StoreUnderTest;
+ *     beforeEach(async () => (store = await backend()));
+ *     afterEach(() => store.cleanup());
+ *     test('...', async () => { const outbox = createOutboxStore(store.factory); ... });
+ *   });
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@keyv/redis';
+import { Pool } from 'pg';
+import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
+
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface StoreUnderTest {
+  url: string;
+  prefix: string;
+  factory: KeyvFactory;
+  /** Another factory on the same data, as a second instance of the bot would open it (memory: none). */
+  second(): KeyvFactory | null;
+  /** Closes every factory and deletes what this use wrote. */
+  cleanup(): Promise<void>;
+}
+
+let counter = 0;
+const uniquePrefix = () => `t${process.pid}x${Date.now().toString(36)}x${++counter}:`;
+
+/** Deletes the keys and rows written under `prefix` on a shared server. */
+export async function deleteByPrefix(url: string, prefix: string): Promise<void> {
+  if (url.startsWith('postgres')) {
+    const pool = new Pool({ connectionString: url, max: 1 });
+    try {
+      const like = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+      await pool.query('DELETE FROM ice_watch_kv WHERE key LIKE $1', [like]).catch(() => undefined);
+      await pool.query('DELETE FROM ice_watch_sets WHERE name LIKE $1', [like]).catch(() => undefined);
+      await pool.query('DELETE FROM ice_watch_leases WHERE name LIKE $1', [like]).catch(() => undefined);
+    } finally {
+      await pool.end();
+    }
+  } else if (url.startsWith('redis')) {
+    const client = createClient({ url });
+    await client.connect();
+    try {
+      for (const pattern of [`${prefix}*`, `ice-watch:set:${prefix}*`, `ice-watch:lease:${prefix}*`]) {
+        for await (const keys of client.scanIterator({ MATCH: pattern.replace(/[[\]?]/g, '\\$&'), COUNT: 1000 })) {
+          if (keys.length) await client.del(keys);
+        }
+      }
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+function onServer(url: string) {
+  return async (): Promise<StoreUnderTest> => {
+    const prefix = uniquePrefix();
+    const opened: KeyvFactory[] = [];
+    const open = () => {
+      const f = createKeyvFactory(url, { prefix });
+      opened.push(f);
+      return f;
+    };
+    const factory = open();
+    await factory.ready();
+    return {
+      url,
+      prefix,
+      factory,
+      second: open,
+      async cleanup() {
+        await Promise.all(opened.map((f) => f.close()));
+        await deleteByPrefix(url, prefix);
+      },
+    };
+  };
+}
+
+export const STORE_BACKENDS: Array<[string, () => Promise<StoreUnderTest>]> = [
+  [
+    'memory',
+    async () => {
+      const factory = createKeyvFactory('memory://');
+      return { url: 'memory://', prefix: '', factory, second: () => null, cleanup: () => factory.close() };
+    },
+  ],
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ice-watch-store-'));
+      const url = `sqlite://${join(dir, 'nested', 'store.sqlite')}`;
+      const opened = [createKeyvFactory(url)];
+      return {
+        url,
+        prefix: '',
+        factory: opened[0]!,
+        second: () => {
+          const f = createKeyvFactory(url);
+          opened.push(f);
+          return f;
+        },
+        async cleanup() {
+          await Promise.all(opened.map((f) => f.close()));
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  ['postgres', onServer(TEST_POSTGRES_URL)],
+  ['redis', onServer(TEST_REDIS_URL)],
+];

@@ -1,0 +1,93 @@
+import type { PlannedDelivery } from '../../src/domain/delivery-plan';
+import { createOutboxStore, type OutboxEntry } from '../../src/store/outbox-store';
+import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+
+const T0 = new Date('2025-10-17T12:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const delivery = (i: number): PlannedDelivery =>
+  ({ id: `d${String(i).padStart(4, '0')}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
+const sent = (e: OutboxEntry): OutboxEntry => ({ ...e, status: 'sent', attempts: e.attempts + 1, sentAt: T0.toISOString() });
+
+describe.each(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
+  let store: StoreUnderTest;
+  beforeEach(async () => {
+    store = await backend();
+  });
+  afterEach(() => store.cleanup());
+
+  test('enqueues each delivery once, hands out what is due oldest first, and follows retries and sends', async () => {
+    const outbox = createOutboxStore(store.factory);
+    expect(await outbox.enqueue([delivery(1), delivery(2), delivery(1)], T0)).toBe(2);
+    expect(await outbox.enqueue([delivery(2), delivery(3)], at(1))).toBe(1);
+    expect((await outbox.due(at(1), 10)).map((e) => e.id)).toEqual(['d0001', 'd0002', 'd0003']);
+    expect((await outbox.due(at(0), 10)).map((e) => e.id)).toEqual(['d0001', 'd0002']);
+    expect((await outbox.due(at(1), 1)).map((e) => e.id)).toEqual(['d0001']);
+
+    const [first, second] = await outbox.due(at(1), 2);
+    await outbox.update(sent(first!));
+    await outbox.update({ ...second!, attempts: 1, nextAttemptAt: at(10).toISOString(), lastError: '500' });
+    expect((await outbox.due(at(5), 10)).map((e) => e.id)).toEqual(['d0003']);
+    expect((await outbox.due(at(10), 10)).map((e) => e.id)).toEqual(['d0002', 'd0003']);
+    expect(await outbox.depth()).toEqual({ pending: 2, oldestCreatedAt: T0.toISOString() });
+    expect((await outbox.get('d0001'))?.status).toBe('sent');
+    // Sent once means never queued again by a repeat of the same poll.
+    expect(await outbox.enqueue([delivery(1)], at(20))).toBe(0);
+    expect((await outbox.due(at(20), 10)).map((e) => e.id)).toEqual(['d0002', 'd0003']);
+  });
+
+  test('keeps dead letters visible, and pruning forgets only finished entries past retention', async () => {
+    const outbox = createOutboxStore(store.factory);
+    await outbox.enqueue([delivery(1), delivery(2), delivery(3)], T0);
+    await outbox.enqueue([delivery(4)], at(60));
+    const [a, b] = await outbox.due(T0, 2);
+    await outbox.update(sent(a!));
+    await outbox.update({ ...b!, status: 'dead', lastError: 'gave up' });
+    const d4 = (await outbox.due(at(60), 10)).find((e) => e.id === 'd0004')!;
+    await outbox.update(sent(d4));
+    expect((await outbox.deadLetters(10)).map((e) => [e.id, e.lastError])).toEqual([['d0002', 'gave up']]);
+    expect(await outbox.prune(at(30))).toBe(2);
+    expect(await outbox.get('d0001')).toBeNull();
+    expect((await outbox.get('d0004'))?.status).toBe('sent');
+    expect((await outbox.get('d0003'))?.status).toBe('pending');
+    expect(await outbox.deadLetters(10)).toEqual([]);
+  });
+
+  test('an entry is claimed by one sender at a time', async () => {
+    const outbox = createOutboxStore(store.factory);
+    const other = store.second();
+    const rival = other ? createOutboxStore(other) : outbox;
+    expect(await outbox.claim('d0001', 'worker-a', 60_000)).toBe(true);
+    expect(await rival.claim('d0001', 'worker-b', 60_000)).toBe(false);
+    await outbox.release('d0001', 'worker-a');
+    expect(await rival.claim('d0001', 'worker-b', 60_000)).toBe(true);
+  });
+
+  if (name === 'memory') return;
+
+  test('a poll enqueueing in one instance while two others drain loses nothing', async () => {
+    const poller = createOutboxStore(store.factory);
+    const drainers = [createOutboxStore(store.second()!), createOutboxStore(store.second()!)];
+    await poller.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), T0);
+    const handedOut: string[] = [];
+    const drain = async (outbox: ReturnType<typeof createOutboxStore>, owner: string) => {
+      for (let round = 0; round < 30; round++) {
+        const due = await outbox.due(T0, 8);
+        const mine: OutboxEntry[] = [];
+        for (const e of due) if (await outbox.claim(e.id, owner, 60_000)) mine.push(e);
+        for (const e of mine) await outbox.save(sent(e));
+        handedOut.push(...mine.map((e) => e.id));
+        await outbox.reindex(mine.map(sent));
+      }
+    };
+    const poll = async () => {
+      for (let i = 60; i < 120; i += 4) await poller.enqueue([delivery(i), delivery(i + 1), delivery(i + 2), delivery(i + 3)], T0);
+    };
+    await Promise.all([drain(drainers[0]!, 'a'), poll(), drain(drainers[1]!, 'b')]);
+    for (let e = await poller.due(T0, 200); e.length; e = await poller.due(T0, 200)) {
+      handedOut.push(...e.map((x) => x.id));
+      await poller.reindex(e.map(sent));
+    }
+    expect(handedOut).toHaveLength(120);
+    expect(new Set(handedOut).size).toBe(120);
+  });
+});

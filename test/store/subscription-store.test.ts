@@ -1,0 +1,80 @@
+import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+
+const T0 = '2025-10-17T12:00:00.000Z';
+function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 'G1'): Subscription {
+  const who = { id: 'U1', name: 'Ana' };
+  return {
+    key: channelKey('discord', workspaceId, channelId), platform: 'discord', workspaceId, channelId, channelName: channelId,
+    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
+    createdBy: who, createdAt: T0, updatedBy: who, updatedAt: T0, paused: null, ...over,
+  };
+}
+const keys = (subs: Subscription[]) => subs.map((s) => s.channelId).sort();
+
+describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
+  let store: StoreUnderTest;
+  beforeEach(async () => {
+    store = await backend();
+  });
+  afterEach(() => store.cleanup());
+
+  test('finds channels by state, by all states, by totals and by workspace; an update moves the channel between states', async () => {
+    const subs = createSubscriptionStore(store.factory);
+    await subs.put(sub('texas'));
+    await subs.put(sub('everywhere', { states: 'all' }));
+    await subs.put(sub('totals-only', { states: [], kinds: ['totals'] }));
+    await subs.put(sub('ok-and-totals', { states: ['OK'], kinds: ['agreements', 'totals'] }, 'G2'));
+    expect(keys(await subs.forState('TX'))).toEqual(['everywhere', 'texas']);
+    expect(keys(await subs.forState('OK'))).toEqual(['everywhere', 'ok-and-totals']);
+    expect(keys(await subs.forTotals())).toEqual(['ok-and-totals', 'totals-only']);
+    expect(keys(await subs.inWorkspace('discord', 'G1'))).toEqual(['everywhere', 'texas', 'totals-only']);
+
+    await subs.put(sub('texas', { states: ['FL'] }));
+    expect(keys(await subs.forState('TX'))).toEqual(['everywhere']);
+    expect(keys(await subs.forState('FL'))).toEqual(['everywhere', 'texas']);
+    expect((await subs.get(channelKey('discord', 'G1', 'texas')))?.states).toEqual(['FL']);
+
+    expect(await subs.delete(channelKey('discord', 'G1', 'everywhere'))).toBe(true);
+    expect(await subs.delete(channelKey('discord', 'G1', 'everywhere'))).toBe(false);
+    expect(keys(await subs.forState('FL'))).toEqual(['texas']);
+    expect(keys(await subs.inWorkspace('discord', 'G1'))).toEqual(['texas', 'totals-only']);
+  });
+
+  test('putMany indexes a large batch like single puts', async () => {
+    const subs = createSubscriptionStore(store.factory);
+    const many = Array.from({ length: 1_200 }, (_, i) => sub(`c${i}`, { states: i % 3 === 0 ? 'all' : ['TX'] }));
+    await subs.putMany(many);
+    expect(await subs.forState('TX')).toHaveLength(1_200);
+    expect(await subs.forState('OK')).toHaveLength(400);
+  });
+
+  test('a corrupted record is reported and skipped; the other channels still get theirs', async () => {
+    const problems: string[] = [];
+    const subs = createSubscriptionStore(store.factory, { onCorrupt: (key, problem) => problems.push(`${key}: ${problem}`) });
+    await subs.put(sub('good'));
+    await subs.put(sub('broken'));
+    // Damage the record behind the index, as an old version or a bad disk would.
+    await store.factory.open('subscriptions').set(channelKey('discord', 'G1', 'broken'), { states: 'TX', kinds: 7 });
+    expect(keys(await subs.forState('TX'))).toEqual(['good']);
+    expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toBeNull();
+    expect(problems).toEqual([
+      'discord:G1:broken: not a subscription record',
+      'discord:G1:broken: not a subscription record',
+    ]);
+    // Subscribing again replaces the damaged record.
+    await subs.put(sub('broken'));
+    expect(keys(await subs.forState('TX'))).toEqual(['broken', 'good']);
+  });
+
+  if (name === 'memory') return;
+
+  test('two instances subscribing channels to one state at once: every channel is indexed', async () => {
+    const a = createSubscriptionStore(store.factory);
+    const b = createSubscriptionStore(store.second()!);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).put(sub(`c${i}`))));
+    expect(await a.forState('TX')).toHaveLength(40);
+    expect(await b.forState('TX')).toHaveLength(40);
+  });
+});
