@@ -3,6 +3,7 @@ import type { Job } from './job';
 /** Retries what the outbox still holds (failed sends wait for their backoff), every 30 seconds. */
 export default {
   name: 'deliver-outbox',
+  leader: true,
   schedule: () => '*/30 * * * * *',
   async run({ drainOutbox }) {
     await drainOutbox();

@@ -3,6 +3,7 @@ import type { Job } from './job';
 /** Daily: forgets outbox entries that were sent, paused or given up on more than two weeks ago. */
 export default {
   name: 'housekeeping',
+  leader: true,
   schedule: () => '17 3 * * *',
   async run({ pruneOutbox, logger }) {
     const pruned = await pruneOutbox();

@@ -26,5 +26,10 @@ export interface Job {
   schedule: (config: Config) => string;
   /** Also run once when the bot starts (the polls: a restart should not wait for the next tick). */
   runAtStart?: boolean;
+  /**
+   * Runs only on the instance holding the poll lease when several share REDIS_URL (polls,
+   * digests, housekeeping, handing the outbox to the shared queue); one instance: always.
+   */
+  leader?: boolean;
   run: (deps: JobDeps) => Promise<void>;
 }

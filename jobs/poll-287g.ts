@@ -3,6 +3,7 @@ import type { Job } from './job';
 /** Polls ICE's 287(g) page (default every 15 minutes), then sends the alerts it planned. */
 export default {
   name: 'poll-287g',
+  leader: true,
   runAtStart: true,
   schedule: (config) => config.POLL_287G_CRON,
   async run({ poll287g, drainOutbox, notifyOperators, logger }) {

@@ -3,6 +3,7 @@ import type { Job } from './job';
 /** Every hour, queues the daily and weekly digests whose period is over (UTC), then sends them. */
 export default {
   name: 'send-digests',
+  leader: true,
   schedule: () => '5 * * * *',
   async run({ flushDigests, drainOutbox, logger }) {
     const queued = await flushDigests();

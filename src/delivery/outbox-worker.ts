@@ -1,5 +1,6 @@
 import type { OperatorNotice } from '../domain/guards';
 import type { Logger } from '../logger';
+import type { Metrics } from '../ops/metrics';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 import type { AlertSender, SendResult } from './sender';
@@ -18,13 +19,23 @@ export interface OutboxWorkerDeps {
   maxAttempts?: number;
   /** How many messages are in flight at once (the SDKs queue per route and rate limit). */
   concurrency?: number;
+  /** Who claims entries (the instance id); several instances sharing the store never send one entry twice at once. */
+  owner?: string;
+  /** How long a claim holds if its holder dies mid-send. */
+  claimMs?: number;
+  /** Told when a platform asks to wait (429 retry_after), so a shared queue can hold every worker. */
+  onRetryAfter?: (platform: string, ms: number) => void;
+  /** Alerts sent and failed per platform; absent: not counted. */
+  metrics?: Pick<Metrics, 'alertAttempt'>;
 }
 
 /**
  * Sends what the outbox holds: each due entry once, marks it sent, retries transient
  * failures with backoff (or the platform's retry_after), and on a permanent failure pauses
  * the subscription, tells operators, and tells the channel where the bot still can.
- * `drain()` runs until nothing is due; `stop()` lets in-flight sends finish.
+ * `drain()` runs until nothing is due; `stop()` lets in-flight sends finish. Each entry is
+ * claimed (an atomic lease on the store) and re-read before it is sent, so instances
+ * draining one outbox, or the shared queue's workers (`deliverOne`), never send it twice at once.
  */
 export function createOutboxWorker(deps: OutboxWorkerDeps) {
   const { outbox, subscriptions, logger } = deps;
@@ -34,6 +45,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   const maxAttempts = deps.maxAttempts ?? 12;
   const concurrency = deps.concurrency ?? 8;
   const senders = new Map(deps.senders.map((s) => [s.platform, s]));
+  const owner = deps.owner ?? `worker-${process.pid}`;
+  const claimMs = deps.claimMs ?? 120_000;
   let stopped = false;
   let running: Promise<number> | null = null;
 
@@ -49,6 +62,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         result = { ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) };
       }
     }
+    deps.metrics?.alertAttempt(entry.delivery.platform, result.ok ? 'sent' : result.permanent ? 'permanent' : 'transient');
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
     if (result.ok) {
@@ -74,6 +88,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       await deps.notifyOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
       return dead;
     }
+    if (result.retryAfterMs) deps.onRetryAfter?.(entry.delivery.platform, result.retryAfterMs);
     const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, base * 2 ** entry.attempts));
     const retry: OutboxEntry = { ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason };
     await outbox.save(retry);
@@ -81,21 +96,41 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     return retry;
   }
 
+  /**
+   * Claims the entry, re-reads it and sends it if it is still pending. Returns its new state,
+   * the state found when another sender finished it first, or null when someone else holds it.
+   */
+  async function deliverOne(id: string): Promise<OutboxEntry | null> {
+    if (!(await outbox.claim(id, owner, claimMs))) return null;
+    try {
+      const entry = await outbox.get(id);
+      if (!entry || entry.status !== 'pending') return entry;
+      return await deliver(entry);
+    } finally {
+      await outbox.release(id, owner).catch((err: unknown) => logger.warn({ err, delivery: id }, 'claim not released; it lapses by itself'));
+    }
+  }
+
   async function drainOnce(): Promise<number> {
     let sent = 0;
-    while (!stopped) {
+    let progress = true;
+    // Stops when nothing is due, or when all that is due is claimed by other instances.
+    while (!stopped && progress) {
       const due = await outbox.due(now(), concurrency * 4);
-      if (!due.length) break;
+      progress = false;
       for (let i = 0; i < due.length && !stopped; i += concurrency) {
         // Each entry is saved as soon as its send ends; the index follows once per batch.
-        await outbox.reindex(await Promise.all(due.slice(i, i + concurrency).map(deliver)));
-        sent += Math.min(concurrency, due.length - i);
+        const done = (await Promise.all(due.slice(i, i + concurrency).map((e) => deliverOne(e.id)))).filter((e): e is OutboxEntry => e !== null);
+        await outbox.reindex(done);
+        sent += done.length;
+        if (done.length) progress = true;
       }
     }
     return sent;
   }
 
   return {
+    deliverOne,
     /** Sends everything due now; concurrent calls share one run. Returns how many entries were tried. */
     drain(): Promise<number> {
       running ??= drainOnce().finally(() => {

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from '../logger';
+import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
+
+/** One platform's send rate, shared by every worker of every instance sending with one bot token. */
+export interface PlatformLimit {
+  platform: string;
+  /** The bot token (or another secret naming the account): only its hash names the queue. */
+  token: string;
+  /** Messages per second across all instances. */
+  perSecond: number;
+}
+
+export interface DeliveryQueueDeps {
+  redisUrl: string;
+  outbox: OutboxStore;
+  /** Sends one outbox entry (claim, re-read, send, save): the outbox worker's deliverOne. */
+  deliverOne: (id: string) => Promise<OutboxEntry | null>;
+  limits: PlatformLimit[];
+  logger: Logger;
+  now?: () => Date;
+  /** Jobs in flight per instance and platform. */
+  concurrency?: number;
+  /** How long a dispatched entry stays out of `due()` while its job waits (it comes back if the job is lost). */
+  dispatchLeaseMs?: number;
+  /** This instance, as the owner of its claims. */
+  owner?: string;
+  /** Key prefix on Redis (tests use their own). */
+  prefix?: string;
+}
+
+export interface QueueCounts {
+  platform: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/** A short, stable, non-secret name for a bot token. */
+export const tokenTag = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 12);
+
+/**
+ * The shared delivery queue for several instances (REDIS_URL set), on BullMQ: one queue per
+ * platform and bot token, whose limiter is global across all workers, so the instances
+ * together send at most `perSecond` messages for one token.
+ *
+ * The outbox stays the record of what must be sent (written before the snapshot is stored);
+ * `dispatch()` (run by the poll-lease holder) hands due entries to the queue as jobs named by
+ * entry and attempt, and moves them out of `due()` for a while; every instance's workers run
+ * them through `deliverOne`, which claims the entry and skips it when it was already sent.
+ * A retry or a 429 is scheduled in the outbox and dispatched again when due; a 429's
+ * retry_after also pauses the whole queue (`pause`, BullMQ's rateLimit), for all workers at once. A job
+ * whose processing throws (the store down) is retried by BullMQ and, after its attempts, kept
+ * among the failed jobs: the dead letters that /status counts with the outbox's own.
+ */
+export function createDeliveryQueue(deps: DeliveryQueueDeps) {
+  const now = deps.now ?? (() => new Date());
+  const prefix = deps.prefix ?? 'ice-watch-queue';
+  const connection = { url: deps.redisUrl, maxRetriesPerRequest: null };
+  const leaseMs = deps.dispatchLeaseMs ?? 5 * 60_000;
+  const owner = `dispatch:${deps.owner ?? process.pid}`;
+  const queues = new Map(
+    deps.limits.map((l) => [l.platform, { limit: l, queue: new Queue(`deliver-${l.platform}-${tokenTag(l.token)}`, { connection, prefix }) }]),
+  );
+  const workers: Worker[] = [];
+
+  async function runJob(job: Job<{ id: string }>): Promise<string> {
+    const result = await deps.deliverOne(job.data.id);
+    // Held by another sender or dispatcher right now: BullMQ tries again shortly.
+    if (!result) throw new Error(`outbox entry ${job.data.id} is claimed by another instance`);
+    await deps.outbox.reindex([result]);
+    return result.status;
+  }
+
+  return {
+    /**
+     * Hands the due outbox entries to the queue; returns how many were dispatched. Each entry
+     * is claimed, re-read and parked (out of `due()`) before its job exists, so neither a
+     * second dispatcher nor a fast worker can overwrite the other's write.
+     */
+    async dispatch(limit = 1_000): Promise<number> {
+      const at = now();
+      const due = await deps.outbox.due(at, limit);
+      const claimed: string[] = [];
+      for (const e of due) if (await deps.outbox.claim(e.id, owner, 60_000)) claimed.push(e.id);
+      let parked: OutboxEntry[] = [];
+      try {
+        const away = new Date(at.getTime() + leaseMs).toISOString();
+        parked = (await Promise.all(claimed.map((id) => deps.outbox.get(id))))
+          .filter((e): e is OutboxEntry => e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform))
+          .map((e) => ({ ...e, nextAttemptAt: away }));
+        for (const e of parked) await deps.outbox.save(e);
+        await deps.outbox.reindex(parked);
+      } finally {
+        await Promise.all(claimed.map((id) => deps.outbox.release(id, owner)));
+      }
+      for (const [platform, { queue }] of queues) {
+        const mine = parked.filter((e) => e.delivery.platform === platform);
+        if (!mine.length) continue;
+        await queue.addBulk(
+          mine.map((e) => ({
+            name: 'deliver',
+            data: { id: e.id },
+            opts: { jobId: `${e.id}#${e.attempts}`, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
+          })),
+        );
+      }
+      const stranded = due.filter((e) => !queues.has(e.delivery.platform));
+      if (stranded.length) deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
+      return parked.length;
+    },
+    /** Starts this instance's workers. */
+    start(): void {
+      for (const { limit, queue } of queues.values()) {
+        const worker = new Worker<{ id: string }>(queue.name, runJob, {
+          connection,
+          prefix,
+          concurrency: deps.concurrency ?? 8,
+          limiter: { max: Math.max(1, Math.round(limit.perSecond)), duration: 1_000 },
+        });
+        worker.on('failed', (job, err) => deps.logger.error({ err, delivery: job?.data.id, platform: limit.platform }, 'delivery job failed'));
+        worker.on('error', (err) => deps.logger.error({ err, platform: limit.platform }, 'delivery queue error'));
+        workers.push(worker);
+      }
+    },
+    /** The platform answered 429 with retry_after: every worker of this token waits (at most a minute here; the entry's own retry time stands). */
+    async pause(platform: string, ms: number): Promise<void> {
+      const q = queues.get(platform);
+      if (q && ms > 0) await q.queue.rateLimit(Math.min(ms, 60_000));
+    },
+    /** Jobs per platform: waiting, running, delayed retries and failed (dead letters). */
+    async counts(): Promise<QueueCounts[]> {
+      return Promise.all(
+        [...queues.entries()].map(async ([platform, { queue }]) => {
+          const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          return { platform, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+        }),
+      );
+    },
+    /** Lets running jobs finish, then closes the workers and queues. */
+    async close(): Promise<void> {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map(({ queue }) => queue.close()));
+    },
+  };
+}
+
+export type DeliveryQueue = ReturnType<typeof createDeliveryQueue>;

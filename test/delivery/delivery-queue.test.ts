@@ -1,0 +1,84 @@
+import pino from 'pino';
+import type { PlannedDelivery } from '../../src/domain/delivery-plan';
+import { createDeliveryQueue } from '../../src/delivery/delivery-queue';
+import { createOutboxWorker } from '../../src/delivery/outbox-worker';
+import type { AlertSender } from '../../src/delivery/sender';
+import { createPollLease } from '../../src/services/poll-lease';
+import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { createOutboxStore } from '../../src/store/outbox-store';
+import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { deleteByPrefix, STORE_BACKENDS, TEST_REDIS_URL, type StoreUnderTest } from '../helpers/store-backends';
+
+const logger = pino({ level: 'silent' });
+const delivery = (i: number): PlannedDelivery =>
+  ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
+const until = async (check: () => Promise<boolean> | boolean, what: string, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('shared delivery queue on Redis, outbox on PostgreSQL', () => {
+  let store: StoreUnderTest;
+  const queuePrefix = `test-queue-${process.pid}-${Date.now()}`;
+  beforeEach(async () => {
+    store = await STORE_BACKENDS.find(([n]) => n === 'postgres')![1]();
+  });
+  afterEach(async () => {
+    await store.cleanup();
+    await deleteByPrefix(TEST_REDIS_URL, queuePrefix);
+  });
+
+  test('three instances dispatching and working one outbox send every entry exactly once', async () => {
+    const sent: string[] = [];
+    const instances = [store.factory, store.second()!, store.second()!].map((factory, n) => {
+      const outbox = createOutboxStore(factory);
+      const sender: AlertSender = { platform: 'discord', send: async (d) => (sent.push(d.id), { ok: true }) };
+      const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(factory), senders: [sender], notifyOperators: async () => undefined, logger, owner: `instance-${n}` });
+      const queue = createDeliveryQueue({ redisUrl: TEST_REDIS_URL, prefix: queuePrefix, outbox, deliverOne: worker.deliverOne, logger, limits: [{ platform: 'discord', token: 'bot-token', perSecond: 50 }] });
+      return { outbox, queue };
+    });
+    try {
+      instances.forEach((i) => i.queue.start());
+      await instances[0]!.outbox.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), new Date());
+      // Every instance dispatches at once (as after a lease handover): jobs are named by entry and attempt.
+      const dispatched = await Promise.all(instances.map((i) => i.queue.dispatch()));
+      expect(dispatched.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60);
+      await until(async () => (await instances[0]!.outbox.depth()).pending === 0, 'the outbox to empty');
+      expect(sent).toHaveLength(60);
+      expect(new Set(sent).size).toBe(60);
+      const counts = await instances[1]!.queue.counts();
+      expect(counts).toEqual([{ platform: 'discord', waiting: 0, active: 0, delayed: 0, failed: 0 }]);
+    } finally {
+      await Promise.all(instances.map((i) => i.queue.close()));
+    }
+  });
+});
+
+describe('poll lease on Redis', () => {
+  const prefix = `test-lease-${process.pid}-${Date.now()}:`;
+  afterAll(() => deleteByPrefix(TEST_REDIS_URL, prefix));
+
+  test('one holder at a time; a holder that dies (stops renewing) is replaced once its lease runs out', async () => {
+    const factories = [createKeyvFactory(TEST_REDIS_URL, { prefix }), createKeyvFactory(TEST_REDIS_URL, { prefix })];
+    const gained: string[] = [];
+    const [a, b] = factories.map((f, i) => createPollLease({ leases: f.leases, owner: `owner-${i}`, ttlMs: 600, logger, onGained: () => gained.push(`owner-${i}`) }));
+    try {
+      await a!.start();
+      await b!.start();
+      expect([a!.held, b!.held]).toEqual([true, false]);
+      await new Promise((r) => setTimeout(r, 900)); // longer than the lease: a renews, b keeps trying
+      expect([a!.held, b!.held]).toEqual([true, false]);
+      // a "dies": its renewals stop without giving the lease up.
+      await factories[0]!.close();
+      await until(() => b!.held, 'b to take over', 5_000);
+      expect(gained).toEqual(['owner-0', 'owner-1']);
+    } finally {
+      await b!.stop();
+      await a!.stop().catch(() => undefined);
+      await factories[1]!.close();
+    }
+  });
+});
