@@ -38,6 +38,9 @@ export interface QueueCounts {
   failed: number;
 }
 
+/** BullMQ's job id for one attempt at an entry (its ids may not contain `:`, the outbox's do). */
+const jobIdOf = (e: OutboxEntry) => `${createHash('sha256').update(e.id).digest('hex').slice(0, 32)}-${e.attempts}`;
+
 /** A short, stable, non-secret name for a bot token. */
 export const tokenTag = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 12);
 
@@ -96,16 +99,24 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
       } finally {
         await Promise.all(claimed.map((id) => deps.outbox.release(id, owner)));
       }
-      for (const [platform, { queue }] of queues) {
-        const mine = parked.filter((e) => e.delivery.platform === platform);
-        if (!mine.length) continue;
-        await queue.addBulk(
-          mine.map((e) => ({
-            name: 'deliver',
-            data: { id: e.id },
-            opts: { jobId: `${e.id}#${e.attempts}`, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
-          })),
-        );
+      try {
+        for (const [platform, { queue }] of queues) {
+          const mine = parked.filter((e) => e.delivery.platform === platform);
+          if (!mine.length) continue;
+          await queue.addBulk(
+            mine.map((e) => ({
+              name: 'deliver',
+              data: { id: e.id },
+              opts: { jobId: jobIdOf(e), attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
+            })),
+          );
+        }
+      } catch (err) {
+        // Not queued: back to due now, for the next dispatch (a job that was added is harmless twice).
+        const back = parked.map((e) => ({ ...e, nextAttemptAt: at.toISOString() }));
+        for (const e of back) await deps.outbox.save(e);
+        await deps.outbox.reindex(back);
+        throw err;
       }
       const stranded = due.filter((e) => !queues.has(e.delivery.platform));
       if (stranded.length) deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
