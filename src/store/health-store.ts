@@ -5,14 +5,25 @@ import type { KeyvFactory } from './keyv-factory';
 export interface HealthStore {
   get(source: string): Promise<SourceHealth>;
   set(health: SourceHealth): Promise<void>;
+  /** Writes and reads back a probe record: resolves when the store answers both, throws otherwise (/healthz, doctor). */
+  ping(): Promise<void>;
 }
 
 export function createHealthStore(keyv: KeyvFactory): HealthStore {
   const records = keyv.open<SourceHealth>('source-health');
+  const probes = keyv.open<string>('store-probe');
   return {
     get: async (source) => (await records.get(source)) ?? healthyState(source),
     set: async (health) => {
       await records.set(health.source, health);
+    },
+    async ping() {
+      // A key per probe: concurrent probes (two scrapes at once) never read each other's value.
+      const key = `${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}`;
+      await probes.set(key, key);
+      const back = await probes.get(key);
+      await probes.delete(key);
+      if (back !== key) throw new Error('the store did not return what was just written to it');
     },
   };
 }

@@ -1,0 +1,97 @@
+import cron from 'node-cron';
+import type { HealthStore } from '../store/health-store';
+
+/** A polled source as /healthz sees it. */
+export interface WatchedSource {
+  /** Short id shown in /healthz and used as the metrics label (`287g`, `totals`). */
+  id: string;
+  /** Its record in the health store (the guarded poll's `source`). */
+  healthKey: string;
+  /** Its cron schedule (POLL_287G_CRON, POLL_TOTALS_CRON). */
+  schedule: string;
+}
+
+export interface SourceHealthReport {
+  id: string;
+  schedule: string;
+  lastSuccessAt: string | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  /** More than two scheduled intervals (and a grace minute) since the last success, or since start when it never succeeded. */
+  overdue: boolean;
+  overdueAfterSeconds: number | null;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'failing';
+  uptimeSeconds: number;
+  store: { reachable: boolean; error?: string };
+  sources: SourceHealthReport[];
+}
+
+const MINUTE = 60_000;
+/** Windows long enough to see the longest gap: a daily pattern, a weekly one, a monthly one. */
+const WINDOW_DAYS = { daily: 2, weekly: 8, monthly: 63 };
+
+/**
+ * The longest gap between two runs of a cron schedule, in ms (null when it runs less than
+ * twice in nine weeks). Walks the minutes of a fixed window (UTC) against node-cron's own
+ * parse of the expression, so `*\/15 * * * *` gives 15 min, `7 * * * *` an hour and
+ * `0 9 * * 1-5` the weekend's 72 h.
+ */
+export function scheduleIntervalMs(expression: string): number | null {
+  const f = cron.parse(expression);
+  const has = (list: Array<number | string>, v: number) => list.some((x) => typeof x !== 'number' || x === v);
+  const start = Date.UTC(2025, 0, 6); // a Monday
+  let previous: number | null = null;
+  let longest: number | null = null;
+  const days = f.dayOfMonth.length < 31 || f.month.length < 12 ? WINDOW_DAYS.monthly : f.dayOfWeek.length < 7 ? WINDOW_DAYS.weekly : WINDOW_DAYS.daily;
+  for (let t = start; t < start + days * 1440 * MINUTE; t += MINUTE) {
+    const d = new Date(t);
+    if (!f.minute.includes(d.getUTCMinutes()) || !f.hour.includes(d.getUTCHours()) || !f.month.includes(d.getUTCMonth() + 1)) continue;
+    if (!has(f.dayOfMonth, d.getUTCDate()) || !has(f.dayOfWeek, d.getUTCDay())) continue;
+    for (const second of f.second) {
+      const at = t + second * 1000;
+      if (previous !== null) longest = Math.max(longest ?? 0, at - previous);
+      previous = at;
+    }
+  }
+  return longest;
+}
+
+/**
+ * What /healthz answers: the process is up (it answers at all), the store answers a read
+ * and a write, and each source's last successful poll is recent enough for its schedule.
+ * `status` is `failing` (HTTP 503) when the store is unreachable or a source is overdue.
+ */
+export function createHealthCheck(deps: { health: HealthStore; sources: readonly WatchedSource[]; now?: () => Date; startedAt?: Date }) {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = deps.startedAt ?? now();
+  const limits = new Map(deps.sources.map((s) => {
+    const interval = scheduleIntervalMs(s.schedule);
+    return [s.id, interval === null ? null : 2 * interval + MINUTE] as const;
+  }));
+
+  return async function checkHealth(): Promise<HealthReport> {
+    const at = now();
+    const store: HealthReport['store'] = { reachable: true };
+    try {
+      await deps.health.ping();
+    } catch (err) {
+      store.reachable = false;
+      store.error = err instanceof Error ? err.message : String(err);
+    }
+    const sources = await Promise.all(deps.sources.map(async (s): Promise<SourceHealthReport> => {
+      const h = store.reachable ? await deps.health.get(s.healthKey).catch(() => null) : null;
+      const limit = limits.get(s.id) ?? null;
+      const since = Date.parse(h?.lastSuccessAt ?? startedAt.toISOString());
+      return {
+        id: s.id, schedule: s.schedule, lastSuccessAt: h?.lastSuccessAt ?? null, consecutiveFailures: h?.consecutiveFailures ?? 0, lastError: h?.lastError ?? null,
+        overdue: limit !== null && at.getTime() - since > limit,
+        overdueAfterSeconds: limit === null ? null : limit / 1000,
+      };
+    }));
+    const ok = store.reachable && sources.every((s) => !s.overdue);
+    return { status: ok ? 'ok' : 'failing', uptimeSeconds: Math.round((at.getTime() - startedAt.getTime()) / 1000), store, sources };
+  };
+}
