@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../src/services/coordination';
 import type { HealthStore } from '../src/store/health-store';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { SubscriptionStore } from '../src/store/subscription-store';
@@ -11,6 +12,8 @@ export interface CommandServices {
   health?: HealthStore;
   /** Enforcement totals (detention releases, daily counts); absent where nothing stores them. */
   totals?: TotalsStore;
+  /** How deliveries are going (outbox, shared queue, dead letters); absent where nothing delivers (the CLI on a file). */
+  delivery?: () => Promise<DeliveryStatus>;
   /**
    * Whether the bot can post in the channel, asked of the platform before a subscription
    * is saved: null when it can, else what is missing, in words for the user

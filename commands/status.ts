@@ -58,6 +58,22 @@ export default {
     } else if (polls?.lastSuccessAt) {
       fields.push({ name: 'Polling ICE', value: [`Last successful poll: ${formatUtcMinute(polls.lastSuccessAt)}`] });
     }
+    const delivery = await ctx.services.delivery?.();
+    if (delivery) {
+      const lines: Line[] = [[`${delivery.pending} waiting to be sent`, delivery.oldestPendingAt ? ` (oldest planned ${formatUtcMinute(delivery.oldestPendingAt)})` : '']];
+      for (const q of delivery.queue) {
+        lines.push([`Shared queue, ${q.platform}: ${q.waiting} queued, ${q.active} sending, ${q.delayed} retrying later, ${q.failed} failed jobs`]);
+        if (q.failed) trouble = true;
+      }
+      if (delivery.deadLetters.length) {
+        trouble = true;
+        const d = delivery.deadLetters[0]!;
+        const n = delivery.deadLetters.length;
+        lines.push([{ bold: `${n}${n === 5 ? '+' : ''} ${n === 1 ? 'alert' : 'alerts'} given up` }, ` (latest: `, d.channel, `: `, d.lastError ?? 'unknown error', ')']);
+      }
+      if (delivery.poller) lines.push(['Polling instance: ', delivery.poller]);
+      fields.push({ name: `Deliveries (${delivery.mode})`, value: lines.flatMap((l, i) => (i ? ['\n', ...l] : l)) });
+    }
     return {
       tone: trouble ? 'error' : 'info',
       title: 'ice-watch status',

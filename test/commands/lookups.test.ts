@@ -56,6 +56,30 @@ describe('/status', () => {
     expect(lineText(fields.find((f) => f.name === 'Pending agencies')!.value)).toContain('Current list: 39 rows');
     await world.close();
   });
+
+  test('deliveries: what waits, the shared queue per platform, dead letters and the polling instance', async () => {
+    const world = await commandWorld();
+    const base = world.ctx();
+    const ctx = {
+      ...base,
+      services: {
+        ...base.services,
+        delivery: async () => ({
+          mode: 'shared queue' as const, pending: 3, oldestPendingAt: '2025-12-12T20:00:00.000Z', poller: 'host-a:4242:ab12cd',
+          queue: [{ platform: 'discord', waiting: 2, active: 1, delayed: 0, failed: 0 }],
+          deadLetters: [{ id: 'x', lastError: 'Gave up after 12 attempts: 500', createdAt: '2025-12-12T19:00:00.000Z', channel: 'discord 1400' }],
+        }),
+      },
+    };
+    const fields = (await status.run(ctx)).blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
+    expect(lineText(fields.find((f) => f.name === 'Deliveries (shared queue)')!.value).split('\n')).toEqual([
+      '3 waiting to be sent (oldest planned 2025-12-12 20:00 UTC)',
+      'Shared queue, discord: 2 queued, 1 sending, 0 retrying later, 0 failed jobs',
+      '1 alert given up (latest: discord 1400: Gave up after 12 attempts: 500)',
+      'Polling instance: host-a:4242:ab12cd',
+    ]);
+    await world.close();
+  });
 });
 
 describe('free-text arguments (Slack, terminal)', () => {
