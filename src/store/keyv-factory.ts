@@ -93,6 +93,19 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
     const adapter = () => {
       const a = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
       void a.query('PRAGMA journal_mode=WAL').then(() => a.query('PRAGMA synchronous=NORMAL')).catch(() => undefined);
+      // @keyv/sqlite has no setMany, so keyv would write a batch one commit per key: one
+      // multi-row upsert per 400 entries instead (keyv hands it keys already namespaced and values serialized).
+      Object.assign(a, {
+        setMany: async (entries: Array<{ key: string; value: unknown }>) => {
+          for (let i = 0; i < entries.length; i += 400) {
+            const part = entries.slice(i, i + 400);
+            await a.query(
+              `INSERT INTO ${a.opts.table} (key, value) VALUES ${part.map(() => '(?, ?)').join(', ')} ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+              ...part.flatMap((e) => [e.key, e.value]),
+            );
+          }
+        },
+      });
       return a;
     };
     // The sets and leases use a connection of their own, with their tables made on first use.
