@@ -1,8 +1,10 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Config } from '../../config';
 import type { Logger } from '../../logger';
 import type { SharedServices } from './command-context';
 import { rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';
+import { createDiscordShards, settingsAsEnvironment, type DiscordShards, type DiscordShardsOptions } from './sharding';
 
 /** What the Discord bot needs, from config and the composition root. */
 export interface DiscordBotOptions {
@@ -12,16 +14,28 @@ export interface DiscordBotOptions {
   services: SharedServices;
   logger: Logger;
   now?: () => Date;
+  /**
+   * DISCORD_SHARDS: when set, `start()` does not log this client in; it spawns shard processes
+   * (sharding.ts) that each log in their own client and answer their guilds' interactions.
+   * This client then only lends its REST to the alert sender, so alerts go out once, from here.
+   * `settings` is the configuration the shard processes load (the parent's).
+   */
+  sharding?: { shards: 'auto' | number; settings: Config; launcher?: DiscordShardsOptions['launcher'] };
 }
 
 /** The running Discord side, started and stopped by main.ts. */
 export interface DiscordBot {
-  /** Logs in (the gateway URL comes from `GET /gateway/bot` on apiUrl) and answers interactions. */
+  /**
+   * Logs in (the gateway URL comes from `GET /gateway/bot` on apiUrl) and answers interactions;
+   * sharded, spawns the shard processes instead.
+   */
   start(): Promise<void>;
   /** Closes the gateway connection and drops the client's caches; safe to call twice. */
   stop(): Promise<void>;
   /** The discord.js client, for a sender that posts alerts through the same REST queue. */
   readonly client: Client;
+  /** The shard processes when sharded (`sharding`), else null. */
+  readonly shards: DiscordShards | null;
 }
 
 /**
@@ -43,17 +57,30 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
   let started = false;
+  const shards = options.sharding
+    ? createDiscordShards({
+        token: options.token,
+        rest: client.rest.setToken(options.token),
+        shards: options.sharding.shards,
+        environment: settingsAsEnvironment(options.sharding.settings),
+        logger: options.logger,
+        launcher: options.sharding.launcher,
+      })
+    : null;
 
   return {
     client,
+    shards,
     async start() {
       if (started) return;
       started = true;
-      await client.login(options.token);
+      if (shards) await shards.start();
+      else await client.login(options.token);
     },
     async stop() {
       if (!started) return;
       started = false;
+      if (shards) await shards.stop();
       await client.destroy();
       log.info('discord stopped');
     },
