@@ -43,7 +43,7 @@ const GUILD = '1400000000000000000';
 /** Channel ids are snowflakes: discord.js keys its per-channel queues by them. */
 const channelId = (i: number) => String(1_400_000_000_000_000_000n + BigInt(i + 1));
 
-function texasAlert(): StateAlert {
+export function texasAlert(): StateAlert {
   const rows = new AgreementFactory({ seed: 4, texasShare: 1 }).many(3);
   const events: ListEvent[] = rows.map((r) => ({ type: 'agreement.signed', ...eventFields(r) }));
   return {
@@ -58,7 +58,7 @@ function texasAlert(): StateAlert {
   };
 }
 
-function subscription(i: number): Subscription {
+export function subscription(i: number): Subscription {
   const who = { id: 'bench', name: 'bench' };
   const at = new Date().toISOString();
   return {

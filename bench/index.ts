@@ -5,28 +5,18 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { benchAgreementsTexas } from './agreements-texas';
+import { benchCharts } from './charts';
 import { benchDetentionParse } from './detention-parse';
 import { benchDiff100k } from './diff-100k';
 import { benchDiscordFanOut } from './discord-fanout';
 import { mb, progress } from './measure';
 import { benchMemory } from './memory';
 import { benchPipeline287g } from './pipeline-287g';
+import { benchPlan100k, benchQueueThroughput } from './scale-out';
+import { benchSlackAcks } from './slack-acks';
 import { benchStartToReady } from './start-to-ready';
 
-const notYetBuilt = [
-  {
-    figure: 'slackAcks',
-    goal: "200 concurrent Slack slash commands through Bolt's HTTP receiver: every ack under 3 s",
-    arrivesWith: 'issue 3 (Slack commands) and issue 7 (the load test through the Bolt HTTP receiver)',
-    reason: 'no Slack app or slash-command handler exists in src/ yet',
-  },
-  {
-    figure: 'charts',
-    goal: 'each chart under 300 ms',
-    arrivesWith: 'issue 8 (charts and a map)',
-    reason: 'no chart rendering exists in src/ yet',
-  },
-];
+const notYetBuilt: Array<{ figure: string; goal: string; arrivesWith: string; reason: string }> = [];
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -44,8 +34,17 @@ async function main(): Promise<void> {
   figures.startToReady = await benchStartToReady();
   progress('memory (seeding a store, then child processes)');
   figures.memory = await benchMemory();
+  progress('charts: render time of each picture');
+  figures.charts = await benchCharts();
+  progress('slackAcks (200 concurrent signed slash commands through the Bolt HTTP receiver, app in a child process)');
+  figures.slackAcks = await benchSlackAcks();
   progress('discordFanOut (5,000 channels at 200/s, through the outbox and straight through the sender)');
   figures.discordFanOut = await benchDiscordFanOut();
+
+  progress('queueThroughput (shared BullMQ queue on the local Redis, 3 instances, one limit)');
+  figures.queueThroughput = await benchQueueThroughput();
+  progress('plan100k (one alert planned across 100,000 subscriptions on memory, SQLite, PostgreSQL and Redis)');
+  figures.plan100k = await benchPlan100k();
 
   const names = Object.keys(figures);
   const doc = {
