@@ -52,7 +52,8 @@ const STATE_PREFIXES = STATES.map((s) => agencyKey(s.name)).sort((a, b) => b.len
 export function canonicalAgencyName(name: string): string {
   let words = agencyKey(name)
     .split(' ')
-    .flatMap((w) => (ABBREVIATIONS[w] ?? w).split(' '))
+    // Own keys only: a word like "constructor" must not find Object.prototype's members.
+    .flatMap((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w).split(' '))
     .join(' ');
   for (const prefix of STATE_PREFIXES) {
     if (words.startsWith(prefix + ' ')) {

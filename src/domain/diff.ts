@@ -13,16 +13,32 @@ export interface ListDiff {
 
 /**
  * Indexes a list by identity. ICE sometimes lists one identity twice (a re-signing
- * left beside the old row); the row with the latest SIGNED date stands for it.
+ * left beside the old row); the row with the latest SIGNED date stands for it. Between
+ * two rows with the same date the choice must not depend on the row order (ICE re-sorts
+ * its files): the greater by `rowOrderKey` wins.
  */
 export function indexByIdentity(rows: readonly Agreement[]): Map<string, Agreement> {
   const byId = new Map<string, Agreement>();
   for (const row of rows) {
     const id = agreementIdentity(row);
     const seen = byId.get(id);
-    if (!seen || (row.signed ?? '') > (seen.signed ?? '')) byId.set(id, row);
+    const [a, b] = [row.signed ?? '', seen?.signed ?? ''];
+    if (!seen || a > b || (a === b && rowOrderKey(row) > rowOrderKey(seen))) byId.set(id, row);
   }
   return byId;
+}
+
+/** Every published field of a row, for choosing between rows of one identity without regard to their order. */
+function rowOrderKey(r: Agreement): string {
+  return [r.agency, r.state, r.type, r.county, r.moaUrl, r.addendumUrl].join('\u001f');
+}
+
+/** The rows sorted by identity (each identity computed once: removed and added can be 100,000 rows). */
+function sortedByIdentity(rows: readonly Agreement[]): Agreement[] {
+  return rows
+    .map((row) => [agreementIdentity(row), row] as const)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, row]) => row);
 }
 
 /** Counts agreements per state (by USPS code, or the published name when unknown). */
@@ -59,7 +75,8 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
       events.push({ type: 'agreement.renewed', previousSigned: old.signed, ...eventFields(row) });
     }
   }
-  const renames = matchRenames(removed, added);
+  // Rename candidates are tried in identity order, not row order: which rows pair up must not depend on how ICE sorted the file.
+  const renames = matchRenames(sortedByIdentity(removed), sortedByIdentity(added));
   const renamedFrom = new Set(renames.map((p) => p.from));
   const renamedTo = new Set(renames.map((p) => p.to));
   const ended = removed.filter((r) => !renamedFrom.has(r));
@@ -115,5 +132,9 @@ function compareEvents(a: ListEvent, b: ListEvent): number {
   if (a.type !== b.type) return TYPE_ORDER[a.type] - TYPE_ORDER[b.type];
   const aa = 'agency' in a ? a.agency : '';
   const ab = 'agency' in b ? b.agency : '';
-  return aa < ab ? -1 : aa > ab ? 1 : 0;
+  if (aa !== ab) return aa < ab ? -1 : 1;
+  // One agency often signs several models at once: order them too, so the output never follows row order.
+  const ma = 'model' in a ? a.model : '';
+  const mb = 'model' in b ? b.model : '';
+  return ma < mb ? -1 : ma > mb ? 1 : 0;
 }

@@ -36,7 +36,8 @@ function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // A date-formatted cell holding a serial out of Date's range is an Invalid Date: no text, not a RangeError.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if ('richText' in value) return value.richText.map((run) => run.text).join('');
   if ('error' in value) return String(value.error);
   if ('hyperlink' in value) return cellText(value.text as ExcelJS.CellValue);
