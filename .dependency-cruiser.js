@@ -2,6 +2,7 @@
  * The dependency rule of STYLE.md, enforced by `npm run lint`:
  * src/domain is pure (no SDK, nothing from platforms, sources, store or delivery);
  * only src/platforms/<name>/ imports its platform's SDK; platforms do not import each other.
+ * Only src/charts draws (chart.js, @napi-rs/canvas), and it knows no platform or store.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -48,6 +49,20 @@ module.exports = {
       comment: 'sources, store, services and delivery know no platform; only main.ts and cli.ts wire them',
       from: { path: '^src/(sources|store|services|delivery|domain)/' },
       to: { path: '^src/platforms/' },
+    },
+    {
+      name: 'chart-libraries-only-in-charts',
+      severity: 'error',
+      comment: 'chart.js and the canvas binding are drawing details of src/charts; everything else passes ChartSpecs (data)',
+      from: { pathNot: '^src/charts/' },
+      to: { path: ['node_modules/chart\\.js/', 'node_modules/@napi-rs/'] },
+    },
+    {
+      name: 'charts-know-no-platform-or-store',
+      severity: 'error',
+      comment: 'src/charts draws domain ChartSpecs: no platform, store, source, delivery or service code',
+      from: { path: '^src/charts/' },
+      to: { path: '^src/(platforms|store|sources|delivery|services|ops)/|^src/(main|cli)\\.ts$' },
     },
     {
       name: 'no-circular',

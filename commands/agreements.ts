@@ -1,9 +1,11 @@
 import { parseDateArgument, parseModelArgument, parseStateArgument } from '../src/domain/arguments';
 import { summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements-summary';
+import { buildAgreementsChart, type LedgerFacts } from '../src/domain/agreements-chart';
 import { countyKey } from '../src/domain/summary';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
+import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { Command } from './command';
 import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from './format';
 import type { Line, Reply } from './reply';
@@ -38,9 +40,11 @@ export default {
     const footer = sourceFooter(stored.view.meta);
     const page = parsePage(args.page);
     const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
-    return 'states' in summary
+    const reply = 'states' in summary
       ? nationalReply(summary, page, pagingArgs, footer)
       : stateReply(summary, page, pagingArgs, footer);
+    const ledger = 'states' in summary || !summary.stateCode ? {} : await ledgerOfState(ctx.services.snapshots, stored.view.contentHash, summary.stateCode);
+    return { ...reply, chart: buildAgreementsChart(summary, stored.view.meta, ledger) };
   },
 } satisfies Command;
 
@@ -80,6 +84,33 @@ function nationalReply(s: NationalSummary, page: number, args: Record<string, st
     footer,
     paging,
   };
+}
+
+/**
+ * The ledger entries of one state, for its chart. Reading the whole ledger costs about 10 ms
+ * (2,500 entries deserialized), too much for every question, and it changes only with the
+ * accepted list: so it is split by state once per list (keyed by the list's content hash).
+ */
+const ledgerByState = new WeakMap<SnapshotStore, { hash: string; states: Promise<Map<string, Record<string, LedgerFacts>>> }>();
+
+async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: string): Promise<Record<string, LedgerFacts>> {
+  let memo = ledgerByState.get(store);
+  if (!memo || memo.hash !== listHash) {
+    const states = store.ledger('participating').then((ledger) => {
+      const split = new Map<string, Record<string, LedgerFacts>>();
+      for (const [identity, entry] of Object.entries(ledger)) {
+        const key = entry.stateCode ?? '';
+        if (!split.has(key)) split.set(key, {});
+        split.get(key)![identity] = entry;
+      }
+      return split;
+    });
+    memo = { hash: listHash, states };
+    ledgerByState.set(store, memo);
+    // A failed read is not kept: the next question tries again.
+    states.catch(() => ledgerByState.get(store) === memo && ledgerByState.delete(store));
+  }
+  return (await memo.states).get(stateCode) ?? {};
 }
 
 /** "Harris County" asked in Alabama: say where that county's agreements are instead of "none". */

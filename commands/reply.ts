@@ -1,3 +1,5 @@
+import type { ChartSpec } from '../src/domain/chart-series';
+
 /**
  * The neutral answer of a command, rendered once per platform (STYLE rule 5).
  *
@@ -44,6 +46,11 @@ export interface Reply {
   /** Posted for the whole channel to see even on platforms that default to private answers (subscription confirmations). */
   announce?: boolean;
   paging?: Paging;
+  /**
+   * A picture of the answer, as data (the series behind it, never pixels): each platform
+   * draws it with src/charts and attaches it when it is ready in time, else sends the text alone.
+   */
+  chart?: ChartSpec;
 }
 
 /** The plain text of a line, spans joined, for logs and the terminal. */

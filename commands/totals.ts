@@ -1,4 +1,5 @@
 import { totalsAlertToReply } from '../src/delivery/totals-reply';
+import { buildTotalsChart } from '../src/domain/chart-series';
 import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/daily-counts';
 import { compareReleases } from '../src/domain/totals';
 import { UserError } from '../src/domain/user-error';
@@ -34,6 +35,16 @@ export default {
       ];
       reply.blocks.push({ kind: 'text', lines });
     }
-    return { ...reply, title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained` };
+    const chart = buildTotalsChart(
+      {
+        title: 'People in ICE detention, by release',
+        asOf: latest.release.asOf,
+        source: `ICE detention statistics, ${latest.fileName}${last ? "; daily arrests: ICE's daily counts feed" : ''}`,
+      },
+      releases.map((r) => ({ asOf: r.release.asOf, detained: r.release.detained.total })),
+      daily,
+      MILLION_A_YEAR_PER_DAY,
+    );
+    return { ...reply, title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained`, chart };
   },
 } satisfies Command;

@@ -10,12 +10,18 @@ import type { Agreement } from './domain/types';
 import { UserError } from './domain/user-error';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { guardSettingsOf, startBot } from './main';
+import { doctorCommand } from './ops/doctor-command';
+import { guardSettingsOf, openStoreOf, startBot } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import { registerCommands } from './platforms/discord/command-payloads';
+import { runDiscordShardProcess } from './platforms/discord/shard-main';
 import { renderReplyAsText } from './platforms/console/render-reply';
 import { summarizeAgreements } from './domain/agreements-summary';
+import { buildAgreementsChart, type LedgerFacts } from './domain/agreements-chart';
+import { buildTotalsChart, type ChartSpec } from './domain/chart-series';
+import { MILLION_A_YEAR_PER_DAY, type DailyCount } from './domain/daily-counts';
+import { writeChartFile } from './platforms/console/chart-file';
 import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
 import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
@@ -46,6 +52,8 @@ Usage: ice-watch <command> [options]
   held [accept|discard] [--source participating|pending] [--json]
                                  list the endings held as suspect, or decide on them
   register-commands [--guild ID] register the Discord slash commands
+  doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
+                                 every subscribed channel; exit 1 on a problem
 
 Settings come from the environment or .env (see .env.example).`;
 
@@ -70,10 +78,20 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         await startBot(loadConfig());
         return 0;
       }
+      case 'discord-shard': {
+        // Internal: one Discord shard process, forked by the main process when DISCORD_SHARDS is set.
+        await runDiscordShardProcess(loadConfig());
+        return 0;
+      }
       case 'held':
         return await heldCommand(rest, out);
       case 'register-commands':
         return await registerCommandsCommand(rest, out);
+      case 'doctor': {
+        const { values, positionals } = args(rest, {});
+        if (positionals.length) throw new UserError('Usage: ice-watch doctor [--json]');
+        return await doctorCommand(Boolean(values.json), out.stdout);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -178,17 +196,23 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
   };
   let rows: Agreement[];
   let pending: Agreement[] | null = null;
+  let meta: { fetchedAt: string; fileName: string };
+  let ledger: Record<string, LedgerFacts> = {};
   if (values.file) {
-    const { parsed } = await readWorkbook(values.file);
-    rows = parsed.rows;
+    const read = await readWorkbook(values.file);
+    rows = read.parsed.rows;
+    // A file on disk was "fetched" now; the workbook's own modified time dates its chart better.
+    meta = { fileName: read.meta.fileName, fetchedAt: read.parsed.modifiedInFile ?? read.meta.fetchedAt };
   } else {
     const config = loadConfig();
-    const keyv = createKeyvFactory(config.STORE_URL);
+    const keyv = openStoreOf(config);
     try {
       const snapshots = createSnapshotStore(keyv);
       const stored = await snapshots.getState('participating');
       if (!stored) throw new UserError('Nothing is stored yet: run `ice-watch start` to poll ICE, or pass --file <workbook>.');
       rows = stored.view.rows;
+      meta = stored.view.meta;
+      if (!values.json && state !== 'all') ledger = await snapshots.ledger('participating');
       pending = (await snapshots.getState('pending'))?.view.rows ?? null;
     } finally {
       await keyv.close();
@@ -196,7 +220,7 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
   }
   const summary = summarizeAgreements(rows, pending, state, filter);
   if (values.json) out.stdout(JSON.stringify(summary) + '\n');
-  else out.stdout(renderAgreementsAsText(summary) + '\n');
+  else out.stdout(renderAgreementsAsText(summary) + '\n' + (await chartLine(buildAgreementsChart(summary, meta, ledger))));
   return 0;
 }
 
@@ -204,12 +228,14 @@ async function totalsCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { file: { type: 'string' as const } });
   if (positionals.length) throw new UserError('Usage: ice-watch totals [--file <detentionStats workbook>] [--json]');
   if (!values.file) {
-    const keyv = createKeyvFactory(loadConfig().STORE_URL);
+    const keyv = openStoreOf(loadConfig());
     try {
-      const latest = (await createTotalsStore(keyv).releases()).at(-1);
+      const store = createTotalsStore(keyv);
+      const releases = await store.releases();
+      const latest = releases.at(-1);
       if (!latest) throw new UserError("No detention statistics are stored yet: run `ice-watch start` to poll ICE's detention-management page, or pass --file <detentionStats workbook>.");
       if (values.json) out.stdout(JSON.stringify({ source: latest.fileName, ...latest.release }) + '\n');
-      else out.stdout(renderTotalsAsText(latest.fileName, latest.release) + '\n');
+      else out.stdout(renderTotalsAsText(latest.fileName, latest.release) + '\n' + (await chartLine(totalsChart(latest.fileName, releases.map((r) => r.release), await store.daily()))));
       return 0;
     } finally {
       await keyv.close();
@@ -224,8 +250,26 @@ async function totalsCommand(rest: string[], out: Out): Promise<number> {
     throw err;
   }
   if (values.json) out.stdout(JSON.stringify({ source: meta.fileName, ...release }) + '\n');
-  else out.stdout(renderTotalsAsText(meta.fileName, release) + '\n');
+  else out.stdout(renderTotalsAsText(meta.fileName, release) + '\n' + (await chartLine(totalsChart(meta.fileName, [release], []))));
   return 0;
+}
+
+function totalsChart(fileName: string, releases: DetentionRelease[], daily: DailyCount[]): ChartSpec {
+  const source = `ICE detention statistics, ${fileName}${daily.some((d) => d.arrests !== null) ? "; daily arrests: ICE's daily counts feed" : ''}`;
+  const points = releases.map((r) => ({ asOf: r.asOf, detained: r.detained.total }));
+  return buildTotalsChart({ title: 'People in ICE detention, by release', asOf: releases.at(-1)!.asOf, source }, points, daily, MILLION_A_YEAR_PER_DAY);
+}
+
+/** The terminal's picture: a PNG in CHARTS_DIR and a line with its path ('' when it could not be drawn). */
+async function chartLine(spec: ChartSpec): Promise<string> {
+  let dir: string | undefined;
+  try {
+    dir = loadConfig().CHARTS_DIR;
+  } catch {
+    dir = undefined; // a broken .env must not stop `--file` answers; the default folder serves
+  }
+  const path = await writeChartFile(spec, { dir });
+  return path ? `Chart: ${path}\n` : '';
 }
 
 function renderTotalsAsText(file: string, r: DetentionRelease): string {
@@ -283,7 +327,7 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
   if (positionals.length > 1 || (action !== undefined && action !== 'accept' && action !== 'discard') || (source !== 'participating' && source !== 'pending')) {
     throw new UserError('Usage: ice-watch held [accept|discard] [--source participating|pending] [--json]');
   }
-  const keyv = createKeyvFactory(loadConfig().STORE_URL);
+  const keyv = openStoreOf(loadConfig());
   try {
     const snapshots = createSnapshotStore(keyv);
     if (!action) {
@@ -326,7 +370,7 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
   const json = rest.includes('--json');
   const text = rest.filter((a) => a !== '--json').join(' ');
   const args = parseCommandText(command, text);
-  const keyv = createKeyvFactory(loadConfig().STORE_URL);
+  const keyv = openStoreOf(loadConfig());
   try {
     const ctx: CommandContext = {
       channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },

@@ -26,14 +26,32 @@ const cron = z
 const schema = z.object({
   STORE_URL: url(['sqlite://', 'memory://', 'postgres://', 'postgresql://', 'redis://', 'rediss://']).default('sqlite://data/ice-watch.sqlite'),
   REDIS_URL: optionalText,
+  // Put before every stored key, lease and queue name: several deployments (or test runs) can share one PostgreSQL or Redis.
+  STORE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only').default(''),
+  // With REDIS_URL: how long the poll lease lasts without renewal (another instance takes over after it).
+  POLL_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
+  // With REDIS_URL: messages per second per bot token, shared by every instance (Discord allows 50/s per bot).
+  DISCORD_SEND_RATE: z.coerce.number().gt(0).max(50).default(40),
+  SLACK_SEND_RATE: z.coerce.number().gt(0).max(100).default(20),
   DISCORD_TOKEN: optionalText,
   DISCORD_APP_ID: optionalText,
   DISCORD_API_URL: url(['http://', 'https://']).default('https://discord.com/api'),
+  // Unset: one gateway connection in the main process. `auto` (Discord's recommended count) or a number: shard processes.
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === 'auto' || /^[1-9]\d*$/.test(v), { message: 'must be auto or a positive whole number' })
+    .transform((v): 'auto' | number => (v === 'auto' ? 'auto' : Number(v)))
+    .optional(),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_PORT: port.default(3000),
   SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
+  // false: this instance sends Discord alerts through REST but opens no gateway connection (answers no commands):
+  // with several instances, exactly one (or one sharded one) should open the gateway.
+  DISCORD_GATEWAY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SLACK_ADMINS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   ICE_287G_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/identify-and-arrest/287g'),
   ICE_DETENTION_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/detain/detention-management'),
@@ -44,6 +62,8 @@ const schema = z.object({
   OPERATOR_SLACK_CHANNEL: optionalText,
   HTTP_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Where the terminal writes its pictures (console mode, the CLI); unset: <temp dir>/ice-watch-charts.
+  CHARTS_DIR: optionalText,
   MASS_END_SHARE: z.coerce.number().gt(0).max(1).default(0.05),
   MASS_END_MIN_ROWS: z.coerce.number().int().min(0).default(10),
   HOLD_CONFIRM_MINUTES: z.coerce.number().min(0).default(60),
@@ -87,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readEn
     problems.push('SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
   if (config.DISCORD_TOKEN && !config.DISCORD_APP_ID) problems.push('DISCORD_TOKEN is set: also set DISCORD_APP_ID');
+  if (config.DISCORD_SHARDS !== undefined && !config.DISCORD_TOKEN) problems.push('DISCORD_SHARDS is set: also set DISCORD_TOKEN');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

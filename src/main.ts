@@ -9,6 +9,9 @@ import type { AlertSender, SendResult } from './delivery/sender';
 import type { GuardSettings, OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
+import { createOpsEndpoints } from './ops/endpoints';
+import { summarize287gPoll, summarizeTotalsPoll } from './ops/poll-summary';
+import { secretValuesOf } from './ops/redact';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
 import { createConsoleSender } from './platforms/console/console-sender';
 import { createDiscordAlertSender, notifyOperatorChannel as notifyDiscordOperators } from './platforms/discord/alert-sender';
@@ -18,6 +21,7 @@ import { createSlackApp } from './platforms/slack/app';
 import { createGuardedPoll } from './services/guarded-poll';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
+import { createCoordination, newInstanceId } from './services/coordination';
 import { createPollTotals } from './services/poll-totals';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
@@ -42,6 +46,11 @@ async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: D
   });
 }
 
+/** The store STORE_URL names, under STORE_PREFIX (the bot, the CLI and the shard processes share it). */
+export function openStoreOf(config: Pick<Config, 'STORE_URL' | 'STORE_PREFIX'>) {
+  return createKeyvFactory(config.STORE_URL, { prefix: config.STORE_PREFIX });
+}
+
 /** The mass-ending guard's settings from the configuration. */
 export function guardSettingsOf(config: Config): GuardSettings {
   return { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
@@ -62,14 +71,19 @@ export interface BotOverrides {
  * disconnects the platforms and closes the store.
  */
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const keyv = createKeyvFactory(config.STORE_URL);
+  const keyv = openStoreOf(config);
   const snapshots = createSnapshotStore(keyv);
-  const subscriptions = createSubscriptionStore(keyv);
+  const subscriptions = createSubscriptionStore(keyv, { onCorrupt: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again') });
   const outbox = createOutboxStore(keyv);
   const health = createHealthStore(keyv);
   const totals = createTotalsStore(keyv);
+  // /healthz and /metrics: served on Slack's port in Slack HTTP mode, else on HTTP_PORT, else off.
+  const ops = createOpsEndpoints(config, {
+    health, outboxDepth: () => outbox.depth(), logger, now,
+    sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: 'enforcement totals', schedule: config.POLL_TOTALS_CRON }],
+  });
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = guardSettingsOf(config);
   const fetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
@@ -83,12 +97,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
 
   const platforms = enabledPlatforms(config);
-  const services = { snapshots, subscriptions, health, totals };
+  const services = { snapshots, subscriptions, health, totals, delivery: () => coordination!.status() };
   const consoleOut = createConsoleSender(overrides.write);
-  const senders: AlertSender[] = [createConsoleAlertSender(overrides.write)];
+  const senders: AlertSender[] = [createConsoleAlertSender(overrides.write, { dir: config.CHARTS_DIR, logger })];
   const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
 
-  const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now }) : null;
+  // DISCORD_SHARDS: start() spawns shard processes for the gateway; this client only lends its REST to the alert sender.
+  const sharding = config.DISCORD_SHARDS === undefined ? undefined : { shards: config.DISCORD_SHARDS, settings: config };
+  const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding }) : null;
   if (discord && config.DISCORD_TOKEN) {
     // Alerts go through the client's own REST (one rate-limit state per token); its token is set now so that
     // the outbox can send before (or without) the gateway connection.
@@ -101,6 +117,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     ? createSlackApp({
         botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN,
         port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
+        routes: ops.slackRoutes, metrics: ops.metrics,
       })
     : null;
   if (config.SLACK_BOT_TOKEN) {
@@ -122,8 +139,19 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     }
     await consoleOut.notifyOperators(notices);
   };
-  const worker = createOutboxWorker({ outbox, subscriptions, senders, notifyOperators, logger, now });
-  const poll287g = createGuardedPoll({ source: POLL_SOURCE, poll: () => poller.poll(), health, notifyOperators, logger, now });
+  const instanceId = newInstanceId();
+  // The worker tells the coordination about 429s, and the coordination sends through the worker.
+  let coordination: ReturnType<typeof createCoordination> | undefined;
+  const worker = createOutboxWorker({
+    outbox, subscriptions, senders, notifyOperators, logger, now, metrics: ops.metrics, owner: instanceId,
+    onRetryAfter: (platform, ms) => coordination?.pause(platform, ms),
+  });
+  // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
+  coordination = createCoordination({
+    config, instanceId, outbox, worker, logger, now, platforms: senders.map((s) => s.platform),
+    onGained: () => jobs.filter((j) => j.leader && j.runAtStart).forEach((j) => void runJob(j)),
+  });
+  const poll287g = createGuardedPoll({ source: POLL_SOURCE, id: '287g', poll: () => poller.poll(), health, notifyOperators, logger, now, summarize: summarize287gPoll, metrics: ops.metrics });
   const totalsPoller = createPollTotals({
     detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
     dailyUrl: config.DAILY_TOTALS_URL,
@@ -135,6 +163,9 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
   const pollTotals = createGuardedPoll({
     source: 'enforcement totals',
+    id: 'totals',
+    summarize: summarizeTotalsPoll,
+    metrics: ops.metrics,
     poll: async () => {
       const result = await totalsPoller.poll();
       if (result.errors.length) {
@@ -149,13 +180,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     logger,
     now,
   });
-  const jobDeps: JobDeps = { logger, poll287g, pollTotals, drainOutbox: () => worker.drain(), flushDigests: () => router.flushDigests(now()),
+  const jobDeps: JobDeps = { logger, poll287g, pollTotals, drainOutbox: () => coordination.drainOutbox(), flushDigests: () => router.flushDigests(now()),
     pruneOutbox: () => outbox.prune(new Date(now().getTime() - OUTBOX_RETENTION_MS)), notifyOperators };
 
   const running = new Set<Promise<void>>();
   const runJob = (job: Job) => {
     const log = logger.child({ job: job.name });
-    const p = job.run({ ...jobDeps, logger: log }).catch(async (err: unknown) => {
+    const lead = async () => (!job.leader || (await coordination.mayLead()) ? job.run({ ...jobDeps, logger: log }) : undefined);
+    const p = lead().catch(async (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
       await consoleOut.notifyOperators([
@@ -173,8 +205,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     jobDeps,
     runJob,
     stores: { snapshots, subscriptions, outbox, health, totals },
+    instanceId,
+    coordination,
+    /** The metrics registry and the health check behind /metrics and /healthz. */
+    ops,
     async start() {
-      await Promise.all([discord?.start(), slack?.start()]);
+      const [, slackListening] = await Promise.all([config.DISCORD_GATEWAY ? discord?.start() : undefined, slack?.start()]);
+      await ops.start(slackListening?.port);
+      await coordination.start();
       tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
       logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
       for (const job of jobs) if (job.runAtStart) void runJob(job);
@@ -185,7 +223,9 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
         await Promise.all(tasks.map((t) => t.stop()));
         await worker.stop();
         await Promise.all(running);
+        await coordination.stop();
         await Promise.all([discord?.stop(), slack?.stop()]);
+        await ops.stop();
         await keyv.close();
         logger.info('stopped');
       })()),

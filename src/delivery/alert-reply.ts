@@ -2,6 +2,7 @@ import type { Line, Reply, ReplyBlock } from '../../commands/reply';
 import type { StateAlert } from '../domain/alerts';
 import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { Digest } from '../domain/digest';
+import { buildDigestChart } from '../domain/chart-series';
 import { totalsAlertToReply } from './totals-reply';
 import type { AgreementFields, ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
@@ -86,7 +87,7 @@ const TAGS: Partial<Record<ListEvent['type'], string>> = {
   'pending.removed': 'left pending',
 };
 
-/** A daily or weekly digest as one Reply: a list per state, then each state's totals. */
+/** A daily or weekly digest as one Reply: a list per state, then each state's totals; a weekly one with a chart of its states. */
 export function digestToReply(digest: Digest): Reply {
   const order = ALERT_SECTIONS.map(([type]) => type);
   const blocks: ReplyBlock[] = digest.alerts.map((a) => ({
@@ -110,7 +111,10 @@ export function digestToReply(digest: Digest): Reply {
     })),
   });
   const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
-  return { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${formatUtcMinute(last)}` };
+  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${formatUtcMinute(last)}` };
+  // The weekly digest carries a picture of its states (issue 8); a daily one stays text.
+  if (digest.mode === 'weekly' && digest.alerts.length) reply.chart = buildDigestChart(digest, "ICE's 287(g) participating list");
+  return reply;
 }
 
 /** The Reply a planned delivery posts: its digest, or its state's alert. */

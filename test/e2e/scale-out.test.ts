@@ -50,7 +50,7 @@ function subscription(channelId: string, states: string[] | 'all'): Subscription
 async function expectedPerChannel(a: string, b: string, subs: Subscription[]): Promise<Map<string, number>> {
   const [x, y] = await Promise.all([loadSnapshot(a), loadSnapshot(b)]);
   const alerts = buildStateAlerts({ source: 'participating', events: diffLists(x.rows, y.rows, 'participating').events, participating: y.rows, pending: null, file: y.meta });
-  return new Map(subs.map((s) => [s.channelId, alerts.filter((al) => s.states === 'all' || s.states.includes(al.stateCode)).length]));
+  return new Map(subs.map((s) => [s.channelId, alerts.filter((al) => s.states === 'all' || s.states.includes(al.stateCode ?? '')).length]));
 }
 
 describe('three instances on PostgreSQL and Redis', () => {

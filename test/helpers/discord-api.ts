@@ -51,7 +51,37 @@ export interface RecordedDiscordRequest {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
+  /** JSON bodies parsed; for multipart/form-data (a message with files), its `payload_json` parsed. */
   body: unknown;
+  /** The files of a multipart/form-data request (`files[0]`, ...), in order; empty for JSON requests. */
+  files: RecordedFile[];
+}
+
+/** One file part of a multipart request, as discord.js sends attachments. */
+export interface RecordedFile {
+  /** The form field, e.g. `files[0]`. */
+  field: string;
+  name: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Reads a request body: JSON, or multipart/form-data with `payload_json` and file parts (decoded by undici's own FormData parser). */
+async function readBody(raw: Buffer, contentType: string): Promise<{ body: unknown; files: RecordedFile[] }> {
+  if (!raw.length) return { body: undefined, files: [] };
+  if (contentType.includes('application/json')) return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  if (!contentType.includes('multipart/form-data')) return { body: raw.toString('utf8'), files: [] };
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const files: RecordedFile[] = [];
+  let body: unknown;
+  for (const [field, value] of form.entries()) {
+    if (typeof value === 'string') {
+      if (field === 'payload_json') body = JSON.parse(value);
+    } else {
+      files.push({ field, name: value.name, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+    }
+  }
+  return { body, files };
 }
 
 export interface DiscordApi {
@@ -78,6 +108,12 @@ export interface DiscordApi {
   /** Scripts a channel's next message posts: `fault` answers `times` of them (default: every one until clearFaults). */
   faultChannel(channelId: string, fault: ChannelFault, times?: number): void;
   clearFaults(channelId?: string): void;
+  /**
+   * What a GET of `path` answers (status 200 unless given), for the read routes `ice-watch doctor`
+   * uses: `/channels/:id`, `/guilds/:id`, `/guilds/:id/members/:user`. `GET /users/@me` answers the
+   * stand-in's bot user by default.
+   */
+  setResource(path: string, body: unknown, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -128,6 +164,12 @@ export interface DiscordApiOptions {
   globalRateLimit?: { perSecond: number };
   /** Each channel's message bucket (default Discord's 5 per 5 s); null: unlimited and no X-RateLimit-* headers. */
   channelBucket?: BucketLimit | null;
+  /**
+   * What `GET /gateway/bot` answers: the gateway's URL (default: this server's origin as ws://,
+   * where nothing listens; a gateway stand-in gives its own), the recommended shard count
+   * (default 1) and max_concurrency (default 1).
+   */
+  gateway?: { url?: string; shards?: number; maxConcurrency?: number };
 }
 
 export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<DiscordApi> {
@@ -210,6 +252,8 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     return { status: 200, headers: taken.headers, body: message };
   }
 
+  const resources = new Map<string, { status: number; body: unknown }>();
+
   async function answer(req: RecordedDiscordRequest, res: ServerResponse) {
     const { method, path } = req;
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -248,11 +292,14 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     }
     if (method === 'GET' && path === '/gateway/bot') {
       return send(res, 200, {
-        url: origin.replace(/^http/, 'ws'),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        url: options.gateway?.url ?? origin.replace(/^http/, 'ws'),
+        shards: options.gateway?.shards ?? 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: options.gateway?.maxConcurrency ?? 1 },
       });
     }
+    const resource = method === 'GET' ? resources.get(path) : undefined;
+    if (resource) return send(res, resource.status, resource.body);
+    if (method === 'GET' && path === '/users/@me') return send(res, 200, { id: STAND_IN_BOT_ID, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true });
     return send(res, 404, { message: '404: Not Found', code: 0 });
   }
 
@@ -261,19 +308,21 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://stand-in');
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = text || undefined;
-      if (text && String(req.headers['content-type']).includes('application/json')) body = JSON.parse(text);
-      const recorded: RecordedDiscordRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname.replace(VERSION_PREFIX, '').split('/').map(decodeURIComponent).join('/'),
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body,
-      };
-      requests.push(recorded);
-      void answer(recorded, res).catch((err: unknown) => send(res, 500, { message: `stand-in failed: ${String(err)}`, code: 0 }));
-      for (const wake of [...waiters]) wake();
+      void readBody(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''))
+        .then(({ body, files }) => {
+          const recorded: RecordedDiscordRequest = {
+            method: req.method ?? 'GET',
+            path: url.pathname.replace(VERSION_PREFIX, '').split('/').map(decodeURIComponent).join('/'),
+            query: Object.fromEntries(url.searchParams),
+            headers: req.headers,
+            body,
+            files,
+          };
+          requests.push(recorded);
+          void answer(recorded, res).catch((err: unknown) => send(res, 500, { message: `stand-in failed: ${String(err)}`, code: 0 }));
+          for (const wake of [...waiters]) wake();
+        })
+        .catch((err: unknown) => send(res, 400, { message: `stand-in could not read the body: ${String(err)}`, code: 50109 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -313,6 +362,7 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     globalWindows,
     faultChannel: (channelId, fault, times = Infinity) => faults.add(channelId, fault, times),
     clearFaults: (channelId) => faults.clear(channelId),
+    setResource: (path, body, status = 200) => void resources.set(path, { status, body }),
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

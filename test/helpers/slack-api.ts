@@ -1,7 +1,9 @@
 /**
  * A loopback stand-in for Slack, for tests: the Web API methods ice-watch calls (Bolt's
  * `clientOptions.slackApiUrl` points at `apiUrl`), the response_url endpoints that slash
- * commands and buttons answer to, and a client that sends Bolt's receiver correctly (or
+ * commands and buttons answer to, the file upload flow (files.getUploadURLExternal, the
+ * upload URL, files.completeUploadExternal; an image block naming a file that was not
+ * uploaded is refused, as Slack does), and a client that sends Bolt's receiver correctly (or
  * deliberately wrongly) signed requests. Records everything; never touches the internet.
  *
  * @example
@@ -28,6 +30,25 @@ export interface ResponseUrlPost {
 }
 
 export type ApiHandler = (params: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * One file through Slack's upload flow (files.uploadV2 in the Node SDK):
+ * files.getUploadURLExternal, a POST of the bytes to the upload URL, files.completeUploadExternal.
+ */
+export interface FileUpload {
+  fileId: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  altText: string | null;
+  /** The bytes posted to the upload URL (null until they are). */
+  data: Buffer | null;
+  /** The form field the bytes came in, and the content type of the upload request. */
+  field: string | null;
+  contentType: string | null;
+  /** Set by files.completeUploadExternal: the title, and the channel when it was shared in one. */
+  completed: { title: string; channelId: string | null } | null;
+}
 
 /** How the stand-in answers one chat.postMessage. */
 export type PostOutcome =
@@ -59,6 +80,8 @@ export interface SlackStandIn {
   apiUrl: string;
   calls: ApiCall[];
   callsTo(method: string): ApiCall[];
+  /** Every file upload started, in order: what each step of the upload flow received. */
+  uploads: FileUpload[];
   /** Replaces the answer of one Web API method (JSON; `ok` is the handler's to set). */
   on(method: string, handler: ApiHandler): void;
   /** Every chat.postMessage received, in order, with what it was answered. */
@@ -110,6 +133,12 @@ function decodePostBody(params: Record<string, unknown>): Record<string, unknown
   return body;
 }
 
+/** The slack_file ids of a message's image blocks. */
+function imageFileIds(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b: any) => (b?.type === 'image' && b.slack_file?.id ? [String(b.slack_file.id)] : []));
+}
+
 function parseBody(raw: string, type: string | undefined): Record<string, unknown> {
   if (!raw) return {};
   if (type?.includes('application/json')) return JSON.parse(raw);
@@ -125,7 +154,47 @@ export async function startSlackApi(): Promise<SlackStandIn> {
   const posts: PostedMessage[] = [];
   const scripts = new Map<string, PostOutcome[]>();
   const timers = new Set<NodeJS.Timeout>();
+  const uploads: FileUpload[] = [];
   let nextId = 1;
+  let origin = '';
+
+  /** Like Slack: an image block may show only a file whose upload was completed. */
+  const unknownImages = (blocks: unknown) => imageFileIds(blocks).filter((id) => !uploads.some((u) => u.fileId === id && u.completed));
+
+  handlers.set('files.getUploadURLExternal', (p) => {
+    const length = Number(p.length);
+    if (!p.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+    const fileId = `F0UPLOAD${uploads.length + 1}`;
+    uploads.push({ fileId, filename: String(p.filename), length, altText: p.alt_text === undefined ? null : String(p.alt_text), data: null, field: null, contentType: null, completed: null });
+    return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
+  });
+  handlers.set('files.completeUploadExternal', (p) => {
+    const files = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as Array<{ id: string; title?: string }>;
+    const found = files.map((f) => uploads.find((u) => u.fileId === f.id && u.data !== null));
+    if (found.some((u) => !u)) return { ok: false, error: 'file_not_found' };
+    files.forEach((f, i) => (found[i]!.completed = { title: f.title ?? found[i]!.filename, channelId: p.channel_id ? String(p.channel_id) : null }));
+    return { ok: true, files: files.map((f, i) => ({ id: f.id, title: found[i]!.completed!.title, name: found[i]!.filename, mimetype: 'image/png' })) };
+  });
+
+  /** The bytes posted to an upload URL: the first file part of the multipart body (the SDK's field is `body`), else the raw body. */
+  async function receiveUpload(fileId: string, raw: Buffer, type: string, res: ServerResponse) {
+    const upload = uploads.find((u) => u.fileId === fileId);
+    if (!upload) return void res.writeHead(404).end();
+    let data = raw;
+    let field: string | null = null;
+    if (type.includes('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      for (const [name, value] of form.entries()) {
+        if (typeof value !== 'string') {
+          data = Buffer.from(await value.arrayBuffer());
+          field = name;
+          break;
+        }
+      }
+    }
+    Object.assign(upload, { data, field, contentType: type });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${data.length}`);
+  }
 
   function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     if (res.destroyed || res.writableEnded) return;
@@ -158,11 +227,15 @@ export async function startSlackApi(): Promise<SlackStandIn> {
   }
 
   const server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.startsWith('/upload/')) {
+        void receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), String(req.headers['content-type'] ?? ''), res).catch(() => res.writeHead(400).end());
+        return;
+      }
+      const raw = Buffer.concat(chunks).toString('utf8');
       const body = parseBody(raw, req.headers['content-type']);
       if (path.startsWith('/api/')) {
         const method = path.slice('/api/'.length);
@@ -173,7 +246,8 @@ export async function startSlackApi(): Promise<SlackStandIn> {
           const outcome = script && (script.length > 1 ? script.shift() : script[0]);
           const post: PostedMessage = { channel, body: decodePostBody(body), answer: '' };
           posts.push(post);
-          answerPost(body, res, outcome, post);
+          const missing = unknownImages(post.body.blocks);
+          answerPost(body, res, missing.length ? { error: 'invalid_blocks', extra: { errors: [`unknown slack_file ${missing.join(', ')}`] } } : outcome, post);
           return;
         }
         const handler = handlers.get(method);
@@ -182,6 +256,11 @@ export async function startSlackApi(): Promise<SlackStandIn> {
         return;
       }
       if (path.startsWith('/response/')) {
+        if (unknownImages(body.blocks).length) {
+          // Slack refuses the whole message; nothing is posted.
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+          return;
+        }
         responses.push({ id: path.slice('/response/'.length), body });
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
         for (const w of waiters.splice(0)) w();
@@ -195,7 +274,7 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   function waitUntil<T>(found: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
     return new Promise((resolve, reject) => {
@@ -231,6 +310,7 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     callsTo: (method) => calls.filter((c) => c.method === method),
     on: (method, handler) => void handlers.set(method, handler),
     posts,
+    uploads,
     delivered: (channel) => posts.filter((p) => p.answer === 'ok' && (channel === undefined || p.channel === channel)),
     scriptPosts(channel, ...outcomes) {
       if (outcomes.length) scripts.set(channel, [...outcomes]);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { REST, Routes, type RateLimitData } from 'discord.js';
+import { REST, Routes, type RateLimitData, type RawFile } from 'discord.js';
+import { defaultChartRenderer, type ChartRenderer, type RenderedChart } from '../../charts/render-chart';
 import { deliveryToReply } from '../../delivery/alert-reply';
 import type { AlertSender, SendResult } from '../../delivery/sender';
 import type { PlannedDelivery } from '../../domain/delivery-plan';
@@ -24,6 +25,8 @@ export interface AlertMessageBody {
   allowed_mentions: { parse: [] };
   nonce: string;
   enforce_nonce: true;
+  /** The picture sent with the message (a weekly digest's chart), shown in the embed. */
+  attachments?: Array<{ id: number; filename: string; description: string }>;
 }
 
 /** A plain-text message body (operator notices, "alerts paused" notes). */
@@ -43,15 +46,19 @@ export function nonceFor(key: string): string {
   return createHash('sha256').update(key).digest().subarray(0, NONCE_BYTES).toString('base64url');
 }
 
-/** The message for one planned delivery: its alert's (or digest's) embed (SPEC section 6), deduplicated by nonce. */
-export function alertMessageBody(delivery: PlannedDelivery): AlertMessageBody {
-  const { embeds, components } = renderReplyForDiscord(deliveryToReply(delivery));
+/**
+ * The message for one planned delivery: its alert's (or digest's) embed (SPEC section 6),
+ * deduplicated by nonce; with `chart`, the embed shows it as the message's attachment 0.
+ */
+export function alertMessageBody(delivery: PlannedDelivery, chart: RenderedChart | null = null): AlertMessageBody {
+  const { embeds, components } = renderReplyForDiscord(deliveryToReply(delivery), chart?.fileName);
   return {
     embeds,
     ...(components.length ? { components } : {}),
     allowed_mentions: { parse: [] },
     nonce: nonceFor(delivery.id),
     enforce_nonce: true,
+    ...(chart ? { attachments: [{ id: 0, filename: chart.fileName, description: chart.altText.slice(0, 1024) }] } : {}),
   };
 }
 
@@ -70,10 +77,11 @@ const invalidChannel = (channelId: string): SendResult => ({
   fix: 'Run /subscribe again in the channel that should get the alerts.',
 });
 
-async function post(rest: REST, channelId: string, body: AlertMessageBody | PlainMessageBody): Promise<SendResult> {
+async function post(rest: REST, channelId: string, body: AlertMessageBody | PlainMessageBody, files?: RawFile[]): Promise<SendResult> {
   if (!SNOWFLAKE.test(channelId)) return invalidChannel(channelId);
   try {
-    await rest.post(Routes.channelMessages(channelId), { body });
+    // With files, @discordjs/rest sends multipart/form-data: `payload_json` and `files[0]`.
+    await rest.post(Routes.channelMessages(channelId), files?.length ? { body, files } : { body });
     return { ok: true };
   } catch (err) {
     return sendResultOfError(err);
@@ -84,6 +92,8 @@ export interface DiscordAlertSenderDeps {
   /** The bot's REST (`bot.client.rest`), so alerts share its rate-limit state and token. */
   rest: REST;
   logger: Logger;
+  /** Draws a digest's picture (default: renderChartWithin, 1.5 s deadline); null: text only. */
+  renderChart?: ChartRenderer | null;
 }
 
 /**
@@ -93,12 +103,15 @@ export interface DiscordAlertSenderDeps {
  * SendResults (see sendResultOfError): lost access or a deleted channel are permanent,
  * so the outbox pauses that subscription instead of retrying forever.
  */
-export function createDiscordAlertSender({ rest, logger }: DiscordAlertSenderDeps): AlertSender {
+export function createDiscordAlertSender({ rest, logger, renderChart = defaultChartRenderer }: DiscordAlertSenderDeps): AlertSender {
   const log = logger.child({ platform: 'discord' });
   return {
     platform: 'discord',
     async send(delivery) {
-      const result = await post(rest, delivery.channelId, alertMessageBody(delivery));
+      const spec = renderChart && delivery.digest ? deliveryToReply(delivery).chart : undefined;
+      const chart = spec && renderChart ? await renderChart(spec, log.child({ delivery: delivery.id })) : null;
+      const files = chart ? [{ name: chart.fileName, data: chart.png, contentType: 'image/png' }] : undefined;
+      const result = await post(rest, delivery.channelId, alertMessageBody(delivery, chart), files);
       if (!result.ok) log.debug({ channel: delivery.channelId, delivery: delivery.id, result }, 'discord alert not posted');
       return result;
     },

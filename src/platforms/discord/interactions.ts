@@ -3,9 +3,12 @@ import type { Command, CommandArgs } from '../../../commands/command';
 import { commands as registry } from '../../../commands';
 import { errorReply } from '../../../commands/reply';
 import type { Logger } from '../../logger';
+import type { Metrics } from '../../ops/metrics';
+import { timeCommand } from '../../ops/time-command';
 import { optionTakesAll, suggestStates } from './autocomplete';
 import { buildCommandContext, canManageChannel, type CommandInteraction, type SharedServices } from './command-context';
 import { decodePagingId } from './paging-id';
+import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
 import { answer, DEFER_AFTER_MS, GENERIC_ERROR, messageOptions, settleReply } from './respond';
 
 /** What the interaction handler needs; `commands` and `deferAfterMs` are for tests. */
@@ -18,6 +21,10 @@ export interface InteractionHandlerDeps {
   commands?: readonly Command[];
   /** How long a command may take before the answer is deferred (default 2 s of Discord's 3). */
   deferAfterMs?: number;
+  /** Draws the pictures of replies (default: renderChartWithin, 1.5 s deadline); null: text only. */
+  renderChart?: ChartRenderer | null;
+  /** Command latency (ice_watch_command_duration_seconds); absent: not measured. */
+  metrics?: Pick<Metrics, 'commandFinished'>;
 }
 
 /** The answer to a member without Manage Channels who runs a manage-channel command. */
@@ -38,6 +45,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
   const now = deps.now ?? (() => new Date());
   const deferAfterMs = deps.deferAfterMs ?? DEFER_AFTER_MS;
   const base = deps.logger.child({ platform: 'discord' });
+  const charts = deps.renderChart === undefined ? defaultChartRenderer : deps.renderChart;
 
   /** Refusals that apply before any command runs; null when it may run. */
   function refusal(interaction: CommandInteraction, command: Command): string | null {
@@ -55,7 +63,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
       return;
     }
     const ctx = buildCommandContext(interaction, deps.services, now);
-    await answer(interaction, settleReply(() => command.run(ctx, args), log), mode, deferAfterMs);
+    await answer(interaction, settleReply(() => timeCommand(deps.metrics, 'discord', command.name, () => command.run(ctx, args)), log), mode, deferAfterMs, charts ? { render: charts, log } : undefined);
   }
 
   async function onChatInput(interaction: ChatInputCommandInteraction, log: Logger) {

@@ -29,6 +29,8 @@ export interface EmbedBody {
   description?: string;
   fields?: Array<{ name: string; value: string; inline?: boolean }>;
   footer?: { text: string };
+  /** The reply's picture, sent with the message as an attachment: `attachment://<file name>`. */
+  image?: { url: string };
 }
 
 /** A Discord message body (REST shape): one embed, paging buttons, and never a mention. */
@@ -50,9 +52,10 @@ interface DescriptionEntry {
  * Renders a neutral Reply as one Discord message: title, description from text and list
  * blocks, fields, footer, colour by tone, Previous/Next buttons for paging, the ephemeral
  * flag for private answers. Every limit of EMBED_LIMITS is kept by cutting, never by failing:
- * a cut list ends with "… and N more" and how to see them.
+ * a cut list ends with "… and N more" and how to see them. With `imageName`, the embed shows
+ * the attachment of that name (the sender attaches the PNG to the same message).
  */
-export function renderReplyForDiscord(reply: Reply): DiscordMessagePayload {
+export function renderReplyForDiscord(reply: Reply, imageName?: string): DiscordMessagePayload {
   const title = fitEscaped(reply.title, EMBED_LIMITS.title);
   const row = reply.paging ? buildPagingRow(reply.paging) : null;
   const pageNote = reply.paging && !row ? `page ${reply.paging.page}/${reply.paging.pages}` : '';
@@ -77,6 +80,7 @@ export function renderReplyForDiscord(reply: Reply): DiscordMessagePayload {
   if (description) embed.description = description;
   if (fields.length) embed.fields = fields;
   if (footer) embed.footer = { text: footer };
+  if (imageName) embed.image = { url: `attachment://${imageName}` };
   const payload: DiscordMessagePayload = { embeds: [embed], components: row ? [row] : [], allowed_mentions: { parse: [] } };
   if (reply.ephemeral) payload.flags = MessageFlags.Ephemeral;
   return payload;

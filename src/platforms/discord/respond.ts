@@ -1,5 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import { errorReply, type Reply } from '../../../commands/reply';
+import type { ChartRenderer, RenderedChart } from '../../charts/render-chart';
 import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logger';
 import type { CommandInteraction } from './command-context';
@@ -27,10 +28,12 @@ export async function settleReply(run: () => Promise<Reply>, log: Logger): Promi
   }
 }
 
-/** discord.js message options for a rendered Reply; mentions are never parsed. */
-export function messageOptions(reply: Reply): MessageOptions {
-  const payload = renderReplyForDiscord(reply);
+/** discord.js message options for a rendered Reply (with its picture, when one was drawn in time); mentions are never parsed. */
+export function messageOptions(reply: Reply, chart: RenderedChart | null = null): MessageOptions {
+  const payload = renderReplyForDiscord(reply, chart?.fileName);
   const options: MessageOptions = { embeds: payload.embeds, components: payload.components, allowedMentions: { parse: [] } };
+  // discord.js sends files as multipart/form-data and lists them in `attachments`; the embed shows `attachment://<name>`.
+  if (chart) options.files = [{ attachment: chart.png, name: chart.fileName, description: chart.altText.slice(0, 1024) }];
   return payload.flags ? { ...options, flags: MessageFlags.Ephemeral } : options;
 }
 
@@ -38,13 +41,27 @@ interface MessageOptions {
   embeds: ReturnType<typeof renderReplyForDiscord>['embeds'];
   components: ReturnType<typeof renderReplyForDiscord>['components'];
   allowedMentions: { parse: [] };
+  files?: Array<{ attachment: Buffer; name: string; description: string }>;
   flags?: MessageFlags.Ephemeral;
 }
 
 /** The same without flags, for edits and updates (a message cannot become ephemeral later). */
-function editOptions(reply: Reply): Omit<MessageOptions, 'flags'> {
-  const { flags: _flags, ...rest } = messageOptions(reply);
+function editOptions(reply: Reply, chart: RenderedChart | null = null): Omit<MessageOptions, 'flags'> {
+  const { flags: _flags, ...rest } = messageOptions(reply, chart);
   return rest;
+}
+
+/** How answers get their pictures: a renderer (renderChartWithin in production) and where it logs. */
+export interface AnswerCharts {
+  render: ChartRenderer;
+  log: Logger;
+}
+
+/** A Reply and its picture: drawn for public answers that carry a chart; null when there is none, or it failed or was late. */
+async function withChart(work: Promise<Reply>, charts: AnswerCharts | undefined): Promise<{ reply: Reply; chart: RenderedChart | null }> {
+  const reply = await work;
+  if (!charts || !reply.chart || reply.ephemeral || reply.tone === 'error') return { reply, chart: null };
+  return { reply, chart: await charts.render(reply.chart, charts.log) };
 }
 
 /**
@@ -56,23 +73,32 @@ function editOptions(reply: Reply): Omit<MessageOptions, 'flags'> {
  * it goes to the asker alone, as the reply, or as a follow-up once a public "thinking…" was
  * shown (which is then removed).
  */
-export async function answer(interaction: CommandInteraction, work: Promise<Reply>, mode: 'reply' | 'update', deferAfterMs = DEFER_AFTER_MS): Promise<void> {
+export async function answer(
+  interaction: CommandInteraction,
+  work: Promise<Reply>,
+  mode: 'reply' | 'update',
+  deferAfterMs = DEFER_AFTER_MS,
+  charts?: AnswerCharts,
+): Promise<void> {
+  // The picture is part of the work: a slow one makes the answer deferred, never late.
+  const ready = withChart(work, charts);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), deferAfterMs);
   });
-  const early = await Promise.race([work, late]);
+  const early = await Promise.race([ready, late]);
   clearTimeout(timer);
   if (early) {
-    if (mode === 'update' && !early.ephemeral && interaction.isButton()) await interaction.update(editOptions(early));
-    else await interaction.reply(messageOptions(early));
+    const { reply, chart } = early;
+    if (mode === 'update' && !reply.ephemeral && interaction.isButton()) await interaction.update(editOptions(reply, chart));
+    else await interaction.reply(messageOptions(reply, chart));
     return;
   }
   if (mode === 'update' && interaction.isButton()) await interaction.deferUpdate();
   else await interaction.deferReply();
-  const reply = await work;
+  const { reply, chart } = await ready;
   if (!reply.ephemeral) {
-    await interaction.editReply(editOptions(reply));
+    await interaction.editReply(editOptions(reply, chart));
     return;
   }
   if (mode === 'reply') await interaction.deleteReply();

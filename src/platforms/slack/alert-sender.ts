@@ -2,9 +2,11 @@ import { webApi } from '@slack/bolt';
 import { deliveryToReply } from '../../delivery/alert-reply';
 import type { AlertSender, SendResult } from '../../delivery/sender';
 import { createLogger, type Logger } from '../../logger';
+import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
 import { createBoltLogger } from './bolt-logger';
+import { isBlocksRefusal, postWithPicture, uploadReplyChart } from './chart-upload';
 import { clipMrkdwn, escapeEntities } from './mrkdwn';
-import { renderReplyForSlack } from './render-reply';
+import type { SlackMessage } from './render-reply';
 import { sendResultFromSlackError } from './send-errors';
 
 /**
@@ -56,6 +58,8 @@ export interface SlackAlertSenderDeps {
   /** Bolt's `app.client` (built with slackWebClientOptions) or createSlackWebClient(...). */
   client: webApi.WebClient;
   logger: Logger;
+  /** Draws a weekly digest's picture (default: renderChartWithin, 1.5 s deadline); null: text only. */
+  renderChart?: ChartRenderer | null;
 }
 
 /**
@@ -81,14 +85,19 @@ export interface SlackAlertSenderDeps {
  * conversations.history before each retry would need the channels:history scope and a
  * call per send.
  */
-export function createSlackAlertSender({ client, logger }: SlackAlertSenderDeps): AlertSender {
+export function createSlackAlertSender({ client, logger, renderChart = defaultChartRenderer }: SlackAlertSenderDeps): AlertSender {
   const log = logger.child({ platform: 'slack' });
   return {
     platform: 'slack',
     async send(delivery) {
-      const { text, blocks } = renderReplyForSlack(deliveryToReply(delivery));
+      const reply = deliveryToReply(delivery);
+      // A digest's picture is uploaded first (private to the bot) and shown by the message's image block.
+      const image = delivery.digest ? await uploadReplyChart(client, reply, renderChart, log.child({ delivery: delivery.id })) : null;
       try {
-        await client.chat.postMessage({ channel: delivery.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+        const post = async ({ text, blocks }: SlackMessage) => {
+          await client.chat.postMessage({ channel: delivery.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+        };
+        await postWithPicture(reply, image, post, log, isBlocksRefusal);
         return { ok: true };
       } catch (err) {
         const result = sendResultFromSlackError(err);

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import type { Command } from '../../../commands/command';
 import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logger';
+import type { Metrics } from '../../ops/metrics';
 import { createBoltLogger } from './bolt-logger';
 import { registerSlackCommands } from './commands';
 
@@ -27,6 +28,10 @@ export interface SlackAppOptions {
   now?: () => Date;
   /** The commands to answer (default: the registry). */
   commands?: readonly Command[];
+  /** Extra GET routes served by the HTTP receiver (/healthz, /metrics: one port, not two). Unused in Socket Mode. */
+  routes?: CustomRoute[];
+  /** Command latency; absent: not measured. */
+  metrics?: Pick<Metrics, 'commandFinished'>;
 }
 
 /** A built Slack app: started and stopped by the composition root. */
@@ -57,7 +62,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions } });
   } else if (options.signingSecret) {
-    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false });
+    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false, customRoutes: options.routes ?? [] });
   } else {
     throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
@@ -66,7 +71,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async (err) => {
     log.error({ err }, 'slack: unhandled error in Bolt');
   });
-  registerSlackCommands(app, { services: options.services, logger: options.logger, adminsOnly: options.adminsOnly, now: options.now, commands: options.commands });
+  registerSlackCommands(app, { services: options.services, logger: options.logger, adminsOnly: options.adminsOnly, now: options.now, commands: options.commands, metrics: options.metrics });
 
   let started = false;
   return {

@@ -6,9 +6,12 @@ import { errorReply, type Reply } from '../../../commands/reply';
 import type { CommandServices } from '../../../commands/services';
 import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logger';
+import type { Metrics } from '../../ops/metrics';
+import { timeCommand } from '../../ops/time-command';
+import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
+import { postWithPicture, uploadReplyChart } from './chart-upload';
 import { escapeMrkdwn } from './mrkdwn';
 import { decodePageValue, PAGE_NEXT_ACTION_ID, PAGE_PREV_ACTION_ID } from './paging';
-import { renderReplyForSlack } from './render-reply';
 import { checkCanPostInSlack, isWorkspaceAdmin } from './slack-access';
 
 /** What the Slack command handlers need; `checkCanPost` is Slack's own (conversations.info), so it is not asked for. */
@@ -20,6 +23,10 @@ export interface SlackCommandDeps {
   now?: () => Date;
   /** The commands to answer (default: the registry in commands/index.ts). */
   commands?: readonly Command[];
+  /** Draws the pictures of replies (default: renderChartWithin, 1.5 s deadline); null: text only. */
+  renderChart?: ChartRenderer | null;
+  /** Command latency (ice_watch_command_duration_seconds); absent: not measured. */
+  metrics?: Pick<Metrics, 'commandFinished'>;
 }
 
 /** One run of a command, from a slash command or a paging button. */
@@ -48,12 +55,13 @@ type PageActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & All
 export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
   const log = deps.logger.child({ platform: 'slack' });
   const list = deps.commands ?? registry;
+  const later = createAnswerLimiter(ANSWERS_AT_ONCE);
 
   for (const command of list) {
     app.command(`/${command.name}`, async ({ ack, command: payload, respond, client }) => {
       try {
         await ack();
-        await answer(deps, log, {
+        await later(() => answer(deps, log, {
           command,
           readArgs: () => parseCommandText(command, payload.text ?? ''),
           channel: { platform: 'slack', workspaceId: payload.team_id, channelId: payload.channel_id, channelName: payload.channel_name },
@@ -61,7 +69,7 @@ export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
           client,
           respond,
           fromButton: false,
-        });
+        }));
       } catch (err) {
         log.error({ err, command: command.name, team: payload.team_id, channel: payload.channel_id, user: payload.user_id }, 'slack command handler failed');
       }
@@ -104,14 +112,40 @@ export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
   app.action<BlockAction<ButtonAction>>(PAGE_NEXT_ACTION_ID, onPageButton);
 }
 
+/**
+ * Answers run at most this many at a time, each after a turn of the event loop: under a
+ * burst of commands, the acks of requests still arriving go out before earlier answers'
+ * work (store reads, rendering, a chart) takes the only thread, so every ack stays within
+ * Slack's 3 s; the answers follow through response_url, which stays valid for 30 minutes.
+ */
+const ANSWERS_AT_ONCE = 2;
+
+function createAnswerLimiter(max: number): (work: () => Promise<void>) => Promise<void> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /** Runs the command and posts its answer; a button's answer replaces its message, except errors (shown to the clicker only). */
 async function answer(deps: SlackCommandDeps, log: Logger, inv: Invocation): Promise<void> {
   const where = { command: inv.command.name, team: inv.channel.workspaceId, channel: inv.channel.channelId, user: inv.user.id };
   const reqLog = log.child(where);
   const reply = await replyFor(deps, reqLog, inv);
   try {
-    const message = renderReplyForSlack(reply);
-    await inv.respond({ ...message, replace_original: inv.fromButton && reply.tone !== 'error' });
+    // The ack went out already: the picture only delays the answer by its deadline, never past Slack's 3 s.
+    const image = await uploadReplyChart(inv.client, reply, deps.renderChart === undefined ? defaultChartRenderer : deps.renderChart, reqLog);
+    const replaceOriginal = inv.fromButton && reply.tone !== 'error';
+    await postWithPicture(reply, image, async (message) => void (await inv.respond({ ...message, replace_original: replaceOriginal })), reqLog);
   } catch (err) {
     reqLog.error({ err }, 'slack: rendering or posting the answer failed');
   }
@@ -132,7 +166,7 @@ async function replyFor(deps: SlackCommandDeps, log: Logger, inv: Invocation): P
       now: deps.now ?? (() => new Date()),
     };
     log.debug({ args }, 'slack command');
-    return await command.run(ctx, args);
+    return await timeCommand(deps.metrics, 'slack', command.name, () => command.run(ctx, args));
   } catch (err) {
     if (err instanceof UserError) return errorReply(err.message);
     log.error({ err }, 'slack command failed');

@@ -36,18 +36,38 @@ export function responseTypeOf(reply: Reply): SlackMessage['response_type'] {
   return reply.ephemeral || reply.tone === 'error' ? 'ephemeral' : 'in_channel';
 }
 
+/** A picture uploaded to Slack (files.uploadV2), shown in an image block by its file id. */
+export interface SlackImage {
+  fileId: string;
+  title: string;
+  altText: string;
+}
+
+/** Slack's limits on an image block's texts. */
+export const IMAGE_ALT_MAX_CHARS = 2000;
+export const IMAGE_TITLE_MAX_CHARS = 2000;
+
 /**
  * Renders a neutral Reply as Block Kit: a header with the title, sections for text, fields
- * and lists, Previous/Next buttons when the reply is paged, and the footer as a context
+ * and lists, the picture (an image block of an uploaded file) when one is given,
+ * Previous/Next buttons when the reply is paged, and the footer as a context
  * block. Every limit of Slack is respected; an unpaged list longer than MAX_LIST_ITEMS, or
  * than the blocks left, ends with "… and N more (narrow with model:, county:, since:)".
  */
-export function renderReplyForSlack(reply: Reply): SlackMessage {
+export function renderReplyForSlack(reply: Reply, image?: SlackImage): SlackMessage {
   const title = clipPlain(reply.title, HEADER_MAX_CHARS);
   const head: types.KnownBlock[] = title ? [{ type: 'header', text: { type: 'plain_text', text: title, emoji: false } }] : [];
   const tail = tailBlocks(reply);
-  const body = bodyBlocks(reply.blocks, MAX_BLOCKS - head.length - tail.length);
-  return { response_type: responseTypeOf(reply), text: fallbackText(reply), blocks: [...head, ...body, ...tail] };
+  const picture: types.KnownBlock[] = image
+    ? [{
+        type: 'image',
+        slack_file: { id: image.fileId },
+        alt_text: clipPlain(image.altText, IMAGE_ALT_MAX_CHARS),
+        title: { type: 'plain_text', text: clipPlain(image.title, IMAGE_TITLE_MAX_CHARS), emoji: false },
+      }]
+    : [];
+  const body = bodyBlocks(reply.blocks, MAX_BLOCKS - head.length - tail.length - picture.length);
+  return { response_type: responseTypeOf(reply), text: fallbackText(reply), blocks: [...head, ...body, ...picture, ...tail] };
 }
 
 function fallbackText(reply: Reply): string {

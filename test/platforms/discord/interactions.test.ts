@@ -53,8 +53,11 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
             description: embed.description,
             fields: [{ name: 'By model', value: `JEM ${by('JEM')} · TFM ${by('TFM')} · WSO ${by('WSO')}`, inline: true }],
             footer: { text: `Source: ICE ${FIXTURE}, fetched 2025-12-12 21:00 UTC` },
+            // The trend chart, sent as attachment 0 of the same multipart request (test/charts covers its pixels).
+            image: { url: 'attachment://agreements-texas.png' },
           },
         ],
+        attachments: [{ id: '0', description: expect.stringMatching(/^Chart: Texas: active 287\(g\) agreements by model\. 250 active/) }],
         components: [
           {
             type: 1,
@@ -68,6 +71,7 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
         allowed_mentions: { parse: [] },
       },
     });
+    expect(callback.files.map((f) => [f.field, f.name, f.contentType])).toEqual([['files[0]', 'agreements-texas.png', 'image/png']]);
     const lines = embed.description.split('\n');
     expect(lines[0]).toBe('**Newest signings**');
     const newest = [...tx].sort((a, b) => (b.signed ?? '').localeCompare(a.signed ?? ''))[0];
