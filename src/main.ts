@@ -143,7 +143,10 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   // The worker tells the coordination about 429s, and the coordination sends through the worker.
   let coordination: ReturnType<typeof createCoordination> | undefined;
   const worker = createOutboxWorker({
-    outbox, subscriptions, senders, notifyOperators, logger, now, metrics: ops.metrics, owner: instanceId,
+    outbox, subscriptions, senders, notifyOperators, logger, now, metrics: ops.metrics,
+    // One instance: a restart after a crash is the same sender and takes its claims back at once.
+    // Several: claims are per instance and lapse when their holder dies.
+    owner: config.REDIS_URL ? instanceId : 'one-instance',
     onRetryAfter: (platform, ms) => coordination?.pause(platform, ms),
   });
   // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
