@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { KeyvFactory } from './keyv-factory';
 
@@ -52,23 +53,102 @@ export interface OutboxStore {
   prune(before: Date): Promise<number>;
 }
 
+/**
+ * An entry as stored: one poll's alert goes to thousands of channels, so the alert (and a
+ * totals alert) is kept once, by content, and each entry names it. Entries are read back whole.
+ */
+type StoredDelivery = Omit<PlannedDelivery, 'alert' | 'totals'> & { alertRef?: string; totalsRef?: string };
+type StoredEntry = Omit<OutboxEntry, 'delivery'> & { delivery: StoredDelivery | PlannedDelivery };
+const SHARED = ['alert', 'totals'] as const;
+
 const PENDING = 'outbox:pending';
+const PAYLOADS = 'outbox:payloads';
 const DONE = 'outbox:done';
 const DEAD = 'outbox:dead';
 const BATCH = 500;
 const DEPTH_SCAN = 10_000;
 
 export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
-  const entries = keyv.open<OutboxEntry>('outbox');
+  const entries = keyv.open<StoredEntry>('outbox');
+  const payloads = keyv.open<unknown>('outbox-payloads');
   const { sets, leases } = keyv;
   const ms = (iso: string) => Date.parse(iso);
+  const refOf = new WeakMap<object, string>();
+  const payloadRef = (field: string, value: object) => {
+    let ref = refOf.get(value);
+    if (!ref) refOf.set(value, (ref = `${field}:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 40)}`));
+    return ref;
+  };
+
+  /** Splits the shared payloads off entries about to be written; returns them to write first. */
+  function toStored(list: readonly OutboxEntry[]): { stored: StoredEntry[]; shared: Map<string, unknown> } {
+    const shared = new Map<string, unknown>();
+    const stored = list.map((e) => {
+      const delivery: Record<string, unknown> = { ...e.delivery };
+      for (const field of SHARED) {
+        const value = e.delivery[field];
+        if (!value) continue;
+        const ref = payloadRef(field, value);
+        shared.set(ref, value);
+        delete delivery[field];
+        delivery[`${field}Ref`] = ref;
+      }
+      return { ...e, delivery: delivery as StoredDelivery };
+    });
+    return { stored, shared };
+  }
+  // Payloads this process has written: a send's save does not write its alert again.
+  const written = new Set<string>();
+  async function writeShared(shared: Map<string, unknown>, at: number) {
+    const fresh = [...shared].filter(([ref]) => !written.has(ref));
+    if (!fresh.length) return;
+    await payloads.setMany(fresh.map(([key, value]) => ({ key, value })));
+    await sets.add(PAYLOADS, fresh.map(([k]) => [k, at] as const));
+    if (written.size > 10_000) written.clear();
+    for (const [ref] of fresh) written.add(ref);
+  }
+  /** Puts the shared payloads back into entries read from the store. */
+  async function fromStored(list: StoredEntry[]): Promise<OutboxEntry[]> {
+    const refs = new Set<string>();
+    for (const e of list) for (const field of SHARED) {
+      const ref = (e.delivery as StoredDelivery)[`${field}Ref`];
+      if (ref) refs.add(ref);
+    }
+    const keys = [...refs];
+    const found = new Map<string, unknown>();
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const part = keys.slice(i, i + BATCH);
+      (await payloads.getMany(part)).forEach((v, j) => v !== undefined && found.set(part[j]!, v));
+    }
+    return list.map((e) => {
+      const d = { ...(e.delivery as StoredDelivery & Record<string, unknown>) };
+      let missing: string | null = null;
+      for (const field of SHARED) {
+        const ref = d[`${field}Ref`] as string | undefined;
+        if (!ref) continue;
+        const value = found.get(ref);
+        if (value === undefined) missing = `its ${field} (${ref}) is missing from the store`;
+        else d[field] = value;
+        delete d[`${field}Ref`];
+      }
+      const entry = { ...e, delivery: d as unknown as PlannedDelivery };
+      // A damaged entry cannot be sent: it becomes a dead letter (shown by /status) instead of blocking the others.
+      return missing && e.status === 'pending' ? { ...entry, status: 'dead' as const, lastError: `cannot be sent: ${missing}` } : entry;
+    });
+  }
 
   async function getMany(ids: readonly string[]): Promise<OutboxEntry[]> {
-    const out: OutboxEntry[] = [];
+    const out: StoredEntry[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
       for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) out.push(e);
     }
-    return out;
+    return fromStored(out);
+  }
+  async function saveMany(list: readonly OutboxEntry[]) {
+    const { stored, shared } = toStored(list);
+    await writeShared(shared, Date.now());
+    if (stored.length === 1) await entries.set(stored[0]!.id, stored[0]!);
+    else if (stored.length) await entries.setMany(stored.map((e) => ({ key: e.id, value: e })));
   }
 
   async function reindex(changed: readonly OutboxEntry[]) {
@@ -96,7 +176,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
           .map((delivery) => ({ id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null }));
         // Written before a crash that came before its index write: mend the index.
         const mend = [...existing.values()].filter((e) => e.status === 'pending');
-        if (created.length) await entries.setMany(created.map((e) => ({ key: e.id, value: e })));
+        await saveMany(created);
         await reindex([...created, ...mend]);
         fresh += created.length;
       }
@@ -113,9 +193,12 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       if (missing.length) await sets.remove(PENDING, missing);
       return ready.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
-    get: async (id) => (await entries.get(id)) ?? null,
+    async get(id) {
+      const e = await entries.get(id);
+      return e ? ((await fromStored([e]))[0] ?? null) : null;
+    },
     async save(entry) {
-      await entries.set(entry.id, entry);
+      await saveMany([entry]);
     },
     reindex,
     async update(entry) {
@@ -128,7 +211,9 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       const pending = await sets.count(PENDING);
       if (!pending) return { pending: 0, oldestCreatedAt: null };
       const ids = (await sets.upTo(PENDING, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)).map((r) => r.member);
-      const oldest = (await getMany(ids)).filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
+      const stored: StoredEntry[] = [];
+      for (let i = 0; i < ids.length; i += BATCH) for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) stored.push(e);
+      const oldest = stored.filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
       return { pending, oldestCreatedAt: oldest };
     },
     async deadLetters(limit) {
@@ -139,11 +224,19 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       let pruned = 0;
       for (;;) {
         const ids = (await sets.upTo(DONE, before.getTime() - 1, BATCH)).map((r) => r.member);
-        if (!ids.length) return pruned;
+        if (!ids.length) break;
         await entries.deleteMany(ids);
         await sets.remove(DEAD, ids);
         await sets.remove(DONE, ids);
         pruned += ids.length;
+      }
+      // Payloads outlive every entry that names them: entries are finished (and kept for the
+      // retention) long before a payload of the same age is pruned here.
+      for (;;) {
+        const refs = (await sets.upTo(PAYLOADS, before.getTime() - 1, BATCH)).map((r) => r.member);
+        if (!refs.length) return pruned;
+        await payloads.deleteMany(refs);
+        await sets.remove(PAYLOADS, refs);
       }
     },
   };

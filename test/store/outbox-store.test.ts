@@ -52,6 +52,25 @@ describe.each(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
     expect(await outbox.deadLetters(10)).toEqual([]);
   });
 
+  test('one alert sent to many channels is stored once; an entry whose alert is lost becomes a dead letter without blocking the rest', async () => {
+    const outbox = createOutboxStore(store.factory);
+    const alert = { id: 'participating:x:TX', state: 'Texas', stateCode: 'TX', title: '3 new 287(g) agreements in Texas', events: [] } as unknown as PlannedDelivery['alert'];
+    const totals = { id: 'detention:y', title: 'ICE detention statistics' } as unknown as PlannedDelivery['totals'];
+    await outbox.enqueue([1, 2, 3].map((i) => ({ ...delivery(i), alert })), T0);
+    await outbox.enqueue([{ ...delivery(4), totals }], T0);
+    expect(await store.factory.sets.count('outbox:payloads')).toBe(2);
+    expect((await outbox.get('d0002'))?.delivery.alert).toEqual(alert);
+    expect((await outbox.due(T0, 10)).map((e) => [e.id, e.delivery.alert?.id ?? e.delivery.totals?.id])).toEqual([
+      ['d0001', 'participating:x:TX'], ['d0002', 'participating:x:TX'], ['d0003', 'participating:x:TX'], ['d0004', 'detention:y'],
+    ]);
+    const [alertRef] = (await store.factory.sets.members('outbox:payloads')).filter((r) => r.startsWith('alert:'));
+    await store.factory.open('outbox-payloads').delete(alertRef!);
+    expect((await outbox.due(T0, 10)).map((e) => e.id)).toEqual(['d0004']);
+    expect((await outbox.deadLetters(10)).map((e) => [e.id, e.lastError])).toEqual(
+      [1, 2, 3].map((i) => [`d000${i}`, expect.stringMatching(/cannot be sent: its alert .* is missing/)]),
+    );
+  });
+
   test('an entry is claimed by one sender at a time', async () => {
     const outbox = createOutboxStore(store.factory);
     const other = store.second();
