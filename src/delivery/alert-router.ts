@@ -16,23 +16,23 @@ import type { SubscriptionStore } from '../store/subscription-store';
 export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests?: DigestStore }) {
   return {
     async route(alerts: StateAlert[], at: Date): Promise<number> {
-      const byState = new Map<string, Subscription[]>();
-      for (const a of alerts) {
-        const key = a.stateCode ?? a.state;
-        if (!byState.has(key)) byState.set(key, await deps.subscriptions.forState(key));
-      }
-      const planned = planDeliveries(alerts, (key) => byState.get(key) ?? []);
-      if (deps.digests) {
-        const bySub = new Map<string, { mode: 'daily' | 'weekly'; alerts: StateAlert[] }>();
+      const byState = await deps.subscriptions.forStates([...new Set(alerts.map((a) => a.stateCode ?? a.state))]);
+      const bySub = new Map<string, { mode: 'daily' | 'weekly'; alerts: StateAlert[] }>();
+      let queued = 0;
+      // One state's deliveries at a time: a poll that touches every state for thousands of
+      // channels never holds all its planned messages at once.
+      for (const alert of alerts) {
+        const planned = planDeliveries([alert], (key) => byState.get(key) ?? []);
         for (const d of planned) {
-          if (d.mode === 'instant') continue;
+          if (d.mode === 'instant' || !deps.digests) continue;
           const entry = bySub.get(d.subscriptionKey) ?? { mode: d.mode, alerts: [] };
           if (d.alert) entry.alerts.push(d.alert);
           bySub.set(d.subscriptionKey, entry);
         }
-        for (const [key, { mode, alerts: collected }] of bySub) await deps.digests.add(key, mode, digestPeriod(mode, at), collected);
+        queued += await deps.outbox.enqueue(planned.filter((d) => d.mode === 'instant'), at);
       }
-      return deps.outbox.enqueue(planned.filter((d) => d.mode === 'instant'), at);
+      for (const [key, { mode, alerts: collected }] of bySub) await deps.digests!.add(key, mode, digestPeriod(mode, at), collected);
+      return queued;
     },
 
     /** Queues a totals alert for every channel that follows the national totals (instantly: totals have no digest). */

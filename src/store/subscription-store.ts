@@ -21,6 +21,8 @@ export interface SubscriptionStore {
   delete(key: string): Promise<boolean>;
   /** The subscriptions that follow a state (by USPS code), all states, or totals; paused ones included (callers skip them). */
   forState(stateCode: string): Promise<Subscription[]>;
+  /** forState for several states at once: each record is read once however many of the states it follows (a poll touching every state reads the all-states channels once). */
+  forStates(stateCodes: readonly string[]): Promise<Map<string, Subscription[]>>;
   forTotals(): Promise<Subscription[]>;
   /** Every subscription of one workspace (for operators and listings). */
   inWorkspace(platform: string, workspaceId: string): Promise<Subscription[]>;
@@ -125,6 +127,18 @@ export function createSubscriptionStore(keyv: KeyvFactory, options: Subscription
     async forState(stateCode) {
       const [own, all] = await Promise.all([sets.members(stateSet(stateCode)), sets.members(stateSet(ALL))]);
       return load([...new Set([...own, ...all])], (s) => s.states === 'all' || s.states.includes(stateCode));
+    },
+    async forStates(stateCodes) {
+      const [all, ...own] = await Promise.all([sets.members(stateSet(ALL)), ...stateCodes.map((c) => sets.members(stateSet(c)))]);
+      const loaded = await load([...new Set([...all, ...own.flat()])], () => true);
+      const byKey = new Map(loaded.map((s) => [s.key, s]));
+      return new Map(
+        stateCodes.map((code, i) => {
+          const keys = new Set([...own[i]!, ...all]);
+          const subs = [...keys].map((k) => byKey.get(k)).filter((s): s is Subscription => Boolean(s) && (s!.states === 'all' || s!.states.includes(code)));
+          return [code, subs];
+        }),
+      );
     },
     forTotals: async () => load(await sets.members(stateSet(TOTALS)), (s) => s.kinds.includes('totals')),
     inWorkspace: async (platform, workspaceId) =>

@@ -42,6 +42,22 @@ describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
     expect(keys(await subs.inWorkspace('discord', 'G1'))).toEqual(['texas', 'totals-only']);
   });
 
+  test('forStates answers several states at once, like forState for each', async () => {
+    const subs = createSubscriptionStore(store.factory);
+    await subs.put(sub('texas'));
+    await subs.put(sub('texas-ok', { states: ['TX', 'OK'] }));
+    await subs.put(sub('everywhere', { states: 'all' }));
+    const byState = await subs.forStates(['TX', 'OK', 'FL']);
+    expect([...byState].map(([code, list]) => [code, keys(list)])).toEqual([
+      ['TX', ['everywhere', 'texas', 'texas-ok']],
+      ['OK', ['everywhere', 'texas-ok']],
+      ['FL', ['everywhere']],
+    ]);
+    for (const code of ['TX', 'OK', 'FL']) expect(keys(byState.get(code)!)).toEqual(keys(await subs.forState(code)));
+    // One record, one object: the all-states channel is read once for the three states.
+    expect(byState.get('TX')!.find((s) => s.channelId === 'everywhere')).toBe(byState.get('FL')![0]);
+  });
+
   test('putMany indexes a large batch like single puts', async () => {
     const subs = createSubscriptionStore(store.factory);
     const many = Array.from({ length: 1_200 }, (_, i) => sub(`c${i}`, { states: i % 3 === 0 ? 'all' : ['TX'] }));
