@@ -14,10 +14,10 @@ import { summarize287gPoll, summarizeTotalsPoll } from './ops/poll-summary';
 import { secretValuesOf } from './ops/redact';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
 import { createConsoleSender } from './platforms/console/console-sender';
-import { createDiscordAlertSender, notifyOperatorChannel as notifyDiscordOperators } from './platforms/discord/alert-sender';
-import { createDiscordBot } from './platforms/discord/client';
-import { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel as notifySlackOperators } from './platforms/slack/alert-sender';
-import { createSlackApp } from './platforms/slack/app';
+import type * as DiscordAlerts from './platforms/discord/alert-sender';
+import type * as DiscordClient from './platforms/discord/client';
+import type * as SlackAlerts from './platforms/slack/alert-sender';
+import type * as SlackApp from './platforms/slack/app';
 import { createGuardedPoll } from './services/guarded-poll';
 import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
@@ -104,17 +104,22 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
 
   // DISCORD_SHARDS: start() spawns shard processes for the gateway; this client only lends its REST to the alert sender.
   const sharding = config.DISCORD_SHARDS === undefined ? undefined : { shards: config.DISCORD_SHARDS, settings: config };
-  const discord = config.DISCORD_TOKEN ? createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding }) : null;
+  // A platform's SDK loads only when its token is set (discord.js and Bolt weigh some 40 and 30 MB;
+  // console mode and the CLI need neither).
+  const discord = config.DISCORD_TOKEN
+    ? (require('./platforms/discord/client') as typeof DiscordClient).createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding })
+    : null;
   if (discord && config.DISCORD_TOKEN) {
     // Alerts go through the client's own REST (one rate-limit state per token); its token is set now so that
     // the outbox can send before (or without) the gateway connection.
     const rest = discord.client.rest.setToken(config.DISCORD_TOKEN);
+    const { createDiscordAlertSender, notifyOperatorChannel: notifyDiscordOperators } = require('./platforms/discord/alert-sender') as typeof DiscordAlerts;
     senders.push(createDiscordAlertSender({ rest, logger }));
     const channel = config.OPERATOR_DISCORD_CHANNEL;
     if (channel) operatorOutputs.push((text) => notifyDiscordOperators(rest, channel, text));
   }
   const slack = config.SLACK_BOT_TOKEN
-    ? createSlackApp({
+    ? (require('./platforms/slack/app') as typeof SlackApp).createSlackApp({
         botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN,
         port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
         routes: ops.slackRoutes, metrics: ops.metrics,
@@ -122,6 +127,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     : null;
   if (config.SLACK_BOT_TOKEN) {
     // A client of its own for alerts: modest retries and a timeout (Bolt's client retries for half an hour).
+    const { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel: notifySlackOperators } = require('./platforms/slack/alert-sender') as typeof SlackAlerts;
     const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
     senders.push(createSlackAlertSender({ client, logger }));
     const channel = config.OPERATOR_SLACK_CHANNEL;

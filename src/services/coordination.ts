@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config';
-import { createDeliveryQueue, type DeliveryQueue, type PlatformLimit, type QueueCounts } from '../delivery/delivery-queue';
+import type { DeliveryQueue, PlatformLimit, QueueCounts } from '../delivery/delivery-queue';
 import type { Logger } from '../logger';
 import { createKeyvFactory, type KeyvFactory } from '../store/keyv-factory';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
@@ -66,6 +66,8 @@ export function createCoordination(deps: CoordinationDeps) {
       const [token, perSecond] = tokens[platform] ?? [undefined, 0];
       return token ? [{ platform, token, perSecond }] : [];
     });
+    // BullMQ (some 20 MB) is loaded only when several instances share REDIS_URL.
+    const { createDeliveryQueue } = require('../delivery/delivery-queue') as typeof import('../delivery/delivery-queue');
     queue = createDeliveryQueue({ redisUrl: config.REDIS_URL, owner: deps.instanceId, outbox: deps.outbox, deliverOne: deps.worker.deliverOne, limits, logger, now: deps.now, prefix: `${config.STORE_PREFIX}ice-watch-queue` });
   }
 

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
-import KeyvPostgres from '@keyv/postgres';
-import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
+import type KeyvPostgresType from '@keyv/postgres';
+import type KeyvRedisType from '@keyv/redis';
+import type { createClient as CreateClient, RedisClientType } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
-import { Pool } from 'pg';
+import type { Pool as PoolType } from 'pg';
 import { createMemoryAtomic, type Leases, type ScoredSets } from './atomic';
 import { createRedisAtomic } from './redis-atomic';
 import { ATOMIC_TABLES, createSqlAtomic, type SqlQuery } from './sql-atomic';
@@ -144,7 +145,11 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
 type Track = <T>(k: Keyv<T>) => Keyv<T>;
 type Atomic = { sets: ScoredSets; leases: Leases };
 
+// The PostgreSQL and Redis drivers are loaded only when STORE_URL names them: together they
+// weigh some 30 MB of memory that the default SQLite bot has no use for.
 function createPostgresFactory(url: string, prefix: string, track: Track, closeOpened: () => Promise<void>): KeyvFactory {
+  const KeyvPostgres = (require('@keyv/postgres') as { default: typeof KeyvPostgresType }).default;
+  const { Pool } = require('pg') as { Pool: typeof PoolType };
   // One pool for the whole factory. @keyv/postgres keeps a module-wide pool that one
   // disconnect ends for everyone; this adapter uses the factory's pool instead.
   const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
@@ -180,6 +185,9 @@ function createPostgresFactory(url: string, prefix: string, track: Track, closeO
 }
 
 function createRedisFactory(url: string, prefix: string, track: Track, closeOpened: () => Promise<void>): KeyvFactory {
+  const redis = require('@keyv/redis') as { default: typeof KeyvRedisType; createClient: typeof CreateClient };
+  const { createClient } = redis;
+  const KeyvRedis = redis.default;
   // Each keyv namespace gets its own client. A client that has never connected gives up
   // after a few tries (the command or ready() then fails with the cause: the bot must not
   // hang at start); one that lost an established connection keeps trying, with back-off.
