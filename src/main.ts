@@ -107,7 +107,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   // A platform's SDK loads only when its token is set (discord.js and Bolt weigh some 40 and 30 MB;
   // console mode and the CLI need neither).
   const discord = config.DISCORD_TOKEN
-    ? (require('./platforms/discord/client') as typeof DiscordClient).createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding })
+    ? (require('./platforms/discord/client') as typeof DiscordClient).createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding, metrics: ops.metrics })
     : null;
   if (discord && config.DISCORD_TOKEN) {
     // Alerts go through the client's own REST (one rate-limit state per token); its token is set now so that

@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import type { Metrics } from '../../ops/metrics';
 import type { SharedServices } from './command-context';
 import { rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';
@@ -14,6 +15,8 @@ export interface DiscordBotOptions {
   services: SharedServices;
   logger: Logger;
   now?: () => Date;
+  /** Command latency (the /metrics histogram); absent: not measured. */
+  metrics?: Pick<Metrics, 'commandFinished'>;
   /**
    * DISCORD_SHARDS: when set, `start()` does not log this client in; it spawns shard processes
    * (sharding.ts) that each log in their own client and answer their guilds' interactions.
@@ -51,7 +54,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     rest: { api: options.apiUrl, rejectOnRateLimit: rejectLongMessageRateLimits() },
     allowedMentions: { parse: [] },
   });
-  const handle = createInteractionHandler({ services: options.services, logger: options.logger, now: options.now });
+  const handle = createInteractionHandler({ services: options.services, logger: options.logger, now: options.now, metrics: options.metrics });
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.once(Events.ClientReady, (ready) => log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'discord ready'));
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));

@@ -20,8 +20,10 @@ describe('createDiscordBot', () => {
     await api.close();
   });
 
+  const timed: string[] = [];
+  const metrics = { commandFinished: (platform: string, command: string) => void timed.push(`${platform} ${command}`) };
   const makeBot = (token: string, snapshots = createSnapshotStore(keyv)) =>
-    createDiscordBot({ token, apiUrl: api.apiUrl, logger, services: { snapshots, subscriptions: createSubscriptionStore(keyv) } });
+    createDiscordBot({ token, apiUrl: api.apiUrl, logger, metrics, services: { snapshots, subscriptions: createSubscriptionStore(keyv) } });
 
   test('creating the bot connects to nothing; stop before start is a no-op', async () => {
     const bot = makeBot('good-token');
@@ -37,6 +39,8 @@ describe('createDiscordBot', () => {
     toInteraction(bot.client, raw);
     const [callback] = await api.waitFor('POST', `/interactions/${raw.id}/${raw.token}/callback`);
     expect((callback.body as { data: { embeds: Array<{ title: string }> } }).data.embeds[0].title).toMatch(/^Texas: \d+ active 287\(g\) agreements$/);
+    // The command's latency reaches /metrics through the bot's options.
+    expect(timed).toContain('discord agreements');
     await bot.stop();
   });
 
