@@ -22,6 +22,7 @@ import { buildAgreementsChart, type LedgerFacts } from './domain/agreements-char
 import { buildTotalsChart, type ChartSpec } from './domain/chart-series';
 import { MILLION_A_YEAR_PER_DAY, type DailyCount } from './domain/daily-counts';
 import { writeChartFile } from './platforms/console/chart-file';
+import { outboxDeliveryStatus } from './services/coordination';
 import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
 import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
@@ -30,6 +31,7 @@ import { parseDetentionWorkbook } from './sources/detention-workbook';
 import type { DetentionRelease } from './domain/totals';
 import { createHealthStore } from './store/health-store';
 import { createKeyvFactory } from './store/keyv-factory';
+import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore } from './store/subscription-store';
 import { createTotalsStore } from './store/totals-store';
@@ -379,6 +381,7 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
       user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
       services: {
         snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), totals: createTotalsStore(keyv),
+        delivery: () => outboxDeliveryStatus(createOutboxStore(keyv)),
         checkCanPost: async () => null,
       },
       now: () => new Date(),

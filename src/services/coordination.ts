@@ -23,6 +23,19 @@ export interface DeliveryStatus {
   poller: string | null;
 }
 
+/** The outbox's part of the delivery status (what the CLI can tell from the store alone). */
+export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<DeliveryStatus> {
+  const [depth, dead] = await Promise.all([outbox.depth(), outbox.deadLetters(5)]);
+  return {
+    mode: 'one instance',
+    pending: depth.pending,
+    oldestPendingAt: depth.oldestCreatedAt,
+    deadLetters: dead.map((e) => ({ id: e.id, lastError: e.lastError, createdAt: e.createdAt, channel: `${e.delivery.platform} ${e.delivery.channelId}` })),
+    queue: [],
+    poller: null,
+  };
+}
+
 export interface CoordinationDeps {
   config: Pick<Config, 'REDIS_URL' | 'STORE_PREFIX' | 'POLL_LEASE_SECONDS' | 'DISCORD_TOKEN' | 'SLACK_BOT_TOKEN' | 'DISCORD_SEND_RATE' | 'SLACK_SEND_RATE'>;
   instanceId: string;
@@ -92,20 +105,12 @@ export function createCoordination(deps: CoordinationDeps) {
       await coordination?.close();
     },
     async status(): Promise<DeliveryStatus> {
-      const [depth, dead, counts, poller] = await Promise.all([
-        deps.outbox.depth(),
-        deps.outbox.deadLetters(5),
+      const [base, counts, poller] = await Promise.all([
+        outboxDeliveryStatus(deps.outbox),
         queue ? queue.counts() : Promise.resolve([]),
         lease && coordination ? coordination.leases.holder(POLL_LEASE) : Promise.resolve(null),
       ]);
-      return {
-        mode: queue ? 'shared queue' : 'one instance',
-        pending: depth.pending,
-        oldestPendingAt: depth.oldestCreatedAt,
-        deadLetters: dead.map((e) => ({ id: e.id, lastError: e.lastError, createdAt: e.createdAt, channel: `${e.delivery.platform} ${e.delivery.channelId}` })),
-        queue: counts,
-        poller,
-      };
+      return { ...base, mode: queue ? 'shared queue' : 'one instance', queue: counts, poller };
     },
   };
 }
