@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import type { Command } from '../../../commands/command';
 import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../ops/metrics';
 import { createBoltLogger } from './bolt-logger';
+import { guardAgainstReplays } from './replay-guard';
 import { registerSlackCommands } from './commands';
 
 /** Settings of the Slack app (SLACK_* in src/config.ts) and what its commands use. */
@@ -59,15 +61,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const boltLogger = createBoltLogger(options.logger);
   const clientOptions = { slackApiUrl: options.apiUrl };
   let receiver: HTTPReceiver | SocketModeReceiver;
+  let remember: ((req: IncomingMessage) => { slackReplay: boolean }) | undefined;
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions } });
   } else if (options.signingSecret) {
-    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false, customRoutes: options.routes ?? [] });
+    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false, customRoutes: options.routes ?? [],
+      customPropertiesExtractor: (req) => remember?.(req) ?? {} });
   } else {
     throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
   const app = new App({ token: options.botToken, receiver, logger: boltLogger, clientOptions, deferInitialization: true });
   const log = options.logger.child({ platform: 'slack' });
+  // Before the commands' listeners: a replayed signature never reaches them.
+  if (receiver instanceof HTTPReceiver) remember = guardAgainstReplays(receiver, app, log).remember;
   app.error(async (err) => {
     log.error({ err }, 'slack: unhandled error in Bolt');
   });

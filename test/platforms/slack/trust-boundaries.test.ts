@@ -88,3 +88,36 @@ describe('Slack HTTP receiver: forged and replayed requests are refused', () => 
     await expectRefused(async () => ({ id: req.id, res: await post(req.body, headersFor(req.body)) }));
   });
 });
+
+describe('Slack HTTP receiver: an exact replay within the five minutes is refused', () => {
+  test('the same signed request sent again is answered 401 and does not run twice', async () => {
+    const req = commandBody('once');
+    const ts = now();
+    const headers = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SECRET, ts, req.body) };
+    expect((await post(req.body, headers)).status).toBe(200);
+    await h.slack.waitForResponse(req.id);
+    const again = await post(req.body, headers);
+    expect(again.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toEqual(['once']);
+    expect(h.slack.responses.filter((r) => r.id === req.id)).toHaveLength(1);
+  });
+
+  test('a replay racing the original (sent at the same moment) still runs the command once', async () => {
+    const req = commandBody('raced');
+    const ts = now();
+    const headers = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SECRET, ts, req.body) };
+    await Promise.all([post(req.body, headers), post(req.body, headers), post(req.body, headers)]);
+    await h.slack.waitForResponse(req.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runs).toEqual(['raced']);
+  });
+
+  test('a forged signature is not remembered: the genuine request with a new signature still runs', async () => {
+    await expectRefused(async () => {
+      const req = commandBody('forged');
+      const ts = now();
+      return { id: req.id, res: await post(req.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${'ab'.repeat(32)}` }) };
+    });
+  });
+});
