@@ -374,14 +374,16 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
   const json = rest.includes('--json');
   const text = rest.filter((a) => a !== '--json').join(' ');
   const args = parseCommandText(command, text);
-  const keyv = openStoreOf(loadConfig());
+  const config = loadConfig();
+  const keyv = openStoreOf(config);
   try {
     const ctx: CommandContext = {
       channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },
       user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
       services: {
         snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), totals: createTotalsStore(keyv),
-        delivery: () => outboxDeliveryStatus(createOutboxStore(keyv)),
+        // The queue's own counts live in the running instances; the outbox is in the store.
+        delivery: async () => ({ ...(await outboxDeliveryStatus(createOutboxStore(keyv))), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
         checkCanPost: async () => null,
       },
       now: () => new Date(),
