@@ -25,7 +25,7 @@ import { createCoordination, newInstanceId } from './services/coordination';
 import { createPollTotals } from './services/poll-totals';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
-import { createKeyvFactory } from './store/keyv-factory';
+import { openStoreOf } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
@@ -44,11 +44,6 @@ async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: D
     states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
     createdBy: who, createdAt: at.toISOString(), updatedBy: who, updatedAt: at.toISOString(), paused: null,
   });
-}
-
-/** The store STORE_URL names, under STORE_PREFIX (the bot, the CLI and the shard processes share it). */
-export function openStoreOf(config: Pick<Config, 'STORE_URL' | 'STORE_PREFIX'>) {
-  return createKeyvFactory(config.STORE_URL, { prefix: config.STORE_PREFIX });
 }
 
 /** The mass-ending guard's settings from the configuration. */

@@ -4,7 +4,7 @@ import type { Subscription } from '../domain/subscriptions';
 import { discover287gLinks, discoverDetentionLink } from '../sources/discover-links';
 import { fetchFile, fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
 import { createHealthStore } from '../store/health-store';
-import { createKeyvFactory } from '../store/keyv-factory';
+import { openStoreOf, type KeyvFactory } from '../store/keyv-factory';
 import { createSubscriptionStore } from '../store/subscription-store';
 import { createDiscordProbe } from './doctor-discord';
 import type { DoctorCheck } from './doctor-report';
@@ -92,9 +92,9 @@ function checkConfig(config: Config): DoctorCheck {
 
 async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscriptions: Subscription[]; failed: boolean }> {
   const name = 'store';
-  let keyv: ReturnType<typeof createKeyvFactory> | null = null;
+  let keyv: KeyvFactory | null = null;
   try {
-    keyv = createKeyvFactory(config.STORE_URL);
+    keyv = openStoreOf(config);
     await createHealthStore(keyv).ping();
     const store = createSubscriptionStore(keyv);
     const found = new Map<string, Subscription>();

@@ -1,6 +1,6 @@
 import type { Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
-import { openStoreOf } from '../../main';
+import { openStoreOf } from '../../store/keyv-factory';
 import { secretValuesOf } from '../../ops/redact';
 import { createHealthStore } from '../../store/health-store';
 import { createSnapshotStore } from '../../store/snapshot-store';
