@@ -98,7 +98,8 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
     await createHealthStore(keyv).ping();
     const store = createSubscriptionStore(keyv);
     const found = new Map<string, Subscription>();
-    for (const list of await Promise.all([...STATES.map((s) => store.forState(s.code)), store.forTotals()])) for (const s of list) found.set(s.key, s);
+    const [byState, totals] = await Promise.all([store.forStates(STATES.map((s) => s.code)), store.forTotals()]);
+    for (const list of [...byState.values(), totals]) for (const s of list) found.set(s.key, s);
     const subscriptions = [...found.values()];
     const paused = subscriptions.filter((s) => s.paused).length;
     return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${subscriptions.length} subscriptions${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };

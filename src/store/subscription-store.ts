@@ -97,6 +97,23 @@ export function createSubscriptionStore(keyv: KeyvFactory, options: Subscription
     for (const [set, members] of byIndex) await sets.add(set, members);
   }
 
+  /** Reads each state's index and the all-states index once, and each record once, however many of the states it follows. */
+  async function forStates(stateCodes: readonly string[]): Promise<Map<string, Subscription[]>> {
+    const [all, ...own] = await Promise.all([sets.members(stateSet(ALL)), ...stateCodes.map((c) => sets.members(stateSet(c)))]);
+    const loaded = await load([...new Set([...all, ...own.flat()])], () => true);
+    const byKey = new Map(loaded.map((s) => [s.key, s]));
+    return new Map(
+      stateCodes.map((code, i) => {
+        // An index may briefly over-include (see above): the record decides.
+        const subs = [...new Set([...own[i]!, ...all])].flatMap((k) => {
+          const s = byKey.get(k);
+          return s && (s.states === 'all' || s.states.includes(code)) ? [s] : [];
+        });
+        return [code, subs];
+      }),
+    );
+  }
+
   return {
     get,
     async put(sub) {
@@ -124,22 +141,8 @@ export function createSubscriptionStore(keyv: KeyvFactory, options: Subscription
       }
       return existed || Boolean(old);
     },
-    async forState(stateCode) {
-      const [own, all] = await Promise.all([sets.members(stateSet(stateCode)), sets.members(stateSet(ALL))]);
-      return load([...new Set([...own, ...all])], (s) => s.states === 'all' || s.states.includes(stateCode));
-    },
-    async forStates(stateCodes) {
-      const [all, ...own] = await Promise.all([sets.members(stateSet(ALL)), ...stateCodes.map((c) => sets.members(stateSet(c)))]);
-      const loaded = await load([...new Set([...all, ...own.flat()])], () => true);
-      const byKey = new Map(loaded.map((s) => [s.key, s]));
-      return new Map(
-        stateCodes.map((code, i) => {
-          const keys = new Set([...own[i]!, ...all]);
-          const subs = [...keys].map((k) => byKey.get(k)).filter((s): s is Subscription => Boolean(s) && (s!.states === 'all' || s!.states.includes(code)));
-          return [code, subs];
-        }),
-      );
-    },
+    forState: async (stateCode) => (await forStates([stateCode])).get(stateCode)!,
+    forStates,
     forTotals: async () => load(await sets.members(stateSet(TOTALS)), (s) => s.kinds.includes('totals')),
     inWorkspace: async (platform, workspaceId) =>
       load(await sets.members(workspaceSet(platform, workspaceId)), (s) => s.platform === platform && s.workspaceId === workspaceId),
