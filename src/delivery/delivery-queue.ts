@@ -94,7 +94,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
         parked = (await Promise.all(claimed.map((id) => deps.outbox.get(id))))
           .filter((e): e is OutboxEntry => e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform))
           .map((e) => ({ ...e, nextAttemptAt: away }));
-        for (const e of parked) await deps.outbox.save(e);
+        await deps.outbox.saveMany(parked);
         await deps.outbox.reindex(parked);
       } finally {
         await Promise.all(claimed.map((id) => deps.outbox.release(id, owner)));
@@ -114,7 +114,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
       } catch (err) {
         // Not queued: back to due now, for the next dispatch (a job that was added is harmless twice).
         const back = parked.map((e) => ({ ...e, nextAttemptAt: at.toISOString() }));
-        for (const e of back) await deps.outbox.save(e);
+        await deps.outbox.saveMany(back);
         await deps.outbox.reindex(back);
         throw err;
       }

@@ -35,6 +35,8 @@ export interface OutboxStore {
   get(id: string): Promise<OutboxEntry | null>;
   /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
   save(entry: OutboxEntry): Promise<void>;
+  /** save for several entries, in batched writes. */
+  saveMany(entries: readonly OutboxEntry[]): Promise<void>;
   /** Brings the index in line with these saved entries (the worker calls it per batch). */
   reindex(entries: readonly OutboxEntry[]): Promise<void>;
   /** save + reindex, for a single entry. */
@@ -137,13 +139,15 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     });
   }
 
-  async function getMany(ids: readonly string[]): Promise<OutboxEntry[]> {
+  /** Entries as stored (payloads still named, not loaded), in batches. */
+  async function readStored(ids: readonly string[]): Promise<StoredEntry[]> {
     const out: StoredEntry[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
       for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) out.push(e);
     }
-    return fromStored(out);
+    return out;
   }
+  const getMany = async (ids: readonly string[]) => fromStored(await readStored(ids));
   async function saveMany(list: readonly OutboxEntry[]) {
     const { stored, shared } = toStored(list);
     await writeShared(shared, Date.now());
@@ -200,6 +204,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     async save(entry) {
       await saveMany([entry]);
     },
+    saveMany,
     reindex,
     async update(entry) {
       await store.save(entry);
@@ -211,9 +216,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       const pending = await sets.count(PENDING);
       if (!pending) return { pending: 0, oldestCreatedAt: null };
       const ids = (await sets.upTo(PENDING, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)).map((r) => r.member);
-      const stored: StoredEntry[] = [];
-      for (let i = 0; i < ids.length; i += BATCH) for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) stored.push(e);
-      const oldest = stored.filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
+      const oldest = (await readStored(ids)).filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
       return { pending, oldestCreatedAt: oldest };
     },
     async deadLetters(limit) {
