@@ -88,7 +88,7 @@ export async function benchQueueThroughput() {
     const outbox = createOutboxStore(factory);
     const sender: AlertSender = { platform: 'discord', send: async () => (sentAt.push(performance.now()), { ok: true }) };
     const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(factory), senders: [sender], notifyOperators: async () => undefined, logger, owner: `bench-${n}` });
-    return { outbox, queue: createDeliveryQueue({ redisUrl: TEST_REDIS_URL, prefix, outbox, deliverOne: worker.deliverOne, logger, limits: [{ platform: 'discord', token: 'bench-token', perSecond }] }) };
+    return { outbox, queue: createDeliveryQueue({ redisUrl: TEST_REDIS_URL, prefix, outbox, deliverOne: worker.deliverOne, logger, owner: `bench-${n}`, limits: [{ platform: 'discord', token: 'bench-token', perSecond }] }) };
   });
   try {
     const alert = texasAlert();

@@ -68,6 +68,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
     deps.limits.map((l) => [l.platform, { limit: l, queue: new Queue(`deliver-${l.platform}-${tokenTag(l.token)}`, { connection, prefix }) }]),
   );
   const workers: Worker[] = [];
+  let dispatching: Promise<number> | null = null;
 
   async function runJob(job: Job<{ id: string }>): Promise<string> {
     const result = await deps.deliverOne(job.data.id);
@@ -77,50 +78,59 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
     return result.status;
   }
 
+  async function dispatchNow(limit: number): Promise<number> {
+    const at = now();
+    const due = await deps.outbox.due(at, limit);
+    const claimed: string[] = [];
+    for (const e of due) if (await deps.outbox.claim(e.id, owner, 60_000)) claimed.push(e.id);
+    let parked: OutboxEntry[] = [];
+    try {
+      const away = new Date(at.getTime() + leaseMs).toISOString();
+      parked = (await Promise.all(claimed.map((id) => deps.outbox.get(id))))
+        .filter((e): e is OutboxEntry => e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform))
+        .map((e) => ({ ...e, nextAttemptAt: away }));
+      await deps.outbox.saveMany(parked);
+      await deps.outbox.reindex(parked);
+    } finally {
+      await Promise.all(claimed.map((id) => deps.outbox.release(id, owner)));
+    }
+    try {
+      for (const [platform, { queue }] of queues) {
+        const mine = parked.filter((e) => e.delivery.platform === platform);
+        if (!mine.length) continue;
+        await queue.addBulk(
+          mine.map((e) => ({
+            name: 'deliver',
+            data: { id: e.id },
+            opts: { jobId: jobIdOf(e), attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
+          })),
+        );
+      }
+    } catch (err) {
+      // Not queued: back to due now, for the next dispatch (a job that was added is harmless twice).
+      const back = parked.map((e) => ({ ...e, nextAttemptAt: at.toISOString() }));
+      await deps.outbox.saveMany(back);
+      await deps.outbox.reindex(back);
+      throw err;
+    }
+    const stranded = due.filter((e) => !queues.has(e.delivery.platform));
+    if (stranded.length) deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
+    return parked.length;
+  }
+
   return {
     /**
      * Hands the due outbox entries to the queue; returns how many were dispatched. Each entry
      * is claimed, re-read and parked (out of `due()`) before its job exists, so neither a
      * second dispatcher nor a fast worker can overwrite the other's write.
      */
-    async dispatch(limit = 1_000): Promise<number> {
-      const at = now();
-      const due = await deps.outbox.due(at, limit);
-      const claimed: string[] = [];
-      for (const e of due) if (await deps.outbox.claim(e.id, owner, 60_000)) claimed.push(e.id);
-      let parked: OutboxEntry[] = [];
-      try {
-        const away = new Date(at.getTime() + leaseMs).toISOString();
-        parked = (await Promise.all(claimed.map((id) => deps.outbox.get(id))))
-          .filter((e): e is OutboxEntry => e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform))
-          .map((e) => ({ ...e, nextAttemptAt: away }));
-        await deps.outbox.saveMany(parked);
-        await deps.outbox.reindex(parked);
-      } finally {
-        await Promise.all(claimed.map((id) => deps.outbox.release(id, owner)));
-      }
-      try {
-        for (const [platform, { queue }] of queues) {
-          const mine = parked.filter((e) => e.delivery.platform === platform);
-          if (!mine.length) continue;
-          await queue.addBulk(
-            mine.map((e) => ({
-              name: 'deliver',
-              data: { id: e.id },
-              opts: { jobId: jobIdOf(e), attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
-            })),
-          );
-        }
-      } catch (err) {
-        // Not queued: back to due now, for the next dispatch (a job that was added is harmless twice).
-        const back = parked.map((e) => ({ ...e, nextAttemptAt: at.toISOString() }));
-        await deps.outbox.saveMany(back);
-        await deps.outbox.reindex(back);
-        throw err;
-      }
-      const stranded = due.filter((e) => !queues.has(e.delivery.platform));
-      if (stranded.length) deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
-      return parked.length;
+    dispatch(limit = 1_000): Promise<number> {
+      // One dispatch at a time in this instance (the poll and the deliver-outbox job both
+      // dispatch): its claims are this instance's, so two runs here would not exclude each other.
+      dispatching ??= dispatchNow(limit).finally(() => {
+        dispatching = null;
+      });
+      return dispatching;
     },
     /** Starts this instance's workers. */
     start(): void {

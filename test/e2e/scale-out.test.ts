@@ -18,6 +18,7 @@ import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
+import { waitUntil } from '../helpers/wait';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/store-backends';
 
 jest.setTimeout(180_000);
@@ -28,13 +29,8 @@ const PUBLICATIONS = ['participatingAgencies05162025am.xlsx', 'participatingAgen
 const STATES = ['FL', 'TX', 'NC', 'GA', 'LA', 'OK', 'AL', 'AZ'];
 const prefix = `scale${process.pid}x${Date.now().toString(36)}:`;
 
-const until = async (check: () => Promise<boolean> | boolean, what: string, ms = 60_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+/** Other processes are slower to act than this one: a minute by default. */
+const until = (check: () => Promise<boolean> | boolean, what: string, ms = 60_000) => waitUntil(check, what, ms, 100);
 
 function subscription(channelId: string, states: string[] | 'all'): Subscription {
   const who = { id: 'U1', name: 'Editor' };
