@@ -12,7 +12,7 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { doctorCommand } from './ops/doctor-command';
 import { guardSettingsOf, startBot } from './main';
-import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText } from './platforms/console/render-cli';
+import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText, renderTotalsAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import type * as DiscordCommandPayloads from './platforms/discord/command-payloads';
 import type * as DiscordShard from './platforms/discord/shard-main';
@@ -273,21 +273,6 @@ async function chartLine(spec: ChartSpec): Promise<string> {
   }
   const path = await writeChartFile(spec, { dir });
   return path ? `Chart: ${path}\n` : '';
-}
-
-function renderTotalsAsText(file: string, r: DetentionRelease): string {
-  const n = (v: number) => v.toLocaleString('en-US');
-  const d = r.detained;
-  const agencies = r.bookIns.ice !== undefined && r.bookIns.cbp !== undefined ? ` (ICE ${n(r.bookIns.ice)}, CBP ${n(r.bookIns.cbp)})` : '';
-  return [
-    `ICE detention statistics, FY${r.fiscalYear}, as of ${r.asOf} (${file})`,
-    `Currently detained: ${n(d.total)} (ICE ${n(d.ice)}, CBP ${n(d.cbp)})`,
-    `  convicted criminal ${n(d.convictedCriminal)}, pending criminal charges ${n(d.pendingCharges)}, other immigration violator ${n(d.otherImmigrationViolator)}`,
-    `Initial book-ins, FY${r.fiscalYear} to date: ${n(r.bookIns.fytdTotal)}${agencies}`,
-    `  ${Object.entries(r.bookIns.byMonth).map(([month, v]) => `${month} ${n(v)}`).join(', ')}`,
-    `Removals, FY${r.fiscalYear} to date: ${n(r.removals.fytdTotal)}`,
-    ...r.warnings.map((w) => `Warning: ${w}`),
-  ].join('\n');
 }
 
 async function replayCommand(rest: string[], out: Out): Promise<number> {

@@ -1,6 +1,7 @@
 import type { NationalSummary, StateSummary } from '../../domain/agreements-summary';
 import type { ListEvent } from '../../domain/events';
 import type { ParsedList } from '../../domain/types';
+import type { DetentionRelease } from '../../domain/totals';
 import { plainText } from './render-alert';
 
 const models = (m: { JEM: number; TFM: number; WSO: number; other: number }) =>
@@ -43,4 +44,20 @@ export function renderAgreementsAsText(s: StateSummary | NationalSummary, newest
   const months = Object.entries(summary.signedByMonth);
   if (months.length) lines.push(`Signed by month: ${months.map(([m, n]) => `${m} ${n}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** A detention release as `ice-watch totals --file` prints it. */
+export function renderTotalsAsText(file: string, r: DetentionRelease): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const d = r.detained;
+  const agencies = r.bookIns.ice !== undefined && r.bookIns.cbp !== undefined ? ` (ICE ${n(r.bookIns.ice)}, CBP ${n(r.bookIns.cbp)})` : '';
+  return [
+    `ICE detention statistics, FY${r.fiscalYear}, as of ${r.asOf} (${file})`,
+    `Currently detained: ${n(d.total)} (ICE ${n(d.ice)}, CBP ${n(d.cbp)})`,
+    `  convicted criminal ${n(d.convictedCriminal)}, pending criminal charges ${n(d.pendingCharges)}, other immigration violator ${n(d.otherImmigrationViolator)}`,
+    `Initial book-ins, FY${r.fiscalYear} to date: ${n(r.bookIns.fytdTotal)}${agencies}`,
+    `  ${Object.entries(r.bookIns.byMonth).map(([month, v]) => `${month} ${n(v)}`).join(', ')}`,
+    `Removals, FY${r.fiscalYear} to date: ${n(r.removals.fytdTotal)}`,
+    ...r.warnings.map((w) => `Warning: ${w}`),
+  ].join('\n');
 }
