@@ -42,7 +42,7 @@ export interface QueueCounts {
 const jobIdOf = (e: OutboxEntry) => `${createHash('sha256').update(e.id).digest('hex').slice(0, 32)}-${e.attempts}`;
 
 /** A short, stable, non-secret name for a bot token. */
-export const tokenTag = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 12);
+const tokenTag = (token: string) => createHash('sha256').update(token).digest('hex').slice(0, 12);
 
 /**
  * The shared delivery queue for several instances (REDIS_URL set), on BullMQ: one queue per

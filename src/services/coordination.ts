@@ -85,8 +85,6 @@ export function createCoordination(deps: CoordinationDeps) {
   }
 
   return {
-    lease,
-    queue,
     /** Whether a job marked `leader` may run here now. */
     mayLead: async () => (lease ? lease.holds() : true),
     /** The deliver-outbox step: hand due entries to the shared queue, or send them from here. */

@@ -10,8 +10,6 @@ import { createMemoryAtomic, type Leases, type ScoredSets } from './atomic';
 import { createRedisAtomic } from './redis-atomic';
 import { ATOMIC_TABLES, createSqlAtomic, type SqlQuery } from './sql-atomic';
 
-export type StoreEngine = 'memory' | 'sqlite' | 'postgres' | 'redis';
-
 /**
  * Opens one keyv namespace. Every namespace gets its own adapter (a shared one mixes
  * namespaces up). Next to keyv's get/set, `sets` and `leases` are the writes that must be
@@ -21,7 +19,6 @@ export interface KeyvFactory {
   open<T = unknown>(namespace: string): Keyv<T>;
   readonly sets: ScoredSets;
   readonly leases: Leases;
-  readonly engine: StoreEngine;
   /** Resolves when the engine answers (and its tables exist); rejects with the reason when it does not. */
   ready(): Promise<void>;
   /** Closes every adapter and connection opened so far. */
@@ -80,7 +77,6 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
     const maps = new Map<string, Map<string, unknown>>();
     const mapOf = (namespace: string) => maps.get(namespace) ?? maps.set(namespace, new Map()).get(namespace)!;
     return {
-      engine: 'memory',
       description: 'memory',
       ...createMemoryAtomic(),
       open: <T>(namespace: string) => track(new Keyv<T>({ store: mapOf(prefix + namespace), namespace: prefix + namespace, throwOnErrors: true })),
@@ -128,7 +124,6 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
       return own.query(sql, ...params) as Promise<Array<Record<string, unknown>>>;
     };
     return {
-      engine: 'sqlite',
       description: `sqlite ${file}`,
       ...wrapAtomic(createSqlAtomic(query, 'sqlite'), prefix),
       open: <T>(namespace: string) => track(new Keyv<T>({ store: adapter(), namespace: prefix + namespace, throwOnErrors: true })),
@@ -176,7 +171,6 @@ function createPostgresFactory(url: string, prefix: string, track: Track, closeO
     return (await pool.query(sql, params as unknown[])).rows;
   };
   return {
-    engine: 'postgres',
     description: `postgres ${describeUrl(url)}`,
     ...wrapAtomic(createSqlAtomic(query, 'postgres'), prefix),
     open: <T>(namespace: string) =>
@@ -219,7 +213,6 @@ function createRedisFactory(url: string, prefix: string, track: Track, closeOpen
       throw err;
     }));
   return {
-    engine: 'redis',
     description: `redis ${describeUrl(url)}`,
     ...wrapAtomic(createRedisAtomic(client, 'ice-watch:'), prefix, connected),
     open: <T>(namespace: string) =>

@@ -8,7 +8,6 @@ export function failingKeyvFactory(message: string): KeyvFactory {
   };
   return {
     description: 'failing',
-    engine: 'memory',
     sets: { add: fail, remove: fail, members: fail, upTo: fail, count: fail },
     leases: { acquire: fail, release: fail, holder: fail },
     ready: fail,
