@@ -72,7 +72,7 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
     const old = before.get(id);
     if (!old) added.push(row);
     else if (kind === 'participating' && row.signed && (!old.signed || row.signed > old.signed)) {
-      events.push({ type: 'agreement.renewed', previousSigned: old.signed, ...eventFields(row) });
+      events.push({ type: 'agreement.renewed', previousSigned: old.signed, previousMoaUrl: old.moaUrl, ...eventFields(row) });
     }
   }
   // Rename candidates are tried in identity order, not row order: which rows pair up must not depend on how ICE sorted the file.
@@ -84,14 +84,15 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
 
   if (kind === 'participating') {
     for (const r of signed) events.push({ type: 'agreement.signed', ...eventFields(r) });
-    for (const r of ended) events.push({ type: 'agreement.ended', ...eventFields(r) });
-    for (const { from, to } of renames) {
+    for (const r of ended) events.push({ type: 'agreement.ended', lastListedAt: null, ...eventFields(r) });
+    for (const { from, to, rule } of renames) {
       const moved = (from.stateCode ?? from.state) !== (to.stateCode ?? to.state);
       events.push({
         type: 'agreement.renamed',
         previousAgency: from.agency,
         previousState: moved ? from.state : null,
         previousStateCode: moved ? from.stateCode : null,
+        evidence: rule,
         ...eventFields(to),
       });
     }
@@ -117,12 +118,14 @@ const TYPE_ORDER: Record<ListEvent['type'], number> = {
   'state.first': 0,
   'agreement.signed': 1,
   'agreement.renewed': 2,
-  'agreement.renamed': 3,
-  'agreement.ended': 4,
-  'state.cleared': 5,
-  'pending.signed': 6,
-  'pending.added': 7,
-  'pending.removed': 8,
+  'agreement.relisted': 3,
+  'agreement.renamed': 4,
+  'agreement.corrected': 5,
+  'agreement.ended': 6,
+  'state.cleared': 7,
+  'pending.signed': 8,
+  'pending.added': 9,
+  'pending.removed': 10,
 };
 
 function compareEvents(a: ListEvent, b: ListEvent): number {

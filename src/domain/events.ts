@@ -13,18 +13,44 @@ export interface AgreementFields {
   moaUrl: string | null;
 }
 
+/**
+ * Why two rows of two lists were judged one agreement (see `pairAgreements` in identity.ts),
+ * in words a reader can check: a rename line says which.
+ */
+export type MatchEvidence = 'same-document' | 'same-name' | 'near-name' | 'named-unit' | 'same-place' | 'moved-state';
 
 /** Events of SPEC section 3 produced by diffing two 287(g) lists. */
 export type ListEvent =
   | ({ type: 'agreement.signed' } & AgreementFields)
-  | ({ type: 'agreement.ended' } & AgreementFields)
-  | ({ type: 'agreement.renewed'; previousSigned: string | null } & AgreementFields)
+  | ({
+      type: 'agreement.ended';
+      /** When ice-watch last saw it on ICE's list (the fetch time of that publication), when known. */
+      lastListedAt: string | null;
+    } & AgreementFields)
+  | ({
+      type: 'agreement.relisted';
+      /** When it was announced as no longer listed. */
+      missingSince: string;
+    } & AgreementFields)
+  | ({
+      type: 'agreement.renewed';
+      previousSigned: string | null;
+      /** The document of the agreement it replaces. */
+      previousMoaUrl: string | null;
+    } & AgreementFields)
+  | ({
+      type: 'agreement.corrected';
+      /** ICE changed the SIGNED date of the same agreement (same document, or still "link pending"). */
+      previousSigned: string | null;
+      evidence: MatchEvidence;
+    } & AgreementFields)
   | ({
       type: 'agreement.renamed';
       previousAgency: string;
       /** Set when ICE also corrected the state (Cass County Sheriff's Office, Montana -> Minnesota). */
       previousState: string | null;
       previousStateCode: string | null;
+      evidence: MatchEvidence;
     } & AgreementFields)
   | ({ type: 'pending.added' } & AgreementFields)
   | ({ type: 'pending.removed' } & AgreementFields)
@@ -45,3 +71,13 @@ export function eventFields(a: Agreement): AgreementFields {
     moaUrl: a.moaUrl,
   };
 }
+
+/** The evidence of a match, as an alert line says it. */
+export const EVIDENCE_TEXT: Record<MatchEvidence, string> = {
+  'same-document': 'same MOA document',
+  'same-name': 'same agency name once folded',
+  'near-name': 'spelling corrected',
+  'named-unit': 'same agency, a unit named',
+  'same-place': 'same place, model and SIGNED date',
+  'moved-state': 'same agency, model and SIGNED date',
+};

@@ -37,6 +37,10 @@ function eventLines(e: ListEvent): string[] {
     }
     case 'pending.signed':
       return [`  • ${agreementLine(e)} left the pending list: signed ${e.signedOn ?? '(date not given)'}`];
+    case 'agreement.relisted':
+      return [`  • ${agreementLine(e)}: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`];
+    case 'agreement.corrected':
+      return [`  • ${agreementLine(e)} (SIGNED date was ${e.previousSigned ?? 'unknown'})`];
     case 'state.first':
     case 'state.cleared':
       return [];
