@@ -1,10 +1,11 @@
+import { KINDS } from '../src/domain/subscriptions';
 import { UserError } from '../src/domain/user-error';
 import type { Command, CommandArgs } from './command';
 
 /**
  * Reads free text typed after a command (Slack, the terminal) into the command's options:
  * `key:value` (or `key=value`) sets an option by name; words that can only be a model
- * (jem, tfm, wso), a mode (instant, daily, weekly) or a kind (agreements, endings, pending)
+ * (jem, tfm, wso), a mode (instant, daily, weekly) or a kind (agreements, endings, pending, totals, corrections)
  * go to that option when the command has it and the first option already has its text;
  * everything else, in order, is the text of the first option ("new york", "tx ok", "TX,OK").
  *
@@ -50,5 +51,5 @@ const KEYWORDS: Partial<Record<Command['options'][number]['type'], Set<string>>>
   model: new Set(['jem', 'tfm', 'wso']),
   models: new Set(['jem', 'tfm', 'wso']),
   mode: new Set(['instant', 'daily', 'weekly']),
-  kinds: new Set(['agreements', 'endings', 'pending', 'totals']),
+  kinds: new Set(KINDS),
 };

@@ -17,7 +17,7 @@ export default {
   permission: 'manage-channel',
   options: [
     { name: 'states', description: 'States ("tx ok", "TX,OK"), "all", or "totals"', type: 'states', required: true },
-    { name: 'kinds', description: 'agreements, endings, pending, totals (default: all but totals)', type: 'kinds', required: false },
+    { name: 'kinds', description: 'agreements, endings, pending, totals, corrections (default: the first three)', type: 'kinds', required: false },
     { name: 'models', description: 'Only these models, e.g. "tfm" or "jem,wso" (default: all)', type: 'models', required: false },
     { name: 'mode', description: 'instant (default), daily or weekly digest', type: 'mode', required: false, choices: [
       { name: 'instant', value: 'instant' }, { name: 'daily digest', value: 'daily' }, { name: 'weekly digest', value: 'weekly' },

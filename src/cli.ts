@@ -289,7 +289,7 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
       logger: createLogger(values.json ? 'silent' : 'warn'),
       start,
     });
-    const alerts = results.flatMap((r) => r.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })));
+    const alerts = results.flatMap((r) => r.alerts.map((a) => ({ channel: 'console', file: a.file.fileName, text: renderAlertAsText(a), events: a.events })));
     if (values.json) {
       const rejected = results.filter((r) => r.verdict === 'rejected').map((r) => ({ file: r.file.fileName, reason: r.reason }));
       const publications = results.map((r) => ({ file: r.file.fileName, source: r.source, verdict: r.verdict, reason: r.reason, events: r.events.length, warnings: r.warnings }));

@@ -46,9 +46,14 @@ async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: D
   });
 }
 
-/** The mass-ending guard's settings from the configuration. */
+/** The guards' settings from the configuration. */
 export function guardSettingsOf(config: Config): GuardSettings {
-  return { massEndShare: config.MASS_END_SHARE, massEndMinRows: config.MASS_END_MIN_ROWS, confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000 };
+  return {
+    massEndShare: config.MASS_END_SHARE,
+    massEndMinRows: config.MASS_END_MIN_ROWS,
+    confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000,
+    endingConfirmMs: config.ENDING_CONFIRM_HOURS === undefined ? null : config.ENDING_CONFIRM_HOURS * 3_600_000,
+  };
 }
 
 export interface BotOverrides {

@@ -2,10 +2,10 @@ import { cleanText } from './text';
 import { STATES } from './states';
 
 /**
- * The normalized agency key used in an agreement's identity: lower case, apostrophes
- * dropped, `&` read as "and", every other punctuation folded to a space.
- * "Sheriff's Office " and "SHERIFFS OFFICE" give the same key; "Tampa PD" and
- * "Tampa Police Department" do not (that is a rename, see `canonicalAgencyName`).
+ * The normalized agency key, as published: lower case, apostrophes dropped, `&` read as
+ * "and", every other punctuation folded to a space. "Sheriff's Office " and "SHERIFFS
+ * OFFICE" give the same key; "Tampa PD" and "Tampa Police Department" do not (the
+ * folded name, `canonicalAgencyName`, makes those one).
  */
 export function agencyKey(name: string): string {
   return cleanText(name)
@@ -16,7 +16,7 @@ export function agencyKey(name: string): string {
     .trim();
 }
 
-/** Abbreviations ICE has used in agency names, expanded for rename matching only. */
+/** Abbreviations ICE has used in agency names, expanded for matching only. */
 const ABBREVIATIONS: Record<string, string> = {
   pd: 'police department',
   dept: 'department',
@@ -37,36 +37,74 @@ const ABBREVIATIONS: Record<string, string> = {
   univ: 'university',
 };
 
-const STATE_PREFIXES = STATES.map((s) => agencyKey(s.name)).sort((a, b) => b.length - a.length);
+/** Phrases that name one thing two ways ("Pettis County Sheriff's Department" / "... Sheriff's Office"). */
+const SYNONYMS: Array<[RegExp, string]> = [[/\bsheriffs department\b/g, 'sheriffs office']];
+
+/** Words after which a state's name is a place of its own: "Kansas City", "Arkansas County", "Iowa City". */
+const PLACE_WORDS = new Set(['city', 'county', 'parish', 'township', 'borough', 'village', 'town']);
+/** Words before which a trailing state's name belongs to the agency: "University of West Florida". */
+const KEEP_BEFORE_STATE = new Set(['of', 'west', 'east', 'north', 'south', 'central', 'northwest', 'northeast', 'southwest', 'southeast']);
+/** Prefixes that say what kind of place an agency serves, not which: "City of Miami Springs Police Department". */
+const PLACE_PREFIX = /^(?:the )?(?:city|town|village|county|borough|township|state|commonwealth) of (?=\S)/;
+
+const STATE_NAMES = new Map(STATES.map((s) => [s.code, agencyKey(s.name)]));
 
 /**
- * A stronger normal form, used only to decide whether a removed and an added row are
- * the same agency under a new name. Abbreviations are expanded and a leading or
- * trailing state name is dropped, so all of these pairs become equal:
- *   "Tampa PD"                        ~ "Tampa Police Department"
- *   "Panama City Police Dept."        ~ "Panama City Police Department"
- *   "Gulf County BOCC"                ~ "Gulf County Board of County Commissioners"
- *   "Department of Corrections" (AK)  ~ "Alaska Department of Corrections"
- *   "Office of the Attorney General"  ~ "Texas Office of the Attorney General"
+ * A stronger normal form of an agency's name, used to tell whether two rows name one
+ * agency. Abbreviations are expanded; "City of", "Town of", "Village of", "County of"
+ * prefixes are dropped; the agency's own state as a prefix or suffix is dropped (by name,
+ * or by USPS code: "MT Dept of Justice"), unless it names a place of its own ("Kansas
+ * City", "Arkansas County") or belongs to the name ("University of West Florida"); the
+ * parts of a name separated by commas or " / " are sorted, so word order does not matter
+ * ("Criminal Investigation Division, Department of Financial Services" ~ "Florida
+ * Department of Financial Services, Criminal Investigation Division"). All of these pairs
+ * become equal:
+ *   "Tampa PD"                                   ~ "Tampa Police Department"
+ *   "Gulf County BOCC"                           ~ "Gulf County Board of County Commissioners"
+ *   "Department of Corrections" (AK)             ~ "Alaska Department of Corrections"
+ *   "City of Miami Springs Police Department"    ~ "Miami Springs Police Department"
+ *   "Pettis County Sheriff's Department"         ~ "Pettis County Sheriff's Office"
+ * and these stay apart: "Melbourne Beach Police Department" / "Melbourne Police
+ * Department", "University of Florida" / "University of West Florida".
  */
-export function canonicalAgencyName(name: string): string {
-  let words = agencyKey(name)
-    .split(' ')
-    // Own keys only: a word like "constructor" must not find Object.prototype's members.
-    .flatMap((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w).split(' '))
-    .join(' ');
-  for (const prefix of STATE_PREFIXES) {
-    if (words.startsWith(prefix + ' ')) {
-      words = words.slice(prefix.length + 1);
+export function canonicalAgencyName(name: string, stateCode: string | null = null): string {
+  return canonicalParts(name, stateCode).join(' / ');
+}
+
+/** The folded parts of a name (see `canonicalAgencyName`), sorted. */
+export function canonicalParts(name: string, stateCode: string | null = null): string[] {
+  const parts = cleanText(name)
+    .split(/\s*[,;/]\s*|\s*[-\u2013\u2014]\s+|\s+[-\u2013\u2014]\s*/)
+    .map((part) => canonicalPart(part, stateCode))
+    .filter((p) => p !== '');
+  return [...new Set(parts)].sort();
+}
+
+function canonicalPart(part: string, stateCode: string | null): string {
+  let words = agencyKey(part).split(' ').filter(Boolean);
+  // A USPS code before abbreviations are expanded: "MT Dept of Justice" is Montana's, not Mount's.
+  if (stateCode && words.length > 1 && words[0] === stateCode.toLowerCase() && !PLACE_WORDS.has(words[1])) words = words.slice(1);
+  // Own keys only: a word like "constructor" must not find Object.prototype's members.
+  let text = words.flatMap((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w)).join(' ');
+  for (const [pattern, replacement] of SYNONYMS) text = text.replace(pattern, replacement);
+  text = text.replace(PLACE_PREFIX, '');
+  const states = stateCode && STATE_NAMES.has(stateCode) ? [STATE_NAMES.get(stateCode)!] : ANY_STATE_NAME;
+  for (const prefix of states) {
+    if (text.startsWith(prefix + ' ')) {
+      const rest = text.slice(prefix.length + 1);
+      if (!PLACE_WORDS.has(rest.split(' ')[0])) text = rest;
       break;
     }
-    if (words.endsWith(' ' + prefix)) {
-      words = words.slice(0, -prefix.length - 1);
+    if (text.endsWith(' ' + prefix)) {
+      const before = text.slice(0, -prefix.length - 1);
+      if (!KEEP_BEFORE_STATE.has(before.split(' ').at(-1)!)) text = before;
       break;
     }
   }
-  return words.replace(/^(the|state of) /, '');
+  return text.replace(PLACE_PREFIX, '').replace(/^the /, '');
 }
+
+const ANY_STATE_NAME = STATES.map((s) => agencyKey(s.name)).sort((a, b) => b.length - a.length);
 
 /** Words that name the kind of agency rather than the place it serves. */
 const AGENCY_KIND_WORDS = new Set([
@@ -79,13 +117,17 @@ const AGENCY_KIND_WORDS = new Set([
  * The place an agency serves: the words of its canonical name before the first word
  * that names a kind of agency ("pasco county" for both "Pasco County BOCC" and
  * "Pasco County Sheriff's Office"). Empty when the name starts with such a word.
+ * In Virginia a city is independent of any county and ICE has written one as the other
+ * ("Hopewell County Sheriff's Office" / "Hopewell Sheriff's Office"), so there a
+ * trailing "county" or "city" is not part of the place.
  */
-export function agencyLocality(name: string): string {
-  const words = canonicalAgencyName(name).split(' ');
+export function agencyLocality(name: string, stateCode: string | null = null): string {
+  const words = canonicalParts(name, stateCode).join(' ').split(' ');
   const out: string[] = [];
   for (const w of words) {
     if (AGENCY_KIND_WORDS.has(w)) break;
     out.push(w);
   }
+  if (stateCode === 'VA' && out.length > 1 && (out.at(-1) === 'county' || out.at(-1) === 'city')) out.pop();
   return out.join(' ');
 }

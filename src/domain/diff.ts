@@ -1,44 +1,33 @@
 import { eventFields, type ListEvent } from './events';
-import { matchRenames } from './renames';
-import { agreementIdentity, type Agreement, type ListKind } from './types';
+import { dateChange, groupAgreements, pairAgreements, type AgreementGroup, type AgreementPair } from './identity';
+import type { Agreement, ListKind } from './types';
 
-/** What changed between two lists, by agreement identity (state + normalized agency + model). */
+/** What changed between two lists, agreement by agreement (see identity.ts). */
 export interface ListDiff {
   events: ListEvent[];
-  /** Rows whose identity left the list and that no rename explains. */
+  /** Agreements (the row that stands for each) that left the list and that nothing pairs with. */
   ended: Agreement[];
+  /** Agreements that joined the list: new, or back on it (`relisted`). */
   signed: Agreement[];
   renamed: number;
+  /** Every pair of an earlier and a later row judged one agreement, for the ledger. */
+  pairs: Array<{ from: Agreement; to: Agreement }>;
+  /** The remembered endings (`DiffOptions.ended` rows) that are back on the list. */
+  relistedFrom: Agreement[];
 }
 
-/**
- * Indexes a list by identity. ICE sometimes lists one identity twice (a re-signing
- * left beside the old row); the row with the latest SIGNED date stands for it. Between
- * two rows with the same date the choice must not depend on the row order (ICE re-sorts
- * its files): the greater by `rowOrderKey` wins.
- */
-export function indexByIdentity(rows: readonly Agreement[]): Map<string, Agreement> {
-  const byId = new Map<string, Agreement>();
-  for (const row of rows) {
-    const id = agreementIdentity(row);
-    const seen = byId.get(id);
-    const [a, b] = [row.signed ?? '', seen?.signed ?? ''];
-    if (!seen || a > b || (a === b && rowOrderKey(row) > rowOrderKey(seen))) byId.set(id, row);
-  }
-  return byId;
+/** An agreement announced as no longer listed, remembered so that its return is a relisting, not news. */
+export interface EndedAgreement {
+  row: Agreement;
+  /** When its ending was announced (ISO 8601). */
+  since: string;
 }
 
-/** Every published field of a row, for choosing between rows of one identity without regard to their order. */
-function rowOrderKey(r: Agreement): string {
-  return [r.agency, r.state, r.type, r.county, r.moaUrl, r.addendumUrl].join('\u001f');
-}
-
-/** The rows sorted by identity (each identity computed once: removed and added can be 100,000 rows). */
-function sortedByIdentity(rows: readonly Agreement[]): Agreement[] {
-  return rows
-    .map((row) => [agreementIdentity(row), row] as const)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([, row]) => row);
+export interface DiffOptions {
+  /** When the earlier list was last seen (ISO 8601): the "last listed" time of its endings. */
+  lastListedAt?: string | null;
+  /** Agreements announced as ended before: one back with the same SIGNED date is `agreement.relisted`. */
+  ended?: readonly EndedAgreement[];
 }
 
 /** Counts agreements per state (by USPS code, or the published name when unknown). */
@@ -54,64 +43,112 @@ export function countByState(rows: Iterable<Agreement>): Map<string, { state: st
 }
 
 /**
- * Diffs two lists of the same kind. For the participating list: `agreement.signed`,
- * `agreement.ended`, `agreement.renewed` (same identity, later SIGNED date),
- * `agreement.renamed` (see `matchRenames`), `state.first` and `state.cleared`.
- * For the pending list: `pending.added` and `pending.removed` (renames there are
- * corrections of a request, not news, and give no event). Events come sorted by
- * state, then type, then agency, so output is stable whatever the row order.
+ * Diffs two lists of the same kind, agreement by agreement: rows ICE printed twice count
+ * once, and a row that left is paired with a row that joined when the evidence says they
+ * are one agreement (`pairAgreements`). For the participating list: `agreement.signed`,
+ * `agreement.ended`, `agreement.relisted` (back with the same SIGNED date after an
+ * announced ending), `agreement.renamed` (the printed name or state changed; with the
+ * evidence), `agreement.corrected` and `agreement.renewed` (the SIGNED date changed; see
+ * `dateChange`), `state.first` and `state.cleared`. For the pending list:
+ * `pending.added` and `pending.removed` (renames there are corrections of a request, not
+ * news, and give no event). Events come sorted by state, then type, then agency, so the
+ * output is stable whatever the row order.
  */
-export function diffLists(previous: readonly Agreement[], next: readonly Agreement[], kind: ListKind): ListDiff {
-  const before = indexByIdentity(previous);
-  const after = indexByIdentity(next);
-  const removed: Agreement[] = [];
-  const added: Agreement[] = [];
-  const events: ListEvent[] = [];
-  for (const [id, row] of before) if (!after.has(id)) removed.push(row);
-  for (const [id, row] of after) {
-    const old = before.get(id);
-    if (!old) added.push(row);
-    else if (kind === 'participating' && row.signed && (!old.signed || row.signed > old.signed)) {
-      events.push({ type: 'agreement.renewed', previousSigned: old.signed, previousMoaUrl: old.moaUrl, ...eventFields(row) });
-    }
+export function diffLists(previous: readonly Agreement[], next: readonly Agreement[], kind: ListKind, opts: DiffOptions = {}): ListDiff {
+  const before = groupAgreements(previous);
+  const after = groupAgreements(next);
+  const afterByKey = new Map(after.map((g) => [g.key, g]));
+  const pairs: AgreementPair[] = [];
+  const removed: AgreementGroup[] = [];
+  for (const g of before) {
+    const same = afterByKey.get(g.key);
+    if (same) {
+      pairs.push({ from: g, to: same, evidence: sharesDocument(g, same) ? 'same-document' : 'same-name' });
+      afterByKey.delete(g.key);
+    } else removed.push(g);
   }
-  // Rename candidates are tried in identity order, not row order: which rows pair up must not depend on how ICE sorted the file.
-  const renames = matchRenames(sortedByIdentity(removed), sortedByIdentity(added));
-  const renamedFrom = new Set(renames.map((p) => p.from));
-  const renamedTo = new Set(renames.map((p) => p.to));
-  const ended = removed.filter((r) => !renamedFrom.has(r));
-  const signed = added.filter((r) => !renamedTo.has(r));
+  pairs.push(...pairAgreements(removed, [...afterByKey.values()]));
+  const pairedFrom = new Set(pairs.map((p) => p.from));
+  const pairedTo = new Set(pairs.map((p) => p.to));
+  const ended = removed.filter((g) => !pairedFrom.has(g));
+  const joined = after.filter((g) => !pairedTo.has(g));
 
+  const events: ListEvent[] = [];
+  let renamed = 0;
+  const back = kind === 'participating' ? relistings(joined, opts.ended ?? []) : new Map<AgreementGroup, Relisting>();
   if (kind === 'participating') {
-    for (const r of signed) events.push({ type: 'agreement.signed', ...eventFields(r) });
-    for (const r of ended) events.push({ type: 'agreement.ended', lastListedAt: null, ...eventFields(r) });
-    for (const { from, to, rule } of renames) {
-      const moved = (from.stateCode ?? from.state) !== (to.stateCode ?? to.state);
-      events.push({
-        type: 'agreement.renamed',
-        previousAgency: from.agency,
-        previousState: moved ? from.state : null,
-        previousStateCode: moved ? from.stateCode : null,
-        evidence: rule,
-        ...eventFields(to),
-      });
+    for (const { from, to, evidence } of pairs) {
+      const [a, b] = [from.row, to.row];
+      const moved = (a.stateCode ?? a.state) !== (b.stateCode ?? b.state);
+      if (moved || a.agencyKey !== b.agencyKey) {
+        renamed++;
+        events.push({
+          type: 'agreement.renamed',
+          previousAgency: a.agency,
+          previousState: moved ? a.state : null,
+          previousStateCode: moved ? a.stateCode : null,
+          evidence,
+          ...eventFields(b),
+        });
+      }
+      const change = dateChange(from, to);
+      if (change === 'renewed') events.push({ type: 'agreement.renewed', previousSigned: a.signed, previousMoaUrl: a.moaUrl, ...eventFields(b) });
+      if (change === 'corrected') events.push({ type: 'agreement.corrected', previousSigned: a.signed, evidence, ...eventFields(b) });
     }
-    const countsBefore = countByState(before.values());
-    const countsAfter = countByState(after.values());
+    for (const g of joined) {
+      const was = back.get(g);
+      events.push(was ? { type: 'agreement.relisted', missingSince: was.since, ...eventFields(g.row) } : { type: 'agreement.signed', ...eventFields(g.row) });
+    }
+    for (const g of ended) events.push({ type: 'agreement.ended', lastListedAt: opts.lastListedAt ?? null, ...eventFields(g.row) });
+    const countsBefore = countByState(before.map((g) => g.row));
+    const countsAfter = countByState(after.map((g) => g.row));
     for (const [key, c] of countsAfter) {
       if (!countsBefore.has(key)) events.push({ type: 'state.first', state: c.state, stateCode: c.stateCode, total: c.total });
     }
     for (const [key, c] of countsBefore) {
-      if (!countsAfter.has(key)) {
-        events.push({ type: 'state.cleared', state: c.state, stateCode: c.stateCode, previousTotal: c.total });
-      }
+      if (!countsAfter.has(key)) events.push({ type: 'state.cleared', state: c.state, stateCode: c.stateCode, previousTotal: c.total });
     }
   } else {
-    for (const r of signed) events.push({ type: 'pending.added', ...eventFields(r) });
-    for (const r of ended) events.push({ type: 'pending.removed', ...eventFields(r) });
+    for (const g of joined) events.push({ type: 'pending.added', ...eventFields(g.row) });
+    for (const g of ended) events.push({ type: 'pending.removed', ...eventFields(g.row) });
   }
   events.sort(compareEvents);
-  return { events, ended, signed, renamed: renames.length };
+  return {
+    events,
+    ended: ended.map((g) => g.row),
+    signed: joined.map((g) => g.row),
+    renamed,
+    pairs: pairs.map((p) => ({ from: p.from.row, to: p.to.row })),
+    relistedFrom: [...back.values()].flatMap((b) => b.rows),
+  };
+}
+
+function sharesDocument(a: AgreementGroup, b: AgreementGroup): boolean {
+  for (const d of a.documents) if (b.documents.has(d)) return true;
+  return false;
+}
+
+/**
+ * The joined agreements that are ended ones back on the list: paired by the same evidence
+ * as a rename, with the same SIGNED date (a different date is a new agreement). Moore
+ * County Sheriff's Office (Tennessee, WSO, 2025-08-28) was missing from one list of
+ * 2025-09-02 and back in the next.
+ */
+interface Relisting {
+  since: string;
+  /** The remembered rows it pairs with. */
+  rows: Agreement[];
+}
+
+function relistings(joined: readonly AgreementGroup[], ended: readonly EndedAgreement[]): Map<AgreementGroup, Relisting> {
+  const back = new Map<AgreementGroup, Relisting>();
+  if (!joined.length || !ended.length) return back;
+  const sinceOf = new Map(ended.map((e) => [e.row, e.since]));
+  for (const p of pairAgreements(groupAgreements(ended.map((e) => e.row)), joined)) {
+    if (p.from.row.signed !== p.to.row.signed) continue;
+    back.set(p.to, { since: p.from.rows.map((r) => sinceOf.get(r)!).sort().at(-1)!, rows: p.from.rows });
+  }
+  return back;
 }
 
 const TYPE_ORDER: Record<ListEvent['type'], number> = {

@@ -1,10 +1,11 @@
 import { canonicalAgencyName } from './agency';
-import { diffLists } from './diff';
+import { diffLists, type EndedAgreement, type ListDiff } from './diff';
 import type { ListEvent } from './events';
+import { activeAgreements, agreementKey } from './identity';
 import { contentHashOf } from './snapshot';
-import { agreementIdentity, type Agreement, type Snapshot } from './types';
+import type { Agreement, Snapshot } from './types';
 
-/** Thresholds of the mass-ending guard (SPEC section 3). */
+/** Thresholds of the guards of SPEC section 3. */
 export interface GuardSettings {
   /** An ending of more than this share of the list at once is suspect (0.05 = 5%). */
   massEndShare: number;
@@ -12,29 +13,49 @@ export interface GuardSettings {
   massEndMinRows: number;
   /** A held ending is confirmed by a publication at least this long after it was first seen. */
   confirmAfterMs: number;
+  /**
+   * Unset (null): an ending is announced at once. Set: an ending waits until a later,
+   * different publication still lacks it, or this long passes with nothing new; a row back
+   * before then was never news (`ENDING_CONFIRM_HOURS`).
+   */
+  endingConfirmMs: number | null;
 }
 
-export const DEFAULT_GUARDS: GuardSettings = { massEndShare: 0.05, massEndMinRows: 10, confirmAfterMs: 3_600_000 };
+export const DEFAULT_GUARDS: GuardSettings = { massEndShare: 0.05, massEndMinRows: 10, confirmAfterMs: 3_600_000, endingConfirmMs: null };
 
-/** A row whose ending is held as suspect, and since when. */
+/** A row whose ending is held as suspect (or waits for confirmation), and since when. */
 export interface HeldRow {
   row: Agreement;
   since: string;
+  /** When the row was last seen on ICE's list, for the ending's "last listed" line. */
+  lastListedAt?: string | null;
+  /** Content hash of the publication that first lacked it: a later, different one confirms it. */
+  firstMissingIn?: string;
 }
+
+/** How long an announced ending is remembered, so that its return is a relisting. */
+const REMEMBER_ENDED_MS = 400 * 86_400_000;
+const REMEMBER_ENDED_MAX = 2_000;
 
 /** What ice-watch believes about one source: the accepted list and any held endings. */
 export interface SourceState {
-  /** The accepted list ("last good snapshot"); rows whose ending is held are still in it. */
+  /** The accepted list ("last good snapshot"); rows whose ending is held or unconfirmed are still in it. */
   view: Snapshot;
   /** SHA-256 of the last file that was judged (accepted or not), to skip re-reading it. */
   lastFileSha256: string;
   held: HeldRow[];
+  /** Endings waiting for confirmation (`endingConfirmMs`); absent in states stored before it existed. */
+  unconfirmed?: HeldRow[];
+  /** Agreements announced as ended, so that one back on the list is `agreement.relisted`. */
+  recentlyEnded?: EndedAgreement[];
+  /** When a publication with these rows was last judged (ISO 8601): the "last listed" time of an ending. */
+  lastSeenAt?: string;
 }
 
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
 export interface OperatorNotice {
-  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered';
+  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered' | 'corrected';
   text: string;
 }
 
@@ -48,11 +69,20 @@ export interface Outcome {
   notices: OperatorNotice[];
 }
 
+/** An older accepted list of the source, for the stale-list guard. */
+export interface OlderList {
+  rows: readonly Agreement[];
+  fileName: string;
+  fetchedAt: string;
+}
+
 export interface JudgeOptions {
   now: Date;
   guards: GuardSettings;
   /** For the pending list: the accepted participating rows, to tell `pending.signed` from `pending.removed`. */
   participating?: readonly Agreement[];
+  /** Older accepted lists that later ones superseded (newest first): a list that goes back to one of them is stale. */
+  olderLists?: readonly OlderList[];
 }
 
 /**
@@ -66,14 +96,19 @@ export interface JudgeOptions {
  * published at least an hour later that still lacks them confirms the 60 endings (they
  * are alerted then); one that has them back discards the hold. A held ending never
  * freezes the source.
+ *
+ * The stale-list guard: on 2025-04-21 ICE served, row for row, its list of 2025-03-06
+ * (308 rows) six weeks after moving on to ~440. A list that equals, or nearly equals, an
+ * older accepted list while the lists since have changed much more is rejected: nothing in
+ * it is alerted, and the next list is judged against the last good one.
  */
 export function judgePublication(prev: SourceState | null, candidate: Snapshot, opts: JudgeOptions): Outcome {
   const { source } = candidate;
-  const reject = (reason: string): Outcome => ({
+  const reject = (reason: string, next: SourceState | null = null): Outcome => ({
     verdict: 'rejected',
     reason,
     events: [],
-    next: null,
+    next,
     notices: [{ kind: 'rejected', text: `${candidate.meta.fileName} rejected: ${reason}` }],
   });
   if (candidate.rows.length === 0) return reject('the list is empty: a header and no rows');
@@ -85,50 +120,70 @@ export function judgePublication(prev: SourceState | null, candidate: Snapshot, 
       verdict: 'baseline',
       reason: 'first snapshot of this source: stored as the baseline, nothing alerted',
       events: [],
-      next: { view: candidate, lastFileSha256: candidate.meta.sha256, held: [] },
+      next: { view: candidate, lastFileSha256: candidate.meta.sha256, held: [], lastSeenAt: candidate.meta.fetchedAt },
       notices: [{ kind: 'baseline', text: `${source} baseline: ${candidate.rows.length} rows from ${candidate.meta.fileName}` }],
     };
   }
   if (prev.lastFileSha256 === candidate.meta.sha256) {
-    return { verdict: 'unchanged', reason: 'the same file as the last poll', events: [], next: null, notices: [] };
+    return confirmByTime(prev, opts) ?? { verdict: 'unchanged', reason: 'the same file as the last poll', events: [], next: null, notices: [] };
   }
-  if (prev.held.length === 0 && prev.view.contentHash === candidate.contentHash) {
+  if (prev.held.length === 0 && !prev.unconfirmed?.length && prev.view.contentHash === candidate.contentHash) {
     return {
       verdict: 'unchanged',
       reason: 'the same rows as the accepted list (the file bytes differ)',
       events: [],
-      next: { ...prev, lastFileSha256: candidate.meta.sha256 },
+      next: { ...prev, lastFileSha256: candidate.meta.sha256, lastSeenAt: candidate.meta.fetchedAt },
       notices: [],
     };
   }
+  const stale = detectStale(prev, candidate, opts.olderLists ?? []);
+  // The stale file is remembered as judged, so that the next poll of the same bytes is quiet.
+  if (stale) return reject(stale, { ...prev, lastFileSha256: candidate.meta.sha256 });
   return judgeChange(prev, candidate, opts);
 }
 
 function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions): Outcome {
   const { guards, now } = opts;
+  const at = now.toISOString();
   const previousRows = prev.view.rows;
-  const endedIds = new Map(diffLists(previousRows, candidate.rows, candidate.source).ended.map((r) => [agreementIdentity(r), r]));
-  const heldById = new Map(prev.held.map((h) => [agreementIdentity(h.row), h]));
+  const lastListedAt = prev.lastSeenAt ?? prev.view.meta.fetchedAt;
+  const endedKeys = new Map(diffLists(previousRows, candidate.rows, candidate.source).ended.map((r) => [agreementKey(r), r]));
 
   const confirmed: HeldRow[] = [];
   const stillHeld: HeldRow[] = [];
   const discarded: HeldRow[] = [];
-  for (const [id, h] of heldById) {
-    if (!endedIds.has(id)) discarded.push(h);
+  for (const h of prev.held) {
+    if (!endedKeys.has(agreementKey(h.row))) discarded.push(h);
     else if (now.getTime() - Date.parse(h.since) >= guards.confirmAfterMs) confirmed.push(h);
     else stillHeld.push(h);
   }
+  // Endings waiting for confirmation: a later, different publication that still lacks them confirms them.
+  const waitingConfirmed: HeldRow[] = [];
+  const stillWaiting: HeldRow[] = [];
+  for (const u of prev.unconfirmed ?? []) {
+    if (!endedKeys.has(agreementKey(u.row))) continue; // back before it was news: never news
+    const due = u.firstMissingIn !== candidate.contentHash || now.getTime() - Date.parse(u.since) >= (guards.endingConfirmMs ?? 0);
+    (due ? waitingConfirmed : stillWaiting).push(u);
+  }
+  const known = new Set([...prev.held, ...(prev.unconfirmed ?? [])].map((h) => agreementKey(h.row)));
   // A pending request that leaves because it was signed is news, not a suspect ending.
   const signedKeys = candidate.source === 'pending' && opts.participating ? new Set(opts.participating.map(signedKey)) : null;
-  const fresh = [...endedIds].filter(([id, r]) => !heldById.has(id) && !signedKeys?.has(signedKey(r))).map(([, r]) => r);
+  const fresh = [...endedKeys].filter(([key, r]) => !known.has(key) && !signedKeys?.has(signedKey(r))).map(([, r]) => r);
   const mass = fresh.length > guards.massEndMinRows && fresh.length > guards.massEndShare * previousRows.length;
-  const newlyHeld: HeldRow[] = mass ? fresh.map((row) => ({ row, since: now.toISOString() })) : [];
+  const newlyHeld: HeldRow[] = mass ? fresh.map((row) => ({ row, since: at, lastListedAt })) : [];
+  const newlyWaiting: HeldRow[] =
+    !mass && guards.endingConfirmMs !== null && candidate.source === 'participating'
+      ? fresh.map((row) => ({ row, since: at, lastListedAt, firstMissingIn: candidate.contentHash }))
+      : [];
   const held = [...stillHeld, ...newlyHeld];
+  const unconfirmed = [...stillWaiting, ...newlyWaiting];
 
-  const rows = held.length ? [...candidate.rows, ...held.map((h) => h.row)] : candidate.rows;
-  let events = diffLists(previousRows, rows, candidate.source).events;
+  const kept = [...held, ...unconfirmed];
+  const rows = kept.length ? [...candidate.rows, ...kept.map((h) => h.row)] : candidate.rows;
+  const diff = diffLists(previousRows, rows, candidate.source, { lastListedAt, ended: prev.recentlyEnded });
+  let events = withLastListed(diff.events, [...confirmed, ...waitingConfirmed]);
   if (candidate.source === 'pending' && opts.participating) events = markPendingSigned(events, opts.participating);
-  const view: Snapshot = { ...candidate, rows, contentHash: held.length ? contentHashOf(rows) : candidate.contentHash };
+  const view: Snapshot = { ...candidate, rows, contentHash: kept.length ? contentHashOf(rows) : candidate.contentHash };
 
   const notices: OperatorNotice[] = [];
   const file = candidate.meta.fileName;
@@ -148,14 +203,113 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
   if (discarded.length) {
     notices.push({ kind: 'discarded', text: `${file}: ${discarded.length} held endings are back in the list; that hold is discarded` });
   }
+  const corrections = events.filter((e) => e.type === 'agreement.corrected');
+  if (corrections.length) notices.push({ kind: 'corrected', text: correctionNotice(file, corrections) });
   const reason = newlyHeld.length ? notices[0].text : null;
   return {
     verdict: newlyHeld.length ? 'held' : 'accepted',
     reason,
     events,
-    next: { view, lastFileSha256: candidate.meta.sha256, held },
+    next: {
+      view,
+      lastFileSha256: candidate.meta.sha256,
+      held,
+      unconfirmed,
+      recentlyEnded: rememberEnded(prev.recentlyEnded ?? [], diff, now),
+      lastSeenAt: candidate.meta.fetchedAt,
+    },
     notices,
   };
+}
+
+/**
+ * With `endingConfirmMs` set and no new publication: endings that waited that long are
+ * announced now (the file has not changed, so nothing else is news).
+ */
+function confirmByTime(prev: SourceState, opts: JudgeOptions): Outcome | null {
+  const wait = opts.guards.endingConfirmMs;
+  if (wait === null || !prev.unconfirmed?.length) return null;
+  const due = prev.unconfirmed.filter((u) => opts.now.getTime() - Date.parse(u.since) >= wait);
+  if (!due.length) return null;
+  const dueKeys = new Set(due.map((u) => agreementKey(u.row)));
+  const rows = prev.view.rows.filter((r) => !dueKeys.has(agreementKey(r)));
+  const diff = diffLists(prev.view.rows, rows, prev.view.source, { ended: prev.recentlyEnded });
+  const view: Snapshot = { ...prev.view, rows, contentHash: contentHashOf(rows) };
+  return {
+    verdict: 'accepted',
+    reason: `${due.length} endings waited ${Math.round(wait / 3_600_000)} hours with no new publication: announced`,
+    events: withLastListed(diff.events, due),
+    next: {
+      ...prev,
+      view,
+      unconfirmed: prev.unconfirmed.filter((u) => !dueKeys.has(agreementKey(u.row))),
+      recentlyEnded: rememberEnded(prev.recentlyEnded ?? [], diff, opts.now),
+    },
+    notices: [],
+  };
+}
+
+/** Endings of rows that were held or waited carry the time they were last listed, not the last publication's. */
+function withLastListed(events: ListEvent[], rows: readonly HeldRow[]): ListEvent[] {
+  if (!rows.length) return events;
+  const byKey = new Map(rows.map((h) => [agreementKey(h.row), h.lastListedAt ?? null]));
+  return events.map((e) => (e.type === 'agreement.ended' && byKey.has(agreementKey(e)) ? { ...e, lastListedAt: byKey.get(agreementKey(e))! } : e));
+}
+
+/** The remembered endings after a diff: its endings added, those back on the list dropped, the oldest forgotten. */
+function rememberEnded(before: readonly EndedAgreement[], diff: ListDiff, now: Date): EndedAgreement[] {
+  const back = new Set(diff.relistedFrom);
+  const cutoff = now.getTime() - REMEMBER_ENDED_MS;
+  const kept = before.filter((e) => !back.has(e.row) && Date.parse(e.since) >= cutoff);
+  return [...kept, ...diff.ended.map((row) => ({ row, since: now.toISOString() }))].slice(-REMEMBER_ENDED_MAX);
+}
+
+/** One operator line per publication with SIGNED-date corrections (they are not alerted to channels by default). */
+function correctionNotice(file: string, corrections: ListEvent[]): string {
+  const shown = corrections.slice(0, 10).map((e) => {
+    const c = e as Extract<ListEvent, { type: 'agreement.corrected' }>;
+    return `${c.agency} (${c.stateCode ?? c.state}, ${c.model}) ${c.previousSigned} -> ${c.signed}`;
+  });
+  const more = corrections.length > shown.length ? `; and ${corrections.length - shown.length} more` : '';
+  return `${file}: ICE corrected ${corrections.length} SIGNED ${corrections.length === 1 ? 'date' : 'dates'}: ${shown.join('; ')}${more}`;
+}
+
+/** How far apart two lists are: the agreements (with their SIGNED dates) that only one of them has. */
+function distance(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let d = 0;
+  for (const k of a) if (!b.has(k)) d++;
+  for (const k of b) if (!a.has(k)) d++;
+  return d;
+}
+
+function datedKeys(rows: readonly Agreement[]): Set<string> {
+  return new Set(activeAgreements(rows).map((r) => `${agreementKey(r)}|${r.signed}`));
+}
+
+/**
+ * A list is stale when it is within a few agreements (1%, at least 2) of an older accepted
+ * list, while the lists since that one moved at least three times as far (and at least 10
+ * agreements): it would undo that history. A list that undoes one or two rows is judged as
+ * usual: only a list going back in time wholesale is refused.
+ */
+function detectStale(prev: SourceState, candidate: Snapshot, older: readonly OlderList[]): string | null {
+  if (!older.length) return null;
+  const cand = datedKeys(candidate.rows);
+  const current = datedKeys(prev.view.rows);
+  for (const list of older) {
+    const old = datedKeys(list.rows);
+    const tolerance = Math.max(2, Math.ceil(0.01 * old.size));
+    const back = distance(cand, old);
+    if (back > tolerance) continue;
+    const span = distance(old, current);
+    if (span < Math.max(10, 3 * tolerance) || distance(cand, current) <= back) continue;
+    const same = back === 0 ? 'holds the same agreements as' : `is within ${back} agreements of`;
+    return (
+      `the list goes back in time: it ${same} the older list ${list.fileName} (fetched ${list.fetchedAt.slice(0, 10)}), ` +
+      `which later lists changed by ${span} agreements; nothing in it is alerted, and the next list is judged against ${prev.view.meta.fileName}`
+    );
+  }
+  return null;
 }
 
 /**
@@ -189,7 +343,7 @@ function markPendingSigned(events: ListEvent[], participating: readonly Agreemen
 
 /** Matches a pending request to a participating agreement: same state, agency (canonical name) and model. */
 function signedKey(a: { state: string; stateCode: string | null; agency: string; model: string }): string {
-  return `${a.stateCode ?? a.state}|${canonicalAgencyName(a.agency)}|${a.model}`;
+  return `${a.stateCode ?? a.state}|${canonicalAgencyName(a.agency, a.stateCode)}|${a.model}`;
 }
 
 /**
@@ -197,17 +351,18 @@ function signedKey(a: { state: string; stateCode: string | null; agency: string;
  * returned for alerting); `discard` keeps the rows as active and forgets the hold (a
  * later publication that still lacks them is judged afresh).
  */
-export function resolveHeld(state: SourceState, action: 'accept' | 'discard'): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
+export function resolveHeld(state: SourceState, action: 'accept' | 'discard', now: Date = new Date()): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
   const count = state.held.length;
   if (action === 'discard') {
     return { events: [], next: { ...state, held: [] }, notices: [{ kind: 'discarded', text: `an operator discarded ${count} held endings` }] };
   }
-  const heldIds = new Set(state.held.map((h) => agreementIdentity(h.row)));
-  const rows = state.view.rows.filter((r) => !heldIds.has(agreementIdentity(r)));
-  const events = diffLists(state.view.rows, rows, state.view.source).events;
+  const heldIds = new Set(state.held.map((h) => agreementKey(h.row)));
+  const rows = state.view.rows.filter((r) => !heldIds.has(agreementKey(r)));
+  const diff = diffLists(state.view.rows, rows, state.view.source, { ended: state.recentlyEnded });
+  const events = withLastListed(diff.events, state.held);
   return {
     events,
-    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [] },
+    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [], recentlyEnded: rememberEnded(state.recentlyEnded ?? [], diff, now) },
     notices: [{ kind: 'confirmed', text: `an operator accepted ${count} held endings` }],
   };
 }

@@ -1,12 +1,16 @@
 import type { Model } from './types';
 
 /** What a subscription can ask for (SPEC section 4). */
-export const KINDS = ['agreements', 'endings', 'pending', 'totals'] as const;
+export const KINDS = ['agreements', 'endings', 'pending', 'totals', 'corrections'] as const;
 export type Kind = (typeof KINDS)[number];
 export const MODES = ['instant', 'daily', 'weekly'] as const;
 export type Mode = (typeof MODES)[number];
 
-/** State subscriptions get every kind but totals unless they say otherwise. */
+/**
+ * State subscriptions get every kind but totals and corrections unless they say otherwise:
+ * a SIGNED date ICE corrected is recorded and shown to operators and in /agency, and only
+ * channels that ask for `corrections` get it as an alert.
+ */
 export const DEFAULT_STATE_KINDS: Kind[] = ['agreements', 'endings', 'pending'];
 
 /** One channel's subscription. A channel has at most one; subscribing again updates it. */
@@ -47,6 +51,7 @@ export function subscriptionWants(sub: Subscription, kind: Kind, stateCode: stri
 /** The kind a 287(g) event belongs to, for matching. */
 export function kindOfEvent(type: string): Kind | null {
   if (type === 'agreement.ended' || type === 'state.cleared') return 'endings';
+  if (type === 'agreement.corrected') return 'corrections';
   if (type.startsWith('agreement.') || type === 'state.first') return 'agreements';
   if (type.startsWith('pending.')) return 'pending';
   if (type === 'detention.released' || type === 'daily.reported') return 'totals';

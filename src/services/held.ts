@@ -21,7 +21,7 @@ export async function decideHeld(
 ): Promise<{ count: number; alerts: StateAlert[]; notices: OperatorNotice[] }> {
   const state = await snapshots.getState(source);
   if (!state || state.held.length === 0) throw new UserError(`Nothing is held for the ${source} list.`);
-  const { events, next, notices } = resolveHeld(state, action);
+  const { events, next, notices } = resolveHeld(state, action, at);
   await snapshots.saveState(source, next, 'accepted');
   await snapshots.recordJudgement(source, {
     verdict: 'accepted',

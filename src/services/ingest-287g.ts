@@ -1,12 +1,15 @@
 import { buildStateAlerts, type StateAlert } from '../domain/alerts';
 import type { ListEvent } from '../domain/events';
-import { judgePublication, type GuardSettings, type OperatorNotice, type Verdict } from '../domain/guards';
+import { judgePublication, type GuardSettings, type OlderList, type OperatorNotice, type Verdict } from '../domain/guards';
 import { makeSnapshot } from '../domain/snapshot';
 import type { Agreement, FileMeta, ListKind } from '../domain/types';
 import type { Logger } from '../logger';
 import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
 import { parse287gWorkbook } from '../sources/workbook-287g';
 import type { SnapshotStore } from '../store/snapshot-store';
+
+/** How many older lists of about a candidate's size the stale-list guard compares it with. */
+const MAX_OLDER_LISTS = 6;
 
 /** What one publication of a 287(g) list came to. */
 export interface IngestResult {
@@ -53,7 +56,8 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         const candidate = makeSnapshot(source, parsed, meta);
         const prev = await snapshots.getState(source);
         const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;
-        const outcome = judgePublication(prev, candidate, { now: at, guards, participating });
+        const olderLists = prev ? await olderListsLike(source, candidate.rows.length, prev.view.contentHash) : [];
+        const outcome = judgePublication(prev, candidate, { now: at, guards, participating, olderLists });
         const alerts = outcome.events.length && outcome.next ? await alertsFor(source, outcome.events, outcome.next.view.rows, meta) : [];
         // Deliveries are planned and stored before the snapshot is marked seen: a crash in
         // between re-judges the same file next poll and plans the same ids again (deduped).
@@ -87,6 +91,27 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
       return result;
     },
   };
+
+  /**
+   * The older accepted lists a candidate of `rowCount` rows could be a stale copy of: the
+   * stale-list guard needs only those within 1% of its size (a list within a few
+   * agreements of another has nearly its size), newest first, a few at most.
+   */
+  async function olderListsLike(source: ListKind, rowCount: number, currentHash: string): Promise<OlderList[]> {
+    const tolerance = Math.max(2, Math.ceil(0.01 * rowCount));
+    const seen = new Set([currentHash]);
+    const out: OlderList[] = [];
+    const history = await snapshots.history(source);
+    for (let i = history.length - 1; i >= 0 && out.length < MAX_OLDER_LISTS; i--) {
+      const h = history[i];
+      if (seen.has(h.contentHash)) continue;
+      seen.add(h.contentHash);
+      if (Math.abs(h.rowCount - rowCount) > tolerance) continue;
+      const rows = await snapshots.rowsOf(h.contentHash);
+      if (rows) out.push({ rows, fileName: h.fileName, fetchedAt: h.fetchedAt });
+    }
+    return out;
+  }
 
   /** Alerts with the states' numbers after this change: the new list of this source, the stored list of the other. */
   async function alertsFor(source: ListKind, events: ListEvent[], rows: Agreement[], meta: FileMeta): Promise<StateAlert[]> {

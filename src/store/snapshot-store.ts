@@ -1,3 +1,4 @@
+import type { EndedAgreement } from '../domain/diff';
 import type { HeldRow, OperatorNotice, SourceState, Verdict } from '../domain/guards';
 import { agreementIdentity, type Agreement, type FileMeta, type ListKind, type Snapshot } from '../domain/types';
 import type { KeyvFactory } from './keyv-factory';
@@ -42,6 +43,9 @@ interface StoredState {
   warnings: string[];
   lastFileSha256: string;
   held: HeldRow[];
+  unconfirmed?: HeldRow[];
+  recentlyEnded?: EndedAgreement[];
+  lastSeenAt?: string;
 }
 
 /** Snapshots, history, per-agreement ledger and judgements of the 287(g) sources. */
@@ -110,7 +114,14 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         meta: stored.viewMeta,
         warnings: stored.warnings,
       };
-      return { view, lastFileSha256: stored.lastFileSha256, held: stored.held };
+      return {
+        view,
+        lastFileSha256: stored.lastFileSha256,
+        held: stored.held,
+        unconfirmed: stored.unconfirmed ?? [],
+        recentlyEnded: stored.recentlyEnded ?? [],
+        lastSeenAt: stored.lastSeenAt ?? stored.viewMeta.fetchedAt,
+      };
     },
 
     async saveState(source, state, verdict) {
@@ -137,6 +148,9 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         warnings: view.warnings,
         lastFileSha256: state.lastFileSha256,
         held: state.held,
+        unconfirmed: state.unconfirmed ?? [],
+        recentlyEnded: state.recentlyEnded ?? [],
+        lastSeenAt: state.lastSeenAt ?? view.meta.fetchedAt,
       });
     },
 

@@ -1,0 +1,359 @@
+/**
+ * Which rows are one agreement: within one list (ICE prints some agreements twice) and
+ * across two lists (ICE renames, re-dates and moves rows). ICE publishes no ID, so an
+ * agreement is known by all the evidence a row prints: its state, model, SIGNED date,
+ * county, agency name, and above all its MOA or addendum document, which names one PDF.
+ * Pure: rows in, groups and pairs out. The worked examples are ICE's own, from the files in
+ * test/fixtures/287g.
+ */
+import { agencyLocality, canonicalAgencyName, canonicalParts } from './agency';
+import type { MatchEvidence } from './events';
+import { editDistance } from './text';
+import type { Agreement } from './types';
+
+/** One agreement of one list: the rows that print it (usually one) and the row that stands for it. */
+export interface AgreementGroup {
+  /** State + folded name + model of the row that stands for it: one key is one agreement. */
+  key: string;
+  row: Agreement;
+  rows: Agreement[];
+  /** The documents its rows link (see `documentKey`). */
+  documents: Set<string>;
+}
+
+/** The identity of one agreement within and across lists: state + folded agency name + model. */
+export function agreementKey(a: Pick<Agreement, 'state' | 'stateCode' | 'agency' | 'model'>): string {
+  return `${a.stateCode ?? a.state.toUpperCase()}|${foldedName(a.agency, a.stateCode)}|${a.model}`;
+}
+
+/** canonicalAgencyName, remembered: a diff folds each of thousands of names once or twice. */
+const FOLDED = new Map<string, string>();
+function foldedName(agency: string, stateCode: string | null): string {
+  const k = `${stateCode}|${agency}`;
+  let v = FOLDED.get(k);
+  if (v === undefined) {
+    if (FOLDED.size > 50_000) FOLDED.clear();
+    FOLDED.set(k, (v = canonicalAgencyName(agency, stateCode)));
+  }
+  return v;
+}
+
+/**
+ * The document a link names, for comparing links: the file name of an ICE PDF, lower case
+ * and percent-decoded ("https://www.ice.gov/doclib/287gMOA/palmBeachPoliceDept_TFM_MOA_03072025.pdf"
+ * -> "palmbeachpolicedept_tfm_moa_03072025.pdf"), so a moved folder or another host is the
+ * same document; a `/file-download/download/public/<id>` link by its path. A link to a page
+ * (no file name) names no document.
+ */
+export function documentKey(url: string | null): string | null {
+  if (!url) return null;
+  const m = /^[a-z]+:\/\/[^/?#]+([^?#]*)/i.exec(url);
+  if (!m) return null;
+  let path = m[1];
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // keep it encoded: compared as text all the same
+  }
+  path = path.toLowerCase().replace(/\/+$/, '');
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  if (/\.(pdf|docx?|xlsx?)$/.test(file)) return file;
+  if (/\/download\//.test(path)) return path;
+  return null;
+}
+
+function documentsOf(row: Agreement): string[] {
+  const out: string[] = [];
+  for (const url of [row.moaUrl, row.addendumUrl]) {
+    const k = documentKey(url);
+    if (k) out.push(k);
+  }
+  return out;
+}
+
+/** A link shared by more rows than this, of different agencies, is a generic page or a placeholder, not a document. */
+const MAX_NAMES_PER_DOCUMENT = 2;
+
+/**
+ * Two rows of one list that link the same document are one agreement only when the rest
+ * agrees: the same SIGNED date and a name of the same place or one misspelt. ICE has also
+ * pasted one agency's link into another's row (Sebastian Police Department linked Satellite
+ * Beach's MOA, the Fish and Wildlife Conservation Commission the Department of
+ * Environmental Protection's, in July 2025): those stay two agreements.
+ */
+function namesOneAgency(a: Agreement, b: Agreement): boolean {
+  if (a === b) return true;
+  if (a.signed !== b.signed) return false;
+  const place = agencyLocality(a.agency, a.stateCode);
+  return (place !== '' && place === agencyLocality(b.agency, b.stateCode)) || nearNameDistance(a, b) !== null || namesAUnit(a, b);
+}
+
+/**
+ * Groups one list's rows into agreements. Two rows are one agreement when they share the
+ * state, the model and either the folded name or the same document (see `namesOneAgency`). ICE printed
+ * "City of Zephyrhills Police Department" (no link) beside "Zephyrhills Police Department"
+ * (the MOA) in July 2025, and "St. Cloud Police Department" twice with SIGNED dates a day
+ * apart: each is one agreement, counted once, and dropping the duplicate is no ending. One
+ * agency keeps one agreement per model: a re-signing printed beside the old row is one too.
+ *
+ * The row that stands for a group is the same whatever ICE's row order: one with a
+ * document first (the evidence a reader can open), then the latest SIGNED date, then the
+ * greatest by its printed fields.
+ */
+export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
+  const n = rows.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const union = (a: number, b: number) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const byKey = new Map<string, number>();
+  const byDocument = new Map<string, { first: number; names: Set<string>; members: number[] }>();
+  const keys = rows.map(agreementKey);
+  for (let i = 0; i < n; i++) {
+    const seen = byKey.get(keys[i]);
+    if (seen === undefined) byKey.set(keys[i], i);
+    else union(seen, i);
+    const slot = `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}`;
+    for (const doc of documentsOf(rows[i])) {
+      const k = `${slot}|${doc}`;
+      const d = byDocument.get(k);
+      if (d) {
+        d.names.add(keys[i]);
+        d.members.push(i);
+      } else byDocument.set(k, { first: i, names: new Set([keys[i]]), members: [i] });
+    }
+  }
+  for (const d of byDocument.values()) {
+    if (d.names.size > MAX_NAMES_PER_DOCUMENT) continue;
+    for (const i of d.members) if (namesOneAgency(rows[d.first], rows[i])) union(d.first, i);
+  }
+  const members = new Map<number, Agreement[]>();
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    const list = members.get(root);
+    if (list) list.push(rows[i]);
+    else members.set(root, [rows[i]]);
+  }
+  const groups: AgreementGroup[] = [];
+  for (const list of members.values()) {
+    const row = list.reduce((best, r) => (preferRow(r, best) ? r : best));
+    groups.push({ key: agreementKey(row), row, rows: list, documents: new Set(list.flatMap(documentsOf)) });
+  }
+  return groups;
+}
+
+function preferRow(a: Agreement, b: Agreement): boolean {
+  const [da, db] = [documentsOf(a).length > 0, documentsOf(b).length > 0];
+  if (da !== db) return da;
+  const [sa, sb] = [a.signed ?? '', b.signed ?? ''];
+  if (sa !== sb) return sa > sb;
+  return rowOrderKey(a) > rowOrderKey(b);
+}
+
+/** Every published field of a row, for choosing between rows without regard to their order. */
+function rowOrderKey(r: Agreement): string {
+  return [r.agency, r.state, r.type, r.county, r.model, r.signed, r.moaUrl, r.addendumUrl].join('\u001f');
+}
+
+/** The agreements of a list, one row each (the row that stands for it), remembered per list. */
+const ACTIVE = new WeakMap<readonly Agreement[], Agreement[]>();
+export function activeAgreements(rows: readonly Agreement[]): Agreement[] {
+  let hit = ACTIVE.get(rows);
+  if (!hit) {
+    hit = groupAgreements(rows).map((g) => g.row);
+    ACTIVE.set(rows, hit);
+  }
+  return hit;
+}
+
+/** A group of an earlier list and a group of a later list judged one agreement, and why. */
+export interface AgreementPair {
+  from: AgreementGroup;
+  to: AgreementGroup;
+  evidence: MatchEvidence;
+}
+
+/**
+ * Pairs the agreements that left a list with those that joined it when the evidence says
+ * they are one agreement, strongest evidence first; each agreement pairs at most once, and
+ * anything left unpaired is a real ending or signing. The tiers, with ICE's own examples:
+ *
+ * 1. same-document: both link the same MOA or addendum PDF, same state and model. "City of Miami
+ *    Springs Police Department" -> "Miami Springs Police Department" (July 2025);
+ *    "Okaloosa County Sheriff's Office" -> "Okaloosa County Department of Corrections"
+ *    (WSO, okaloosaCoCommishBoard_WSO_MOA_02262025.pdf); "Florida Department of
+ *    Agriculture" -> "Office of Aggricultural Law Enforcement" -> "Office of Agricultural
+ *    Law Enforcement". The SIGNED date may differ: that is a correction or a renewal.
+ * 2. same-name: the folded names are equal (see `canonicalAgencyName`), same state and
+ *    model, whatever the date: "Tampa PD" -> "Tampa Police Department".
+ * 3. near-name: same state, model and SIGNED date, folded names within one edit per ten
+ *    letters, and the place named differs by at most one edit in a name of six letters or
+ *    more: "Lampass County Sheriff's Office" -> "Lampasas County ...", "Indialantic" ->
+ *    "Indiatlantic". "Pima County" / "Pinal County" (two edits in four letters) stay apart.
+ * 4. named-unit: same state, model and date, and one name is the other with a unit named:
+ *    "Board of County Commissioners" -> "Board of County Commissioners / Department of
+ *    Corrections".
+ * 5. same-place: the only agreement that left and the only one that joined in one state,
+ *    model and SIGNED date, serving the same place ("Pasco County BOCC" -> "Pasco County
+ *    Sheriff's Office", TFM, 2025-02-26; in Virginia a city and the county of its name are
+ *    one place: "Hopewell County Sheriff's Office" <-> "Hopewell Sheriff's Office").
+ *    Different agencies of one county leaving and joining with the very same date is far
+ *    less likely than ICE editing a name.
+ * 6. moved-state: the same folded name, model and date in another state (ICE moved Cass
+ *    County Sheriff's Office from Montana to Minnesota, Lake Placid Police Department from
+ *    New York to Florida).
+ *
+ * Distinct agencies never pair: "Melbourne Beach Police Department" / "Melbourne Police
+ * Department", "University of Florida" / "University of West Florida", "Florida
+ * Department of Law Enforcement" / "Florida Department of Environmental Protection,
+ * Division of Law Enforcement" differ in folded name, place and unit.
+ */
+export function pairAgreements(removed: readonly AgreementGroup[], added: readonly AgreementGroup[]): AgreementPair[] {
+  const pairs: AgreementPair[] = [];
+  if (removed.length === 0 || added.length === 0) return pairs;
+  const freeRemoved = new Set(sortedByKey(removed));
+  const freeAdded = new Set(sortedByKey(added));
+  const take = (from: AgreementGroup, to: AgreementGroup, evidence: MatchEvidence) => {
+    pairs.push({ from, to, evidence });
+    freeRemoved.delete(from);
+    freeAdded.delete(to);
+  };
+  const stateOf = (g: AgreementGroup) => g.row.stateCode ?? g.row.state;
+
+  // 1. The same document, when only one agreement on each side links it.
+  const documentSlot = (g: AgreementGroup, d: string) => `${stateOf(g)}|${g.row.model}|${d}`;
+  const addedByDocument = new Map<string, AgreementGroup[]>();
+  for (const to of freeAdded) for (const d of to.documents) push(addedByDocument, documentSlot(to, d), to);
+  const removedByDocument = new Map<string, AgreementGroup[]>();
+  for (const from of freeRemoved) for (const d of from.documents) push(removedByDocument, documentSlot(from, d), from);
+  for (const from of [...freeRemoved]) {
+    for (const d of [...from.documents].sort()) {
+      const k = documentSlot(from, d);
+      const tos = addedByDocument.get(k) ?? [];
+      if (tos.length === 1 && removedByDocument.get(k)!.length === 1 && freeAdded.has(tos[0])) {
+        take(from, tos[0], 'same-document');
+        break;
+      }
+    }
+  }
+
+  // 2. The same folded name, state and model.
+  const addedByKey = new Map<string, AgreementGroup>();
+  for (const to of freeAdded) addedByKey.set(to.key, to);
+  for (const from of [...freeRemoved]) {
+    const to = addedByKey.get(from.key);
+    if (to && freeAdded.has(to)) take(from, to, 'same-name');
+  }
+
+  // 3 and 4: within one state + model + SIGNED slot, the closest name.
+  const slotOf = (g: AgreementGroup) => `${stateOf(g)}|${g.row.model}|${g.row.signed}`;
+  const addedBySlot = groupBy(freeAdded, slotOf);
+  for (const from of [...freeRemoved]) {
+    let best: AgreementGroup | null = null;
+    let bestScore = Infinity;
+    let bestEvidence: MatchEvidence = 'near-name';
+    for (const to of addedBySlot.get(slotOf(from)) ?? []) {
+      if (!freeAdded.has(to)) continue;
+      const near = nearNameDistance(from.row, to.row);
+      if (near !== null && near < bestScore) [best, bestScore, bestEvidence] = [to, near, 'near-name'];
+      else if (near === null && bestScore === Infinity && namesAUnit(from.row, to.row)) [best, bestEvidence] = [to, 'named-unit'];
+    }
+    if (best) take(from, best, bestEvidence);
+  }
+
+  // 5. The one agreement left and joined in a slot, serving the same place.
+  const remainingAdded = groupBy(freeAdded, slotOf);
+  for (const [slot, froms] of groupBy(freeRemoved, slotOf)) {
+    const tos = remainingAdded.get(slot);
+    if (froms.length !== 1 || !tos || tos.length !== 1) continue;
+    const [from, to] = [froms[0], tos[0]];
+    const place = agencyLocality(from.row.agency, from.row.stateCode);
+    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row)) take(from, to, 'same-place');
+  }
+
+  // 6. The same agency, model and date in another state.
+  const movedKey = (g: AgreementGroup) => `${canonicalAgencyName(g.row.agency)}|${g.row.model}|${g.row.signed}`;
+  const addedByName = groupBy(freeAdded, movedKey);
+  for (const from of [...freeRemoved]) {
+    const to = (addedByName.get(movedKey(from)) ?? []).find((t) => freeAdded.has(t) && stateOf(t) !== stateOf(from));
+    if (to) take(from, to, 'moved-state');
+  }
+  return pairs;
+}
+
+/**
+ * Edits between two folded names when they are one agency misspelt, else null: at most
+ * one edit per ten letters overall, and a place that differs only by one edit in a name of
+ * six letters or more.
+ */
+function nearNameDistance(a: Agreement, b: Agreement): number | null {
+  const [x, y] = [canonicalAgencyName(a.agency, a.stateCode), canonicalAgencyName(b.agency, b.stateCode)];
+  const allowed = Math.floor(Math.min(x.length, y.length) / 10);
+  const d = x === y ? 0 : editDistance(x, y, allowed);
+  if (d > allowed) return null;
+  const [pa, pb] = [agencyLocality(a.agency, a.stateCode), agencyLocality(b.agency, b.stateCode)];
+  if (pa !== pb && (Math.min(pa.length, pb.length) < 6 || editDistance(pa, pb, 1) > 1)) return null;
+  return d;
+}
+
+/** One name is the other with a unit added: every folded part of the shorter is a part of the longer. */
+function namesAUnit(a: Agreement, b: Agreement): boolean {
+  const [x, y] = [canonicalParts(a.agency, a.stateCode), canonicalParts(b.agency, b.stateCode)];
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length > 0 && short.length < long.length && short.every((p) => long.includes(p));
+}
+
+function sameCountyIfBoth(a: Agreement, b: Agreement): boolean {
+  if (!a.county || !b.county) return true;
+  const fold = (c: string) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/(county|parish|city)$/, '');
+  return fold(a.county) === fold(b.county);
+}
+
+function sortedByKey(groups: readonly AgreementGroup[]): AgreementGroup[] {
+  return [...groups].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) push(groups, key(item), item);
+  return groups;
+}
+
+/** How many days apart two ISO dates are. */
+function daysBetween(a: string, b: string): number {
+  return Math.abs(Date.parse(b) - Date.parse(a)) / 86_400_000;
+}
+
+/** A date moved further than this while the old document is gone and no new one is posted reads as a re-signing, not a typo. */
+const RESIGNING_DAYS = 90;
+
+/**
+ * What a change of SIGNED date between two rows of one agreement means:
+ * - `renewed`: a new agreement document, dated later (a new MOA or addendum link; or the
+ *   old document gone, no new one yet, and a date months later: a re-signing still "link pending");
+ * - `corrected`: anything else: the same document, or a document still pending
+ *   (St. Lucie County 2025-02-19 -> 02-26 and Rockwall County 07-07 -> 07-08 were re-dated
+ *   as their MOA links were posted; Jim Wells County 02-27 -> 02-28 kept its MOA);
+ * - null: no change, or one of the dates is unknown (an unreadable date never makes a
+ *   renewal or a correction out of a later, readable one).
+ */
+export function dateChange(from: AgreementGroup, to: AgreementGroup): 'renewed' | 'corrected' | null {
+  const [before, after] = [from.row.signed, to.row.signed];
+  if (!before || !after || before === after) return null;
+  if (after < before) return 'corrected';
+  const [oldDocs, newDocs] = [from.documents, to.documents];
+  if (oldDocs.size === 0) return 'corrected';
+  if (newDocs.size > 0) return [...newDocs].some((d) => !oldDocs.has(d)) ? 'renewed' : 'corrected';
+  return daysBetween(before, after) > RESIGNING_DAYS ? 'renewed' : 'corrected';
+}
