@@ -140,8 +140,10 @@ function fromSerial(serial: number): string | null {
 
 const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+Z?)?$/;
 const US_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$/;
-/** "05/082025": a US date missing its second slash (seen in May 2025 files). */
-const US_DATE_SQUASHED = /^(\d{1,2})\/(\d{2})(\d{4})$/;
+/** "05/082025", "7/72025": a US date missing its second slash (seen in 2025 files). */
+const US_DATE_SQUASHED = /^(\d{1,2})\/(\d{2,6})$/;
+/** Years a 287(g) SIGNED date can plausibly carry, for repairing a mistyped one. */
+const PLAUSIBLE_YEARS: [number, number] = [1996, 2039];
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
 
 /**
@@ -152,19 +154,70 @@ const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
  */
 export function parseSignedDate(value: unknown): { signed: string | null; warning: string | null } {
   if (value === null || value === undefined) return { signed: null, warning: 'SIGNED is blank' };
-  if (typeof value === 'number') return orWarn(fromSerial(value), value);
-  if (value instanceof Date) return orWarn(fromDate(value), value);
+  if (typeof value === 'number') return orRepair(fromSerial(value), Number.isFinite(value) ? new Date(EXCEL_EPOCH_MS + Math.floor(value) * DAY_MS) : null, value);
+  if (value instanceof Date) return orRepair(fromDate(value), value, value);
   const text = cleanText(String(value));
   if (!text) return { signed: null, warning: 'SIGNED is blank' };
   let m = ISO_DATE.exec(text);
-  if (m) return orWarn(isoDay(+m[1], +m[2], +m[3]), text);
+  if (m) {
+    const day = isoDay(+m[1], +m[2], +m[3]);
+    if (day) return { signed: day, warning: null };
+    const year = repairYear(m[1]);
+    const repaired = year === null ? null : isoDay(year, +m[2], +m[3]);
+    return repaired ? { signed: repaired, warning: `SIGNED '${text}' read as ${repaired}` } : orWarn(null, text);
+  }
   m = US_DATE.exec(text);
   if (m) return orWarn(isoDay(m[3].length === 2 ? 2000 + +m[3] : +m[3], +m[1], +m[2]), text);
   if (SERIAL_TEXT.test(text)) return orWarn(fromSerial(Number(text)), text);
   m = US_DATE_SQUASHED.exec(text);
-  const repaired = m ? isoDay(+m[3], +m[1], +m[2]) : null;
+  const repaired = m ? squashedDate(+m[1], m[2]) : null;
   if (repaired) return { signed: repaired, warning: `SIGNED '${text}' read as ${repaired}` };
   return orWarn(null, text);
+}
+
+/**
+ * "7/72025" and "05/082025": the day and a four-digit year run together. Repaired only
+ * when exactly one split gives a real date ("7/72025" can only be 7/7/2025).
+ */
+function squashedDate(month: number, rest: string): string | null {
+  const readings = new Set<string>();
+  for (const dayDigits of [1, 2]) {
+    if (rest.length !== dayDigits + 4) continue;
+    const day = isoDay(+rest.slice(dayDigits), month, +rest.slice(0, dayDigits));
+    if (day) readings.add(day);
+  }
+  return readings.size === 1 ? [...readings][0] : null;
+}
+
+/**
+ * A four-digit year no 287(g) agreement can carry ("5025"), repaired when exactly one
+ * plausible year is one keystroke away (one digit changed, or two neighbours swapped):
+ * "5025" can only be 2025; "2205" could be 2005 or 2025 and stays unread.
+ */
+function repairYear(digits: string): number | null {
+  if (digits.length !== 4) return null;
+  const plausible = (y: number) => y >= PLAUSIBLE_YEARS[0] && y <= PLAUSIBLE_YEARS[1];
+  if (plausible(+digits)) return null;
+  const readings = new Set<number>();
+  for (let i = 0; i < 4; i++) {
+    for (let d = 0; d <= 9; d++) {
+      const y = +(digits.slice(0, i) + d + digits.slice(i + 1));
+      if (plausible(y)) readings.add(y);
+    }
+    if (i < 3) {
+      const y = +(digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2));
+      if (plausible(y)) readings.add(y);
+    }
+  }
+  return readings.size === 1 ? [...readings][0] : null;
+}
+
+/** A date cell whose year no agreement can carry (a typed 5025) is repaired like typed text. */
+function orRepair(signed: string | null, date: Date | null, raw: number | Date): { signed: string | null; warning: string | null } {
+  if (signed || !date || Number.isNaN(date.getTime())) return orWarn(signed, raw);
+  const year = repairYear(String(date.getUTCFullYear()));
+  const repaired = year === null ? null : isoDay(year, date.getUTCMonth() + 1, date.getUTCDate());
+  return repaired ? { signed: repaired, warning: `SIGNED '${date.toISOString().slice(0, 10)}' read as ${repaired}` } : orWarn(null, raw);
 }
 
 function orWarn(signed: string | null, raw: string | number | Date): { signed: string | null; warning: string | null } {
