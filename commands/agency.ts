@@ -1,6 +1,8 @@
 import { agencyKey } from '../src/domain/agency';
 import { cleanText, editDistance } from '../src/domain/text';
-import type { Agreement } from '../src/domain/types';
+import { activeAgreements } from '../src/domain/identity';
+import { agreementIdentity, type Agreement } from '../src/domain/types';
+import type { LedgerEntry } from '../src/store/snapshot-store';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
 import { agreementLine, pageOf, parsePage, sourceFooter } from './format';
@@ -24,6 +26,16 @@ export function agencyMatchScore(query: string[], name: string): number | null {
   return score;
 }
 
+/** What the ledger knows beyond the current row: SIGNED dates ICE corrected, earlier names, times off the list. */
+function ledgerNotes(entry: LedgerEntry | undefined): Line {
+  if (!entry) return [];
+  const notes: string[] = [];
+  for (const c of entry.corrections ?? []) notes.push(`SIGNED date corrected by ICE ${c.from ?? 'unknown'} → ${c.to ?? 'unknown'} (seen ${c.at.slice(0, 10)})`);
+  if (entry.previousNames?.length) notes.push(`listed before as ${entry.previousNames.join('; ')}`);
+  for (const g of entry.gaps ?? []) notes.push(`off ICE's list ${g.from.slice(0, 10)} to ${g.to.slice(0, 10)}`);
+  return notes.length ? [` · ${notes.join(' · ')}`] : [];
+}
+
 /** `/agency <name>`: agencies whose name matches, across states, with their agreements and pending requests. */
 export default {
   name: 'agency',
@@ -43,10 +55,14 @@ export default {
         .filter((m): m is { r: Agreement; score: number } => m.score !== null)
         .sort((a, b) => a.score - b.score || a.r.state.localeCompare(b.r.state) || a.r.agency.localeCompare(b.r.agency) || (b.r.signed ?? '').localeCompare(a.r.signed ?? ''))
         .map((m) => m.r);
-    const found = matches(stored.view.rows);
-    const waiting = matches(pending);
+    const found = matches(activeAgreements(stored.view.rows));
+    const waiting = matches(activeAgreements(pending));
     if (!found.length && !waiting.length) throw new UserError(`No agency in ICE's 287(g) lists matches "${text}".`);
-    const items: Line[] = [...found.map((a) => agreementLine(a)), ...waiting.map((a) => [...agreementLine(a), ' · ', { bold: 'pending' }])];
+    const ledger = found.length ? await ctx.services.snapshots.ledger('participating') : {};
+    const items: Line[] = [
+      ...found.map((a) => [...agreementLine(a), ...ledgerNotes(ledger[agreementIdentity(a)])]),
+      ...waiting.map((a) => [...agreementLine(a), ' · ', { bold: 'pending' }]),
+    ];
     const { items: page, paging } = pageOf(items, parsePage(args.page), PER_PAGE, 'agency', { name: text });
     const agencies = new Set([...found, ...waiting].map((a) => `${a.stateCode}|${a.agencyKey}`)).size;
     return {

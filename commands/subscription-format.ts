@@ -1,5 +1,6 @@
 import { countByState } from '../src/domain/diff';
 import { stateByCode } from '../src/domain/states';
+import { activeAgreements } from '../src/domain/identity';
 import { countByModel } from '../src/domain/summary';
 import type { Subscription } from '../src/domain/subscriptions';
 import { UserError } from '../src/domain/user-error';
@@ -34,9 +35,11 @@ export function describeSubscription(sub: Subscription): ReplyField[] {
 
 /** "Texas: 205 active (JEM 39 · TFM 47 · WSO 119), 13 pending" for each state, from the stored lists. */
 export async function stateNumbers(ctx: CommandContext, states: string[] | 'all'): Promise<Line[]> {
-  const participating = (await ctx.services.snapshots.getState('participating'))?.view.rows;
-  if (!participating) return [['No 287(g) list has been fetched yet; numbers follow with the first poll.']];
-  const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? null;
+  const listed = (await ctx.services.snapshots.getState('participating'))?.view.rows;
+  if (!listed) return [['No 287(g) list has been fetched yet; numbers follow with the first poll.']];
+  const participating = activeAgreements(listed);
+  const waiting = (await ctx.services.snapshots.getState('pending'))?.view.rows;
+  const pending = waiting ? activeAgreements(waiting) : null;
   if (states === 'all') {
     return [[{ bold: 'All states' }, `: ${participating.length} active (`, ...modelCounts(countByModel(participating)), `)${pending ? `, ${pending.length} pending` : ''}`]];
   }

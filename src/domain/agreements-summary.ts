@@ -1,4 +1,5 @@
 import { countByState } from './diff';
+import { activeAgreements } from './identity';
 import type { StateInfo } from './states';
 import { agreementsInState, countByModel, type ModelCounts, type StateFilter } from './summary';
 import type { Agreement } from './types';
@@ -33,6 +34,9 @@ export function summarizeAgreements(
   state: StateInfo | 'all',
   filter: StateFilter = {},
 ): StateSummary | NationalSummary {
+  // Counts count agreements: a row ICE printed twice is one (see identity.ts).
+  rows = activeAgreements(rows);
+  pending = pending && activeAgreements(pending);
   if (state === 'all') {
     const filtered = filter.model || filter.since ? rows.filter((r) => (!filter.model || r.model === filter.model) && (!filter.since || (r.signed ?? '') >= filter.since)) : rows;
     const pendingByState = pending ? countByState(pending) : null;

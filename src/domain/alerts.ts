@@ -1,4 +1,5 @@
 import type { ListEvent } from './events';
+import { activeAgreements } from './identity';
 import { countByModel, type ModelCounts } from './summary';
 import type { Agreement, FileMeta, ListKind } from './types';
 
@@ -80,11 +81,14 @@ export function buildStateAlerts(input: BuildAlertsInput): StateAlert[] {
       byState.set(key, group);
     }
   }
+  // The state's numbers count agreements: a row ICE printed twice is one.
+  const participating = activeAgreements(input.participating);
+  const pending = input.pending && activeAgreements(input.pending);
   const inState = (rows: readonly Agreement[], key: string) => rows.filter((r) => (r.stateCode ?? r.state) === key);
   return [...byState.entries()]
     .sort(([, a], [, b]) => a.state.localeCompare(b.state))
     .map(([key, g]) => {
-      const rows = inState(input.participating, key);
+      const rows = inState(participating, key);
       return {
         id: `${input.source}:${input.file.sha256}:${key}`,
         source: input.source,
@@ -92,7 +96,7 @@ export function buildStateAlerts(input: BuildAlertsInput): StateAlert[] {
         stateCode: g.stateCode,
         title: alertTitle(g.state, g.events),
         events: g.events,
-        totals: { total: rows.length, byModel: countByModel(rows), pending: input.pending ? inState(input.pending, key).length : null },
+        totals: { total: rows.length, byModel: countByModel(rows), pending: pending ? inState(pending, key).length : null },
         file: input.file,
       };
     });

@@ -1,4 +1,4 @@
-import { canonicalAgencyName } from './agency';
+import { agencyKey, canonicalAgencyName } from './agency';
 import { diffLists, type EndedAgreement, type ListDiff } from './diff';
 import type { ListEvent } from './events';
 import { activeAgreements, agreementKey } from './identity';
@@ -50,7 +50,19 @@ export interface SourceState {
   recentlyEnded?: EndedAgreement[];
   /** When a publication with these rows was last judged (ISO 8601): the "last listed" time of an ending. */
   lastSeenAt?: string;
+  /** Renames announced lately, so that ICE flipping a name back and forth is announced once. */
+  recentRenames?: RecentRename[];
 }
+
+/** A rename announced: the two names (either order) of one agreement, and when. */
+export interface RecentRename {
+  names: string;
+  at: string;
+}
+
+/** How long a rename is remembered: a rename back within this time is ICE flip-flopping, not news. */
+const REMEMBER_RENAMES_MS = 30 * 86_400_000;
+const REMEMBER_RENAMES_MAX = 1_000;
 
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
@@ -181,7 +193,8 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
   const kept = [...held, ...unconfirmed];
   const rows = kept.length ? [...candidate.rows, ...kept.map((h) => h.row)] : candidate.rows;
   const diff = diffLists(previousRows, rows, candidate.source, { lastListedAt, ended: prev.recentlyEnded });
-  let events = withLastListed(diff.events, [...confirmed, ...waitingConfirmed]);
+  const renames = withoutFlipFlops(withLastListed(diff.events, [...confirmed, ...waitingConfirmed]), prev.recentRenames ?? [], now);
+  let events = renames.events;
   if (candidate.source === 'pending' && opts.participating) events = markPendingSigned(events, opts.participating);
   const view: Snapshot = { ...candidate, rows, contentHash: kept.length ? contentHashOf(rows) : candidate.contentHash };
 
@@ -217,9 +230,31 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
       unconfirmed,
       recentlyEnded: rememberEnded(prev.recentlyEnded ?? [], diff, now),
       lastSeenAt: candidate.meta.fetchedAt,
+      recentRenames: renames.remembered,
     },
     notices,
   };
+}
+
+/**
+ * Drops renames that only undo a rename announced in the last 30 days. ICE alternated
+ * "Hopewell County Sheriff's Office" and "Hopewell Sheriff's Office" (Virginia, JEM) from
+ * list to list in September 2025, and "Pettis County Sheriff's Department" / "... Office":
+ * the first rename is news, the flip back and forth is not. The ledger still records each name.
+ */
+function withoutFlipFlops(events: ListEvent[], recent: readonly RecentRename[], now: Date): { events: ListEvent[]; remembered: RecentRename[] } {
+  const cutoff = now.getTime() - REMEMBER_RENAMES_MS;
+  const kept = recent.filter((r) => Date.parse(r.at) >= cutoff);
+  const known = new Set(kept.map((r) => r.names));
+  const added: RecentRename[] = [];
+  const out = events.filter((e) => {
+    if (e.type !== 'agreement.renamed') return true;
+    const names = [`${e.previousStateCode ?? e.stateCode}|${agencyKey(e.previousAgency)}`, `${e.stateCode}|${agencyKey(e.agency)}`].sort().join('>') + `|${e.model}`;
+    if (known.has(names)) return false;
+    added.push({ names, at: now.toISOString() });
+    return true;
+  });
+  return { events: out, remembered: [...kept, ...added].slice(-REMEMBER_RENAMES_MAX) };
 }
 
 /**

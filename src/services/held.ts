@@ -22,7 +22,7 @@ export async function decideHeld(
   const state = await snapshots.getState(source);
   if (!state || state.held.length === 0) throw new UserError(`Nothing is held for the ${source} list.`);
   const { events, next, notices } = resolveHeld(state, action, at);
-  await snapshots.saveState(source, next, 'accepted');
+  await snapshots.saveState(source, next, 'accepted', events);
   await snapshots.recordJudgement(source, {
     verdict: 'accepted',
     reason: notices[0].text,

@@ -62,7 +62,7 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         // Deliveries are planned and stored before the snapshot is marked seen: a crash in
         // between re-judges the same file next poll and plans the same ids again (deduped).
         if (alerts.length && deps.route) await deps.route(alerts, at);
-        if (outcome.next) await snapshots.saveState(source, outcome.next, outcome.verdict);
+        if (outcome.next) await snapshots.saveState(source, outcome.next, outcome.verdict, outcome.events);
         result = { source, ...outcome, alerts, warnings: parsed.warnings, file: meta };
       } catch (err) {
         if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;

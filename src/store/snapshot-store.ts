@@ -1,5 +1,8 @@
 import type { EndedAgreement } from '../domain/diff';
-import type { HeldRow, OperatorNotice, SourceState, Verdict } from '../domain/guards';
+import { agencyKey } from '../domain/agency';
+import type { ListEvent } from '../domain/events';
+import type { HeldRow, OperatorNotice, RecentRename, SourceState, Verdict } from '../domain/guards';
+import { activeAgreements } from '../domain/identity';
 import { agreementIdentity, type Agreement, type FileMeta, type ListKind, type Snapshot } from '../domain/types';
 import type { KeyvFactory } from './keyv-factory';
 
@@ -11,6 +14,8 @@ export interface HistoryEntry {
   fileName: string;
   sha256: string;
   fetchedAt: string;
+  /** The change's events by type (corrections included, which channels do not get by default). */
+  events?: Partial<Record<ListEvent['type'], number>>;
 }
 
 /** What ice-watch knows of one agreement over time. */
@@ -23,6 +28,12 @@ export interface LedgerEntry {
   firstSeen: string;
   lastSeen: string;
   endedAt: string | null;
+  /** Names (and states) ICE listed it under before, oldest first. */
+  previousNames?: string[];
+  /** Times it was off ICE's list and came back with the same SIGNED date. */
+  gaps?: Array<{ from: string; to: string }>;
+  /** SIGNED dates ICE corrected, with when the bot saw the correction. */
+  corrections?: Array<{ from: string | null; to: string | null; at: string }>;
 }
 
 /** The last judgement of a source's publication, for /status and operators. */
@@ -46,13 +57,17 @@ interface StoredState {
   unconfirmed?: HeldRow[];
   recentlyEnded?: EndedAgreement[];
   lastSeenAt?: string;
+  recentRenames?: RecentRename[];
 }
 
 /** Snapshots, history, per-agreement ledger and judgements of the 287(g) sources. */
 export interface SnapshotStore {
   getState(source: ListKind): Promise<SourceState | null>;
-  /** Stores a new accepted state: rows, history, ledger, then the state pointer last. */
-  saveState(source: ListKind, state: SourceState, verdict: Verdict): Promise<void>;
+  /**
+   * Stores a new accepted state: rows, history, ledger, then the state pointer last. The
+   * events of the change carry renames, relistings and corrections into the ledger.
+   */
+  saveState(source: ListKind, state: SourceState, verdict: Verdict, events?: readonly ListEvent[]): Promise<void>;
   recordJudgement(source: ListKind, judgement: Judgement): Promise<void>;
   judgements(source: ListKind): Promise<Judgement[]>;
   history(source: ListKind): Promise<HistoryEntry[]>;
@@ -121,10 +136,11 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         unconfirmed: stored.unconfirmed ?? [],
         recentlyEnded: stored.recentlyEnded ?? [],
         lastSeenAt: stored.lastSeenAt ?? stored.viewMeta.fetchedAt,
+        recentRenames: stored.recentRenames ?? [],
       };
     },
 
-    async saveState(source, state, verdict) {
+    async saveState(source, state, verdict, events = []) {
       const { view } = state;
       const previous = await states.get(source);
       if (previous?.viewHash !== view.contentHash) {
@@ -137,9 +153,10 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
           fileName: view.meta.fileName,
           sha256: view.meta.sha256,
           fetchedAt: view.meta.fetchedAt,
+          ...(events.length ? { events: countEvents(events) } : {}),
         });
         await histories.set(source, history);
-        await ledgers.set(source, updateLedger((await ledgers.get(source)) ?? {}, view.rows, view.meta.fetchedAt));
+        await ledgers.set(source, updateLedger((await ledgers.get(source)) ?? {}, view.rows, view.meta.fetchedAt, events));
       }
       await states.set(source, {
         viewHash: view.contentHash,
@@ -151,6 +168,7 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         unconfirmed: state.unconfirmed ?? [],
         recentlyEnded: state.recentlyEnded ?? [],
         lastSeenAt: state.lastSeenAt ?? view.meta.fetchedAt,
+        recentRenames: state.recentRenames ?? [],
       });
     },
 
@@ -170,14 +188,51 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
   };
 }
 
-/** Marks rows seen at `at` (first seen when new) and rows no longer listed as ended at `at`. */
-export function updateLedger(ledger: Record<string, LedgerEntry>, current: readonly Agreement[], at: string): Record<string, LedgerEntry> {
+function countEvents(events: readonly ListEvent[]): Partial<Record<ListEvent['type'], number>> {
+  const counts: Partial<Record<ListEvent['type'], number>> = {};
+  for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Brings the ledger up to a new accepted list: one entry per agreement (rows ICE printed
+ * twice count once). A rename moves the entry to its new name, keeping when it was first
+ * seen; a relisting closes its gap; a correction is recorded. Then every agreement listed
+ * is seen at `at` (first seen when new) and every one no longer listed has ended at `at`.
+ */
+export function updateLedger(
+  ledger: Record<string, LedgerEntry>,
+  current: readonly Agreement[],
+  at: string,
+  events: readonly ListEvent[] = [],
+): Record<string, LedgerEntry> {
+  const idOf = (state: string, stateCode: string | null, agency: string, model: string) => agreementIdentity({ state, stateCode, agencyKey: agencyKey(agency), model });
+  for (const e of events) {
+    if (e.type === 'agreement.renamed') {
+      const from = e.previousState === null ? idOf(e.state, e.stateCode, e.previousAgency, e.model) : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
+      const to = idOf(e.state, e.stateCode, e.agency, e.model);
+      const old = ledger[from];
+      if (!old || from === to) continue;
+      delete ledger[from];
+      ledger[to] = { ...old, previousNames: [...(old.previousNames ?? []), e.previousState ? `${old.agency} (${e.previousState})` : old.agency] };
+    } else if (e.type === 'agreement.relisted') {
+      const entry = ledger[idOf(e.state, e.stateCode, e.agency, e.model)];
+      if (entry?.endedAt) {
+        entry.gaps = [...(entry.gaps ?? []), { from: entry.endedAt, to: at }];
+        entry.endedAt = null;
+      }
+    } else if (e.type === 'agreement.corrected') {
+      const entry = ledger[idOf(e.state, e.stateCode, e.agency, e.model)];
+      if (entry) entry.corrections = [...(entry.corrections ?? []), { from: e.previousSigned, to: e.signed, at }];
+    }
+  }
   const seen = new Set<string>();
-  for (const r of current) {
+  for (const r of activeAgreements(current)) {
     const id = agreementIdentity(r);
     seen.add(id);
     const old = ledger[id];
     ledger[id] = {
+      ...old,
       state: r.state,
       stateCode: r.stateCode,
       agency: r.agency,
