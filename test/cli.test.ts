@@ -117,12 +117,19 @@ describe('ice-watch replay', () => {
     expect(doc.rejected).toEqual([expect.objectContaining({ file: 'participatingAgencies09222025pm.xlsx' })]);
     expect(doc.publications.map((p: { verdict: string }) => p.verdict)).not.toContain('held');
     expect(doc.alerts.length).toBeGreaterThan(50);
+    const judged = new Map(doc.publications.map((p: { file: string; events: number }) => [p.file, p.events]));
+    const eventsByFile = new Map<string, number>();
     for (const alert of doc.alerts) {
       expect(alert.channel).toBe('console');
+      // Each alert names the publication it came from, so a replay can be audited event by event.
+      expect(judged.has(alert.file)).toBe(true);
+      eventsByFile.set(alert.file, (eventsByFile.get(alert.file) ?? 0) + alert.events.length);
       expect(alert.events.length).toBeGreaterThan(0);
       const ended = alert.events.filter((e: { type: string }) => e.type === 'agreement.ended').length;
       expect(ended).toBeLessThan(15);
     }
+    // A publication's events are all in its own alerts (a move between states is in both states' alerts).
+    for (const [file, n] of eventsByFile) expect(n).toBeGreaterThanOrEqual(judged.get(file) as number);
   });
 
   test('replay into a store, then agreements reads the stored latest list', async () => {
@@ -145,7 +152,9 @@ describe('ice-watch replay', () => {
 
   test('text output reads as alerts with titles, totals and source', async () => {
     const r = await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('participatingAgencies10172025mid.xlsx'));
-    expect(r.stdout).toMatch(/── \d+ new, 1 renewed 287\(g\) agreements in Texas ──/);
+    expect(r.stdout).toMatch(/── \d+ new, 1 date corrected 287\(g\) agreements in Texas ──/);
+    expect(r.stdout).not.toMatch(/renewed/);
+    expect(r.stdout).toMatch(/\[operators\] participatingAgencies10172025mid\.xlsx: ICE corrected 1 SIGNED date: Rockwall County Sheriff's Office \(TX, WSO\) 2025-07-07 -> 2025-07-08/);
     expect(r.stdout).toMatch(/Texas now: \d+ active agreements \(JEM \d+ · TFM \d+ · WSO \d+\)/);
     expect(r.stdout).toMatch(/Source: ICE participating list, participatingAgencies10172025mid\.xlsx/);
     expect(r.stdout).toMatch(/\[operators\] participating baseline: 1033 rows/);

@@ -80,7 +80,7 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
     for (const { from, to, evidence } of pairs) {
       const [a, b] = [from.row, to.row];
       const moved = (a.stateCode ?? a.state) !== (b.stateCode ?? b.state);
-      if (moved || a.agencyKey !== b.agencyKey) {
+      if (moved || a.agencyKey !== b.agencyKey || from.key !== to.key) {
         renamed++;
         events.push({
           type: 'agreement.renamed',

@@ -112,7 +112,7 @@ export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const byKey = new Map<string, number>();
-  const byDocument = new Map<string, { first: number; names: Set<string>; members: number[] }>();
+  const byDocument = new Map<string, { names: Set<string>; members: number[] }>();
   const keys = rows.map(agreementKey);
   for (let i = 0; i < n; i++) {
     const seen = byKey.get(keys[i]);
@@ -125,12 +125,18 @@ export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
       if (d) {
         d.names.add(keys[i]);
         d.members.push(i);
-      } else byDocument.set(k, { first: i, names: new Set([keys[i]]), members: [i] });
+      } else byDocument.set(k, { names: new Set([keys[i]]), members: [i] });
     }
   }
   for (const d of byDocument.values()) {
     if (d.names.size > MAX_NAMES_PER_DOCUMENT) continue;
-    for (const i of d.members) if (namesOneAgency(rows[d.first], rows[i])) union(d.first, i);
+    // Every pair, not each against the first: which rows join must not depend on ICE's row order.
+    for (let x = 0; x < d.members.length; x++) {
+      for (let y = x + 1; y < d.members.length; y++) {
+        const [i, j] = [d.members[x], d.members[y]];
+        if (keys[i] !== keys[j] && namesOneAgency(rows[i], rows[j])) union(i, j);
+      }
+    }
   }
   const members = new Map<number, Agreement[]>();
   for (let i = 0; i < n; i++) {

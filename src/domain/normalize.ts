@@ -214,7 +214,8 @@ function repairYear(digits: string): number | null {
 
 /** A date cell whose year no agreement can carry (a typed 5025) is repaired like typed text. */
 function orRepair(signed: string | null, date: Date | null, raw: number | Date): { signed: string | null; warning: string | null } {
-  if (signed || !date || Number.isNaN(date.getTime())) return orWarn(signed, raw);
+  // Only a year past any plausible one (5025): serial 0 or a tiny number is an empty cell's, not a typo.
+  if (signed || !date || Number.isNaN(date.getTime()) || date.getUTCFullYear() <= PLAUSIBLE_YEARS[1]) return orWarn(signed, raw);
   const year = repairYear(String(date.getUTCFullYear()));
   const repaired = year === null ? null : isoDay(year, date.getUTCMonth() + 1, date.getUTCDate());
   return repaired ? { signed: repaired, warning: `SIGNED '${date.toISOString().slice(0, 10)}' read as ${repaired}` } : orWarn(null, raw);

@@ -13,13 +13,14 @@ async function diffFixtures(a: string, b: string) {
 }
 
 describe('diffLists on consecutive real ICE participating lists', () => {
-  test('02-21 -> 02-26 2025: 88 signed and the St. Lucie re-signing as one renewal', async () => {
+  test('02-21 -> 02-26 2025: 88 signed, and St. Lucie re-dated while its MOA link was pending is a correction, not a renewal', async () => {
     const events = await diffFixtures('participatingAgencies-20250221214937.xlsx', 'participatingAgencies-20250226183301.xlsx');
     expect(count(events, 'agreement.signed')).toBe(88);
     expect(count(events, 'agreement.ended')).toBe(0);
-    const renewed = events.filter((e) => e.type === 'agreement.renewed');
-    expect(renewed).toHaveLength(1);
-    expect(renewed[0]).toMatchObject({ agency: "St. Lucie County Sheriff's Office", model: 'TFM', signed: '2025-02-26', previousSigned: '2025-02-19' });
+    expect(count(events, 'agreement.renewed')).toBe(0);
+    expect(events.filter((e) => e.type === 'agreement.corrected')).toEqual([
+      expect.objectContaining({ agency: "St. Lucie County Sheriff's Office", model: 'TFM', signed: '2025-02-26', previousSigned: '2025-02-19' }),
+    ]);
   });
 
   test('05-16 -> 05-19 2025: 17 signings, and ICE misspelling Indialantic is a rename, not an ending plus a signing', async () => {
@@ -34,12 +35,13 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     ]);
   });
 
-  test('10-16 -> 10-17 2025: 63 signed and Rockwall County WSO renewed', async () => {
+  test('10-16 -> 10-17 2025: 63 signed, and Rockwall County WSO re-dated as its MOA link was posted is a correction', async () => {
     const events = await diffFixtures('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
     expect(count(events, 'agreement.signed')).toBe(63);
     expect(count(events, 'agreement.ended')).toBe(0);
-    expect(events.filter((e) => e.type === 'agreement.renewed')).toEqual([
-      expect.objectContaining({ agency: "Rockwall County Sheriff's Office", model: 'WSO', stateCode: 'TX' }),
+    expect(count(events, 'agreement.renewed')).toBe(0);
+    expect(events.filter((e) => e.type === 'agreement.corrected')).toEqual([
+      expect.objectContaining({ agency: "Rockwall County Sheriff's Office", model: 'WSO', stateCode: 'TX', previousSigned: '2025-07-07', signed: '2025-07-08' }),
     ]);
   });
 
@@ -100,7 +102,37 @@ describe('diffLists on small lists', () => {
 
   test('an earlier SIGNED date is a correction, not a renewal', () => {
     const events = diffLists([row({ signed: '2025-04-02' })], [row({ signed: '2016-03-19' })], 'participating').events;
-    expect(events).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ type: 'agreement.corrected', previousSigned: '2025-04-02', signed: '2016-03-19' })]);
+  });
+
+  test('a later SIGNED date with the same MOA document is a correction; with a new document, a renewal', () => {
+    const moa = 'https://www.ice.gov/doclib/287gMOA/WellsPD_TFM_MOA_04022025.pdf';
+    const same = diffLists([row({ moaUrl: moa })], [row({ signed: '2026-04-02', moaUrl: moa })], 'participating').events;
+    expect(same.map((e) => e.type)).toEqual(['agreement.corrected']);
+    const renewedMoa = 'https://www.ice.gov/doclib/287gMOA/WellsPD_TFM_MOA_05012026.pdf';
+    const renewed = diffLists([row({ moaUrl: moa })], [row({ signed: '2026-05-01', moaUrl: renewedMoa })], 'participating').events;
+    expect(renewed).toEqual([expect.objectContaining({ type: 'agreement.renewed', previousSigned: '2025-04-02', previousMoaUrl: moa, moaUrl: renewedMoa })]);
+  });
+
+  test('a date that was unreadable (null) and is now readable is neither a renewal nor a correction', () => {
+    expect(diffLists([row({ signed: null })], [row({ signed: '2025-07-07' })], 'participating').events).toEqual([]);
+    expect(diffLists([row({ signed: '2025-07-07' })], [row({ signed: null })], 'participating').events).toEqual([]);
+  });
+
+  test('an ended agreement back with the same SIGNED date is relisted, with a new date it is a new agreement', () => {
+    const ended = [{ row: row({}), since: '2025-09-02T12:00:00.000Z' }];
+    expect(diffLists([], [row({})], 'participating', { ended }).events).toEqual([
+      expect.objectContaining({ type: 'state.first' }),
+      expect.objectContaining({ type: 'agreement.relisted', agency: 'Wells Police Department', missingSince: '2025-09-02T12:00:00.000Z' }),
+    ]);
+    expect(diffLists([], [row({ signed: '2025-10-01' })], 'participating', { ended }).events.map((e) => e.type)).toEqual(['state.first', 'agreement.signed']);
+  });
+
+  test('an ending carries the time its agreement was last listed', () => {
+    const events = diffLists([row({})], [row({ agency: 'Kennebunk Police Department', agencyKey: 'kennebunk police department', signed: '2025-05-05' })], 'participating', {
+      lastListedAt: '2025-09-02T12:00:00.000Z',
+    }).events;
+    expect(events.find((e) => e.type === 'agreement.ended')).toMatchObject({ agency: 'Wells Police Department', lastListedAt: '2025-09-02T12:00:00.000Z' });
   });
 
   test('pending lists give pending.added and pending.removed, and no state events', () => {
