@@ -140,3 +140,70 @@ describe('judgePublication guards', () => {
     expect(state!.view.meta.fileName).toBe('participatingAgencies12122025pm.xlsx');
   });
 });
+
+describe('judgePublication: lists that go back in time', () => {
+  test('a list equal to an older accepted list that later lists changed much is rejected, and the state stays', async () => {
+    const old = await loadSnapshot('participatingAgencies03062025am.xlsx');
+    const current = await loadSnapshot('participatingAgencies-20250317231040.xlsx');
+    const state = judgePublication(accepted(old), publish(current, current.rows, 1), opts(1)).next!;
+    const stale = publish(old, [...old.rows].reverse(), 2);
+    const outcome = judgePublication(state, stale, { ...opts(2), olderLists: [{ rows: old.rows, fileName: 'participatingAgencies03062025am.xlsx', fetchedAt: at(0).toISOString() }] });
+    expect(outcome.verdict).toBe('rejected');
+    expect(outcome.reason).toMatch(/goes back in time: it holds the same agreements as the older list participatingAgencies03062025am\.xlsx/);
+    expect(outcome.events).toEqual([]);
+    expect(outcome.next?.view).toBe(state.view);
+    // The same stale bytes next poll are quiet.
+    expect(judgePublication(outcome.next, stale, opts(3)).verdict).toBe('unchanged');
+  });
+
+  test('a list that undoes one or two rows of the last change is judged as usual, not as stale', async () => {
+    const base = await loadSnapshot('participatingAgencies10162025pm.xlsx');
+    const older = base.rows.slice(0, 1000);
+    const state = judgePublication(accepted(publish(base, older, 0)), publish(base, base.rows.slice(0, 1002), 1), opts(1)).next!;
+    const outcome = judgePublication(state, publish(base, base.rows.slice(0, 1001), 2), { ...opts(2), olderLists: [{ rows: older, fileName: 'file-0.xlsx', fetchedAt: at(0).toISOString() }] });
+    expect(outcome.verdict).toBe('accepted');
+    expect(outcome.events.filter((e) => e.type === 'agreement.ended')).toHaveLength(1);
+  });
+});
+
+describe('judgePublication: endings waiting for confirmation (ENDING_CONFIRM_HOURS)', () => {
+  const confirming = (h: number) => ({ now: at(h), guards: { ...DEFAULT_GUARDS, endingConfirmMs: 6 * HOUR } });
+
+  test('an ending waits; with no new publication it is announced after the hours pass, saying when it was last listed', async () => {
+    const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
+    const state = accepted(snap);
+    const without = publish(snap, snap.rows.slice(1), 1);
+    const first = judgePublication(state, without, confirming(1));
+    expect(first.events).toEqual([]);
+    expect(first.next?.unconfirmed).toHaveLength(1);
+    expect(judgePublication(first.next, without, confirming(3)).verdict).toBe('unchanged');
+    const later = judgePublication(first.next, without, confirming(8));
+    expect(later.events.map((e) => e.type)).toEqual(['agreement.ended']);
+    expect(later.events[0]).toMatchObject({ agency: snap.rows[0].agency, lastListedAt: snap.meta.fetchedAt });
+    expect(later.next?.unconfirmed).toEqual([]);
+  });
+
+  test('a row back before the ending was confirmed was never news', async () => {
+    const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
+    const first = judgePublication(accepted(snap), publish(snap, snap.rows.slice(1), 1), confirming(1));
+    const back = judgePublication(first.next, publish(snap, [...snap.rows].reverse(), 2), confirming(2));
+    expect(back.events).toEqual([]);
+    expect(back.next?.unconfirmed).toEqual([]);
+  });
+});
+
+describe('judgePublication: names ICE flips back and forth', () => {
+  test('the first rename is announced, renames back and forth within 30 days are not', async () => {
+    const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
+    const renamed = (name: string, h: number) => publish(snap, [{ ...snap.rows[0], agency: name, agencyKey: name.toLowerCase() }, ...snap.rows.slice(1)], h);
+    let state = accepted(snap);
+    const names = [`${snap.rows[0].agency} Unit`, snap.rows[0].agency, `${snap.rows[0].agency} Unit`];
+    const counts: number[] = [];
+    for (const [i, name] of names.entries()) {
+      const outcome = judgePublication(state, name === snap.rows[0].agency ? publish(snap, snap.rows, 10 + i) : renamed(name, 10 + i), opts(10 + i));
+      counts.push(outcome.events.filter((e) => e.type === 'agreement.renamed').length);
+      state = outcome.next!;
+    }
+    expect(counts).toEqual([1, 0, 0]);
+  });
+});

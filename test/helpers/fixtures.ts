@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { makeSnapshot } from '../../src/domain/snapshot';
@@ -8,9 +8,41 @@ import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 export const FIXTURES = join(__dirname, '..', 'fixtures', '287g');
 
 export function fixturePath(name: string): string {
+  if (existsSync(join(FIXTURES, 'sequences', name))) return join(FIXTURES, 'sequences', name);
   const folder = name.startsWith('pending') ? 'pending' : name.startsWith('Participating') ? 'derived' : 'participating';
   return join(FIXTURES, folder, name);
 }
+
+/**
+ * Consecutive publications where a naive diff lies, in the order ICE published them (not
+ * the order of their names): see test/fixtures/287g/sequences/README.md.
+ */
+export const SEQUENCES = {
+  /** 04-21 holds the list of 03-06 again; the runs starts with the lists it goes back to. */
+  stale: [
+    'participatingAgencies03062025am.xlsx',
+    'participatingAgencies-20250317231040.xlsx',
+    'participatingAgencies-20250410231052.xlsx',
+    'participatingAgencies04212025am.xlsx',
+    'participatingAgencies04292025pm.xlsx',
+  ],
+  /** SIGNED dates corrected by a day or weeks, then "City of" renames and duplicate rows dropped. */
+  corrections: [
+    'participatingAgencies06262025am.xlsx',
+    'participatingAgencies06272025am.xlsx',
+    'participatingAgencies07012025pm.xlsx',
+    'participatingAgencies07032025pm.xlsx',
+  ],
+  /** Hopewell's name flip-flop, Moore County (TN) missing from one list and back, then gone. */
+  flipFlop: [
+    'participatingAgencies08292025pm.xlsx',
+    'participatingAgencies08022025pm.xlsx',
+    'participatingAgencies090022025am.xlsx',
+    'participatingAgencies09032025am.xlsx',
+    'participatingAgencies09032025pm.xlsx',
+    'participatingAgencies09042025pm.xlsx',
+  ],
+} as const;
 
 /** The participating files in publication order (Wayback names sort by their capture time). */
 export const PARTICIPATING_IN_ORDER = [
