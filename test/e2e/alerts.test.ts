@@ -134,7 +134,7 @@ describe('alerts end to end', () => {
     clock = new Date('2025-12-12T23:00:00Z');
     await bot.jobDeps.drainOutbox();
     expect(discord.messages(TX)).toHaveLength(2);
-    expect(embedTitle(discord.messages(TX)[1])).toMatch(/in Texas$/);
+    expect(embedTitle(discord.messages(TX)[1])).toMatch(/^\d+ new(, \d+ \w+)* 287\(g\) agreements in Texas(; .+)?$/);
     await bot.jobDeps.drainOutbox();
     expect(discord.messages(TX)).toHaveLength(2);
     expect((await bot.stores.outbox.depth()).pending).toBe(0);
