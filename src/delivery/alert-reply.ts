@@ -4,39 +4,67 @@ import type { PlannedDelivery } from '../domain/delivery-plan';
 import type { Digest } from '../domain/digest';
 import { buildDigestChart } from '../domain/chart-series';
 import { totalsAlertToReply } from './totals-reply';
-import type { AgreementFields, ListEvent } from '../domain/events';
+import { EVIDENCE_TEXT, type AgreementFields, type ListEvent } from '../domain/events';
 import { MODEL_NAMES, type Model } from '../domain/types';
 import { formatUtcMinute } from '../domain/text';
 
-/** The sections of an alert, in the order readers get them, with their headings. */
+/**
+ * The sections of an alert, in the order readers get them, with their headings: first what
+ * came onto and went off ICE's list, then what changed about agreements that stay on it.
+ * The headings claim only what is known: a row gone from the list is "no longer on ICE's
+ * list" (it may come back), a row back with its old SIGNED date is "not new", a SIGNED date
+ * ICE corrected on the same document is "not a renewal".
+ */
 export const ALERT_SECTIONS: Array<[ListEvent['type'], string]> = [
   ['agreement.signed', 'New agreements'],
-  ['agreement.renewed', 'Renewed (new SIGNED date)'],
-  ['agreement.renamed', 'Renamed or corrected by ICE (not new, not ended)'],
-  ['agreement.ended', 'No longer listed (ended)'],
+  ['agreement.ended', "No longer on ICE's list"],
+  ['agreement.relisted', "Back on ICE's list (not new)"],
+  ['agreement.renewed', 'Renewed (a new agreement document)'],
+  ['agreement.renamed', 'Renamed or moved by ICE (same agreement: not new, not ended)'],
+  ['agreement.corrected', 'SIGNED date corrected by ICE (not a renewal)'],
   ['pending.signed', 'Pending requests now signed'],
   ['pending.added', 'New pending requests'],
   ['pending.removed', 'Left the pending list'],
 ];
 
-function agreementLine(a: AgreementFields, extra: Line = []): Line {
+/**
+ * One agreement: agency, county, model, SIGNED date, then `extra`, then its document links.
+ * Links always come last, so a renderer that shows URLs on lines of their own (the terminal)
+ * can move them without breaking the sentence.
+ */
+function agreementLine(a: AgreementFields, extra: Line = [], options: { signed?: boolean; previousMoaUrl?: string | null } = {}): Line {
   const line: Line = [{ bold: a.agency }];
   if (a.county) line.push(` (${a.county})`);
   line.push(` · ${MODEL_NAMES[a.model as Model] ? `${MODEL_NAMES[a.model as Model]} (${a.model})` : `model "${a.model}"`}`);
-  if (a.signed) line.push(`, signed ${a.signed}`);
+  if (a.signed && options.signed !== false) line.push(`, signed ${a.signed}`);
   line.push(...extra);
   if (a.moaUrl) line.push(' · ', { link: a.moaUrl, text: 'MOA' });
+  if (options.previousMoaUrl && options.previousMoaUrl !== a.moaUrl) line.push(' · ', { link: options.previousMoaUrl, text: 'previous MOA' });
   return line;
 }
 
-function eventLine(e: ListEvent): Line | null {
+/** Why ICE's row is the same agreement, and whether its document is still to come: "same MOA document". */
+function evidenceText(e: Extract<ListEvent, { evidence: unknown }>): string {
+  const words = [EVIDENCE_TEXT[e.evidence]];
+  if (!e.moaUrl && e.evidence !== 'same-document') words.push('MOA link still pending');
+  return words.join('; ');
+}
+
+/** One event as one line of its section (null for the state-wide events the title already says). */
+export function eventLine(e: ListEvent): Line | null {
   switch (e.type) {
+    case 'agreement.ended':
+      return agreementLine(e, e.lastListedAt ? [`, last listed ${formatUtcMinute(e.lastListedAt)}`] : []);
+    case 'agreement.relisted':
+      return agreementLine(e, [`: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`]);
     case 'agreement.renewed':
-      return agreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`]);
+      return agreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`], { previousMoaUrl: e.previousMoaUrl });
+    case 'agreement.corrected':
+      return agreementLine(e, [`: SIGNED date ${e.previousSigned ?? '(none)'} → ${e.signed ?? '(none)'} (${evidenceText(e)})`], { signed: false });
     case 'agreement.renamed':
       return e.previousState
-        ? agreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState}`])
-        : [e.previousAgency, ' → ', ...agreementLine(e)];
+        ? agreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState} (${evidenceText(e)})`])
+        : [e.previousAgency, ' → ', ...agreementLine(e, [`, ${evidenceText(e)}`])];
     case 'pending.signed':
       return agreementLine(e, [`: signed ${e.signedOn ?? '(date not given)'}`]);
     case 'state.first':
@@ -77,11 +105,14 @@ export function alertToReply(alert: StateAlert): Reply {
   };
 }
 
-const TAGS: Partial<Record<ListEvent['type'], string>> = {
+/** Each line of a digest says its kind (every kind an alert line has, so a new event type cannot go untagged). */
+const TAGS: Record<Exclude<ListEvent['type'], 'state.first' | 'state.cleared'>, string> = {
   'agreement.signed': 'new',
+  'agreement.ended': "no longer on ICE's list",
+  'agreement.relisted': "back on ICE's list",
   'agreement.renewed': 'renewed',
   'agreement.renamed': 'renamed',
-  'agreement.ended': 'ended',
+  'agreement.corrected': 'date corrected',
   'pending.signed': 'pending, now signed',
   'pending.added': 'new pending',
   'pending.removed': 'left pending',
@@ -98,7 +129,7 @@ export function digestToReply(digest: Digest): Reply {
       .sort((x, y) => order.indexOf(x.type) - order.indexOf(y.type))
       .map((e) => {
         const line = eventLine(e);
-        return line ? ([`${TAGS[e.type] ?? e.type}: `, ...line] as Line) : null;
+        return line && e.type !== 'state.first' && e.type !== 'state.cleared' ? ([`${TAGS[e.type]}: `, ...line] as Line) : null;
       })
       .filter((l): l is Line => l !== null),
   }));

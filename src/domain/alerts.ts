@@ -26,35 +26,67 @@ export function statesOfEvent(e: ListEvent): string[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** "3 new 287(g) agreements in Texas", "2 new, 1 ended 287(g) agreements in Florida", ... */
+/** What happened to agreements that stay agreements, said before "287(g) agreements": "2 new, 1 renewed". */
+const AGREEMENT_WORDS: Array<[ListEvent['type'] | 'moved', string]> = [
+  ['agreement.signed', 'new'],
+  ['agreement.renewed', 'renewed'],
+  ['agreement.renamed', 'renamed'],
+  ['moved', 'moved'],
+];
+/**
+ * What happened to ICE's list, said after it: words that claim only what is known. A row gone
+ * from the list is "no longer on ICE's list" (it may be back next week), not "ended".
+ */
+const LIST_WORDS: Array<[ListEvent['type'], string]> = [
+  ['agreement.ended', "no longer on ICE's list"],
+  ['agreement.relisted', "back on ICE's list"],
+  ['agreement.corrected', 'date corrected'],
+];
+const PENDING_WORDS: Array<[ListEvent['type'], string]> = [
+  ['pending.signed', 'signed'],
+  ['pending.added', 'new'],
+  ['pending.removed', 'withdrawn or removed'],
+];
+
+/**
+ * The title of a state's alert: counts by kind of change, short enough for any platform
+ * (Discord's 256, Slack's 150 characters for the largest counts of every kind). Examples:
+ * - "3 new 287(g) agreements in Texas"
+ * - "2 new, 1 renewed 287(g) agreements in Florida; 1 no longer on ICE's list, 1 back on ICE's list"
+ * - "287(g) agreements in Ohio: 1 no longer on ICE's list, 2 date corrected"
+ * - "1 new pending 287(g) request in Utah"
+ * - "First 287(g) agreement in Vermont: 1 new agreement"
+ * - "Maine has no 287(g) agreement left on ICE's list (1 agreement no longer listed)"
+ */
 export function alertTitle(state: string, events: readonly ListEvent[]): string {
   const n = (type: ListEvent['type'] | 'moved') =>
     type === 'moved'
       ? events.filter((e) => e.type === 'agreement.renamed' && e.previousState).length
       : events.filter((e) => e.type === type && !(e.type === 'agreement.renamed' && e.previousState)).length;
-  if (n('state.first')) return `First 287(g) ${n('agreement.signed') === 1 ? 'agreement' : 'agreements'} in ${state}: ${plural(n('agreement.signed'), 'new agreement')}`;
-  if (n('state.cleared')) return `${state} no longer has any 287(g) agreement: ${plural(n('agreement.ended'), 'agreement')} ended`;
-  const parts: string[] = [];
-  const agreementParts: Array<[ListEvent['type'] | 'moved', string]> = [
-    ['agreement.signed', 'new'],
-    ['agreement.ended', 'ended'],
-    ['agreement.renewed', 'renewed'],
-    ['agreement.renamed', 'renamed'],
-    ['moved', 'moved'],
-  ];
-  for (const [type, word] of agreementParts) if (n(type)) parts.push(`${n(type)} ${word}`);
-  const agreementsTotal = agreementParts.reduce((s, [t]) => s + n(t), 0);
-  const pendingParts: Array<[ListEvent['type'], string]> = [
-    ['pending.signed', 'signed'],
-    ['pending.added', 'new'],
-    ['pending.removed', 'withdrawn or removed'],
-  ];
-  const pending: string[] = [];
-  for (const [type, word] of pendingParts) if (n(type)) pending.push(`${n(type)} ${word}`);
-  const pendingTotal = pendingParts.reduce((s, [t]) => s + n(t), 0);
+  const signed = n('agreement.signed');
+  if (n('state.first') && signed) return `First 287(g) ${signed === 1 ? 'agreement' : 'agreements'} in ${state}: ${plural(signed, 'new agreement')}`;
+  if (n('state.cleared')) {
+    const gone = n('agreement.ended');
+    return `${state} has no 287(g) agreement left on ICE's list${gone ? ` (${plural(gone, 'agreement')} no longer listed)` : ''}`;
+  }
+  type Words = Array<[ListEvent['type'] | 'moved', string]>;
+  const counted = (words: Words) => words.filter(([t]) => n(t)).map(([t, word]) => `${n(t)} ${word}`);
+  const sum = (words: Words) => words.reduce((s, [t]) => s + n(t), 0);
+  const agreementParts = counted(AGREEMENT_WORDS);
+  const listParts = counted(LIST_WORDS);
+  const pendingParts = counted(PENDING_WORDS);
   const sentences: string[] = [];
-  if (parts.length) sentences.push(`${parts.join(', ')} 287(g) ${agreementsTotal === 1 ? 'agreement' : 'agreements'} in ${state}`);
-  if (pending.length) sentences.push(`${pending.join(', ')} pending 287(g) ${pendingTotal === 1 ? 'request' : 'requests'} in ${state}`);
+  if (agreementParts.length) {
+    const head = `${agreementParts.join(', ')} 287(g) ${sum(AGREEMENT_WORDS) === 1 ? 'agreement' : 'agreements'} in ${state}`;
+    sentences.push(listParts.length ? `${head}; ${listParts.join(', ')}` : head);
+  } else if (listParts.length) {
+    sentences.push(`287(g) ${sum(LIST_WORDS) === 1 ? 'agreement' : 'agreements'} in ${state}: ${listParts.join(', ')}`);
+  }
+  if (pendingParts.length) {
+    // After an agreement sentence the state is already named.
+    const where = sentences.length ? '' : ` in ${state}`;
+    sentences.push(`${pendingParts.join(', ')} pending 287(g) ${sum(PENDING_WORDS) === 1 ? 'request' : 'requests'}${where}`);
+  }
   return sentences.join('; ') || `287(g) changes in ${state}`;
 }
 

@@ -1,7 +1,6 @@
-import { ALERT_SECTIONS } from '../../delivery/alert-reply';
+import { lineText, type Line } from '../../../commands/reply';
+import { ALERT_SECTIONS, eventLine } from '../../delivery/alert-reply';
 import type { StateAlert } from '../../domain/alerts';
-import type { AgreementFields, ListEvent } from '../../domain/events';
-import { MODEL_NAMES, type Model } from '../../domain/types';
 import { formatUtcMinute } from '../../domain/text';
 
 /** Strips terminal control characters from untrusted text (ICE's cells) before printing. */
@@ -9,53 +8,28 @@ export function plainText(value: string): string {
   return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-function modelLabel(model: string): string {
-  return model in MODEL_NAMES ? `${MODEL_NAMES[model as Model]} (${model})` : `model "${model}"`;
+/**
+ * One alert line for a terminal: the sentence as every platform words it (eventLine), with
+ * its document links moved to lines of their own and shown whole ("    MOA: https://..."),
+ * since a terminal cannot hide a URL behind a word. eventLine puts links last, so what is
+ * before the first link is the whole sentence.
+ */
+function consoleLines(line: Line): string[] {
+  const firstLink = line.findIndex((s) => typeof s !== 'string' && 'link' in s);
+  const words = firstLink < 0 ? line : line.slice(0, firstLink);
+  const text = lineText(words).replace(/ · $/, '');
+  const links = line.flatMap((s) => (typeof s !== 'string' && 'link' in s ? [`    ${s.text}: ${plainText(s.link)}`] : []));
+  return [`  • ${plainText(text)}`, ...links];
 }
-
-function agreementLine(a: AgreementFields): string {
-  const county = a.county ? ` (${a.county})` : '';
-  const signed = a.signed ? `, signed ${a.signed}` : '';
-  return `${plainText(a.agency)}${plainText(county)} · ${modelLabel(a.model)}${signed}`;
-}
-
-function eventLines(e: ListEvent): string[] {
-  switch (e.type) {
-    case 'agreement.signed':
-    case 'agreement.ended':
-    case 'pending.added':
-    case 'pending.removed': {
-      const lines = [`  • ${agreementLine(e)}`];
-      if (e.moaUrl && e.type === 'agreement.signed') lines.push(`    MOA: ${plainText(e.moaUrl)}`);
-      return lines;
-    }
-    case 'agreement.renewed':
-      return [`  • ${agreementLine(e)} (previously signed ${e.previousSigned ?? 'on an unknown date'})`, ...(e.moaUrl ? [`    MOA: ${plainText(e.moaUrl)}`] : [])];
-    case 'agreement.renamed': {
-      if (e.previousState) return [`  • ${agreementLine(e)}: ICE now lists it under ${e.state}, no longer ${e.previousState}`];
-      return [`  • ${plainText(e.previousAgency)} → ${agreementLine(e)}`];
-    }
-    case 'pending.signed':
-      return [`  • ${agreementLine(e)} left the pending list: signed ${e.signedOn ?? '(date not given)'}`];
-    case 'agreement.relisted':
-      return [`  • ${agreementLine(e)}: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`];
-    case 'agreement.corrected':
-      return [`  • ${agreementLine(e)} (SIGNED date was ${e.previousSigned ?? 'unknown'})`];
-    case 'state.first':
-    case 'state.cleared':
-      return [];
-  }
-}
-
 
 /** Renders an alert as the plain text a console channel shows. */
 export function renderAlertAsText(alert: StateAlert): string {
-  const out = [`── ${alert.title} ──`];
+  const out = [`── ${plainText(alert.title)} ──`];
   for (const [type, heading] of ALERT_SECTIONS) {
-    const events = alert.events.filter((e) => e.type === type);
-    if (!events.length) continue;
+    const lines = alert.events.filter((e) => e.type === type).map(eventLine);
+    if (!lines.some(Boolean)) continue;
     out.push(`${heading}:`);
-    for (const e of events) out.push(...eventLines(e));
+    for (const line of lines) if (line) out.push(...consoleLines(line));
   }
   const t = alert.totals;
   const pending = t.pending === null ? '' : `; ${t.pending} pending`;

@@ -1,6 +1,7 @@
 import { MessageFlags } from 'discord.js';
-import type { Line, Reply, ReplyField } from '../../../commands/reply';
-import { clipPlain, escapeUntrusted, fitEscaped, renderLine, renderLineWithin } from './discord-text';
+import type { Reply, ReplyField } from '../../../commands/reply';
+import { renderDescription } from './description';
+import { clipPlain, fitEscaped, renderLineWithin } from './discord-text';
 import { buildPagingRow, type ActionRowBody } from './paging-id';
 
 /** Discord's embed limits (characters are UTF-16 units, as Discord counts them). */
@@ -18,8 +19,8 @@ export const EMBED_LIMITS = {
 /** Embed colours by tone: Discord's blurple, green and red. */
 export const TONE_COLORS: Record<Reply['tone'], number> = { info: 0x5865f2, success: 0x57f287, error: 0xed4245 };
 
-/** Room kept for the "… and N more" line when the description is cut. */
-const MORE_NOTE_ROOM = 100;
+/** Room fields must leave the description: a few lines and a "… and N more". */
+const DESCRIPTION_MIN_ROOM = 200;
 const EMPTY_FIELD = '—';
 
 /** One embed as Discord's REST API takes it (the parts this bot uses). */
@@ -41,18 +42,12 @@ export interface DiscordMessagePayload {
   allowed_mentions: { parse: [] };
 }
 
-interface DescriptionEntry {
-  prefix: string;
-  line: Line;
-  /** A list item (counted in "and N more"), as opposed to a heading or a text line. */
-  item: boolean;
-}
-
 /**
  * Renders a neutral Reply as one Discord message: title, description from text and list
  * blocks, fields, footer, colour by tone, Previous/Next buttons for paging, the ephemeral
  * flag for private answers. Every limit of EMBED_LIMITS is kept by cutting, never by failing:
- * a cut list ends with "… and N more" and how to see them. With `imageName`, the embed shows
+ * a cut list ends with "… and N more" and how to see them, and lists share the room so that
+ * none is dropped for another (see renderDescription). With `imageName`, the embed shows
  * the attachment of that name (the sender attaches the PNG to the same message).
  */
 export function renderReplyForDiscord(reply: Reply, imageName?: string): DiscordMessagePayload {
@@ -70,7 +65,7 @@ export function renderReplyForDiscord(reply: Reply, imageName?: string): Discord
     const rendered = renderField(field);
     const size = rendered.name.length + rendered.value.length;
     // Fields give way to the description: they must leave it room for at least a few lines.
-    if (room - size < MORE_NOTE_ROOM * 2) break;
+    if (room - size < DESCRIPTION_MIN_ROOM) break;
     fields.push(rendered);
     room -= size;
   }
@@ -90,51 +85,4 @@ function renderField(field: ReplyField): { name: string; value: string; inline?:
   const name = fitEscaped(field.name, EMBED_LIMITS.fieldName) || EMPTY_FIELD;
   const value = renderLineWithin(field.value, EMBED_LIMITS.fieldValue) || EMPTY_FIELD;
   return field.inline === undefined ? { name, value } : { name, value, inline: field.inline };
-}
-
-function descriptionEntries(reply: Reply): DescriptionEntry[] {
-  const entries: DescriptionEntry[] = [];
-  for (const block of reply.blocks) {
-    if (block.kind === 'text') {
-      for (const line of block.lines) entries.push({ prefix: '', line, item: false });
-    } else if (block.kind === 'list') {
-      if (block.heading) entries.push({ prefix: '', line: [{ bold: block.heading }], item: false });
-      for (const item of block.items) entries.push({ prefix: '• ', line: item, item: true });
-    }
-  }
-  return entries;
-}
-
-/** Whole lines while they fit in `max`, then "… and N more" counting the list items left out. */
-function renderDescription(reply: Reply, max: number, hasButtons: boolean): string {
-  const entries = descriptionEntries(reply);
-  const lines = entries.map((e) => e.prefix + renderLine(e.line));
-  const all = lines.join('\n');
-  if (all.length <= max) return all;
-  const budget = max - MORE_NOTE_ROOM;
-  const kept: string[] = [];
-  let used = 0;
-  let index = 0;
-  for (; index < entries.length; index++) {
-    const add = lines[index].length + (kept.length ? 1 : 0);
-    if (used + add > budget) break;
-    kept.push(lines[index]);
-    used += add;
-  }
-  if (!kept.length && entries.length) {
-    // One line longer than the whole budget: as much of it as fits.
-    const first = entries[0];
-    kept.push(first.prefix + renderLineWithin(first.line, budget - first.prefix.length));
-    index = 1;
-  }
-  const left = entries.slice(index).filter((e) => e.item).length;
-  const hint = reply.blocks.find((b): b is Extract<typeof b, { kind: 'list' }> => b.kind === 'list' && Boolean(b.moreHint))?.moreHint;
-  kept.push(left ? moreNote(left, hasButtons, hint) : '…');
-  return kept.join('\n');
-}
-
-/** What the reader can do about the list items that did not fit. */
-export function moreNote(count: number, hasButtons: boolean, hint?: string): string {
-  if (hint) return `… and ${count} more ${escapeUntrusted(hint)}`;
-  return `… and ${count} more (${hasButtons ? 'use the buttons, or narrow the question' : 'narrow the question to see them'})`;
 }

@@ -52,7 +52,8 @@ export const IMAGE_TITLE_MAX_CHARS = 2000;
  * and lists, the picture (an image block of an uploaded file) when one is given,
  * Previous/Next buttons when the reply is paged, and the footer as a context
  * block. Every limit of Slack is respected; an unpaged list longer than MAX_LIST_ITEMS, or
- * than the blocks left, ends with "… and N more (narrow with model:, county:, since:)".
+ * than the blocks left, ends with "… and N more" and its hint (or "narrow with model:, county:,
+ * since:"), and no list is dropped for another (see bodyBlocks).
  */
 export function renderReplyForSlack(reply: Reply, image?: SlackImage): SlackMessage {
   const title = clipPlain(reply.title, HEADER_MAX_CHARS);
@@ -79,20 +80,36 @@ function fallbackText(reply: Reply): string {
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 const section = (text: string): types.SectionBlock => ({ type: 'section', text: mrkdwn(text) });
 
+/**
+ * The reply's blocks within `budget` Slack blocks. Each block leaves room for the ones after
+ * it (a list needs one section for its heading, first items and "… and N more"), so a long
+ * first list can never push a later one out: every list, and so every kind of event of an
+ * alert, appears.
+ */
 function bodyBlocks(blocks: readonly ReplyBlock[], budget: number): types.KnownBlock[] {
   const out: types.KnownBlock[] = [];
-  for (const block of blocks) {
-    const remaining = budget - out.length;
+  const least = blocks.map(leastSections);
+  for (const [i, block] of blocks.entries()) {
+    const later = least.slice(i + 1).reduce((a, b) => a + b, 0);
+    const remaining = Math.max(Math.min(1, budget - out.length), budget - out.length - later);
     if (remaining <= 0) break;
     const rendered =
       block.kind === 'list' ? listSections(block.heading, block.items, remaining, block.moreHint)
-      : block.kind === 'text' ? packLines(block.lines.map((l) => clipMrkdwn(renderLine(l), SECTION_TEXT_MAX_CHARS))).map(section)
+      : block.kind === 'text' ? textSections(block.lines)
       : fieldSections(block.fields);
     if (rendered.length <= remaining) out.push(...rendered);
     else out.push(...rendered.slice(0, remaining - 1), section('… the rest did not fit in one message.'));
   }
   return out;
 }
+
+/** The fewest sections a block can take: a list one (or none when empty), text and fields what they need. */
+function leastSections(block: ReplyBlock): number {
+  if (block.kind === 'list') return block.heading || block.items.length ? 1 : 0;
+  return block.kind === 'text' ? textSections(block.lines).length : fieldSections(block.fields).length;
+}
+
+const textSections = (lines: readonly Line[]) => packLines(lines.map((l) => clipMrkdwn(renderLine(l), SECTION_TEXT_MAX_CHARS))).map(section);
 
 /** Joins lines into as few texts of at most SECTION_TEXT_MAX_CHARS as keep the lines whole; blank texts are dropped. */
 function packLines(lines: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import { buildStateAlerts } from '../../../src/domain/alerts';
 import { diffLists } from '../../../src/domain/diff';
 import { renderAlertAsText } from '../../../src/platforms/console/render-alert';
+import { ev, floridaAlert } from '../../helpers/alert-events';
 import { loadSnapshot } from '../../helpers/fixtures';
 
 async function alertsBetween(a: string, b: string) {
@@ -40,5 +41,43 @@ describe('alerts as a console channel reads them', () => {
     const alert = alerts[0];
     const evil = { ...alert, events: alert.events.map((e) => ('agency' in e ? { ...e, agency: `${e.agency}\u001b[2J\u0007` } : e)) };
     expect(renderAlertAsText(evil)).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+
+  test('every kind of line shows its documents whole, the last-listed time of a row gone and why a rename or correction is one agreement', () => {
+    const text = renderAlertAsText(floridaAlert([
+      ev.signed('Walton County Sheriff', { county: 'Walton' }),
+      ev.ended('City of Miami Springs PD', '2025-06-02T13:05:44.000Z', { county: null }),
+      ev.relisted('Moore County Sheriff', '2025-05-29T09:12:00.000Z', { county: null }),
+      ev.renewed('Lake County Sheriff', '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf', { county: null }),
+      ev.renamed('Okaloosa County Corrections', 'Okaloosa County BOCC', 'same-document', { county: null }),
+      ev.corrected("St. Lucie County Sheriff's Office", '2025-02-26', 'same-name', { county: null, moaUrl: null }),
+      ev.pendingAdded('Jupiter PD', { county: null }),
+    ]));
+    const doc = (name: string) => `    MOA: https://www.ice.gov/doclib/287gMOA/287gTFM_${name}.pdf`;
+    expect(text.split('\n')).toEqual([
+      "── 1 new, 1 renewed, 1 renamed 287(g) agreements in Florida; 1 no longer on ICE's list, 1 back on ICE's list, 1 date corrected; 1 new pending 287(g) request ──",
+      'New agreements:',
+      '  • Walton County Sheriff (Walton) · Task Force Model (TFM), signed 2025-06-02',
+      doc('WaltonCountySheriff'),
+      "No longer on ICE's list:",
+      '  • City of Miami Springs PD · Task Force Model (TFM), signed 2025-06-02, last listed 2025-06-02 13:05 UTC',
+      doc('CityofMiamiSpringsPD'),
+      "Back on ICE's list (not new):",
+      "  • Moore County Sheriff · Task Force Model (TFM), signed 2025-06-02: back on ICE's list, missing since 2025-05-29 09:12 UTC",
+      doc('MooreCountySheriff'),
+      'Renewed (a new agreement document):',
+      '  • Lake County Sheriff · Task Force Model (TFM), signed 2025-06-02 (previously signed 2025-02-20)',
+      doc('LakeCountySheriff'),
+      '    previous MOA: https://www.ice.gov/doclib/287gMOA/old.pdf',
+      'Renamed or moved by ICE (same agreement: not new, not ended):',
+      '  • Okaloosa County Corrections → Okaloosa County BOCC · Task Force Model (TFM), signed 2025-06-02, same MOA document',
+      doc('OkaloosaCountyBOCC'),
+      'SIGNED date corrected by ICE (not a renewal):',
+      "  • St. Lucie County Sheriff's Office · Task Force Model (TFM): SIGNED date 2025-02-26 → 2025-06-02 (same agency name once folded; MOA link still pending)",
+      'New pending requests:',
+      '  • Jupiter PD · Task Force Model (TFM)',
+      'Florida now: 339 active agreements (JEM 80 · TFM 230 · WSO 29); 4 pending',
+      'Source: ICE participating list, participatingAgencies06032025pm.xlsx, fetched 2025-06-03 21:04 UTC',
+    ]);
   });
 });

@@ -1,8 +1,13 @@
 import { MessageFlags } from 'discord.js';
+import fc from 'fast-check';
 import { errorReply, type Line, type Reply } from '../../../commands/reply';
 import { escapeUntrusted, renderSpan, safeLinkTarget } from '../../../src/platforms/discord/discord-text';
 import { decodePagingId, encodePagingId } from '../../../src/platforms/discord/paging-id';
 import { EMBED_LIMITS, renderReplyForDiscord, TONE_COLORS, type EmbedBody } from '../../../src/platforms/discord/render-reply';
+import { ALERT_SECTIONS, alertToReply } from '../../../src/delivery/alert-reply';
+import type { ListEvent } from '../../../src/domain/events';
+import { ev, floridaAlert, manySignings } from '../../helpers/alert-events';
+import { readSections, sectionsOf } from '../../helpers/alert-sections';
 
 const ZWSP = '\u200b';
 
@@ -135,5 +140,87 @@ describe('renderReplyForDiscord', () => {
     const payload = renderReplyForDiscord({ tone: 'info', title: 't', blocks: [], footer: 'Source: ICE', paging: { command: 'agreements', args, page: 2, pages: 4 } });
     expect(payload.components).toEqual([]);
     expect(payload.embeds[0].footer).toEqual({ text: 'Source: ICE · page 2/4' });
+  });
+});
+
+describe('renderReplyForDiscord: a long alert drops no kind of event', () => {
+  const HEADINGS = ALERT_SECTIONS.map(([, h]) => h);
+  const shownIn = (embed: EmbedBody) => readSections(embed.description!.split('\n'), HEADINGS, (h) => `**${escapeUntrusted(h)}**`);
+
+  test('300 signings, 1 renewal, 2 rows gone and 1 rename: every section with its heading and first lines, and each "and N more" adds up', () => {
+    const events = [
+      ...manySignings(300),
+      ev.renewed('Lake County Sheriff', '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'),
+      ev.ended('City of Miami Springs Police Department', '2025-06-02T13:05:00.000Z'),
+      ev.ended('Quarryville Police Department', null),
+      ev.renamed('Okaloosa County Corrections', 'Okaloosa County Board of County Commissioners', 'same-document'),
+    ];
+    const embed = renderReplyForDiscord(alertToReply(floridaAlert(events))).embeds[0];
+    expectWithinLimits(embed);
+    const sections = shownIn(embed);
+    expect(sections.map((s) => [s.heading, s.shown + s.more])).toEqual([
+      ['New agreements', 300],
+      ["No longer on ICE's list", 2],
+      ['Renewed (a new agreement document)', 1],
+      ['Renamed or moved by ICE (same agreement: not new, not ended)', 1],
+    ]);
+    // The short lists are shown whole; the long one takes the rest of the room and says what it left out.
+    expect(sections.slice(1).map((s) => s.more)).toEqual([0, 0, 0]);
+    expect(sections[0].shown).toBeGreaterThan(5);
+    expect(embed.description).toContain(`… and ${300 - sections[0].shown} more (/agreements fl lists them all)`);
+    expect(embed.description).toContain('last listed 2025-06-02 13:05 UTC');
+    expect(embed.fields![0]).toEqual({ name: 'Florida now', value: '339 active (JEM 80 · TFM 230 · WSO 29)', inline: true });
+  });
+
+  test('two long lists share the room: neither takes it all', () => {
+    const events = [...manySignings(77), ...manySignings(60).map((e) => ({ ...e, type: 'agreement.ended', lastListedAt: null }) as ListEvent)];
+    const [signed, ended] = shownIn(renderReplyForDiscord(alertToReply(floridaAlert(events))).embeds[0]);
+    expect([signed.shown + signed.more, ended.shown + ended.more]).toEqual([77, 60]);
+    expect(Math.abs(signed.shown - ended.shown)).toBeLessThanOrEqual(1);
+  });
+
+  test('a list whose first item alone passes the room still shows it, cut, beside the other lists', () => {
+    const reply: Reply = { tone: 'info', title: 't', blocks: [
+      { kind: 'list', heading: 'Huge', items: [['x'.repeat(5000)], ['second']], moreHint: '(/agreements fl lists them all)' },
+      { kind: 'list', heading: 'Small', items: [['one']] },
+    ] };
+    const embed = renderReplyForDiscord(reply).embeds[0];
+    expectWithinLimits(embed);
+    const lines = embed.description!.split('\n');
+    expect(lines[0]).toBe('**Huge**');
+    expect(lines[1]).toMatch(/^• x{1000,}…$/);
+    expect(lines.slice(2)).toEqual(['… and 1 more (/agreements fl lists them all)', '**Small**', '• one']);
+  });
+
+  test('more lists than even their headings fit (a digest of every state) fall back to lines in order and one "and N more"', () => {
+    const blocks = Array.from({ length: 120 }, (_, i) => ({ kind: 'list' as const, heading: `State ${i} ${'h'.repeat(40)}`, items: Array.from({ length: 3 }, (_, j): Line => [`agency ${i}-${j}`]), moreHint: '(/agreements lists them all)' }));
+    const embed = renderReplyForDiscord({ tone: 'info', title: 't', blocks }).embeds[0];
+    expectWithinLimits(embed);
+    const lines = embed.description!.split('\n');
+    const shown = lines.filter((l) => l.startsWith('• ')).length;
+    expect(lines.at(-1)).toBe(`… and ${360 - shown} more (/agreements lists them all)`);
+  });
+
+  test('property: for any sizes of every section, each non-empty one is shown with a first line, counts add up and limits hold', () => {
+    const kinds: Array<(name: string, i: number) => ListEvent> = [
+      (n) => ev.signed(n), (n) => ev.ended(n, '2025-06-02T13:05:00.000Z'), (n) => ev.relisted(n, '2025-05-29T09:12:00.000Z'),
+      (n) => ev.renewed(n, '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'), (n) => ev.renamed(`${n} (old name)`, n, 'near-name'),
+      (n) => ev.corrected(n, '2025-06-01', 'same-document'), (n) => ({ ...ev.pendingAdded(n), type: 'pending.signed', signedOn: '2025-06-01' }) as ListEvent,
+      (n) => ev.pendingAdded(n), (n) => ({ ...ev.pendingAdded(n), type: 'pending.removed' }) as ListEvent,
+    ];
+    const size = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 400 }));
+    fc.assert(
+      fc.property(fc.array(size, { minLength: kinds.length, maxLength: kinds.length }), fc.integer({ min: 8, max: 70 }), (sizes, nameLength) => {
+        const events = kinds.flatMap((make, k) => Array.from({ length: sizes[k] }, (_, i) => make(`${'Agency'.padEnd(nameLength, 'x')} ${k}-${i}`, i)));
+        if (!events.length) return;
+        const reply = alertToReply(floridaAlert(events));
+        const embed = renderReplyForDiscord(reply).embeds[0];
+        expectWithinLimits(embed);
+        const shown = shownIn(embed);
+        expect(shown.map((s) => [s.heading, s.shown + s.more])).toEqual(sectionsOf(reply).map((s) => [s.heading, s.shown]));
+        for (const s of shown) expect(s.shown).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,4 +1,9 @@
+import fc from 'fast-check';
 import type { Line, Reply } from '../../../commands/reply';
+import { ALERT_SECTIONS, alertToReply } from '../../../src/delivery/alert-reply';
+import type { ListEvent } from '../../../src/domain/events';
+import { ev, floridaAlert, manySignings } from '../../helpers/alert-events';
+import { readSections, sectionsOf } from '../../helpers/alert-sections';
 import { errorReply } from '../../../commands/reply';
 import { escapeMrkdwn, renderLine } from '../../../src/platforms/slack/mrkdwn';
 import { decodePageValue } from '../../../src/platforms/slack/paging';
@@ -112,5 +117,71 @@ describe('renderReplyForSlack', () => {
     expect(huge.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Page 1 of 2 (add page:N to the command for another page)', verbatim: true }] });
     expect(decodePageValue('{"command":"x","args":{"a":1},"page":2}')).toBeNull();
     expect(decodePageValue('not json')).toBeNull();
+  });
+});
+
+describe('renderReplyForSlack: a long alert drops no kind of event', () => {
+  const HEADINGS = ALERT_SECTIONS.map(([, h]) => h);
+  /** The lists as the message shows them: the text of every section that is not the totals' fields. */
+  const shownIn = (blocks: any[]) =>
+    readSections(blocks.filter((b) => b.type === 'section' && b.text).flatMap((b) => b.text.text.split('\n')), HEADINGS, (h) => `*${escapeMrkdwn(h)}*`);
+
+  test('300 signings, 1 renewal, 2 rows gone and 1 rename: every section with its first lines, and each "and N more" adds up', () => {
+    const events = [
+      ...manySignings(300),
+      ev.renewed('Lake County Sheriff', '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'),
+      ev.ended('City of Miami Springs Police Department', '2025-06-02T13:05:00.000Z'),
+      ev.ended('Quarryville Police Department', null),
+      ev.renamed('Okaloosa County Corrections', 'Okaloosa County Board of County Commissioners', 'same-document'),
+    ];
+    const { blocks } = renderReplyForSlack(alertToReply(floridaAlert(events)));
+    expectWithinSlackLimits(blocks);
+    const sections = shownIn(blocks);
+    expect(sections.map((s) => [s.heading, s.shown, s.more])).toEqual([
+      ['New agreements', MAX_LIST_ITEMS, 300 - MAX_LIST_ITEMS],
+      ["No longer on ICE's list", 2, 0],
+      ['Renewed (a new agreement document)', 1, 0],
+      ['Renamed or moved by ICE (same agreement: not new, not ended)', 1, 0],
+    ]);
+    const text = blocks.map((b: any) => b.text?.text ?? '').join('\n');
+    expect(text).toContain(`… and ${300 - MAX_LIST_ITEMS} more (/agreements fl lists them all)`);
+    expect(text).toContain('Okaloosa County Corrections → *Okaloosa County Board of County Commissioners* (Okaloosa) · Task Force Model (TFM), signed 2025-06-02, same MOA document · <https://www.ice.gov/doclib/287gMOA/287gTFM_OkaloosaCountyBoardofCountyCommissioners.pdf|MOA>');
+    expect(blocks.at(-2)).toMatchObject({ type: 'section', fields: [{ text: '*Florida now*\n339 active (JEM 80 · TFM 230 · WSO 29)' }, { text: '*Pending requests*\n4' }] });
+  });
+
+  test('lists that would fill the 50 blocks leave a section for each list after them', () => {
+    const long = (i: number): Line => [`${i} ${'z'.repeat(2900)}`];
+    const list = (heading: string, n: number) => ({ kind: 'list' as const, heading, items: Array.from({ length: n }, (_, i) => long(i)), moreHint: '(/agreements fl lists them all)' });
+    const reply: Reply = { tone: 'info', title: 't', blocks: [list('First', 60), list('Second', 60), list('Third', 2), list('Fourth', 2)], footer: 'f' };
+    const { blocks } = renderReplyForSlack(reply);
+    expectWithinSlackLimits(blocks);
+    const sections = readSections(blocks.filter((b: any) => b.type === 'section').flatMap((b: any) => b.text.text.split('\n')), ['First', 'Second', 'Third', 'Fourth'], (h) => `*${h}*`);
+    expect(sections.map((s) => [s.heading, s.shown + s.more])).toEqual([['First', 60], ['Second', 60], ['Third', 2], ['Fourth', 2]]);
+    expect(sections.map((s) => s.shown)).toEqual([MAX_LIST_ITEMS, 48 - MAX_LIST_ITEMS - 2, 1, 1]);
+    expect(blocks).toHaveLength(MAX_BLOCKS);
+  });
+
+  test('property: for any sizes of every section, each non-empty one is shown with a first line, counts add up and limits hold', () => {
+    const kinds: Array<(name: string) => ListEvent> = [
+      (n) => ev.signed(n), (n) => ev.ended(n, '2025-06-02T13:05:00.000Z'), (n) => ev.relisted(n, '2025-05-29T09:12:00.000Z'),
+      (n) => ev.renewed(n, '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'), (n) => ev.renamed(`${n} (old name)`, n, 'near-name'),
+      (n) => ev.corrected(n, '2025-06-01', 'same-document'), (n) => ({ ...ev.pendingAdded(n), type: 'pending.signed', signedOn: '2025-06-01' }) as ListEvent,
+      (n) => ev.pendingAdded(n), (n) => ({ ...ev.pendingAdded(n), type: 'pending.removed' }) as ListEvent,
+    ];
+    // Long lists of long names, so that the lists together often pass Slack's 50 blocks.
+    const size = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 40, max: 400 }));
+    fc.assert(
+      fc.property(fc.array(size, { minLength: kinds.length, maxLength: kinds.length }), fc.integer({ min: 8, max: 300 }), (sizes, nameLength) => {
+        const events = kinds.flatMap((make, k) => Array.from({ length: sizes[k] }, (_, i) => make(`${'Agency'.padEnd(nameLength, 'x')} ${k}-${i}`)));
+        if (!events.length) return;
+        const reply = alertToReply(floridaAlert(events));
+        const { blocks } = renderReplyForSlack(reply);
+        expectWithinSlackLimits(blocks);
+        const shown = shownIn(blocks);
+        expect(shown.map((s) => [s.heading, s.shown + s.more])).toEqual(sectionsOf(reply).map((s) => [s.heading, s.shown]));
+        for (const s of shown) expect(s.shown).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
