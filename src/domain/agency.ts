@@ -113,13 +113,18 @@ const AGENCY_KIND_WORDS = new Set([
   'division', 'commission', 'commissioners', 'task', 'force', 'authority', 'district', 'attorney',
 ]);
 
+/** Words after a place's name that say what kind of municipality it is, not which. */
+const PLACE_SUFFIXES = new Set(['borough', 'township', 'village', 'town', 'city']);
+const VA_PLACE_SUFFIXES = new Set([...PLACE_SUFFIXES, 'county']);
+
 /**
  * The place an agency serves: the words of its canonical name before the first word
  * that names a kind of agency ("pasco county" for both "Pasco County BOCC" and
- * "Pasco County Sheriff's Office"). Empty when the name starts with such a word.
- * In Virginia a city is independent of any county and ICE has written one as the other
- * ("Hopewell County Sheriff's Office" / "Hopewell Sheriff's Office"), so there a
- * trailing "county" or "city" is not part of the place.
+ * "Pasco County Sheriff's Office"). Empty when the name starts with such a word. A
+ * trailing "borough", "township", "village", "town" or "city" is not part of the place
+ * ("Quarryville Borough Police Department" / "Quarryville Police Department"); in Virginia
+ * a city is independent of any county and ICE has written one as the other ("Hopewell
+ * County Sheriff's Office" / "Hopewell Sheriff's Office"), so there "county" is not either.
  */
 export function agencyLocality(name: string, stateCode: string | null = null): string {
   const words = canonicalParts(name, stateCode).join(' ').split(' ');
@@ -128,6 +133,8 @@ export function agencyLocality(name: string, stateCode: string | null = null): s
     if (AGENCY_KIND_WORDS.has(w)) break;
     out.push(w);
   }
-  if (stateCode === 'VA' && out.length > 1 && (out.at(-1) === 'county' || out.at(-1) === 'city')) out.pop();
+  // "Quarryville Borough Police Department" serves Quarryville; in Virginia, "Hopewell County" is Hopewell too.
+  const trailing = stateCode === 'VA' ? VA_PLACE_SUFFIXES : PLACE_SUFFIXES;
+  while (out.length > 1 && trailing.has(out.at(-1)!)) out.pop();
   return out.join(' ');
 }
