@@ -152,7 +152,7 @@ describe('ice-watch replay', () => {
 
   test('text output reads as alerts with titles, totals and source', async () => {
     const r = await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('participatingAgencies10172025mid.xlsx'));
-    expect(r.stdout).toMatch(/── \d+ new, 1 date corrected 287\(g\) agreements in Texas ──/);
+    expect(r.stdout).toMatch(/── \d+ new 287\(g\) agreements in Texas; 1 date corrected ──/);
     expect(r.stdout).not.toMatch(/renewed/);
     expect(r.stdout).toMatch(/\[operators\] participatingAgencies10172025mid\.xlsx: ICE corrected 1 SIGNED date: Rockwall County Sheriff's Office \(TX, WSO\) 2025-07-07 -> 2025-07-08/);
     expect(r.stdout).toMatch(/Texas now: \d+ active agreements \(JEM \d+ · TFM \d+ · WSO \d+\)/);

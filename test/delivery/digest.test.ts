@@ -50,7 +50,8 @@ describe('daily and weekly digests', () => {
     expect(entry.id).toBe(`digest:${daily.key}:2025-10-17`);
     const digest = entry.delivery.digest!;
     expect(digest.alerts.map((a) => a.stateCode)).toEqual(['FL', 'TX']);
-    const texasEvents = [...morning, ...evening].filter((a) => a.stateCode === 'TX').flatMap((a) => a.events);
+    // Corrected SIGNED dates (Rockwall County, 10-17) are not sent to a channel that did not ask for them.
+    const texasEvents = [...morning, ...evening].filter((a) => a.stateCode === 'TX').flatMap((a) => a.events).filter((e) => e.type !== 'agreement.corrected');
     expect(digest.alerts[1].events).toHaveLength(texasEvents.length);
     const reply = deliveryToReply(entry.delivery);
     expect(reply.title).toBe('Daily 287(g) digest for 2025-10-17: changes in 2 states');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createAlertRouter } from '../../src/delivery/alert-router';
 import { createOutboxWorker } from '../../src/delivery/outbox-worker';
 import type { AlertSender, SendResult } from '../../src/delivery/sender';
-import { buildStateAlerts } from '../../src/domain/alerts';
+import { alertTitle, buildStateAlerts } from '../../src/domain/alerts';
 import type { PlannedDelivery } from '../../src/domain/delivery-plan';
 import { diffLists } from '../../src/domain/diff';
 import type { OperatorNotice } from '../../src/domain/guards';
@@ -64,13 +64,18 @@ describe('routing alerts to the outbox and delivering them', () => {
     await subscriptions.put(sub('texas-daily', { mode: 'daily' }));
     await subscriptions.put(sub('texas-paused', { paused: { reason: 'gone', since: T0.toISOString() } }));
     await subscriptions.put(sub('florida', { states: ['FL'] }));
+    await subscriptions.put(sub('texas-corrections', { kinds: ['agreements', 'endings', 'pending', 'corrections'] }));
     const router = createAlertRouter({ subscriptions, outbox });
     const added = await router.route(alerts, T0);
     const due = await outbox.due(T0, 1000);
     expect(due).toHaveLength(added);
     const byChannel = (c: string) => due.filter((e) => e.delivery.channelId === c).map((e) => e.delivery.alert!);
     const texas = alerts.find((a) => a.stateCode === 'TX')!;
-    expect(byChannel('texas-all')).toEqual([texas]);
+    // Rockwall County's SIGNED date was corrected in this publication: only a channel that asked for corrections gets it.
+    expect(texas.events.map((e) => e.type)).toContain('agreement.corrected');
+    const texasWithoutCorrections = texas.events.filter((e) => e.type !== 'agreement.corrected');
+    expect(byChannel('texas-all')).toEqual([{ ...texas, events: texasWithoutCorrections, title: alertTitle(texas.state, texasWithoutCorrections) }]);
+    expect(byChannel('texas-corrections')).toEqual([texas]);
     const tfm = byChannel('texas-tfm');
     expect(tfm).toHaveLength(1);
     expect(tfm[0].events.every((e) => 'model' in e && e.model === 'TFM')).toBe(true);
