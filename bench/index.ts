@@ -9,6 +9,7 @@ import { benchCharts } from './charts';
 import { benchDetentionParse } from './detention-parse';
 import { benchDiff100k } from './diff-100k';
 import { benchDiscordFanOut } from './discord-fanout';
+import { benchHostileWorkbooks } from './hostile-workbooks';
 import { mb, progress } from './measure';
 import { benchMemory } from './memory';
 import { benchPipeline287g } from './pipeline-287g';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
 
   progress('pipeline287g: parse + normalize + diff vs exceljs load vs SheetJS read');
   figures.pipeline287g = await benchPipeline287g();
+  progress('hostileWorkbooks: inflation bombs and a million-row sheet, each in a child process');
+  figures.hostileWorkbooks = await benchHostileWorkbooks();
   progress('detentionParse: streaming parse vs exceljs load vs SheetJS read');
   figures.detentionParse = await benchDetentionParse();
   progress('diff100k');

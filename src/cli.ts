@@ -11,7 +11,7 @@ import { UserError } from './domain/user-error';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { doctorCommand } from './ops/doctor-command';
-import { guardSettingsOf, startBot } from './main';
+import { guardSettingsOf, startBot, workbookLimitsOf } from './main';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText, renderTotalsAsText } from './platforms/console/render-cli';
 import { renderAlertAsText } from './platforms/console/render-alert';
 import type * as DiscordCommandPayloads from './platforms/discord/command-payloads';
@@ -25,7 +25,7 @@ import { writeChartFile } from './platforms/console/chart-file';
 import { outboxDeliveryStatus } from './services/coordination';
 import { decideHeld, listHeld } from './services/held';
 import { readLocalPublication, replayFiles, sourceOfFile } from './services/replay';
-import { SourceFetchError, WorkbookFormatError, WorkbookSchemaError } from './sources/errors';
+import { DEFAULT_WORKBOOK_LIMITS, SourceFetchError, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './sources/errors';
 import { parse287gWorkbook } from './sources/workbook-287g';
 import { parseDetentionWorkbook } from './sources/detention-workbook';
 import type { DetentionRelease } from './domain/totals';
@@ -134,10 +134,19 @@ function args<O extends OptionSpec>(rest: string[], options: O): { values: Optio
 }
 
 
+/** The parse caps of the settings; the defaults when the settings cannot be read (file tools must still answer). */
+function parseLimits(): WorkbookLimits {
+  try {
+    return workbookLimitsOf(loadConfig());
+  } catch {
+    return DEFAULT_WORKBOOK_LIMITS;
+  }
+}
+
 async function readWorkbook(path: string) {
   const { bytes, meta } = await readLocalPublication(path, new Date());
   try {
-    return { parsed: await parse287gWorkbook(bytes), meta, bytes };
+    return { parsed: await parse287gWorkbook(bytes, parseLimits()), meta, bytes };
   } catch (err) {
     if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) throw new UserError(`${path}: ${err.message}`);
     throw err;
@@ -167,9 +176,10 @@ async function diffCommand(rest: string[], out: Out): Promise<number> {
   const oldFile = await readLocalPublication(oldPath, new Date(0));
   const newFile = await readLocalPublication(newPath, new Date(3_600_000));
   const judge = async (path: string, file: typeof oldFile, prev: Parameters<typeof judgePublication>[0]) => {
-    const source = await sourceOfFile(path, file.bytes);
+    const limits = workbookLimitsOf(config);
+    const source = await sourceOfFile(path, file.bytes, limits);
     try {
-      const snapshot = makeSnapshot(source, await parse287gWorkbook(file.bytes), file.meta);
+      const snapshot = makeSnapshot(source, await parse287gWorkbook(file.bytes, limits), file.meta);
       return judgePublication(prev, snapshot, { now: new Date(file.meta.fetchedAt), guards: guardSettingsOf(config) });
     } catch (err) {
       if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) {
@@ -247,7 +257,7 @@ async function totalsCommand(rest: string[], out: Out): Promise<number> {
   const { bytes, meta } = await readLocalPublication(values.file, new Date());
   let release: DetentionRelease;
   try {
-    release = await parseDetentionWorkbook(bytes);
+    release = await parseDetentionWorkbook(bytes, parseLimits());
   } catch (err) {
     if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) throw new UserError(`${values.file}: ${err.message}`);
     throw err;
@@ -288,6 +298,7 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
       guards: guardSettingsOf(config),
       logger: createLogger(values.json ? 'silent' : 'warn'),
       start,
+      parseLimits: workbookLimitsOf(config),
     });
     const alerts = results.flatMap((r) => r.alerts.map((a) => ({ channel: 'console', file: a.file.fileName, text: renderAlertAsText(a), events: a.events })));
     if (values.json) {

@@ -72,6 +72,9 @@ const schema = z.object({
   FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   FETCH_USER_AGENT: optionalText,
+  // Parse caps (287(g) and detention workbooks): inflated XML of the parts read, and rows of the sheet read.
+  WORKBOOK_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+  WORKBOOK_MAX_ROWS: z.coerce.number().int().min(100).default(50_000),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -23,6 +23,7 @@ import { createIngest287g } from './services/ingest-287g';
 import { createPoll287g } from './services/poll-287g';
 import { createCoordination, newInstanceId } from './services/coordination';
 import { createPollTotals } from './services/poll-totals';
+import type { WorkbookLimits } from './sources/errors';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
 import { openStoreOf } from './store/keyv-factory';
@@ -56,6 +57,11 @@ export function guardSettingsOf(config: Config): GuardSettings {
   };
 }
 
+/** The parse caps every workbook read is held to. */
+export function workbookLimitsOf(config: Config): WorkbookLimits {
+  return { maxInflatedBytes: config.WORKBOOK_MAX_INFLATED_BYTES, maxRows: config.WORKBOOK_MAX_ROWS };
+}
+
 export interface BotOverrides {
   logger?: Logger;
   /** Where console alerts and operator notices are written (default: stdout). */
@@ -87,7 +93,8 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = guardSettingsOf(config);
   const fetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
-  const ingest = createIngest287g({ snapshots, guards, logger, now, route: async (alerts, at) => void (await router.route(alerts, at)) });
+  const parseLimits = workbookLimitsOf(config);
+  const ingest = createIngest287g({ snapshots, guards, logger, now, parseLimits, route: async (alerts, at) => void (await router.route(alerts, at)) });
   const poller = createPoll287g({
     pageUrl: config.ICE_287G_PAGE_URL,
     fetchOptions,
@@ -163,6 +170,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const poll287g = createGuardedPoll({ source: POLL_SOURCE, id: '287g', poll: () => poller.poll(), health, notifyOperators, logger, now, summarize: summarize287gPoll, metrics: ops.metrics });
   const totalsPoller = createPollTotals({
     detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
+    parseLimits,
     dailyUrl: config.DAILY_TOTALS_URL,
     fetchOptions,
     totals,

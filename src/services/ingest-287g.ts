@@ -4,7 +4,7 @@ import { judgePublication, type GuardSettings, type OlderList, type OperatorNoti
 import { makeSnapshot } from '../domain/snapshot';
 import type { Agreement, FileMeta, ListKind } from '../domain/types';
 import type { Logger } from '../logger';
-import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
+import { WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from '../sources/errors';
 import { parse287gWorkbook } from '../sources/workbook-287g';
 import type { SnapshotStore } from '../store/snapshot-store';
 
@@ -33,6 +33,8 @@ export interface Ingest287gDeps {
   guards: GuardSettings;
   logger: Logger;
   now?: () => Date;
+  /** Parse caps (defaults: DEFAULT_WORKBOOK_LIMITS). */
+  parseLimits?: WorkbookLimits;
   /** Plans and stores the deliveries of a publication's alerts; runs before the new state is stored. */
   route?: (alerts: StateAlert[], at: Date) => Promise<void>;
 }
@@ -52,7 +54,7 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
       const at = now();
       let result: IngestResult;
       try {
-        const parsed = await parse287gWorkbook(bytes);
+        const parsed = await parse287gWorkbook(bytes, deps.parseLimits);
         const candidate = makeSnapshot(source, parsed, meta);
         const prev = await snapshots.getState(source);
         const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;

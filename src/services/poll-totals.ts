@@ -7,7 +7,7 @@ import type { TotalsAlert } from '../domain/totals-alerts';
 import type { Logger } from '../logger';
 import { discoverDetentionLink } from '../sources/discover-links';
 import { parseDetentionWorkbook } from '../sources/detention-workbook';
-import { WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
+import { WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from '../sources/errors';
 import { fetchFile, fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
 import type { TotalsStore } from '../store/totals-store';
 import { SourceLayoutError } from './poll-287g';
@@ -24,6 +24,8 @@ export interface PollTotalsDeps {
   fetchOptions: Omit<FetchOptions, 'etag' | 'lastModified'>;
   totals: TotalsStore;
   logger: Logger;
+  /** Parse caps (defaults: DEFAULT_WORKBOOK_LIMITS). */
+  parseLimits?: WorkbookLimits;
   now?: () => Date;
   /** Plans and stores the deliveries of totals alerts; runs before the new totals are stored. */
   route: (alerts: TotalsAlert[], at: Date) => Promise<void>;
@@ -55,7 +57,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
     if (releases.some((r) => r.sha256 === meta.sha256) || (await totals.seen(meta.sha256))) return { alerts: [], notices: [] };
     let release;
     try {
-      release = await parseDetentionWorkbook(bytes);
+      release = await parseDetentionWorkbook(bytes, deps.parseLimits);
     } catch (err) {
       if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
       await totals.markSeen(meta.sha256);

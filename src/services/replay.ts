@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { GuardSettings } from '../domain/guards';
 import type { FileMeta, ListKind } from '../domain/types';
 import type { Logger } from '../logger';
+import type { WorkbookLimits } from '../sources/errors';
 import { fetchFile } from '../sources/fetch-file';
 import { parse287gWorkbook } from '../sources/workbook-287g';
 import type { SnapshotStore } from '../store/snapshot-store';
@@ -13,13 +14,13 @@ import { createIngest287g, type IngestResult } from './ingest-287g';
  * header. The name decides on purpose: ICE's swapped "participating" file must be judged
  * as a participating publication, and rejected.
  */
-export async function sourceOfFile(path: string, bytes?: Buffer): Promise<ListKind> {
+export async function sourceOfFile(path: string, bytes?: Buffer, limits?: WorkbookLimits): Promise<ListKind> {
   const name = basename(path).toLowerCase();
   if (name.includes('pending')) return 'pending';
   if (name.includes('participating')) return 'participating';
   if (!bytes) return 'participating';
   try {
-    return (await parse287gWorkbook(bytes)).detectedKind;
+    return (await parse287gWorkbook(bytes, limits)).detectedKind;
   } catch {
     return 'participating';
   }
@@ -38,6 +39,8 @@ export interface ReplayDeps {
   logger: Logger;
   /** When the first file is published; the next ones follow an hour apart. */
   start: Date;
+  /** Parse caps (defaults: DEFAULT_WORKBOOK_LIMITS). */
+  parseLimits?: WorkbookLimits;
 }
 
 /** Runs the pipeline over local files in order, as publications an hour apart. */
@@ -48,7 +51,7 @@ export async function replayFiles(paths: readonly string[], deps: ReplayDeps): P
   for (const [i, path] of paths.entries()) {
     clock = new Date(deps.start.getTime() + i * 3_600_000);
     const { bytes, meta } = await readLocalPublication(path, clock);
-    results.push(await ingest.ingest(await sourceOfFile(path, bytes), bytes, meta));
+    results.push(await ingest.ingest(await sourceOfFile(path, bytes, deps.parseLimits), bytes, meta));
   }
   return results;
 }

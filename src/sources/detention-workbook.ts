@@ -11,7 +11,8 @@ import ExcelJS from 'exceljs';
 import { parseSignedDate } from '../domain/normalize';
 import { cleanText } from '../domain/text';
 import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals';
-import { assertLooksLikeXlsx, WorkbookFormatError, WorkbookSchemaError } from './errors';
+import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, rowsTooMany, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
+import { assertInflatesWithin, InflateBudget, readZipParts, rebuildZip } from './zip-parts';
 
 type Cell = string | number;
 /** A sheet as read: its non-empty cells by row, then column (1-based), text cleaned. */
@@ -51,13 +52,14 @@ function isWantedSheet(name: string): boolean {
 }
 
 /**
- * Parses a detention-statistics workbook.
- * @throws WorkbookFormatError when the bytes are not a readable xlsx.
- * @throws WorkbookSchemaError naming the table (or date) that cannot be found, rather than returning wrong numbers.
+ * Parses a detention-statistics workbook within `limits`.
+ * @throws WorkbookFormatError when the bytes are not a readable xlsx, or inflate past the cap ('too-large').
+ * @throws WorkbookSchemaError naming the table (or date) that cannot be found, rather than returning wrong numbers,
+ *   or a wanted sheet with more rows than the cap ('too-large').
  */
-export async function parseDetentionWorkbook(bytes: Buffer): Promise<DetentionRelease> {
+export async function parseDetentionWorkbook(bytes: Buffer, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS): Promise<DetentionRelease> {
   assertCompleteXlsx(bytes);
-  const { grids, sheetNames } = await readWantedSheets(bytes);
+  const { grids, sheetNames } = await readWantedSheets(await boundedInOrder(bytes, limits), limits);
   const detentionGrids = grids.filter((g) => keyOf(g.name).startsWith('detention'));
   const { grid, fiscalYear, criminality } = pickCurrentDetentionSheet(detentionGrids, sheetNames);
   const bookIns = requireTable(grid, BOOK_INS, fiscalYear);
@@ -120,6 +122,26 @@ function assertCompleteXlsx(bytes: Buffer): void {
   }
 }
 
+/**
+ * The workbook after its parts were measured against the inflate cap (inflated once, the
+ * bytes discarded), rebuilt with the parts in the order a streaming reader needs: the sheet
+ * list and shared strings before the sheets. ICE stores sharedStrings.xml after the sheets,
+ * which made exceljs park every sheet in a temporary file first (1.2 GB for a 1.4 MB bomb);
+ * in this order it parks none, and reads nothing the ZIP's directory does not list.
+ */
+async function boundedInOrder(bytes: Buffer, limits: WorkbookLimits): Promise<Buffer> {
+  let parts;
+  try {
+    parts = [...readZipParts(bytes).values()].filter((p) => !p.name.endsWith('/'));
+    await assertInflatesWithin(bytes, parts, new InflateBudget(limits));
+  } catch (err) {
+    if (err instanceof WorkbookFormatError) throw err;
+    throw new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${(err as Error).message})`, { cause: err });
+  }
+  const rank = (name: string) => (/^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? 1 : 0);
+  return rebuildZip(bytes, [...parts].sort((a, b) => rank(a.name) - rank(b.name)));
+}
+
 /** The wanted sheets' cells, and the names of all sheets (for messages). */
 type Sheets = { grids: Grid[]; sheetNames: string[] };
 
@@ -129,12 +151,17 @@ type Sheets = { grids: Grid[]; sheetNames: string[] };
  * xl/workbook.xml, which names the sheets (exceljs's own writer stores it last; Excel, and so
  * ICE, first), or sharedStrings.xml. Such files get a full load, slower but whole.
  */
-async function readWantedSheets(bytes: Buffer): Promise<Sheets> {
+async function readWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<Sheets> {
   const namesFirst = bytes.indexOf('xl/workbook.xml') < bytes.indexOf('xl/worksheets/sheet'); // local headers, in ZIP order
-  let sheets: Sheets | null = namesFirst ? await streamWantedSheets(bytes).catch(() => null) : null;
+  const refuseTooMany = (err: unknown) => {
+    if (err instanceof WorkbookSchemaError) throw err;
+    return null;
+  };
+  let sheets: Sheets | null = namesFirst ? await streamWantedSheets(bytes, limits).catch(refuseTooMany) : null;
   try {
-    sheets ??= await loadWantedSheets(bytes);
+    sheets ??= await loadWantedSheets(bytes, limits);
   } catch (err) {
+    if (err instanceof WorkbookSchemaError) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${detail})`, { cause: err });
   }
@@ -149,7 +176,7 @@ async function readWantedSheets(bytes: Buffer): Promise<Sheets> {
  * is closed here, or each parse would leak a file descriptor per skipped sheet. Throws
  * when the reader lost an entry.
  */
-async function streamWantedSheets(bytes: Buffer): Promise<Sheets> {
+async function streamWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<Sheets> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes], { objectMode: false }), {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -168,7 +195,11 @@ async function streamWantedSheets(bytes: Buffer): Promise<Sheets> {
       continue;
     }
     const grid: Grid = { name: sheet.name, rows: new Map() };
-    for await (const row of sheet) addRow(grid, row, true);
+    let rows = 0;
+    for await (const row of sheet) {
+      if (++rows > limits.maxRows) throw rowsTooMany(limits, sheet.name);
+      addRow(grid, row, true);
+    }
     grids.push(grid);
   }
   const declared = (reader as unknown as { model?: { sheets?: unknown[] } }).model?.sheets?.length ?? 0;
@@ -177,13 +208,14 @@ async function streamWantedSheets(bytes: Buffer): Promise<Sheets> {
 }
 
 /** The same from a full exceljs load: every sheet is parsed. */
-async function loadWantedSheets(bytes: Buffer): Promise<Sheets> {
+async function loadWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<Sheets> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer); // exceljs declares its own Buffer type
   const grids: Grid[] = [];
   for (const sheet of workbook.worksheets) {
     if (!isWantedSheet(sheet.name) || grids.some((g) => keyOf(g.name) === keyOf(sheet.name))) continue;
     const grid: Grid = { name: sheet.name, rows: new Map() };
+    if (sheet.actualRowCount > limits.maxRows) throw rowsTooMany(limits, sheet.name);
     sheet.eachRow((row) => addRow(grid, row, false));
     grids.push(grid);
   }

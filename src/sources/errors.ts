@@ -32,12 +32,12 @@ export function describeSize(bytes: number): string {
 }
 
 /** Why the bytes are not a readable xlsx at all. */
-export type WorkbookFormatReason = 'empty' | 'html' | 'not-zip' | 'truncated';
+export type WorkbookFormatReason = 'empty' | 'html' | 'not-zip' | 'truncated' | 'too-large';
 
 /**
  * The bytes are not a readable workbook: an empty body, an HTML page (ICE's CDN answers
- * some requests with one and status 200), something that is not a ZIP, or a ZIP that
- * is cut short or corrupt.
+ * some requests with one and status 200), something that is not a ZIP, a ZIP that
+ * is cut short or corrupt, or one that inflates or runs past the parse limits ('too-large').
  */
 export class WorkbookFormatError extends Error {
   override readonly name = 'WorkbookFormatError';
@@ -51,8 +51,8 @@ export class WorkbookFormatError extends Error {
   }
 }
 
-/** Why a readable workbook holds no 287(g) table. */
-export type WorkbookSchemaReason = 'no-rows' | 'no-header';
+/** Why a readable workbook holds no 287(g) table, or more rows than a parse reads ('too-large'). */
+export type WorkbookSchemaReason = 'no-rows' | 'no-header' | 'too-large';
 
 /**
  * A readable workbook in which no 287(g) table can be found: it has no rows at all, or
@@ -85,4 +85,34 @@ export function assertLooksLikeXlsx(bytes: Buffer): void {
     const ole = hex === 'd0 cf 11 e0' ? ': an old-format .xls or an encrypted workbook' : '';
     throw new WorkbookFormatError('not-zip', `not a workbook: not a ZIP file (starts with bytes ${hex})${ole}`);
   }
+}
+
+/**
+ * How much of a workbook a parse reads before refusing it as too large. ICE's largest list so
+ * far is about 2,500 rows and under 1 MB of XML; the detention workbook about 15 MB of XML.
+ * A small ZIP can inflate to gigabytes, so the download cap alone bounds nothing.
+ */
+export interface WorkbookLimits {
+  /** Inflated bytes of all the parts read (sheet XML, shared strings, styles, ...), together. */
+  maxInflatedBytes: number;
+  /** Rows of the sheet read (every <row> element counts, empty or not). */
+  maxRows: number;
+}
+
+export const DEFAULT_WORKBOOK_LIMITS: WorkbookLimits = { maxInflatedBytes: 64 * 1024 * 1024, maxRows: 50_000 };
+
+/** The refusal of a workbook that inflates past the cap. */
+export function inflatedTooLarge(limits: WorkbookLimits, part: string): WorkbookFormatError {
+  return new WorkbookFormatError(
+    'too-large',
+    `workbook too large: its parts inflate past the ${describeSize(limits.maxInflatedBytes)} cap on inflated XML (WORKBOOK_MAX_INFLATED_BYTES), reached in ${part}`,
+  );
+}
+
+/** The refusal of a sheet with more rows than the cap. */
+export function rowsTooMany(limits: WorkbookLimits, sheet: string): WorkbookSchemaError {
+  return new WorkbookSchemaError(
+    'too-large',
+    `workbook too large: sheet '${sheet}' has more than ${limits.maxRows.toLocaleString('en-US')} rows, the cap (WORKBOOK_MAX_ROWS)`,
+  );
 }

@@ -3,11 +3,12 @@
  * found by its header names, never by position: ICE has added, moved and padded columns
  * in every era of the file.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { normalizeAgreementRow } from '../domain/normalize';
 import { cleanText } from '../domain/text';
 import type { Agreement, ParsedList } from '../domain/types';
-import { assertLooksLikeXlsx, WorkbookFormatError, WorkbookSchemaError } from './errors';
+import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
+import { openStreamedWorkbook, withHyperlink, type SheetEntry, type StreamedCell, type StreamedRow, type StreamedWorkbook } from './xlsx-stream';
 
 type Column = 'state' | 'agency' | 'type' | 'county' | 'model' | 'signed' | 'moa' | 'addendum';
 type ColumnMap = Partial<Record<Column, number>>;
@@ -32,7 +33,7 @@ function classifyHeader(h: string): Column | null {
 }
 
 /** The text a cell shows, whatever exceljs made of it (rich text, hyperlink, formula, error). */
-function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: ExcelJS.CellValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -46,7 +47,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /** A cell's value with formulas replaced by their results, so dates stay numbers or Dates; other objects as text. */
-function cellScalar(value: ExcelJS.CellValue): unknown {
+function cellScalar(value: ExcelJS.CellValue | undefined): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if ('result' in value) return cellScalar(value.result as ExcelJS.CellValue);
   return cellText(value); // an error cell becomes its code ('#N/A'), which reads as no county or no date
@@ -56,45 +57,68 @@ function cellScalar(value: ExcelJS.CellValue): unknown {
  * The document a MOA/ADDENDUM cell points to: its hyperlink, else its text when that is
  * itself a URL (the derived January 2025 file). "link pending" without a link is null.
  */
-function cellLink(cell: ExcelJS.Cell | undefined): string | null {
-  if (!cell) return null;
-  const value = cell.value;
+function cellLink(value: ExcelJS.CellValue | undefined): string | null {
   if (value !== null && typeof value === 'object' && 'hyperlink' in value && value.hyperlink) return value.hyperlink;
   const text = cleanText(cellText(value));
   return /^(https?:|www\.)/i.test(text) ? text : null;
 }
 
+/** Where the 287(g) table is: its sheet, header row, columns, and headers in sheet order. */
 interface Table {
-  sheet: ExcelJS.Worksheet;
+  sheet: SheetEntry;
   headerRow: number;
   columns: ColumnMap;
   headers: string[];
 }
 
-/** Finds the first sheet with a header row naming state, agency and model, in its first rows. */
-function findTable(workbook: ExcelJS.Workbook): Table {
-  const sheets = workbook.worksheets;
-  if (sheets.every((s) => s.actualRowCount === 0)) throw new WorkbookSchemaError('no-rows', 'empty workbook: no rows');
-  for (const sheet of sheets) {
-    const last = Math.min(sheet.rowCount, HEADER_SCAN_ROWS);
-    for (let r = 1; r <= last; r++) {
-      const row = sheet.findRow(r);
-      if (!row) continue;
-      const columns: ColumnMap = {};
-      const headers: string[] = [];
-      row.eachCell((cell, col) => {
-        const text = cleanText(cellText(cell.value));
-        const column = classifyHeader(text.toUpperCase());
-        // The first column with a name wins; repeated and unknown columns are ignored.
-        if (column && columns[column] === undefined) {
-          columns[column] = col;
-          headers.push(text);
-        }
-      });
-      if (columns.state && columns.agency && columns.model) return { sheet, headerRow: r, columns, headers };
+/** The table a row names in its header cells, when it names state, agency and model. */
+function tableIn(sheet: SheetEntry, row: StreamedRow): Table | null {
+  const columns: ColumnMap = {};
+  const headers: string[] = [];
+  for (const col of [...row.cells.keys()].sort((a, b) => a - b)) {
+    const text = cleanText(cellText(row.cells.get(col)!.value));
+    const column = classifyHeader(text.toUpperCase());
+    // The first column with a name wins; repeated and unknown columns are ignored.
+    if (column && columns[column] === undefined) {
+      columns[column] = col;
+      headers.push(text);
     }
   }
-  const names = sheets.map((s) => `'${s.name}'`).join(', ');
+  return columns.state && columns.agency && columns.model ? { sheet, headerRow: row.number, columns, headers } : null;
+}
+
+const hasValues = (row: StreamedRow) => [...row.cells.values()].some((c) => c.value !== null && c.value !== undefined);
+
+/**
+ * Streams the sheets in workbook order until one has a header row naming state, agency
+ * and model in its first rows, then keeps that sheet's rows below the header (the mapped
+ * columns only). A sheet without such a header is read only as far as its first rows.
+ */
+async function readTable(book: StreamedWorkbook): Promise<{ table: Table; rows: StreamedRow[]; links: Map<string, string> }> {
+  let anyValues = false;
+  for (const sheet of book.sheets) {
+    let table: Table | null = null;
+    const rows: StreamedRow[] = [];
+    const links = await book.readSheet(sheet, (row) => {
+      if (table) {
+        if (row.number <= table.headerRow) return;
+        const kept = new Map<number, StreamedCell>();
+        for (const col of Object.values(table.columns)) {
+          const cell = row.cells.get(col);
+          if (cell) kept.set(col, cell);
+        }
+        rows.push({ number: row.number, cells: kept });
+        return;
+      }
+      const values = hasValues(row);
+      anyValues ||= values;
+      if (row.number > HEADER_SCAN_ROWS) return !values; // past the header rows: this sheet has no table
+      if (values) table = tableIn(sheet, row);
+    });
+    if (table) return { table, rows, links };
+  }
+  if (!anyValues) throw new WorkbookSchemaError('no-rows', 'empty workbook: no rows');
+  const names = book.sheets.map((s) => `'${s.name}'`).join(', ');
   throw new WorkbookSchemaError(
     'no-header',
     `no sheet has a header row with STATE, LAW ENFORCEMENT AGENCY and SUPPORT TYPE (sheets: ${names})`,
@@ -120,64 +144,79 @@ class WarningLog {
   }
 }
 
+/** Rows between two turns of the event loop: a few milliseconds of work. */
+const ROWS_PER_TURN = 2_000;
+
 /**
- * Parses a 287(g) workbook. `detectedKind` says which list the header describes (a
- * participating list has SIGNED), whatever the file was published as.
- * @throws WorkbookFormatError when the bytes are not a readable xlsx.
- * @throws WorkbookSchemaError when no 287(g) table can be found in it.
+ * Parses a 287(g) workbook, reading only the sheet that holds the table, as a stream, within
+ * `limits`. `detectedKind` says which list the header describes (a participating list has
+ * SIGNED), whatever the file was published as.
+ * @throws WorkbookFormatError when the bytes are not a readable xlsx, or inflate past the cap ('too-large').
+ * @throws WorkbookSchemaError when no 287(g) table can be found in it, or its sheet has more rows than the cap ('too-large').
  */
-export async function parse287gWorkbook(bytes: Buffer): Promise<ParsedList> {
+export async function parse287gWorkbook(bytes: Buffer, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS): Promise<ParsedList> {
   assertLooksLikeXlsx(bytes);
-  const workbook = new ExcelJS.Workbook();
+  let book: StreamedWorkbook;
+  let read: Awaited<ReturnType<typeof readTable>>;
   try {
-    // exceljs declares its own ArrayBuffer-like `Buffer`; a Node Buffer is what it reads.
-    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    book = await openStreamedWorkbook(bytes, limits);
+    read = await readTable(book);
   } catch (err) {
+    if (err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${detail})`, { cause: err });
   }
-  const { sheet, headerRow, columns, headers } = findTable(workbook);
+  const { table, rows: sheetRows, links } = read;
+  const { columns, headers } = table;
   const log = new WarningLog();
   const rows: Agreement[] = [];
-  // Raw cell text; normalizeAgreementRow cleans it once. trim() already folds NBSP for the blank checks.
-  const text = (row: ExcelJS.Row, col: number | undefined) => (col ? cellText(row.findCell(col)?.value) : '');
 
-  sheet.eachRow((row, r) => {
-    if (r <= headerRow) return;
-    const state = text(row, columns.state);
-    const agency = text(row, columns.agency);
+  for (const [i, row] of sheetRows.entries()) {
+    if (i && i % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const r = row.number;
+    // A cell's value as exceljs shows it, with its hyperlink (listed after the rows) in place.
+    const valueAt = (col: number | undefined): ExcelJS.CellValue | undefined => {
+      const cell = col ? row.cells.get(col) : undefined;
+      if (!cell) return undefined;
+      const link = links.get(cell.address);
+      return link === undefined ? cell.value : withHyperlink(cell, link);
+    };
+    // Raw cell text; normalizeAgreementRow cleans it once. trim() already folds NBSP for the blank checks.
+    const text = (col: number | undefined) => (col ? cellText(valueAt(col)) : '');
+    const state = text(columns.state);
+    const agency = text(columns.agency);
     if (!agency.trim()) {
-      const rest = (['model', 'type', 'county', 'signed'] as const).some((c) => text(row, columns[c]).trim());
+      const rest = (['model', 'type', 'county', 'signed'] as const).some((c) => text(columns[c]).trim());
       // Blank rows are padding; a row with content but no agency cannot be an agreement.
       if (state.trim() || rest) log.add('row without LAW ENFORCEMENT AGENCY skipped', r);
-      return;
+      continue;
     }
     if (state.trim().toUpperCase() === 'STATE' && classifyHeader(cleanText(agency).toUpperCase()) === 'agency') {
       log.add('repeated header row skipped', r);
-      return;
+      continue;
     }
-    const rawCell = (col: number | undefined) => (col ? cellScalar(row.findCell(col)?.value) : null);
+    const rawCell = (col: number | undefined) => (col ? cellScalar(valueAt(col)) : null);
     const { agreement, warnings } = normalizeAgreementRow({
       state,
       agency,
-      model: text(row, columns.model),
-      type: text(row, columns.type),
+      model: text(columns.model),
+      type: text(columns.type),
       county: rawCell(columns.county),
       signed: columns.signed ? (rawCell(columns.signed) ?? null) : undefined,
-      moaUrl: columns.moa ? cellLink(row.findCell(columns.moa)) : null,
-      addendumUrl: columns.addendum ? cellLink(row.findCell(columns.addendum)) : null,
+      moaUrl: columns.moa ? cellLink(valueAt(columns.moa)) : null,
+      addendumUrl: columns.addendum ? cellLink(valueAt(columns.addendum)) : null,
     });
     for (const w of warnings) log.add(w, r);
     rows.push(agreement);
-  });
+  }
 
   return {
     detectedKind: columns.signed ? 'participating' : 'pending',
-    sheetName: sheet.name,
-    headers, // in sheet order: eachCell walks left to right
+    sheetName: table.sheet.name,
+    headers, // in sheet order
     rows,
     warnings: log.lines(),
-    modifiedInFile: validDate(workbook.modified),
+    modifiedInFile: validDate(book.modified),
   };
 }
 
