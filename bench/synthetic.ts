@@ -86,10 +86,11 @@ export function renamed(row: Agreement): Agreement {
   return { ...row, agency, agencyKey: agencyKey(agency) };
 }
 
-/** The same agreement signed again, on a later date. */
+/** The same agreement signed again, on a later date, with its new MOA document (a renewal needs one). */
 export function renewed(row: Agreement, random: () => number): Agreement {
   const day = 1 + Math.floor(random() * 28);
-  return { ...row, signed: `2026-01-${String(day).padStart(2, '0')}` };
+  const signed = `2026-01-${String(day).padStart(2, '0')}`;
+  return { ...row, signed, moaUrl: row.moaUrl ? row.moaUrl.replace(/\.pdf$/, `_${signed}.pdf`) : row.moaUrl };
 }
 
 export interface Evolution {

@@ -10,8 +10,6 @@ export interface ListDiff {
   /** Agreements that joined the list: new, or back on it (`relisted`). */
   signed: Agreement[];
   renamed: number;
-  /** Every pair of an earlier and a later row judged one agreement, for the ledger. */
-  pairs: Array<{ from: Agreement; to: Agreement }>;
   /** The remembered endings (`DiffOptions.ended` rows) that are back on the list. */
   relistedFrom: Agreement[];
 }
@@ -57,21 +55,30 @@ export function countByState(rows: Iterable<Agreement>): Map<string, { state: st
 export function diffLists(previous: readonly Agreement[], next: readonly Agreement[], kind: ListKind, opts: DiffOptions = {}): ListDiff {
   const before = groupAgreements(previous);
   const after = groupAgreements(next);
-  const afterByKey = new Map(after.map((g) => [g.key, g]));
+  const afterByKey = new Map<string, AgreementGroup>();
+  for (const g of after) afterByKey.set(g.key, g);
+  // Pairs whose printed fields changed (an unchanged agreement needs no pair: lists run to 100,000 rows).
   const pairs: AgreementPair[] = [];
   const removed: AgreementGroup[] = [];
   for (const g of before) {
     const same = afterByKey.get(g.key);
-    if (same) {
+    if (!same) {
+      removed.push(g);
+      continue;
+    }
+    afterByKey.delete(g.key);
+    const [a, b] = [g.row, same.row];
+    if (a.agencyKey !== b.agencyKey || a.signed !== b.signed || a.stateCode !== b.stateCode || a.state !== b.state) {
       pairs.push({ from: g, to: same, evidence: sharesDocument(g, same) ? 'same-document' : 'same-name' });
-      afterByKey.delete(g.key);
-    } else removed.push(g);
+    }
   }
-  pairs.push(...pairAgreements(removed, [...afterByKey.values()]));
-  const pairedFrom = new Set(pairs.map((p) => p.from));
-  const pairedTo = new Set(pairs.map((p) => p.to));
+  const added = [...afterByKey.values()];
+  const moved = pairAgreements(removed, added);
+  pairs.push(...moved);
+  const pairedFrom = new Set(moved.map((p) => p.from));
+  const pairedTo = new Set(moved.map((p) => p.to));
   const ended = removed.filter((g) => !pairedFrom.has(g));
-  const joined = after.filter((g) => !pairedTo.has(g));
+  const joined = added.filter((g) => !pairedTo.has(g));
 
   const events: ListEvent[] = [];
   let renamed = 0;
@@ -118,14 +125,12 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
     ended: ended.map((g) => g.row),
     signed: joined.map((g) => g.row),
     renamed,
-    pairs: pairs.map((p) => ({ from: p.from.row, to: p.to.row })),
     relistedFrom: [...back.values()].flatMap((b) => b.rows),
   };
 }
 
 function sharesDocument(a: AgreementGroup, b: AgreementGroup): boolean {
-  for (const d of a.documents) if (b.documents.has(d)) return true;
-  return false;
+  return a.documents.some((d) => b.documents.includes(d));
 }
 
 /**

@@ -17,26 +17,37 @@ export interface AgreementGroup {
   key: string;
   row: Agreement;
   rows: Agreement[];
-  /** The documents its rows link (see `documentKey`). */
-  documents: Set<string>;
+  /** The documents its rows link (see `documentKey`), each once. */
+  documents: readonly string[];
 }
 
 /** The identity of one agreement within and across lists: state + folded agency name + model. */
 export function agreementKey(a: Pick<Agreement, 'state' | 'stateCode' | 'agency' | 'model'>): string {
-  return `${a.stateCode ?? a.state.toUpperCase()}|${foldedName(a.agency, a.stateCode)}|${a.model}`;
+  return keyOf(`${a.stateCode ?? ''}\u001f${a.state}\u001f${a.model}\u001f${a.agency}`);
 }
 
-/** canonicalAgencyName, remembered: a diff folds each of thousands of names once or twice. */
-const FOLDED = new Map<string, string>();
-function foldedName(agency: string, stateCode: string | null): string {
-  const k = `${stateCode}|${agency}`;
-  let v = FOLDED.get(k);
-  if (v === undefined) {
-    if (FOLDED.size > 50_000) FOLDED.clear();
-    FOLDED.set(k, (v = canonicalAgencyName(agency, stateCode)));
-  }
-  return v;
+/**
+ * Remembers a pure function of a string: every poll folds the same ~2,500 names and links
+ * again. Cleared when full (a synthetic 100,000-row diff fits; a bot running for years
+ * meets new names slowly).
+ */
+function remember<T>(fn: (text: string) => T, limit = 250_000): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined && !cache.has(text)) {
+      if (cache.size >= limit) cache.clear();
+      cache.set(text, (v = fn(text)));
+    }
+    return v as T;
+  };
 }
+
+/** agreementKey, remembered per state, model and printed name. */
+const keyOf = remember((k: string) => {
+  const [code, state, model, agency] = k.split('\u001f');
+  return `${code || state.toUpperCase()}|${canonicalAgencyName(agency, code || null)}|${model}`;
+});
 
 /**
  * The document a link names, for comparing links: the file name of an ICE PDF, lower case
@@ -46,7 +57,10 @@ function foldedName(agency: string, stateCode: string | null): string {
  * (no file name) names no document.
  */
 export function documentKey(url: string | null): string | null {
-  if (!url) return null;
+  return url ? documentKeyOf(url) : null;
+}
+
+const documentKeyOf = remember((url: string): string | null => {
   const m = /^[a-z]+:\/\/[^/?#]+([^?#]*)/i.exec(url);
   if (!m) return null;
   let path = m[1];
@@ -60,15 +74,15 @@ export function documentKey(url: string | null): string | null {
   if (/\.(pdf|docx?|xlsx?)$/.test(file)) return file;
   if (/\/download\//.test(path)) return path;
   return null;
-}
+});
 
-function documentsOf(row: Agreement): string[] {
-  const out: string[] = [];
-  for (const url of [row.moaUrl, row.addendumUrl]) {
-    const k = documentKey(url);
-    if (k) out.push(k);
-  }
-  return out;
+const NO_DOCUMENTS: readonly string[] = Object.freeze([]);
+
+function documentsOf(row: Agreement): readonly string[] {
+  const moa = documentKey(row.moaUrl);
+  const addendum = documentKey(row.addendumUrl);
+  if (moa && addendum && moa !== addendum) return [moa, addendum];
+  return moa ? [moa] : addendum ? [addendum] : NO_DOCUMENTS;
 }
 
 /** A link shared by more rows than this, of different agencies, is a generic page or a placeholder, not a document. */
@@ -112,43 +126,54 @@ export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const byKey = new Map<string, number>();
-  const byDocument = new Map<string, { names: Set<string>; members: number[] }>();
   const keys = rows.map(agreementKey);
+  const docs = rows.map(documentsOf);
+  // Rows by document, made only for documents that more than one row links (most link their own).
+  const firstByDocument = new Map<string, number>();
+  const shared = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const seen = byKey.get(keys[i]);
     if (seen === undefined) byKey.set(keys[i], i);
     else union(seen, i);
-    const slot = `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}`;
-    for (const doc of documentsOf(rows[i])) {
-      const k = `${slot}|${doc}`;
-      const d = byDocument.get(k);
-      if (d) {
-        d.names.add(keys[i]);
-        d.members.push(i);
-      } else byDocument.set(k, { names: new Set([keys[i]]), members: [i] });
-    }
-  }
-  for (const d of byDocument.values()) {
-    if (d.names.size > MAX_NAMES_PER_DOCUMENT) continue;
-    // Every pair, not each against the first: which rows join must not depend on ICE's row order.
-    for (let x = 0; x < d.members.length; x++) {
-      for (let y = x + 1; y < d.members.length; y++) {
-        const [i, j] = [d.members[x], d.members[y]];
-        if (keys[i] !== keys[j] && namesOneAgency(rows[i], rows[j])) union(i, j);
+    for (const doc of docs[i]) {
+      const first = firstByDocument.get(doc);
+      if (first === undefined) firstByDocument.set(doc, i);
+      else {
+        const list = shared.get(doc);
+        if (list) list.push(i);
+        else shared.set(doc, [first, i]);
       }
     }
   }
-  const members = new Map<number, Agreement[]>();
-  for (let i = 0; i < n; i++) {
-    const root = find(i);
-    const list = members.get(root);
-    if (list) list.push(rows[i]);
-    else members.set(root, [rows[i]]);
+  for (const members of shared.values()) {
+    const slotOf = (i: number) => `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}`;
+    for (const slot of groupBy(members, slotOf).values()) {
+      if (new Set(slot.map((i) => keys[i])).size > MAX_NAMES_PER_DOCUMENT) continue;
+      // Every pair, not each against the first: which rows join must not depend on ICE's row order.
+      for (let x = 0; x < slot.length; x++) {
+        for (let y = x + 1; y < slot.length; y++) {
+          const [i, j] = [slot[x], slot[y]];
+          if (keys[i] !== keys[j] && namesOneAgency(rows[i], rows[j])) union(i, j);
+        }
+      }
+    }
   }
+  const roots = new Int32Array(n);
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) size[(roots[i] = find(i))]++;
   const groups: AgreementGroup[] = [];
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    if (size[roots[i]] === 1) groups.push({ key: keys[i], row: rows[i], rows: [rows[i]], documents: docs[i] });
+    else {
+      const list = members.get(roots[i]);
+      if (list) list.push(i);
+      else members.set(roots[i], [i]);
+    }
+  }
   for (const list of members.values()) {
-    const row = list.reduce((best, r) => (preferRow(r, best) ? r : best));
-    groups.push({ key: agreementKey(row), row, rows: list, documents: new Set(list.flatMap(documentsOf)) });
+    const best = list.reduce((b, i) => (preferRow(rows[i], rows[b]) ? i : b));
+    groups.push({ key: keys[best], row: rows[best], rows: list.map((i) => rows[i]), documents: [...new Set(list.flatMap((i) => docs[i]))] });
   }
   return groups;
 }
@@ -359,7 +384,7 @@ export function dateChange(from: AgreementGroup, to: AgreementGroup): 'renewed' 
   if (!before || !after || before === after) return null;
   if (after < before) return 'corrected';
   const [oldDocs, newDocs] = [from.documents, to.documents];
-  if (oldDocs.size === 0) return 'corrected';
-  if (newDocs.size > 0) return [...newDocs].some((d) => !oldDocs.has(d)) ? 'renewed' : 'corrected';
+  if (oldDocs.length === 0) return 'corrected';
+  if (newDocs.length > 0) return newDocs.some((d) => !oldDocs.includes(d)) ? 'renewed' : 'corrected';
   return daysBetween(before, after) > RESIGNING_DAYS ? 'renewed' : 'corrected';
 }
