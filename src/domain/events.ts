@@ -75,7 +75,7 @@ export function eventFields(a: Agreement): AgreementFields {
 /** The evidence of a match, as an alert line says it. */
 export const EVIDENCE_TEXT: Record<MatchEvidence, string> = {
   'same-document': 'same MOA document',
-  'same-name': 'same agency name once folded',
+  'same-name': 'same name, written another way',
   'near-name': 'spelling corrected',
   'named-unit': 'same agency, a unit named',
   'same-place': 'same place, model and SIGNED date',
