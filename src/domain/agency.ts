@@ -37,8 +37,13 @@ const ABBREVIATIONS: Record<string, string> = {
   univ: 'university',
 };
 
-/** Phrases that name one thing two ways ("Pettis County Sheriff's Department" / "... Sheriff's Office"). */
-const SYNONYMS: Array<[RegExp, string]> = [[/\bsheriffs department\b/g, 'sheriffs office']];
+/** Phrases that name one thing two ways ("Pettis County Sheriff's Department" / "... Sheriff's Office"), in the longer form. */
+const SYNONYMS: Array<[RegExp, string]> = [
+  [/\bsheriffs department\b/g, 'sheriffs office'],
+  // "Franklin County Sheriff" and "Lee County Port Authority Police" name the office and the department.
+  [/\bsheriffs$/, 'sheriffs office'],
+  [/\bpolice$/, 'police department'],
+];
 
 /** Words after which a state's name is a place of its own: "Kansas City", "Arkansas County", "Iowa City". */
 const PLACE_WORDS = new Set(['city', 'county', 'parish', 'township', 'borough', 'village', 'town']);

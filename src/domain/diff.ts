@@ -77,8 +77,8 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
   pairs.push(...moved);
   const pairedFrom = new Set(moved.map((p) => p.from));
   const pairedTo = new Set(moved.map((p) => p.to));
-  const ended = removed.filter((g) => !pairedFrom.has(g));
   const joined = added.filter((g) => !pairedTo.has(g));
+  const ended = removed.filter((g) => !pairedFrom.has(g));
 
   const events: ListEvent[] = [];
   let renamed = 0;

@@ -104,7 +104,8 @@ function namesOneAgency(a: Agreement, b: Agreement): boolean {
 
 /**
  * Groups one list's rows into agreements. Two rows are one agreement when they share the
- * state, the model and either the folded name or the same document (see `namesOneAgency`). ICE printed
+ * state, the model and either the folded name, the same document (see `namesOneAgency`), or
+ * the SIGNED date and a name misspelt or with a unit named (see `mergeTwins`). ICE printed
  * "City of Zephyrhills Police Department" (no link) beside "Zephyrhills Police Department"
  * (the MOA) in July 2025, and "St. Cloud Police Department" twice with SIGNED dates a day
  * apart: each is one agreement, counted once, and dropping the duplicate is no ending. One
@@ -158,6 +159,7 @@ export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
       }
     }
   }
+  mergeTwins(rows, keys, union);
   const roots = new Int32Array(n);
   const size = new Int32Array(n);
   for (let i = 0; i < n; i++) size[(roots[i] = find(i))]++;
@@ -191,6 +193,29 @@ function rowOrderKey(r: Agreement): string {
   return [r.agency, r.state, r.type, r.county, r.model, r.signed, r.moaUrl, r.addendumUrl].join('\u001f');
 }
 
+/** A slot with more rows than this is not searched for misspelt twins (a hostile list must not cost n²). */
+const MAX_TWIN_SLOT = 200;
+
+/**
+ * Rows of one state, model and SIGNED date whose names are one agency misspelt ("Indialantic"
+ * / "Indiatlantic") or one with a unit named, and whose counties agree, are one agreement
+ * printed twice.
+ */
+function mergeTwins(rows: readonly Agreement[], keys: readonly string[], union: (a: number, b: number) => void): void {
+  const slots = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) push(slots, `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}|${rows[i].signed}`, i);
+  for (const slot of slots.values()) {
+    if (slot.length < 2 || slot.length > MAX_TWIN_SLOT) continue;
+    for (let x = 0; x < slot.length; x++) {
+      for (let y = x + 1; y < slot.length; y++) {
+        const [a, b] = [rows[slot[x]], rows[slot[y]]];
+        if (keys[slot[x]] === keys[slot[y]] || !sameCountyIfBoth(a, b)) continue;
+        if (nearNameDistance(a, b) !== null || namesAUnit(a, b)) union(slot[x], slot[y]);
+      }
+    }
+  }
+}
+
 /** The agreements of a list, one row each (the row that stands for it), remembered per list. */
 const ACTIVE = new WeakMap<readonly Agreement[], Agreement[]>();
 export function activeAgreements(rows: readonly Agreement[]): Agreement[] {
@@ -201,6 +226,8 @@ export function activeAgreements(rows: readonly Agreement[]): Agreement[] {
   }
   return hit;
 }
+
+const ALL_TIERS: ReadonlySet<MatchEvidence> = new Set(['same-document', 'same-name', 'near-name', 'named-unit', 'same-place', 'moved-state']);
 
 /** A group of an earlier list and a group of a later list judged one agreement, and why. */
 export interface AgreementPair {
@@ -223,9 +250,9 @@ export interface AgreementPair {
  * 2. same-name: the folded names are equal (see `canonicalAgencyName`), same state and
  *    model, whatever the date: "Tampa PD" -> "Tampa Police Department".
  * 3. near-name: same state, model and SIGNED date, folded names within one edit per ten
- *    letters, and the place named differs by at most one edit in a name of six letters or
- *    more: "Lampass County Sheriff's Office" -> "Lampasas County ...", "Indialantic" ->
- *    "Indiatlantic". "Pima County" / "Pinal County" (two edits in four letters) stay apart.
+ *    letters, and the place named within one edit per five of its letters: "Lampass County
+ *    Sheriff's Office" -> "Lampasas County ...", "Somerville" -> "Somervell", "Indialantic"
+ *    -> "Indiatlantic". "Pima County" / "Pinal County" (two edits in four letters) stay apart.
  * 4. named-unit: same state, model and date, and one name is the other with a unit named:
  *    "Board of County Commissioners" -> "Board of County Commissioners / Department of
  *    Corrections".
@@ -244,83 +271,109 @@ export interface AgreementPair {
  * Department of Law Enforcement" / "Florida Department of Environmental Protection,
  * Division of Law Enforcement" differ in folded name, place and unit.
  */
-export function pairAgreements(removed: readonly AgreementGroup[], added: readonly AgreementGroup[]): AgreementPair[] {
-  const pairs: AgreementPair[] = [];
-  if (removed.length === 0 || added.length === 0) return pairs;
-  const freeRemoved = new Set(sortedByKey(removed));
-  const freeAdded = new Set(sortedByKey(added));
-  const take = (from: AgreementGroup, to: AgreementGroup, evidence: MatchEvidence) => {
-    pairs.push({ from, to, evidence });
-    freeRemoved.delete(from);
-    freeAdded.delete(to);
-  };
-  const stateOf = (g: AgreementGroup) => g.row.stateCode ?? g.row.state;
+export function pairAgreements(
+  removed: readonly AgreementGroup[],
+  added: readonly AgreementGroup[],
+  tiers: ReadonlySet<MatchEvidence> = ALL_TIERS,
+): AgreementPair[] {
+  const pairing: Pairing = { pairs: [], freeRemoved: new Set(sortedByKey(removed)), freeAdded: new Set(sortedByKey(added)) };
+  if (removed.length === 0 || added.length === 0) return pairing.pairs;
+  if (tiers.has('same-document')) pairByDocument(pairing);
+  if (tiers.has('same-name')) pairByName(pairing);
+  if (tiers.has('near-name') || tiers.has('named-unit')) pairByCloseName(pairing, tiers);
+  if (tiers.has('same-place')) pairByPlace(pairing);
+  if (tiers.has('moved-state')) pairAcrossStates(pairing);
+  return pairing.pairs;
+}
 
-  // 1. The same document, when only one agreement on each side links it.
+/** The pairs found so far and what is still unpaired, in key order (the result never follows ICE's row order). */
+interface Pairing {
+  pairs: AgreementPair[];
+  freeRemoved: Set<AgreementGroup>;
+  freeAdded: Set<AgreementGroup>;
+}
+
+function take(p: Pairing, from: AgreementGroup, to: AgreementGroup, evidence: MatchEvidence): void {
+  p.pairs.push({ from, to, evidence });
+  p.freeRemoved.delete(from);
+  p.freeAdded.delete(to);
+}
+
+const stateOf = (g: AgreementGroup) => g.row.stateCode ?? g.row.state;
+const slotOf = (g: AgreementGroup) => `${stateOf(g)}|${g.row.model}|${g.row.signed}`;
+
+/** 1. The same document, when only one agreement on each side links it. */
+function pairByDocument(p: Pairing): void {
   const documentSlot = (g: AgreementGroup, d: string) => `${stateOf(g)}|${g.row.model}|${d}`;
   const addedByDocument = new Map<string, AgreementGroup[]>();
-  for (const to of freeAdded) for (const d of to.documents) push(addedByDocument, documentSlot(to, d), to);
+  for (const to of p.freeAdded) for (const d of to.documents) push(addedByDocument, documentSlot(to, d), to);
   const removedByDocument = new Map<string, AgreementGroup[]>();
-  for (const from of freeRemoved) for (const d of from.documents) push(removedByDocument, documentSlot(from, d), from);
-  for (const from of [...freeRemoved]) {
+  for (const from of p.freeRemoved) for (const d of from.documents) push(removedByDocument, documentSlot(from, d), from);
+  for (const from of [...p.freeRemoved]) {
     for (const d of [...from.documents].sort()) {
       const k = documentSlot(from, d);
       const tos = addedByDocument.get(k) ?? [];
-      if (tos.length === 1 && removedByDocument.get(k)!.length === 1 && freeAdded.has(tos[0])) {
-        take(from, tos[0], 'same-document');
+      if (tos.length === 1 && removedByDocument.get(k)!.length === 1 && p.freeAdded.has(tos[0])) {
+        take(p, from, tos[0], 'same-document');
         break;
       }
     }
   }
+}
 
-  // 2. The same folded name, state and model.
+/** 2. The same folded name, state and model. */
+function pairByName(p: Pairing): void {
   const addedByKey = new Map<string, AgreementGroup>();
-  for (const to of freeAdded) addedByKey.set(to.key, to);
-  for (const from of [...freeRemoved]) {
+  for (const to of p.freeAdded) addedByKey.set(to.key, to);
+  for (const from of [...p.freeRemoved]) {
     const to = addedByKey.get(from.key);
-    if (to && freeAdded.has(to)) take(from, to, 'same-name');
+    if (to && p.freeAdded.has(to)) take(p, from, to, 'same-name');
   }
+}
 
-  // 3 and 4: within one state + model + SIGNED slot, the closest name.
-  const slotOf = (g: AgreementGroup) => `${stateOf(g)}|${g.row.model}|${g.row.signed}`;
-  const addedBySlot = groupBy(freeAdded, slotOf);
-  for (const from of [...freeRemoved]) {
+/** 3 and 4: within one state + model + SIGNED slot, the closest misspelt name, else a name with a unit named. */
+function pairByCloseName(p: Pairing, tiers: ReadonlySet<MatchEvidence>): void {
+  const addedBySlot = groupBy(p.freeAdded, slotOf);
+  for (const from of [...p.freeRemoved]) {
     let best: AgreementGroup | null = null;
     let bestScore = Infinity;
     let bestEvidence: MatchEvidence = 'near-name';
     for (const to of addedBySlot.get(slotOf(from)) ?? []) {
-      if (!freeAdded.has(to)) continue;
-      const near = nearNameDistance(from.row, to.row);
+      if (!p.freeAdded.has(to)) continue;
+      const near = tiers.has('near-name') ? nearNameDistance(from.row, to.row) : null;
       if (near !== null && near < bestScore) [best, bestScore, bestEvidence] = [to, near, 'near-name'];
-      else if (near === null && bestScore === Infinity && namesAUnit(from.row, to.row)) [best, bestEvidence] = [to, 'named-unit'];
+      else if (near === null && bestScore === Infinity && tiers.has('named-unit') && namesAUnit(from.row, to.row)) [best, bestEvidence] = [to, 'named-unit'];
     }
-    if (best) take(from, best, bestEvidence);
+    if (best) take(p, from, best, bestEvidence);
   }
+}
 
-  // 5. The one agreement left and joined in a slot, serving the same place.
-  const remainingAdded = groupBy(freeAdded, slotOf);
-  for (const [slot, froms] of groupBy(freeRemoved, slotOf)) {
+/** 5. The one agreement left and the one joined in a slot, serving the same place. */
+function pairByPlace(p: Pairing): void {
+  const remainingAdded = groupBy(p.freeAdded, slotOf);
+  for (const [slot, froms] of groupBy(p.freeRemoved, slotOf)) {
     const tos = remainingAdded.get(slot);
     if (froms.length !== 1 || !tos || tos.length !== 1) continue;
     const [from, to] = [froms[0], tos[0]];
     const place = agencyLocality(from.row.agency, from.row.stateCode);
-    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row)) take(from, to, 'same-place');
+    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row)) take(p, from, to, 'same-place');
   }
+}
 
-  // 6. The same agency, model and date in another state.
+/** 6. The same agency, model and date in another state. */
+function pairAcrossStates(p: Pairing): void {
   const movedKey = (g: AgreementGroup) => `${canonicalAgencyName(g.row.agency)}|${g.row.model}|${g.row.signed}`;
-  const addedByName = groupBy(freeAdded, movedKey);
-  for (const from of [...freeRemoved]) {
-    const to = (addedByName.get(movedKey(from)) ?? []).find((t) => freeAdded.has(t) && stateOf(t) !== stateOf(from));
-    if (to) take(from, to, 'moved-state');
+  const addedByName = groupBy(p.freeAdded, movedKey);
+  for (const from of [...p.freeRemoved]) {
+    const to = (addedByName.get(movedKey(from)) ?? []).find((t) => p.freeAdded.has(t) && stateOf(t) !== stateOf(from));
+    if (to) take(p, from, to, 'moved-state');
   }
-  return pairs;
 }
 
 /**
  * Edits between two folded names when they are one agency misspelt, else null: at most
- * one edit per ten letters overall, and a place that differs only by one edit in a name of
- * six letters or more.
+ * one edit per ten letters overall, and at most one per five letters of the place's name
+ * (or none, the misspelling being in the kind of agency).
  */
 function nearNameDistance(a: Agreement, b: Agreement): number | null {
   const [x, y] = [canonicalAgencyName(a.agency, a.stateCode), canonicalAgencyName(b.agency, b.stateCode)];
@@ -328,7 +381,16 @@ function nearNameDistance(a: Agreement, b: Agreement): number | null {
   const d = x === y ? 0 : editDistance(x, y, allowed);
   if (d > allowed) return null;
   const [pa, pb] = [agencyLocality(a.agency, a.stateCode), agencyLocality(b.agency, b.stateCode)];
-  if (pa !== pb && (Math.min(pa.length, pb.length) < 6 || editDistance(pa, pb, 1) > 1)) return null;
+  // A misspelt kind of agency ("Sherif's Office") lengthens the place read off the name; that is no other place.
+  const [short, long] = pa.length <= pb.length ? [pa, pb] : [pb, pa];
+  const samePlace = pa === pb || (short !== '' && long.startsWith(short + ' '));
+  if (!samePlace) {
+    // One typo per five letters of the place's own name: "Somerville"/"Somervell" (2 in 10), "Lampass"/"Lampasas"
+    // (1 in 7) are one county misspelt; "Pima"/"Pinal" (2 in 4) and "Lee"/"Levy" are two counties.
+    const name = long.replace(/ (county|parish|borough|township|city|town|village)$/, '');
+    const allowedInPlace = Math.floor(name.length / 5);
+    if (allowedInPlace === 0 || editDistance(pa, pb, allowedInPlace) > allowedInPlace) return null;
+  }
   return d;
 }
 

@@ -111,6 +111,7 @@ describe('pairAgreements: the agreements that left and joined are one when the e
 
   test('a misspelt name, a named unit, the same place', () => {
     expect(pair(row("Lampass County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }), row("Lampasas County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }))).toEqual(['near-name']);
+    expect(pair(row("Somerville County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervill' }), row("Somervell County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervell County' }))).toEqual(['near-name']);
     expect(pair(row('Okaloosa County Board of County Commissioners'), row('Okaloosa County Board of County Commissioners / Department of Corrections'))).toEqual(['named-unit']);
     expect(pair(row('Quarryville Police Department', { state: 'Pennsylvania', stateCode: 'PA' }), row('Quarryville Borough Police Department', { state: 'Pennsylvania', stateCode: 'PA' }))).toEqual(['same-place']);
     const va = { state: 'Virginia', stateCode: 'VA', model: 'JEM', signed: '2025-07-02', county: 'Hopewell County' };
@@ -121,6 +122,8 @@ describe('pairAgreements: the agreements that left and joined are one when the e
     ['Melbourne Beach Police Department', 'Melbourne Police Department', {}],
     ['University of Florida Police Department', 'University of West Florida Police Department', {}],
     ["Pima County Sheriff's Office", "Pinal County Sheriff's Office", { state: 'Arizona', stateCode: 'AZ' }],
+    ["Lee County Sheriff's Office", "Levy County Sheriff's Office", {}],
+    ["Marion County Sheriff's Office", "Mason County Sheriff's Office", { state: 'Washington', stateCode: 'WA' }],
     ['Florida Department of Law Enforcement', 'Florida Department of Environmental Protection, Division of Law Enforcement', {}],
   ])('%j and %j are two agencies: one ends and one is signed, on the same day and model', (a, b, over) => {
     expect(pair(row(a, over), row(b, over))).toEqual([]);
@@ -165,5 +168,28 @@ describe('diffLists on the real cases of issue 12', () => {
   test('a date ICE corrected while the MOA link is pending is a correction, with the evidence of identity', () => {
     const events = diffLists([row('Northwest Florida State College Police Department', { signed: '2025-04-15' })], [row('Northwest Florida State College Police Department', { signed: '2025-05-08', moaUrl: moa('NorthwestFloridaStateCollegePoliceDeptFL_TFM_MOA_05082025.pdf') })], 'participating').events;
     expect(events).toEqual([expect.objectContaining({ type: 'agreement.corrected', previousSigned: '2025-04-15', signed: '2025-05-08', evidence: 'same-name' })]);
+  });
+});
+
+describe('diffLists: a second printing dropped is no ending', () => {
+  test('a misspelt copy printed beside the real row, then dropped: no event', () => {
+    const real = row("Hopewell County Sheriff's Office", { state: 'Virginia', stateCode: 'VA', model: 'JEM', signed: '2025-07-02' });
+    const typo = row("Hopewell County Sherif's Office", { state: 'Virginia', stateCode: 'VA', model: 'JEM', signed: '2025-07-02' });
+    expect(diffLists([real, typo], [real], 'participating').events).toEqual([]);
+  });
+
+  test('a different agency of the same county and date ending is still an ending', () => {
+    const a = row("Pasco County Sheriff's Office", { model: 'WSO', signed: '2025-02-26' });
+    const b = row('Pasco County Board of County Commissioners', { model: 'WSO', signed: '2025-02-26' });
+    expect(types(diffLists([a, b], [a], 'participating').events)).toEqual(['agreement.ended Pasco County Board of County Commissioners']);
+  });
+
+  test('"X County Sheriff" and "X County Sheriff\'s Office" are one agency: a re-signing under the longer name is a renewal', () => {
+    const events = diffLists(
+      [row('Franklin County Sheriff', { model: 'WSO', signed: '2020-03-01', moaUrl: moa('FranklinCoSheriff_WSO_2020.pdf') })],
+      [row("Franklin County Sheriff's Office", { model: 'WSO', signed: '2025-06-01', moaUrl: moa('FranklinCoSheriffsOffice_WSO_MOA_06012025.pdf') })],
+      'participating',
+    ).events;
+    expect(types(events)).toEqual(["agreement.renewed Franklin County Sheriff's Office", "agreement.renamed Franklin County Sheriff's Office"]);
   });
 });
