@@ -56,6 +56,8 @@ export interface BotOverrides {
   /** Where console alerts and operator notices are written (default: stdout). */
   write?: (s: string) => void;
   now?: () => Date;
+  /** The outbox's bound on one send (default DEFAULT_SEND_TIMEOUT_MS); tests shorten it. */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -123,10 +125,15 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   if (config.SLACK_BOT_TOKEN) {
     // A client of its own for alerts: modest retries and a timeout (Bolt's client retries for half an hour).
     const { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel: notifySlackOperators } = require('./platforms/slack/alert-sender') as typeof SlackAlerts;
-    const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
+    // A 429 comes back at once (a transient result with its Retry-After): the outbox pauses Slack's lane
+    // only, instead of the client sitting out the limit in a send slot.
+    const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger, rejectRateLimitedCalls: true });
     senders.push(createSlackAlertSender({ client, logger }));
     const channel = config.OPERATOR_SLACK_CHANNEL;
-    if (channel) operatorOutputs.push((text) => notifySlackOperators(client, channel, text, logger));
+    if (channel) {
+      const notices = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
+      operatorOutputs.push((text) => notifySlackOperators(notices, channel, text, logger));
+    }
   }
   if (!platforms.length) await ensureConsoleSubscription(subscriptions, now());
 
@@ -149,6 +156,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     // Several: claims are per instance and lapse when their holder dies.
     owner: config.REDIS_URL ? instanceId : 'one-instance',
     onRetryAfter: (platform, ms) => coordination?.pause(platform, ms),
+    sendTimeoutMs: overrides.sendTimeoutMs,
   });
   // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
   coordination = createCoordination({
