@@ -10,6 +10,7 @@ import type { GuardSettings, OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createOpsEndpoints } from './ops/endpoints';
+import { installProcessGuards } from './ops/process-guards';
 import { summarize287gPoll, summarizeTotalsPoll } from './ops/poll-summary';
 import { secretValuesOf } from './ops/redact';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
@@ -244,9 +245,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
 }
 
-/** `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. */
+/**
+ * `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. An uncaught
+ * exception is logged, told to operators and ends the process with a non-zero code (for the
+ * supervisor, see the README); an unhandled rejection is logged and told, and the bot runs on.
+ */
 export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
   const bot = await createBot(config);
+  installProcessGuards({ logger: bot.jobDeps.logger, notifyOperators: bot.jobDeps.notifyOperators });
   await bot.start();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)));
   return { stop: bot.stop };
