@@ -1,6 +1,6 @@
 import { countByState } from './diff';
 import type { StateInfo } from './states';
-import { agreementsInState, countByModel, type ModelCounts, type StateFilter } from './summary';
+import { agreementsInState, countByModel, filterAgreements, type ModelCounts, type StateFilter } from './summary';
 import type { Agreement } from './types';
 
 export interface StateSummary {
@@ -34,7 +34,8 @@ export function summarizeAgreements(
   filter: StateFilter = {},
 ): StateSummary | NationalSummary {
   if (state === 'all') {
-    const filtered = filter.model || filter.since ? rows.filter((r) => (!filter.model || r.model === filter.model) && (!filter.since || (r.signed ?? '') >= filter.since)) : rows;
+    // Every filter applies to the national table too: `all county:Harris` counts Harris County, Texas and Georgia.
+    const filtered = filterAgreements(rows, filter);
     const pendingByState = pending ? countByState(pending) : null;
     const states = [...countByState(filtered).entries()]
       .map(([key, c]) => ({
