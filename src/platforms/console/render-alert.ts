@@ -2,11 +2,11 @@ import { ALERT_SECTIONS } from '../../delivery/alert-reply';
 import type { StateAlert } from '../../domain/alerts';
 import type { AgreementFields, ListEvent } from '../../domain/events';
 import { MODEL_NAMES, type Model } from '../../domain/types';
-import { formatUtcMinute } from '../../domain/text';
+import { formatUtcMinute, stripBidiControls } from '../../domain/text';
 
-/** Strips terminal control characters from untrusted text (ICE's cells) before printing. */
+/** Strips terminal control characters and bidirectional controls from untrusted text (ICE's cells) before printing. */
 export function plainText(value: string): string {
-  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return stripBidiControls(value).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 function modelLabel(model: string): string {
