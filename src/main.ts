@@ -4,6 +4,7 @@ import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
+import { sendOperatorNotice } from './delivery/operator-notices';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
 import type { GuardSettings, OperatorNotice } from './domain/guards';
@@ -141,10 +142,13 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const notifyOperators = async (notices: OperatorNotice[]) => {
     for (const n of notices) {
       logger.info({ notice: n.kind }, n.text);
-      for (const output of operatorOutputs) {
-        const result = await output(`ice-watch ${n.kind}: ${n.text}`);
-        if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
-      }
+      // Each output in its own right (one platform's trouble does not hold the other's notice), with a bounded retry.
+      await Promise.all(
+        operatorOutputs.map(async (output) => {
+          const result = await sendOperatorNotice(output, `ice-watch ${n.kind}: ${n.text}`, logger);
+          if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
+        }),
+      );
     }
     await consoleOut.notifyOperators(notices);
   };
