@@ -9,6 +9,11 @@ import { agreementLine, pageOf, parsePage, sourceFooter } from './format';
 import type { Line } from './reply';
 
 const PER_PAGE = 10;
+/**
+ * The longest name asked for: ICE's longest agency name is under 90 characters. A longer
+ * one (10 KB pasted in) would fill the answer's title, where the platforms cut it to "...".
+ */
+export const MAX_NAME_CHARS = 150;
 
 /**
  * How well an agency name answers a query: every query word must start a word of the
@@ -44,6 +49,9 @@ export default {
   options: [{ name: 'name', description: 'Part of the agency name, e.g. "harris county"', type: 'text', required: true }],
   async run(ctx, args) {
     const text = cleanText(args.name ?? '');
+    if (text.length > MAX_NAME_CHARS) {
+      throw new UserError(`That name is ${text.length} characters long; give at most ${MAX_NAME_CHARS}, like "harris county" or "tampa police".`);
+    }
     const query = agencyKey(text).split(' ').filter((w) => w.length > 1 || /\d/.test(w));
     if (!query.length) throw new UserError('Give part of an agency name, like "harris county" or "tampa police".');
     const stored = await ctx.services.snapshots.getState('participating');

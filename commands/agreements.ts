@@ -36,7 +36,7 @@ export default {
     if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
     const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? null;
     const summary = summarizeAgreements(stored.view.rows, pending, state, filter);
-    if (filter.county && state !== 'all' && summary.total === 0) checkCounty(stored.view.rows, state.code, state.name, filter.county);
+    if (filter.county && summary.total === 0) checkCounty(stored.view.rows, state === 'all' ? null : state, filter.county);
     const footer = sourceFooter(stored.view.meta);
     const page = parsePage(args.page);
     const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
@@ -113,14 +113,20 @@ async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: 
   return (await memo.states).get(stateCode) ?? {};
 }
 
-/** "Harris County" asked in Alabama: say where that county's agreements are instead of "none". */
-function checkCounty(rows: readonly Agreement[], stateCode: string, stateName: string, county: string): void {
+/**
+ * "Harris County" asked in Alabama: say where that county's agreements are instead of "none";
+ * asked of every state (`all`): say that no state lists it.
+ */
+function checkCounty(rows: readonly Agreement[], state: { code: string; name: string } | null, county: string): void {
   const key = countyKey(county);
-  const inState = rows.some((r) => r.stateCode === stateCode && r.county && countyKey(r.county) === key);
+  if (!state) {
+    if (!rows.some((r) => r.county && countyKey(r.county) === key)) throw new UserError(`No agreements in any state list a county "${county}".`);
+    return;
+  }
+  const inState = rows.some((r) => r.stateCode === state.code && r.county && countyKey(r.county) === key);
   if (inState) return;
   const elsewhere = [...new Set(rows.filter((r) => r.county && countyKey(r.county) === key).map((r) => r.state))];
   if (elsewhere.length) {
-    throw new UserError(`No agreements list a county "${county}" in ${stateName}. ICE lists ${county} in ${elsewhere.slice(0, 5).join(', ')}.`);
+    throw new UserError(`No agreements list a county "${county}" in ${state.name}. ICE lists ${county} in ${elsewhere.slice(0, 5).join(', ')}.`);
   }
 }
-

@@ -4,12 +4,14 @@ import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
+import { sendOperatorNotice } from './delivery/operator-notices';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
 import type { GuardSettings, OperatorNotice } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createOpsEndpoints } from './ops/endpoints';
+import { installProcessGuards } from './ops/process-guards';
 import { summarize287gPoll, summarizeTotalsPoll } from './ops/poll-summary';
 import { secretValuesOf } from './ops/redact';
 import { createConsoleAlertSender } from './platforms/console/console-alert-sender';
@@ -67,6 +69,8 @@ export interface BotOverrides {
   /** Where console alerts and operator notices are written (default: stdout). */
   write?: (s: string) => void;
   now?: () => Date;
+  /** The outbox's bound on one send (default DEFAULT_SEND_TIMEOUT_MS); tests shorten it. */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -135,20 +139,28 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   if (config.SLACK_BOT_TOKEN) {
     // A client of its own for alerts: modest retries and a timeout (Bolt's client retries for half an hour).
     const { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel: notifySlackOperators } = require('./platforms/slack/alert-sender') as typeof SlackAlerts;
-    const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
+    // A 429 comes back at once (a transient result with its Retry-After): the outbox pauses Slack's lane
+    // only, instead of the client sitting out the limit in a send slot.
+    const client = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger, rejectRateLimitedCalls: true });
     senders.push(createSlackAlertSender({ client, logger }));
     const channel = config.OPERATOR_SLACK_CHANNEL;
-    if (channel) operatorOutputs.push((text) => notifySlackOperators(client, channel, text, logger));
+    if (channel) {
+      const notices = createSlackWebClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger });
+      operatorOutputs.push((text) => notifySlackOperators(notices, channel, text, logger));
+    }
   }
   if (!platforms.length) await ensureConsoleSubscription(subscriptions, now());
 
   const notifyOperators = async (notices: OperatorNotice[]) => {
     for (const n of notices) {
       logger.info({ notice: n.kind }, n.text);
-      for (const output of operatorOutputs) {
-        const result = await output(`ice-watch ${n.kind}: ${n.text}`);
-        if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
-      }
+      // Each output in its own right (one platform's trouble does not hold the other's notice), with a bounded retry.
+      await Promise.all(
+        operatorOutputs.map(async (output) => {
+          const result = await sendOperatorNotice(output, `ice-watch ${n.kind}: ${n.text}`, logger);
+          if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
+        }),
+      );
     }
     await consoleOut.notifyOperators(notices);
   };
@@ -161,6 +173,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     // Several: claims are per instance and lapse when their holder dies.
     owner: config.REDIS_URL ? instanceId : 'one-instance',
     onRetryAfter: (platform, ms) => coordination?.pause(platform, ms),
+    sendTimeoutMs: overrides.sendTimeoutMs,
   });
   // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
   coordination = createCoordination({
@@ -249,9 +262,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
 }
 
-/** `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. */
+/**
+ * `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. An uncaught
+ * exception is logged, told to operators and ends the process with a non-zero code (for the
+ * supervisor, see the README); an unhandled rejection is logged and told, and the bot runs on.
+ */
 export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
   const bot = await createBot(config);
+  installProcessGuards({ logger: bot.jobDeps.logger, notifyOperators: bot.jobDeps.notifyOperators });
   await bot.start();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)));
   return { stop: bot.stop };

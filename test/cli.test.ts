@@ -108,6 +108,15 @@ describe('ice-watch agreements', () => {
     expect(doc.states.reduce((n: number, s: { total: number }) => n + s.total, 0)).toBe(1245);
     expect(doc.states[0].total).toBeGreaterThanOrEqual(doc.states[1].total);
   });
+
+  test('all --county applies the county in every state (it was ignored, while the answer named it)', async () => {
+    const doc = (await cli('agreements', 'all', '--file', file, '--county', 'madison', '--json')).json();
+    const rows = (await cli('parse', file, '--json')).json().rows as Array<{ county: string | null; stateCode: string }>;
+    const madison = rows.filter((r) => r.county !== null && /^madison( county)?$/i.test(r.county.trim()));
+    expect(madison.length).toBeGreaterThan(0);
+    expect(doc.total).toBe(madison.length);
+    expect(doc.states.map((s: { stateCode: string }) => s.stateCode).sort()).toEqual([...new Set(madison.map((r) => r.stateCode))].sort());
+  });
 });
 
 describe('ice-watch replay', () => {

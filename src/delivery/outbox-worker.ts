@@ -1,7 +1,7 @@
 import type { OperatorNotice } from '../domain/guards';
 import type { Logger } from '../logger';
 import type { Metrics } from '../ops/metrics';
-import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
+import { OUTBOX_PLATFORMS, type OutboxEntry, type OutboxPlatform, type OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 import type { AlertSender, SendResult } from './sender';
 
@@ -17,8 +17,13 @@ export interface OutboxWorkerDeps {
   maxDelayMs?: number;
   /** After this many failed attempts an entry is dead and operators are told. */
   maxAttempts?: number;
-  /** How many messages are in flight at once (the SDKs queue per route and rate limit). */
+  /** How many messages are in flight at once per platform (the SDKs queue per route and rate limit). */
   concurrency?: number;
+  /**
+   * How long one send may take before it counts as a transient failure and frees its slot
+   * (default 60 s; below `claimMs`). The sender is told through its abort signal.
+   */
+  sendTimeoutMs?: number;
   /** Who claims entries (the instance id); several instances sharing the store never send one entry twice at once. */
   owner?: string;
   /** How long a claim holds if its holder dies mid-send. */
@@ -29,6 +34,9 @@ export interface OutboxWorkerDeps {
   metrics?: Pick<Metrics, 'alertAttempt'>;
 }
 
+/** The default bound on one send: above the SDKs' own worst cases for a blip (Slack 3 × 10 s), below the 120 s claim. */
+export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
+
 /**
  * Sends what the outbox holds: each due entry once, marks it sent, retries transient
  * failures with backoff (or the platform's retry_after), and on a permanent failure pauses
@@ -36,6 +44,14 @@ export interface OutboxWorkerDeps {
  * `drain()` runs until nothing is due; `stop()` lets in-flight sends finish. Each entry is
  * claimed (an atomic lease on the store) and re-read before it is sent, so instances
  * draining one outbox, or the shared queue's workers (`deliverOne`), never send it twice at once.
+ *
+ * Platforms deliver independently: each has its own lane (its own due index, its own
+ * `concurrency` slots), so a Slack 429 or a hung Discord REST delays only that platform's
+ * messages. A retry_after pauses only its platform's lane until it runs out (the entries
+ * not yet tried stay due, their attempts untouched), and no send holds a slot longer than
+ * `sendTimeoutMs`. Worked example: Slack answers 429 with Retry-After 20 while 40 Discord
+ * alerts are due: the Slack lane tries one message, pauses 20 s; the Discord lane sends its 40
+ * at once; the next drain after the 20 s sends the Slack ones.
  */
 export function createOutboxWorker(deps: OutboxWorkerDeps) {
   const { outbox, subscriptions, logger } = deps;
@@ -47,21 +63,43 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   const senders = new Map(deps.senders.map((s) => [s.platform, s]));
   const owner = deps.owner ?? `worker-${process.pid}`;
   const claimMs = deps.claimMs ?? 120_000;
+  const sendTimeoutMs = Math.min(deps.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, claimMs);
   let stopped = false;
-  let running: Promise<number> | null = null;
+  /** The running drain of each platform. */
+  const lanes = new Map<OutboxPlatform, Promise<number>>();
+  /** Until when (ms since the epoch, on `now`) a platform asked us to wait. */
+  const pausedUntil = new Map<string, number>();
+  const isPaused = (platform: string) => (pausedUntil.get(platform) ?? 0) > now().getTime();
+  /** Operator notices under way: a lane does not wait for them (they may go through the platform that is failing). */
+  const telling = new Set<Promise<void>>();
+  const tellOperators = (notices: OperatorNotice[]) => {
+    const p = deps.notifyOperators(notices).catch((err: unknown) => logger.error({ err }, 'operator notice failed'));
+    telling.add(p);
+    void p.finally(() => telling.delete(p));
+  };
+
+  /** One send, bounded by sendTimeoutMs; whatever it throws becomes a transient result. */
+  async function sendWithin(sender: AlertSender, entry: OutboxEntry): Promise<SendResult> {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<SendResult>((resolve) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        resolve({ ok: false, permanent: false, reason: `${entry.delivery.platform} did not answer within ${sendTimeoutMs / 1000} s` });
+      }, sendTimeoutMs);
+    });
+    const sending = sender.send(entry.delivery, { signal: abort.signal }).catch((err: unknown): SendResult => ({ ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) }));
+    try {
+      return await Promise.race([sending, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function deliver(entry: OutboxEntry): Promise<OutboxEntry> {
     const sender = senders.get(entry.delivery.platform);
     const attempt = entry.attempts + 1;
-    let result: SendResult;
-    if (!sender) result = { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` };
-    else {
-      try {
-        result = await sender.send(entry.delivery);
-      } catch (err) {
-        result = { ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) };
-      }
-    }
+    const result: SendResult = sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` };
     deps.metrics?.alertAttempt(entry.delivery.platform, result.ok ? 'sent' : result.permanent ? 'permanent' : 'transient');
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
@@ -77,7 +115,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       const sub = await subscriptions.get(entry.delivery.subscriptionKey);
       if (sub && !sub.paused) await subscriptions.put({ ...sub, paused: { reason: result.reason, since: at.toISOString() } });
       log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
-      await deps.notifyOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
+      tellOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
       await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
       return paused;
     }
@@ -85,10 +123,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       const dead: OutboxEntry = { ...entry, status: 'dead', attempts: attempt, lastError: result.reason };
       await outbox.save(dead);
       log.error({ reason: result.reason }, 'alert given up');
-      await deps.notifyOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
+      tellOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
       return dead;
     }
-    if (result.retryAfterMs) deps.onRetryAfter?.(entry.delivery.platform, result.retryAfterMs);
+    if (result.retryAfterMs) {
+      // Only this platform waits: its lane stops taking entries until the limit runs out.
+      pausedUntil.set(entry.delivery.platform, Math.max(pausedUntil.get(entry.delivery.platform) ?? 0, at.getTime() + result.retryAfterMs));
+      deps.onRetryAfter?.(entry.delivery.platform, result.retryAfterMs);
+    }
     const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, base * 2 ** entry.attempts));
     const retry: OutboxEntry = { ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason };
     await outbox.save(retry);
@@ -111,14 +153,15 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     }
   }
 
-  async function drainOnce(): Promise<number> {
+  /** Sends one platform's due entries until none is due, the platform asks to wait, or the worker stops. */
+  async function drainLane(platform: OutboxPlatform): Promise<number> {
     let sent = 0;
     let progress = true;
     // Stops when nothing is due, or when all that is due is claimed by other instances.
-    while (!stopped && progress) {
-      const due = await outbox.due(now(), concurrency * 4);
+    while (!stopped && progress && !isPaused(platform)) {
+      const due = await outbox.due(now(), concurrency * 4, platform);
       progress = false;
-      for (let i = 0; i < due.length && !stopped; i += concurrency) {
+      for (let i = 0; i < due.length && !stopped && !isPaused(platform); i += concurrency) {
         // Each entry is saved as soon as its send ends; the index follows once per batch.
         const done = (await Promise.all(due.slice(i, i + concurrency).map((e) => deliverOne(e.id)))).filter((e): e is OutboxEntry => e !== null);
         await outbox.reindex(done);
@@ -131,16 +174,27 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
 
   return {
     deliverOne,
-    /** Sends everything due now; concurrent calls share one run. Returns how many entries were tried. */
-    drain(): Promise<number> {
-      running ??= drainOnce().finally(() => {
-        running = null;
+    /**
+     * Sends everything due now, each platform in its own lane; a call while a platform's lane
+     * runs joins it. Returns how many entries were tried.
+     */
+    async drain(): Promise<number> {
+      const runs = OUTBOX_PLATFORMS.map((platform) => {
+        let lane = lanes.get(platform);
+        if (!lane) {
+          lane = drainLane(platform).finally(() => lanes.delete(platform));
+          lanes.set(platform, lane);
+        }
+        return lane;
       });
-      return running;
+      return (await Promise.all(runs)).reduce((a, b) => a + b, 0);
     },
+    /** Until when a platform's lane waits for its retry_after (null: not waiting). */
+    pausedUntil: (platform: string): Date | null => (isPaused(platform) ? new Date(pausedUntil.get(platform)!) : null),
     async stop() {
       stopped = true;
-      await running;
+      await Promise.all(lanes.values());
+      await Promise.all(telling);
     },
   };
 }

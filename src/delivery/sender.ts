@@ -14,7 +14,11 @@ export type SendResult =
  */
 export interface AlertSender {
   platform: PlannedDelivery['platform'];
-  send(delivery: PlannedDelivery): Promise<SendResult>;
+  /**
+   * Posts one delivery. `signal` aborts when the outbox stops waiting (its per-send timeout):
+   * a sender that can cancel its request should.
+   */
+  send(delivery: PlannedDelivery, options?: { signal?: AbortSignal }): Promise<SendResult>;
   /** Best effort: tells a channel why its alerts stopped, where the bot still can post. */
   tellChannel?(delivery: PlannedDelivery, text: string): Promise<void>;
 }

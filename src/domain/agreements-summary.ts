@@ -1,7 +1,7 @@
 import { countByState } from './diff';
 import { activeAgreements } from './identity';
 import type { StateInfo } from './states';
-import { agreementsInState, countByModel, type ModelCounts, type StateFilter } from './summary';
+import { agreementsInState, countByModel, filterAgreements, type ModelCounts, type StateFilter } from './summary';
 import type { Agreement } from './types';
 
 export interface StateSummary {
@@ -38,7 +38,8 @@ export function summarizeAgreements(
   rows = activeAgreements(rows);
   pending = pending && activeAgreements(pending);
   if (state === 'all') {
-    const filtered = filter.model || filter.since ? rows.filter((r) => (!filter.model || r.model === filter.model) && (!filter.since || (r.signed ?? '') >= filter.since)) : rows;
+    // Every filter applies to the national table too: `all county:Harris` counts Harris County, Texas and Georgia.
+    const filtered = filterAgreements(rows, filter);
     const pendingByState = pending ? countByState(pending) : null;
     const states = [...countByState(filtered).entries()]
       .map(([key, c]) => ({

@@ -25,18 +25,24 @@ export function countyKey(county: string): string {
   return county.toLowerCase().replace(/[^a-z0-9]+/g, ' ').replace(/\b(county|parish|borough)\b/g, '').trim();
 }
 
+/** The rows matching the filter (model, since, county), in any state, in their order. */
+export function filterAgreements(rows: readonly Agreement[], filter: StateFilter = {}): readonly Agreement[] {
+  const county = filter.county ? countyKey(filter.county) : null;
+  if (!filter.model && !filter.since && !county) return rows;
+  return rows.filter(
+    (r) =>
+      (!filter.model || r.model === filter.model) &&
+      (!filter.since || (r.signed !== null && r.signed >= filter.since)) &&
+      (!county || (r.county !== null && countyKey(r.county) === county)),
+  );
+}
+
 /** The rows of one state (by USPS code) matching the filter, newest signing first. */
 export function agreementsInState(rows: readonly Agreement[], stateCode: string, filter: StateFilter = {}): Agreement[] {
-  const county = filter.county ? countyKey(filter.county) : null;
-  return rows
-    .filter(
-      (r) =>
-        r.stateCode === stateCode &&
-        (!filter.model || r.model === filter.model) &&
-        (!filter.since || (r.signed !== null && r.signed >= filter.since)) &&
-        (!county || (r.county !== null && countyKey(r.county) === county)),
-    )
-    .sort(compareNewestFirst);
+  return filterAgreements(
+    rows.filter((r) => r.stateCode === stateCode),
+    filter,
+  ).slice().sort(compareNewestFirst);
 }
 
 export function compareNewestFirst(a: Agreement, b: Agreement): number {

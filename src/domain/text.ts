@@ -5,6 +5,19 @@ export function cleanText(value: string): string {
   return value.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g, ' ').trim();
 }
 
+/**
+ * Unicode's bidirectional controls: the Arabic letter mark, the left-to-right and right-to-left
+ * marks, the embeddings and overrides (U+202A-U+202E) and the isolates (U+2066-U+2069). In
+ * untrusted text one right-to-left override (U+202E) reverses the rest of the line it lands in,
+ * the alert's own words included ("Tampa PD\u202E · signed 2025" shows "5202 dengis · DP apmaT").
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` without bidirectional controls (see BIDI_CONTROLS): what every renderer does to untrusted text. */
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
 /** Anything cleanText would change: odd or doubled spaces, or any non-ASCII character. */
 const NEEDS_CLEAN = /[^\x21-\x7e ]|  |^ | $/;
 

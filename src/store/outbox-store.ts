@@ -30,8 +30,12 @@ export interface OutboxEntry {
 export interface OutboxStore {
   /** Adds deliveries not seen before (by id); returns how many were new. */
   enqueue(deliveries: readonly PlannedDelivery[], at: Date): Promise<number>;
-  /** Pending entries whose next attempt is due, oldest first. */
-  due(at: Date, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Pending entries whose next attempt is due, oldest first; with `platform`, only that
+   * platform's (each platform has an index of its own, so one platform's backlog never hides
+   * another's due entries).
+   */
+  due(at: Date, limit: number, platform?: OutboxPlatform): Promise<OutboxEntry[]>;
   get(id: string): Promise<OutboxEntry | null>;
   /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
   save(entry: OutboxEntry): Promise<void>;
@@ -63,7 +67,13 @@ type StoredDelivery = Omit<PlannedDelivery, 'alert' | 'totals'> & { alertRef?: s
 type StoredEntry = Omit<OutboxEntry, 'delivery'> & { delivery: StoredDelivery | PlannedDelivery };
 const SHARED = ['alert', 'totals'] as const;
 
-const PENDING = 'outbox:pending';
+/** The platforms entries are indexed by; one pending index each. */
+export const OUTBOX_PLATFORMS = ['discord', 'slack', 'console'] as const satisfies ReadonlyArray<PlannedDelivery['platform']>;
+export type OutboxPlatform = (typeof OUTBOX_PLATFORMS)[number];
+/** One platform's pending entries, by next attempt time. */
+export const pendingIndexOf = (platform: string) => `outbox:pending:${platform}`;
+/** The one pending index of earlier versions: read (and emptied into the platforms' indexes) until it is empty. */
+const LEGACY_PENDING = 'outbox:pending';
 const PAYLOADS = 'outbox:payloads';
 const DONE = 'outbox:done';
 const DEAD = 'outbox:dead';
@@ -155,16 +165,28 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     else if (stored.length) await entries.setMany(stored.map((e) => ({ key: e.id, value: e })));
   }
 
+  const byPlatform = (list: readonly OutboxEntry[]) => {
+    const groups = new Map<string, OutboxEntry[]>();
+    for (const e of list) groups.set(e.delivery.platform, [...(groups.get(e.delivery.platform) ?? []), e]);
+    return groups;
+  };
+
   async function reindex(changed: readonly OutboxEntry[]) {
     const pending = changed.filter((e) => e.status === 'pending');
     const finished = changed.filter((e) => e.status !== 'pending');
-    if (pending.length) await sets.add(PENDING, pending.map((e) => [e.id, ms(e.nextAttemptAt)] as const));
+    for (const [platform, group] of byPlatform(pending)) await sets.add(pendingIndexOf(platform), group.map((e) => [e.id, ms(e.nextAttemptAt)] as const));
     if (finished.length) {
       await sets.add(DONE, finished.map((e) => [e.id, ms(e.createdAt)] as const));
       const dead = finished.filter((e) => e.status === 'dead');
       if (dead.length) await sets.add(DEAD, dead.map((e) => [e.id, ms(e.createdAt)] as const));
-      await sets.remove(PENDING, finished.map((e) => e.id));
+      for (const [platform, group] of byPlatform(finished)) await sets.remove(pendingIndexOf(platform), group.map((e) => e.id));
     }
+  }
+
+  /** Moves what the legacy index still names into the platforms' indexes (once, after an upgrade). */
+  async function emptyLegacyIndex(ids: readonly string[]) {
+    await reindex(await getMany(ids));
+    await sets.remove(LEGACY_PENDING, ids);
   }
 
   const store: OutboxStore = {
@@ -186,15 +208,19 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       }
       return fresh;
     },
-    async due(at, limit) {
-      const ids = (await sets.upTo(PENDING, at.getTime(), limit)).map((r) => r.member);
+    async due(at, limit, platform) {
+      const legacy = (await sets.upTo(LEGACY_PENDING, Number.MAX_SAFE_INTEGER, BATCH)).map((r) => r.member);
+      if (legacy.length) await emptyLegacyIndex(legacy);
+      const indexes = platform ? [platform] : OUTBOX_PLATFORMS;
+      const rows = (await Promise.all(indexes.map((p) => sets.upTo(pendingIndexOf(p), at.getTime(), limit)))).flat();
+      const ids = rows.sort((a, b) => a.score - b.score).slice(0, limit).map((r) => r.member);
       if (!ids.length) return [];
       const found = await getMany(ids);
       const ready = found.filter((e) => e.status === 'pending' && ms(e.nextAttemptAt) <= at.getTime());
       const stale = found.filter((e) => !ready.includes(e));
       const missing = ids.filter((id) => !found.some((e) => e.id === id));
       await reindex(stale);
-      if (missing.length) await sets.remove(PENDING, missing);
+      if (missing.length) await Promise.all(indexes.map((p) => sets.remove(pendingIndexOf(p), missing)));
       return ready.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async get(id) {
@@ -213,9 +239,10 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     claim: (id, owner, ttlMs) => leases.acquire(`outbox:${id}`, owner, ttlMs),
     release: (id, owner) => leases.release(`outbox:${id}`, owner),
     async depth() {
-      const pending = await sets.count(PENDING);
+      const indexes = [...OUTBOX_PLATFORMS.map(pendingIndexOf), LEGACY_PENDING];
+      const pending = (await Promise.all(indexes.map((i) => sets.count(i)))).reduce((a, b) => a + b, 0);
       if (!pending) return { pending: 0, oldestCreatedAt: null };
-      const ids = (await sets.upTo(PENDING, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)).map((r) => r.member);
+      const ids = (await Promise.all(indexes.map((i) => sets.upTo(i, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)))).flat().map((r) => r.member);
       const oldest = (await readStored(ids)).filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
       return { pending, oldestCreatedAt: oldest };
     },

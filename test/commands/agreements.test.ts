@@ -58,7 +58,18 @@ describe('/agreements on the 2025-12-12 list', () => {
     expect(listItems(reply)[0]).toMatch(/^Florida \d+ · JEM/);
   });
 
+  test('all county:X applies the county in every state, and says so', async () => {
+    const all = (await loadSnapshot('participatingAgencies12122025pm.xlsx')).rows;
+    const madison = all.filter((r) => r.county !== null && /^madison( county)?$/i.test(r.county.trim()));
+    const states = new Set(madison.map((r) => r.state));
+    expect(states.size).toBeGreaterThan(1); // Madison County in Arkansas, Florida, Georgia...
+    const reply = await agreements.run(world.ctx(), { state: 'all', county: 'Madison' });
+    expect(reply.title).toBe(`${madison.length} active 287(g) agreements in ${states.size} states and territories (Madison)`);
+    expect(listItems(reply).map((line) => line.replace(/ \d+ · .*$/, '')).sort()).toEqual([...states].sort());
+  });
+
   test.each([
+    [{ state: 'all', county: 'Nowhere County' }, 'No agreements in any state list a county "Nowhere County".'],
     [{ state: 'Texs' }, 'Unknown state "Texs". Did you mean Texas?'],
     [{ state: '' }, 'Name a state'],
     [{ state: 'texas', model: 'XYZ' }, 'Unknown model "XYZ"'],

@@ -1,4 +1,5 @@
-import agency from '../../commands/agency';
+import agency, { MAX_NAME_CHARS } from '../../commands/agency';
+import { UserError } from '../../src/domain/user-error';
 import { findCommand, commands } from '../../commands/index';
 import { parseCommandText } from '../../commands/parse-text';
 import { lineText, type Reply } from '../../commands/reply';
@@ -37,6 +38,16 @@ describe('/agency', () => {
   test('nothing found, or nothing asked, is said plainly', async () => {
     await expect(agency.run(world.ctx(), { name: 'zzzz qqqq' })).rejects.toThrow(`No agency in ICE's 287(g) lists matches "zzzz qqqq"`);
     await expect(agency.run(world.ctx(), { name: ' ' })).rejects.toThrow('Give part of an agency name');
+  });
+
+  test('a 10 KB name is refused with a message that says why (the answer showed "• ..." with the name gone)', async () => {
+    const huge = 'Harris County Sheriff '.repeat(500);
+    const run = agency.run(world.ctx(), { name: huge });
+    await expect(run).rejects.toThrow(UserError);
+    await expect(agency.run(world.ctx(), { name: huge })).rejects.toThrow(`That name is ${huge.trim().length} characters long; give at most ${MAX_NAME_CHARS}`);
+    // The longest real name still works.
+    const longest = (await world.snapshots.getState('participating'))!.view.rows.reduce((a, b) => (b.agency.length > a.agency.length ? b : a));
+    expect((await agency.run(world.ctx(), { name: longest.agency })).title).toMatch(/match/);
   });
 });
 

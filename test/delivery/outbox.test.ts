@@ -11,7 +11,7 @@ import type { OperatorNotice } from '../../src/domain/guards';
 import { channelKey, type Subscription } from '../../src/domain/subscriptions';
 import { createLogger } from '../../src/logger';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore, type OutboxStore } from '../../src/store/outbox-store';
+import { createOutboxStore, pendingIndexOf, type OutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { loadSnapshot } from '../helpers/fixtures';
 
@@ -99,7 +99,7 @@ describe('routing alerts to the outbox and delivering them', () => {
       await router.route(alerts, T0);
       const entry = (await store.due(T0, 10))[0];
       // The crash: the entry was written, the pending index was not.
-      await sqlite.sets.remove('outbox:pending', [entry!.id]);
+      await sqlite.sets.remove(pendingIndexOf('discord'), [entry!.id]);
       expect(await store.due(T0, 10)).toEqual([]);
       await router.route(alerts, T0);
       expect((await store.due(T0, 10)).map((e) => e.id)).toEqual([entry.id]);
@@ -176,6 +176,77 @@ describe('routing alerts to the outbox and delivering them', () => {
     }
     expect(notices.map((n) => n.text)).toEqual([expect.stringMatching(/Gave up on an alert .* after 3 attempts: 500/)]);
     expect((await outbox.depth()).pending).toBe(0);
+  });
+});
+
+describe('platforms deliver independently', () => {
+  const delivery = (i: number, platform: PlannedDelivery['platform']): PlannedDelivery =>
+    ({ id: `${platform}-${i}`, subscriptionKey: `${platform}:W:${i}`, platform, workspaceId: 'W', channelId: `${platform}-c${i}`, mode: 'instant' }) as PlannedDelivery;
+  let keyv: KeyvFactory;
+  let outbox: OutboxStore;
+  beforeEach(() => {
+    keyv = createKeyvFactory('memory://');
+    outbox = createOutboxStore(keyv);
+  });
+  afterEach(() => keyv.close());
+
+  test("a retry_after pauses only its platform's lane: the other platform's entries go out; the paused ones keep their attempts", async () => {
+    // Slack's entries are the oldest and would fill every slot of a shared batch.
+    await outbox.enqueue(Array.from({ length: 20 }, (_, i) => delivery(i, 'slack')), T0);
+    await outbox.enqueue(Array.from({ length: 5 }, (_, i) => delivery(i, 'discord')), new Date(T0.getTime() + 1));
+    let clock = new Date(T0.getTime() + 1000);
+    const slackTried: string[] = [];
+    const discordSent: string[] = [];
+    const slack: AlertSender = { platform: 'slack', send: async (d) => (slackTried.push(d.id), { ok: false, permanent: false, reason: 'Slack rate limit: retry after 20 s', retryAfterMs: 20_000 }) };
+    const discord: AlertSender = { platform: 'discord', send: async (d) => (discordSent.push(d.id), { ok: true }) };
+    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(keyv), senders: [slack, discord], logger: createLogger('silent'), now: () => clock, notifyOperators: async () => undefined, concurrency: 4 });
+    await worker.drain();
+    expect(discordSent).toHaveLength(5);
+    expect(slackTried).toHaveLength(4); // one batch, then the lane waits
+    expect(worker.pausedUntil('slack')).toEqual(new Date(clock.getTime() + 20_000));
+    expect(worker.pausedUntil('discord')).toBeNull();
+    const untried = (await outbox.due(new Date(8.64e15), 100, 'slack')).filter((e) => !slackTried.includes(e.id));
+    expect(untried).toHaveLength(16);
+    expect(untried.every((e) => e.attempts === 0)).toBe(true);
+    clock = new Date(clock.getTime() + 10_000);
+    await worker.drain();
+    expect(slackTried).toHaveLength(4); // still paused
+    clock = new Date(clock.getTime() + 11_000);
+    slack.send = async (d) => (slackTried.push(d.id), { ok: true });
+    await worker.drain();
+    expect(new Set(slackTried).size).toBe(20);
+    expect((await outbox.depth()).pending).toBe(0);
+  });
+
+  test('a send that hangs past the send timeout is aborted, counts as a transient failure, and frees its slot', async () => {
+    await outbox.enqueue([delivery(1, 'discord'), delivery(2, 'discord')], T0);
+    const signals: AbortSignal[] = [];
+    const sent: string[] = [];
+    const discord: AlertSender = {
+      platform: 'discord',
+      send: (d, options) => {
+        if (d.id === 'discord-2') return (sent.push(d.id), Promise.resolve({ ok: true }));
+        signals.push(options!.signal!);
+        return new Promise(() => undefined); // never answers
+      },
+    };
+    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(keyv), senders: [discord], logger: createLogger('silent'), now: () => T0, notifyOperators: async () => undefined, concurrency: 1, sendTimeoutMs: 200 });
+    await worker.drain();
+    expect(signals.map((s) => s.aborted)).toEqual([true]);
+    expect(sent).toEqual(['discord-2']);
+    const hung = await outbox.get('discord-1');
+    expect(hung).toMatchObject({ status: 'pending', attempts: 1, lastError: 'discord did not answer within 0.2 s' });
+  });
+
+  test('entries indexed by an earlier version (one pending index for all platforms) are moved to their platform and sent', async () => {
+    await outbox.enqueue([delivery(1, 'slack'), delivery(2, 'discord')], T0);
+    // As an earlier version left them: in the one index, not in the platforms'.
+    for (const p of ['slack', 'discord']) await keyv.sets.remove(pendingIndexOf(p), [`${p}-${p === 'slack' ? 1 : 2}`]);
+    await keyv.sets.add('outbox:pending', [['slack-1', T0.getTime()], ['discord-2', T0.getTime()]]);
+    expect((await outbox.depth()).pending).toBe(2);
+    expect((await outbox.due(T0, 10, 'discord')).map((e) => e.id)).toEqual(['discord-2']);
+    expect(await keyv.sets.count('outbox:pending')).toBe(0);
+    expect((await outbox.due(T0, 10, 'slack')).map((e) => e.id)).toEqual(['slack-1']);
   });
 });
 

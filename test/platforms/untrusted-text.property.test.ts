@@ -10,8 +10,13 @@ import { escapeUntrusted } from '../../src/platforms/discord/discord-text';
 import { renderReplyForDiscord } from '../../src/platforms/discord/render-reply';
 import { escapeMrkdwn } from '../../src/platforms/slack/mrkdwn';
 import { renderReplyForSlack } from '../../src/platforms/slack/render-reply';
+import { plainText } from '../../src/platforms/console/render-alert';
+import { renderReplyAsText } from '../../src/platforms/console/render-reply';
 
 const RUNS = 400;
+/** Every bidirectional control Unicode has: marks, embeddings, overrides, isolates. */
+const BIDI = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+const ANY_BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const ZWSP = '\u200b';
 
 /** Text with every token either platform would act on, mixed with any unicode. */
@@ -19,6 +24,8 @@ const hostile = fc
   .array(
     fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom('@everyone', '@here', '<@U123>', '<@123456789012345678>', '<@&42>', '<#C1>', '<!everyone>', '<!channel>', '<!subteam^S1>', '<!date^1|x>', '<https://evil.example|click>', '[click](https://evil.example)', '**', '*', '_', '__', '~', '~~', '`', '```', '||', '>', '> ', '>>> ', '# ', '-# ', '- ', '1. ', '&', '&amp;', '&lt;', '\\', '\n', '\r\n', '\u2028', 'https://www.ice.gov/doclib/a_b*c@d.pdf', ':', '|', '<', '>') },
+      // Bidirectional controls: U+202E (right-to-left override) reverses the rest of a line.
+      { weight: 2, arbitrary: fc.constantFrom(...BIDI) },
       { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
       { weight: 2, arbitrary: fc.constantFrom('Harris County ', "Sheriff's Office", ' ', 'Tampa PD') },
     ),
@@ -117,5 +124,28 @@ describe('Discord: untrusted text is inert markdown', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('bidirectional controls never reach a platform', () => {
+  test('no rendered Slack message, Discord message or console text carries one, wherever the text was', () => {
+    fc.assert(
+      fc.property(hostile, (t) => {
+        expect(JSON.stringify(renderReplyForSlack(replyWith(t)))).not.toMatch(ANY_BIDI);
+        expect(JSON.stringify(renderReplyForDiscord(replyWith(t)))).not.toMatch(ANY_BIDI);
+        expect(renderReplyAsText(replyWith(t))).not.toMatch(ANY_BIDI);
+        expect(plainText(t)).not.toMatch(ANY_BIDI);
+        expect(escapeMrkdwn(t)).not.toMatch(ANY_BIDI);
+        expect(escapeUntrusted(t)).not.toMatch(ANY_BIDI);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('an agency name with a right-to-left override reads as it was written, less the override', () => {
+    const name = 'Tampa PD\u202E\u2067 (Hillsborough)';
+    expect(escapeUntrusted(name)).toBe('Tampa PD (Hillsborough)');
+    expect(escapeMrkdwn(name)).toBe('Tampa PD (Hillsborough)');
+    expect(plainText(name)).toBe('Tampa PD (Hillsborough)');
   });
 });

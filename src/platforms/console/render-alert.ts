@@ -1,11 +1,11 @@
 import { lineText, type Line } from '../../../commands/reply';
 import { ALERT_SECTIONS, eventLine } from '../../delivery/alert-reply';
 import type { StateAlert } from '../../domain/alerts';
-import { formatUtcMinute } from '../../domain/text';
+import { formatUtcMinute, stripBidiControls } from '../../domain/text';
 
-/** Strips terminal control characters from untrusted text (ICE's cells) before printing. */
+/** Strips terminal control characters and bidirectional controls from untrusted text (ICE's cells) before printing. */
 export function plainText(value: string): string {
-  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return stripBidiControls(value).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /**

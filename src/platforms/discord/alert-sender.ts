@@ -77,11 +77,12 @@ const invalidChannel = (channelId: string): SendResult => ({
   fix: 'Run /subscribe again in the channel that should get the alerts.',
 });
 
-async function post(rest: REST, channelId: string, body: AlertMessageBody | PlainMessageBody, files?: RawFile[]): Promise<SendResult> {
+async function post(rest: REST, channelId: string, body: AlertMessageBody | PlainMessageBody, files?: RawFile[], signal?: AbortSignal): Promise<SendResult> {
   if (!SNOWFLAKE.test(channelId)) return invalidChannel(channelId);
   try {
     // With files, @discordjs/rest sends multipart/form-data: `payload_json` and `files[0]`.
-    await rest.post(Routes.channelMessages(channelId), files?.length ? { body, files } : { body });
+    // The signal (the outbox's per-send timeout) drops the request from the REST queue or aborts it.
+    await rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}), ...(signal ? { signal } : {}) });
     return { ok: true };
   } catch (err) {
     return sendResultOfError(err);
@@ -107,11 +108,11 @@ export function createDiscordAlertSender({ rest, logger, renderChart = defaultCh
   const log = logger.child({ platform: 'discord' });
   return {
     platform: 'discord',
-    async send(delivery) {
+    async send(delivery, options) {
       const spec = renderChart && delivery.digest ? deliveryToReply(delivery).chart : undefined;
       const chart = spec && renderChart ? await renderChart(spec, log.child({ delivery: delivery.id })) : null;
       const files = chart ? [{ name: chart.fileName, data: chart.png, contentType: 'image/png' }] : undefined;
-      const result = await post(rest, delivery.channelId, alertMessageBody(delivery, chart), files);
+      const result = await post(rest, delivery.channelId, alertMessageBody(delivery, chart), files, options?.signal);
       if (!result.ok) log.debug({ channel: delivery.channelId, delivery: delivery.id, result }, 'discord alert not posted');
       return result;
     },

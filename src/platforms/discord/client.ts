@@ -5,6 +5,7 @@ import type { Metrics } from '../../ops/metrics';
 import type { SharedServices } from './command-context';
 import { rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';
+import { guardPacketHandling } from './packet-guard';
 import { createDiscordShards, settingsAsEnvironment, type DiscordShards, type DiscordShardsOptions } from './sharding';
 
 /** What the Discord bot needs, from config and the composition root. */
@@ -54,6 +55,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     rest: { api: options.apiUrl, rejectOnRateLimit: rejectLongMessageRateLimits() },
     allowedMentions: { parse: [] },
   });
+  // A malformed packet (e.g. member.permissions "abc") is refused, not fatal to the process.
+  guardPacketHandling(client, options.logger);
   const handle = createInteractionHandler({ services: options.services, logger: options.logger, now: options.now, metrics: options.metrics });
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.once(Events.ClientReady, (ready) => log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'discord ready'));

@@ -1,4 +1,5 @@
 import type { Line, Span } from '../../../commands/reply';
+import { stripBidiControls } from '../../domain/text';
 
 const ZERO_WIDTH_SPACE = '\u200b';
 const ELLIPSIS = '…';
@@ -28,9 +29,10 @@ function escapeBareUrl(url: string): string {
  * whole so Discord still links them, and a zero-width space after every `@` and `<` keeps
  * `@everyone`, `<@123>`, `<#123>`, `<@&123>`, `</cmd:1>` and `<t:1>` from becoming mentions
  * or pills (allowed_mentions is none as well). Line breaks become spaces: a span is part of one line.
+ * Bidirectional controls are dropped: a right-to-left override would reverse the rest of the line.
  */
 export function escapeUntrusted(text: string): string {
-  const flat = text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  const flat = stripBidiControls(text).replace(/[\r\n\u2028\u2029]+/g, ' ');
   let out = '';
   let at = 0;
   for (const m of flat.matchAll(BARE_URL)) {
@@ -45,8 +47,12 @@ export function escapeUntrusted(text: string): string {
     .replace(/</g, `<${ZERO_WIDTH_SPACE}`);
 }
 
-/** `text` cut to at most `max` UTF-16 units with an ellipsis, never splitting a surrogate pair. */
-export function clipPlain(text: string, max: number): string {
+/**
+ * `text` cut to at most `max` UTF-16 units with an ellipsis, never splitting a surrogate pair,
+ * without bidirectional controls (footers are plain text: nothing else escapes them).
+ */
+export function clipPlain(value: string, max: number): string {
+  const text = stripBidiControls(value);
   if (text.length <= max) return text;
   let keep = Math.max(0, max - ELLIPSIS.length);
   if (keep > 0 && /[\ud800-\udbff]/.test(text[keep - 1])) keep -= 1;

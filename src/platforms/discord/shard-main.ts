@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
 import { openStoreOf } from '../../store/keyv-factory';
+import { installProcessGuards } from '../../ops/process-guards';
 import { secretValuesOf } from '../../ops/redact';
 import { createHealthStore } from '../../store/health-store';
 import { createSnapshotStore } from '../../store/snapshot-store';
@@ -55,6 +56,8 @@ export async function startDiscordShard(config: Config, overrides: { logger?: Lo
  */
 export async function runDiscordShardProcess(config: Config): Promise<void> {
   const logger = loggerFor(config);
+  // A shard has no operator channel of its own: the log is where it tells; the manager respawns it after a crash exit.
+  installProcessGuards({ logger, notifyOperators: async () => undefined });
   let shard: DiscordShardProcess | null = null;
   // Installed first: a shard told to stop while it still connects stops too.
   const exit = () => void (shard?.stop() ?? Promise.resolve()).then(() => process.exit(0), () => process.exit(1));

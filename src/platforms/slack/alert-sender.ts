@@ -69,9 +69,12 @@ export interface SlackAlertSenderDeps {
  * notifications, link and media unfurls off (an MOA link must not grow a preview), and no
  * `link_names` (which would turn a bare @name or #channel into a mention).
  *
- * Rate limits are the WebClient's: on 429 it pauses all its calls for Retry-After seconds,
- * then retries (SLACK_RETRY_POLICY); this sender never retries by itself. Failures become
- * SendResults (see sendResultFromSlackError): permanent ones pause the subscription.
+ * Rate limits: the bot builds this client with `rejectRateLimitedCalls`, so a 429 comes back
+ * at once as a transient result with the Retry-After, and the outbox pauses Slack's lane (and
+ * only Slack's) for that long; with a client that waits out 429s (the default), it pauses all
+ * its calls for Retry-After seconds, then retries (SLACK_RETRY_POLICY). This sender never
+ * retries by itself. Failures become SendResults (see sendResultFromSlackError): permanent
+ * ones pause the subscription.
  *
  * Delivery is at least once, and Slack can show an alert twice: chat.postMessage has no
  * idempotency key (Discord has `nonce` + `enforce_nonce`; Slack has nothing like it), so

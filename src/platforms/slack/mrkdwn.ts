@@ -1,4 +1,5 @@
 import type { Line, Span } from '../../../commands/reply';
+import { stripBidiControls } from '../../domain/text';
 
 /**
  * Slack mrkdwn from the neutral spans of commands/reply.ts.
@@ -21,9 +22,12 @@ import type { Line, Span } from '../../../commands/reply';
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 const LOOK_ALIKES: Record<string, string> = { '*': '\uFF0A', _: '\uFF3F', '~': '\uFF5E', '`': '\uFF40' };
 
-/** `&`, `<`, `>` as entities: the escaping Slack asks for everywhere, URLs included. */
+/**
+ * `&`, `<`, `>` as entities: the escaping Slack asks for everywhere, URLs included; and no
+ * bidirectional controls (a right-to-left override would reverse the rest of the line).
+ */
 export function escapeEntities(text: string): string {
-  return text.replace(/[&<>]/g, (c) => ENTITIES[c]);
+  return stripBidiControls(text).replace(/[&<>]/g, (c) => ENTITIES[c]);
 }
 
 /** Untrusted text as inert mrkdwn: no formatting, no mentions, no line breaks. */
@@ -75,8 +79,8 @@ export function clipMrkdwn(text: string, max: number): string {
   return `${cut}…`;
 }
 
-/** Plain text cut to `max` characters with "…" (for plain_text objects, which Slack shows literally). */
+/** Plain text cut to `max` characters with "…" (for plain_text objects, which Slack shows literally), without bidirectional controls. */
 export function clipPlain(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = stripBidiControls(text).replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
