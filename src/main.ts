@@ -37,9 +37,8 @@ const OUTBOX_RETENTION_MS = 14 * 24 * 3_600_000;
 
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
-  if (await subscriptions.get(CONSOLE_KEY)) return;
   const who = { id: 'ice-watch', name: 'ice-watch (console mode)' };
-  await subscriptions.put({
+  await subscriptions.update(CONSOLE_KEY, (old) => old ?? {
     key: CONSOLE_KEY, platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console',
     states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
     createdBy: who, createdAt: at.toISOString(), updatedBy: who, updatedAt: at.toISOString(), paused: null,
