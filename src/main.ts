@@ -115,7 +115,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const slack = config.SLACK_BOT_TOKEN
     ? (require('./platforms/slack/app') as typeof SlackApp).createSlackApp({
         botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN,
-        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
+        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, replayLeases: keyv.leases, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
         routes: ops.slackRoutes, metrics: ops.metrics,
       })
     : null;

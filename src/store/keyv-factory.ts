@@ -240,6 +240,7 @@ function wrapAtomic({ sets, leases }: Atomic, prefix: string, before: () => Prom
       acquire: after((name: string, owner: string, ttl: number) => leases.acquire(prefix + name, owner, ttl)),
       release: after((name: string, owner: string) => leases.release(prefix + name, owner)),
       holder: after((name: string) => leases.holder(prefix + name)),
+      sweep: after((namePrefix: string) => leases.sweep(prefix + namePrefix)),
     },
   };
 }

@@ -46,7 +46,7 @@ export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory
   const snap: Snapshot = { ...file, rows, contentHash: contentHashOf(rows) };
   const { next } = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
   await snapshots.saveState('participating', next!, 'baseline');
-  return { snapshots, subscriptions, fixtureRows: file.rows };
+  return { keyv, snapshots, subscriptions, fixtureRows: file.rows };
 }
 
 export interface Harness {
@@ -85,6 +85,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
     host: '127.0.0.1',
     apiUrl: slack.apiUrl,
     services: { snapshots, subscriptions },
+    replayLeases: services.keyv.leases,
     logger: createLogger('debug', sink),
     adminsOnly: opts.adminsOnly ?? false,
     commands: [...registry, ...(opts.extraCommands ?? [])],
