@@ -25,7 +25,7 @@ import { createCoordination, newInstanceId } from './services/coordination';
 import { createPollTotals } from './services/poll-totals';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
-import { openStoreOf } from './store/keyv-factory';
+import { openStoreOf, requireReachable } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
@@ -127,7 +127,10 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     const channel = config.OPERATOR_SLACK_CHANNEL;
     if (channel) operatorOutputs.push((text) => notifySlackOperators(client, channel, text, logger));
   }
-  if (!platforms.length) await ensureConsoleSubscription(subscriptions, now());
+  if (!platforms.length) {
+    await requireReachable('STORE_URL', keyv);
+    await ensureConsoleSubscription(subscriptions, now());
+  }
 
   const notifyOperators = async (notices: OperatorNotice[]) => {
     for (const n of notices) {
@@ -213,6 +216,9 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     /** The metrics registry and the health check behind /metrics and /healthz. */
     ops,
     async start() {
+      // What the bot cannot run without is asked first: a store or a Redis that does not answer fails the
+      // start with the reason (and `ice-watch start` exits non-zero), never a bot that looks alive and does nothing.
+      await Promise.all([requireReachable('STORE_URL', keyv), coordination.ready()]);
       const [, slackListening] = await Promise.all([config.DISCORD_GATEWAY ? discord?.start() : undefined, slack?.start()]);
       await ops.start(slackListening?.port);
       await coordination.start();
@@ -235,10 +241,25 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
 }
 
-/** `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. */
+/** After a failed start, how long stopping what did start may take before the process exits anyway. */
+const STOP_AFTER_FAILED_START_MS = 5_000;
+
+/**
+ * `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. A start
+ * that fails (a store or Redis that cannot be reached, a platform token refused) stops
+ * what did start, within STOP_AFTER_FAILED_START_MS, and rejects with the reason:
+ * `ice-watch start` then exits non-zero for a supervisor to restart it.
+ */
 export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
-  const bot = await createBot(config);
-  await bot.start();
+  let bot: Awaited<ReturnType<typeof createBot>> | undefined;
+  try {
+    bot = await createBot(config);
+    await bot.start();
+  } catch (err) {
+    const stopped = bot?.stop().catch(() => undefined);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, STOP_AFTER_FAILED_START_MS).unref())]);
+    throw err;
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)));
   return { stop: bot.stop };
 }
