@@ -55,7 +55,7 @@ describe.each(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'p
     const before = await start();
     const req = signedRequest(before, 'subscribe-once');
     expect((await req.send(before)).status).toBe(200);
-    await before.slack.waitForResponse(req.id);
+    await before.slack.waitForResponse(req.id, 20_000);
     await before.close();
     started.splice(started.indexOf(before), 1);
 
@@ -66,7 +66,7 @@ describe.each(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'p
     // A new request still runs on the restarted app.
     const fresh = signedRequest(after, 'fresh');
     expect((await fresh.send(after)).status).toBe(200);
-    await after.slack.waitForResponse(fresh.id);
+    await after.slack.waitForResponse(fresh.id, 20_000);
     expect(runs).toEqual(['subscribe-once', 'fresh']);
   });
 
@@ -75,12 +75,12 @@ describe.each(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'p
     const b = await start(store.second()!);
     const req = signedRequest(a, 'to-a');
     expect((await req.send(a)).status).toBe(200);
-    await a.slack.waitForResponse(req.id);
+    await a.slack.waitForResponse(req.id, 20_000);
     expect((await req.send(b)).status).toBe(401);
 
     const raced = signedRequest(a, 'raced');
     await Promise.all([raced.send(a), raced.send(b), raced.send(a), raced.send(b)]);
-    await a.slack.waitForResponse(raced.id);
+    await a.slack.waitForResponse(raced.id, 20_000);
     await settle();
     expect(runs).toEqual(['to-a', 'raced']);
   });
@@ -92,7 +92,7 @@ describe.each(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'p
     expect((await ahead.send(h)).status).toBe(401);
     const justAhead = signedRequest(h, 'slightly-ahead', now + FUTURE_SKEW_MS / 1000 - 15);
     expect((await justAhead.send(h)).status).toBe(200);
-    await h.slack.waitForResponse(justAhead.id);
+    await h.slack.waitForResponse(justAhead.id, 20_000);
     await settle();
     expect(runs).toEqual(['slightly-ahead']);
   });
