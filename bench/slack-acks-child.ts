@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     apiUrl,
     services: { snapshots, subscriptions: createSubscriptionStore(keyv) },
+    replayLeases: keyv.leases,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     adminsOnly: false,
   });

@@ -10,4 +10,7 @@ process.stdout.on('error', (err) => {
 const { runCli } = require('../src/cli.ts');
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // A command that failed exits now, whatever it left open (a failed `start` may leave a
+  // reconnecting client behind): a supervisor must see the exit, never a process that lingers.
+  if (code !== 0) process.exit(code);
 });

@@ -31,34 +31,39 @@ export default {
     const kinds = args.kinds ? parseKindsArgument(args.kinds) : null;
     const models = args.models ? parseModelsArgument(args.models) : null;
     const mode = args.mode ? parseModeArgument(args.mode) : null;
-    const problem = await ctx.services.checkCanPost(ctx.channel.channelId);
-    if (problem) throw new UserError(problem);
+    // Asked of the platform before the channel's turn, awaited within it: the turn is taken
+    // as the command arrives, so commands in a row change the channel in the order they came.
+    const canPost = ctx.services.checkCanPost(ctx.channel.channelId);
+    canPost.catch(() => undefined); // awaited below; a lock timeout must not leave it unhandled
 
     const key = channelKey(ctx.channel.platform, ctx.channel.workspaceId, ctx.channel.channelId);
-    const old = await ctx.services.subscriptions.get(key);
     const now = ctx.now().toISOString();
     const who = { id: ctx.user.id, name: ctx.user.name };
-    const oldStates = old?.states ?? [];
-    const mergedStates: Subscription['states'] =
-      states === null ? oldStates : states === 'all' || oldStates === 'all' ? 'all' : [...new Set([...oldStates, ...states.map((s) => s.code)])];
-    const mergedKinds = mergeKinds(old?.kinds ?? [], kinds, totalsOnly);
-    const sub: Subscription = {
-      key,
-      platform: ctx.channel.platform,
-      workspaceId: ctx.channel.workspaceId,
-      channelId: ctx.channel.channelId,
-      channelName: ctx.channel.channelName ?? old?.channelName ?? null,
-      states: mergedStates,
-      kinds: mergedKinds,
-      models: models ?? old?.models ?? null,
-      mode: mode ?? old?.mode ?? 'instant',
-      createdBy: old?.createdBy ?? who,
-      createdAt: old?.createdAt ?? now,
-      updatedBy: who,
-      updatedAt: now,
-      paused: null,
-    };
-    await ctx.services.subscriptions.put(sub);
+    const { before: old, after } = await ctx.services.subscriptions.update(key, async (old) => {
+      const problem = await canPost;
+      if (problem) throw new UserError(problem);
+      const oldStates = old?.states ?? [];
+      const mergedStates: Subscription['states'] =
+        states === null ? oldStates : states === 'all' || oldStates === 'all' ? 'all' : [...new Set([...oldStates, ...states.map((s) => s.code)])];
+      return {
+        key,
+        platform: ctx.channel.platform,
+        workspaceId: ctx.channel.workspaceId,
+        channelId: ctx.channel.channelId,
+        channelName: ctx.channel.channelName ?? old?.channelName ?? null,
+        states: mergedStates,
+        kinds: mergeKinds(old?.kinds ?? [], kinds, totalsOnly),
+        models: models ?? old?.models ?? null,
+        mode: mode ?? old?.mode ?? 'instant',
+        createdBy: old?.createdBy ?? who,
+        createdAt: old?.createdAt ?? now,
+        updatedBy: who,
+        updatedAt: now,
+        paused: null,
+      };
+    });
+    // What was stored, as the store has it: the reply never claims more.
+    const sub = after!;
 
     const what = totalsOnly ? 'enforcement totals' : states === 'all' ? 'every state' : states!.map((s) => s.name).join(', ');
     const verb = old?.paused ? 'resumed and subscribed' : old ? 'updated: added' : 'subscribed this channel to';

@@ -15,45 +15,17 @@ export default {
   async run(ctx, args) {
     requireManager(ctx);
     const key = channelKey(ctx.channel.platform, ctx.channel.workspaceId, ctx.channel.channelId);
-    const old = await ctx.services.subscriptions.get(key);
-    if (!old) throw new UserError('This channel has no 287(g) subscription: nothing to remove.');
     const target = cleanText(args.what ?? '').toLowerCase();
-    if (!target) throw new UserError('Say what to remove: states ("tx ok"), "all", "totals" or "everything".');
-
-    let next: Subscription | null;
-    let removed: string;
-    if (target === 'everything') {
-      next = null;
-      removed = 'every alert';
-    } else if (target === 'totals') {
-      if (!old.kinds.includes('totals')) throw new UserError('This channel does not follow the national totals.');
-      next = { ...old, kinds: old.kinds.filter((k) => k !== 'totals') };
-      removed = 'the national totals';
-    } else {
-      const states = parseStatesArgument(target);
-      if (states === 'all') {
-        if (old.states !== 'all' && old.states.length === 0) throw new UserError('This channel follows no state.');
-        next = { ...old, states: [] };
-        removed = old.states === 'all' ? 'all states' : 'every state it followed';
-      } else {
-        if (old.states === 'all') {
-          throw new UserError('This channel follows all states. Use `/unsubscribe all`, then subscribe to the states you want.');
-        }
-        const codes = states.map((s) => s.code);
-        const notFollowed = codes.filter((c) => !(old.states as string[]).includes(c));
-        if (notFollowed.length === codes.length) {
-          throw new UserError(`This channel does not follow ${notFollowed.map((c) => stateByCode(c)?.name ?? c).join(', ')}.`);
-        }
-        next = { ...old, states: old.states.filter((c) => !codes.includes(c)) };
-        removed = codes.filter((c) => !notFollowed.includes(c)).map((c) => stateByCode(c)?.name ?? c).join(', ');
-        if (notFollowed.length) removed += ` (it did not follow ${notFollowed.map((c) => stateByCode(c)?.name ?? c).join(', ')})`;
-      }
-    }
     const who = { id: ctx.user.id, name: ctx.user.name };
-    const empty = next && next.states !== 'all' && next.states.length === 0 && !next.kinds.includes('totals');
-    if (!next || empty) await ctx.services.subscriptions.delete(key);
-    else await ctx.services.subscriptions.put({ ...next, updatedBy: who, updatedAt: ctx.now().toISOString() });
-    const remaining = next && !empty ? next : null;
+    let removed = '';
+    // One atomic change of the channel's record: the removal is decided on what is stored at that moment.
+    const { after: remaining } = await ctx.services.subscriptions.update(key, (old) => {
+      if (!old) throw new UserError('This channel has no 287(g) subscription: nothing to remove.');
+      const plan = planRemoval(old, target);
+      removed = plan.removed;
+      const empty = plan.next && plan.next.states !== 'all' && plan.next.states.length === 0 && !plan.next.kinds.includes('totals');
+      return plan.next && !empty ? { ...plan.next, updatedBy: who, updatedAt: ctx.now().toISOString() } : null;
+    });
     return {
       tone: 'success',
       announce: true,
@@ -65,3 +37,29 @@ export default {
     };
   },
 } satisfies Command;
+
+/** What `/unsubscribe <target>` leaves of `old` (null: nothing) and how to say what it removed; refusals are UserErrors. */
+function planRemoval(old: Subscription, target: string): { next: Subscription | null; removed: string } {
+  if (!target) throw new UserError('Say what to remove: states ("tx ok"), "all", "totals" or "everything".');
+  if (target === 'everything') return { next: null, removed: 'every alert' };
+  if (target === 'totals') {
+    if (!old.kinds.includes('totals')) throw new UserError('This channel does not follow the national totals.');
+    return { next: { ...old, kinds: old.kinds.filter((k) => k !== 'totals') }, removed: 'the national totals' };
+  }
+  const states = parseStatesArgument(target);
+  if (states === 'all') {
+    if (old.states !== 'all' && old.states.length === 0) throw new UserError('This channel follows no state.');
+    return { next: { ...old, states: [] }, removed: old.states === 'all' ? 'all states' : 'every state it followed' };
+  }
+  if (old.states === 'all') {
+    throw new UserError('This channel follows all states. Use `/unsubscribe all`, then subscribe to the states you want.');
+  }
+  const followed = old.states;
+  const name = (c: string) => stateByCode(c)?.name ?? c;
+  const codes = states.map((s) => s.code);
+  const notFollowed = codes.filter((c) => !followed.includes(c));
+  if (notFollowed.length === codes.length) throw new UserError(`This channel does not follow ${notFollowed.map(name).join(', ')}.`);
+  let removed = codes.filter((c) => !notFollowed.includes(c)).map(name).join(', ');
+  if (notFollowed.length) removed += ` (it did not follow ${notFollowed.map(name).join(', ')})`;
+  return { next: { ...old, states: followed.filter((c) => !codes.includes(c)) }, removed };
+}

@@ -77,7 +77,13 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case 'totals':
         return await totalsCommand(rest, out);
       case 'start': {
-        await startBot(loadConfig());
+        try {
+          await startBot(loadConfig());
+        } catch (err) {
+          if (!(err instanceof Error) || err.name !== 'ServiceUnreachableError') throw err;
+          out.stderr(`ice-watch: cannot start: ${err.message}. Nothing runs until it can be reached; run the bot under a supervisor (see README) that restarts it.\n`);
+          return 1;
+        }
         return 0;
       }
       case 'discord-shard': {

@@ -28,7 +28,7 @@ import { createPollTotals } from './services/poll-totals';
 import type { WorkbookLimits } from './sources/errors';
 import { createDigestStore } from './store/digest-store';
 import { createHealthStore } from './store/health-store';
-import { openStoreOf } from './store/keyv-factory';
+import { openStoreOf, requireReachable } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
@@ -40,9 +40,8 @@ const OUTBOX_RETENTION_MS = 14 * 24 * 3_600_000;
 
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
-  if (await subscriptions.get(CONSOLE_KEY)) return;
   const who = { id: 'ice-watch', name: 'ice-watch (console mode)' };
-  await subscriptions.put({
+  await subscriptions.update(CONSOLE_KEY, (old) => old ?? {
     key: CONSOLE_KEY, platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console',
     states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
     createdBy: who, createdAt: at.toISOString(), updatedBy: who, updatedAt: at.toISOString(), paused: null,
@@ -132,7 +131,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const slack = config.SLACK_BOT_TOKEN
     ? (require('./platforms/slack/app') as typeof SlackApp).createSlackApp({
         botToken: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN,
-        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
+        port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL, services, replayLeases: keyv.leases, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now,
         routes: ops.slackRoutes, metrics: ops.metrics,
       })
     : null;
@@ -149,7 +148,10 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       operatorOutputs.push((text) => notifySlackOperators(notices, channel, text, logger));
     }
   }
-  if (!platforms.length) await ensureConsoleSubscription(subscriptions, now());
+  if (!platforms.length) {
+    await requireReachable('STORE_URL', keyv);
+    await ensureConsoleSubscription(subscriptions, now());
+  }
 
   const notifyOperators = async (notices: OperatorNotice[]) => {
     for (const n of notices) {
@@ -240,6 +242,9 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     /** The metrics registry and the health check behind /metrics and /healthz. */
     ops,
     async start() {
+      // What the bot cannot run without is asked first: a store or a Redis that does not answer fails the
+      // start with the reason (and `ice-watch start` exits non-zero), never a bot that looks alive and does nothing.
+      await Promise.all([requireReachable('STORE_URL', keyv), coordination.ready()]);
       const [, slackListening] = await Promise.all([config.DISCORD_GATEWAY ? discord?.start() : undefined, slack?.start()]);
       await ops.start(slackListening?.port);
       await coordination.start();
@@ -262,15 +267,30 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   };
 }
 
+/** After a failed start, how long stopping what did start may take before the process exits anyway. */
+const STOP_AFTER_FAILED_START_MS = 5_000;
+
 /**
- * `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. An uncaught
- * exception is logged, told to operators and ends the process with a non-zero code (for the
- * supervisor, see the README); an unhandled rejection is logged and told, and the bot runs on.
+ * `npm start`: builds the bot, starts it, and stops it cleanly on SIGINT/SIGTERM. A start
+ * that fails (a store or Redis that cannot be reached, a platform token refused) stops
+ * what did start, within STOP_AFTER_FAILED_START_MS, and rejects with the reason:
+ * `ice-watch start` then exits non-zero for a supervisor to restart it. Once started, an
+ * uncaught exception is logged, told to operators and ends the process with a non-zero code
+ * (for the supervisor, see the README); an unhandled rejection is logged and told, and the
+ * bot runs on.
  */
 export async function startBot(config: Config): Promise<{ stop: () => Promise<void> }> {
-  const bot = await createBot(config);
-  installProcessGuards({ logger: bot.jobDeps.logger, notifyOperators: bot.jobDeps.notifyOperators });
-  await bot.start();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)));
-  return { stop: bot.stop };
+  let bot: Awaited<ReturnType<typeof createBot>> | undefined;
+  try {
+    bot = await createBot(config);
+    await bot.start();
+  } catch (err) {
+    const stopped = bot?.stop().catch(() => undefined);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, STOP_AFTER_FAILED_START_MS).unref())]);
+    throw err;
+  }
+  const started = bot;
+  installProcessGuards({ logger: started.jobDeps.logger, notifyOperators: started.jobDeps.notifyOperators });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void started.stop().then(() => process.exit(0)));
+  return { stop: started.stop };
 }

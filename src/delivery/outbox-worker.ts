@@ -112,8 +112,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     if (result.permanent) {
       const paused: OutboxEntry = { ...entry, status: 'paused', attempts: attempt, lastError: `${result.code}: ${result.reason}` };
       await outbox.save(paused);
-      const sub = await subscriptions.get(entry.delivery.subscriptionKey);
-      if (sub && !sub.paused) await subscriptions.put({ ...sub, paused: { reason: result.reason, since: at.toISOString() } });
+      // One atomic change: a /subscribe landing meanwhile keeps its states (it resumes the channel, or this pauses them all).
+      await subscriptions.update(entry.delivery.subscriptionKey, (sub) => (sub && !sub.paused ? { ...sub, paused: { reason: result.reason, since: at.toISOString() } } : sub));
       log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
       tellOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
       await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config';
 import type { DeliveryQueue, PlatformLimit, QueueCounts } from '../delivery/delivery-queue';
 import type { Logger } from '../logger';
-import { createKeyvFactory, type KeyvFactory } from '../store/keyv-factory';
+import { createKeyvFactory, requireReachable, type KeyvFactory } from '../store/keyv-factory';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
 import { createPollLease, POLL_LEASE, type PollLease } from './poll-lease';
 
@@ -91,8 +91,10 @@ export function createCoordination(deps: CoordinationDeps) {
     drainOutbox: () => (queue ? queue.dispatch() : deps.worker.drain()),
     /** Forwards a platform's retry_after to every worker of its token. */
     pause: (platform: string, ms: number) => void queue?.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
+    /** Resolves when Redis (REDIS_URL) answers, at once without it; else a ServiceUnreachableError naming REDIS_URL. */
+    ready: async () => (coordination ? requireReachable('REDIS_URL', coordination) : undefined),
     async start(): Promise<void> {
-      if (coordination) await coordination.ready();
+      if (coordination) await requireReachable('REDIS_URL', coordination);
       await lease?.start();
       queue?.start();
       started = true;

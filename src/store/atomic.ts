@@ -35,6 +35,12 @@ export interface Leases {
   release(name: string, owner: string): Promise<void>;
   /** Who holds the lease now (null when free or expired). */
   holder(name: string): Promise<string | null>;
+  /**
+   * Forgets the expired leases whose names start with `namePrefix`: the SQL engines keep a
+   * row per name until then (Redis expires its keys itself). For leases taken once per
+   * name and never released (seen Slack request signatures).
+   */
+  sweep(namePrefix: string): Promise<void>;
 }
 
 /** In-process sets and leases for `memory://` (one process by definition). */
@@ -81,6 +87,9 @@ export function createMemoryAtomic(now: () => number = Date.now): { sets: Scored
         if (leases.get(name)?.owner === owner) leases.delete(name);
       },
       holder: async (name) => live(name)?.owner ?? null,
+      async sweep(namePrefix) {
+        for (const name of [...leases.keys()]) if (name.startsWith(namePrefix) && !live(name)) leases.delete(name);
+      },
     },
   };
 }

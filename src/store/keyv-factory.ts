@@ -31,6 +31,24 @@ export class StoreConfigError extends Error {
   override name = 'StoreConfigError';
 }
 
+/** A store or Redis the bot needs did not answer when it started: the message names the setting and the cause. */
+export class ServiceUnreachableError extends Error {
+  override name = 'ServiceUnreachableError';
+}
+
+/**
+ * Resolves when `factory` answers; else rejects with a ServiceUnreachableError naming the
+ * setting it came from (`STORE_URL`, `REDIS_URL`), the store (no credentials) and the cause.
+ */
+export async function requireReachable(setting: string, factory: KeyvFactory): Promise<void> {
+  try {
+    await factory.ready();
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new ServiceUnreachableError(`${setting} (${factory.description}) cannot be reached: ${cause}`);
+  }
+}
+
 export interface KeyvFactoryOptions {
   /** Put before every namespace, set and lease name: several deployments (or test runs) can share one database. */
   prefix?: string;
@@ -240,6 +258,7 @@ function wrapAtomic({ sets, leases }: Atomic, prefix: string, before: () => Prom
       acquire: after((name: string, owner: string, ttl: number) => leases.acquire(prefix + name, owner, ttl)),
       release: after((name: string, owner: string) => leases.release(prefix + name, owner)),
       holder: after((name: string) => leases.holder(prefix + name)),
+      sweep: after((namePrefix: string) => leases.sweep(prefix + namePrefix)),
     },
   };
 }

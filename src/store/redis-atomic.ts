@@ -50,6 +50,7 @@ export function createRedisAtomic(client: RedisClientType, prefix: string): { se
       await client.eval(RELEASE, { keys: [leaseKey(name)], arguments: [owner] });
     },
     holder: async (name) => client.get(leaseKey(name)),
+    sweep: async () => undefined, // Redis expires lease keys itself (PX)
   };
   return { sets, leases };
 }

@@ -76,6 +76,10 @@ export function createSqlAtomic(query: SqlQuery, dialect: SqlDialect, now: () =>
       const rows = await run('SELECT owner FROM ice_watch_leases WHERE name = ? AND expires > ?', [name, now()]);
       return rows.length ? String(rows[0]!.owner) : null;
     },
+    async sweep(namePrefix) {
+      // substr rather than LIKE: no wildcards to escape, and exact case on both engines.
+      await run('DELETE FROM ice_watch_leases WHERE substr(name, 1, ?) = ? AND expires <= ?', [namePrefix.length, namePrefix, now()]);
+    },
   };
   return { sets, leases };
 }

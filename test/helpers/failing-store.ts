@@ -9,7 +9,7 @@ export function failingKeyvFactory(message: string): KeyvFactory {
   return {
     description: 'failing',
     sets: { add: fail, remove: fail, members: fail, upTo: fail, count: fail },
-    leases: { acquire: fail, release: fail, holder: fail },
+    leases: { acquire: fail, release: fail, holder: fail, sweep: fail },
     ready: fail,
     open: (namespace: string) =>
       new Keyv({

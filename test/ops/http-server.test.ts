@@ -70,7 +70,7 @@ describe('Slack in HTTP mode', () => {
     expect(ops.slackRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
     const app = createSlackApp({
       botToken: 'xoxb-test', signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: slack.apiUrl, logger, adminsOnly: false,
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) }, routes: ops.slackRoutes, metrics: ops.metrics,
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) }, replayLeases: keyv.leases, routes: ops.slackRoutes, metrics: ops.metrics,
     });
     const { port } = await app.start();
     try {

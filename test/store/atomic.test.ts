@@ -1,5 +1,26 @@
+import { Pool } from 'pg';
+import sqlite3 from 'sqlite3';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+
+/** Rows of the leases table (expired or not) whose names start with `namePrefix`, read directly from the engine. */
+async function countLeaseRows(store: StoreUnderTest, namePrefix: string): Promise<number> {
+  const like = `${store.prefix}${namePrefix}%`;
+  if (store.url.startsWith('postgres')) {
+    const pool = new Pool({ connectionString: store.url, max: 1 });
+    try {
+      return Number((await pool.query('SELECT COUNT(*) AS n FROM ice_watch_leases WHERE name LIKE $1', [like])).rows[0].n);
+    } finally {
+      await pool.end();
+    }
+  }
+  const db = new sqlite3.Database(store.url.slice('sqlite://'.length));
+  try {
+    return await new Promise<number>((resolve, reject) => db.get('SELECT COUNT(*) AS n FROM ice_watch_leases WHERE name LIKE ?', [like], (err, row: { n: number }) => (err ? reject(err) : resolve(row.n))));
+  } finally {
+    db.close();
+  }
+}
 
 describe.each(STORE_BACKENDS)('scored sets and leases on %s', (name, backend) => {
   let store: StoreUnderTest;
@@ -49,6 +70,22 @@ describe.each(STORE_BACKENDS)('scored sets and leases on %s', (name, backend) =>
     await new Promise((r) => setTimeout(r, 400));
     expect(await leases.holder('poll')).toBeNull();
     expect(await leases.acquire('poll', 'C', 60_000)).toBe(true);
+  });
+
+  test('sweep forgets the expired leases under a prefix, and only those', async () => {
+    const { leases } = store.factory;
+    await leases.acquire('seen:a', 'A', 100);
+    await leases.acquire('seen:b', 'B', 60_000);
+    await leases.acquire('other:c', 'C', 100);
+    await new Promise((r) => setTimeout(r, 250));
+    await leases.sweep('seen:');
+    expect(await leases.holder('seen:b')).toBe('B');
+    if (store.url.startsWith('sqlite') || store.url.startsWith('postgres')) {
+      // The expired row under the prefix is gone; the live one and the other name's expired row stay.
+      expect(await countLeaseRows(store, 'seen:')).toBe(1);
+      expect(await countLeaseRows(store, 'other:c')).toBe(1);
+    }
+    expect(await leases.acquire('seen:a', 'D', 60_000)).toBe(true);
   });
 
   if (name === 'memory') return; // one process by definition: nothing is shared

@@ -1,5 +1,7 @@
 import { channelKey, type Subscription } from '../../src/domain/subscriptions';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { STATES } from '../../src/domain/states';
+import { UserError } from '../../src/domain/user-error';
+import { CHANNEL_BUSY, createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
 const T0 = '2025-10-17T12:00:00.000Z';
@@ -12,6 +14,10 @@ function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 
   };
 }
 const keys = (subs: Subscription[]) => subs.map((s) => s.channelId).sort();
+/** An update that adds one state to the channel (creating it when new), as /subscribe does. */
+const addState = (subs: SubscriptionStore, channelId: string, code: string) =>
+  subs.update(channelKey('discord', 'G1', channelId), (old) => ({ ...(old ?? sub(channelId, { states: [] })), states: [...((old?.states as string[]) ?? []), code] }));
+const FORTY = STATES.slice(0, 40).map((s) => s.code);
 
 describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
   let store: StoreUnderTest;
@@ -84,7 +90,54 @@ describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
     expect(keys(await subs.forState('TX'))).toEqual(['broken', 'good']);
   });
 
+  test('40 updates of one channel at once: every state kept in the record and the index', async () => {
+    const subs = createSubscriptionStore(store.factory);
+    const changes = await Promise.all(FORTY.map((code) => addState(subs, 'busy', code)));
+    expect([...((await subs.get(channelKey('discord', 'G1', 'busy')))!.states as string[])].sort()).toEqual([...FORTY].sort());
+    for (const code of FORTY) expect(keys(await subs.forState(code))).toEqual(['busy']);
+    // Each change saw the one before it: 0, 1, ..., 39 states before, one more after.
+    expect(changes.map((c) => (c.before?.states.length ?? 0)).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i));
+    changes.forEach((c) => expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1));
+  });
+
+  test('update: a change that throws writes nothing and frees the channel; the same object back writes nothing; null removes', async () => {
+    const subs = createSubscriptionStore(store.factory);
+    const key = channelKey('discord', 'G1', 'c1');
+    await subs.put(sub('c1'));
+    await expect(subs.update(key, () => Promise.reject(new UserError('no')))).rejects.toThrow('no');
+    expect(await subs.update(key, (old) => old)).toEqual({ before: sub('c1'), after: sub('c1') });
+    await addState(subs, 'c1', 'OK');
+    expect((await subs.get(key))?.states).toEqual(['TX', 'OK']);
+    expect(await subs.update(key, () => null)).toEqual({ before: sub('c1', { states: ['TX', 'OK'] }), after: null });
+    expect(await subs.get(key)).toBeNull();
+    expect(await subs.forState('OK')).toEqual([]);
+    expect(await subs.inWorkspace('discord', 'G1')).toEqual([]);
+  });
+
+  test('a channel locked by a crashed holder: a change waits for its lease to lapse; one held past the wait is refused with "try again"', async () => {
+    const key = channelKey('discord', 'G1', 'c1');
+    const lock = `subscriptions:channel:${key}`;
+    const subs = createSubscriptionStore(store.factory, { lock: { waitMs: 3_000 } });
+    await store.factory.leases.acquire(lock, 'crashed-instance', 300);
+    await addState(subs, 'c1', 'TX');
+    expect((await subs.get(key))?.states).toEqual(['TX']);
+
+    await store.factory.leases.acquire(lock, 'stuck-instance', 60_000);
+    const impatient = createSubscriptionStore(store.factory, { lock: { waitMs: 200 } });
+    await expect(addState(impatient, 'c1', 'OK')).rejects.toThrow(new UserError(CHANNEL_BUSY));
+    expect((await subs.get(key))?.states).toEqual(['TX']);
+    await store.factory.leases.release(lock, 'stuck-instance');
+  });
+
   if (name === 'memory') return;
+
+  test('two instances changing one channel at once: every change kept', async () => {
+    const a = createSubscriptionStore(store.factory);
+    const b = createSubscriptionStore(store.second()!);
+    await Promise.all(FORTY.map((code, i) => addState(i % 2 ? a : b, 'shared', code)));
+    expect([...((await b.get(channelKey('discord', 'G1', 'shared')))!.states as string[])].sort()).toEqual([...FORTY].sort());
+    for (const code of FORTY) expect(keys(await a.forState(code))).toEqual(['shared']);
+  }, 30_000);
 
   test('two instances subscribing channels to one state at once: every channel is indexed', async () => {
     const a = createSubscriptionStore(store.factory);

@@ -5,6 +5,7 @@ import type { Command } from '../../../commands/command';
 import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../ops/metrics';
+import type { Leases } from '../../store/atomic';
 import { createBoltLogger } from './bolt-logger';
 import { guardAgainstReplays } from './replay-guard';
 import { registerSlackCommands } from './commands';
@@ -24,6 +25,12 @@ export interface SlackAppOptions {
   /** SLACK_API_URL: Slack's Web API base, e.g. `https://slack.com/api/`. */
   apiUrl: string;
   services: Omit<CommandServices, 'checkCanPost'>;
+  /**
+   * The store's leases (STORE_URL), where HTTP mode remembers the request signatures it has
+   * run: shared by every instance and kept across restarts, so a captured request replayed
+   * later, or to another instance, is refused.
+   */
+  replayLeases: Leases;
   logger: Logger;
   /** SLACK_ADMINS_ONLY */
   adminsOnly: boolean;
@@ -61,7 +68,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const boltLogger = createBoltLogger(options.logger);
   const clientOptions = { slackApiUrl: options.apiUrl };
   let receiver: HTTPReceiver | SocketModeReceiver;
-  let remember: ((req: IncomingMessage) => { slackReplay: boolean }) | undefined;
+  let remember: ((req: IncomingMessage) => Record<string, unknown>) | undefined;
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions } });
   } else if (options.signingSecret) {
@@ -73,7 +80,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const app = new App({ token: options.botToken, receiver, logger: boltLogger, clientOptions, deferInitialization: true });
   const log = options.logger.child({ platform: 'slack' });
   // Before the commands' listeners: a replayed signature never reaches them.
-  if (receiver instanceof HTTPReceiver) remember = guardAgainstReplays(receiver, app, log).remember;
+  if (receiver instanceof HTTPReceiver) remember = guardAgainstReplays(receiver, app, log, { leases: options.replayLeases }).remember;
   app.error(async (err) => {
     log.error({ err }, 'slack: unhandled error in Bolt');
   });

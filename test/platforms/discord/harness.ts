@@ -41,11 +41,14 @@ interface RawOptions {
   permissions?: string;
   appPermissions?: string;
   guildId?: string | null;
+  /** Default CHANNEL_ID. */
+  channelId?: string;
 }
 
 function envelope(type: number, data: unknown, o: RawOptions = {}) {
   const id = snowflake();
   const guildId = o.guildId === undefined ? GUILD_ID : o.guildId;
+  const channelId = o.channelId ?? CHANNEL_ID;
   const user = { id: USER_ID, username: 'reporter', global_name: 'A Reporter', discriminator: '0', avatar: null };
   return {
     id,
@@ -59,8 +62,8 @@ function envelope(type: number, data: unknown, o: RawOptions = {}) {
           member: { user, roles: [], permissions: o.permissions ?? MEMBER, joined_at: '2025-01-01T00:00:00.000Z', nick: null, deaf: false, mute: false, flags: 0 },
         }
       : { user }),
-    channel_id: CHANNEL_ID,
-    channel: { id: CHANNEL_ID, type: guildId ? 0 : 1, name: 'alerts', guild_id: guildId ?? undefined },
+    channel_id: channelId,
+    channel: { id: channelId, type: guildId ? 0 : 1, name: 'alerts', guild_id: guildId ?? undefined },
     app_permissions: o.appPermissions ?? BOT_CAN_POST,
     locale: 'en-US',
     guild_locale: 'en-US',
@@ -131,10 +134,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[] } = {}): Promise<Harness> {
+/** `store`: the store to run on (default a fresh memory store, which the harness closes; a given one its owner closes). */
+export async function startHarness(opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory } = {}): Promise<Harness> {
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
-  const keyv = createKeyvFactory('memory://');
+  const keyv = opts.store ?? createKeyvFactory('memory://');
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv);
   await seedParticipating(snapshots, opts.seed);
@@ -158,7 +162,7 @@ export async function startHarness(opts: { commands?: Command[]; deferAfterMs?: 
     dispatch: (raw) => handle(toInteraction(client, raw)),
     async close() {
       await client.destroy();
-      await keyv.close();
+      if (!opts.store) await keyv.close();
       await api.close();
     },
   };

@@ -9,8 +9,8 @@ let base: SlackAppOptions;
 
 beforeAll(async () => {
   slack = await startSlackApi();
-  const { snapshots, subscriptions } = await seedServices();
-  base = { botToken: BOT_TOKEN, port: 0, host: '127.0.0.1', apiUrl: slack.apiUrl, services: { snapshots, subscriptions }, logger: createLogger('silent'), adminsOnly: false };
+  const { keyv, snapshots, subscriptions } = await seedServices();
+  base = { botToken: BOT_TOKEN, port: 0, host: '127.0.0.1', apiUrl: slack.apiUrl, services: { snapshots, subscriptions }, replayLeases: keyv.leases, logger: createLogger('silent'), adminsOnly: false };
 });
 afterAll(async () => {
   await slack.close();

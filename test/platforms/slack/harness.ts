@@ -12,7 +12,7 @@ import { contentHashOf } from '../../../src/domain/snapshot';
 import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger } from '../../../src/logger';
 import { createSlackApp, type SlackApp } from '../../../src/platforms/slack/app';
-import { createKeyvFactory } from '../../../src/store/keyv-factory';
+import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { loadSnapshot } from '../../helpers/fixtures';
@@ -37,9 +37,8 @@ export const HOSTILE_ROW: Agreement = {
   addendumUrl: null,
 };
 
-/** The fixture with the hostile row added, as the accepted participating state of a fresh memory store. */
-export async function seedServices() {
-  const keyv = createKeyvFactory('memory://');
+/** The fixture with the hostile row added, as the accepted participating state of `keyv` (default: a fresh memory store). */
+export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory://')) {
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv);
   const file = await loadSnapshot(FIXTURE);
@@ -47,7 +46,7 @@ export async function seedServices() {
   const snap: Snapshot = { ...file, rows, contentHash: contentHashOf(rows) };
   const { next } = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
   await snapshots.saveState('participating', next!, 'baseline');
-  return { snapshots, subscriptions, fixtureRows: file.rows };
+  return { keyv, snapshots, subscriptions, fixtureRows: file.rows };
 }
 
 export interface Harness {
@@ -67,7 +66,8 @@ export interface Harness {
 
 let seq = 0;
 
-export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?: Command[] } = {}): Promise<Harness> {
+/** `store`: the store to run on (default a fresh memory store); the caller closes it. */
+export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?: Command[]; store?: KeyvFactory } = {}): Promise<Harness> {
   const slack = await startSlackApi();
   const rawLogs: string[] = [];
   const sink = new Writable({
@@ -76,7 +76,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
       done();
     },
   });
-  const services = await seedServices();
+  const services = await seedServices(opts.store);
   const { snapshots, subscriptions } = services;
   const app = createSlackApp({
     botToken: BOT_TOKEN,
@@ -85,6 +85,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
     host: '127.0.0.1',
     apiUrl: slack.apiUrl,
     services: { snapshots, subscriptions },
+    replayLeases: services.keyv.leases,
     logger: createLogger('debug', sink),
     adminsOnly: opts.adminsOnly ?? false,
     commands: [...registry, ...(opts.extraCommands ?? [])],

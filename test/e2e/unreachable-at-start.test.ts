@@ -1,0 +1,79 @@
+/**
+ * A required service that cannot be reached at start (issue 13, item 6). Before, with
+ * REDIS_URL pointing at a Redis that was down, `ice-watch start` printed the error, scheduled
+ * no job and kept running, with /healthz saying ok: a supervisor never saw an exit. Now the
+ * process exits non-zero within a bounded time with a message naming the setting, for a
+ * supervisor to restart it, and nothing else starts first (Slack, configured here against a
+ * loopback stand-in, is never logged in). The bot runs as `npx ice-watch start` would, as a
+ * child process, with the service pointed at a loopback port nothing listens on.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+
+const ROOT = join(__dirname, '..', '..');
+/** Generous for a busy machine: the real figure is 2-4 s (the tsx start-up, then three connection attempts). */
+const EXIT_WITHIN_MS = 30_000;
+
+/** A loopback port that was free a moment ago: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Exit {
+  code: number | null;
+  stderr: string;
+  ms: number;
+}
+
+function startBot(env: Record<string, string>): Promise<Exit> {
+  const dir = mkdtempSync(join(tmpdir(), 'ice-watch-unreachable-'));
+  const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+  const began = Date.now();
+  // cwd in a fresh folder: no .env is read, and the default SQLite file lands there.
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch.js'), 'start'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...keep, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ICE_287G_PAGE_URL: `file://${dir}`, ICE_DETENTION_PAGE_URL: `file://${dir}`, LOG_LEVEL: 'warn', ...env },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, stderr, ms: Date.now() - began });
+    });
+  });
+}
+
+describe('ice-watch start with a required service unreachable', () => {
+  let slack: SlackStandIn;
+  beforeAll(async () => {
+    slack = await startSlackApi();
+  });
+  afterAll(() => slack.close());
+
+  test.each([
+    ['REDIS_URL, Redis down', (port: number) => ({ REDIS_URL: `redis://127.0.0.1:${port}` }), 'REDIS_URL (redis redis://127.0.0.1:'],
+    ['STORE_URL on PostgreSQL, PostgreSQL down', (port: number) => ({ STORE_URL: `postgres://postgres:secret@127.0.0.1:${port}/test` }), 'STORE_URL (postgres postgres://127.0.0.1:'],
+    ['STORE_URL on Redis, Redis down', (port: number) => ({ STORE_URL: `redis://127.0.0.1:${port}` }), 'STORE_URL (redis redis://127.0.0.1:'],
+  ])('%s: exits non-zero within the bound, naming the setting and the cause', async (_name, envFor, names) => {
+    const port = await closedPort();
+    const slackPlatform = { SLACK_BOT_TOKEN: 'xoxb-unreachable-test', SLACK_SIGNING_SECRET: 'signing-secret', SLACK_API_URL: slack.apiUrl, SLACK_PORT: String(await closedPort()) };
+    const exit = await startBot({ ...slackPlatform, ...envFor(port) });
+    expect(exit.code).toBe(1); // not null: it exited by itself, before the SIGKILL at EXIT_WITHIN_MS
+    expect(exit.stderr).toContain(`ice-watch: cannot start: ${names}${port}`);
+    expect(exit.stderr).toMatch(/cannot be reached: .*ECONNREFUSED/);
+    expect(exit.stderr).not.toContain(':secret@'); // the password in STORE_URL never reaches a line
+    expect(slack.calls.filter((c) => c.method === 'auth.test')).toEqual([]);
+  }, EXIT_WITHIN_MS + 10_000);
+});
