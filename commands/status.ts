@@ -39,6 +39,10 @@ export default {
         trouble = true;
         lines.push([{ bold: `${state.held.length} endings held as suspect` }, ` since ${formatUtcMinute(state.held[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
       }
+      if (state?.heldAdditions?.length) {
+        trouble = true;
+        lines.push([{ bold: `${state.heldAdditions.length} signings held as suspect` }, ` since ${formatUtcMinute(state.heldAdditions[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
+      }
       if (rejected) {
         trouble ||= rejected === last;
         lines.push([`Last rejected file: ${formatUtcMinute(rejected.at)}, `, rejected.fileName, `: ${rejected.reason ?? ''}`]);

@@ -52,7 +52,7 @@ Usage: ice-watch <command> [options]
   agency <name> | subscribe <states|all|totals> [kinds] [models:M] [mode] | unsubscribe <what>
   subscriptions | status         the slash commands, for the console channel (free text as on Slack)
   held [accept|discard] [--source participating|pending] [--json]
-                                 list the endings held as suspect, or decide on them
+                                 list the endings (and mass signings) held as suspect, or decide on them
   register-commands [--guild ID] register the Discord slash commands
   doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
                                  every subscribed channel; exit 1 on a problem
@@ -336,12 +336,17 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
   try {
     const snapshots = createSnapshotStore(keyv);
     if (!action) {
-      const held = await listHeld(snapshots, source);
-      if (values.json) out.stdout(JSON.stringify({ source, held: held.map((h) => ({ ...publicRow(h.row), since: h.since })) }) + '\n');
-      else if (!held.length) out.stdout(`Nothing is held for the ${source} list.\n`);
+      const { endings: held, signings } = await listHeld(snapshots, source);
+      if (values.json) {
+        out.stdout(JSON.stringify({ source, held: held.map((h) => ({ ...publicRow(h.row), since: h.since })), heldSignings: signings.map((h) => ({ ...publicRow(h.row), since: h.since })) }) + '\n');
+      } else if (!held.length && !signings.length) out.stdout(`Nothing is held for the ${source} list.\n`);
       else {
-        out.stdout(`${held.length} endings of the ${source} list are held as suspect (since ${held[0].since}):\n`);
-        for (const h of held) out.stdout(`  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`);
+        const line = (h: (typeof held)[number]) => `  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`;
+        if (held.length) out.stdout(`${held.length} endings of the ${source} list are held as suspect (since ${held[0].since}):\n`);
+        for (const h of held) out.stdout(line(h));
+        if (signings.length) out.stdout(`${signings.length} signings of the ${source} list are held as suspect (since ${signings[0].since}):\n`);
+        for (const h of signings.slice(0, 50)) out.stdout(line(h));
+        if (signings.length > 50) out.stdout(`  ... and ${signings.length - 50} more\n`);
         out.stdout('Decide with `ice-watch held accept` (they ended) or `ice-watch held discard` (a stale list).\n');
       }
       return 0;
@@ -349,7 +354,7 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
     const result = await decideHeld(snapshots, source, action, new Date());
     if (values.json) out.stdout(JSON.stringify({ source, action, count: result.count, alerts: result.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })) }) + '\n');
     else {
-      out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held endings of the ${source} list.\n`);
+      out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held changes of the ${source} list.\n`);
       for (const a of result.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
     }
     return 0;

@@ -67,6 +67,9 @@ const schema = z.object({
   MASS_END_SHARE: z.coerce.number().gt(0).max(1).default(0.05),
   MASS_END_MIN_ROWS: z.coerce.number().int().min(0).default(10),
   HOLD_CONFIRM_MINUTES: z.coerce.number().min(0).default(60),
+  // A publication that adds more than this share of the list AND more than this many agreements at once is held too.
+  MASS_ADD_SHARE: z.coerce.number().gt(0).default(1),
+  MASS_ADD_MIN_ROWS: z.coerce.number().int().min(0).default(100),
   // Unset: an ending is announced at once. Hours: an ending waits for a later, different publication that still lacks it, or this long.
   ENDING_CONFIRM_HOURS: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().gt(0).max(24 * 30).optional()),
   FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

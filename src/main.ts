@@ -55,6 +55,8 @@ export function guardSettingsOf(config: Config): GuardSettings {
     massEndMinRows: config.MASS_END_MIN_ROWS,
     confirmAfterMs: config.HOLD_CONFIRM_MINUTES * 60_000,
     endingConfirmMs: config.ENDING_CONFIRM_HOURS === undefined ? null : config.ENDING_CONFIRM_HOURS * 3_600_000,
+    massAddShare: config.MASS_ADD_SHARE,
+    massAddMinRows: config.MASS_ADD_MIN_ROWS,
   };
 }
 

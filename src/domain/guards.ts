@@ -3,7 +3,7 @@ import { diffLists, type EndedAgreement, type ListDiff } from './diff';
 import type { ListEvent } from './events';
 import { activeAgreements, agreementKey } from './identity';
 import { contentHashOf } from './snapshot';
-import type { Agreement, Snapshot } from './types';
+import { MODELS, type Agreement, type Snapshot } from './types';
 
 /** Thresholds of the guards of SPEC section 3. */
 export interface GuardSettings {
@@ -19,9 +19,20 @@ export interface GuardSettings {
    * before then was never news (`ENDING_CONFIRM_HOURS`).
    */
   endingConfirmMs: number | null;
+  /** Signings of more than this share of the list at once are suspect (1 = the list more than doubles)... */
+  massAddShare: number;
+  /** ... and of more than this many agreements (ICE's largest real jump: about 90 onto 151). */
+  massAddMinRows: number;
 }
 
-export const DEFAULT_GUARDS: GuardSettings = { massEndShare: 0.05, massEndMinRows: 10, confirmAfterMs: 3_600_000, endingConfirmMs: null };
+export const DEFAULT_GUARDS: GuardSettings = {
+  massEndShare: 0.05,
+  massEndMinRows: 10,
+  confirmAfterMs: 3_600_000,
+  endingConfirmMs: null,
+  massAddShare: 1,
+  massAddMinRows: 100,
+};
 
 /** A row whose ending is held as suspect (or waits for confirmation), and since when. */
 export interface HeldRow {
@@ -46,6 +57,8 @@ export interface SourceState {
   held: HeldRow[];
   /** Endings waiting for confirmation (`endingConfirmMs`); absent in states stored before it existed. */
   unconfirmed?: HeldRow[];
+  /** Signings held as suspect (a mass addition): not in the view until a later publication confirms them. */
+  heldAdditions?: HeldRow[];
   /** Agreements announced as ended, so that one back on the list is `agreement.relisted`. */
   recentlyEnded?: EndedAgreement[];
   /** When a publication with these rows was last judged (ISO 8601): the "last listed" time of an ending. */
@@ -67,7 +80,7 @@ const REMEMBER_RENAMES_MAX = 1_000;
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
 export interface OperatorNotice {
-  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered' | 'corrected';
+  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered' | 'corrected' | 'unreadable';
   text: string;
 }
 
@@ -114,7 +127,14 @@ export interface JudgeOptions {
  * older accepted list while the lists since have changed much more is rejected: nothing in
  * it is alerted, and the next list is judged against the last good one.
  */
-export function judgePublication(prev: SourceState | null, candidate: Snapshot, opts: JudgeOptions): Outcome {
+export function judgePublication(prev: SourceState | null, published: Snapshot, opts: JudgeOptions): Outcome {
+  const readable = withReadableRows(published, prev);
+  const outcome = judgeRows(prev, readable.snapshot, opts);
+  if (readable.notice) outcome.notices.unshift(readable.notice);
+  return outcome;
+}
+
+function judgeRows(prev: SourceState | null, candidate: Snapshot, opts: JudgeOptions): Outcome {
   const { source } = candidate;
   const reject = (reason: string, next: SourceState | null = null): Outcome => ({
     verdict: 'rejected',
@@ -123,7 +143,7 @@ export function judgePublication(prev: SourceState | null, candidate: Snapshot, 
     next,
     notices: [{ kind: 'rejected', text: `${candidate.meta.fileName} rejected: ${reason}` }],
   });
-  if (candidate.rows.length === 0) return reject('the list is empty: a header and no rows');
+  if (candidate.rows.length === 0) return reject('the list is empty: no row with a readable state and model');
   const rejection = detectSwap(candidate, opts);
   if (rejection) return reject(rejection);
 
@@ -139,7 +159,7 @@ export function judgePublication(prev: SourceState | null, candidate: Snapshot, 
   if (prev.lastFileSha256 === candidate.meta.sha256) {
     return confirmByTime(prev, opts) ?? { verdict: 'unchanged', reason: 'the same file as the last poll', events: [], next: null, notices: [] };
   }
-  if (prev.held.length === 0 && !prev.unconfirmed?.length && prev.view.contentHash === candidate.contentHash) {
+  if (prev.held.length === 0 && !prev.unconfirmed?.length && !prev.heldAdditions?.length && prev.view.contentHash === candidate.contentHash) {
     return {
       verdict: 'unchanged',
       reason: 'the same rows as the accepted list (the file bytes differ)',
@@ -159,7 +179,9 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
   const at = now.toISOString();
   const previousRows = prev.view.rows;
   const lastListedAt = prev.lastSeenAt ?? prev.view.meta.fetchedAt;
-  const endedKeys = new Map(diffLists(previousRows, candidate.rows, candidate.source).ended.map((r) => [agreementKey(r), r]));
+  const probe = diffLists(previousRows, candidate.rows, candidate.source);
+  const endedKeys = new Map(probe.ended.map((r) => [agreementKey(r), r]));
+  const additions = judgeAdditions(prev, probe.signed, previousRows, opts, candidate.meta.fileName);
 
   const confirmed: HeldRow[] = [];
   const stillHeld: HeldRow[] = [];
@@ -191,14 +213,16 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
   const unconfirmed = [...stillWaiting, ...newlyWaiting];
 
   const kept = [...held, ...unconfirmed];
-  const rows = kept.length ? [...candidate.rows, ...kept.map((h) => h.row)] : candidate.rows;
+  const withheld = new Set(additions.held.map((h) => agreementKey(h.row)));
+  const listed = withheld.size ? candidate.rows.filter((r) => !withheld.has(agreementKey(r))) : candidate.rows;
+  const rows = kept.length ? [...listed, ...kept.map((h) => h.row)] : listed;
   const diff = diffLists(previousRows, rows, candidate.source, { lastListedAt, ended: prev.recentlyEnded });
   const renames = withoutFlipFlops(withLastListed(diff.events, [...confirmed, ...waitingConfirmed]), prev.recentRenames ?? [], now);
   let events = renames.events;
   if (candidate.source === 'pending' && opts.participating) events = markPendingSigned(events, opts.participating);
-  const view: Snapshot = { ...candidate, rows, contentHash: kept.length ? contentHashOf(rows) : candidate.contentHash };
+  const view: Snapshot = { ...candidate, rows, contentHash: rows === candidate.rows ? candidate.contentHash : contentHashOf(rows) };
 
-  const notices: OperatorNotice[] = [];
+  const notices: OperatorNotice[] = [...additions.notices];
   const file = candidate.meta.fileName;
   if (newlyHeld.length) {
     const pct = ((100 * fresh.length) / previousRows.length).toFixed(1);
@@ -218,9 +242,10 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
   }
   const corrections = events.filter((e) => e.type === 'agreement.corrected');
   if (corrections.length) notices.push({ kind: 'corrected', text: correctionNotice(file, corrections) });
-  const reason = newlyHeld.length ? notices[0].text : null;
+  const holding = newlyHeld.length > 0 || additions.newlyHeld;
+  const reason = holding ? notices.find((n) => n.kind === 'held')!.text : null;
   return {
-    verdict: newlyHeld.length ? 'held' : 'accepted',
+    verdict: holding ? 'held' : 'accepted',
     reason,
     events,
     next: {
@@ -228,6 +253,7 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
       lastFileSha256: candidate.meta.sha256,
       held,
       unconfirmed,
+      heldAdditions: additions.held,
       recentlyEnded: rememberEnded(prev.recentlyEnded ?? [], diff, now),
       lastSeenAt: candidate.meta.fetchedAt,
       recentRenames: renames.remembered,
@@ -255,6 +281,40 @@ function withoutFlipFlops(events: ListEvent[], recent: readonly RecentRename[], 
     return true;
   });
   return { events: out, remembered: [...kept, ...added].slice(-REMEMBER_RENAMES_MAX) };
+}
+
+/**
+ * The mass-addition guard, the mirror of the mass-ending one: a publication that adds more
+ * than `massAddShare` of the list and more than `massAddMinRows` agreements at once (a
+ * 20,000-row file, a list glued to itself) has those signings held: they stay out of the
+ * accepted list and out of the alerts, everything else in the file is accepted, and
+ * operators are told. A publication at least `confirmAfterMs` later that still lists them
+ * confirms them (they are alerted then); one without them drops the hold.
+ */
+function judgeAdditions(prev: SourceState, joined: readonly Agreement[], previousRows: readonly Agreement[], opts: JudgeOptions, file: string) {
+  const { guards, now } = opts;
+  const present = new Set(joined.map(agreementKey));
+  const before = prev.heldAdditions ?? [];
+  const stillHeld = before.filter((h) => present.has(agreementKey(h.row)) && now.getTime() - Date.parse(h.since) < guards.confirmAfterMs);
+  const confirmed = before.filter((h) => present.has(agreementKey(h.row)) && now.getTime() - Date.parse(h.since) >= guards.confirmAfterMs);
+  const dropped = before.length - stillHeld.length - confirmed.length;
+  const known = new Set(before.map((h) => agreementKey(h.row)));
+  const fresh = joined.filter((r) => !known.has(agreementKey(r)));
+  const size = activeAgreements(previousRows).length;
+  const mass = fresh.length > guards.massAddMinRows && fresh.length > guards.massAddShare * size;
+  const newlyHeld = mass ? fresh.map((row) => ({ row, since: now.toISOString() })) : [];
+  const notices: OperatorNotice[] = [];
+  if (mass) {
+    notices.push({
+      kind: 'held',
+      text:
+        `${file}: ${fresh.length} agreements would be new at once onto ${size} (more than ${Math.round(guards.massAddShare * 100)}% and ${guards.massAddMinRows}); ` +
+        `these signings are held until a publication at least ${Math.round(guards.confirmAfterMs / 60000)} minutes later still lists them (other changes were accepted)`,
+    });
+  }
+  if (confirmed.length) notices.push({ kind: 'confirmed', text: `${file}: confirms ${confirmed.length} held signings (held since ${confirmed[0].since})` });
+  if (dropped) notices.push({ kind: 'discarded', text: `${file}: ${dropped} held signings are no longer listed; that hold is dropped` });
+  return { held: [...stillHeld, ...newlyHeld], newlyHeld: mass, notices };
 }
 
 /**
@@ -347,6 +407,56 @@ function detectStale(prev: SourceState, candidate: Snapshot, older: readonly Old
   return null;
 }
 
+/** Text Excel shows for a formula that failed: #REF!, #N/A, #VALUE!, #DIV/0!, #NAME?, #NUM!, #NULL!, #SPILL!, #CALC!. */
+const EXCEL_ERROR = /^#[A-Z0-9/]+[!?]?$/i;
+
+/** A row whose state, model and agency are data: a U.S. state or territory, JEM/TFM/WSO, a name. */
+function isReadable(r: Agreement): boolean {
+  return r.stateCode !== null && (MODELS as readonly string[]).includes(r.model) && r.agency !== '' && !EXCEL_ERROR.test(r.agency);
+}
+
+/**
+ * Cells that are not data are not data. A row whose STATE, SUPPORT TYPE or agency is an
+ * Excel error (`#REF!`, `#DIV/0!`), blank, or no U.S. state or territory (`__proto__`,
+ * `<!channel>`) is never a state, a model or an event: when the last accepted list has the
+ * same agreement (same agency, SIGNED date, and whichever of state and model is readable),
+ * the row keeps that state and model, so a broken column is no wave of endings and
+ * signings; otherwise it is left out. Either way operators are told how many.
+ */
+function withReadableRows(candidate: Snapshot, prev: SourceState | null): { snapshot: Snapshot; notice: OperatorNotice | null } {
+  const bad = candidate.rows.filter((r) => !isReadable(r));
+  if (!bad.length) return { snapshot: candidate, notice: null };
+  const earlier = new Map<string, Agreement[]>();
+  for (const r of prev?.view.rows ?? []) {
+    const k = `${r.agencyKey}|${r.signed}`;
+    const list = earlier.get(k);
+    if (list) list.push(r);
+    else earlier.set(k, [r]);
+  }
+  let kept = 0;
+  const repaired = new Map<Agreement, Agreement>();
+  for (const r of bad) {
+    const matches = (earlier.get(`${r.agencyKey}|${r.signed}`) ?? []).filter(
+      (p) => (r.stateCode === null || p.stateCode === r.stateCode) && (!(MODELS as readonly string[]).includes(r.model) || p.model === r.model),
+    );
+    if (matches.length === 1 && r.agency !== '' && !EXCEL_ERROR.test(r.agency)) {
+      repaired.set(r, { ...r, state: matches[0].state, stateCode: matches[0].stateCode, model: matches[0].model });
+      kept++;
+    }
+  }
+  const rows = candidate.rows.flatMap((r) => (isReadable(r) ? [r] : repaired.has(r) ? [repaired.get(r)!] : []));
+  const shown = [...new Set(bad.flatMap((r) => [r.stateCode === null ? r.state : null, (MODELS as readonly string[]).includes(r.model) ? null : r.model]).filter((v): v is string => Boolean(v)))]
+    .slice(0, 5)
+    .map((v) => JSON.stringify(v.slice(0, 40)));
+  const text =
+    `${candidate.meta.fileName}: ${bad.length} ${bad.length === 1 ? 'row has' : 'rows have'} no readable state, model or agency` +
+    `${shown.length ? ` (${shown.join(', ')})` : ''}: ${kept} kept as in the last list, ${bad.length - kept} left out; none of them is news`;
+  return {
+    snapshot: { ...candidate, rows, contentHash: contentHashOf(rows), warnings: [...candidate.warnings, text] },
+    notice: { kind: 'unreadable', text },
+  };
+}
+
 /**
  * ICE swapped its two files on 2025-09-22: the "participating" URL served the pending
  * list (no SIGNED column) and the "pending" URL the participating list. Either half is refused.
@@ -382,22 +492,24 @@ function signedKey(a: { state: string; stateCode: string | null; agency: string;
 }
 
 /**
- * An operator's decision on held endings. `accept` ends them now (their events are
- * returned for alerting); `discard` keeps the rows as active and forgets the hold (a
- * later publication that still lacks them is judged afresh).
+ * An operator's decision on held endings and signings. `accept` ends and adds them now
+ * (their events are returned for alerting); `discard` keeps the ending rows as active, the
+ * held signings out, and forgets the hold (a later publication is judged afresh).
  */
 export function resolveHeld(state: SourceState, action: 'accept' | 'discard', now: Date = new Date()): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
   const count = state.held.length;
+  const additions = state.heldAdditions ?? [];
+  const what = [count ? `${count} held endings` : '', additions.length ? `${additions.length} held signings` : ''].filter(Boolean).join(' and ');
   if (action === 'discard') {
-    return { events: [], next: { ...state, held: [] }, notices: [{ kind: 'discarded', text: `an operator discarded ${count} held endings` }] };
+    return { events: [], next: { ...state, held: [], heldAdditions: [] }, notices: [{ kind: 'discarded', text: `an operator discarded ${what}` }] };
   }
   const heldIds = new Set(state.held.map((h) => agreementKey(h.row)));
-  const rows = state.view.rows.filter((r) => !heldIds.has(agreementKey(r)));
+  const rows = [...state.view.rows.filter((r) => !heldIds.has(agreementKey(r))), ...additions.map((h) => h.row)];
   const diff = diffLists(state.view.rows, rows, state.view.source, { ended: state.recentlyEnded });
   const events = withLastListed(diff.events, state.held);
   return {
     events,
-    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [], recentlyEnded: rememberEnded(state.recentlyEnded ?? [], diff, now) },
-    notices: [{ kind: 'confirmed', text: `an operator accepted ${count} held endings` }],
+    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [], heldAdditions: [], recentlyEnded: rememberEnded(state.recentlyEnded ?? [], diff, now) },
+    notices: [{ kind: 'confirmed', text: `an operator accepted ${what}` }],
   };
 }

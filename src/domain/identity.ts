@@ -269,7 +269,9 @@ export interface AgreementPair {
  * Distinct agencies never pair: "Melbourne Beach Police Department" / "Melbourne Police
  * Department", "University of Florida" / "University of West Florida", "Florida
  * Department of Law Enforcement" / "Florida Department of Environmental Protection,
- * Division of Law Enforcement" differ in folded name, place and unit.
+ * Division of Law Enforcement" differ in folded name, place and unit; below the document
+ * and name tiers, names with different numbers never pair ("Constable's Office Pct.1" /
+ * "Pct.4").
  */
 export function pairAgreements(
   removed: readonly AgreementGroup[],
@@ -356,7 +358,9 @@ function pairByPlace(p: Pairing): void {
     if (froms.length !== 1 || !tos || tos.length !== 1) continue;
     const [from, to] = [froms[0], tos[0]];
     const place = agencyLocality(from.row.agency, from.row.stateCode);
-    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row)) take(p, from, to, 'same-place');
+    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row) && sameNumbers(from.row, to.row)) {
+      take(p, from, to, 'same-place');
+    }
   }
 }
 
@@ -377,6 +381,8 @@ function pairAcrossStates(p: Pairing): void {
  */
 function nearNameDistance(a: Agreement, b: Agreement): number | null {
   const [x, y] = [canonicalAgencyName(a.agency, a.stateCode), canonicalAgencyName(b.agency, b.stateCode)];
+  // A number names a precinct, a district, a circuit: "Constable's Office Pct.1" and "Pct.4" are two offices.
+  if (numbersOf(x) !== numbersOf(y)) return null;
   const allowed = Math.floor(Math.min(x.length, y.length) / 10);
   const d = x === y ? 0 : editDistance(x, y, allowed);
   if (d > allowed) return null;
@@ -394,8 +400,17 @@ function nearNameDistance(a: Agreement, b: Agreement): number | null {
   return d;
 }
 
+function numbersOf(name: string): string {
+  return (name.match(/\d+/g) ?? []).join(' ');
+}
+
+function sameNumbers(a: Agreement, b: Agreement): boolean {
+  return numbersOf(canonicalAgencyName(a.agency, a.stateCode)) === numbersOf(canonicalAgencyName(b.agency, b.stateCode));
+}
+
 /** One name is the other with a unit added: every folded part of the shorter is a part of the longer. */
 function namesAUnit(a: Agreement, b: Agreement): boolean {
+  if (!sameNumbers(a, b)) return false;
   const [x, y] = [canonicalParts(a.agency, a.stateCode), canonicalParts(b.agency, b.stateCode)];
   const [short, long] = x.length <= y.length ? [x, y] : [y, x];
   return short.length > 0 && short.length < long.length && short.every((p) => long.includes(p));

@@ -88,7 +88,8 @@ const stateMemo = memoize((raw: string): { state: string; stateCode: string | nu
   if (match.kind === 'near') {
     return { state: match.state.name, stateCode: match.state.code, warning: `state '${text}' read as ${match.state.name}` };
   }
-  return { state: titleCase(text), stateCode: null, warning: `state '${text}' matched no U.S. state or territory; kept as published` };
+  // An Excel error value ("#REF!") is shown as Excel shows it, not title-cased into "#ref!".
+  return { state: text.startsWith('#') ? text : titleCase(text), stateCode: null, warning: `state '${text}' matched no U.S. state or territory; kept as published` };
 });
 
 /** Texts ICE uses for "no county" (the `#N/A` of a failed spreadsheet lookup, mostly). */

@@ -4,9 +4,10 @@ import type { ListKind } from '../domain/types';
 import { UserError } from '../domain/user-error';
 import type { SnapshotStore } from '../store/snapshot-store';
 
-/** The endings held as suspect for a source (empty when none). */
-export async function listHeld(snapshots: SnapshotStore, source: ListKind): Promise<HeldRow[]> {
-  return (await snapshots.getState(source))?.held ?? [];
+/** The endings (and signings, from a mass addition) held as suspect for a source (empty when none). */
+export async function listHeld(snapshots: SnapshotStore, source: ListKind): Promise<{ endings: HeldRow[]; signings: HeldRow[] }> {
+  const state = await snapshots.getState(source);
+  return { endings: state?.held ?? [], signings: state?.heldAdditions ?? [] };
 }
 
 /**
@@ -20,7 +21,7 @@ export async function decideHeld(
   at: Date,
 ): Promise<{ count: number; alerts: StateAlert[]; notices: OperatorNotice[] }> {
   const state = await snapshots.getState(source);
-  if (!state || state.held.length === 0) throw new UserError(`Nothing is held for the ${source} list.`);
+  if (!state || (state.held.length === 0 && !state.heldAdditions?.length)) throw new UserError(`Nothing is held for the ${source} list.`);
   const { events, next, notices } = resolveHeld(state, action, at);
   await snapshots.saveState(source, next, 'accepted', events);
   await snapshots.recordJudgement(source, {
@@ -35,5 +36,5 @@ export async function decideHeld(
   const participating = source === 'participating' ? next.view.rows : ((await snapshots.getState('participating'))?.view.rows ?? []);
   const pending = source === 'pending' ? next.view.rows : ((await snapshots.getState('pending'))?.view.rows ?? null);
   const alerts = events.length ? buildStateAlerts({ source, events, participating, pending, file: state.view.meta }) : [];
-  return { count: state.held.length, alerts, notices };
+  return { count: state.held.length + (state.heldAdditions?.length ?? 0), alerts, notices };
 }

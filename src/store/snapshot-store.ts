@@ -55,6 +55,7 @@ interface StoredState {
   lastFileSha256: string;
   held: HeldRow[];
   unconfirmed?: HeldRow[];
+  heldAdditions?: HeldRow[];
   recentlyEnded?: EndedAgreement[];
   lastSeenAt?: string;
   recentRenames?: RecentRename[];
@@ -134,6 +135,7 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         lastFileSha256: stored.lastFileSha256,
         held: stored.held,
         unconfirmed: stored.unconfirmed ?? [],
+        heldAdditions: stored.heldAdditions ?? [],
         recentlyEnded: stored.recentlyEnded ?? [],
         lastSeenAt: stored.lastSeenAt ?? stored.viewMeta.fetchedAt,
         recentRenames: stored.recentRenames ?? [],
@@ -166,6 +168,7 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
         lastFileSha256: state.lastFileSha256,
         held: state.held,
         unconfirmed: state.unconfirmed ?? [],
+        heldAdditions: state.heldAdditions ?? [],
         recentlyEnded: state.recentlyEnded ?? [],
         lastSeenAt: state.lastSeenAt ?? view.meta.fetchedAt,
         recentRenames: state.recentRenames ?? [],

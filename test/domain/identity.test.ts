@@ -93,6 +93,11 @@ describe('groupAgreements: rows of one list that are one agreement', () => {
     expect(groupAgreements(rows)).toHaveLength(3);
   });
 
+  test('two precincts of one county, signed the same day, are two agreements', () => {
+    const tx = { state: 'Texas', stateCode: 'TX', signed: '2025-09-09' };
+    expect(groupAgreements([row("Galveston County Constable's Office Pct.1", tx), row("Galveston County Constable's Office Pct.4", tx)])).toHaveLength(2);
+  });
+
   test('counts count agreements', () => {
     const rows = [row('City of St. Cloud Police Department', { signed: '2025-04-15' }), row('St. Cloud Police Department', { signed: '2025-04-14', moaUrl: moa('StCloudPoliceDeptFL_TFM_MOA_04142025.pdf') }), row('Tampa Police Department')];
     expect(activeAgreements(rows).map((r) => r.agency).sort()).toEqual(['St. Cloud Police Department', 'Tampa Police Department']);
@@ -124,6 +129,7 @@ describe('pairAgreements: the agreements that left and joined are one when the e
     ["Pima County Sheriff's Office", "Pinal County Sheriff's Office", { state: 'Arizona', stateCode: 'AZ' }],
     ["Lee County Sheriff's Office", "Levy County Sheriff's Office", {}],
     ["Marion County Sheriff's Office", "Mason County Sheriff's Office", { state: 'Washington', stateCode: 'WA' }],
+    ["Galveston County Constable's Office Pct.1", "Galveston County Constable's Office Pct.4", { state: 'Texas', stateCode: 'TX' }],
     ['Florida Department of Law Enforcement', 'Florida Department of Environmental Protection, Division of Law Enforcement', {}],
   ])('%j and %j are two agencies: one ends and one is signed, on the same day and model', (a, b, over) => {
     expect(pair(row(a, over), row(b, over))).toEqual([]);

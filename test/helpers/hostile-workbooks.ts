@@ -113,3 +113,27 @@ export function detentionBomb(inflatedMb: number): Buffer {
   const parts = SMALL_PARTS.map(([n, t]) => deflated(n, n === 'xl/workbook.xml' ? t.replace('Participating', 'Detention FY26') : t));
   return zip([...parts, { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: 60_000 }, deflated('xl/sharedStrings.xml', '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>')]);
 }
+
+/** One row of a generated 287(g) list: text cells, or an Excel error value (`{ error: '#REF!' }`). */
+export interface GeneratedRow {
+  state: string | { error: string };
+  agency: string;
+  model: string | { error: string };
+  /** An Excel date serial (45785 is 2025-05-08). */
+  signed: number;
+}
+
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (ref: string, value: string | { error: string }) =>
+  typeof value === 'string' ? `<c r="${ref}" t="inlineStr"><is><t>${xmlText(value)}</t></is></c>` : `<c r="${ref}" t="e"><v>${xmlText(value.error)}</v></c>`;
+
+/** A participating list (STATE, LAW ENFORCEMENT AGENCY, SUPPORT TYPE, SIGNED) of exactly these rows. */
+export function workbookOfRows(rows: readonly GeneratedRow[]): Buffer {
+  let xml = SHEET_HEAD;
+  rows.forEach((row, i) => {
+    const r = i + 2;
+    xml += `<row r="${r}">${cell(`A${r}`, row.state)}${cell(`B${r}`, row.agency)}${cell(`C${r}`, row.model)}<c r="D${r}"><v>${row.signed}</v></c></row>`;
+  });
+  xml += SHEET_TAIL;
+  return zip([...SMALL_PARTS.map(([n, t]) => deflated(n, t)), deflated('xl/worksheets/sheet1.xml', xml)]);
+}
