@@ -70,6 +70,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   /** Until when (ms since the epoch, on `now`) a platform asked us to wait. */
   const pausedUntil = new Map<string, number>();
   const isPaused = (platform: string) => (pausedUntil.get(platform) ?? 0) > now().getTime();
+  /** How long a drain waits, after its lanes, for the operator notices they raised. */
+  const NOTICE_WAIT_MS = 10_000;
   /** Operator notices under way: a lane does not wait for them (they may go through the platform that is failing). */
   const telling = new Set<Promise<void>>();
   const tellOperators = (notices: OperatorNotice[]) => {
@@ -187,7 +189,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         }
         return lane;
       });
-      return (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+      const tried = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+      // The lanes did not wait for their operator notices; the drain does, a bounded while, so that
+      // a caller (the job, a test) sees what operators were told about this drain.
+      if (telling.size) await Promise.race([Promise.all(telling), new Promise((r) => setTimeout(r, NOTICE_WAIT_MS).unref())]);
+      return tried;
     },
     /** Until when a platform's lane waits for its retry_after (null: not waiting). */
     pausedUntil: (platform: string): Date | null => (isPaused(platform) ? new Date(pausedUntil.get(platform)!) : null),

@@ -73,11 +73,32 @@ const STATE_NAMES = new Map(STATES.map((s) => [s.code, agencyKey(s.name)]));
  * Department", "University of Florida" / "University of West Florida".
  */
 export function canonicalAgencyName(name: string, stateCode: string | null = null): string {
-  return canonicalParts(name, stateCode).join(' / ');
+  const key = `${stateCode ?? ''}|${name}`;
+  let folded = CANONICAL.get(key);
+  if (folded === undefined) {
+    if (CANONICAL.size >= MEMO_LIMIT) CANONICAL.clear();
+    CANONICAL.set(key, (folded = canonicalParts(name, stateCode).join(' / ')));
+  }
+  return folded;
 }
 
-/** The folded parts of a name (see `canonicalAgencyName`), sorted. */
-export function canonicalParts(name: string, stateCode: string | null = null): string[] {
+const CANONICAL = new Map<string, string>();
+
+/** The folded parts of a name (see `canonicalAgencyName`), sorted. Remembered: every poll folds the same names. */
+export function canonicalParts(name: string, stateCode: string | null = null): readonly string[] {
+  const key = `${stateCode ?? ''}|${name}`;
+  let parts = PARTS.get(key);
+  if (!parts) {
+    if (PARTS.size >= MEMO_LIMIT) PARTS.clear();
+    PARTS.set(key, (parts = Object.freeze(foldParts(name, stateCode))));
+  }
+  return parts;
+}
+
+const MEMO_LIMIT = 250_000;
+const PARTS = new Map<string, readonly string[]>();
+
+function foldParts(name: string, stateCode: string | null): string[] {
   const parts = cleanText(name)
     .split(/\s*[,;/]\s*|\s*[-\u2013\u2014]\s+|\s+[-\u2013\u2014]\s*/)
     .map((part) => canonicalPart(part, stateCode))
@@ -132,6 +153,18 @@ const VA_PLACE_SUFFIXES = new Set([...PLACE_SUFFIXES, 'county']);
  * County Sheriff's Office" / "Hopewell Sheriff's Office"), so there "county" is not either.
  */
 export function agencyLocality(name: string, stateCode: string | null = null): string {
+  const key = `${stateCode ?? ''}|${name}`;
+  let place = LOCALITY.get(key);
+  if (place === undefined) {
+    if (LOCALITY.size >= MEMO_LIMIT) LOCALITY.clear();
+    LOCALITY.set(key, (place = localityOf(name, stateCode)));
+  }
+  return place;
+}
+
+const LOCALITY = new Map<string, string>();
+
+function localityOf(name: string, stateCode: string | null): string {
   const words = canonicalParts(name, stateCode).join(' ').split(' ');
   const out: string[] = [];
   for (const w of words) {

@@ -206,11 +206,15 @@ function mergeTwins(rows: readonly Agreement[], keys: readonly string[], union: 
   for (let i = 0; i < rows.length; i++) push(slots, `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}|${rows[i].signed}`, i);
   for (const slot of slots.values()) {
     if (slot.length < 2 || slot.length > MAX_TWIN_SLOT) continue;
+    // Cheap facts first: most pairs differ in length more than a typo could, and have one part each.
+    const parts = slot.map((i) => canonicalParts(rows[i].agency, rows[i].stateCode));
+    const lengths = parts.map((p) => p.join(' / ').length);
     for (let x = 0; x < slot.length; x++) {
       for (let y = x + 1; y < slot.length; y++) {
         const [a, b] = [rows[slot[x]], rows[slot[y]]];
         if (keys[slot[x]] === keys[slot[y]] || !sameCountyIfBoth(a, b)) continue;
-        if (nearNameDistance(a, b) !== null || namesAUnit(a, b)) union(slot[x], slot[y]);
+        const near = Math.abs(lengths[x] - lengths[y]) <= Math.floor(Math.min(lengths[x], lengths[y]) / 10) && nearNameDistance(a, b) !== null;
+        if (near || (parts[x].length !== parts[y].length && namesAUnit(a, b))) union(slot[x], slot[y]);
       }
     }
   }
