@@ -45,7 +45,9 @@ function subscription(channelId: string, states: string[] | 'all'): Subscription
 /** Messages each channel should get for the step from publication a to b: one per state alert it follows. */
 async function expectedPerChannel(a: string, b: string, subs: Subscription[]): Promise<Map<string, number>> {
   const [x, y] = await Promise.all([loadSnapshot(a), loadSnapshot(b)]);
-  const alerts = buildStateAlerts({ source: 'participating', events: diffLists(x.rows, y.rows, 'participating').events, participating: y.rows, pending: null, file: y.meta });
+  // Corrected SIGNED dates go only to channels that ask for corrections; these do not.
+  const events = diffLists(x.rows, y.rows, 'participating').events.filter((e) => e.type !== 'agreement.corrected');
+  const alerts = buildStateAlerts({ source: 'participating', events, participating: y.rows, pending: null, file: y.meta });
   return new Map(subs.map((s) => [s.channelId, alerts.filter((al) => s.states === 'all' || s.states.includes(al.stateCode ?? '')).length]));
 }
 
