@@ -45,7 +45,9 @@ function agreementLine(a: AgreementFields, extra: Line = [], options: { signed?:
 
 /** Why ICE's row is the same agreement, and whether its document is still to come: "same MOA document". */
 function evidenceText(e: Extract<ListEvent, { evidence: unknown }>): string {
-  const words = [EVIDENCE_TEXT[e.evidence]];
+  // A corrected date under the very same name needs no word on the name: say what stayed.
+  const same = e.type === 'agreement.corrected' && e.evidence === 'same-name' ? 'same agency and model' : EVIDENCE_TEXT[e.evidence];
+  const words = [same];
   if (!e.moaUrl && e.evidence !== 'same-document') words.push('MOA link still pending');
   return words.join('; ');
 }

@@ -38,7 +38,7 @@ describe('eventLine: one line per agreement, with the evidence a reader can chec
       [{ bold: 'Brevard County Sheriff' }, TFM, ': SIGNED date 2025-06-01 → 2025-06-02 (same MOA document)', ' · ', MOA('BrevardCountySheriff')]],
     ['a date corrected while the link is pending (St. Lucie, 2025-02-26)',
       ev.corrected("St. Lucie County Sheriff's Office", null, 'same-name', { county: null, moaUrl: null }),
-      [{ bold: "St. Lucie County Sheriff's Office" }, TFM, ': SIGNED date (none) → 2025-06-02 (same name, written another way; MOA link still pending)']],
+      [{ bold: "St. Lucie County Sheriff's Office" }, TFM, ': SIGNED date (none) → 2025-06-02 (same agency and model; MOA link still pending)']],
   ])('%s', (_, event, line) => {
     expect(eventLine(event)).toEqual(line);
   });

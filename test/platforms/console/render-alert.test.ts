@@ -76,7 +76,7 @@ describe('alerts as a console channel reads them', () => {
       '  • Okaloosa County Corrections → Okaloosa County BOCC · Task Force Model (TFM), signed 2025-06-02, same MOA document',
       doc('OkaloosaCountyBOCC'),
       'SIGNED date corrected by ICE (not a renewal):',
-      "  • St. Lucie County Sheriff's Office · Task Force Model (TFM): SIGNED date 2025-02-26 → 2025-06-02 (same name, written another way; MOA link still pending)",
+      "  • St. Lucie County Sheriff's Office · Task Force Model (TFM): SIGNED date 2025-02-26 → 2025-06-02 (same agency and model; MOA link still pending)",
       'New pending requests:',
       '  • Jupiter PD · Task Force Model (TFM)',
       'Florida now: 339 active agreements (JEM 80 · TFM 230 · WSO 29); 4 pending',
