@@ -13,6 +13,7 @@ import { benchHostileWorkbooks } from './hostile-workbooks';
 import { mb, progress } from './measure';
 import { benchMemory } from './memory';
 import { benchPipeline287g } from './pipeline-287g';
+import { benchReplay318 } from './replay-real';
 import { benchPlan100k, benchQueueThroughput } from './scale-out';
 import { benchSlackAcks } from './slack-acks';
 import { benchStartToReady } from './start-to-ready';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   figures.detentionParse = await benchDetentionParse();
   progress('diff100k');
   figures.diff100k = benchDiff100k();
+  progress('replay318: the real publications through the whole pipeline, scaled to 318');
+  figures.replay318 = await benchReplay318();
   progress('agreementsTexas');
   figures.agreementsTexas = await benchAgreementsTexas();
   progress('startToReady (child processes)');
