@@ -98,7 +98,7 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
           ...eventFields(b),
         });
       }
-      const change = dateChange(from, to);
+      const change = evidence === 're-signed' ? 'renewed' : dateChange(from, to);
       if (change === 'renewed') events.push({ type: 'agreement.renewed', previousSigned: a.signed, previousMoaUrl: a.moaUrl, ...eventFields(b) });
       if (change === 'corrected') events.push({ type: 'agreement.corrected', previousSigned: a.signed, evidence, ...eventFields(b) });
     }

@@ -17,7 +17,7 @@ export interface AgreementFields {
  * Why two rows of two lists were judged one agreement (see `pairAgreements` in identity.ts),
  * in words a reader can check: a rename line says which.
  */
-export type MatchEvidence = 'same-document' | 'same-name' | 'near-name' | 'named-unit' | 'same-place' | 'moved-state';
+export type MatchEvidence = 'same-document' | 'same-name' | 'near-name' | 'named-unit' | 'same-place' | 'moved-state' | 're-signed';
 
 /** Events of SPEC section 3 produced by diffing two 287(g) lists. */
 export type ListEvent =
@@ -80,4 +80,5 @@ export const EVIDENCE_TEXT: Record<MatchEvidence, string> = {
   'named-unit': 'same agency, a unit named',
   'same-place': 'same place, model and SIGNED date',
   'moved-state': 'same agency, model and SIGNED date',
+  're-signed': 'the same office signed again, with a new MOA document',
 };

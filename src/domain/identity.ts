@@ -231,7 +231,7 @@ export function activeAgreements(rows: readonly Agreement[]): Agreement[] {
   return hit;
 }
 
-const ALL_TIERS: ReadonlySet<MatchEvidence> = new Set(['same-document', 'same-name', 'near-name', 'named-unit', 'same-place', 'moved-state']);
+const ALL_TIERS: ReadonlySet<MatchEvidence> = new Set(['same-document', 'same-name', 'near-name', 'named-unit', 'same-place', 'moved-state', 're-signed']);
 
 /** A group of an earlier list and a group of a later list judged one agreement, and why. */
 export interface AgreementPair {
@@ -270,6 +270,8 @@ export interface AgreementPair {
  *    County Sheriff's Office from Montana to Minnesota, Lake Placid Police Department from
  *    New York to Florida).
  *
+ * 7. re-signed: see `pairReSignings` (a later date and a new MOA, one office).
+ *
  * Distinct agencies never pair: "Melbourne Beach Police Department" / "Melbourne Police
  * Department", "University of Florida" / "University of West Florida", "Florida
  * Department of Law Enforcement" / "Florida Department of Environmental Protection,
@@ -289,6 +291,7 @@ export function pairAgreements(
   if (tiers.has('near-name') || tiers.has('named-unit')) pairByCloseName(pairing, tiers);
   if (tiers.has('same-place')) pairByPlace(pairing);
   if (tiers.has('moved-state')) pairAcrossStates(pairing);
+  if (tiers.has('re-signed')) pairReSignings(pairing);
   return pairing.pairs;
 }
 
@@ -376,6 +379,38 @@ function pairAcrossStates(p: Pairing): void {
     const to = (addedByName.get(movedKey(from)) ?? []).find((t) => p.freeAdded.has(t) && stateOf(t) !== stateOf(from));
     if (to) take(p, from, to, 'moved-state');
   }
+}
+
+/**
+ * 7. A re-signing under a fuller name: the only agreement that left and the only one that
+ * joined in one state and model for one office, the new one signed later with a MOA
+ * document the old one did not have. The office is the same when one name is the other
+ * with a unit named ("Florida Department of Financial Services" -> "Florida Department of
+ * Financial Services, Criminal Investigation Division", 2025-03-25 -> 2025-07-24, a new
+ * MOA), or when both serve the same place as the same kind of agency (the TYPE column) with
+ * the same numbers. The old agreement did not end: it was superseded.
+ */
+function pairReSignings(p: Pairing): void {
+  const officeSlot = (g: AgreementGroup) => `${stateOf(g)}|${g.row.model}`;
+  const addedBySlot = groupBy(p.freeAdded, officeSlot);
+  const removedBySlot = groupBy(p.freeRemoved, officeSlot);
+  for (const [slot, froms] of removedBySlot) {
+    for (const from of froms) {
+      const candidates = (addedBySlot.get(slot) ?? []).filter((to) => p.freeAdded.has(to) && supersedes(from, to));
+      // Unique both ways: one office, one old agreement, one new one.
+      if (candidates.length !== 1 || froms.filter((f) => supersedes(f, candidates[0])).length !== 1) continue;
+      take(p, from, candidates[0], 're-signed');
+    }
+  }
+}
+
+function supersedes(from: AgreementGroup, to: AgreementGroup): boolean {
+  const [a, b] = [from.row, to.row];
+  if (!a.signed || !b.signed || b.signed <= a.signed) return false;
+  if (!to.documents.some((d) => !from.documents.includes(d))) return false;
+  if (namesAUnit(a, b)) return true;
+  const place = agencyLocality(a.agency, a.stateCode);
+  return place !== '' && place === agencyLocality(b.agency, b.stateCode) && a.type !== null && a.type === b.type && sameNumbers(a, b) && sameCountyIfBoth(a, b);
 }
 
 /**

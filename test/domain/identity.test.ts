@@ -199,3 +199,32 @@ describe('diffLists: a second printing dropped is no ending', () => {
     expect(types(events)).toEqual(["agreement.renewed Franklin County Sheriff's Office", "agreement.renamed Franklin County Sheriff's Office"]);
   });
 });
+
+describe('diffLists: an agreement superseded by a re-signing did not end', () => {
+  test('"Florida Department of Financial Services" re-signed as "..., Criminal Investigation Division" with a new MOA: a renewal and a rename', () => {
+    const events = diffLists(
+      [row('Florida Department of Financial Services', { signed: '2025-03-25', type: 'State Agency', moaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf') })],
+      [row('Florida Department of Financial Services, Criminal Investigation Division', { signed: '2025-07-24', type: 'State Agency', moaUrl: moa('CriminalInvDivDeptFinSvcsFL_TFM_MOA_07242025.pdf') })],
+      'participating',
+    ).events;
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'agreement.renewed', previousSigned: '2025-03-25', previousMoaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf') }),
+      expect.objectContaining({ type: 'agreement.renamed', evidence: 're-signed', previousAgency: 'Florida Department of Financial Services' }),
+    ]);
+  });
+
+  test('another kind of agency of the same place signing later is no re-signing: one ended, one new', () => {
+    const events = diffLists(
+      [row('University of Central Florida Board of Trustees', { signed: '2025-04-15', type: 'State Agency' })],
+      [row('University of Central Florida Police Department', { signed: '2025-07-24', type: 'Municipality', moaUrl: moa('UCFPD_TFM_07302025.pdf') })],
+      'participating',
+    ).events;
+    expect(types(events)).toEqual(['agreement.signed University of Central Florida Police Department', 'agreement.ended University of Central Florida Board of Trustees']);
+  });
+
+  test('without a new MOA document a later row of the same place is not taken as a re-signing', () => {
+    const before = row("Pasco County Sheriff's Office", { model: 'WSO', signed: '2025-02-26', type: 'County' });
+    const after = row('Pasco County Board of County Commissioners', { model: 'WSO', signed: '2025-06-01', type: 'County' });
+    expect(types(diffLists([before], [after], 'participating').events)).toEqual(['agreement.signed Pasco County Board of County Commissioners', "agreement.ended Pasco County Sheriff's Office"]);
+  });
+});
