@@ -1,4 +1,4 @@
-import { DEFAULT_GUARDS, judgePublication, type SourceState } from '../../src/domain/guards';
+import { DEFAULT_GUARDS, judgePublication, resolveHeld, type SourceState } from '../../src/domain/guards';
 import { contentHashOf } from '../../src/domain/snapshot';
 import type { Agreement, Snapshot } from '../../src/domain/types';
 import { loadSnapshot, PARTICIPATING_IN_ORDER } from '../helpers/fixtures';
@@ -205,5 +205,23 @@ describe('judgePublication: names ICE flips back and forth', () => {
       state = outcome.next!;
     }
     expect(counts).toEqual([1, 0, 0]);
+  });
+});
+
+describe('resolveHeld: an operator decides on held signings', () => {
+  test('accept adds the held signings and alerts them; discard keeps them out', async () => {
+    const snap = await loadSnapshot('participatingAgencies-20250221214937.xlsx');
+    const guards = { ...DEFAULT_GUARDS, massAddMinRows: 10, massAddShare: 0.5 };
+    const later = await loadSnapshot('participatingAgencies-20250226183301.xlsx');
+    const held = judgePublication(accepted(snap), publish(later, later.rows, 1), { now: at(1), guards });
+    expect(held.verdict).toBe('held');
+    expect(held.next?.heldAdditions?.length).toBe(88);
+    expect(held.events.filter((e) => e.type === 'agreement.signed')).toEqual([]);
+    const accept = resolveHeld(held.next!, 'accept', at(2));
+    expect(accept.events.filter((e) => e.type === 'agreement.signed')).toHaveLength(88);
+    expect(accept.next.heldAdditions).toEqual([]);
+    const discard = resolveHeld(held.next!, 'discard', at(2));
+    expect(discard.events).toEqual([]);
+    expect(discard.next.view.rows).toHaveLength(held.next!.view.rows.length);
   });
 });
