@@ -87,13 +87,13 @@ function applyEvents(before: Set<string>, events: ListEvent[]): Set<string> {
         ids.add(idOf(e.state, e.stateCode, e.agency, e.model));
         break;
       }
-      case 'agreement.renewed':
-      case 'agreement.corrected':
-        expect(ids.has(idOf(e.state, e.stateCode, e.agency, e.model))).toBe(true);
-        break;
       default:
         break;
     }
+  }
+  // The events of one diff happen at once: a renewal or correction names the agreement as it now stands.
+  for (const e of events) {
+    if (e.type === 'agreement.renewed' || e.type === 'agreement.corrected') expect(ids.has(idOf(e.state, e.stateCode, e.agency, e.model))).toBe(true);
   }
   return ids;
 }
