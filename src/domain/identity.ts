@@ -26,6 +26,11 @@ export function agreementKey(a: Pick<Agreement, 'state' | 'stateCode' | 'agency'
   return keyOf(`${a.stateCode ?? ''}\u001f${a.state}\u001f${a.model}\u001f${a.agency}`);
 }
 
+/** agreementKey, remembered per state, model and printed name. */
+const keyOf = remember((k: string) => {
+  const [code, state, model, agency] = k.split('\u001f');
+  return `${code || state.toUpperCase()}|${canonicalAgencyName(agency, code || null)}|${model}`;
+});
 /**
  * Remembers a pure function of a string: every poll folds the same ~2,500 names and links
  * again. Cleared when full (a synthetic 100,000-row diff fits; a bot running for years
@@ -43,11 +48,7 @@ function remember<T>(fn: (text: string) => T, limit = 250_000): (text: string) =
   };
 }
 
-/** agreementKey, remembered per state, model and printed name. */
-const keyOf = remember((k: string) => {
-  const [code, state, model, agency] = k.split('\u001f');
-  return `${code || state.toUpperCase()}|${canonicalAgencyName(agency, code || null)}|${model}`;
-});
+
 
 /**
  * The document a link names, for comparing links: the file name of an ICE PDF, lower case
@@ -115,7 +116,17 @@ function namesOneAgency(a: Agreement, b: Agreement): boolean {
  * document first (the evidence a reader can open), then the latest SIGNED date, then the
  * greatest by its printed fields.
  */
-export function groupAgreements(rows: readonly Agreement[]): AgreementGroup[] {
+export function groupAgreements(rows: readonly Agreement[]): readonly AgreementGroup[] {
+  // Lists are never changed once made, and a poll groups the accepted list and the new one
+  // more than once (the guards' probe, the diff, the stale check): remembered per list.
+  let groups = GROUPS.get(rows);
+  if (!groups) GROUPS.set(rows, (groups = Object.freeze(groupRows(rows))));
+  return groups;
+}
+
+const GROUPS = new WeakMap<readonly Agreement[], readonly AgreementGroup[]>();
+
+function groupRows(rows: readonly Agreement[]): AgreementGroup[] {
   const n = rows.length;
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
@@ -211,23 +222,22 @@ function mergeTwins(rows: readonly Agreement[], keys: readonly string[], union: 
     const lengths = parts.map((p) => p.join(' / ').length);
     for (let x = 0; x < slot.length; x++) {
       for (let y = x + 1; y < slot.length; y++) {
+        const mayBeNear = Math.abs(lengths[x] - lengths[y]) <= Math.floor(Math.min(lengths[x], lengths[y]) / 10);
+        const mayBeUnit = parts[x].length !== parts[y].length;
+        if ((!mayBeNear && !mayBeUnit) || keys[slot[x]] === keys[slot[y]]) continue;
         const [a, b] = [rows[slot[x]], rows[slot[y]]];
-        if (keys[slot[x]] === keys[slot[y]] || !sameCountyIfBoth(a, b)) continue;
-        const near = Math.abs(lengths[x] - lengths[y]) <= Math.floor(Math.min(lengths[x], lengths[y]) / 10) && nearNameDistance(a, b) !== null;
-        if (near || (parts[x].length !== parts[y].length && namesAUnit(a, b))) union(slot[x], slot[y]);
+        if (!sameCountyIfBoth(a, b)) continue;
+        if ((mayBeNear && nearNameDistance(a, b) !== null) || (mayBeUnit && namesAUnit(a, b))) union(slot[x], slot[y]);
       }
     }
   }
 }
 
 /** The agreements of a list, one row each (the row that stands for it), remembered per list. */
-const ACTIVE = new WeakMap<readonly Agreement[], Agreement[]>();
-export function activeAgreements(rows: readonly Agreement[]): Agreement[] {
+const ACTIVE = new WeakMap<readonly Agreement[], readonly Agreement[]>();
+export function activeAgreements(rows: readonly Agreement[]): readonly Agreement[] {
   let hit = ACTIVE.get(rows);
-  if (!hit) {
-    hit = groupAgreements(rows).map((g) => g.row);
-    ACTIVE.set(rows, hit);
-  }
+  if (!hit) ACTIVE.set(rows, (hit = Object.freeze(groupAgreements(rows).map((g) => g.row))));
   return hit;
 }
 
