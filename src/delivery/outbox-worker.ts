@@ -116,7 +116,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   async function deliver(entry: OutboxEntry): Promise<OutboxEntry> {
     const sender = senders.get(entry.delivery.platform);
     const attempt = entry.attempts + 1;
-    const result: SendResult = sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` };
+    // A channel found gone in this drain is not asked again for each alert queued for it (Discord would
+    // rate-limit 30 posts to a deleted channel over 30 s): the rest are kept, paused, with the same reason.
+    const lost = pausedChannels.get(`${entry.delivery.platform}:${entry.delivery.channelId}`)?.result;
+    const result: SendResult = lost ?? (sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` });
     deps.metrics?.alertAttempt(entry.delivery.platform, result.ok ? 'sent' : result.permanent ? 'permanent' : 'transient');
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });

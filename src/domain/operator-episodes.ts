@@ -4,13 +4,15 @@
  * kind plus its subject (a source, a channel, a job), never its text: ICE serving an HTML page
  * for ten polls is one episode whatever each poll's message says.
  *
- * Worked example (gaps 1 h, 6 h, then daily): an HTML page from 10:00 polled every 15 min
- * tells operators at 10:00, stays quiet until 11:00 (a repeat), then 17:00, then 17:00 the next
- * day; the first good poll after that ends it with one "recovered" notice.
+ * Worked example (gaps 6 h, then daily): an HTML page from 10:00, polled every 15 min, tells
+ * operators at 10:00, stays quiet through the next 23 polls, repeats at 16:00, then at 16:00 each
+ * day; the first good poll after that ends it with one "recovered" notice. With a source that
+ * cannot be reached the first notice itself waits SOURCE_ALERT_AFTER_MINUTES (an hour), so the
+ * operator hears after 1 h, 7 h, then daily.
  */
 
 /** After the first notice, a repeat waits this long, then the next gap; the last gap repeats. */
-export const REPEAT_GAPS_MS = [3_600_000, 6 * 3_600_000, 24 * 3_600_000] as const;
+export const REPEAT_GAPS_MS = [6 * 3_600_000, 24 * 3_600_000] as const;
 /** A problem not seen again for this long is over without a word (a paused channel resumed, a job fixed by a deploy). */
 export const EPISODE_STALE_MS = 48 * 3_600_000;
 

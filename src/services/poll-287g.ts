@@ -69,6 +69,9 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
           if (!(err instanceof SourceFetchError && err.reason === 'not-a-workbook')) throw err;
           const reason = err.message;
           await snapshots.recordJudgement(source, { verdict: 'rejected', reason, fileName: url, sha256: '', at: new Date().toISOString(), eventCount: 0, notices: [] });
+          // The next fetch is unconditional: the good file back behind the same validators is a 304, which would
+          // say nothing, while a full read judges it (unchanged) and ends the episode.
+          await snapshots.setLastFetch(source, { url, etag: null, lastModified: null });
           logger.warn({ source, url, reason }, 'publication rejected');
           results.push({
             source, verdict: 'rejected', reason, events: [], alerts: [], warnings: [],
