@@ -95,14 +95,17 @@ export function createHealthCheck(deps: { health: HealthStore; sources: readonly
   return async function checkHealth(): Promise<HealthReport> {
     const at = now();
     const store: HealthReport['store'] = { reachable: true };
-    try {
-      await within(deps.health.ping(), wait, 'the store');
-    } catch (err) {
+    // One wait for all the store's answers (the probe and each source's record, at once): the whole check is bounded by it.
+    const records = await within(
+      Promise.all([deps.health.ping(), ...deps.sources.map((s) => deps.health.get(s.healthKey))]),
+      wait, 'the store',
+    ).then(([, ...rs]) => rs, (err: unknown) => {
       store.reachable = false;
       store.error = err instanceof Error ? err.message : String(err);
-    }
-    const sources = await Promise.all(deps.sources.map(async (s): Promise<SourceHealthReport> => {
-      const h = store.reachable ? await within(deps.health.get(s.healthKey), wait, 'the store').catch(() => null) : null;
+      return deps.sources.map(() => null);
+    });
+    const sources = deps.sources.map((s, i): SourceHealthReport => {
+      const h = records[i] ?? null;
       const failing = h ? failingReason(h) : null;
       const limit = limits.get(s.id) ?? null;
       const since = Date.parse(h?.lastSuccessAt ?? startedAt.toISOString());
@@ -112,7 +115,7 @@ export function createHealthCheck(deps: { health: HealthStore; sources: readonly
         overdue: limit !== null && at.getTime() - since > limit,
         overdueAfterSeconds: limit === null ? null : limit / 1000,
       };
-    }));
+    });
     const ok = store.reachable && sources.every((s) => !s.overdue && !s.failing);
     return { status: ok ? 'ok' : 'failing', uptimeSeconds: Math.round((at.getTime() - startedAt.getTime()) / 1000), store, sources };
   };
