@@ -29,7 +29,7 @@ import type { WorkbookLimits } from './sources/errors';
 import { createDigestStore } from './store/digest-store';
 import { createEpisodeStore } from './store/episode-store';
 import { createHealthStore } from './store/health-store';
-import { openStoreOf, requireReachable } from './store/keyv-factory';
+import { openStoreOf, requireReachable, type KeyvFactory } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
@@ -75,6 +75,8 @@ export interface BotOverrides {
   sendTimeoutMs?: number;
   /** The waits before an operator notice's retries (default 1 s, 4 s); tests shorten them. */
   noticeRetryDelaysMs?: readonly number[];
+  /** The store (default: STORE_URL's); tests pass one that can stop answering. */
+  keyv?: KeyvFactory;
 }
 
 /**
@@ -87,7 +89,7 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const keyv = openStoreOf(config);
+  const keyv = overrides.keyv ?? openStoreOf(config);
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv, { onCorrupt: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again') });
   const outbox = createOutboxStore(keyv);

@@ -8,6 +8,8 @@ import { diffLists } from '../../src/domain/diff';
 import { createLogger } from '../../src/logger';
 import { createBot } from '../../src/main';
 import { createOpsRoutes, startOpsServer, type OpsServer } from '../../src/ops/http-server';
+import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { switchableKeyvFactory } from '../helpers/failing-store';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { PAGE_287G_PATH, startIceSite, type IceSite } from '../helpers/ice-site';
@@ -30,8 +32,10 @@ describe('operator notices end to end', () => {
   let bot: Awaited<ReturnType<typeof createBot>>;
   let ops: OpsServer;
   let clock: Date;
+  let store: ReturnType<typeof switchableKeyvFactory>;
 
   beforeEach(async () => {
+    store = switchableKeyvFactory(createKeyvFactory('memory://'));
     [site, discord, slack] = await Promise.all([startIceSite(), startDiscordApi(), startSlackApi()]);
     const config = loadConfig({
       STORE_URL: 'memory://',
@@ -43,7 +47,7 @@ describe('operator notices end to end', () => {
       FETCH_TIMEOUT_MS: '2000',
     });
     clock = new Date('2025-10-16T20:00:00Z');
-    bot = await createBot(config, { logger: createLogger('silent'), now: () => clock, write: () => undefined, noticeRetryDelaysMs: [10, 20] });
+    bot = await createBot(config, { logger: createLogger('silent'), now: () => clock, write: () => undefined, noticeRetryDelaysMs: [10, 20], keyv: store });
     ops = await startOpsServer(createOpsRoutes({ checkHealth: bot.ops.checkHealth, metrics: bot.ops.metrics, logger: createLogger('silent') }), 0, '127.0.0.1');
   });
   afterEach(async () => {
@@ -168,5 +172,30 @@ describe('operator notices end to end', () => {
     expect(slack.posts.filter((p) => p.channel === 'C0ARCH').length).toBeLessThanOrEqual(8 + 1);
     expect((await bot.stores.subscriptions.get('slack:T1:C0ARCH'))!.paused).not.toBeNull();
     expect((await bot.stores.subscriptions.get(`discord:G1:${LOST}`))!.paused).not.toBeNull();
+  });
+
+  test('the store stops answering for an hour: one "job failed" notice per operator channel, not one per poll; /healthz 503 at once; one recovery', async () => {
+    publish();
+    await pollAt(clock);
+    const before = told().discord.length;
+    store.fail('connect ECONNREFUSED 127.0.0.1:5432');
+    const start = clock.getTime();
+    for (let minute = 15; minute <= 60; minute += 15) {
+      await pollAt(new Date(start + minute * MIN));
+      const health = await healthz();
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ store: { reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:5432' } });
+    }
+    for (const platform of ['discord', 'slack'] as const) {
+      expect(labelled('job failed')[platform]).toEqual([expect.stringMatching(/^ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127\.0\.0\.1:5432\. The next try is the next scheduled run/)]);
+    }
+    expect(told().discord).toHaveLength(before + 1);
+
+    store.heal();
+    await pollAt(new Date(start + 75 * MIN));
+    expect((await healthz()).status).toBe(200);
+    for (const platform of ['discord', 'slack'] as const) {
+      expect(labelled('recovered')[platform]).toEqual(['ice-watch · recovered: poll-287g runs again (first told 2025-10-16 20:15 UTC)']);
+    }
   });
 });
