@@ -60,6 +60,8 @@ const schema = z.object({
   POLL_TOTALS_CRON: cron.default('7 * * * *'),
   OPERATOR_DISCORD_CHANNEL: optionalText,
   OPERATOR_SLACK_CHANNEL: optionalText,
+  // How long a source may be unreachable or erroring (network, 5xx, timeouts) before operators hear of it.
+  SOURCE_ALERT_AFTER_MINUTES: z.coerce.number().min(0).default(60),
   HTTP_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where the terminal writes its pictures (console mode, the CLI); unset: <temp dir>/ice-watch-charts.

@@ -4,10 +4,10 @@ import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
-import { sendOperatorNotice } from './delivery/operator-notices';
+import { createOperatorNotifier } from './delivery/operator-notifier';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
-import type { GuardSettings, OperatorNotice } from './domain/guards';
+import type { GuardSettings } from './domain/guards';
 import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createOpsEndpoints } from './ops/endpoints';
@@ -20,15 +20,16 @@ import type * as DiscordAlerts from './platforms/discord/alert-sender';
 import type * as DiscordClient from './platforms/discord/client';
 import type * as SlackAlerts from './platforms/slack/alert-sender';
 import type * as SlackApp from './platforms/slack/app';
-import { createGuardedPoll } from './services/guarded-poll';
+import { createGuardedPoll, SourceFailingError } from './services/guarded-poll';
 import { createIngest287g } from './services/ingest-287g';
-import { createPoll287g } from './services/poll-287g';
+import { createPoll287g, partsOf287gPoll } from './services/poll-287g';
 import { createCoordination, newInstanceId } from './services/coordination';
 import { createPollTotals } from './services/poll-totals';
 import type { WorkbookLimits } from './sources/errors';
 import { createDigestStore } from './store/digest-store';
+import { createEpisodeStore } from './store/episode-store';
 import { createHealthStore } from './store/health-store';
-import { openStoreOf, requireReachable } from './store/keyv-factory';
+import { openStoreOf, requireReachable, type KeyvFactory } from './store/keyv-factory';
 import { createOutboxStore } from './store/outbox-store';
 import { createSnapshotStore } from './store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
@@ -72,6 +73,10 @@ export interface BotOverrides {
   now?: () => Date;
   /** The outbox's bound on one send (default DEFAULT_SEND_TIMEOUT_MS); tests shorten it. */
   sendTimeoutMs?: number;
+  /** The waits before an operator notice's retries (default 1 s, 4 s); tests shorten them. */
+  noticeRetryDelaysMs?: readonly number[];
+  /** The store (default: STORE_URL's); tests pass one that can stop answering. */
+  keyv?: KeyvFactory;
 }
 
 /**
@@ -84,7 +89,7 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const keyv = openStoreOf(config);
+  const keyv = overrides.keyv ?? openStoreOf(config);
   const snapshots = createSnapshotStore(keyv);
   const subscriptions = createSubscriptionStore(keyv, { onCorrupt: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again') });
   const outbox = createOutboxStore(keyv);
@@ -155,19 +160,11 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     await ensureConsoleSubscription(subscriptions, now());
   }
 
-  const notifyOperators = async (notices: OperatorNotice[]) => {
-    for (const n of notices) {
-      logger.info({ notice: n.kind }, n.text);
-      // Each output in its own right (one platform's trouble does not hold the other's notice), with a bounded retry.
-      await Promise.all(
-        operatorOutputs.map(async (output) => {
-          const result = await sendOperatorNotice(output, `ice-watch ${n.kind}: ${n.text}`, logger);
-          if (!result.ok) logger.warn({ reason: result.reason }, 'operator notice not delivered');
-        }),
-      );
-    }
-    await consoleOut.notifyOperators(notices);
-  };
+  // Episodes (told once, repeated at growing intervals, one "recovered"), kept in the store and in memory.
+  const notifyOperators = createOperatorNotifier({
+    outputs: operatorOutputs, terminal: (notices) => consoleOut.notifyOperators(notices), episodes: createEpisodeStore(keyv), logger, now,
+    retryDelaysMs: overrides.noticeRetryDelaysMs,
+  });
   const instanceId = newInstanceId();
   // The worker tells the coordination about 429s, and the coordination sends through the worker.
   let coordination: ReturnType<typeof createCoordination> | undefined;
@@ -184,7 +181,11 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     config, instanceId, outbox, worker, logger, now, platforms: senders.map((s) => s.platform),
     onGained: () => jobs.filter((j) => j.leader && j.runAtStart).forEach((j) => void runJob(j)),
   });
-  const poll287g = createGuardedPoll({ source: POLL_SOURCE, id: '287g', poll: () => poller.poll(), health, notifyOperators, logger, now, summarize: summarize287gPoll, metrics: ops.metrics });
+  const failingAfterMs = config.SOURCE_ALERT_AFTER_MINUTES * 60_000;
+  const poll287g = createGuardedPoll({
+    source: POLL_SOURCE, id: '287g', poll: () => poller.poll(), health, notifyOperators, logger, now, summarize: summarize287gPoll, metrics: ops.metrics,
+    failingAfterMs, partsOf: partsOf287gPoll,
+  });
   const totalsPoller = createPollTotals({
     detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
     parseLimits,
@@ -213,6 +214,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     notifyOperators,
     logger,
     now,
+    failingAfterMs,
   });
   const jobDeps: JobDeps = { logger, poll287g, pollTotals, drainOutbox: () => coordination.drainOutbox(), flushDigests: () => router.flushDigests(now()),
     pruneOutbox: () => outbox.prune(new Date(now().getTime() - OUTBOX_RETENTION_MS)), notifyOperators };
@@ -221,13 +223,18 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const runJob = (job: Job) => {
     const log = logger.child({ job: job.name });
     const lead = async () => (!job.leader || (await coordination.mayLead()) ? job.run({ ...jobDeps, logger: log }) : undefined);
-    const p = lead().catch(async (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
-      await consoleOut.notifyOperators([
-        { kind: 'rejected', text: `${job.name} failed: ${message}. The stored data still answers; next try at the next scheduled run (${job.schedule(config)}).` },
-      ]);
-    });
+    const p = lead().then(
+      // A job that runs again ends its "job failed" episode (told only if one was told).
+      () => notifyOperators([{ kind: 'recovered', subject: `job ${job.name}`, text: `${job.name} runs again` }]),
+      async (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
+        // A failing source has its own notices (after SOURCE_ALERT_AFTER_MINUTES): the terminal hears each failure, the channels that.
+        const notice = { kind: 'job-failed' as const, text: `${job.name} failed: ${message}. The next try is the next scheduled run (${job.schedule(config)}); until then the stored data still answers commands.` };
+        if (err instanceof SourceFailingError) await consoleOut.notifyOperators([notice]);
+        else await notifyOperators([{ ...notice, subject: `job ${job.name}` }]);
+      },
+    ).catch((err: unknown) => log.error({ err }, 'operator notice failed'));
     running.add(p);
     void p.finally(() => running.delete(p));
     return p;

@@ -1,3 +1,4 @@
+import type { OperatorNotice, OperatorNoticeKind } from '../domain/operator-notice';
 import type { Logger } from '../logger';
 import type { SendResult } from './sender';
 
@@ -31,4 +32,26 @@ export async function sendOperatorNotice(
     await sleep(wait);
   }
   return result;
+}
+
+/** Each kind's label on the operator channels: what happened, in a few words. */
+export const OPERATOR_NOTICE_LABELS: Record<OperatorNoticeKind, string> = {
+  baseline: 'baseline stored',
+  rejected: 'file rejected',
+  held: 'changes held',
+  confirmed: 'held changes confirmed',
+  discarded: 'held changes dropped',
+  corrected: 'dates corrected',
+  unreadable: 'unreadable rows kept',
+  failing: 'source failing',
+  recovered: 'recovered',
+  paused: 'channel paused',
+  'gave-up': 'alert given up',
+  revised: 'data revised',
+  'job-failed': 'job failed',
+};
+
+/** One notice as the operator channels show it: `ice-watch · file rejected: ...`. */
+export function formatOperatorNotice(n: OperatorNotice): string {
+  return `ice-watch · ${OPERATOR_NOTICE_LABELS[n.kind]}: ${n.text}`;
 }

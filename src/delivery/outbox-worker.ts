@@ -79,6 +79,21 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     telling.add(p);
     void p.finally(() => telling.delete(p));
   };
+  /**
+   * Channels paused since the last word to operators, with how many alerts were kept for each:
+   * a channel archived with 30 alerts queued is one notice saying 30, not 30 notices.
+   */
+  const pausedChannels = new Map<string, { platform: string; channelId: string; result: Extract<SendResult, { permanent: true }>; kept: number }>();
+  const tellPaused = (platform?: string) => {
+    const done = [...pausedChannels.entries()].filter(([, p]) => !platform || p.platform === platform);
+    const notices = done.map(([, p]) => p).map(({ platform, channelId, result, kept }): OperatorNotice => ({
+      kind: 'paused', subject: `${platform} channel ${channelId}`,
+      text: `Paused alerts for ${platform} channel ${channelId}: ${result.reason} (${result.code}). ${result.fix} ` +
+        `${kept} ${kept === 1 ? 'alert was' : 'alerts were'} kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.`,
+    }));
+    for (const [key] of done) pausedChannels.delete(key);
+    if (notices.length) tellOperators(notices);
+  };
 
   /** One send, bounded by sendTimeoutMs; whatever it throws becomes a transient result. */
   async function sendWithin(sender: AlertSender, entry: OutboxEntry): Promise<SendResult> {
@@ -101,7 +116,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   async function deliver(entry: OutboxEntry): Promise<OutboxEntry> {
     const sender = senders.get(entry.delivery.platform);
     const attempt = entry.attempts + 1;
-    const result: SendResult = sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` };
+    // A channel found gone in this drain is not asked again for each alert queued for it (Discord would
+    // rate-limit 30 posts to a deleted channel over 30 s): the rest are kept, paused, with the same reason.
+    const lost = pausedChannels.get(`${entry.delivery.platform}:${entry.delivery.channelId}`)?.result;
+    const result: SendResult = lost ?? (sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` });
     deps.metrics?.alertAttempt(entry.delivery.platform, result.ok ? 'sent' : result.permanent ? 'permanent' : 'transient');
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
@@ -117,15 +135,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       // One atomic change: a /subscribe landing meanwhile keeps its states (it resumes the channel, or this pauses them all).
       await subscriptions.update(entry.delivery.subscriptionKey, (sub) => (sub && !sub.paused ? { ...sub, paused: { reason: result.reason, since: at.toISOString() } } : sub));
       log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
-      tellOperators([{ kind: 'rejected', text: `Paused alerts for ${entry.delivery.platform} channel ${entry.delivery.channelId}: ${result.reason} (${result.code}). ${result.fix}` }]);
-      await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
+      const key = `${entry.delivery.platform}:${entry.delivery.channelId}`;
+      const first = !pausedChannels.has(key);
+      pausedChannels.set(key, { platform: entry.delivery.platform, channelId: entry.delivery.channelId, result, kept: (pausedChannels.get(key)?.kept ?? 0) + 1 });
+      if (first) await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
       return paused;
     }
     if (attempt >= maxAttempts) {
       const dead: OutboxEntry = { ...entry, status: 'dead', attempts: attempt, lastError: result.reason };
       await outbox.save(dead);
       log.error({ reason: result.reason }, 'alert given up');
-      tellOperators([{ kind: 'rejected', text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
+      tellOperators([{ kind: 'gave-up', subject: `${entry.delivery.platform} channel ${entry.delivery.channelId}`, text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
       return dead;
     }
     if (result.retryAfterMs) {
@@ -175,7 +195,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
   }
 
   return {
-    deliverOne,
+    /** One entry (the shared queue's workers); a channel it paused is told at once. */
+    async deliverOne(id: string): Promise<OutboxEntry | null> {
+      const out = await deliverOne(id);
+      if (out && !lanes.has(out.delivery.platform)) tellPaused(out.delivery.platform);
+      return out;
+    },
     /**
      * Sends everything due now, each platform in its own lane; a call while a platform's lane
      * runs joins it. Returns how many entries were tried.
@@ -184,7 +209,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       const runs = OUTBOX_PLATFORMS.map((platform) => {
         let lane = lanes.get(platform);
         if (!lane) {
-          lane = drainLane(platform).finally(() => lanes.delete(platform));
+          lane = drainLane(platform).finally(() => {
+            lanes.delete(platform);
+            tellPaused(platform);
+          });
           lanes.set(platform, lane);
         }
         return lane;

@@ -4,6 +4,7 @@ import type { ListEvent } from './events';
 import { activeAgreements, agreementKey } from './identity';
 import { contentHashOf } from './snapshot';
 import { MODELS, type Agreement, type Snapshot } from './types';
+import type { OperatorNotice } from './operator-notice';
 
 /** Thresholds of the guards of SPEC section 3. */
 export interface GuardSettings {
@@ -79,10 +80,7 @@ const REMEMBER_RENAMES_MAX = 1_000;
 
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
-export interface OperatorNotice {
-  kind: 'baseline' | 'rejected' | 'held' | 'confirmed' | 'discarded' | 'failing' | 'recovered' | 'corrected' | 'unreadable';
-  text: string;
-}
+export type { OperatorNotice };
 
 export interface Outcome {
   verdict: Verdict;

@@ -10,6 +10,44 @@ export interface SourceHealth {
   nextAttemptAt: string | null;
   /** Operators were told it is failing (once per outage). */
   failingNotified: boolean;
+  /**
+   * The parts of the source (a 287(g) list) whose last published file was refused (an HTML
+   * page, a rejected workbook), with the reason: the poll answered, but the source is failing
+   * until a good file comes. Absent in records written before it existed.
+   */
+  rejected?: Record<string, { reason: string; since: string }>;
+}
+
+/** What one poll saw of a part of the source: its file refused (the reason), or a good file (null). */
+export interface PartObservation {
+  subject: string;
+  rejectedReason: string | null;
+}
+
+/**
+ * Applies a poll's verdicts to the rejected parts: a refused file marks its part (keeping the
+ * first time), a good one clears it; parts the poll did not see (nothing new) stay as they were.
+ * Returns the new record and the parts that are fine again.
+ */
+export function recordVerdicts(health: SourceHealth, seen: readonly PartObservation[], at: Date): { health: SourceHealth; cleared: string[] } {
+  const rejected = { ...(health.rejected ?? {}) };
+  const cleared: string[] = [];
+  for (const o of seen) {
+    if (o.rejectedReason !== null) rejected[o.subject] = { reason: o.rejectedReason, since: rejected[o.subject]?.since ?? at.toISOString() };
+    else if (rejected[o.subject]) {
+      delete rejected[o.subject];
+      cleared.push(o.subject);
+    }
+  }
+  return { health: { ...health, rejected }, cleared };
+}
+
+/** Why a source counts as failing now (its last poll threw, or a part's last file was refused), or null. */
+export function failingReason(health: SourceHealth): { kind: 'error' | 'rejected'; reason: string } | null {
+  if (health.consecutiveFailures > 0) return { kind: 'error', reason: health.lastError ?? 'the last poll failed' };
+  const parts = Object.entries(health.rejected ?? {});
+  if (parts.length) return { kind: 'rejected', reason: parts.map(([subject, r]) => `${subject}: ${r.reason}`).join('; ') };
+  return null;
 }
 
 export interface BackoffSettings {
@@ -54,7 +92,7 @@ export function recordFailure(health: SourceHealth, at: Date, error: string, set
   };
 }
 
-/** A successful poll: back to normal; operators who heard it was failing hear it recovered. */
+/** A successful poll: back to normal (the refused parts stay until recordVerdicts clears them); operators who heard it was failing hear it recovered. */
 export function recordSuccess(health: SourceHealth, at: Date): { health: SourceHealth; notify: 'recovered' | null } {
-  return { health: { ...healthyState(health.source), lastSuccessAt: at.toISOString() }, notify: health.failingNotified ? 'recovered' : null };
+  return { health: { ...healthyState(health.source), lastSuccessAt: at.toISOString(), rejected: health.rejected ?? {} }, notify: health.failingNotified ? 'recovered' : null };
 }

@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { failingReason } from '../domain/source-health';
 import type { HealthStore } from '../store/health-store';
 
 /** A polled source as /healthz sees it. */
@@ -17,6 +18,10 @@ export interface SourceHealthReport {
   lastSuccessAt: string | null;
   consecutiveFailures: number;
   lastError: string | null;
+  /** Its last poll failed, or a part's last file was refused (an HTML page, a rejected list): it needs a person. */
+  failing: boolean;
+  /** Why it is failing (null when it is not). */
+  reason: string | null;
   /** More than two scheduled intervals (and a grace minute) since the last success, or since start when it never succeeded. */
   overdue: boolean;
   overdueAfterSeconds: number | null;
@@ -30,6 +35,18 @@ export interface HealthReport {
 }
 
 const MINUTE = 60_000;
+/** /healthz answers within this, whatever hangs behind it: the store's answers are waited for this long. */
+export const HEALTH_STORE_WAIT_MS = 1_500;
+
+/** The promise's value, or a rejection saying it took longer than `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 /** Windows long enough to see the longest gap: a daily pattern, a weekly one, a monthly one. */
 const WINDOW_DAYS = { daily: 2, weekly: 8, monthly: 63 };
 
@@ -62,9 +79,12 @@ export function scheduleIntervalMs(expression: string): number | null {
 /**
  * What /healthz answers: the process is up (it answers at all), the store answers a read
  * and a write, and each source's last successful poll is recent enough for its schedule.
- * `status` is `failing` (HTTP 503) when the store is unreachable or a source is overdue.
+ * `status` is `failing` (HTTP 503) when the store is unreachable (or slower than
+ * `storeWaitMs`, so the answer comes within 2 s whatever hangs), or a source is overdue or failing
+ * (its last poll failed, or its file was refused: an HTML page counts, not only a poll that threw).
  */
-export function createHealthCheck(deps: { health: HealthStore; sources: readonly WatchedSource[]; now?: () => Date; startedAt?: Date }) {
+export function createHealthCheck(deps: { health: HealthStore; sources: readonly WatchedSource[]; now?: () => Date; startedAt?: Date; storeWaitMs?: number }) {
+  const wait = deps.storeWaitMs ?? HEALTH_STORE_WAIT_MS;
   const now = deps.now ?? (() => new Date());
   const startedAt = deps.startedAt ?? now();
   const limits = new Map(deps.sources.map((s) => {
@@ -75,23 +95,28 @@ export function createHealthCheck(deps: { health: HealthStore; sources: readonly
   return async function checkHealth(): Promise<HealthReport> {
     const at = now();
     const store: HealthReport['store'] = { reachable: true };
-    try {
-      await deps.health.ping();
-    } catch (err) {
+    // One wait for all the store's answers (the probe and each source's record, at once): the whole check is bounded by it.
+    const records = await within(
+      Promise.all([deps.health.ping(), ...deps.sources.map((s) => deps.health.get(s.healthKey))]),
+      wait, 'the store',
+    ).then(([, ...rs]) => rs, (err: unknown) => {
       store.reachable = false;
       store.error = err instanceof Error ? err.message : String(err);
-    }
-    const sources = await Promise.all(deps.sources.map(async (s): Promise<SourceHealthReport> => {
-      const h = store.reachable ? await deps.health.get(s.healthKey).catch(() => null) : null;
+      return deps.sources.map(() => null);
+    });
+    const sources = deps.sources.map((s, i): SourceHealthReport => {
+      const h = records[i] ?? null;
+      const failing = h ? failingReason(h) : null;
       const limit = limits.get(s.id) ?? null;
       const since = Date.parse(h?.lastSuccessAt ?? startedAt.toISOString());
       return {
         id: s.id, schedule: s.schedule, lastSuccessAt: h?.lastSuccessAt ?? null, consecutiveFailures: h?.consecutiveFailures ?? 0, lastError: h?.lastError ?? null,
+        failing: failing !== null, reason: failing?.reason ?? null,
         overdue: limit !== null && at.getTime() - since > limit,
         overdueAfterSeconds: limit === null ? null : limit / 1000,
       };
-    }));
-    const ok = store.reachable && sources.every((s) => !s.overdue);
+    });
+    const ok = store.reachable && sources.every((s) => !s.overdue && !s.failing);
     return { status: ok ? 'ok' : 'failing', uptimeSeconds: Math.round((at.getTime() - startedAt.getTime()) / 1000), store, sources };
   };
 }

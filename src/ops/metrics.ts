@@ -19,6 +19,8 @@ export interface Metrics {
   alertAttempt(platform: string, outcome: 'sent' | 'transient' | 'permanent'): void;
   /** A command answered, in seconds. */
   commandFinished(platform: string, command: string, seconds: number): void;
+  /** After each poll: whether the source counts as failing, and why (`error`: the poll failed; `rejected`: its file was refused). */
+  sourceFailing?(source: string, reason: 'error' | 'rejected' | null): void;
 }
 
 /** Metric names, documented in the README; `ice_watch_` prefixed. */
@@ -33,7 +35,11 @@ export const METRIC_NAMES = {
   outboxDepth: 'ice_watch_outbox_depth',
   outboxOldestAge: 'ice_watch_outbox_oldest_age_seconds',
   commandDuration: 'ice_watch_command_duration_seconds',
+  sourceFailing: 'ice_watch_source_failing',
 } as const;
+
+/** The reasons a source counts as failing, the `reason` label of ice_watch_source_failing. */
+const FAILING_REASONS = ['error', 'rejected'] as const;
 
 export interface MetricsDeps {
   /** The outbox's pending entries, read when /metrics is scraped (OutboxStore.depth). */
@@ -74,6 +80,11 @@ export function createMetrics(deps: MetricsDeps = {}): MetricsRegistry {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
   });
 
+  const sourceFailing = new Gauge({
+    name: METRIC_NAMES.sourceFailing, labelNames: ['source', 'reason'], registers,
+    help: 'Whether a source counts as failing after its last poll, by reason (error: the poll failed; rejected: its file was refused, e.g. an HTML page)',
+  });
+
   if (deps.outboxDepth) {
     const read = () => deps.outboxDepth!().catch(() => null);
     new Gauge({
@@ -112,6 +123,9 @@ export function createMetrics(deps: MetricsDeps = {}): MetricsRegistry {
     },
     commandFinished(platform, command, seconds) {
       commandSeconds.observe({ platform, command }, seconds);
+    },
+    sourceFailing(source, reason) {
+      for (const r of FAILING_REASONS) sourceFailing.set({ source, reason: r }, r === reason ? 1 : 0);
     },
   };
 }

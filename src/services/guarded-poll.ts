@@ -1,5 +1,5 @@
 import type { OperatorNotice } from '../domain/guards';
-import { recordFailure, recordSuccess, shouldPoll } from '../domain/source-health';
+import { DEFAULT_BACKOFF, failingReason, recordFailure, recordSuccess, recordVerdicts, shouldPoll, type PartObservation } from '../domain/source-health';
 import type { Logger } from '../logger';
 import type { Metrics, PollSummary } from '../ops/metrics';
 import type { HealthStore } from '../store/health-store';
@@ -10,10 +10,18 @@ export class SourceFailingError extends Error {
   override name = 'SourceFailingError';
 }
 
+/** The default of SOURCE_ALERT_AFTER_MINUTES: an hour of failures, four polls at the default schedule. */
+export const DEFAULT_FAILING_AFTER_MS = 60 * 60_000;
+
 /**
  * Wraps one source's poll with its health: skips polls during back-off (5 min doubling
- * to 6 h), records failures and successes, and tells operators once when the source has
- * failed for a day and once when it recovers. Each source fails alone.
+ * to 6 h), records failures and successes, and raises a `failing` notice on every failed
+ * poll once the source has failed for `failingAfterMs` (the operator notifier makes that
+ * one episode: told once, repeated at growing intervals) and a `recovered` one when a poll
+ * succeeds after failures (told only if the failing one was). A poll that answers but whose
+ * file is refused (`partsOf`: an HTML page, a rejected list) leaves the source failing, with
+ * the reason, until a good file comes; its `recovered` notice is raised then. Each source
+ * fails alone.
  *
  * Every poll that runs writes one log line: `poll finished` (info) with the source, each
  * file judged and its verdict, and the events by type; or `poll failed` (warn) with the
@@ -30,10 +38,15 @@ export function createGuardedPoll<T>(deps: {
   now?: () => Date;
   /** What a successful poll found: its files, verdicts and events by type. */
   summarize?: (result: T) => PollSummary;
-  metrics?: Pick<Metrics, 'pollFinished'>;
+  metrics?: Pick<Metrics, 'pollFinished' | 'sourceFailing'>;
+  /** How long failures last before operators hear (SOURCE_ALERT_AFTER_MINUTES; default an hour). */
+  failingAfterMs?: number;
+  /** What a successful poll saw of each part of the source: a refused file, or a good one. */
+  partsOf?: (result: T) => PartObservation[];
 }): () => Promise<T | null> {
   const now = deps.now ?? (() => new Date());
   const id = deps.id ?? deps.source;
+  const backoff = { ...DEFAULT_BACKOFF, failingAfterMs: deps.failingAfterMs ?? DEFAULT_FAILING_AFTER_MS };
   return async () => {
     const at = now();
     const health = await deps.health.get(deps.source);
@@ -47,18 +60,32 @@ export function createGuardedPoll<T>(deps: {
       const summary = deps.summarize?.(result) ?? null;
       deps.logger.info({ source: id, ...pollLogFields(summary) }, 'poll finished');
       deps.metrics?.pollFinished(id, true, summary, done);
-      const { health: next, notify } = recordSuccess(health, done);
+      const recovered = recordSuccess(health, done).health;
+      const { health: next, cleared } = recordVerdicts(recovered, deps.partsOf?.(result) ?? [], done);
       await deps.health.set(next);
-      if (notify) await deps.notifyOperators([{ kind: 'recovered', text: `${deps.source} recovered after ${health.consecutiveFailures} failed polls since ${health.firstFailureAt}` }]);
+      const failing = failingReason(next);
+      deps.metrics?.sourceFailing?.(id, failing?.kind ?? null);
+      const notices: OperatorNotice[] = cleared.map((subject) => ({ kind: 'recovered', subject, text: `${subject}: a good file again; alerts resume from it` }));
+      if (health.consecutiveFailures > 0) {
+        notices.push({ kind: 'recovered', subject: deps.source, text: `${deps.source} answers again after ${health.consecutiveFailures} failed ${health.consecutiveFailures === 1 ? 'poll' : 'polls'} since ${formatUtcMinute(health.firstFailureAt!)}` });
+      }
+      if (notices.length) await deps.notifyOperators(notices);
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       deps.logger.warn({ source: id, verdict: 'failed', error: message }, 'poll failed');
       deps.metrics?.pollFinished(id, false);
-      const { health: next, notify } = recordFailure(health, now(), message);
+      const failedAt = now();
+      const { health: next } = recordFailure(health, failedAt, message, backoff);
       await deps.health.set(next);
-      if (notify) {
-        await deps.notifyOperators([{ kind: 'failing', text: `${deps.source} has failed since ${next.firstFailureAt} (${next.consecutiveFailures} polls): ${message}` }]);
+      deps.metrics?.sourceFailing?.(id, 'error');
+      if (failedAt.getTime() - Date.parse(next.firstFailureAt!) >= backoff.failingAfterMs) {
+        await deps.notifyOperators([{
+          kind: 'failing', subject: deps.source,
+          text: `${deps.source} has failed since ${formatUtcMinute(next.firstFailureAt!)} (${next.consecutiveFailures} polls in a row): ${message}. ` +
+            'Nothing new is alerted until it answers (nothing is lost: the next good poll catches up), and the stored data still answers commands. ' +
+            'If the site works in a browser, check the configured URL and this host\'s network; `npx ice-watch doctor` tries every source.',
+        }]);
       }
       throw new SourceFailingError(`${message}. ${next.consecutiveFailures} failed ${next.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row; next try after ${formatUtcMinute(next.nextAttemptAt!)}`, { cause: err });
     }

@@ -1,7 +1,7 @@
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
 import { createOutboxStore } from '../../src/store/outbox-store';
-import { createHealthCheck, scheduleIntervalMs } from '../../src/ops/health';
+import { createHealthCheck, HEALTH_STORE_WAIT_MS, scheduleIntervalMs } from '../../src/ops/health';
 import { createMetrics } from '../../src/ops/metrics';
 import { summarize287gPoll } from '../../src/ops/poll-summary';
 import type { PlannedDelivery } from '../../src/domain/delivery-plan';
@@ -49,6 +49,38 @@ describe('the health check', () => {
   });
 });
 
+describe('the health check tells the truth', () => {
+  const sources = [{ id: '287g', healthKey: 'page', schedule: '*/15 * * * *' }];
+  const at = new Date('2025-06-01T00:00:00Z');
+
+  test('a source whose last file was refused (ICE serving HTML) is failing, with the reason, though its poll did not throw', async () => {
+    const health = createHealthStore(createKeyvFactory('memory://'));
+    await health.set({
+      ...(await health.get('page')), lastSuccessAt: at.toISOString(),
+      rejected: { '287(g) participating list': { reason: 'the body is an HTML page, not a workbook', since: at.toISOString() } },
+    });
+    const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
+    expect(report.status).toBe('failing');
+    expect(report.sources[0]).toMatchObject({ consecutiveFailures: 0, overdue: false, failing: true, reason: '287(g) participating list: the body is an HTML page, not a workbook' });
+  });
+
+  test('a source whose last poll threw once is failing at once, with its error', async () => {
+    const health = createHealthStore(createKeyvFactory('memory://'));
+    await health.set({ ...(await health.get('page')), lastSuccessAt: at.toISOString(), consecutiveFailures: 1, lastError: 'GET /287g answered 500' });
+    const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
+    expect(report).toMatchObject({ status: 'failing', sources: [{ failing: true, reason: 'GET /287g answered 500' }] });
+  });
+
+  test('a store that stops answering is a failing answer within the wait, not a hang (the wait is under the 2 s /healthz promises)', async () => {
+    const health = createHealthStore(createKeyvFactory('memory://'));
+    const hung = { ...health, ping: () => new Promise<void>(() => undefined), get: () => new Promise<never>(() => undefined) };
+    const report = await createHealthCheck({ health: hung, sources, now: () => at, startedAt: at, storeWaitMs: 50 })();
+    expect(report.store).toEqual({ reachable: false, error: 'the store did not answer within 0.05 s' });
+    expect(report.status).toBe('failing');
+    expect(HEALTH_STORE_WAIT_MS).toBeLessThan(2_000);
+  });
+});
+
 describe('the metrics registry', () => {
   test('is a registry of its own: two bots in one process do not share counters', async () => {
     const a = createMetrics();
@@ -70,6 +102,7 @@ describe('the metrics registry', () => {
     m.alertAttempt('slack', 'transient');
     m.alertAttempt('discord', 'permanent');
     m.commandFinished('slack', 'agreements', 0.02);
+    m.sourceFailing!('287g', 'rejected');
     const text = await m.render();
     for (const line of [
       'ice_watch_polls_total{source="287g"} 2',
@@ -85,6 +118,8 @@ describe('the metrics registry', () => {
       'ice_watch_command_duration_seconds_bucket{le="0.025",platform="slack",command="agreements"} 1',
       'ice_watch_command_duration_seconds_bucket{le="0.01",platform="slack",command="agreements"} 0',
       'ice_watch_command_duration_seconds_count{platform="slack",command="agreements"} 1',
+      'ice_watch_source_failing{source="287g",reason="rejected"} 1',
+      'ice_watch_source_failing{source="287g",reason="error"} 0',
     ]) expect(text).toContain(line);
   });
 

@@ -2,8 +2,10 @@ import status from '../../commands/status';
 import { lineText } from '../../commands/reply';
 import type { OperatorNotice } from '../../src/domain/guards';
 import { healthyState, recordFailure } from '../../src/domain/source-health';
+import { createOperatorNotifier } from '../../src/delivery/operator-notifier';
 import { createLogger } from '../../src/logger';
 import { createGuardedPoll, SourceFailingError } from '../../src/services/guarded-poll';
+import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
 import { commandWorld } from '../helpers/command-context';
 
@@ -23,13 +25,18 @@ describe('source back-off', () => {
 });
 
 describe('a guarded poll', () => {
-  test('backs off after a failure, tells operators after a day and once on recovery, and /status shows it', async () => {
+  test('backs off after a failure, tells operators after an hour, again only at growing intervals, once on recovery, and /status shows it', async () => {
     const world = await commandWorld();
     const health = createHealthStore(world.keyv);
     let clock = new Date('2025-01-01T00:00:00Z');
     let up = false;
     let calls = 0;
-    const notices: OperatorNotice[] = [];
+    const raised: OperatorNotice[] = [];
+    const told: string[] = [];
+    const notifier = createOperatorNotifier({
+      outputs: [async (text) => (told.push(`${clock.toISOString().slice(0, 16)} ${text}`), { ok: true })],
+      episodes: createEpisodeStore(world.keyv), logger: createLogger('silent'), now: () => clock,
+    });
     const poll = createGuardedPoll({
       source: 'participating and pending lists (287(g) page)',
       poll: async () => {
@@ -37,7 +44,8 @@ describe('a guarded poll', () => {
         if (!up) throw new Error('GET https://www.ice.gov/identify-and-arrest/287g failed: host not found (ENOTFOUND)');
         return 'ok';
       },
-      health, notifyOperators: async (n) => void notices.push(...n), logger: createLogger('silent'), now: () => clock,
+      health, notifyOperators: async (n) => (raised.push(...n), notifier(n)), logger: createLogger('silent'), now: () => clock,
+      failingAfterMs: 60 * MIN,
     });
 
     await expect(poll()).rejects.toThrow(SourceFailingError);
@@ -54,8 +62,13 @@ describe('a guarded poll', () => {
       await expect(poll()).rejects.toThrow(/next try after/);
       failures++;
     }
-    expect(notices.map((n) => n.kind)).toEqual(['failing']);
-    expect(notices[0].text).toMatch(/has failed since 2025-01-01T00:00:00.000Z/);
+    // Polls (back-off 5, 10, 20, 40, 80, 160, 320, then 360 min) at 00:00, 00:05, 00:15, 00:35 say nothing; 01:15
+    // is the first past the hour. Every later failure raises the notice again; the episode tells it again only
+    // 6 h later (the first poll after 07:15 is 10:35), then a day later (10:35 the next day).
+    expect(raised.filter((n) => n.kind === 'failing')).toHaveLength(failures - 4);
+    expect(told.map((t) => t.slice(0, 16))).toEqual(['2025-01-01T01:15', '2025-01-01T10:35', '2025-01-02T10:35']);
+    expect(told[0]).toMatch(/^.{17}ice-watch · source failing: participating and pending lists \(287\(g\) page\) has failed since 2025-01-01 00:00 UTC \(5 polls in a row\): GET .*ENOTFOUND/);
+    expect(told[1]).toMatch(/source failing: still so \(notice 2, first told 2025-01-01 01:15 UTC\): participating .* \(8 polls in a row\)/);
 
     const reply = await status.run({ ...world.ctx(), services: { ...world.ctx().services, health } });
     const field = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).find((f) => f.name === 'Polling ICE')!;
@@ -65,7 +78,8 @@ describe('a guarded poll', () => {
     up = true;
     clock = new Date((await health.get('participating and pending lists (287(g) page)')).nextAttemptAt!);
     expect(await poll()).toBe('ok');
-    expect(notices.map((n) => n.kind)).toEqual(['failing', 'recovered']);
+    expect(told).toHaveLength(4);
+    expect(told[3]).toMatch(/ice-watch · recovered: participating and pending lists \(287\(g\) page\) answers again after \d+ failed polls since 2025-01-01 00:00 UTC \(first told 2025-01-01 01:15 UTC\)$/);
     expect(await health.get('participating and pending lists (287(g) page)')).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: null });
     await world.close();
   });

@@ -280,7 +280,7 @@ describe('createDiscordAlertSender (real discord.js REST against the loopback st
     await worker.drain();
     expect((await subscriptions.get(sub.key))!.paused).toMatchObject({ reason: 'the bot lacks permission to post there' });
     expect(notices.map((n) => n.text)).toEqual([
-      `Paused alerts for discord channel ${CHANNEL}: the bot lacks permission to post there (50013). Give the bot View Channel, Send Messages and Embed Links in that channel.`,
+      `Paused alerts for discord channel ${CHANNEL}: the bot lacks permission to post there (50013). Give the bot View Channel, Send Messages and Embed Links in that channel. 1 alert was kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.`,
     ]);
     expect(posts()).toHaveLength(2); // the alert, then the attempt to tell the channel
     expect((posts()[1].body as { content: string }).content).toMatch(/^ice-watch paused this channel's 287\(g\) alerts: the bot lacks permission/);

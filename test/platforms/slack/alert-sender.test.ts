@@ -278,7 +278,7 @@ describe('createSlackAlertSender', () => {
       expect(slack.delivered('C0TEXAS')).toHaveLength(1);
       expect((await subscriptions.get(channelKey('slack', 'T0TEST', 'C0LEFT')))?.paused?.reason).toBe('the bot is not a member of the channel');
       expect(slack.delivered('C0OPS').map((p) => p.body.text)).toEqual([
-        'Paused alerts for slack channel C0LEFT: the bot is not a member of the channel (not_in_channel). Invite the bot with /invite @ice-watch.',
+        'Paused alerts for slack channel C0LEFT: the bot is not a member of the channel (not_in_channel). Invite the bot with /invite @ice-watch. 1 alert was kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.',
       ]);
       // The channel was told too, as far as Slack let the bot (here it cannot: not in the channel).
       expect(slack.posts.filter((p) => p.channel === 'C0LEFT').map((p) => p.answer)).toEqual(['not_in_channel', 'not_in_channel']);
