@@ -392,6 +392,8 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
         // The queue's own counts live in the running instances; the outbox is in the store.
         delivery: async () => ({ ...(await outboxDeliveryStatus(createOutboxStore(keyv))), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
         checkCanPost: async () => null,
+        // The schedule runs in the bot, not here: the terminal shows the pages, not the next poll.
+        sources: { page287g: config.ICE_287G_PAGE_URL, detentionPage: config.ICE_DETENTION_PAGE_URL, dailyFeed: config.DAILY_TOTALS_URL, nextPoll: () => null },
       },
       now: () => new Date(),
     };

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { POLL_SOURCE } from '../commands/status';
+import { POLL_SOURCE, TOTALS_SOURCE } from '../commands/status';
+import type { SourceSettings } from '../commands/services';
 import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
 import { enabledPlatforms, type Config } from './config';
@@ -93,7 +94,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   // /healthz and /metrics: served on Slack's port in Slack HTTP mode, else on HTTP_PORT, else off.
   const ops = createOpsEndpoints(config, {
     health, outboxDepth: () => outbox.depth(), logger, now,
-    sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: 'enforcement totals', schedule: config.POLL_TOTALS_CRON }],
+    sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: TOTALS_SOURCE, schedule: config.POLL_TOTALS_CRON }],
   });
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = guardSettingsOf(config);
@@ -109,7 +110,13 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
 
   const platforms = enabledPlatforms(config);
-  const services = { snapshots, subscriptions, health, totals, delivery: () => coordination!.status() };
+  const sources: SourceSettings = {
+    page287g: config.ICE_287G_PAGE_URL,
+    detentionPage: config.ICE_DETENTION_PAGE_URL,
+    dailyFeed: config.DAILY_TOTALS_URL,
+    nextPoll: (job) => tasks.find((t) => t.name === job)?.getNextRun() ?? null,
+  };
+  const services = { snapshots, subscriptions, health, totals, sources, delivery: () => coordination!.status() };
   const consoleOut = createConsoleSender(overrides.write);
   const senders: AlertSender[] = [createConsoleAlertSender(overrides.write, { dir: config.CHARTS_DIR, logger })];
   const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
@@ -196,7 +203,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
   });
   const pollTotals = createGuardedPoll({
-    source: 'enforcement totals',
+    source: TOTALS_SOURCE,
     id: 'totals',
     summarize: summarizeTotalsPoll,
     metrics: ops.metrics,

@@ -32,6 +32,7 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
     async poll() {
       const page = await fetchPage(deps.pageUrl, deps.fetchOptions);
       const links = discover287gLinks(page.html, page.url);
+      await snapshots.setPageLinks({ at: (deps.fetchOptions.now?.() ?? new Date()).toISOString(), ...links });
       if (!links.participating) {
         throw new SourceLayoutError(`${page.url} no longer links a participating-agencies workbook`);
       }
