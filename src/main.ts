@@ -1,8 +1,10 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import { POLL_SOURCE, TOTALS_SOURCE } from '../commands/status';
 import type { SourceSettings } from '../commands/services';
 import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
+import { scheduleJobs } from '../jobs/schedule';
+import { describeJobFailure } from '../jobs/job-failure';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
 import { sendOperatorNotice } from './delivery/operator-notices';
@@ -212,7 +214,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       if (result.errors.length) {
         // What did work is reported before the failure counts toward the back-off.
         await notifyOperators(result.notices);
-        throw new Error(result.errors.join('; '));
+        throw new AggregateError(result.causes, result.errors.join('; '));
       }
       return result;
     },
@@ -229,11 +231,11 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     const log = logger.child({ job: job.name });
     const lead = async () => (!job.leader || (await coordination.mayLead()) ? job.run({ ...jobDeps, logger: log }) : undefined);
     const p = lead().catch(async (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
-      await consoleOut.notifyOperators([
-        { kind: 'rejected', text: `${job.name} failed: ${message}. The stored data still answers; next try at the next scheduled run (${job.schedule(config)}).` },
-      ]);
+      // A failing source was logged once at warn by its guarded poll: its stack is for debugging only.
+      const failure = describeJobFailure(job.name, job.schedule(config), err);
+      if (failure.expected) log.debug({ err }, `${job.name} failed`);
+      else log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
+      await consoleOut.notifyOperators([{ kind: failure.expected ? 'failing' : 'rejected', text: failure.text }]);
     });
     running.add(p);
     void p.finally(() => running.delete(p));
@@ -257,7 +259,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       const [, slackListening] = await Promise.all([config.DISCORD_GATEWAY ? discord?.start() : undefined, slack?.start()]);
       await ops.start(slackListening?.port);
       await coordination.start();
-      tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
+      tasks = scheduleJobs(jobs, config, runJob, logger);
       logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
       for (const job of jobs) if (job.runAtStart) void runJob(job);
     },

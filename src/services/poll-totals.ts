@@ -49,8 +49,9 @@ export function createPollTotals(deps: PollTotalsDeps) {
   async function pollDetention(at: Date): Promise<TotalsPollResult> {
     const page = await fetchPage(deps.detentionPageUrl, deps.fetchOptions);
     const link = discoverDetentionLink(page.html, page.url);
-    if (!link) throw new SourceLayoutError(`${page.url} no longer links a detentionStats workbook`);
     const releases = await totals.releases();
+    // "No longer" only when a workbook was once found there; on a first poll the page may not be the right one.
+    if (!link) throw new SourceLayoutError(releases.length ? `${page.url} no longer links a detentionStats workbook` : `${page.url} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`);
     const fetched = await fetchWorkbook(link, deps.fetchOptions);
     if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
     const { bytes, meta } = fetched;
@@ -106,9 +107,9 @@ export function createPollTotals(deps: PollTotalsDeps) {
 
   return {
     /** Each source fails alone: a failing daily feed does not stop the detention release, and the reverse. */
-    async poll(): Promise<TotalsPollResult & { errors: string[] }> {
+    async poll(): Promise<TotalsPollResult & { errors: string[]; causes: unknown[] }> {
       const at = now();
-      const out: TotalsPollResult & { errors: string[] } = { alerts: [], notices: [], errors: [] };
+      const out: TotalsPollResult & { errors: string[]; causes: unknown[] } = { alerts: [], notices: [], errors: [], causes: [] };
       for (const [name, run] of [['detention statistics', pollDetention], ['daily feed', pollDaily]] as const) {
         try {
           const r = await run(at);
@@ -116,8 +117,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
           out.notices.push(...r.notices);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          deps.logger.warn({ source: name, err }, 'totals source failed');
+          // The poll's one warn line (its guarded poll's "poll failed") carries the message; the stack is for debugging.
+          deps.logger.debug({ source: name, err }, 'totals source failed');
           out.errors.push(`${name}: ${message}`);
+          out.causes.push(err);
         }
       }
       return out;
