@@ -11,7 +11,7 @@ import { sendOperatorNotice } from './delivery/operator-notices';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
 import type { GuardSettings, OperatorNotice } from './domain/guards';
-import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
+import { channelKey, CONSOLE_DEFAULT_HOLDER, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createOpsEndpoints } from './ops/endpoints';
 import { installProcessGuards } from './ops/process-guards';
@@ -43,7 +43,7 @@ const OUTBOX_RETENTION_MS = 14 * 24 * 3_600_000;
 
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
-  const who = { id: 'ice-watch', name: 'ice-watch (console mode)' };
+  const who = { ...CONSOLE_DEFAULT_HOLDER };
   await subscriptions.update(CONSOLE_KEY, (old) => old ?? {
     key: CONSOLE_KEY, platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console',
     states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
