@@ -77,5 +77,5 @@ const PLURAL_RULES = new Intl.PluralRules('en-US');
  * helper every message uses, so that no reply says "1 states" or "over 1 releases".
  */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${PLURAL_RULES.select(count) === 'one' ? one : many}`;
+  return `${count} ${PLURAL_RULES.select(count) === 'one' ? one : many}`;
 }

@@ -1,3 +1,4 @@
+import { plural } from '../domain/text';
 import type { Config } from '../config';
 import { STATES } from '../domain/states';
 import type { Subscription } from '../domain/subscriptions';
@@ -102,7 +103,7 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
     for (const list of [...byState.values(), totals]) for (const s of list) found.set(s.key, s);
     const subscriptions = [...found.values()];
     const paused = subscriptions.filter((s) => s.paused).length;
-    return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${subscriptions.length} subscriptions${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };
+    return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };
   } catch (err) {
     return { check: { name, status: 'fail', detail: `${redactUrl(config.STORE_URL)}: ${message(err)}` }, subscriptions: [], failed: true };
   } finally {

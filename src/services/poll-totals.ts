@@ -1,3 +1,4 @@
+import { plural } from '../domain/text';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/daily-counts';
@@ -116,7 +117,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
     if (first) {
       await totals.setDaily(merge.days);
-      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${parsed.days.length} days` }] };
+      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }] };
     }
     const alerts: TotalsAlert[] = merge.newDays
       .map((d) => describeDailyReport(merge.days, d.date))
