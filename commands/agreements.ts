@@ -1,8 +1,8 @@
 import { parseDateArgument, parseModelArgument, parseStateArgument } from '../src/domain/arguments';
-import { summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements-summary';
+import { filterNote, summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements-summary';
 import { buildAgreementsChart, type LedgerFacts } from '../src/domain/agreements-chart';
 import { countyKey } from '../src/domain/summary';
-import { cleanText } from '../src/domain/text';
+import { cleanText, plural } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
 import type { SnapshotStore } from '../src/store/snapshot-store';
@@ -48,11 +48,6 @@ export default {
   },
 } satisfies Command;
 
-function filterText(s: StateSummary | NationalSummary): string {
-  const parts = [s.filter.model, s.filter.county, s.filter.since ? `since ${s.filter.since}` : undefined].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
 function stateReply(s: StateSummary, page: number, args: Record<string, string>, footer: string): Reply {
   const noun = s.total === 1 ? 'agreement' : 'agreements';
   const { items, paging } = pageOf(s.agreements, page, PER_PAGE, 'agreements', args);
@@ -68,7 +63,7 @@ function stateReply(s: StateSummary, page: number, args: Record<string, string>,
   if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map(agreementLine) });
   const months = Object.entries(s.signedByMonth);
   if (months.length) blocks.push({ kind: 'text', lines: [['Signed by month: ', months.map(([m, n]) => `${m} ${n}`).join(' · ')]] });
-  return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterText(s)}`, blocks, footer, paging };
+  return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterNote(s)}`, blocks, footer, paging };
 }
 
 function nationalReply(s: NationalSummary, page: number, args: Record<string, string>, footer: string): Reply {
@@ -76,7 +71,7 @@ function nationalReply(s: NationalSummary, page: number, args: Record<string, st
   const lines: Line[] = items.map((st) => [{ bold: st.state }, ` ${st.total} · `, ...modelCounts(st.byModel), st.pending ? ` · ${st.pending} pending` : '']);
   return {
     tone: 'info',
-    title: `${s.total} active 287(g) agreements in ${s.states.length} states and territories${filterText(s)}`,
+    title: `${s.total} active 287(g) agreements in ${plural(s.states.length, 'state or territory', 'states and territories')}${filterNote(s)}`,
     blocks: [
       { kind: 'fields', fields: [{ name: 'By model', value: modelCounts(s.byModel), inline: true }, ...(s.pending === null ? [] : [{ name: 'Pending requests', value: [String(s.pending)], inline: true }])] },
       { kind: 'list', heading: 'By state', items: lines },

@@ -20,4 +20,16 @@ export interface CommandServices {
    * ("the bot lacks the Send Messages permission in #alerts", "invite the bot with /invite @ice-watch").
    */
   checkCanPost(channelId: string): Promise<string | null>;
+  /** The source pages as configured (a mirror's when one is set) and when each poll runs next; absent in the CLI. */
+  sources?: SourceSettings;
+}
+
+/** Where the bot reads ICE, and its poll schedule, for `/status`. */
+export interface SourceSettings {
+  page287g: string;
+  detentionPage: string;
+  /** The daily counts feed; undefined when none is configured. */
+  dailyFeed?: string;
+  /** When the job polls next (null when it is not scheduled, e.g. before start). */
+  nextPoll(job: 'poll-287g' | 'poll-totals'): Date | null;
 }

@@ -1,5 +1,5 @@
 import { parseKindsArgument, parseModeArgument, parseModelsArgument, parseStatesArgument } from '../src/domain/arguments';
-import { channelKey, DEFAULT_STATE_KINDS, type Kind, type Subscription } from '../src/domain/subscriptions';
+import { channelKey, DEFAULT_STATE_KINDS, isConsoleDefault, type Kind, type Subscription } from '../src/domain/subscriptions';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
@@ -39,9 +39,13 @@ export default {
     const key = channelKey(ctx.channel.platform, ctx.channel.workspaceId, ctx.channel.channelId);
     const now = ctx.now().toISOString();
     const who = { id: ctx.user.id, name: ctx.user.name };
-    const { before: old, after } = await ctx.services.subscriptions.update(key, async (old) => {
+    let replacedDefault = false;
+    const { before: old, after } = await ctx.services.subscriptions.update(key, async (stored) => {
       const problem = await canPost;
       if (problem) throw new UserError(problem);
+      // Console mode's standing "every state" is replaced by what is asked, not widened by it.
+      replacedDefault = Boolean(stored && isConsoleDefault(stored));
+      const old = replacedDefault ? null : stored;
       const oldStates = old?.states ?? [];
       const mergedStates: Subscription['states'] =
         states === null ? oldStates : states === 'all' || oldStates === 'all' ? 'all' : [...new Set([...oldStates, ...states.map((s) => s.code)])];
@@ -66,7 +70,7 @@ export default {
     const sub = after!;
 
     const what = totalsOnly ? 'enforcement totals' : states === 'all' ? 'every state' : states!.map((s) => s.name).join(', ');
-    const verb = old?.paused ? 'resumed and subscribed' : old ? 'updated: added' : 'subscribed this channel to';
+    const verb = replacedDefault ? 'replaced the console’s default (every state) with' : old?.paused ? 'resumed and subscribed' : old ? 'updated: added' : 'subscribed this channel to';
     const numbers = totalsOnly ? [] : await stateNumbers(ctx, states === 'all' ? 'all' : states!.map((s) => s.code));
     return {
       tone: 'success',

@@ -1,3 +1,4 @@
+import { plural } from './domain/text';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Command, CommandContext } from '../commands/command';
@@ -318,7 +319,7 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
       for (const n of r.notices) out.stdout(`[operators] ${n.text}\n`);
       for (const a of r.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
     }
-    out.stdout(`\n${results.length} publications, ${alerts.length} alerts.\n`);
+    out.stdout(`\n${plural(results.length, 'publication')}, ${plural(alerts.length, 'alert')}.\n`);
     return 0;
   } finally {
     await keyv.close();
@@ -342,9 +343,9 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
       } else if (!held.length && !signings.length) out.stdout(`Nothing is held for the ${source} list.\n`);
       else {
         const line = (h: (typeof held)[number]) => `  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`;
-        if (held.length) out.stdout(`${held.length} endings of the ${source} list are held as suspect (since ${held[0].since}):\n`);
+        if (held.length) out.stdout(`${plural(held.length, 'ending')} of the ${source} list are held as suspect (since ${held[0].since}):\n`);
         for (const h of held) out.stdout(line(h));
-        if (signings.length) out.stdout(`${signings.length} signings of the ${source} list are held as suspect (since ${signings[0].since}):\n`);
+        if (signings.length) out.stdout(`${plural(signings.length, 'signing')} of the ${source} list are held as suspect (since ${signings[0].since}):\n`);
         for (const h of signings.slice(0, 50)) out.stdout(line(h));
         if (signings.length > 50) out.stdout(`  ... and ${signings.length - 50} more\n`);
         out.stdout('Decide with `ice-watch held accept` (they ended) or `ice-watch held discard` (a stale list).\n');
@@ -392,6 +393,8 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
         // The queue's own counts live in the running instances; the outbox is in the store.
         delivery: async () => ({ ...(await outboxDeliveryStatus(createOutboxStore(keyv))), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
         checkCanPost: async () => null,
+        // The schedule runs in the bot, not here: the terminal shows the pages, not the next poll.
+        sources: { page287g: config.ICE_287G_PAGE_URL, detentionPage: config.ICE_DETENTION_PAGE_URL, dailyFeed: config.DAILY_TOTALS_URL, nextPoll: () => null },
       },
       now: () => new Date(),
     };

@@ -1,14 +1,17 @@
-import cron, { type ScheduledTask } from 'node-cron';
-import { POLL_SOURCE } from '../commands/status';
+import type { ScheduledTask } from 'node-cron';
+import { POLL_SOURCE, TOTALS_SOURCE } from '../commands/status';
+import type { SourceSettings } from '../commands/services';
 import { jobs } from '../jobs';
 import type { Job, JobDeps } from '../jobs/job';
+import { scheduleJobs } from '../jobs/schedule';
+import { describeJobFailure } from '../jobs/job-failure';
 import { enabledPlatforms, type Config } from './config';
 import { createAlertRouter } from './delivery/alert-router';
 import { createOperatorNotifier } from './delivery/operator-notifier';
 import { createOutboxWorker } from './delivery/outbox-worker';
 import type { AlertSender, SendResult } from './delivery/sender';
 import type { GuardSettings } from './domain/guards';
-import { channelKey, DEFAULT_STATE_KINDS } from './domain/subscriptions';
+import { channelKey, CONSOLE_DEFAULT_HOLDER, DEFAULT_STATE_KINDS } from './domain/subscriptions';
 import { createLogger, type Logger } from './logger';
 import { createOpsEndpoints } from './ops/endpoints';
 import { installProcessGuards } from './ops/process-guards';
@@ -41,7 +44,7 @@ const OUTBOX_RETENTION_MS = 14 * 24 * 3_600_000;
 
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
-  const who = { id: 'ice-watch', name: 'ice-watch (console mode)' };
+  const who = { ...CONSOLE_DEFAULT_HOLDER };
   await subscriptions.update(CONSOLE_KEY, (old) => old ?? {
     key: CONSOLE_KEY, platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console',
     states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
@@ -98,7 +101,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   // /healthz and /metrics: served on Slack's port in Slack HTTP mode, else on HTTP_PORT, else off.
   const ops = createOpsEndpoints(config, {
     health, outboxDepth: () => outbox.depth(), logger, now,
-    sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: 'enforcement totals', schedule: config.POLL_TOTALS_CRON }],
+    sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: TOTALS_SOURCE, schedule: config.POLL_TOTALS_CRON }],
   });
   const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
   const guards = guardSettingsOf(config);
@@ -114,7 +117,13 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
 
   const platforms = enabledPlatforms(config);
-  const services = { snapshots, subscriptions, health, totals, delivery: () => coordination!.status() };
+  const sources: SourceSettings = {
+    page287g: config.ICE_287G_PAGE_URL,
+    detentionPage: config.ICE_DETENTION_PAGE_URL,
+    dailyFeed: config.DAILY_TOTALS_URL,
+    nextPoll: (job) => tasks.find((t) => t.name === job)?.getNextRun() ?? null,
+  };
+  const services = { snapshots, subscriptions, health, totals, sources, delivery: () => coordination!.status() };
   const consoleOut = createConsoleSender(overrides.write);
   const senders: AlertSender[] = [createConsoleAlertSender(overrides.write, { dir: config.CHARTS_DIR, logger })];
   const operatorOutputs: Array<(text: string) => Promise<SendResult>> = [];
@@ -197,7 +206,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
   });
   const pollTotals = createGuardedPoll({
-    source: 'enforcement totals',
+    source: TOTALS_SOURCE,
     id: 'totals',
     summarize: summarizeTotalsPoll,
     metrics: ops.metrics,
@@ -206,7 +215,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       if (result.errors.length) {
         // What did work is reported before the failure counts toward the back-off.
         await notifyOperators(result.notices);
-        throw new Error(result.errors.join('; '));
+        throw new AggregateError(result.causes, result.errors.join('; '));
       }
       return result;
     },
@@ -227,12 +236,13 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       // A job that runs again ends its "job failed" episode (told only if one was told).
       () => notifyOperators([{ kind: 'recovered', subject: `job ${job.name}`, text: `${job.name} runs again` }]),
       async (err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
+        // A failing source was logged once at warn by its guarded poll: its stack is for debugging only.
+        const failure = describeJobFailure(job.name, job.schedule(config), err);
+        if (failure.expected) log.debug({ err }, `${job.name} failed`);
+        else log.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
         // A failing source has its own notices (after SOURCE_ALERT_AFTER_MINUTES): the terminal hears each failure, the channels that.
-        const notice = { kind: 'job-failed' as const, text: `${job.name} failed: ${message}. The next try is the next scheduled run (${job.schedule(config)}); until then the stored data still answers commands.` };
-        if (err instanceof SourceFailingError) await consoleOut.notifyOperators([notice]);
-        else await notifyOperators([{ ...notice, subject: `job ${job.name}` }]);
+        if (err instanceof SourceFailingError) await consoleOut.notifyOperators([{ kind: 'failing', text: failure.text }]);
+        else await notifyOperators([{ kind: 'job-failed', subject: `job ${job.name}`, text: failure.text }]);
       },
     ).catch((err: unknown) => log.error({ err }, 'operator notice failed'));
     running.add(p);
@@ -257,7 +267,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
       const [, slackListening] = await Promise.all([config.DISCORD_GATEWAY ? discord?.start() : undefined, slack?.start()]);
       await ops.start(slackListening?.port);
       await coordination.start();
-      tasks = jobs.map((job) => cron.schedule(job.schedule(config), () => runJob(job), { name: job.name, noOverlap: true }));
+      tasks = scheduleJobs(jobs, config, runJob, logger);
       logger.info({ store: keyv.description, platforms: platforms.length ? platforms : ['console'], jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
       for (const job of jobs) if (job.runAtStart) void runJob(job);
     },

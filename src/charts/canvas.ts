@@ -70,9 +70,13 @@ export function drawHeading(ctx: SKRSContext2D, title: string, subtitle: string 
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
   ctx.fillStyle = CARD.text;
-  ctx.font = `bold ${FONT.title}px ${FONT.family}`;
-  ctx.fillText(fit(ctx, title, width - 48), 24, 20);
-  let y = 20 + FONT.title + 10;
+  // A long title (a filtered chart's "(TFM, Harris County, since 2025-03-01)") is set smaller, down to the
+  // subtitle's size, then broken before its parenthesis (or a word) onto a second line: never cut while
+  // it fits on two, for the filter is what tells the reader what they are looking at.
+  const max = width - 48;
+  const { size, lines } = layoutTitle(ctx, title, max);
+  lines.forEach((line, i) => ctx.fillText(fit(ctx, line, max), 24, 20 + i * (size + 8)));
+  let y = 20 + lines.length * (size + 8) + 2;
   if (subtitle) {
     ctx.fillStyle = CARD.muted;
     ctx.font = `${FONT.subtitle}px ${FONT.family}`;
@@ -97,6 +101,24 @@ export function drawFooter(ctx: SKRSContext2D, text: string, width: number, heig
     lines.splice(0, 1, first, words.join(' '));
   }
   lines.forEach((line, i) => ctx.fillText(fit(ctx, line, max), 24, height - 14 - (lines.length - 1 - i) * (FONT.small + 6)));
+}
+
+/** The title's font size and lines within `max` pixels (leaves the context's font set to it). */
+export function layoutTitle(ctx: SKRSContext2D, title: string, max: number): { size: number; lines: string[] } {
+  let size = FONT.title;
+  ctx.font = `bold ${size}px ${FONT.family}`;
+  while (size > FONT.subtitle && ctx.measureText(title).width > max) ctx.font = `bold ${--size}px ${FONT.family}`;
+  return { size, lines: ctx.measureText(title).width <= max ? [title] : breakTitle(ctx, title, max) };
+}
+
+/** Two lines of a title too long for one: broken before its last parenthesis when the first part fits, else after the last word that fits. */
+function breakTitle(ctx: SKRSContext2D, title: string, max: number): [string, string] {
+  const paren = title.lastIndexOf(' (');
+  if (paren > 0 && ctx.measureText(title.slice(0, paren)).width <= max) return [title.slice(0, paren), title.slice(paren + 1)];
+  const words = title.split(' ');
+  let first = '';
+  while (words.length && ctx.measureText(`${first} ${words[0]}`.trim()).width <= max) first = `${first} ${words.shift()}`.trim();
+  return [first, words.join(' ')];
 }
 
 /** Footer room: two lines of the source and their margins. */

@@ -1,3 +1,4 @@
+import { plural } from '../domain/text';
 import type { Canvas } from '@napi-rs/canvas';
 import type { StateMapChart } from '../domain/chart-series';
 import { drawFooter, drawHeading, newCard } from './canvas';
@@ -42,7 +43,7 @@ export const MAP_HEIGHT = 990;
 export function drawStateMap(spec: StateMapChart): Canvas {
   const { canvas, ctx } = newCard(CHART_WIDTH, MAP_HEIGHT);
   const withAny = spec.states.filter((s) => s.total > 0).length;
-  const top = drawHeading(ctx, spec.title, `${count(spec.total)} active agreements in ${withAny} states and territories, as of ${formatDay(spec.asOf)}`, CHART_WIDTH);
+  const top = drawHeading(ctx, spec.title, `${count(spec.total)} active agreements in ${plural(withAny, 'state or territory', 'states and territories')}, as of ${formatDay(spec.asOf)}`, CHART_WIDTH);
   const left = (CHART_WIDTH - (COLS * TILE + (COLS - 1) * GAP)) / 2;
   const gridTop = top + 8;
   for (const s of spec.states) {

@@ -3,6 +3,7 @@
  * on @napi-rs/canvas. Platforms call `renderChartWithin`, which never throws and gives up
  * after a deadline: a picture that fails or is late is logged, and the text goes out alone.
  */
+import { plural } from '../domain/text';
 import type { ChartSpec } from '../domain/chart-series';
 import type { Logger } from '../logger';
 import { count } from './theme';
@@ -61,7 +62,7 @@ export function altTextOf(spec: ChartSpec): string {
       return `Map: ${spec.title}. ${count(spec.total)} agreements; most in ${[...spec.states].sort((a, b) => b.total - a.total).slice(0, 3).map((s) => `${s.name} (${s.total})`).join(', ')}.`;
     case 'totals': {
       const last = spec.detained.at(-1)!;
-      return `Chart: ${spec.title}. ${count(last.total)} detained on ${last.date} over ${spec.detained.length} releases${spec.daily.length ? `; daily arrests ${spec.daily[0].date} to ${spec.daily.at(-1)!.date} against ${count(spec.pacePerDay)} a day` : ''}.`;
+      return `Chart: ${spec.title}. ${count(last.total)} detained on ${last.date} over ${plural(spec.detained.length, 'release')}${spec.daily.length ? `; daily arrests ${spec.daily[0].date} to ${spec.daily.at(-1)!.date} against ${count(spec.pacePerDay)} a day` : ''}.`;
     }
     case 'digest-states':
       return `Chart: ${spec.title}. ${spec.states.map((s) => `${s.state} ${s.total}`).join(', ')}.`;

@@ -1,3 +1,4 @@
+import { plural } from '../domain/text';
 import type { Canvas } from '@napi-rs/canvas';
 import type { TotalsChart } from '../domain/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
@@ -74,7 +75,7 @@ function drawDaily(ctx: ReturnType<typeof newCard>['ctx'], spec: TotalsChart, y:
   ctx.textAlign = 'left';
   ctx.fillStyle = CARD.text;
   ctx.font = `bold ${FONT.subtitle}px ${FONT.family}`;
-  ctx.fillText(`Daily arrests ICE posted (${known.length} days; record ${count(record.arrests)} on ${formatDay(record.date)})`, 24, y + 8);
+  ctx.fillText(`Daily arrests ICE posted (${plural(known.length, 'day')}; record ${count(record.arrests)} on ${formatDay(record.date)})`, 24, y + 8);
   const first = spec.daily[0].date;
   const last = spec.daily.at(-1)!.date;
   drawChart(ctx, 12, y + 38, CHART_WIDTH - 24, DAILY_PANEL_HEIGHT - 46, {

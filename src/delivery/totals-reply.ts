@@ -35,6 +35,12 @@ export function totalsAlertToReply(alert: TotalsAlert): Reply {
   ];
   if (comparison) {
     fields.push(ytd(`Book-ins, FY${release.fiscalYear} to date`, comparison.bookIns.fytdTotal), ytd(`Removals, FY${release.fiscalYear} to date`, comparison.removals.fytdTotal));
+  } else {
+    // The first release stored (/totals before a second one): the numbers, without a change.
+    fields.push(
+      { name: `Book-ins, FY${release.fiscalYear} to date`, value: [n(release.bookIns.fytdTotal)], inline: true },
+      { name: `Removals, FY${release.fiscalYear} to date`, value: [n(release.removals.fytdTotal)], inline: true },
+    );
   }
   return {
     tone: 'info',

@@ -1,4 +1,4 @@
-import type { NationalSummary, StateSummary } from './agreements-summary';
+import { filterNote, type NationalSummary, type StateSummary } from './agreements-summary';
 import { buildStateMap, buildStateTrend, type ChartSpec, type EndedAgreement } from './chart-series';
 import type { FileMeta } from './types';
 
@@ -11,10 +11,6 @@ export interface LedgerFacts {
   endedAt: string | null;
 }
 
-const filterNote = (s: StateSummary | NationalSummary) => {
-  const parts = [s.filter.model, s.filter.county, s.filter.since ? `since ${s.filter.since}` : undefined].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
-};
 
 /**
  * The picture of an `/agreements` answer: the national map for `all`, else the state's

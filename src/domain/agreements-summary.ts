@@ -70,3 +70,9 @@ export function summarizeAgreements(
     agreements: list,
   };
 }
+
+/** The filters of an answer, as its titles show them: " (TFM, Harris, since 2025-03-01)", or "" when none. */
+export function filterNote(s: { filter: StateFilter }): string {
+  const parts = [s.filter.model, s.filter.county, s.filter.since ? `since ${s.filter.since}` : undefined].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

@@ -36,6 +36,18 @@ export interface Subscription {
   paused: { reason: string; since: string } | null;
 }
 
+/**
+ * Who holds the console's standing subscription (every state, default kinds) that console
+ * mode starts with so that a bot with no platform shows something. It is a default, not a
+ * choice: the first `subscribe` in the terminal replaces it instead of adding to it.
+ */
+export const CONSOLE_DEFAULT_HOLDER = { id: 'ice-watch', name: 'ice-watch (console mode)' } as const;
+
+/** The console's standing default, untouched by anyone since console mode made it. */
+export function isConsoleDefault(sub: Subscription): boolean {
+  return sub.platform === 'console' && sub.updatedBy.id === CONSOLE_DEFAULT_HOLDER.id;
+}
+
 export function channelKey(platform: string, workspaceId: string, channelId: string): string {
   return `${platform}:${workspaceId}:${channelId}`;
 }

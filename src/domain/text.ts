@@ -68,3 +68,14 @@ export function titleCase(value: string): string {
 export function formatUtcMinute(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+const PLURAL_RULES = new Intl.PluralRules('en-US');
+
+/**
+ * A count with its noun in the right number: `plural(1, 'state')` is "1 state",
+ * `plural(2, 'state')` "2 states", `plural(3, 'poll', 'polls in a row')`... The one
+ * helper every message uses, so that no reply says "1 states" or "over 1 releases".
+ */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${PLURAL_RULES.select(count) === 'one' ? one : many}`;
+}

@@ -1,11 +1,16 @@
+import { plural } from '../domain/text';
 import type { Config } from '../config';
 import { STATES } from '../domain/states';
 import type { Subscription } from '../domain/subscriptions';
 import { discover287gLinks, discoverDetentionLink } from '../sources/discover-links';
-import { fetchFile, fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
+import { fetchFile, fetchPage, type FetchOptions } from '../sources/fetch-file';
 import { createHealthStore } from '../store/health-store';
 import { openStoreOf, type KeyvFactory } from '../store/keyv-factory';
+import { createSnapshotStore } from '../store/snapshot-store';
 import { createSubscriptionStore } from '../store/subscription-store';
+import { createTotalsStore } from '../store/totals-store';
+import { guardSettingsOf, workbookLimitsOf } from '../main';
+import { judgeDetentionWorkbook, judgeListWorkbook, type WorkbookJudge } from './doctor-workbooks';
 import { createDiscordProbe } from './doctor-discord';
 import type { DoctorCheck } from './doctor-report';
 import { createSlackProbe } from './doctor-slack';
@@ -27,7 +32,7 @@ const CONCURRENCY = 4;
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [checkConfig(config)];
   const fetchOptions: FetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
-  const [store, ice] = await Promise.all([checkStore(config), checkIce(config, fetchOptions)]);
+  const [store, ice] = await Promise.all([checkStore(config), withStoredData(config, (stored) => checkIce(config, { ...stored, fetchOptions, guards: guardSettingsOf(config), parseLimits: workbookLimitsOf(config), now: new Date() }))]);
   checks.push(store.check, ...ice);
 
   const discord = config.DISCORD_TOKEN ? createDiscordProbe({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }) : null;
@@ -102,7 +107,7 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
     for (const list of [...byState.values(), totals]) for (const s of list) found.set(s.key, s);
     const subscriptions = [...found.values()];
     const paused = subscriptions.filter((s) => s.paused).length;
-    return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${subscriptions.length} subscriptions${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };
+    return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };
   } catch (err) {
     return { check: { name, status: 'fail', detail: `${redactUrl(config.STORE_URL)}: ${message(err)}` }, subscriptions: [], failed: true };
   } finally {
@@ -110,14 +115,33 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
   }
 }
 
-async function checkIce(config: Config, fetchOptions: FetchOptions): Promise<DoctorCheck[]> {
+/** The stored lists and releases the linked workbooks are judged against; none when the store does not answer (its own check says why). */
+async function withStoredData<T>(config: Config, run: (stored: Pick<WorkbookJudge, 'snapshots' | 'totals'>) => Promise<T>): Promise<T> {
+  let keyv: KeyvFactory | undefined;
+  try {
+    keyv = openStoreOf(config);
+    await createHealthStore(keyv).ping();
+  } catch {
+    await keyv?.close().catch(() => undefined);
+    return run({ snapshots: null, totals: null });
+  }
+  try {
+    return await run({ snapshots: createSnapshotStore(keyv), totals: createTotalsStore(keyv) });
+  } finally {
+    await keyv.close().catch(() => undefined);
+  }
+}
+
+async function checkIce(config: Config, judge: WorkbookJudge): Promise<DoctorCheck[]> {
+  const { fetchOptions } = judge;
   const page287g = async (): Promise<DoctorCheck[]> => {
     const name = "ICE's 287(g) page";
     try {
       const page = await fetchPage(config.ICE_287G_PAGE_URL, fetchOptions);
       const links = discover287gLinks(page.html, page.url);
       if (!links.participating) return [{ name, status: 'fail', detail: `${page.url} answers but links no participating-agencies workbook: ICE changed the page (polls fail until the link is found again)` }];
-      const files = await Promise.all([checkWorkbook('participating list', links.participating, fetchOptions), ...(links.pending ? [checkWorkbook('pending list', links.pending, fetchOptions)] : [])]);
+      // In order, as a poll reads them: the pending list is judged against the participating one.
+      const files = [await judgeListWorkbook('participating list', 'participating', links.participating, judge), ...(links.pending ? [await judgeListWorkbook('pending list', 'pending', links.pending, judge)] : [])];
       return [{ name, status: 'ok', detail: `answers and links the participating list${links.pending ? ' and the pending list' : '; no pending list linked now (a state, not an error)'}` }, ...files];
     } catch (err) {
       return [{ name, status: 'fail', detail: message(err) }];
@@ -129,7 +153,7 @@ async function checkIce(config: Config, fetchOptions: FetchOptions): Promise<Doc
       const page = await fetchPage(config.ICE_DETENTION_PAGE_URL, fetchOptions);
       const link = discoverDetentionLink(page.html, page.url);
       if (!link) return [{ name, status: 'fail', detail: `${page.url} answers but links no detentionStats workbook` }];
-      return [{ name, status: 'ok', detail: 'answers and links a detentionStats workbook' }, await checkWorkbook('detention statistics', link, fetchOptions)];
+      return [{ name, status: 'ok', detail: 'answers and links a detentionStats workbook' }, await judgeDetentionWorkbook('detention statistics', link, judge)];
     } catch (err) {
       return [{ name, status: 'fail', detail: message(err) }];
     }
@@ -144,14 +168,4 @@ async function checkIce(config: Config, fetchOptions: FetchOptions): Promise<Doc
     }
   };
   return (await Promise.all([page287g(), detention(), daily()])).flat();
-}
-
-/** The linked file answers, and is a workbook (not the HTML page ICE's CDN sometimes serves instead). */
-async function checkWorkbook(name: string, url: string, fetchOptions: FetchOptions): Promise<DoctorCheck> {
-  try {
-    const got = await fetchWorkbook(url, fetchOptions);
-    return { name, status: 'ok', detail: got.status === 'fetched' ? `${got.meta.fileName}: a workbook, ${Math.round(got.bytes.length / 1024)} KiB` : 'not modified' };
-  } catch (err) {
-    return { name, status: 'fail', detail: message(err) };
-  }
 }

@@ -48,8 +48,11 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
     async poll() {
       const page = await fetchPage(deps.pageUrl, deps.fetchOptions);
       const links = discover287gLinks(page.html, page.url);
+      await snapshots.setPageLinks({ at: (deps.fetchOptions.now?.() ?? new Date()).toISOString(), ...links });
       if (!links.participating) {
-        throw new SourceLayoutError(`${page.url} no longer links a participating-agencies workbook`);
+        // "No longer" only when a list was once read from there; on a first poll the page may not be the right one.
+        const known = (await snapshots.getState('participating')) !== null;
+        throw new SourceLayoutError(known ? `${page.url} no longer links a participating-agencies workbook` : `${page.url} links no participating-agencies workbook (is ICE_287G_PAGE_URL ICE's 287(g) page, or a mirror of it?)`);
       }
       const results: IngestResult[] = [];
       for (const source of ['participating', 'pending'] as ListKind[]) {

@@ -1,3 +1,4 @@
+import { plural } from '../domain/text';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/daily-counts';
@@ -8,8 +9,9 @@ import type { Logger } from '../logger';
 import { discoverDetentionLink } from '../sources/discover-links';
 import { parseDetentionWorkbook } from '../sources/detention-workbook';
 import { WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from '../sources/errors';
-import { fetchFile, fetchPage, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
-import type { TotalsStore } from '../store/totals-store';
+import { fetchFile, fetchPageIfChanged, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
+import type { StoredRelease, TotalsStore } from '../store/totals-store';
+import type { FileMeta } from '../domain/types';
 import { SourceLayoutError } from './poll-287g';
 
 /** The daily counts ICE posted in January 2025, shipped so records and averages have context. */
@@ -46,14 +48,37 @@ export function createPollTotals(deps: PollTotalsDeps) {
   const now = deps.now ?? (() => new Date());
   const { totals } = deps;
 
+  /** The workbook the detention page links now: the page is read with a conditional GET, and a 304 reuses the link it gave last. */
+  async function detentionLink(releases: readonly unknown[]): Promise<string> {
+    const url = deps.detentionPageUrl;
+    const last = await totals.lastFetch('detention-page');
+    const known = last?.url === url && last.link !== undefined;
+    const page = await fetchPageIfChanged(url, { ...deps.fetchOptions, ...(known ? { etag: last.etag, lastModified: last.lastModified } : {}) });
+    let link: string | null;
+    if (page.status === 'not-modified') link = last!.link ?? null;
+    else {
+      link = discoverDetentionLink(page.html, page.url);
+      await totals.setLastFetch('detention-page', { url, etag: page.etag, lastModified: page.lastModified, link });
+    }
+    // "No longer" only when a workbook was once found there; on a first poll the page may not be the right one.
+    if (!link) throw new SourceLayoutError(releases.length ? `${url} no longer links a detentionStats workbook` : `${url} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`);
+    return link;
+  }
+
   async function pollDetention(at: Date): Promise<TotalsPollResult> {
-    const page = await fetchPage(deps.detentionPageUrl, deps.fetchOptions);
-    const link = discoverDetentionLink(page.html, page.url);
-    if (!link) throw new SourceLayoutError(`${page.url} no longer links a detentionStats workbook`);
     const releases = await totals.releases();
-    const fetched = await fetchWorkbook(link, deps.fetchOptions);
+    const link = await detentionLink(releases);
+    const last = await totals.lastFetch('detention-workbook');
+    const validators = last?.url === link ? { etag: last.etag, lastModified: last.lastModified } : {};
+    const fetched = await fetchWorkbook(link, { ...deps.fetchOptions, ...validators });
     if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
-    const { bytes, meta } = fetched;
+    const result = await judgeDetention(fetched.bytes, fetched.meta, releases, at);
+    // Remembered once judged (kept, refused or rejected): the same file is not downloaded again.
+    await totals.setLastFetch('detention-workbook', { url: link, etag: fetched.meta.etag, lastModified: fetched.meta.lastModified });
+    return result;
+  }
+
+  async function judgeDetention(bytes: Buffer, meta: FileMeta, releases: StoredRelease[], at: Date): Promise<TotalsPollResult> {
     if (releases.some((r) => r.sha256 === meta.sha256) || (await totals.seen(meta.sha256))) return { alerts: [], notices: [] };
     let release;
     try {
@@ -92,7 +117,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
     if (first) {
       await totals.setDaily(merge.days);
-      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${parsed.days.length} days` }] };
+      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }] };
     }
     const alerts: TotalsAlert[] = merge.newDays
       .map((d) => describeDailyReport(merge.days, d.date))
@@ -106,9 +131,9 @@ export function createPollTotals(deps: PollTotalsDeps) {
 
   return {
     /** Each source fails alone: a failing daily feed does not stop the detention release, and the reverse. */
-    async poll(): Promise<TotalsPollResult & { errors: string[] }> {
+    async poll(): Promise<TotalsPollResult & { errors: string[]; causes: unknown[] }> {
       const at = now();
-      const out: TotalsPollResult & { errors: string[] } = { alerts: [], notices: [], errors: [] };
+      const out: TotalsPollResult & { errors: string[]; causes: unknown[] } = { alerts: [], notices: [], errors: [], causes: [] };
       for (const [name, run] of [['detention statistics', pollDetention], ['daily feed', pollDaily]] as const) {
         try {
           const r = await run(at);
@@ -116,8 +141,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
           out.notices.push(...r.notices);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          deps.logger.warn({ source: name, err }, 'totals source failed');
+          // The poll's one warn line (its guarded poll's "poll failed") carries the message; the stack is for debugging.
+          deps.logger.debug({ source: name, err }, 'totals source failed');
           out.errors.push(`${name}: ${message}`);
+          out.causes.push(err);
         }
       }
       return out;

@@ -77,6 +77,22 @@ export async function fetchPage(url: string, opts: FetchOptions = {}): Promise<{
   return { html: got.result.bytes.toString('utf8'), url: got.result.meta.url };
 }
 
+/** A page read with a conditional GET: its HTML and validators, or not modified since them. */
+export type PageResult =
+  | { status: 'fetched'; html: string; url: string; etag: string | null; lastModified: string | null }
+  | { status: 'not-modified'; url: string };
+
+/**
+ * fetchPage with a conditional GET: with `etag` / `lastModified` from the last read, an
+ * unchanged page answers `not-modified` and nothing is downloaded. A local mirror is always read.
+ */
+export async function fetchPageIfChanged(url: string, opts: FetchOptions = {}): Promise<PageResult> {
+  if (isLocalUrl(url)) return { status: 'fetched', ...(await fetchPage(url, opts)), etag: null, lastModified: null };
+  const { result } = await transfer(url, opts);
+  if (result.status === 'not-modified') return result;
+  return { status: 'fetched', html: result.bytes.toString('utf8'), url: result.meta.url, etag: result.meta.etag, lastModified: result.meta.lastModified };
+}
+
 async function transfer(url: string, opts: FetchOptions): Promise<Transfer> {
   const now = opts.now ?? (() => new Date());
   if (isLocalUrl(url)) {

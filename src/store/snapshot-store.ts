@@ -77,6 +77,16 @@ export interface SnapshotStore {
   /** The URL and validators of the last file fetched, for a conditional GET next time. */
   lastFetch(source: ListKind): Promise<LastFetch | null>;
   setLastFetch(source: ListKind, value: LastFetch): Promise<void>;
+  /** Which workbooks the 287(g) page linked when it was last read (null before the first read). */
+  pageLinks(): Promise<PageLinks | null>;
+  setPageLinks(value: PageLinks): Promise<void>;
+}
+
+/** The workbooks the 287(g) page linked, and when it was read: no pending list linked is a state of its own. */
+export interface PageLinks {
+  at: string;
+  participating: string | null;
+  pending: string | null;
 }
 
 export interface LastFetch {
@@ -100,6 +110,7 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
   const ledgers = keyv.open<Record<string, LedgerEntry>>('ledger');
   const judgements = keyv.open<Judgement[]>('judgements');
   const fetches = keyv.open<LastFetch>('last-fetch');
+  const links = keyv.open<PageLinks>('page-links');
 
   // Rows are stored by content hash, so a hash always names the same rows: caching the few
   // most recent ones is safe even with several instances, and spares every command a parse
@@ -187,6 +198,10 @@ export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
     lastFetch: async (source) => (await fetches.get(source)) ?? null,
     setLastFetch: async (source, value) => {
       await fetches.set(source, value);
+    },
+    pageLinks: async () => (await links.get('287g')) ?? null,
+    setPageLinks: async (value) => {
+      await links.set('287g', value);
     },
   };
 }

@@ -20,11 +20,25 @@ export interface TotalsStore {
   /** Files judged and not kept (republished or refused), so they are not judged again. */
   seen(sha256: string): Promise<boolean>;
   markSeen(sha256: string): Promise<void>;
+  /** The URL and validators of the last detention page and workbook read, for a conditional GET next time. */
+  lastFetch(what: TotalsFetchKind): Promise<TotalsFetch | null>;
+  setLastFetch(what: TotalsFetchKind, value: TotalsFetch): Promise<void>;
+}
+
+export type TotalsFetchKind = 'detention-page' | 'detention-workbook';
+
+export interface TotalsFetch {
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
+  /** For the page: the workbook it linked, reused when the page answers 304 Not Modified. */
+  link?: string | null;
 }
 
 export function createTotalsStore(keyv: KeyvFactory): TotalsStore {
   const store = keyv.open<StoredRelease[] | DailyCount[]>('totals');
   const seenFiles = keyv.open<boolean>('totals-seen-files');
+  const fetches = keyv.open<TotalsFetch>('totals-last-fetch');
   return {
     releases: async () => ((await store.get('releases')) as StoredRelease[] | undefined) ?? [],
     async addRelease(release) {
@@ -38,6 +52,10 @@ export function createTotalsStore(keyv: KeyvFactory): TotalsStore {
     seen: async (sha256) => (await seenFiles.get(sha256)) === true,
     async markSeen(sha256) {
       await seenFiles.set(sha256, true);
+    },
+    lastFetch: async (what) => (await fetches.get(what)) ?? null,
+    async setLastFetch(what, value) {
+      await fetches.set(what, value);
     },
   };
 }

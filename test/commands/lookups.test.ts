@@ -3,7 +3,15 @@ import { UserError } from '../../src/domain/user-error';
 import { findCommand, commands } from '../../commands/index';
 import { parseCommandText } from '../../commands/parse-text';
 import { lineText, type Reply } from '../../commands/reply';
-import status from '../../commands/status';
+import status, { POLL_SOURCE, TOTALS_SOURCE } from '../../commands/status';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { healthyState } from '../../src/domain/source-health';
+import { renderReplyForDiscord } from '../../src/platforms/discord/render-reply';
+import { renderReplyForSlack } from '../../src/platforms/slack/render-reply';
+import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
+import { createHealthStore } from '../../src/store/health-store';
+import { createTotalsStore } from '../../src/store/totals-store';
 import { agencyKey } from '../../src/domain/agency';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 
@@ -52,19 +60,66 @@ describe('/agency', () => {
 });
 
 describe('/status', () => {
-  test('each source with its current file, last judgement and held endings', async () => {
+  /** The items of the reply's list under `heading`, as text. */
+  const sectionOf = (reply: Reply, heading: string) => {
+    const block = reply.blocks.find((b) => b.kind === 'list' && b.heading === heading);
+    if (!block || block.kind !== 'list') throw new Error(`no section "${heading}" in ${reply.blocks.map((b) => (b.kind === 'list' ? b.heading : b.kind)).join(', ')}`);
+    return block.items.map(lineText);
+  };
+
+  test('each list with its current file, last judgement and held endings', async () => {
     const world = await commandWorld();
     const state = (await world.snapshots.getState('participating'))!;
     await world.snapshots.saveState('participating', { ...state, held: [{ row: state.view.rows[0], since: '2025-12-12T20:00:00.000Z' }] }, 'held');
     await world.snapshots.recordJudgement('participating', { verdict: 'rejected', reason: 'the list is empty', fileName: 'bad.xlsx', sha256: 'x', at: '2025-12-12T21:00:00.000Z', eventCount: 0, notices: [] });
     const reply = await status.run(world.ctx());
-    const fields = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
-    const participating = lineText(fields.find((f) => f.name === 'Participating agencies')!.value);
-    expect(participating).toContain('Current list: 1245 rows, participatingAgencies12122025pm.xlsx');
-    expect(participating).toContain('1 endings held as suspect');
+    const participating = sectionOf(reply, '287(g) participating agencies');
+    expect(participating).toContain('Current list: 1245 rows, participatingAgencies12122025pm.xlsx, fetched 2025-12-12 18:00 UTC');
+    expect(participating).toContain('1 ending held as suspect since 2025-12-12 20:00 UTC: confirmed by a publication an hour later, or an operator decides');
     expect(participating).toContain('Last rejected file: 2025-12-12 21:00 UTC, bad.xlsx: the list is empty');
     expect(reply.tone).toBe('error');
-    expect(lineText(fields.find((f) => f.name === 'Pending agencies')!.value)).toContain('Current list: 39 rows');
+    expect(sectionOf(reply, '287(g) pending requests')).toContain('Current list: 39 rows, pendingAgencies09222025am.xlsx, fetched 2025-12-12 18:00 UTC');
+    await world.close();
+  });
+
+  test('every source with last success, last publication, back-off and next poll; no pending list linked is said so; the configured (mirror) pages are linked', async () => {
+    const world = await commandWorld(undefined, null);
+    const health = createHealthStore(world.keyv);
+    const totals = createTotalsStore(world.keyv);
+    await world.snapshots.setPageLinks({ at: '2025-12-12T18:00:00.000Z', participating: 'http://mirror.test/p.xlsx', pending: null });
+    await health.set({ ...healthyState(POLL_SOURCE), lastSuccessAt: '2025-12-12T18:00:00.000Z' });
+    await health.set({
+      ...healthyState(TOTALS_SOURCE), consecutiveFailures: 1, firstFailureAt: '2025-12-12T18:07:00.000Z', lastFailureAt: '2025-12-12T18:07:00.000Z',
+      lastError: 'detention statistics: GET http://mirror.test/detain answered 500 Internal Server Error', nextAttemptAt: '2025-12-12T19:12:00.000Z',
+    });
+    const release = await parseDetentionWorkbook(await readFile(join(__dirname, '../fixtures/detention/2026-01-09_FY26_detentionStats01082026.xlsx')));
+    await totals.addRelease({ release, fileName: 'FY26_detentionStats01082026.xlsx', sha256: 'a', url: 'http://mirror.test/d.xlsx', fetchedAt: '2026-01-09T10:00:00.000Z' });
+    const base = world.ctx();
+    const next = { 'poll-287g': new Date('2025-12-12T19:15:00.000Z'), 'poll-totals': new Date('2025-12-12T19:07:00.000Z') };
+    const reply = await status.run({
+      ...base,
+      services: { ...base.services, health, totals, sources: { page287g: 'http://mirror.test/287g', detentionPage: 'http://mirror.test/detain', nextPoll: (job) => next[job] } },
+    });
+    expect(sectionOf(reply, '287(g) page')).toEqual(['Last successful poll: 2025-12-12 18:00 UTC', 'Next poll: 2025-12-12 19:15 UTC']);
+    expect(sectionOf(reply, '287(g) pending requests')).toEqual(['No pending list linked on the 287(g) page at its last read']);
+    expect(sectionOf(reply, 'Detention statistics')).toEqual([
+      `Last publication: FY26_detentionStats01082026.xlsx, as of ${release.asOf}, fetched 2026-01-09 10:00 UTC`,
+      '1 failed poll in a row since 2025-12-12 18:07 UTC: detention statistics: GET http://mirror.test/detain answered 500 Internal Server Error',
+      'Backing off: next try after 2025-12-12 19:12 UTC',
+    ]);
+    expect(sectionOf(reply, 'Daily counts feed')).toEqual(['Not configured (set DAILY_TOTALS_URL)']);
+    expect(sectionOf(reply, 'Sources')).toEqual(['287(g) page: http://mirror.test/287g', 'Detention statistics page: http://mirror.test/detain']);
+    expect(JSON.stringify(reply)).not.toContain('ice.gov');
+    expect(reply.tone).toBe('error');
+
+    // One line per fact on every platform: Discord's description and Slack's sections keep the line breaks.
+    const discord = renderReplyForDiscord(reply).embeds[0].description!.split('\n');
+    expect(discord).toContain('**287(g) pending requests**');
+    expect(discord).toContain('• No pending list linked on the 287(g) page at its last read');
+    expect(discord).toContain('• Backing off: next try after 2025-12-12 19:12 UTC');
+    const slack = renderReplyForSlack(reply).blocks.flatMap((b) => (b.type === 'section' && b.text ? b.text.text.split('\n') : []));
+    expect(slack).toContain('• Backing off: next try after 2025-12-12 19:12 UTC');
+    expect(slack).toContain('• Next poll: 2025-12-12 19:15 UTC');
     await world.close();
   });
 
@@ -82,8 +137,7 @@ describe('/status', () => {
         }),
       },
     };
-    const fields = (await status.run(ctx)).blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : []));
-    expect(lineText(fields.find((f) => f.name === 'Deliveries (shared queue)')!.value).split('\n')).toEqual([
+    expect(sectionOf(await status.run(ctx), 'Deliveries (shared queue)')).toEqual([
       '3 waiting to be sent (oldest planned 2025-12-12 20:00 UTC)',
       'Shared queue, discord: 2 queued, 1 sending, 0 retrying later, 0 failed jobs',
       '1 alert given up (latest: discord 1400: Gave up after 12 attempts: 500)',

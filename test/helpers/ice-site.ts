@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { basename } from 'node:path';
 
@@ -52,6 +52,10 @@ export interface RecordedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The status answered, once the response is sent. */
+  status?: number;
+  /** Body bytes sent. */
+  bytes?: number;
 }
 
 export interface IceSite {
@@ -100,7 +104,15 @@ export async function startIceSite(initial: Publication & { detention?: Detentio
   const pathOf = (pathOrUrl: string): string => new URL(pathOrUrl, 'http://127.0.0.1').pathname;
 
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    const record: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    requests.push(record);
+    // Every answer here is written with writeHead(status, headers), Content-Length included when there is a body.
+    const writeHead = res.writeHead.bind(res) as (status: number, headers?: OutgoingHttpHeaders) => ServerResponse;
+    res.writeHead = ((status: number, headers?: OutgoingHttpHeaders) => {
+      record.status = status;
+      record.bytes = Number(headers?.['Content-Length'] ?? 0);
+      return writeHead(status, headers);
+    }) as typeof res.writeHead;
     const path = pathOf(req.url ?? '/');
     const armed = faults.get(path);
     if (armed) {
@@ -124,7 +136,8 @@ export async function startIceSite(initial: Publication & { detention?: Detentio
 
   function respond(path: string, headers: IncomingHttpHeaders, res: ServerResponse): void {
     if (path === PAGE_287G_PATH) return sendHtml(res, 200, page287g(links.participating, links.pending));
-    if (path === DETENTION_PAGE_PATH) return sendHtml(res, 200, detentionPage(detentionLinks));
+    // The detention page carries an ETag and answers a matching If-None-Match with 304 (the bot's conditional GET).
+    if (path === DETENTION_PAGE_PATH) return sendPage(res, headers, detentionPage(detentionLinks));
     const location = redirects.get(path);
     if (location) {
       res.writeHead(302, { Location: location }).end();
@@ -222,6 +235,16 @@ export async function startIceSite(initial: Publication & { detention?: Detentio
   site.publish(initial);
   if (initial.detention) site.publishDetention(initial.detention);
   return site;
+}
+
+function sendPage(res: ServerResponse, headers: IncomingHttpHeaders, html: string): void {
+  const etag = `"${createHash('sha256').update(html).digest('hex').slice(0, 32)}"`;
+  if (headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
+    res.writeHead(304, { ETag: etag }).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), ETag: etag });
+  res.end(html);
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {

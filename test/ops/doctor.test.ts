@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -8,7 +8,9 @@ import { doctorCommand } from '../../src/ops/doctor-command';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { startDiscordApi, STAND_IN_BOT_ID, type DiscordApi } from '../helpers/discord-api';
-import { fixturePath } from '../helpers/fixtures';
+import { fixturePath, loadSnapshot } from '../helpers/fixtures';
+import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
+import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
 
@@ -66,7 +68,9 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
   test('all well: exit 0, every check ok, and no secret printed', async () => {
     const { code, out } = await doctor();
     expect(out).toContain("ok    ICE's 287(g) page");
-    expect(out).toMatch(/ok {4}participating list +participatingAgencies12122025pm\.xlsx: a workbook/);
+    // Each linked workbook is read as the bot would read it, and judged as a poll would.
+    expect(out).toMatch(/ok {4}participating list +participatingAgencies12122025pm\.xlsx \(\d+ KiB\): parsed 1245 rows; the bot would take it as its baseline \(nothing stored yet\)/);
+    expect(out).toMatch(/ok {4}detention statistics +FY26_detentionStats02022026\.xlsx \(\d+ KiB\): as of 2026-01-25, 70,766 detained; the bot would take it as its baseline \(nothing stored yet\)/);
     expect(out).toMatch(/ok {4}Discord token +accepted: the bot is ice-watch/);
     expect(out).toMatch(/ok {4}Slack token +accepted: bot user ice-watch \(U0BOT\) in workspace Test/);
     expect(out).toMatch(/ok {4}subscriptions +no Discord or Slack channel is subscribed yet/);
@@ -101,6 +105,25 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
     expect(byName['Discord token']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/refuses DISCORD_TOKEN \(401\)/) });
     expect(byName['Slack token']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^auth.test answered invalid_auth: reinstall/) });
     expect(out).not.toContain('a-revoked-one');
+  });
+
+  test('a truncated workbook fails as the bot would reject it; a good one is judged against the stored list', async () => {
+    const whole = readFileSync(fixturePath('participatingAgencies12122025pm.xlsx'));
+    const cut = join(dir, 'participatingAgencies-cut.xlsx');
+    writeFileSync(cut, whole.subarray(0, 22 * 1024));
+    site.publish({ participating: { file: cut, form: 'doclib' } });
+    let { code, out } = await doctor();
+    expect(code).toBe(1);
+    expect(out).toMatch(/FAIL {2}participating list +the bot would reject it: /);
+
+    // The store holds an older list: the current one is judged against it, as a poll would.
+    const keyv = createKeyvFactory(env.STORE_URL);
+    const older = await loadSnapshot('participatingAgencies10162025pm.xlsx', 'participating', '2025-10-16T21:00:00.000Z');
+    await createSnapshotStore(keyv).saveState('participating', judgePublication(null, older, { now: new Date('2025-10-16T21:00:00Z'), guards: DEFAULT_GUARDS }).next!, 'baseline');
+    await keyv.close();
+    site.publish({ participating: { file: fixturePath('participatingAgencies12122025pm.xlsx'), form: 'doclib' } });
+    ({ code, out } = await doctor());
+    expect(out).toMatch(new RegExp(`participating list +participatingAgencies12122025pm\\.xlsx \\(\\d+ KiB\\): parsed 1245 rows; the bot would (accept|hold) it against the stored list \\(${older.rows.length} rows\\): \\d+ events`));
   });
 
   test('a configuration that does not load is the finding: exit 1, each problem listed', async () => {

@@ -71,8 +71,8 @@ describe('a guarded poll', () => {
     expect(told[1]).toMatch(/source failing: still so \(notice 2, first told 2025-01-01 01:15 UTC\): participating .* \(8 polls in a row\)/);
 
     const reply = await status.run({ ...world.ctx(), services: { ...world.ctx().services, health } });
-    const field = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).find((f) => f.name === 'Polling ICE')!;
-    expect(lineText(field.value)).toMatch(new RegExp(`^${failures} failed polls in a row since 2025-01-01 00:00 UTC: GET .*ENOTFOUND`));
+    const page = reply.blocks.find((b) => b.kind === 'list' && b.heading === '287(g) page')!;
+    expect(page.kind === 'list' && page.items.map(lineText).join('\n')).toMatch(new RegExp(`^${failures} failed polls in a row since 2025-01-01 00:00 UTC: GET .*ENOTFOUND`));
     expect(reply.tone).toBe('error');
 
     up = true;

@@ -65,6 +65,8 @@ describe('polling ICE 287(g) page over loopback', () => {
   test('an HTML page served with status 200 instead of the workbook is rejected and moves nothing', async () => {
     site.publish({ participating: { file: fixturePath('participatingAgencies05162025am.xlsx'), form: 'doclib' }, pending: null });
     await poller().poll();
+    // No pending list linked is remembered as such (/status says so, not "not polled yet").
+    expect(await snapshots.pageLinks()).toMatchObject({ participating: expect.stringContaining('participatingAgencies05162025am'), pending: null });
     const links = site.publish({ participating: { file: fixturePath('participatingAgencies05192025pm.xlsx'), form: 'doclib' } });
     site.fail(links.participating!, { html: true });
     const results = await poller().poll();

@@ -90,4 +90,48 @@ describe('polling the enforcement totals', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe('detention page and workbook on the loopback ICE site', () => {
+    const poller = (site: { detentionPageUrl: string }, totals: ReturnType<typeof createTotalsStore>) =>
+      createPollTotals({ detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000 }, totals, logger: createLogger('silent'), route: async () => undefined });
+
+    test('conditional GET: the second poll of an unchanged page and workbook gets 304 for both and downloads nothing', async () => {
+      const site = await startIceSite();
+      const keyv = createKeyvFactory('memory://');
+      try {
+        const totals = createTotalsStore(keyv);
+        const [workbook] = site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
+        expect((await poller(site, totals).poll()).errors).toEqual([]);
+        const second = await poller(site, totals).poll();
+        expect(second).toMatchObject({ alerts: [], notices: [], errors: [] });
+        const answers = (url: string) => site.requestsTo(url).map((r) => [r.status, r.bytes]);
+        expect(answers(site.detentionPageUrl)).toEqual([[200, expect.any(Number)], [304, 0]]);
+        expect(answers(workbook)).toEqual([[200, readFileSync(JAN).length], [304, 0]]);
+        expect(site.requestsTo(workbook)[1].headers['if-none-match']).toMatch(/^"[0-9a-f]{32}"$/);
+
+        // A new release linked: the page changes (200), the new workbook is downloaded.
+        const [next] = site.publishDetention([{ name: 'FY26_detentionStats_02022026.xlsx', file: FEB }]);
+        expect((await poller(site, totals).poll()).alerts.map((a) => a.kind)).toEqual(['detention.released']);
+        expect(answers(site.detentionPageUrl).at(-1)![0]).toBe(200);
+        expect(answers(next)).toEqual([[200, readFileSync(FEB).length]]);
+      } finally {
+        await keyv.close();
+        await site.close();
+      }
+    });
+
+    test('a first poll of a page that links no workbook does not say "no longer"', async () => {
+      const site = await startIceSite();
+      const keyv = createKeyvFactory('memory://');
+      try {
+        const result = await poller(site, createTotalsStore(keyv)).poll();
+        expect(result.errors).toEqual([
+          `detention statistics: ${site.detentionPageUrl} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`,
+        ]);
+      } finally {
+        await keyv.close();
+        await site.close();
+      }
+    });
+  });
 });

@@ -1,4 +1,5 @@
-import type { NationalSummary, StateSummary } from '../../domain/agreements-summary';
+import { plural } from '../../domain/text';
+import { filterNote, type NationalSummary, type StateSummary } from '../../domain/agreements-summary';
 import type { ListEvent } from '../../domain/events';
 import type { ParsedList } from '../../domain/types';
 import type { DetentionRelease } from '../../domain/totals';
@@ -10,7 +11,7 @@ const models = (m: { JEM: number; TFM: number; WSO: number; other: number }) =>
 export function renderParsedAsText(path: string, parsed: ParsedList): string {
   const states = new Set(parsed.rows.map((r) => r.stateCode ?? r.state)).size;
   const lines = [
-    `${path}: ${parsed.detectedKind} list, sheet "${plainText(parsed.sheetName)}", ${parsed.rows.length} rows in ${states} states`,
+    `${path}: ${parsed.detectedKind} list, sheet "${plainText(parsed.sheetName)}", ${plural(parsed.rows.length, 'row')} in ${plural(states, 'state')}`,
     `columns: ${parsed.headers.join(', ')}`,
   ];
   for (const w of parsed.warnings) lines.push(`warning: ${plainText(w)}`);
@@ -18,7 +19,7 @@ export function renderParsedAsText(path: string, parsed: ParsedList): string {
 }
 
 export function renderPublicationAsText(path: string, doc: { verdict: string; reason: string | null; events: ListEvent[] }): string {
-  const lines = [`${path}: ${doc.verdict}${doc.reason ? ` (${doc.reason})` : ''}, ${doc.events.length} events`];
+  const lines = [`${path}: ${doc.verdict}${doc.reason ? ` (${doc.reason})` : ''}, ${plural(doc.events.length, 'event')}`];
   for (const e of doc.events) {
     const who = 'agency' in e ? ` ${plainText(e.agency)} [${e.model}${e.signed ? `, ${e.signed}` : ''}]` : '';
     const was = e.type === 'agreement.renamed' ? ` (was ${plainText(e.previousAgency)}${e.previousState ? ` in ${e.previousState}` : ''})` : '';
@@ -30,12 +31,12 @@ export function renderPublicationAsText(path: string, doc: { verdict: string; re
 export function renderAgreementsAsText(s: StateSummary | NationalSummary, newest = 10): string {
   const pending = s.pending === null ? '' : `; ${s.pending} pending`;
   if ('states' in s) {
-    const lines = [`All states: ${s.total} active 287(g) agreements (${models(s.byModel)})${pending}`];
+    const lines = [`All states${filterNote(s)}: ${s.total} active 287(g) agreements (${models(s.byModel)})${pending}`];
     for (const st of s.states) lines.push(`  ${st.state.padEnd(26)} ${String(st.total).padStart(5)}   ${models(st.byModel)}`);
     return lines.join('\n');
   }
   const summary = s as StateSummary;
-  const lines = [`${s.state}: ${s.total} active 287(g) agreements (${models(s.byModel)})${pending}`];
+  const lines = [`${s.state}${filterNote(s)}: ${s.total} active 287(g) ${s.total === 1 ? 'agreement' : 'agreements'} (${models(s.byModel)})${pending}`];
   if (summary.agreements.length) lines.push('Newest signings:');
   for (const a of summary.agreements.slice(0, newest)) {
     lines.push(`  ${a.signed ?? '----------'}  ${plainText(a.agency)}${a.county ? ` (${plainText(a.county)})` : ''} · ${a.model}${a.moaUrl ? `  ${plainText(a.moaUrl)}` : ''}`);

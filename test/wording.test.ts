@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { lineText } from '../commands/reply';
+import totals from '../commands/totals';
+import { drawHeading, fit, layoutTitle } from '../src/charts/canvas';
+import { CHART_WIDTH, FONT } from '../src/charts/theme';
+import { plural } from '../src/domain/text';
+import { parseDetentionWorkbook } from '../src/sources/detention-workbook';
+import { createKeyvFactory } from '../src/store/keyv-factory';
+import { createSnapshotStore } from '../src/store/snapshot-store';
+import { createSubscriptionStore } from '../src/store/subscription-store';
+import { createTotalsStore } from '../src/store/totals-store';
+import { cli } from './helpers/cli';
+import { fixturePath } from './helpers/fixtures';
+
+describe('wording', () => {
+  test('plural: one count, one noun, in the right number', () => {
+    expect([plural(0, 'state'), plural(1, 'state'), plural(2, 'state')]).toEqual(['0 states', '1 state', '2 states']);
+    expect(plural(1, 'state or territory', 'states and territories')).toBe('1 state or territory');
+    expect(plural(1, 'release')).toBe('1 release');
+  });
+
+  test('the CLI agreements header shows its filters; one state is "1 state"', async () => {
+    const file = fixturePath('participatingAgencies12122025pm.xlsx');
+    const texas = (await cli('agreements', 'texas', '--file', file, '--model', 'tfm', '--since', '2025-10-01')).stdout.split('\n')[0];
+    expect(texas).toMatch(/^Texas \(TFM, since 2025-10-01\): \d+ active 287\(g\) agreements \(JEM 0 · TFM \d+ · WSO 0\)$/);
+    const parsed = (await cli('parse', fixturePath('pendingAgencies09222025am.xlsx'))).stdout;
+    expect(parsed).not.toMatch(/\b1 (states|rows|events)\b/);
+  });
+
+  test('a filtered chart title is set smaller, then on two lines, rather than cut ("(TF…")', () => {
+    const ctx = createCanvas(CHART_WIDTH, 200).getContext('2d');
+    const max = CHART_WIDTH - 48;
+    const short = 'Texas: active 287(g) agreements by model (TFM)';
+    expect(layoutTitle(ctx, short, max)).toEqual({ size: FONT.title, lines: [short] });
+    const longer = 'Texas: active 287(g) agreements by model (TFM, since 2025-03-01)';
+    const one = layoutTitle(ctx, longer, max);
+    expect(one.lines).toEqual([longer]);
+    expect(one.size).toBeLessThan(FONT.title);
+    const longest = 'Texas: active 287(g) agreements by model (TFM, Harris County, since 2025-03-01)';
+    const two = layoutTitle(ctx, longest, max);
+    expect(two).toEqual({ size: FONT.subtitle, lines: ['Texas: active 287(g) agreements by model', '(TFM, Harris County, since 2025-03-01)'] });
+    for (const line of two.lines) expect(fit(ctx, line, max)).toBe(line);
+    // The heading makes room for the second line: the chart starts lower.
+    expect(drawHeading(ctx, longest, null, CHART_WIDTH)).toBeGreaterThan(drawHeading(ctx, short, null, CHART_WIDTH));
+  });
+
+  test('/totals with one release stored shows the book-ins and removals the CLI shows', async () => {
+    const keyv = createKeyvFactory('memory://');
+    try {
+      const store = createTotalsStore(keyv);
+      const file = '2026-01-09_FY26_detentionStats01082026.xlsx';
+      const release = await parseDetentionWorkbook(readFileSync(join(__dirname, 'fixtures', 'detention', file)));
+      await store.addRelease({ release, fileName: file, sha256: 'x', url: 'file://x', fetchedAt: '2026-01-09T12:00:00.000Z' });
+      const reply = await totals.run({
+        channel: { platform: 'slack', workspaceId: 'T', channelId: 'C' }, user: { id: 'U', name: 'Ana', canManageChannel: false },
+        services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), totals: store, checkCanPost: async () => null }, now: () => new Date(),
+      });
+      const fields = Object.fromEntries(reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).map((f) => [f.name, lineText(f.value)]));
+      const n = (x: number) => x.toLocaleString('en-US');
+      expect(fields[`Book-ins, FY${release.fiscalYear} to date`]).toBe(n(release.bookIns.fytdTotal));
+      expect(fields[`Removals, FY${release.fiscalYear} to date`]).toBe(n(release.removals.fytdTotal));
+      const cliText = (await cli('totals', '--file', join(__dirname, 'fixtures', 'detention', file))).stdout;
+      expect(cliText).toContain(`Initial book-ins, FY${release.fiscalYear} to date: ${n(release.bookIns.fytdTotal)}`);
+      expect(cliText).toContain(`Removals, FY${release.fiscalYear} to date: ${n(release.removals.fytdTotal)}`);
+    } finally {
+      await keyv.close();
+    }
+  });
+});
