@@ -187,7 +187,7 @@ describe('operator notices end to end', () => {
       expect(health.body).toMatchObject({ store: { reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:5432' } });
     }
     for (const platform of ['discord', 'slack'] as const) {
-      expect(labelled('job failed')[platform]).toEqual([expect.stringMatching(/^ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127\.0\.0\.1:5432\. The next try is the next scheduled run/)]);
+      expect(labelled('job failed')[platform]).toEqual([expect.stringMatching(/^ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127\.0\.0\.1:5432\. It runs again at its next scheduled time/)]);
     }
     expect(told().discord).toHaveLength(before + 1);
 
