@@ -23,14 +23,28 @@ export interface AgreementGroup {
 
 /** The identity of one agreement within and across lists: state + folded agency name + model. */
 export function agreementKey(a: Pick<Agreement, 'state' | 'stateCode' | 'agency' | 'model'>): string {
-  return keyOf(`${a.stateCode ?? ''}\u001f${a.state}\u001f${a.model}\u001f${a.agency}`);
+  // Remembered in nested maps (state, model, name): building one composite string per row would cost more than the lookup.
+  const place = a.stateCode ?? a.state;
+  let byModel = KEYS.get(place);
+  if (!byModel) KEYS.set(place, (byModel = new Map()));
+  let byName = byModel.get(a.model);
+  if (!byName) byModel.set(a.model, (byName = new Map()));
+  let key = byName.get(a.agency);
+  if (key === undefined) {
+    if (++keyCount > MEMO_LIMIT) {
+      KEYS.clear();
+      keyCount = 0;
+    }
+    byName.set(a.agency, (key = `${a.stateCode ?? a.state.toUpperCase()}|${canonicalAgencyName(a.agency, a.stateCode)}|${a.model}`));
+  }
+  return key;
 }
 
-/** agreementKey, remembered per state, model and printed name. */
-const keyOf = remember((k: string) => {
-  const [code, state, model, agency] = k.split('\u001f');
-  return `${code || state.toUpperCase()}|${canonicalAgencyName(agency, code || null)}|${model}`;
-});
+const MEMO_LIMIT = 250_000;
+const KEYS = new Map<string, Map<string, Map<string, string>>>();
+let keyCount = 0;
+
+
 /**
  * Remembers a pure function of a string: every poll folds the same ~2,500 names and links
  * again. Cleared when full (a synthetic 100,000-row diff fits; a bot running for years
@@ -83,8 +97,12 @@ function documentsOf(row: Agreement): readonly string[] {
   const moa = documentKey(row.moaUrl);
   const addendum = documentKey(row.addendumUrl);
   if (moa && addendum && moa !== addendum) return [moa, addendum];
-  return moa ? [moa] : addendum ? [addendum] : NO_DOCUMENTS;
+  const one = moa ?? addendum;
+  return one ? oneDocument(one) : NO_DOCUMENTS;
 }
+
+/** The list of one document, shared by every row that links it. */
+const oneDocument = remember((doc: string): readonly string[] => Object.freeze([doc]));
 
 /** A link shared by more rows than this, of different agencies, is a generic page or a placeholder, not a document. */
 const MAX_NAMES_PER_DOCUMENT = 2;
@@ -128,7 +146,8 @@ const GROUPS = new WeakMap<readonly Agreement[], readonly AgreementGroup[]>();
 
 function groupRows(rows: readonly Agreement[]): AgreementGroup[] {
   const n = rows.length;
-  const parent = Array.from({ length: n }, (_, i) => i);
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
@@ -214,12 +233,20 @@ const MAX_TWIN_SLOT = 200;
  */
 function mergeTwins(rows: readonly Agreement[], keys: readonly string[], union: (a: number, b: number) => void): void {
   const slots = new Map<string, number[]>();
-  for (let i = 0; i < rows.length; i++) push(slots, `${rows[i].stateCode ?? rows[i].state}|${rows[i].model}|${rows[i].signed}`, i);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const k = `${r.stateCode ?? r.state}|${r.model}|${r.signed}`;
+    const slot = slots.get(k);
+    if (slot) slot.push(i);
+    else slots.set(k, [i]);
+  }
   for (const slot of slots.values()) {
     if (slot.length < 2 || slot.length > MAX_TWIN_SLOT) continue;
-    // Cheap facts first: most pairs differ in length more than a typo could, and have one part each.
-    const parts = slot.map((i) => canonicalParts(rows[i].agency, rows[i].stateCode));
-    const lengths = parts.map((p) => p.join(' / ').length);
+    // Cheap facts first, read off the keys (state|folded name|model): most pairs differ in length more
+    // than a typo could, and have one part each.
+    const names = slot.map((i) => keys[i].slice(keys[i].indexOf('|') + 1, keys[i].lastIndexOf('|')));
+    const lengths = names.map((name) => name.length);
+    const parts = names.map((name) => name.split(' / '));
     for (let x = 0; x < slot.length; x++) {
       for (let y = x + 1; y < slot.length; y++) {
         const mayBeNear = Math.abs(lengths[x] - lengths[y]) <= Math.floor(Math.min(lengths[x], lengths[y]) / 10);
