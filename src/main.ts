@@ -224,6 +224,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     logger,
     now,
     failingAfterMs,
+    partsOf: (result) => result.parts ?? [],
   });
   const jobDeps: JobDeps = { logger, poll287g, pollTotals, drainOutbox: () => coordination.drainOutbox(), flushDigests: () => router.flushDigests(now()),
     pruneOutbox: () => outbox.prune(new Date(now().getTime() - OUTBOX_RETENTION_MS)), notifyOperators };

@@ -3,7 +3,7 @@ import { DEFAULT_BACKOFF, failingReason, recordFailure, recordSuccess, recordVer
 import type { Logger } from '../logger';
 import type { Metrics, PollSummary } from '../ops/metrics';
 import type { HealthStore } from '../store/health-store';
-import { formatUtcMinute } from '../domain/text';
+import { formatUtcMinute, plural } from '../domain/text';
 
 /** A poll that failed; the message says when it is tried again. */
 export class SourceFailingError extends Error {
@@ -47,13 +47,21 @@ export function createGuardedPoll<T>(deps: {
   const now = deps.now ?? (() => new Date());
   const id = deps.id ?? deps.source;
   const backoff = { ...DEFAULT_BACKOFF, failingAfterMs: deps.failingAfterMs ?? DEFAULT_FAILING_AFTER_MS };
+  // A process that starts (or restarts) inside a back-off says so once, instead of skipping in silence.
+  let backoffSaid = false;
   return async () => {
     const at = now();
     const health = await deps.health.get(deps.source);
     if (!shouldPoll(health, at)) {
-      deps.logger.debug({ source: deps.source, nextAttemptAt: health.nextAttemptAt }, 'poll skipped: backing off');
+      const fields = { source: deps.source, nextAttemptAt: health.nextAttemptAt, consecutiveFailures: health.consecutiveFailures, lastError: health.lastError };
+      if (backoffSaid) deps.logger.debug(fields, 'poll skipped: backing off');
+      else {
+        backoffSaid = true;
+        deps.logger.warn(fields, `${deps.source} is backing off after ${plural(health.consecutiveFailures, 'failed poll')} (last error: ${health.lastError ?? 'unknown'}); next try after ${formatUtcMinute(health.nextAttemptAt!)}`);
+      }
       return null;
     }
+    backoffSaid = false;
     try {
       const result = await deps.poll();
       const done = now();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/daily-counts';
 import type { OperatorNotice } from '../domain/guards';
+import type { PartObservation } from '../domain/source-health';
 import { compareReleases } from '../domain/totals';
 import type { TotalsAlert } from '../domain/totals-alerts';
 import type { Logger } from '../logger';
@@ -36,7 +37,12 @@ export interface PollTotalsDeps {
 export interface TotalsPollResult {
   alerts: TotalsAlert[];
   notices: OperatorNotice[];
+  /** What the poll saw of the detention workbook, for the source's health: refused (why) or good. */
+  parts?: PartObservation[];
 }
+
+/** The part of the totals source a refused detention workbook marks as failing, and its episode's subject. */
+export const DETENTION_WORKBOOK = 'detention statistics workbook';
 
 /**
  * One poll of the enforcement totals: the newest detention-statistics workbook on ICE's
@@ -86,24 +92,31 @@ export function createPollTotals(deps: PollTotalsDeps) {
     } catch (err) {
       if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
       await totals.markSeen(meta.sha256);
-      return { alerts: [], notices: [{ kind: 'rejected', text: `${meta.fileName} rejected: ${err.message}` }] };
+      // Failing until a good workbook comes: /healthz and /metrics say so, and operators hear it once.
+      return {
+        alerts: [],
+        notices: [{ kind: 'rejected', subject: DETENTION_WORKBOOK, text: `${meta.fileName} rejected: ${err.message}` }],
+        parts: [{ subject: DETENTION_WORKBOOK, rejectedReason: err.message }],
+      };
     }
+    const good: PartObservation[] = [{ subject: DETENTION_WORKBOOK, rejectedReason: null }];
     const stored = { release, fileName: meta.fileName, sha256: meta.sha256, url: meta.url, fetchedAt: meta.fetchedAt };
     const last = releases.at(-1);
     if (!last) {
       await totals.addRelease(stored);
-      return { alerts: [], notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }] };
+      return { alerts: [], notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }], parts: good };
     }
     const comparison = compareReleases(last.release, release);
     if (comparison.republished || comparison.days < 0) {
       await totals.markSeen(meta.sha256);
       const why = comparison.republished ? `republishes the numbers of ${last.fileName} (${comparison.republished})` : `describes an earlier day (${release.asOf}) than ${last.fileName} (${last.release.asOf})`;
-      return { alerts: [], notices: [{ kind: 'rejected', text: `${meta.fileName} ${why}: nothing alerted` }] };
+      // A readable workbook: ICE republishing is no fault of the source, so it ends a refusal episode too.
+      return { alerts: [], notices: [{ kind: 'revised', text: `${meta.fileName} ${why}: nothing alerted` }], parts: good };
     }
     const alert: TotalsAlert = { id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`, kind: 'detention.released', release, comparison, fileName: meta.fileName, fetchedAt: meta.fetchedAt };
     await deps.route([alert], at);
     await totals.addRelease(stored);
-    return { alerts: [alert], notices: [] };
+    return { alerts: [alert], notices: [], parts: good };
   }
 
   async function pollDaily(at: Date): Promise<TotalsPollResult> {
@@ -123,7 +136,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
       .map((d) => describeDailyReport(merge.days, d.date))
       .filter((r): r is NonNullable<typeof r> => r !== null)
       .map((report) => ({ id: `daily:${report.date}`, kind: 'daily.reported' as const, report, fetchedAt: fetched.meta.fetchedAt }));
-    for (const r of merge.revised) notices.push({ kind: 'rejected', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
+    for (const r of merge.revised) notices.push({ kind: 'revised', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
     if (alerts.length) await deps.route(alerts, at);
     await totals.setDaily(merge.days);
     return { alerts, notices };
@@ -139,6 +152,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
           const r = await run(at);
           out.alerts.push(...r.alerts);
           out.notices.push(...r.notices);
+          if (r.parts) (out.parts ??= []).push(...r.parts);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           // The poll's one warn line (its guarded poll's "poll failed") carries the message; the stack is for debugging.

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import status from '../../commands/status';
 import { lineText } from '../../commands/reply';
 import type { OperatorNotice } from '../../src/domain/guards';
@@ -7,6 +8,7 @@ import { createLogger } from '../../src/logger';
 import { createGuardedPoll, SourceFailingError } from '../../src/services/guarded-poll';
 import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
+import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { commandWorld } from '../helpers/command-context';
 
 const MIN = 60_000;
@@ -82,5 +84,27 @@ describe('a guarded poll', () => {
     expect(told[3]).toMatch(/ice-watch · recovered: participating and pending lists \(287\(g\) page\) answers again after \d+ failed polls since 2025-01-01 00:00 UTC \(first told 2025-01-01 01:15 UTC\)$/);
     expect(await health.get('participating and pending lists (287(g) page)')).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: null });
     await world.close();
+  });
+});
+
+describe('a process started inside a back-off', () => {
+  test('says once that the source is backing off, with the failures, the last error and the next try, then skips quietly', async () => {
+    const keyv = createKeyvFactory('memory://');
+    try {
+      const health = createHealthStore(keyv);
+      await health.set({ ...(await health.get('287(g) page')), consecutiveFailures: 3, firstFailureAt: '2026-12-04T08:00:00.000Z', lastError: 'timeout of 30000ms exceeded', nextAttemptAt: '2026-12-04T10:00:00.000Z' });
+      const lines: Array<{ level: number; msg: string }> = [];
+      const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+      let polled = 0;
+      const poll = createGuardedPoll({ source: '287(g) page', poll: async () => void polled++, health, notifyOperators: async () => undefined, logger: createLogger('debug', sink), now: () => new Date('2026-12-04T09:00:00.000Z') });
+      await poll();
+      await poll();
+      expect(polled).toBe(0);
+      const warned = lines.filter((l) => l.level === 40);
+      expect(warned.map((l) => l.msg)).toEqual(['287(g) page is backing off after 3 failed polls (last error: timeout of 30000ms exceeded); next try after 2026-12-04 10:00 UTC']);
+      expect(lines.filter((l) => l.msg === 'poll skipped: backing off')).toHaveLength(1);
+    } finally {
+      await keyv.close();
+    }
   });
 });

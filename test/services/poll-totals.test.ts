@@ -8,7 +8,10 @@ import { deliveryToReply } from '../../src/delivery/alert-reply';
 import type { OperatorNotice } from '../../src/domain/guards';
 import { channelKey, type Subscription } from '../../src/domain/subscriptions';
 import { createLogger } from '../../src/logger';
-import { createPollTotals } from '../../src/services/poll-totals';
+import { failingReason } from '../../src/domain/source-health';
+import { createGuardedPoll } from '../../src/services/guarded-poll';
+import { createPollTotals, DETENTION_WORKBOOK } from '../../src/services/poll-totals';
+import { createHealthStore } from '../../src/store/health-store';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
@@ -133,5 +136,43 @@ describe('polling the enforcement totals', () => {
         await site.close();
       }
     });
+  });
+});
+
+describe('the totals source\'s health', () => {
+  test('a refused detention workbook leaves the source failing, with the reason, told once as an episode; the next good release clears it', async () => {
+    const site = await startIceSite();
+    const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-health-'));
+    const keyv = createKeyvFactory('memory://');
+    try {
+      const health = createHealthStore(keyv);
+      const told: OperatorNotice[] = [];
+      let clock = new Date('2026-02-03T12:00:00Z');
+      const totals = createTotalsStore(keyv);
+      const poller = createPollTotals({
+        detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000, now: () => clock }, totals, logger: createLogger('silent'), now: () => clock, route: async () => undefined,
+      });
+      const guarded = createGuardedPoll({ source: 'totals', poll: () => poller.poll(), health, notifyOperators: async (n) => void told.push(...n), logger: createLogger('silent'), now: () => clock, partsOf: (r) => r.parts ?? [] });
+      // As the poll job does: what the poll found goes to operators too.
+      const poll = async () => told.push(...((await guarded())?.notices ?? []));
+      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
+      await poll();
+      const broken = join(dir, 'FY26_detentionStats_02022026.xlsx');
+      writeFileSync(broken, readFileSync(FEB).subarray(0, 20_000));
+      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02022026.xlsx', file: broken }]);
+      clock = new Date('2026-02-03T13:00:00Z');
+      await poll();
+      expect(failingReason(await health.get('totals'))).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/^detention statistics workbook: .*(truncated|corrupt)/i) });
+      expect(told.filter((n) => n.kind === 'rejected')).toEqual([expect.objectContaining({ subject: DETENTION_WORKBOOK })]);
+      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02032026.xlsx', file: FEB }]);
+      clock = new Date('2026-02-03T14:00:00Z');
+      await poll();
+      expect(failingReason(await health.get('totals'))).toBeNull();
+      expect(told.at(-1)).toMatchObject({ kind: 'recovered' });
+    } finally {
+      await keyv.close();
+      await site.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
