@@ -1,5 +1,6 @@
 import { judgePublication, type GuardSettings, type Verdict } from '../domain/guards';
 import { makeSnapshot } from '../domain/snapshot';
+import { olderListsLike } from '../services/ingest-287g';
 import { plural } from '../domain/text';
 import { compareReleases } from '../domain/totals';
 import type { FileMeta, ListKind } from '../domain/types';
@@ -58,7 +59,8 @@ export function judgeListWorkbook(name: string, source: ListKind, url: string, j
     const parsed = await parse287gWorkbook(bytes, judge.parseLimits);
     const stored = (await judge.snapshots?.getState(source)) ?? null;
     const participating = source === 'pending' ? (await judge.snapshots?.getState('participating'))?.view.rows : undefined;
-    const outcome = judgePublication(stored, makeSnapshot(source, parsed, meta), { now: judge.now, guards: judge.guards, participating });
+    const olderLists = stored && judge.snapshots ? await olderListsLike(judge.snapshots, source, parsed.rows.length, stored.view.contentHash) : [];
+    const outcome = judgePublication(stored, makeSnapshot(source, parsed, meta), { now: judge.now, guards: judge.guards, participating, olderLists });
     const against = stored ? ` against the stored list (${plural(stored.view.rows.length, 'row')})` : '';
     const events = outcome.events.length ? `: ${plural(outcome.events.length, 'event')}` : '';
     const reason = outcome.reason && outcome.verdict !== 'accepted' ? `: ${outcome.reason}` : '';

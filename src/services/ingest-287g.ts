@@ -58,7 +58,7 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         const candidate = makeSnapshot(source, parsed, meta);
         const prev = await snapshots.getState(source);
         const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;
-        const olderLists = prev ? await olderListsLike(source, candidate.rows.length, prev.view.contentHash) : [];
+        const olderLists = prev ? await olderListsLike(snapshots, source, candidate.rows.length, prev.view.contentHash) : [];
         const outcome = judgePublication(prev, candidate, { now: at, guards, participating, olderLists });
         const alerts = outcome.events.length && outcome.next ? await alertsFor(source, outcome.events, outcome.next.view.rows, meta) : [];
         // Deliveries are planned and stored before the snapshot is marked seen: a crash in
@@ -94,27 +94,6 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
     },
   };
 
-  /**
-   * The older accepted lists a candidate of `rowCount` rows could be a stale copy of: the
-   * stale-list guard needs only those within 1% of its size (a list within a few
-   * agreements of another has nearly its size), newest first, a few at most.
-   */
-  async function olderListsLike(source: ListKind, rowCount: number, currentHash: string): Promise<OlderList[]> {
-    const tolerance = Math.max(2, Math.ceil(0.01 * rowCount));
-    const seen = new Set([currentHash]);
-    const out: OlderList[] = [];
-    const history = await snapshots.history(source);
-    for (let i = history.length - 1; i >= 0 && out.length < MAX_OLDER_LISTS; i--) {
-      const h = history[i];
-      if (seen.has(h.contentHash)) continue;
-      seen.add(h.contentHash);
-      if (Math.abs(h.rowCount - rowCount) > tolerance) continue;
-      const rows = await snapshots.rowsOf(h.contentHash);
-      if (rows) out.push({ rows, fileName: h.fileName, fetchedAt: h.fetchedAt });
-    }
-    return out;
-  }
-
   /** Alerts with the states' numbers after this change: the new list of this source, the stored list of the other. */
   async function alertsFor(source: ListKind, events: ListEvent[], rows: Agreement[], meta: FileMeta): Promise<StateAlert[]> {
     const other = async (kind: ListKind) => (await snapshots.getState(kind))?.view.rows ?? null;
@@ -122,4 +101,26 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
     const pending = source === 'pending' ? rows : await other('pending');
     return buildStateAlerts({ source, events, participating, pending, file: meta });
   }
+}
+
+/**
+ * The older accepted lists a candidate of `rowCount` rows could be a stale copy of: the
+ * stale-list guard needs only those within 1% of its size (a list within a few agreements
+ * of another has nearly its size), newest first, a few at most. The ingest and the doctor
+ * both judge with them.
+ */
+export async function olderListsLike(snapshots: SnapshotStore, source: ListKind, rowCount: number, currentHash: string): Promise<OlderList[]> {
+  const tolerance = Math.max(2, Math.ceil(0.01 * rowCount));
+  const seen = new Set([currentHash]);
+  const out: OlderList[] = [];
+  const history = await snapshots.history(source);
+  for (let i = history.length - 1; i >= 0 && out.length < MAX_OLDER_LISTS; i--) {
+    const h = history[i];
+    if (seen.has(h.contentHash)) continue;
+    seen.add(h.contentHash);
+    if (Math.abs(h.rowCount - rowCount) > tolerance) continue;
+    const rows = await snapshots.rowsOf(h.contentHash);
+    if (rows) out.push({ rows, fileName: h.fileName, fetchedAt: h.fetchedAt });
+  }
+  return out;
 }
