@@ -114,7 +114,10 @@ export async function olderListsLike(snapshots: SnapshotStore, source: ListKind,
   const seen = new Set([currentHash]);
   const out: OlderList[] = [];
   const history = await snapshots.history(source);
-  for (let i = history.length - 1; i >= 0 && out.length < MAX_OLDER_LISTS; i--) {
+  // Only lists older than the accepted one: an entry after it is a list whose saving a crash cut
+  // short (history is written before the state pointer), and the file is being judged again now.
+  const current = history.map((h) => h.contentHash).lastIndexOf(currentHash);
+  for (let i = (current < 0 ? history.length : current) - 1; i >= 0 && out.length < MAX_OLDER_LISTS; i--) {
     const h = history[i];
     if (seen.has(h.contentHash)) continue;
     seen.add(h.contentHash);

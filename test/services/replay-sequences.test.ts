@@ -123,3 +123,28 @@ describe('the Hopewell flip-flop and Moore County\'s one-list gap (September 202
     expect(results[5].events.find((e) => e.type === 'agreement.ended')).toMatchObject({ lastListedAt: results[3].file.fetchedAt });
   });
 });
+
+describe('a crash while a list was being stored', () => {
+  test('the list whose history entry was written, but not its state, is judged again as news, not as a stale copy of itself', async () => {
+    const keyv = createKeyvFactory('memory://');
+    try {
+      const snapshots = createSnapshotStore(keyv);
+      const deps = { snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent'), start: new Date('2025-10-16T00:00:00.000Z') };
+      await replayFiles([fixturePath('participatingAgencies10162025pm.xlsx')], deps);
+      const next = await loadSnapshot('participatingAgencies10172025mid.xlsx');
+      const accepted = (await snapshots.getState('participating'))!;
+      // The crash: saveState wrote the new rows, history and ledger, then died before the state pointer (written last).
+      const pointer = keyv.open<unknown>('source-state');
+      const before = await pointer.get('participating');
+      const half = { ...accepted, view: { ...next, meta: { ...next.meta, fetchedAt: '2025-10-17T01:00:00.000Z' } } };
+      await snapshots.saveState('participating', half, 'accepted');
+      await pointer.set('participating', before);
+      expect((await snapshots.history('participating')).map((h) => h.fileName)).toEqual(['participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx']);
+      const [again] = await replayFiles([fixturePath('participatingAgencies10172025mid.xlsx')], { ...deps, start: new Date('2025-10-17T02:00:00.000Z') });
+      expect(again.verdict).toBe('accepted');
+      expect(again.events.filter((e) => e.type === 'agreement.signed')).toHaveLength(63);
+    } finally {
+      await keyv.close();
+    }
+  });
+});
