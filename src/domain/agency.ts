@@ -1,4 +1,4 @@
-import { cleanText } from './text';
+import { cleanText, remember } from './text';
 import { STATES } from './states';
 
 /**
@@ -73,30 +73,23 @@ const STATE_NAMES = new Map(STATES.map((s) => [s.code, agencyKey(s.name)]));
  * Department", "University of Florida" / "University of West Florida".
  */
 export function canonicalAgencyName(name: string, stateCode: string | null = null): string {
-  const key = `${stateCode ?? ''}|${name}`;
-  let folded = CANONICAL.get(key);
-  if (folded === undefined) {
-    if (CANONICAL.size >= MEMO_LIMIT) CANONICAL.clear();
-    CANONICAL.set(key, (folded = canonicalParts(name, stateCode).join(' / ')));
-  }
-  return folded;
+  return canonicalOf(`${stateCode ?? ''}|${name}`);
 }
 
-const CANONICAL = new Map<string, string>();
+/** The memos below take `<state code>|<name>`: every poll folds the same names again. */
+const withState = <T>(fn: (name: string, stateCode: string | null) => T) =>
+  remember((key: string) => {
+    const bar = key.indexOf('|');
+    return fn(key.slice(bar + 1), bar === 0 ? null : key.slice(0, bar));
+  });
+const canonicalOf = withState((name, stateCode) => canonicalParts(name, stateCode).join(' / '));
 
 /** The folded parts of a name (see `canonicalAgencyName`), sorted. Remembered: every poll folds the same names. */
 export function canonicalParts(name: string, stateCode: string | null = null): readonly string[] {
-  const key = `${stateCode ?? ''}|${name}`;
-  let parts = PARTS.get(key);
-  if (!parts) {
-    if (PARTS.size >= MEMO_LIMIT) PARTS.clear();
-    PARTS.set(key, (parts = Object.freeze(foldParts(name, stateCode))));
-  }
-  return parts;
+  return partsOf(`${stateCode ?? ''}|${name}`);
 }
 
-const MEMO_LIMIT = 250_000;
-const PARTS = new Map<string, readonly string[]>();
+const partsOf = withState((name, stateCode): readonly string[] => Object.freeze(foldParts(name, stateCode)));
 
 function foldParts(name: string, stateCode: string | null): string[] {
   const parts = cleanText(name)
@@ -153,16 +146,10 @@ const VA_PLACE_SUFFIXES = new Set([...PLACE_SUFFIXES, 'county']);
  * County Sheriff's Office" / "Hopewell Sheriff's Office"), so there "county" is not either.
  */
 export function agencyLocality(name: string, stateCode: string | null = null): string {
-  const key = `${stateCode ?? ''}|${name}`;
-  let place = LOCALITY.get(key);
-  if (place === undefined) {
-    if (LOCALITY.size >= MEMO_LIMIT) LOCALITY.clear();
-    LOCALITY.set(key, (place = localityOf(name, stateCode)));
-  }
-  return place;
+  return localityMemo(`${stateCode ?? ''}|${name}`);
 }
 
-const LOCALITY = new Map<string, string>();
+const localityMemo = withState(localityOf);
 
 function localityOf(name: string, stateCode: string | null): string {
   const words = canonicalParts(name, stateCode).join(' ').split(' ');

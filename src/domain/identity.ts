@@ -8,7 +8,7 @@
  */
 import { agencyLocality, canonicalAgencyName, canonicalParts } from './agency';
 import type { MatchEvidence } from './events';
-import { editDistance } from './text';
+import { editDistance, remember } from './text';
 import type { Agreement } from './types';
 
 /** One agreement of one list: the rows that print it (usually one) and the row that stands for it. */
@@ -45,22 +45,6 @@ const KEYS = new Map<string, Map<string, Map<string, string>>>();
 let keyCount = 0;
 
 
-/**
- * Remembers a pure function of a string: every poll folds the same ~2,500 names and links
- * again. Cleared when full (a synthetic 100,000-row diff fits; a bot running for years
- * meets new names slowly).
- */
-function remember<T>(fn: (text: string) => T, limit = 250_000): (text: string) => T {
-  const cache = new Map<string, T>();
-  return (text) => {
-    let v = cache.get(text);
-    if (v === undefined && !cache.has(text)) {
-      if (cache.size >= limit) cache.clear();
-      cache.set(text, (v = fn(text)));
-    }
-    return v as T;
-  };
-}
 
 
 

@@ -79,3 +79,20 @@ const PLURAL_RULES = new Intl.PluralRules('en-US');
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${PLURAL_RULES.select(count) === 'one' ? one : many}`;
 }
+
+/**
+ * Remembers a pure function of a string: every poll folds the same ~2,500 names and links
+ * again. Cleared when full (a synthetic 100,000-row diff fits; a bot running for years
+ * meets new names slowly).
+ */
+export function remember<T>(fn: (text: string) => T, limit = 250_000): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined && !cache.has(text)) {
+      if (cache.size >= limit) cache.clear();
+      cache.set(text, (v = fn(text)));
+    }
+    return v as T;
+  };
+}
