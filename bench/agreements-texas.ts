@@ -5,8 +5,8 @@
  */
 import agreements from '../commands/agreements';
 import type { CommandContext } from '../commands/command';
-import { DEFAULT_GUARDS, judgePublication } from '../src/domain/guards';
-import { contentHashOf } from '../src/domain/snapshot';
+import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
+import { contentHashOf } from '../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../src/domain/types';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
 import { createKeyvFactory } from '../src/store/keyv-factory';

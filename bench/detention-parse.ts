@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
-import type { DetentionRelease } from '../src/domain/totals';
+import type { DetentionRelease } from '../src/domain/totals/totals';
 import { parseDetentionWorkbook } from '../src/sources/detention-workbook';
 import { forceGc, median, ms, progress, ratio, timeAsync } from './measure';
 

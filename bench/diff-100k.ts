@@ -1,5 +1,5 @@
 /** Figure `diff100k`: diffLists over two synthetic 100,000-agreement snapshots. */
-import { diffLists } from '../src/domain/diff';
+import { diffLists } from '../src/domain/agreements/diff';
 import { forceGc, median, ms, progress, timeSync } from './measure';
 import { AgreementFactory, evolve } from './synthetic';
 

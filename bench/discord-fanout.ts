@@ -20,11 +20,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { createOutboxWorker } from '../src/delivery/outbox-worker';
-import { alertTitle, type StateAlert } from '../src/domain/alerts';
-import { planDeliveries, type PlannedDelivery } from '../src/domain/delivery-plan';
-import { eventFields, type ListEvent } from '../src/domain/events';
-import { channelKey, type Subscription } from '../src/domain/subscriptions';
-import { createLogger } from '../src/logger';
+import { alertTitle, type StateAlert } from '../src/domain/alerts/alerts';
+import { planDeliveries, type PlannedDelivery } from '../src/domain/alerts/delivery-plan';
+import { eventFields, type ListEvent } from '../src/domain/agreements/events';
+import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
+import { createLogger } from '../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest } from '../src/platforms/discord/alert-sender';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';

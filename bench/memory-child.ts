@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config';
 import { parseStateArgument } from '../src/domain/arguments';
-import { summarizeAgreements } from '../src/domain/agreements-summary';
+import { summarizeAgreements } from '../src/domain/agreements/state-summary';
 import { startBot } from '../src/main';
 import { renderAgreementsAsText } from '../src/platforms/console/render-cli';
 import { createKeyvFactory } from '../src/store/keyv-factory';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeSnapshot } from '../src/domain/snapshot';
+import { makeSnapshot } from '../src/domain/agreements/snapshot';
 import type { Agreement, FileMeta, ListKind } from '../src/domain/types';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../src/store/snapshot-store';

@@ -6,9 +6,9 @@
  * publication is scaled to 318. An estimate, and labelled as one.
  */
 import { join } from 'node:path';
-import { DEFAULT_GUARDS } from '../src/domain/guards';
-import { createLogger } from '../src/logger';
-import { replayFiles } from '../src/services/replay';
+import { DEFAULT_GUARDS } from '../src/domain/agreements/guards';
+import { createLogger } from '../src/logging/logger';
+import { replayFiles } from '../src/pipelines/replay';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { median, ms, progress, timeAsync } from './measure';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { PlannedDelivery } from '../src/domain/delivery-plan';
+import type { PlannedDelivery } from '../src/domain/alerts/delivery-plan';
 import { createAlertRouter } from '../src/delivery/alert-router';
 import { createDeliveryQueue } from '../src/delivery/delivery-queue';
 import { createOutboxWorker } from '../src/delivery/outbox-worker';

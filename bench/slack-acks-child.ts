@@ -5,8 +5,8 @@
  * Prints one JSON line `{"port":N,"agreements":N}` once listening; stops when stdin closes.
  */
 import { Writable } from 'node:stream';
-import { DEFAULT_GUARDS, judgePublication } from '../src/domain/guards';
-import { createLogger } from '../src/logger';
+import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
+import { createLogger } from '../src/logging/logger';
 import { createSlackApp } from '../src/platforms/slack/app';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';

@@ -3,7 +3,7 @@
  * rows (sheriff's offices and police departments, JEM/TFM/WSO, signed dates mostly in
  * 2025), each agency name made unique by a number so the expected diff is known exactly.
  */
-import { agencyKey } from '../src/domain/agency';
+import { agencyKey } from '../src/domain/agreements/agency';
 import { STATES, type StateInfo } from '../src/domain/states';
 import { MODELS, type Agreement } from '../src/domain/types';
 import { seededRandom } from './measure';

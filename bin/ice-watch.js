@@ -7,7 +7,7 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0);
   throw err;
 });
-const { runCli } = require('../src/cli.ts');
+const { runCli } = require('../src/cli/index.ts');
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
   // A command that failed exits now, whatever it left open (a failed `start` may leave a

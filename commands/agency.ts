@@ -1,12 +1,12 @@
-import { agencyKey } from '../src/domain/agency';
+import { agencyKey } from '../src/domain/agreements/agency';
 import { cleanText, editDistance } from '../src/domain/text';
-import { activeAgreements } from '../src/domain/identity';
+import { activeAgreements } from '../src/domain/agreements/identity';
 import { agreementIdentity, type Agreement } from '../src/domain/types';
 import type { LedgerEntry } from '../src/store/snapshot-store';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
-import { agreementLine, pageOf, parsePage, sourceFooter } from './format';
-import type { Line } from './reply';
+import { agreementLine, pageOf, parsePage, sourceFooter } from '../src/messages/format';
+import type { Line } from '../src/messages/reply';
 
 const PER_PAGE = 10;
 /**

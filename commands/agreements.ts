@@ -1,14 +1,14 @@
 import { parseDateArgument, parseModelArgument, parseStateArgument } from '../src/domain/arguments';
-import { filterNote, summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements-summary';
-import { buildAgreementsChart, type LedgerFacts } from '../src/domain/agreements-chart';
-import { countyKey } from '../src/domain/summary';
+import { filterNote, summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements/state-summary';
+import { buildAgreementsChart, type LedgerFacts } from '../src/domain/charts/agreements-chart';
+import { countyKey } from '../src/domain/agreements/summary';
 import { cleanText, plural } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { Command } from './command';
-import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from './format';
-import type { Line, Reply } from './reply';
+import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
+import type { Line, Reply } from '../src/messages/reply';
 
 const PER_PAGE = 10;
 const STATES_PER_PAGE = 20;

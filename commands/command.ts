@@ -1,4 +1,4 @@
-import type { Reply } from './reply';
+import type { Reply } from '../src/messages/reply';
 import type { CommandServices } from './services';
 
 export type Platform = 'discord' | 'slack' | 'console';

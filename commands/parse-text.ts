@@ -1,4 +1,4 @@
-import { KINDS } from '../src/domain/subscriptions';
+import { KINDS } from '../src/domain/alerts/subscriptions';
 import { UserError } from '../src/domain/user-error';
 import type { Command, CommandArgs } from './command';
 

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../src/services/coordination';
+import type { DeliveryStatus } from '../src/coordination/coordination';
 import type { HealthStore } from '../src/store/health-store';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { SubscriptionStore } from '../src/store/subscription-store';

@@ -1,7 +1,7 @@
 import type { ListKind } from '../src/domain/types';
 import type { SourceHealth } from '../src/domain/source-health';
 import type { Command, CommandContext } from './command';
-import type { Line, ReplyBlock } from './reply';
+import type { Line, ReplyBlock } from '../src/messages/reply';
 import { formatUtcMinute, plural } from '../src/domain/text';
 
 /** The health record of the 287(g) page poll (src/main.ts names it so). */

@@ -1,5 +1,5 @@
 import { parseKindsArgument, parseModeArgument, parseModelsArgument, parseStatesArgument } from '../src/domain/arguments';
-import { channelKey, DEFAULT_STATE_KINDS, isConsoleDefault, type Kind, type Subscription } from '../src/domain/subscriptions';
+import { channelKey, DEFAULT_STATE_KINDS, isConsoleDefault, type Kind, type Subscription } from '../src/domain/alerts/subscriptions';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';

@@ -1,12 +1,12 @@
-import { countByState } from '../src/domain/diff';
+import { countByState } from '../src/domain/agreements/diff';
 import { stateByCode } from '../src/domain/states';
-import { activeAgreements } from '../src/domain/identity';
-import { countByModel } from '../src/domain/summary';
-import type { Subscription } from '../src/domain/subscriptions';
+import { activeAgreements } from '../src/domain/agreements/identity';
+import { countByModel } from '../src/domain/agreements/summary';
+import type { Subscription } from '../src/domain/alerts/subscriptions';
 import { UserError } from '../src/domain/user-error';
 import type { CommandContext } from './command';
-import { modelCounts } from './format';
-import type { Line, ReplyField } from './reply';
+import { modelCounts } from '../src/messages/format';
+import type { Line, ReplyField } from '../src/messages/reply';
 
 /** Refuses users who may not change this channel's subscriptions (the platform decided who may). */
 export function requireManager(ctx: CommandContext): void {

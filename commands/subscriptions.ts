@@ -1,4 +1,4 @@
-import { channelKey } from '../src/domain/subscriptions';
+import { channelKey } from '../src/domain/alerts/subscriptions';
 import type { Command } from './command';
 import { describeSubscription } from './subscription-format';
 

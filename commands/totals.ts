@@ -1,10 +1,10 @@
-import { totalsAlertToReply } from '../src/delivery/totals-reply';
-import { buildTotalsChart } from '../src/domain/chart-series';
-import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/daily-counts';
-import { compareReleases } from '../src/domain/totals';
+import { totalsAlertToReply } from '../src/messages/totals-message';
+import { buildTotalsChart } from '../src/domain/charts/chart-series';
+import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/totals/daily-counts';
+import { compareReleases } from '../src/domain/totals/totals';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
-import type { Line, Reply } from './reply';
+import type { Line, Reply } from '../src/messages/reply';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -1,6 +1,6 @@
 import { parseStatesArgument } from '../src/domain/arguments';
 import { stateByCode } from '../src/domain/states';
-import { channelKey, type Subscription } from '../src/domain/subscriptions';
+import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';

@@ -1,5 +1,4 @@
-import { SourceFetchError } from '../src/sources/errors';
-import { SourceFailingError } from '../src/services/guarded-poll';
+import { SourceFailingError, failedOffline } from '../src/pipelines/guarded-poll';
 
 /** What a failed job run tells the terminal, and whether its stack is news. */
 export interface JobFailure {
@@ -10,14 +9,6 @@ export interface JobFailure {
    */
   expected: boolean;
   text: string;
-}
-
-/** Where a poll's failure came from: the error, its causes, and the errors an AggregateError gathers. */
-function causesOf(err: unknown, seen = new Set<unknown>()): unknown[] {
-  if (err === undefined || err === null || seen.has(err)) return [];
-  seen.add(err);
-  const nested = err instanceof AggregateError ? err.errors.flatMap((e) => causesOf(e, seen)) : [];
-  return [err, ...nested, ...(err instanceof Error ? causesOf(err.cause, seen) : [])];
 }
 
 export const OFFLINE_HINT =
@@ -37,6 +28,6 @@ export function describeJobFailure(jobName: string, schedule: string, err: unkno
   if (!(err instanceof SourceFailingError)) {
     return { expected: false, text: `${jobName} failed: ${message}. It runs again at its next scheduled time (${schedule}).` };
   }
-  const offline = causesOf(err).some((e) => e instanceof SourceFetchError && e.reason === 'network');
+  const offline = failedOffline(err);
   return { expected: true, text: `${jobName}: ${message}.${offline ? ` ${OFFLINE_HINT}` : ''}` };
 }

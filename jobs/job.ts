@@ -1,8 +1,8 @@
 import type { Config } from '../src/config';
-import type { Logger } from '../src/logger';
-import type { OperatorNotice } from '../src/domain/guards';
-import type { IngestResult } from '../src/services/ingest-287g';
-import type { TotalsPollResult } from '../src/services/poll-totals';
+import type { Logger } from '../src/logging/logger';
+import type { OperatorNotice } from '../src/domain/agreements/guards';
+import type { IngestResult } from '../src/pipelines/ingest-287g';
+import type { TotalsPollResult } from '../src/pipelines/poll-totals';
 
 /** What a job may use; wired once in src/main.ts. */
 export interface JobDeps {

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../src/config';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/logging/logger';
 import type { Job } from './job';
 
 /** node-cron's logger port (its default writes coloured, non-JSON lines to the console). */

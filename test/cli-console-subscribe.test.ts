@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
-import { channelKey, subscriptionWants } from '../src/domain/subscriptions';
-import { createLogger } from '../src/logger';
+import { channelKey, subscriptionWants } from '../src/domain/alerts/subscriptions';
+import { createLogger } from '../src/logging/logger';
 import { createBot } from '../src/main';
 import { cli } from './helpers/cli';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { lineText } from '../commands/reply';
+import { lineText } from '../src/messages/reply';
 import totals from '../commands/totals';
 import { drawHeading, fit, layoutTitle } from '../src/charts/canvas';
 import { CHART_WIDTH, FONT } from '../src/charts/theme';

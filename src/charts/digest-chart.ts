@@ -1,5 +1,5 @@
 import type { Canvas } from '@napi-rs/canvas';
-import { SERIES_MODELS, type DigestChart } from '../domain/chart-series';
+import { SERIES_MODELS, type DigestChart } from '../domain/charts/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
 import { CARD, CHART_WIDTH, count, FONT, MODEL_COLORS, MODEL_LABELS, sourceLine } from './theme';
 

@@ -1,5 +1,5 @@
 import type { Canvas } from '@napi-rs/canvas';
-import type { ChartSpec } from '../domain/chart-series';
+import type { ChartSpec } from '../domain/charts/chart-series';
 import { drawDigest } from './digest-chart';
 import { drawStateMap } from './map-chart';
 import { drawTotals } from './totals-chart';

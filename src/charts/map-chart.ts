@@ -1,6 +1,6 @@
 import { plural } from '../domain/text';
 import type { Canvas } from '@napi-rs/canvas';
-import type { StateMapChart } from '../domain/chart-series';
+import type { StateMapChart } from '../domain/charts/chart-series';
 import { drawFooter, drawHeading, newCard } from './canvas';
 import { CARD, CHART_WIDTH, count, FONT, formatDay, sourceLine } from './theme';
 

@@ -4,8 +4,8 @@
  * after a deadline: a picture that fails or is late is logged, and the text goes out alone.
  */
 import { plural } from '../domain/text';
-import type { ChartSpec } from '../domain/chart-series';
-import type { Logger } from '../logger';
+import type { ChartSpec } from '../domain/charts/chart-series';
+import type { Logger } from '../logging/logger';
 import { count } from './theme';
 
 /**

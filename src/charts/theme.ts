@@ -3,7 +3,7 @@
  * same image reads on Discord's and Slack's dark and light themes; one colour per model
  * everywhere (Okabe-Ito colours, told apart with the common kinds of colour blindness).
  */
-import type { SeriesModel } from '../domain/chart-series';
+import type { SeriesModel } from '../domain/charts/chart-series';
 
 export const MODEL_COLORS: Record<SeriesModel, string> = {
   JEM: '#0072B2',

@@ -1,6 +1,6 @@
 import { plural } from '../domain/text';
 import type { Canvas } from '@napi-rs/canvas';
-import type { TotalsChart } from '../domain/chart-series';
+import type { TotalsChart } from '../domain/charts/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
 import { timeAxis } from './time-axis';
 import { CARD, CHART_HEIGHT, CHART_WIDTH, count, dayNumber, FONT, formatDay, sourceLine } from './theme';

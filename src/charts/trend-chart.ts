@@ -1,5 +1,5 @@
 import type { Canvas } from '@napi-rs/canvas';
-import { SERIES_MODELS, type StateTrendChart } from '../domain/chart-series';
+import { SERIES_MODELS, type StateTrendChart } from '../domain/charts/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
 import { timeAxis } from './time-axis';
 import { CARD, CHART_HEIGHT, CHART_WIDTH, count, dayNumber, FONT, formatDay, MODEL_COLORS, MODEL_LABELS, sourceLine } from './theme';

@@ -1,8 +1,8 @@
-import type { StateAlert } from '../domain/alerts';
-import { planDeliveries } from '../domain/delivery-plan';
-import { buildDigest, digestPeriod } from '../domain/digest';
-import type { Subscription } from '../domain/subscriptions';
-import type { TotalsAlert } from '../domain/totals-alerts';
+import type { StateAlert } from '../domain/alerts/alerts';
+import { planDeliveries } from '../domain/alerts/delivery-plan';
+import { buildDigest, digestPeriod } from '../domain/alerts/digest';
+import type { Subscription } from '../domain/alerts/subscriptions';
+import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';

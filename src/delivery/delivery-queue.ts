@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
 
 /** One platform's send rate, shared by every worker of every instance sending with one bot token. */

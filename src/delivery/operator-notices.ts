@@ -1,5 +1,5 @@
-import type { OperatorNotice, OperatorNoticeKind } from '../domain/operator-notice';
-import type { Logger } from '../logger';
+import type { OperatorNotice, OperatorNoticeKind } from '../domain/alerts/operator-notice';
+import type { Logger } from '../logging/logger';
 import type { SendResult } from './sender';
 
 /** Waits before the 2nd and 3rd attempt at an operator notice: a socket error or a 5xx is usually over within seconds. */

@@ -1,7 +1,7 @@
-import type { OperatorNotice, OperatorNoticeKind } from '../domain/operator-notice';
-import { episodeKey, observeProblem, observeRecovery, type Episode } from '../domain/operator-episodes';
+import type { OperatorNotice, OperatorNoticeKind } from '../domain/alerts/operator-notice';
+import { episodeKey, observeProblem, observeRecovery, type Episode } from '../domain/alerts/operator-episodes';
 import { formatUtcMinute } from '../domain/text';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { EpisodeStore } from '../store/episode-store';
 import { formatOperatorNotice, sendOperatorNotice } from './operator-notices';
 import type { SendResult } from './sender';

@@ -1,6 +1,6 @@
-import type { OperatorNotice } from '../domain/guards';
-import type { Logger } from '../logger';
-import type { Metrics } from '../ops/metrics';
+import type { OperatorNotice } from '../domain/agreements/guards';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../observability/metrics';
 import { OUTBOX_PLATFORMS, type OutboxEntry, type OutboxPlatform, type OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 import type { AlertSender, SendResult } from './sender';

@@ -1,4 +1,4 @@
-import type { PlannedDelivery } from '../domain/delivery-plan';
+import type { PlannedDelivery } from '../domain/alerts/delivery-plan';
 
 /** What one attempt to post a message came to. */
 export type SendResult =

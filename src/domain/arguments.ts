@@ -1,5 +1,5 @@
 import { matchState, type StateInfo } from './states';
-import { KINDS, MODES, type Kind, type Mode } from './subscriptions';
+import { KINDS, MODES, type Kind, type Mode } from './alerts/subscriptions';
 import { cleanText } from './text';
 import { MODELS, MODEL_NAMES, type Model } from './types';
 import { UserError } from './user-error';

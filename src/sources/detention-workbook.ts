@@ -8,9 +8,9 @@
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { parseSignedDate } from '../domain/normalize';
+import { parseSignedDate } from '../domain/agreements/normalize';
 import { cleanText } from '../domain/text';
-import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals';
+import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals/totals';
 import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, rowsTooMany, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
 import { assertInflatesWithin, InflateBudget, readZipParts, rebuildZip } from './zip-parts';
 

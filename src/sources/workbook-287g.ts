@@ -4,7 +4,7 @@
  * in every era of the file.
  */
 import type ExcelJS from 'exceljs';
-import { normalizeAgreementRow } from '../domain/normalize';
+import { normalizeAgreementRow } from '../domain/agreements/normalize';
 import { cleanText } from '../domain/text';
 import type { Agreement, ParsedList } from '../domain/types';
 import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';

@@ -1,5 +1,5 @@
-import type { StateAlert } from '../domain/alerts';
-import type { Mode } from '../domain/subscriptions';
+import type { StateAlert } from '../domain/alerts/alerts';
+import type { Mode } from '../domain/alerts/subscriptions';
 import type { KeyvFactory } from './keyv-factory';
 
 /** One channel's collected alerts for one digest period. */

@@ -1,4 +1,4 @@
-import type { Episode } from '../domain/operator-episodes';
+import type { Episode } from '../domain/alerts/operator-episodes';
 import type { KeyvFactory } from './keyv-factory';
 
 /** The operator-notice episodes under way (src/domain/operator-episodes.ts), kept across restarts. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PlannedDelivery } from '../domain/delivery-plan';
+import type { PlannedDelivery } from '../domain/alerts/delivery-plan';
 import type { KeyvFactory } from './keyv-factory';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';

@@ -1,8 +1,8 @@
-import type { EndedAgreement } from '../domain/diff';
-import { agencyKey } from '../domain/agency';
-import type { ListEvent } from '../domain/events';
-import type { HeldRow, OperatorNotice, RecentRename, SourceState, Verdict } from '../domain/guards';
-import { activeAgreements } from '../domain/identity';
+import type { EndedAgreement } from '../domain/agreements/diff';
+import { agencyKey } from '../domain/agreements/agency';
+import type { ListEvent } from '../domain/agreements/events';
+import type { HeldRow, OperatorNotice, RecentRename, SourceState, Verdict } from '../domain/agreements/guards';
+import { activeAgreements } from '../domain/agreements/identity';
 import { agreementIdentity, type Agreement, type FileMeta, type ListKind, type Snapshot } from '../domain/types';
 import type { KeyvFactory } from './keyv-factory';
 

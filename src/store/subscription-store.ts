@@ -1,4 +1,4 @@
-import { isSubscriptionRecord, type Subscription } from '../domain/subscriptions';
+import { isSubscriptionRecord, type Subscription } from '../domain/alerts/subscriptions';
 import { UserError } from '../domain/user-error';
 import type { KeyvFactory } from './keyv-factory';
 import { createLeaseLock, LockTimeoutError, type LeaseLockOptions } from './lease-lock';

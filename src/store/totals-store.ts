@@ -1,5 +1,5 @@
-import type { DailyCount } from '../domain/daily-counts';
-import type { DetentionRelease } from '../domain/totals';
+import type { DailyCount } from '../domain/totals/daily-counts';
+import type { DetentionRelease } from '../domain/totals/totals';
 import type { KeyvFactory } from './keyv-factory';
 
 /** A detention release as stored, with the file it came from. */

@@ -1,14 +1,14 @@
 import agreements from '../../commands/agreements';
-import { lineText, type Reply } from '../../commands/reply';
+import { lineText, type Reply } from '../../src/messages/reply';
 import totals from '../../commands/totals';
-import { deliveryToReply } from '../../src/delivery/alert-reply';
+import { deliveryToReply } from '../../src/messages/alert-message';
 import { MAP_HEIGHT, TILE_GRID } from '../../src/charts/map-chart';
 import { CHART_DEADLINE_MS, renderChart, renderChartWithin } from '../../src/charts/render-chart';
 import { CARD, CHART_HEIGHT, CHART_WIDTH, MODEL_COLORS } from '../../src/charts/theme';
 import { DAILY_PANEL_HEIGHT } from '../../src/charts/totals-chart';
-import type { ChartSpec } from '../../src/domain/chart-series';
+import type { ChartSpec } from '../../src/domain/charts/chart-series';
 import { STATES } from '../../src/domain/states';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import { readPng, seededContext, weeklyDigest } from '../helpers/charts';
 
 const field = (reply: Reply, name: string) => {

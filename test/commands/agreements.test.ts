@@ -1,5 +1,5 @@
 import agreements from '../../commands/agreements';
-import { lineText, type Reply } from '../../commands/reply';
+import { lineText, type Reply } from '../../src/messages/reply';
 import { UserError } from '../../src/domain/user-error';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 import { loadSnapshot } from '../helpers/fixtures';

@@ -2,7 +2,7 @@ import agency, { MAX_NAME_CHARS } from '../../commands/agency';
 import { UserError } from '../../src/domain/user-error';
 import { findCommand, commands } from '../../commands/index';
 import { parseCommandText } from '../../commands/parse-text';
-import { lineText, type Reply } from '../../commands/reply';
+import { lineText, type Reply } from '../../src/messages/reply';
 import status, { POLL_SOURCE, TOTALS_SOURCE } from '../../commands/status';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { renderReplyForSlack } from '../../src/platforms/slack/render-reply';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { createHealthStore } from '../../src/store/health-store';
 import { createTotalsStore } from '../../src/store/totals-store';
-import { agencyKey } from '../../src/domain/agency';
+import { agencyKey } from '../../src/domain/agreements/agency';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 
 const items = (reply: Reply) => reply.blocks.flatMap((b) => (b.kind === 'list' ? b.items.map(lineText) : []));

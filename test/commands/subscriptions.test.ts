@@ -1,8 +1,8 @@
-import { lineText, type Reply } from '../../commands/reply';
+import { lineText, type Reply } from '../../src/messages/reply';
 import subscribe from '../../commands/subscribe';
 import subscriptions from '../../commands/subscriptions';
 import unsubscribe from '../../commands/unsubscribe';
-import { channelKey } from '../../src/domain/subscriptions';
+import { channelKey } from '../../src/domain/alerts/subscriptions';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 
 const text = (reply: Reply) =>

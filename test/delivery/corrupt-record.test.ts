@@ -7,9 +7,9 @@
 import subscribe from '../../commands/subscribe';
 import subscriptions from '../../commands/subscriptions';
 import { createAlertRouter } from '../../src/delivery/alert-router';
-import { buildStateAlerts } from '../../src/domain/alerts';
-import { eventFields } from '../../src/domain/events';
-import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { buildStateAlerts } from '../../src/domain/alerts/alerts';
+import { eventFields } from '../../src/domain/agreements/events';
+import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import type { Agreement } from '../../src/domain/types';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';

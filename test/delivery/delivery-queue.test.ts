@@ -1,9 +1,9 @@
 import pino from 'pino';
-import type { PlannedDelivery } from '../../src/domain/delivery-plan';
+import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
 import { createDeliveryQueue } from '../../src/delivery/delivery-queue';
 import { createOutboxWorker } from '../../src/delivery/outbox-worker';
 import type { AlertSender } from '../../src/delivery/sender';
-import { createPollLease } from '../../src/services/poll-lease';
+import { createPollLease } from '../../src/coordination/poll-lease';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';

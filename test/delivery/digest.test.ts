@@ -1,10 +1,10 @@
 import { createAlertRouter } from '../../src/delivery/alert-router';
-import { deliveryToReply } from '../../src/delivery/alert-reply';
-import { buildStateAlerts } from '../../src/domain/alerts';
-import { diffLists } from '../../src/domain/diff';
-import { digestPeriod } from '../../src/domain/digest';
-import { channelKey, type Subscription } from '../../src/domain/subscriptions';
-import { lineText } from '../../commands/reply';
+import { deliveryToReply } from '../../src/messages/alert-message';
+import { buildStateAlerts } from '../../src/domain/alerts/alerts';
+import { diffLists } from '../../src/domain/agreements/diff';
+import { digestPeriod } from '../../src/domain/alerts/digest';
+import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
+import { lineText } from '../../src/messages/reply';
 import { createDigestStore } from '../../src/store/digest-store';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';

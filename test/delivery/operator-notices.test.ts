@@ -1,5 +1,5 @@
 import { OPERATOR_NOTICE_RETRY_DELAYS_MS, sendOperatorNotice } from '../../src/delivery/operator-notices';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import { createDiscordRest, notifyOperatorChannel } from '../../src/platforms/discord/alert-sender';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 

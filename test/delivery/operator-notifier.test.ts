@@ -1,7 +1,7 @@
 import { createOperatorNotifier } from '../../src/delivery/operator-notifier';
 import type { SendResult } from '../../src/delivery/sender';
-import type { OperatorNotice } from '../../src/domain/guards';
-import { createLogger } from '../../src/logger';
+import type { OperatorNotice } from '../../src/domain/agreements/guards';
+import { createLogger } from '../../src/logging/logger';
 import { createEpisodeStore, type EpisodeStore } from '../../src/store/episode-store';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 

@@ -15,7 +15,7 @@ import {
   parseStatesArgument,
 } from '../../src/domain/arguments';
 import { matchState, STATES } from '../../src/domain/states';
-import { KINDS, MODES } from '../../src/domain/subscriptions';
+import { KINDS, MODES } from '../../src/domain/alerts/subscriptions';
 import { MODEL_NAMES, MODELS } from '../../src/domain/types';
 import { UserError } from '../../src/domain/user-error';
 

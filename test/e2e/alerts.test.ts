@@ -1,9 +1,9 @@
 import type { CommandContext } from '../../commands/command';
 import subscribe from '../../commands/subscribe';
 import { loadConfig } from '../../src/config';
-import { buildStateAlerts } from '../../src/domain/alerts';
-import { diffLists } from '../../src/domain/diff';
-import { createLogger } from '../../src/logger';
+import { buildStateAlerts } from '../../src/domain/alerts/alerts';
+import { diffLists } from '../../src/domain/agreements/diff';
+import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../commands/command';
 import subscribe from '../../commands/subscribe';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 import { fixturePath } from '../helpers/fixtures';

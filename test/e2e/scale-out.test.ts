@@ -8,9 +8,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { buildStateAlerts } from '../../src/domain/alerts';
-import { diffLists } from '../../src/domain/diff';
-import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { buildStateAlerts } from '../../src/domain/alerts/alerts';
+import { diffLists } from '../../src/domain/agreements/diff';
+import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';

@@ -1,5 +1,5 @@
-import { alertTitle, type StateAlert } from '../../src/domain/alerts';
-import type { AgreementFields, ListEvent } from '../../src/domain/events';
+import { alertTitle, type StateAlert } from '../../src/domain/alerts/alerts';
+import type { AgreementFields, ListEvent } from '../../src/domain/agreements/events';
 
 /** An agreement as events carry it: a Florida TFM agreement with its MOA, changed by `over`. */
 export function fieldsOf(agency: string, over: Partial<AgreementFields> = {}): AgreementFields {

@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../../commands/reply';
+import type { Reply, ReplyBlock } from '../../src/messages/reply';
 
 /** What a rendered alert shows of one list: its heading, the items shown and the count its "… and N more" gives. */
 export interface ShownSection {

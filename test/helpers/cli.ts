@@ -1,4 +1,4 @@
-import { runCli } from '../../src/cli';
+import { runCli } from '../../src/cli/index';
 
 /** Runs the ice-watch command line in process and captures what it prints. */
 export async function cli(...argv: string[]) {

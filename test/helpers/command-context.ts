@@ -1,5 +1,5 @@
 import type { CommandContext, Platform } from '../../commands/command';
-import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
+import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
 import type { Agreement } from '../../src/domain/types';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../../src/store/snapshot-store';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { makeSnapshot } from '../../src/domain/snapshot';
+import { makeSnapshot } from '../../src/domain/agreements/snapshot';
 import type { FileMeta, ListKind, Snapshot } from '../../src/domain/types';
 import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 

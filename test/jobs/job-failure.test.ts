@@ -1,5 +1,5 @@
 import { describeJobFailure, OFFLINE_HINT } from '../../jobs/job-failure';
-import { SourceFailingError } from '../../src/services/guarded-poll';
+import { SourceFailingError } from '../../src/pipelines/guarded-poll';
 import { SourceFetchError } from '../../src/sources/errors';
 
 describe('describeJobFailure', () => {

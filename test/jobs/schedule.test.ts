@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import type { Job } from '../../jobs/job';
 import { scheduleJobs } from '../../jobs/schedule';
 import { waitUntil } from '../helpers/wait';

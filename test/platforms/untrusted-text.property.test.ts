@@ -5,7 +5,7 @@
  * these properties hold for any text, put in every place a Reply carries it.
  */
 import fc from 'fast-check';
-import type { Line, Reply } from '../../commands/reply';
+import type { Line, Reply } from '../../src/messages/reply';
 import { escapeUntrusted } from '../../src/platforms/discord/discord-text';
 import { renderReplyForDiscord } from '../../src/platforms/discord/render-reply';
 import { escapeMrkdwn } from '../../src/platforms/slack/mrkdwn';

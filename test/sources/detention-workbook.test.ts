@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { compareReleases, type DetentionRelease } from '../../src/domain/totals';
+import { compareReleases, type DetentionRelease } from '../../src/domain/totals/totals';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { WorkbookFormatError, WorkbookSchemaError } from '../../src/sources/errors';
 import { cli } from '../helpers/cli';

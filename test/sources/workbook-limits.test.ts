@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_GUARDS } from '../../src/domain/guards';
-import { createLogger } from '../../src/logger';
-import { createIngest287g } from '../../src/services/ingest-287g';
+import { DEFAULT_GUARDS } from '../../src/domain/agreements/guards';
+import { createLogger } from '../../src/logging/logger';
+import { createIngest287g } from '../../src/pipelines/ingest-287g';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError } from '../../src/sources/errors';
 import { parse287gWorkbook } from '../../src/sources/workbook-287g';

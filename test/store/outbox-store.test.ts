@@ -1,4 +1,4 @@
-import type { PlannedDelivery } from '../../src/domain/delivery-plan';
+import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
 import { createOutboxStore, type OutboxEntry } from '../../src/store/outbox-store';
 import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/guards';
+import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
 import { createKeyvFactory, StoreConfigError, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { failingKeyvFactory } from '../helpers/failing-store';

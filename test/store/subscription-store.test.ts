@@ -1,4 +1,4 @@
-import { channelKey, type Subscription } from '../../src/domain/subscriptions';
+import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 import { CHANNEL_BUSY, createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderChartWithin, type ChartRenderer } from '../../charts/render-chart';
-import type { ChartSpec } from '../../domain/chart-series';
-import { createLogger, type Logger } from '../../logger';
+import type { ChartSpec } from '../../domain/charts/chart-series';
+import { createLogger, type Logger } from '../../logging/logger';
 
 /** Where the terminal's pictures go when CHARTS_DIR is unset. */
 export const defaultChartsDir = () => join(tmpdir(), 'ice-watch-charts');

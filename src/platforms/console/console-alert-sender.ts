@@ -1,5 +1,5 @@
 import type { AlertSender } from '../../delivery/sender';
-import { deliveryToReply } from '../../delivery/alert-reply';
+import { deliveryToReply } from '../../messages/alert-message';
 import { writeChartFile, type ChartFileOptions } from './chart-file';
 import { renderAlertAsText } from './render-alert';
 import { renderReplyAsText } from './render-reply';

@@ -1,4 +1,4 @@
-import type { OperatorNotice } from '../../domain/guards';
+import type { OperatorNotice } from '../../domain/agreements/guards';
 import { plainText } from './render-alert';
 
 /** Console mode's operator channel: notices are printed to the terminal (alerts go through the console alert sender). */

@@ -1,6 +1,6 @@
-import { lineText, type Line } from '../../../commands/reply';
-import { ALERT_SECTIONS, eventLine } from '../../delivery/alert-reply';
-import type { StateAlert } from '../../domain/alerts';
+import { lineText, type Line } from '../../messages/reply';
+import { ALERT_SECTIONS, eventLine } from '../../messages/alert-message';
+import type { StateAlert } from '../../domain/alerts/alerts';
 import { formatUtcMinute, stripBidiControls } from '../../domain/text';
 
 /** Strips terminal control characters and bidirectional controls from untrusted text (ICE's cells) before printing. */

@@ -1,8 +1,8 @@
 import { plural } from '../../domain/text';
-import { filterNote, type NationalSummary, type StateSummary } from '../../domain/agreements-summary';
-import type { ListEvent } from '../../domain/events';
+import { filterNote, type NationalSummary, type StateSummary } from '../../domain/agreements/state-summary';
+import type { ListEvent } from '../../domain/agreements/events';
 import type { ParsedList } from '../../domain/types';
-import type { DetentionRelease } from '../../domain/totals';
+import type { DetentionRelease } from '../../domain/totals/totals';
 import { plainText } from './render-alert';
 
 const models = (m: { JEM: number; TFM: number; WSO: number; other: number }) =>

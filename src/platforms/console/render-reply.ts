@@ -1,4 +1,4 @@
-import { lineText, type Line, type Reply } from '../../../commands/reply';
+import { lineText, type Line, type Reply } from '../../messages/reply';
 import { plainText } from './render-alert';
 
 const text = (line: Line) =>

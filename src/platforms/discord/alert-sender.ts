@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { REST, Routes, type RateLimitData, type RawFile } from 'discord.js';
 import { defaultChartRenderer, type ChartRenderer, type RenderedChart } from '../../charts/render-chart';
-import { deliveryToReply } from '../../delivery/alert-reply';
+import { deliveryToReply } from '../../messages/alert-message';
 import type { AlertSender, SendResult } from '../../delivery/sender';
-import type { PlannedDelivery } from '../../domain/delivery-plan';
-import type { Logger } from '../../logger';
+import type { PlannedDelivery } from '../../domain/alerts/delivery-plan';
+import type { Logger } from '../../logging/logger';
 import { clipPlain, escapeUntrusted } from './discord-text';
 import { renderReplyForDiscord, type DiscordMessagePayload } from './render-reply';
 import { sendResultOfError } from './send-errors';

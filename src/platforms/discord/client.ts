@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config';
-import type { Logger } from '../../logger';
-import type { Metrics } from '../../ops/metrics';
+import type { Logger } from '../../logging/logger';
+import type { Metrics } from '../../observability/metrics';
 import type { SharedServices } from './command-context';
 import { rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';

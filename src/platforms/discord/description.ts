@@ -1,4 +1,4 @@
-import type { Line, Reply } from '../../../commands/reply';
+import type { Line, Reply } from '../../messages/reply';
 import { escapeUntrusted, renderLine, renderLineWithin } from './discord-text';
 
 /** Room kept for the "… and N more" line when a reply falls back to cutting at one place. */

@@ -1,4 +1,4 @@
-import type { Line, Span } from '../../../commands/reply';
+import type { Line, Span } from '../../messages/reply';
 import { stripBidiControls } from '../../domain/text';
 
 const ZERO_WIDTH_SPACE = '\u200b';

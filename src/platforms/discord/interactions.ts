@@ -1,10 +1,10 @@
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { Command, CommandArgs } from '../../../commands/command';
 import { commands as registry } from '../../../commands';
-import { errorReply } from '../../../commands/reply';
-import type { Logger } from '../../logger';
-import type { Metrics } from '../../ops/metrics';
-import { timeCommand } from '../../ops/time-command';
+import { errorReply } from '../../messages/reply';
+import type { Logger } from '../../logging/logger';
+import type { Metrics } from '../../observability/metrics';
+import { timeCommand } from '../../observability/time-command';
 import { optionTakesAll, suggestStates } from './autocomplete';
 import { buildCommandContext, canManageChannel, type CommandInteraction, type SharedServices } from './command-context';
 import { decodePagingId } from './paging-id';

@@ -1,5 +1,5 @@
 import { InteractionResponseType, InteractionType, MessageFlags, Routes, type Client } from 'discord.js';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 
 /** The answer to an interaction discord.js could not read (a malformed or forged payload). */
 export const MALFORMED_INTERACTION_REFUSAL = 'ice-watch could not read this request, so it was refused. Run the command again.';

@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
-import type { Paging } from '../../../commands/reply';
+import type { Paging } from '../../messages/reply';
 
 /** Discord's limits for message components. */
 export const COMPONENT_LIMITS = { customId: 100, buttonLabel: 80 } as const;

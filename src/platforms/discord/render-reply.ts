@@ -1,5 +1,5 @@
 import { MessageFlags } from 'discord.js';
-import type { Reply, ReplyField } from '../../../commands/reply';
+import type { Reply, ReplyField } from '../../messages/reply';
 import { renderDescription } from './description';
 import { clipPlain, fitEscaped, renderLineWithin } from './discord-text';
 import { buildPagingRow, type ActionRowBody } from './paging-id';

@@ -1,8 +1,8 @@
 import { MessageFlags } from 'discord.js';
-import { errorReply, type Reply } from '../../../commands/reply';
+import { errorReply, type Reply } from '../../messages/reply';
 import type { ChartRenderer, RenderedChart } from '../../charts/render-chart';
 import { UserError } from '../../domain/user-error';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 import type { CommandInteraction } from './command-context';
 import { renderReplyForDiscord } from './render-reply';
 

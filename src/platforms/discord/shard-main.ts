@@ -1,8 +1,8 @@
 import type { Config } from '../../config';
-import { createLogger, type Logger } from '../../logger';
+import { createLogger, type Logger } from '../../logging/logger';
 import { openStoreOf } from '../../store/keyv-factory';
-import { installProcessGuards } from '../../ops/process-guards';
-import { secretValuesOf } from '../../ops/redact';
+import { installProcessGuards } from '../../observability/process-guards';
+import { secretValuesOf } from '../../logging/redact';
 import { createHealthStore } from '../../store/health-store';
 import { createSnapshotStore } from '../../store/snapshot-store';
 import { createSubscriptionStore } from '../../store/subscription-store';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Routes, ShardingManager, type REST, type Shard } from 'discord.js';
 import { SETTING_NAMES, type Config } from '../../config';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 
 /** Discord lets each identify bucket start one session per 5 s; discord.js's manager waits 5.5 s. */
 const IDENTIFY_SPACING_MS = 5_500;

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
-import { deliveryToReply } from '../../delivery/alert-reply';
+import { deliveryToReply } from '../../messages/alert-message';
 import type { AlertSender, SendResult } from '../../delivery/sender';
-import { createLogger, type Logger } from '../../logger';
+import { createLogger, type Logger } from '../../logging/logger';
 import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
 import { createBoltLogger } from './bolt-logger';
 import { isBlocksRefusal, postWithPicture, uploadReplyChart } from './chart-upload';

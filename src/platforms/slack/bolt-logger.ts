@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 
 /** Slack tokens (bot, user, app, config) and the `token` field of request bodies, wherever they appear in a message. */
 const SECRET_PATTERNS: Array<[RegExp, string]> = [

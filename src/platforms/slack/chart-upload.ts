@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { Reply } from '../../../commands/reply';
+import type { Reply } from '../../messages/reply';
 import type { ChartRenderer } from '../../charts/render-chart';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 import { renderReplyForSlack, type SlackImage, type SlackMessage } from './render-reply';
 
 /**

@@ -2,12 +2,12 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, Slac
 import type { ChannelRef, Command, CommandArgs, CommandContext } from '../../../commands/command';
 import { commands as registry } from '../../../commands/index';
 import { parseCommandText } from '../../../commands/parse-text';
-import { errorReply, type Reply } from '../../../commands/reply';
+import { errorReply, type Reply } from '../../messages/reply';
 import type { CommandServices } from '../../../commands/services';
 import { UserError } from '../../domain/user-error';
-import type { Logger } from '../../logger';
-import type { Metrics } from '../../ops/metrics';
-import { timeCommand } from '../../ops/time-command';
+import type { Logger } from '../../logging/logger';
+import type { Metrics } from '../../observability/metrics';
+import { timeCommand } from '../../observability/time-command';
 import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
 import { postWithPicture, uploadReplyChart } from './chart-upload';
 import { escapeMrkdwn } from './mrkdwn';

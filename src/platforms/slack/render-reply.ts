@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { lineText, type Line, type Reply, type ReplyBlock, type ReplyField } from '../../../commands/reply';
+import { lineText, type Line, type Reply, type ReplyBlock, type ReplyField } from '../../messages/reply';
 import { clipMrkdwn, clipPlain, escapeMrkdwn, renderLine } from './mrkdwn';
 import { encodePageValue, PAGE_NEXT_ACTION_ID, PAGE_PREV_ACTION_ID } from './paging';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { App, HTTPReceiver } from '@slack/bolt';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../logging/logger';
 import type { Leases } from '../../store/atomic';
 
 /** Lease names of seen signatures start with this (a lease per signature, never released: it lapses). */

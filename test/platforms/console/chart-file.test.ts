@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../src/cli';
-import type { PlannedDelivery } from '../../../src/domain/delivery-plan';
+import { runCli } from '../../../src/cli/index';
+import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
 import { createConsoleAlertSender } from '../../../src/platforms/console/console-alert-sender';
 import { fixturePath } from '../../helpers/fixtures';
 import { readPng, weeklyDigest } from '../../helpers/charts';

@@ -1,6 +1,6 @@
-import { buildStateAlerts } from '../../../src/domain/alerts';
-import { diffLists } from '../../../src/domain/diff';
-import { activeAgreements } from '../../../src/domain/identity';
+import { buildStateAlerts } from '../../../src/domain/alerts/alerts';
+import { diffLists } from '../../../src/domain/agreements/diff';
+import { activeAgreements } from '../../../src/domain/agreements/identity';
 import { renderAlertAsText } from '../../../src/platforms/console/render-alert';
 import { ev, floridaAlert } from '../../helpers/alert-events';
 import { loadSnapshot } from '../../helpers/fixtures';

@@ -6,8 +6,8 @@
 import { Client, GatewayIntentBits } from 'discord.js';
 import { Writable } from 'node:stream';
 import { renderChart, renderChartWithin, type ChartRenderer } from '../../../src/charts/render-chart';
-import type { PlannedDelivery } from '../../../src/domain/delivery-plan';
-import { createLogger } from '../../../src/logger';
+import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
+import { createLogger } from '../../../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest, nonceFor } from '../../../src/platforms/discord/alert-sender';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';

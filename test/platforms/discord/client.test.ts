@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { createDiscordBot } from '../../../src/platforms/discord/client';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';

@@ -5,7 +5,7 @@
  * replies said it worked; a `tx` and an `ok` at once kept one of the two in every channel.
  */
 import { STATES } from '../../../src/domain/states';
-import { channelKey } from '../../../src/domain/subscriptions';
+import { channelKey } from '../../../src/domain/alerts/subscriptions';
 import { STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { CHANNEL_ID, GUILD_ID, MODERATOR, rawCommand, startHarness, type Harness } from './harness';
 

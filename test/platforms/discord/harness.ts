@@ -8,10 +8,10 @@
 import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type Interaction } from 'discord.js';
 import { Writable } from 'node:stream';
 import type { Command } from '../../../commands/command';
-import { DEFAULT_GUARDS, judgePublication } from '../../../src/domain/guards';
-import { contentHashOf } from '../../../src/domain/snapshot';
+import { DEFAULT_GUARDS, judgePublication } from '../../../src/domain/agreements/guards';
+import { contentHashOf } from '../../../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../../../src/domain/types';
-import { createLogger, type Logger } from '../../../src/logger';
+import { createLogger, type Logger } from '../../../src/logging/logger';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../../../src/store/snapshot-store';

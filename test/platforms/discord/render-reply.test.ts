@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord.js';
 import fc from 'fast-check';
-import { errorReply, type Line, type Reply } from '../../../commands/reply';
+import { errorReply, type Line, type Reply } from '../../../src/messages/reply';
 import { escapeUntrusted, renderSpan, safeLinkTarget } from '../../../src/platforms/discord/discord-text';
 import { decodePagingId, encodePagingId } from '../../../src/platforms/discord/paging-id';
 import { EMBED_LIMITS, renderReplyForDiscord, TONE_COLORS, type EmbedBody } from '../../../src/platforms/discord/render-reply';
-import { ALERT_SECTIONS, alertToReply } from '../../../src/delivery/alert-reply';
-import type { ListEvent } from '../../../src/domain/events';
+import { ALERT_SECTIONS, alertToReply } from '../../../src/messages/alert-message';
+import type { ListEvent } from '../../../src/domain/agreements/events';
 import { ev, floridaAlert, manySignings } from '../../helpers/alert-events';
 import { readSections, sectionsOf } from '../../helpers/alert-sections';
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { CommandContext } from '../../../commands/command';
 import subscribe from '../../../commands/subscribe';
 import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { createBot } from '../../../src/main';
 import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
 import { startDiscordGateway, type DiscordGateway, type GatewayConnection } from '../../helpers/discord-gateway';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { REST } from 'discord.js';
 import { ConfigError, loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { createDiscordShards, fetchGatewayBot, settingsAsEnvironment } from '../../../src/platforms/discord/sharding';
 import { startDiscordShard, type DiscordShardProcess } from '../../../src/platforms/discord/shard-main';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';

@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { PermissionFlagsBits } from 'discord.js';
-import { channelKey } from '../../../src/domain/subscriptions';
+import { channelKey } from '../../../src/domain/alerts/subscriptions';
 import { MANAGE_CHANNEL_REFUSAL } from '../../../src/platforms/discord/interactions';
 import { CHANNEL_ID, GUILD_ID, MEMBER, MODERATOR, rawButton, rawCommand, startHarness, type Harness } from './harness';
 

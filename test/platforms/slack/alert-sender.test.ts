@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { createAlertRouter } from '../../../src/delivery/alert-router';
 import { createOutboxWorker } from '../../../src/delivery/outbox-worker';
-import { buildStateAlerts, type StateAlert } from '../../../src/domain/alerts';
-import type { PlannedDelivery } from '../../../src/domain/delivery-plan';
-import { eventFields } from '../../../src/domain/events';
-import { channelKey, type Subscription } from '../../../src/domain/subscriptions';
+import { buildStateAlerts, type StateAlert } from '../../../src/domain/alerts/alerts';
+import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
+import { eventFields } from '../../../src/domain/agreements/events';
+import { channelKey, type Subscription } from '../../../src/domain/alerts/subscriptions';
 import type { Agreement } from '../../../src/domain/types';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import {
   createSlackAlertSender,
   createSlackWebClient,

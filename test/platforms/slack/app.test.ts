@@ -1,5 +1,5 @@
 import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackAppOptions } from '../../../src/platforms/slack/app';
 import { startSlackApi, type SlackStandIn } from '../../helpers/slack-api';
 import { BOT_TOKEN, seedServices, startHarness } from './harness';

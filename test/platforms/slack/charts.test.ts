@@ -4,8 +4,8 @@
  * no channel) and the answer shows it in an image block by file id. An upload that fails,
  * or a message Slack refuses with the picture, leaves the text to go alone.
  */
-import { createLogger } from '../../../src/logger';
-import type { PlannedDelivery } from '../../../src/domain/delivery-plan';
+import { createLogger } from '../../../src/logging/logger';
+import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
 import { createSlackAlertSender, createSlackWebClient } from '../../../src/platforms/slack/alert-sender';
 import { readPng, weeklyDigest } from '../../helpers/charts';
 import { startSlackApi, type SlackStandIn } from '../../helpers/slack-api';

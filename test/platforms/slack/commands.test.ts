@@ -1,5 +1,5 @@
 import type { Command } from '../../../commands/command';
-import type { Reply } from '../../../commands/reply';
+import type { Reply } from '../../../src/messages/reply';
 import { decodePageValue } from '../../../src/platforms/slack/paging';
 import { signSlackRequest } from '../../helpers/slack-api';
 import { HOSTILE_AGENCY, SECRET, seedServices, startHarness, textsOf, type Harness } from './harness';

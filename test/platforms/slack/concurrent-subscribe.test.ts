@@ -4,7 +4,7 @@
  * Before subscriptions changed under a per-channel lock, 2-5 of 40 at once were lost.
  */
 import { STATES } from '../../../src/domain/states';
-import { channelKey } from '../../../src/domain/subscriptions';
+import { channelKey } from '../../../src/domain/alerts/subscriptions';
 import { STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { startHarness, textsOf, type Harness } from './harness';
 

@@ -7,10 +7,10 @@
 import { Writable } from 'node:stream';
 import type { Command } from '../../../commands/command';
 import { commands as registry } from '../../../commands/index';
-import { DEFAULT_GUARDS, judgePublication } from '../../../src/domain/guards';
-import { contentHashOf } from '../../../src/domain/snapshot';
+import { DEFAULT_GUARDS, judgePublication } from '../../../src/domain/agreements/guards';
+import { contentHashOf } from '../../../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../../../src/domain/types';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackApp } from '../../../src/platforms/slack/app';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { Line, Reply } from '../../../commands/reply';
-import { ALERT_SECTIONS, alertToReply } from '../../../src/delivery/alert-reply';
-import type { ListEvent } from '../../../src/domain/events';
+import type { Line, Reply } from '../../../src/messages/reply';
+import { ALERT_SECTIONS, alertToReply } from '../../../src/messages/alert-message';
+import type { ListEvent } from '../../../src/domain/agreements/events';
 import { ev, floridaAlert, manySignings } from '../../helpers/alert-events';
 import { readSections, sectionsOf } from '../../helpers/alert-sections';
-import { errorReply } from '../../../commands/reply';
+import { errorReply } from '../../../src/messages/reply';
 import { escapeMrkdwn, renderLine } from '../../../src/platforms/slack/mrkdwn';
 import { decodePageValue } from '../../../src/platforms/slack/paging';
 import { HEADER_MAX_CHARS, MAX_BLOCKS, MAX_LIST_ITEMS, renderReplyForSlack } from '../../../src/platforms/slack/render-reply';

@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logging/logger';
+import type { HealthReport } from './health';
+
+/** A GET route, in the shape Bolt's HTTPReceiver takes as `customRoutes` (so Slack's server can carry it). */
+export interface OpsRoute {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export interface OpsRoutesDeps {
+  checkHealth: () => Promise<HealthReport>;
+  /** The Prometheus exposition and its content type (src/observability/metrics.ts). */
+  metrics: { render(): Promise<string>; readonly contentType: string };
+  logger: Logger;
+}
+
+export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
+
+/**
+ * `/healthz` (JSON; 200 when everything is well, 503 when the store is unreachable or a
+ * source is overdue) and `/metrics` (Prometheus text). Served by a server of their own
+ * (startOpsServer), or by Slack's HTTP receiver when Slack runs in HTTP mode: one port.
+ */
+export function createOpsRoutes(deps: OpsRoutesDeps): OpsRoute[] {
+  const log = deps.logger.child({ component: 'ops-http' });
+  const fail = (res: ServerResponse, what: string, err: unknown) => {
+    log.error({ err }, `${what} failed`);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`${what} failed\n`);
+  };
+  return [
+    {
+      path: HEALTH_PATH,
+      method: ['GET'],
+      handler: (_req, res) => {
+        deps.checkHealth().then(
+          (report) => {
+            res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+            res.end(JSON.stringify(report) + '\n');
+          },
+          (err: unknown) => fail(res, 'health check', err),
+        );
+      },
+    },
+    {
+      path: METRICS_PATH,
+      method: ['GET'],
+      handler: (_req, res) => {
+        deps.metrics.render().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': deps.metrics.contentType });
+            res.end(text);
+          },
+          (err: unknown) => fail(res, 'metrics', err),
+        );
+      },
+    },
+  ];
+}
+
+export interface OpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the routes on their own port (HTTP_PORT; 0 picks a free one). Anything else is a 404. */
+export async function startOpsServer(routes: readonly OpsRoute[], port: number, host?: string): Promise<OpsServer> {
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://ops').pathname;
+    const route = routes.find((r) => r.path === path);
+    if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    if (!route.method.includes(req.method ?? 'GET') && !(req.method === 'HEAD' && route.method.includes('GET'))) {
+      return void res.writeHead(405, { allow: route.method.join(', ') }).end();
+    }
+    route.handler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

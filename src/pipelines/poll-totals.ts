@@ -1,0 +1,167 @@
+import { plural } from '../domain/text';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/totals/daily-counts';
+import type { OperatorNotice } from '../domain/agreements/guards';
+import type { PartObservation } from '../domain/source-health';
+import { compareReleases } from '../domain/totals/totals';
+import type { TotalsAlert } from '../domain/totals/totals-alerts';
+import type { Logger } from '../logging/logger';
+import { discoverDetentionLink } from '../sources/discover-links';
+import { parseDetentionWorkbook } from '../sources/detention-workbook';
+import { WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from '../sources/errors';
+import { fetchFile, fetchPageIfChanged, fetchWorkbook, type FetchOptions } from '../sources/fetch-file';
+import type { StoredRelease, TotalsStore } from '../store/totals-store';
+import type { FileMeta } from '../domain/types';
+import { SourceLayoutError } from './poll-287g';
+
+/** The daily counts ICE posted in January 2025, shipped so records and averages have context. */
+export function shippedDailyHistory(): DailyCount[] {
+  const text = readFileSync(join(__dirname, '..', 'sources', 'seed', 'ice-x-daily-arrests-2025-01.csv'), 'utf8');
+  return parseDailyFeed(text, { today: '2025-02-01' }).days;
+}
+
+export interface PollTotalsDeps {
+  detentionPageUrl: string;
+  dailyUrl: string | undefined;
+  fetchOptions: Omit<FetchOptions, 'etag' | 'lastModified'>;
+  totals: TotalsStore;
+  logger: Logger;
+  /** Parse caps (defaults: DEFAULT_WORKBOOK_LIMITS). */
+  parseLimits?: WorkbookLimits;
+  now?: () => Date;
+  /** Plans and stores the deliveries of totals alerts; runs before the new totals are stored. */
+  route: (alerts: TotalsAlert[], at: Date) => Promise<void>;
+}
+
+export interface TotalsPollResult {
+  alerts: TotalsAlert[];
+  notices: OperatorNotice[];
+  /** What the poll saw of the detention workbook, for the source's health: refused (why) or good. */
+  parts?: PartObservation[];
+}
+
+/** The part of the totals source a refused detention workbook marks as failing, and its episode's subject. */
+export const DETENTION_WORKBOOK = 'detention statistics workbook';
+
+/**
+ * One poll of the enforcement totals: the newest detention-statistics workbook on ICE's
+ * detention-management page, and the optional daily feed. The first release (and the first
+ * feed) is a baseline; a republished release (same numbers under a new name) alerts no one;
+ * a new release gives `detention.released` with its changes, a new day `daily.reported`.
+ */
+export function createPollTotals(deps: PollTotalsDeps) {
+  const now = deps.now ?? (() => new Date());
+  const { totals } = deps;
+
+  /** The workbook the detention page links now: the page is read with a conditional GET, and a 304 reuses the link it gave last. */
+  async function detentionLink(releases: readonly unknown[]): Promise<string> {
+    const url = deps.detentionPageUrl;
+    const last = await totals.lastFetch('detention-page');
+    const known = last?.url === url && last.link !== undefined;
+    const page = await fetchPageIfChanged(url, { ...deps.fetchOptions, ...(known ? { etag: last.etag, lastModified: last.lastModified } : {}) });
+    let link: string | null;
+    if (page.status === 'not-modified') link = last!.link ?? null;
+    else {
+      link = discoverDetentionLink(page.html, page.url);
+      await totals.setLastFetch('detention-page', { url, etag: page.etag, lastModified: page.lastModified, link });
+    }
+    // "No longer" only when a workbook was once found there; on a first poll the page may not be the right one.
+    if (!link) throw new SourceLayoutError(releases.length ? `${url} no longer links a detentionStats workbook` : `${url} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`);
+    return link;
+  }
+
+  async function pollDetention(at: Date): Promise<TotalsPollResult> {
+    const releases = await totals.releases();
+    const link = await detentionLink(releases);
+    const last = await totals.lastFetch('detention-workbook');
+    const validators = last?.url === link ? { etag: last.etag, lastModified: last.lastModified } : {};
+    const fetched = await fetchWorkbook(link, { ...deps.fetchOptions, ...validators });
+    if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
+    const result = await judgeDetention(fetched.bytes, fetched.meta, releases, at);
+    // Remembered once judged (kept, refused or rejected): the same file is not downloaded again.
+    await totals.setLastFetch('detention-workbook', { url: link, etag: fetched.meta.etag, lastModified: fetched.meta.lastModified });
+    return result;
+  }
+
+  async function judgeDetention(bytes: Buffer, meta: FileMeta, releases: StoredRelease[], at: Date): Promise<TotalsPollResult> {
+    if (releases.some((r) => r.sha256 === meta.sha256) || (await totals.seen(meta.sha256))) return { alerts: [], notices: [] };
+    let release;
+    try {
+      release = await parseDetentionWorkbook(bytes, deps.parseLimits);
+    } catch (err) {
+      if (!(err instanceof WorkbookFormatError || err instanceof WorkbookSchemaError)) throw err;
+      await totals.markSeen(meta.sha256);
+      // Failing until a good workbook comes: /healthz and /metrics say so, and operators hear it once.
+      return {
+        alerts: [],
+        notices: [{ kind: 'rejected', subject: DETENTION_WORKBOOK, text: `${meta.fileName} rejected: ${err.message}` }],
+        parts: [{ subject: DETENTION_WORKBOOK, rejectedReason: err.message }],
+      };
+    }
+    const good: PartObservation[] = [{ subject: DETENTION_WORKBOOK, rejectedReason: null }];
+    const stored = { release, fileName: meta.fileName, sha256: meta.sha256, url: meta.url, fetchedAt: meta.fetchedAt };
+    const last = releases.at(-1);
+    if (!last) {
+      await totals.addRelease(stored);
+      return { alerts: [], notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }], parts: good };
+    }
+    const comparison = compareReleases(last.release, release);
+    if (comparison.republished || comparison.days < 0) {
+      await totals.markSeen(meta.sha256);
+      const why = comparison.republished ? `republishes the numbers of ${last.fileName} (${comparison.republished})` : `describes an earlier day (${release.asOf}) than ${last.fileName} (${last.release.asOf})`;
+      // A readable workbook: ICE republishing is no fault of the source, so it ends a refusal episode too.
+      return { alerts: [], notices: [{ kind: 'revised', text: `${meta.fileName} ${why}: nothing alerted` }], parts: good };
+    }
+    const alert: TotalsAlert = { id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`, kind: 'detention.released', release, comparison, fileName: meta.fileName, fetchedAt: meta.fetchedAt };
+    await deps.route([alert], at);
+    await totals.addRelease(stored);
+    return { alerts: [alert], notices: [], parts: good };
+  }
+
+  async function pollDaily(at: Date): Promise<TotalsPollResult> {
+    if (!deps.dailyUrl) return { alerts: [], notices: [] };
+    const fetched = await fetchFile(deps.dailyUrl, deps.fetchOptions);
+    if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
+    const parsed = parseDailyFeed(fetched.bytes.toString('utf8'), { today: at.toISOString().slice(0, 10) });
+    const notices: OperatorNotice[] = parsed.warnings.map((w) => ({ kind: 'rejected' as const, text: `daily feed: ${w}` }));
+    const stored = await totals.daily();
+    const first = stored.length === 0;
+    const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
+    if (first) {
+      await totals.setDaily(merge.days);
+      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }] };
+    }
+    const alerts: TotalsAlert[] = merge.newDays
+      .map((d) => describeDailyReport(merge.days, d.date))
+      .filter((r): r is NonNullable<typeof r> => r !== null)
+      .map((report) => ({ id: `daily:${report.date}`, kind: 'daily.reported' as const, report, fetchedAt: fetched.meta.fetchedAt }));
+    for (const r of merge.revised) notices.push({ kind: 'revised', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
+    if (alerts.length) await deps.route(alerts, at);
+    await totals.setDaily(merge.days);
+    return { alerts, notices };
+  }
+
+  return {
+    /** Each source fails alone: a failing daily feed does not stop the detention release, and the reverse. */
+    async poll(): Promise<TotalsPollResult & { errors: string[]; causes: unknown[] }> {
+      const at = now();
+      const out: TotalsPollResult & { errors: string[]; causes: unknown[] } = { alerts: [], notices: [], errors: [], causes: [] };
+      for (const [name, run] of [['detention statistics', pollDetention], ['daily feed', pollDaily]] as const) {
+        try {
+          const r = await run(at);
+          out.alerts.push(...r.alerts);
+          out.notices.push(...r.notices);
+          if (r.parts) (out.parts ??= []).push(...r.parts);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          // The poll's one warn line (its guarded poll's "poll failed") carries the message; the stack is for debugging.
+          deps.logger.debug({ source: name, err }, 'totals source failed');
+          out.errors.push(`${name}: ${message}`);
+          out.causes.push(err);
+        }
+      }
+      return out;
+    },
+  };
+}
