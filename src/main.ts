@@ -29,14 +29,9 @@ import { createPoll287g, partsOf287gPoll } from './pipelines/poll-287g';
 import { createCoordination, newInstanceId } from './coordination/coordination';
 import { createPollTotals } from './pipelines/poll-totals';
 import type { WorkbookLimits } from './sources/errors';
-import { createDigestStore } from './store/digest-store';
-import { createEpisodeStore } from './store/episode-store';
-import { createHealthStore } from './store/health-store';
-import { openStoreOf, requireReachable, type KeyvFactory } from './store/keyv-factory';
-import { createOutboxStore } from './store/outbox-store';
-import { createSnapshotStore } from './store/snapshot-store';
-import { createSubscriptionStore, type SubscriptionStore } from './store/subscription-store';
-import { createTotalsStore } from './store/totals-store';
+import { requireReachable, type KeyvFactory } from './store/keyv-factory';
+import { openStores } from './store/open-stores';
+import type { SubscriptionStore } from './store/subscription-store';
 
 const CONSOLE_KEY = channelKey('console', 'local', 'console');
 /** Finished outbox entries are kept two weeks: long past any resend they could dedupe. */
@@ -92,18 +87,16 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const keyv = overrides.keyv ?? openStoreOf(config);
-  const snapshots = createSnapshotStore(keyv);
-  const subscriptions = createSubscriptionStore(keyv, { onCorrupt: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again') });
-  const outbox = createOutboxStore(keyv);
-  const health = createHealthStore(keyv);
-  const totals = createTotalsStore(keyv);
+  const stores = openStores(overrides.keyv ?? config, {
+    onCorruptSubscription: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again'),
+  });
+  const { keyv, snapshots, subscriptions, outbox, health, totals } = stores;
   // /healthz and /metrics: served on Slack's port in Slack HTTP mode, else on HTTP_PORT, else off.
   const ops = createOpsEndpoints(config, {
     health, outboxDepth: () => outbox.depth(), logger, now,
     sources: [{ id: '287g', healthKey: POLL_SOURCE, schedule: config.POLL_287G_CRON }, { id: 'totals', healthKey: TOTALS_SOURCE, schedule: config.POLL_TOTALS_CRON }],
   });
-  const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
+  const router = createAlertRouter({ subscriptions, outbox, digests: stores.digests });
   const guards = guardSettingsOf(config);
   const fetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, now, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
   const parseLimits = workbookLimitsOf(config);
@@ -171,7 +164,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
 
   // Episodes (told once, repeated at growing intervals, one "recovered"), kept in the store and in memory.
   const notifyOperators = createOperatorNotifier({
-    outputs: operatorOutputs, terminal: (notices) => consoleOut.notifyOperators(notices), episodes: createEpisodeStore(keyv), logger, now,
+    outputs: operatorOutputs, terminal: (notices) => consoleOut.notifyOperators(notices), episodes: stores.episodes, logger, now,
     retryDelaysMs: overrides.noticeRetryDelaysMs,
   });
   const instanceId = newInstanceId();

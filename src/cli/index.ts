@@ -30,12 +30,7 @@ import { DEFAULT_WORKBOOK_LIMITS, SourceFetchError, WorkbookFormatError, Workboo
 import { parse287gWorkbook } from '../sources/workbook-287g';
 import { parseDetentionWorkbook } from '../sources/detention-workbook';
 import type { DetentionRelease } from '../domain/totals/totals';
-import { createHealthStore } from '../store/health-store';
-import { createKeyvFactory, openStoreOf } from '../store/keyv-factory';
-import { createOutboxStore } from '../store/outbox-store';
-import { createSnapshotStore } from '../store/snapshot-store';
-import { createSubscriptionStore } from '../store/subscription-store';
-import { createTotalsStore } from '../store/totals-store';
+import { openStores } from '../store/open-stores';
 
 const USAGE = `ice-watch: watches ICE's 287(g) lists and alerts Slack and Discord channels
 
@@ -225,9 +220,9 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
     meta = { fileName: read.meta.fileName, fetchedAt: read.parsed.modifiedInFile ?? read.meta.fetchedAt };
   } else {
     const config = loadConfig();
-    const keyv = openStoreOf(config);
+    const stores = openStores(config);
     try {
-      const snapshots = createSnapshotStore(keyv);
+      const { snapshots } = stores;
       const stored = await snapshots.getState('participating');
       if (!stored) throw new UserError('Nothing is stored yet: run `ice-watch start` to poll ICE, or pass --file <workbook>.');
       rows = stored.view.rows;
@@ -235,7 +230,7 @@ async function agreementsCommand(rest: string[], out: Out): Promise<number> {
       if (!values.json && state !== 'all') ledger = await snapshots.ledger('participating');
       pending = (await snapshots.getState('pending'))?.view.rows ?? null;
     } finally {
-      await keyv.close();
+      await stores.close();
     }
   }
   const summary = summarizeAgreements(rows, pending, state, filter);
@@ -248,9 +243,9 @@ async function totalsCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { file: { type: 'string' as const } });
   if (positionals.length) throw new UserError('Usage: ice-watch totals [--file <detentionStats workbook>] [--json]');
   if (!values.file) {
-    const keyv = openStoreOf(loadConfig());
+    const stores = openStores(loadConfig());
     try {
-      const store = createTotalsStore(keyv);
+      const store = stores.totals;
       const releases = await store.releases();
       const latest = releases.at(-1);
       if (!latest) throw new UserError("No detention statistics are stored yet: run `ice-watch start` to poll ICE's detention-management page, or pass --file <detentionStats workbook>.");
@@ -258,7 +253,7 @@ async function totalsCommand(rest: string[], out: Out): Promise<number> {
       else out.stdout(renderTotalsAsText(latest.fileName, latest.release) + '\n' + (await chartLine(totalsChart(latest.fileName, releases.map((r) => r.release), await store.daily()))));
       return 0;
     } finally {
-      await keyv.close();
+      await stores.close();
     }
   }
   const { bytes, meta } = await readLocalPublication(values.file, new Date());
@@ -296,12 +291,12 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { store: { type: 'string' as const }, start: { type: 'string' as const } });
   if (positionals.length === 0) throw new UserError('Usage: ice-watch replay <files...> [--json] [--store URL]');
   const config = loadConfig();
-  const keyv = createKeyvFactory(values.store ?? 'memory://');
+  const stores = openStores({ url: values.store ?? 'memory://' });
   const start = values.start ? new Date(values.start) : new Date(Math.floor(Date.now() / 3_600_000 - positionals.length) * 3_600_000);
   if (Number.isNaN(start.getTime())) throw new UserError(`--start "${values.start}" is not a date`);
   try {
     const results = await replayFiles(positionals, {
-      snapshots: createSnapshotStore(keyv),
+      snapshots: stores.snapshots,
       guards: guardSettingsOf(config),
       logger: createLogger(values.json ? 'silent' : 'warn'),
       start,
@@ -322,7 +317,7 @@ async function replayCommand(rest: string[], out: Out): Promise<number> {
     out.stdout(`\n${plural(results.length, 'publication')}, ${plural(alerts.length, 'alert')}.\n`);
     return 0;
   } finally {
-    await keyv.close();
+    await stores.close();
   }
 }
 
@@ -333,9 +328,9 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
   if (positionals.length > 1 || (action !== undefined && action !== 'accept' && action !== 'discard') || (source !== 'participating' && source !== 'pending')) {
     throw new UserError('Usage: ice-watch held [accept|discard] [--source participating|pending] [--json]');
   }
-  const keyv = openStoreOf(loadConfig());
+  const stores = openStores(loadConfig());
   try {
-    const snapshots = createSnapshotStore(keyv);
+    const { snapshots } = stores;
     if (!action) {
       const { endings: held, signings } = await listHeld(snapshots, source);
       if (values.json) {
@@ -360,7 +355,7 @@ async function heldCommand(rest: string[], out: Out): Promise<number> {
     }
     return 0;
   } finally {
-    await keyv.close();
+    await stores.close();
   }
 }
 
@@ -383,15 +378,15 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
   const text = rest.filter((a) => a !== '--json').join(' ');
   const args = parseCommandText(command, text);
   const config = loadConfig();
-  const keyv = openStoreOf(config);
+  const stores = openStores(config);
   try {
     const ctx: CommandContext = {
       channel: { platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console' },
       user: { id: userInfo().username, name: userInfo().username, canManageChannel: true },
       services: {
-        snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), totals: createTotalsStore(keyv),
+        snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals,
         // The queue's own counts live in the running instances; the outbox is in the store.
-        delivery: async () => ({ ...(await outboxDeliveryStatus(createOutboxStore(keyv))), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
+        delivery: async () => ({ ...(await outboxDeliveryStatus(stores.outbox)), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
         checkCanPost: async () => null,
         // The schedule runs in the bot, not here: the terminal shows the pages, not the next poll.
         sources: { page287g: config.ICE_287G_PAGE_URL, detentionPage: config.ICE_DETENTION_PAGE_URL, dailyFeed: config.DAILY_TOTALS_URL, nextPoll: () => null },
@@ -402,7 +397,7 @@ async function registryCommand(command: Command, rest: string[], out: Out): Prom
     out.stdout((json ? JSON.stringify(reply) : renderReplyAsText(reply)) + '\n');
     return 0;
   } finally {
-    await keyv.close();
+    await stores.close();
   }
 }
 

@@ -4,11 +4,7 @@ import { STATES } from '../domain/states';
 import type { Subscription } from '../domain/alerts/subscriptions';
 import { discover287gLinks, discoverDetentionLink } from '../sources/discover-links';
 import { fetchFile, fetchPage, type FetchOptions } from '../sources/fetch-file';
-import { createHealthStore } from '../store/health-store';
-import { openStoreOf, type KeyvFactory } from '../store/keyv-factory';
-import { createSnapshotStore } from '../store/snapshot-store';
-import { createSubscriptionStore } from '../store/subscription-store';
-import { createTotalsStore } from '../store/totals-store';
+import { openStores, type Stores } from '../store/open-stores';
 import { guardSettingsOf, workbookLimitsOf } from '../main';
 import { judgeDetentionWorkbook, judgeListWorkbook, type WorkbookJudge } from './doctor-workbooks';
 import { createDiscordProbe } from './doctor-discord';
@@ -97,11 +93,11 @@ function checkConfig(config: Config): DoctorCheck {
 
 async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscriptions: Subscription[]; failed: boolean }> {
   const name = 'store';
-  let keyv: KeyvFactory | null = null;
+  let stores: Stores | null = null;
   try {
-    keyv = openStoreOf(config);
-    await createHealthStore(keyv).ping();
-    const store = createSubscriptionStore(keyv);
+    stores = openStores(config);
+    const { keyv, health, subscriptions: store } = stores;
+    await health.ping();
     const found = new Map<string, Subscription>();
     const [byState, totals] = await Promise.all([store.forStates(STATES.map((s) => s.code)), store.forTotals()]);
     for (const list of [...byState.values(), totals]) for (const s of list) found.set(s.key, s);
@@ -111,24 +107,24 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
   } catch (err) {
     return { check: { name, status: 'fail', detail: `${redactUrl(config.STORE_URL)}: ${message(err)}` }, subscriptions: [], failed: true };
   } finally {
-    await keyv?.close().catch(() => undefined);
+    await stores?.close().catch(() => undefined);
   }
 }
 
 /** The stored lists and releases the linked workbooks are judged against; none when the store does not answer (its own check says why). */
 async function withStoredData<T>(config: Config, run: (stored: Pick<WorkbookJudge, 'snapshots' | 'totals'>) => Promise<T>): Promise<T> {
-  let keyv: KeyvFactory | undefined;
+  let stores: Stores | undefined;
   try {
-    keyv = openStoreOf(config);
-    await createHealthStore(keyv).ping();
+    stores = openStores(config);
+    await stores.health.ping();
   } catch {
-    await keyv?.close().catch(() => undefined);
+    await stores?.close().catch(() => undefined);
     return run({ snapshots: null, totals: null });
   }
   try {
-    return await run({ snapshots: createSnapshotStore(keyv), totals: createTotalsStore(keyv) });
+    return await run({ snapshots: stores.snapshots, totals: stores.totals });
   } finally {
-    await keyv.close().catch(() => undefined);
+    await stores.close().catch(() => undefined);
   }
 }
 

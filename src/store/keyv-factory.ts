@@ -54,11 +54,6 @@ export interface KeyvFactoryOptions {
   prefix?: string;
 }
 
-/** The store STORE_URL names, under STORE_PREFIX: what the bot, the CLI, doctor and the shard processes open. */
-export function openStoreOf(config: { STORE_URL: string; STORE_PREFIX: string }): KeyvFactory {
-  return createKeyvFactory(config.STORE_URL, { prefix: config.STORE_PREFIX });
-}
-
 /** `postgres://user:secret@host/db` -> `postgres://host/db`: what may be logged. */
 export function describeUrl(url: string): string {
   try {

@@ -1,12 +1,8 @@
 import type { Config } from '../../config';
 import { createLogger, type Logger } from '../../logging/logger';
-import { openStoreOf } from '../../store/keyv-factory';
 import { installProcessGuards } from '../../observability/process-guards';
 import { secretValuesOf } from '../../logging/redact';
-import { createHealthStore } from '../../store/health-store';
-import { createSnapshotStore } from '../../store/snapshot-store';
-import { createSubscriptionStore } from '../../store/subscription-store';
-import { createTotalsStore } from '../../store/totals-store';
+import { openStores } from '../../store/open-stores';
 import { createDiscordBot, type DiscordBot } from './client';
 
 /** The main process's logger: JSON lines on stderr (inherited from it), secrets scrubbed. */
@@ -29,15 +25,15 @@ export interface DiscordShardProcess {
 export async function startDiscordShard(config: Config, overrides: { logger?: Logger } = {}): Promise<DiscordShardProcess> {
   if (!config.DISCORD_TOKEN) throw new Error('a Discord shard needs DISCORD_TOKEN');
   const logger = overrides.logger ?? loggerFor(config);
-  const keyv = openStoreOf(config);
-  const services = { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), health: createHealthStore(keyv), totals: createTotalsStore(keyv) };
+  const stores = openStores(config);
+  const services = { snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals };
   // No `sharding` here: this client is the shard (the parent's DISCORD_SHARDS is in our settings too).
   const bot = createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger });
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       await bot.stop();
-      await keyv.close();
+      await stores.close();
     })());
   try {
     await bot.start();
