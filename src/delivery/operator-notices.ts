@@ -38,6 +38,9 @@ export async function sendOperatorNotice(
 export const OPERATOR_NOTICE_LABELS: Record<OperatorNoticeKind, string> = {
   baseline: 'baseline stored',
   rejected: 'file rejected',
+  'not-a-workbook': 'not a workbook',
+  'workbook-unreadable': 'workbook unreadable',
+  'feed-warning': 'daily feed warning',
   held: 'changes held',
   confirmed: 'held changes confirmed',
   discarded: 'held changes dropped',

@@ -7,7 +7,7 @@ import { formatOperatorNotice, sendOperatorNotice } from './operator-notices';
 import type { SendResult } from './sender';
 
 /** The kinds that can be open on a subject: a `recovered` notice on that subject ends them. */
-const EPISODE_KINDS: readonly OperatorNoticeKind[] = ['failing', 'rejected', 'paused', 'gave-up', 'job-failed', 'unreadable'];
+const EPISODE_KINDS: readonly OperatorNoticeKind[] = ['failing', 'rejected', 'not-a-workbook', 'workbook-unreadable', 'paused', 'gave-up', 'job-failed', 'unreadable'];
 
 export interface OperatorNotifierDeps {
   /** One per operator channel (Discord, Slack): posts one text. */

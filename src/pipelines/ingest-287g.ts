@@ -75,7 +75,7 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
           reason,
           events: [],
           alerts: [],
-          notices: [{ kind: 'rejected', text: `${meta.fileName} rejected: ${reason}` }],
+          notices: [{ kind: 'workbook-unreadable', text: `${meta.fileName} rejected: ${reason}` }],
           warnings: [],
           file: meta,
         };

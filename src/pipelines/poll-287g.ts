@@ -1,3 +1,4 @@
+import type { OperatorNoticeKind } from '../domain/alerts/operator-notice';
 import type { PartObservation } from '../domain/source-health';
 import type { ListKind } from '../domain/types';
 import type { Logger } from '../logging/logger';
@@ -25,9 +26,12 @@ export function partsOf287gPoll(results: readonly IngestResult[]): PartObservati
   return results.map((r) => ({ subject: listSubject(r.source), rejectedReason: r.verdict === 'rejected' ? (r.reason ?? 'rejected') : null }));
 }
 
+/** The notices of a refused file: an unreadable workbook, or a list the guards rejected. */
+const REFUSALS: ReadonlySet<OperatorNoticeKind> = new Set(['rejected', 'workbook-unreadable']);
+
 /** A refused file's notice, named by its list so that the same refusal poll after poll is one episode. */
 function withSubject(result: IngestResult): IngestResult {
-  return { ...result, notices: result.notices.map((n) => (n.kind === 'rejected' ? { ...n, subject: listSubject(result.source) } : n)) };
+  return { ...result, notices: result.notices.map((n) => (REFUSALS.has(n.kind) ? { ...n, subject: listSubject(result.source) } : n)) };
 }
 
 /** The 287(g) page no longer links what it should. */
@@ -79,7 +83,7 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
           results.push({
             source, verdict: 'rejected', reason, events: [], alerts: [], warnings: [],
             notices: [{
-              kind: 'rejected', subject: listSubject(source),
+              kind: 'not-a-workbook', subject: listSubject(source),
               text: `the ${source} list was not read: ${reason}. Nothing is alerted and the last good list stands; ` +
                 'ICE often serves such a page during maintenance or to block automated requests, and the next poll tries again. ' +
                 'If it lasts, open the page in a browser, and try FETCH_USER_AGENT or a file:// mirror (see the README).',

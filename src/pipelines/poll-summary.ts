@@ -16,21 +16,7 @@ export function summarize287gPoll(results: readonly IngestResult[]): PollSummary
   };
 }
 
-/**
- * One totals poll. Its result carries alerts and operator notices, not judgements, so the
- * files are read from them: a new release or day is `accepted`, a first one `baseline`.
- * Refused or republished files are in the poll's notices (and their own log lines), not here.
- */
+/** One totals poll: the files it took in (as the poll reports them), and its alerts by kind. */
 export function summarizeTotalsPoll(result: TotalsPollResult): PollSummary {
-  const files: PollSummary['files'] = [];
-  for (const a of result.alerts) {
-    if (a.kind === 'detention.released') files.push({ list: 'detention', file: a.fileName, verdict: 'accepted' });
-    else if (!files.some((f) => f.list === 'daily')) files.push({ list: 'daily', file: null, verdict: 'accepted' });
-  }
-  for (const n of result.notices) {
-    if (n.kind !== 'baseline') continue;
-    const detention = /^detention baseline: (.+?), as of/.exec(n.text);
-    files.push(detention ? { list: 'detention', file: detention[1], verdict: 'baseline' } : { list: 'daily', file: null, verdict: 'baseline' });
-  }
-  return { files, events: countByType(result.alerts.map((a) => a.kind)) };
+  return { files: result.files ?? [], events: countByType(result.alerts.map((a) => a.kind)) };
 }

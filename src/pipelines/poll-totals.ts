@@ -39,6 +39,18 @@ export interface TotalsPollResult {
   notices: OperatorNotice[];
   /** What the poll saw of the detention workbook, for the source's health: refused (why) or good. */
   parts?: PartObservation[];
+  /**
+   * The files taken in, for the poll's log line and metrics: a new release or day (`accepted`),
+   * a first one (`baseline`). Refused and republished files are in the notices instead.
+   */
+  files?: TotalsFile[];
+}
+
+/** One file a totals poll took in (the daily feed has no file name of its own). */
+export interface TotalsFile {
+  list: 'detention' | 'daily';
+  file: string | null;
+  verdict: 'baseline' | 'accepted';
 }
 
 /** The part of the totals source a refused detention workbook marks as failing, and its episode's subject. */
@@ -95,7 +107,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
       // Failing until a good workbook comes: /healthz and /metrics say so, and operators hear it once.
       return {
         alerts: [],
-        notices: [{ kind: 'rejected', subject: DETENTION_WORKBOOK, text: `${meta.fileName} rejected: ${err.message}` }],
+        notices: [{ kind: 'workbook-unreadable', subject: DETENTION_WORKBOOK, text: `${meta.fileName} rejected: ${err.message}` }],
         parts: [{ subject: DETENTION_WORKBOOK, rejectedReason: err.message }],
       };
     }
@@ -104,7 +116,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const last = releases.at(-1);
     if (!last) {
       await totals.addRelease(stored);
-      return { alerts: [], notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }], parts: good };
+      return {
+        alerts: [], parts: good, files: [{ list: 'detention', file: meta.fileName, verdict: 'baseline' }],
+        notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }],
+      };
     }
     const comparison = compareReleases(last.release, release);
     if (comparison.republished || comparison.days < 0) {
@@ -116,7 +131,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const alert: TotalsAlert = { id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`, kind: 'detention.released', release, comparison, fileName: meta.fileName, fetchedAt: meta.fetchedAt };
     await deps.route([alert], at);
     await totals.addRelease(stored);
-    return { alerts: [alert], notices: [], parts: good };
+    return { alerts: [alert], notices: [], parts: good, files: [{ list: 'detention', file: meta.fileName, verdict: 'accepted' }] };
   }
 
   async function pollDaily(at: Date): Promise<TotalsPollResult> {
@@ -124,13 +139,13 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const fetched = await fetchFile(deps.dailyUrl, deps.fetchOptions);
     if (fetched.status !== 'fetched') return { alerts: [], notices: [] };
     const parsed = parseDailyFeed(fetched.bytes.toString('utf8'), { today: at.toISOString().slice(0, 10) });
-    const notices: OperatorNotice[] = parsed.warnings.map((w) => ({ kind: 'rejected' as const, text: `daily feed: ${w}` }));
+    const notices: OperatorNotice[] = parsed.warnings.map((w) => ({ kind: 'feed-warning' as const, text: `daily feed: ${w}` }));
     const stored = await totals.daily();
     const first = stored.length === 0;
     const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
     if (first) {
       await totals.setDaily(merge.days);
-      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }] };
+      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }], files: [{ list: 'daily', file: null, verdict: 'baseline' }] };
     }
     const alerts: TotalsAlert[] = merge.newDays
       .map((d) => describeDailyReport(merge.days, d.date))
@@ -139,7 +154,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
     for (const r of merge.revised) notices.push({ kind: 'revised', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
     if (alerts.length) await deps.route(alerts, at);
     await totals.setDaily(merge.days);
-    return { alerts, notices };
+    return { alerts, notices, files: alerts.length ? [{ list: 'daily', file: null, verdict: 'accepted' }] : [] };
   }
 
   return {
@@ -153,6 +168,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
           out.alerts.push(...r.alerts);
           out.notices.push(...r.notices);
           if (r.parts) (out.parts ??= []).push(...r.parts);
+          if (r.files) (out.files ??= []).push(...r.files);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           // The poll's one warn line (its guarded poll's "poll failed") carries the message; the stack is for debugging.
@@ -164,4 +180,18 @@ export function createPollTotals(deps: PollTotalsDeps) {
       return out;
     },
   };
+}
+
+/**
+ * The totals poll as the bot runs it: a poll in which a part failed (the daily feed down while
+ * the detention page answered) first tells operators what did work, then fails with every
+ * part's error, so that the failure counts toward the source's back-off and failing notice.
+ */
+export async function failOnPartErrors(
+  result: TotalsPollResult & { errors: string[]; causes: unknown[] },
+  notifyOperators: (notices: OperatorNotice[]) => Promise<void>,
+): Promise<TotalsPollResult> {
+  if (!result.errors.length) return result;
+  await notifyOperators(result.notices);
+  throw new AggregateError(result.causes, result.errors.join('; '));
 }

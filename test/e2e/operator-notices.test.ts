@@ -95,15 +95,15 @@ describe('operator notices end to end', () => {
     }
     expect(await bot.ops.metrics.render()).toMatch(/ice_watch_source_failing\{source="287g",reason="rejected"\} 1/);
     for (const platform of ['discord', 'slack'] as const) {
-      expect(labelled('file rejected')[platform]).toHaveLength(1);
-      expect(labelled('file rejected')[platform][0]).toMatch(/^ice-watch · file rejected: the participating list was not read: .*is not a workbook.*Nothing is alerted and the last good list stands/);
+      expect(labelled('not a workbook')[platform]).toHaveLength(1);
+      expect(labelled('not a workbook')[platform][0]).toMatch(/^ice-watch · not a workbook: the participating list was not read: .*is not a workbook.*Nothing is alerted and the last good list stands/);
     }
 
     await pollAt(new Date(start + 11 * 15 * MIN));
     expect((await healthz()).status).toBe(200);
     expect(await bot.ops.metrics.render()).toMatch(/ice_watch_source_failing\{source="287g",reason="rejected"\} 0/);
     for (const platform of ['discord', 'slack'] as const) {
-      expect(labelled('file rejected')[platform]).toHaveLength(1);
+      expect(labelled('not a workbook')[platform]).toHaveLength(1);
       expect(labelled('recovered')[platform]).toEqual([`ice-watch · recovered: 287(g) participating list: a good file again; alerts resume from it (first told 2025-10-16 20:15 UTC)`]);
     }
     // Nothing else was said: two baselines, one problem, one recovery.

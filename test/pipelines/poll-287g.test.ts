@@ -103,7 +103,7 @@ describe('ingesting bad files', () => {
     const result = await createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger }).ingest('participating', bytes, metaFor('bad.xlsx', bytes));
     expect(result.verdict).toBe('rejected');
     expect(result.reason).toMatch(reason);
-    expect(result.notices).toEqual([expect.objectContaining({ kind: 'rejected' })]);
+    expect(result.notices).toEqual([expect.objectContaining({ kind: 'workbook-unreadable' })]);
     expect((await snapshots.getState('participating'))?.view.rows).toHaveLength(571);
   });
 });

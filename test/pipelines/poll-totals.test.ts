@@ -163,7 +163,7 @@ describe('the totals source\'s health', () => {
       clock = new Date('2026-02-03T13:00:00Z');
       await poll();
       expect(failingReason(await health.get('totals'))).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/^detention statistics workbook: .*(truncated|corrupt)/i) });
-      expect(told.filter((n) => n.kind === 'rejected')).toEqual([expect.objectContaining({ subject: DETENTION_WORKBOOK })]);
+      expect(told.filter((n) => n.kind === 'workbook-unreadable')).toEqual([expect.objectContaining({ subject: DETENTION_WORKBOOK })]);
       site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02032026.xlsx', file: FEB }]);
       clock = new Date('2026-02-03T14:00:00Z');
       await poll();

@@ -5,7 +5,10 @@
  */
 export type OperatorNoticeKind =
   | 'baseline' // a first list stored: nothing alerted
-  | 'rejected' // a published file refused (not a workbook, an HTML page, a swapped or broken list)
+  | 'rejected' // a readable 287(g) list the guards refused (empty, a swapped list, a stale copy of an older one)
+  | 'not-a-workbook' // a 287(g) link served something else (an HTML page: maintenance, a block of automated requests)
+  | 'workbook-unreadable' // a workbook that cannot be read (broken ZIP, missing sheet or columns), 287(g) or detention
+  | 'feed-warning' // the daily feed read with a warning (an empty feed, a row skipped as unreadable; the rest is kept)
   | 'held' // changes held for confirmation
   | 'confirmed' // held changes confirmed and alerted
   | 'discarded' // held changes dropped
