@@ -34,12 +34,14 @@ function urlSecrets(value: string | undefined): string[] {
 }
 
 /**
- * Every secret value in the configuration: the platform tokens, the signing secret and the
- * passwords in STORE_URL and REDIS_URL. The logger scrubs them from every line it writes,
- * and the doctor from everything it prints, whatever object or message carried them.
+ * Every secret value in the configuration: each setting named `*_TOKEN` or `*_SECRET` (the
+ * platforms' tokens and signing secret, a new platform's too) and the passwords in STORE_URL
+ * and REDIS_URL. The logger scrubs them from every line it writes, and the doctor from
+ * everything it prints, whatever object or message carried them.
  */
 export function secretValuesOf(config: Partial<Config>): string[] {
-  const values = [config.DISCORD_TOKEN, config.SLACK_BOT_TOKEN, config.SLACK_APP_TOKEN, config.SLACK_SIGNING_SECRET, ...urlSecrets(config.STORE_URL), ...urlSecrets(config.REDIS_URL)];
+  const settings = Object.entries(config).filter(([key]) => /_(TOKEN|SECRET)$/.test(key)).map(([, value]) => value);
+  const values = [...settings, ...urlSecrets(config.STORE_URL), ...urlSecrets(config.REDIS_URL)];
   // Very short values would scrub ordinary words; no real token or password is that short.
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 4))];
 }
