@@ -1,7 +1,9 @@
+import type { Platform } from '../src/domain/platforms';
 import type { Reply } from '../src/messages/reply';
 import type { CommandServices } from './services';
 
-export type Platform = 'discord' | 'slack' | 'console';
+/** Declared once, with the other platform ids, in src/domain/platforms.ts. */
+export type { Platform };
 
 /** Where a command was run: one channel of one workspace (Discord guild, Slack team) on one platform. */
 export interface ChannelRef {

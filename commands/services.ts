@@ -20,6 +20,8 @@ export interface CommandServices {
    * ("the bot lacks the Send Messages permission in #alerts", "invite the bot with /invite @ice-watch").
    */
   checkCanPost(channelId: string): Promise<string | null>;
+  /** Who may change a channel's subscriptions on this platform, in its words (src/platforms/<name>/plugin.ts); absent: a neutral wording. */
+  whoMayManage?: string;
   /** The source pages as configured (a mirror's when one is set) and when each poll runs next; absent in the CLI. */
   sources?: SourceSettings;
 }

@@ -1,13 +1,12 @@
 import type { ListKind } from '../src/domain/types';
-import type { SourceHealth } from '../src/domain/source-health';
+import type { SourceHealth, SourceId } from '../src/domain/source-health';
 import type { Command, CommandContext } from './command';
 import type { Line, ReplyBlock } from '../src/messages/reply';
 import { formatUtcMinute, plural } from '../src/domain/text';
 
-/** The health record of the 287(g) page poll (src/main.ts names it so). */
-export const POLL_SOURCE = 'participating and pending lists (287(g) page)';
-/** The health record of the totals poll: detention statistics and the daily feed (src/main.ts names it so). */
-export const TOTALS_SOURCE = 'enforcement totals';
+/** The health records read here, by source id (src/pipelines/polls.ts writes them). */
+const PAGE_287G: SourceId = '287g';
+const TOTALS: SourceId = 'totals';
 
 const LISTS: Array<[ListKind, string]> = [
   ['participating', '287(g) participating agencies'],
@@ -125,9 +124,9 @@ export default {
   async run(ctx) {
     const at = ctx.now();
     const [page, links, totalsHealth] = await Promise.all([
-      ctx.services.health?.get(POLL_SOURCE),
+      ctx.services.health?.get(PAGE_287G),
       ctx.services.snapshots.pageLinks(),
-      ctx.services.health?.get(TOTALS_SOURCE),
+      ctx.services.health?.get(TOTALS),
     ]);
     const pagePolls = pollLines(page, ctx.services.sources?.nextPoll('poll-287g'), at);
     const sections: Section[] = [

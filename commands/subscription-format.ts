@@ -11,13 +11,8 @@ import type { Line, ReplyField } from '../src/messages/reply';
 /** Refuses users who may not change this channel's subscriptions (the platform decided who may). */
 export function requireManager(ctx: CommandContext): void {
   if (ctx.user.canManageChannel) return;
-  const rule =
-    ctx.channel.platform === 'discord'
-      ? 'members with the Manage Channels permission'
-      : ctx.channel.platform === 'slack'
-        ? 'workspace admins (this workspace requires it)'
-        : 'operators';
-  throw new UserError(`Only ${rule} can change this channel's subscriptions.`);
+  // The platform says who may, in its own words (Discord: Manage Channels; Slack: admins, when the operator requires it).
+  throw new UserError(`Only ${ctx.services.whoMayManage ?? 'people allowed to manage this channel'} can change this channel's subscriptions.`);
 }
 
 /** The fields that describe a subscription, for confirmations and /subscriptions. */

@@ -5,7 +5,7 @@ export default {
   name: 'deliver-outbox',
   leader: true,
   schedule: () => '*/30 * * * * *',
-  async run({ drainOutbox }) {
-    await drainOutbox();
+  async run({ delivery }) {
+    await delivery.drain();
   },
 } satisfies Job;

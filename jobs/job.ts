@@ -1,29 +1,25 @@
 import type { Config } from '../src/config';
+import type { Delivery } from '../src/delivery/delivery';
+import type { SourceId } from '../src/domain/source-health';
 import type { Logger } from '../src/logging/logger';
-import type { OperatorNotice } from '../src/domain/agreements/guards';
-import type { IngestResult } from '../src/pipelines/ingest-287g';
-import type { TotalsPollResult } from '../src/pipelines/poll-totals';
+import type { Polls } from '../src/pipelines/polls';
 
-/** What a job may use; wired once in src/main.ts. */
+/** What a job may use: the pipelines and delivery themselves (src/main.ts builds them once). */
 export interface JobDeps {
   logger: Logger;
-  /** One poll of the 287(g) page (null while it backs off after failures); alerts are planned into the outbox as part of it. */
-  poll287g: () => Promise<IngestResult[] | null>;
-  /** One poll of the enforcement totals (null while it backs off after failures). */
-  pollTotals: () => Promise<TotalsPollResult | null>;
-  /** Sends what the outbox holds that is due. */
-  drainOutbox: () => Promise<number>;
-  /** Queues the digests whose period is over. */
-  flushDigests: () => Promise<number>;
-  /** Forgets finished outbox entries past their retention; returns how many. */
-  pruneOutbox: () => Promise<number>;
-  notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
+  now: () => Date;
+  /** The polls, each guarded by its source's health: what a poll found, or null while the source backs off. */
+  pipelines: Polls;
+  /** The outbox and its sending (`drain`: here, or through the shared queue), the router's digests, the operators. */
+  delivery: Delivery;
 }
 
 /** A scheduled job: a name, its cron expression from config, and one run. */
 export interface Job {
   name: string;
   schedule: (config: Config) => string;
+  /** The source this job polls: /healthz judges the source overdue against this job's schedule. */
+  source?: SourceId;
   /** Also run once when the bot starts (the polls: a restart should not wait for the next tick). */
   runAtStart?: boolean;
   /**

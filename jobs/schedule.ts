@@ -35,3 +35,23 @@ export function scheduleJobs(jobs: readonly Job[], config: Config, run: (job: Jo
     cron.schedule(job.schedule(config), () => run(job), { name: job.name, noOverlap: true, logger: cronLoggerOf(logger.child({ job: job.name })) }),
   );
 }
+
+/**
+ * The bot's schedule: built before anything runs (commands ask when a poll runs next), started
+ * with the function that runs a job, stopped first when the bot stops.
+ */
+export function createSchedule(jobs: readonly Job[], config: Config, logger: Logger) {
+  let tasks: ScheduledTask[] = [];
+  return {
+    /** When the named job runs next; null when it is not scheduled (before start, after stop). */
+    nextRun: (name: string): Date | null => tasks.find((t) => t.name === name)?.getNextRun() ?? null,
+    start(run: (job: Job) => Promise<void>): void {
+      tasks = scheduleJobs(jobs, config, run, logger);
+    },
+    /** No new runs; a running one goes on (the runner waits for it). */
+    async stop(): Promise<void> {
+      await Promise.all(tasks.map((t) => t.stop()));
+      tasks = [];
+    },
+  };
+}

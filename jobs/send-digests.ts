@@ -5,9 +5,9 @@ export default {
   name: 'send-digests',
   leader: true,
   schedule: () => '5 * * * *',
-  async run({ flushDigests, drainOutbox, logger }) {
-    const queued = await flushDigests();
+  async run({ delivery, now, logger }) {
+    const queued = await delivery.router.flushDigests(now());
     if (queued) logger.info({ digests: queued }, 'digests queued');
-    await drainOutbox();
+    await delivery.drain();
   },
 } satisfies Job;

@@ -121,11 +121,3 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readEn
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
-
-/** The configured platforms; none means console mode. */
-export function enabledPlatforms(config: Config): Array<'discord' | 'slack'> {
-  const out: Array<'discord' | 'slack'> = [];
-  if (config.DISCORD_TOKEN) out.push('discord');
-  if (config.SLACK_BOT_TOKEN) out.push('slack');
-  return out;
-}

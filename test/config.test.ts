@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError, enabledPlatforms, loadConfig, SETTING_NAMES } from '../src/config';
+import { ConfigError, loadConfig, SETTING_NAMES } from '../src/config';
+import { enabledPlatforms } from '../src/platforms';
 
 describe('loadConfig', () => {
   test('no settings at all: console mode with the embedded SQLite store and the documented defaults', () => {

@@ -12,11 +12,11 @@ import { UserError } from '../domain/user-error';
 import { loadConfig } from '../config';
 import { createLogger } from '../logging/logger';
 import { doctorCommand } from '../doctor/doctor-command';
-import { guardSettingsOf, startBot, workbookLimitsOf } from '../main';
+import { startBot } from '../main';
+import { guardSettingsOf, workbookLimitsOf } from '../pipelines/settings';
 import { renderAgreementsAsText, renderParsedAsText, renderPublicationAsText, renderTotalsAsText } from '../platforms/console/render-cli';
 import { renderAlertAsText } from '../platforms/console/render-alert';
-import type * as DiscordCommandPayloads from '../platforms/discord/command-payloads';
-import type * as DiscordShard from '../platforms/discord/shard-main';
+import { loadDiscordCommandPayloads, loadDiscordShard } from '../platforms/discord/plugin';
 import { renderReplyAsText } from '../platforms/console/render-reply';
 import { summarizeAgreements } from '../domain/agreements/state-summary';
 import { buildAgreementsChart, type LedgerFacts } from '../domain/charts/agreements-chart';
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case 'discord-shard': {
         // Internal: one Discord shard process, forked by the main process when DISCORD_SHARDS is set.
         // discord.js loads only for the commands that use it.
-        await (require('../platforms/discord/shard-main') as typeof DiscordShard).runDiscordShardProcess(loadConfig());
+        await loadDiscordShard().runDiscordShardProcess(loadConfig());
         return 0;
       }
       case 'held':
@@ -364,7 +364,7 @@ async function registerCommandsCommand(rest: string[], out: Out): Promise<number
   if (positionals.length) throw new UserError('Usage: ice-watch register-commands [--guild ID]');
   const config = loadConfig();
   if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) throw new UserError('Set DISCORD_TOKEN and DISCORD_APP_ID to register the Discord commands.');
-  const { registerCommands } = require('../platforms/discord/command-payloads') as typeof DiscordCommandPayloads;
+  const { registerCommands } = loadDiscordCommandPayloads();
   const count = await registerCommands({ token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, apiUrl: config.DISCORD_API_URL, guildId: values.guild });
   const where = values.guild ? `in guild ${values.guild} (available now)` : 'globally (Discord may take up to an hour to show them everywhere)';
   if (values.json) out.stdout(JSON.stringify({ registered: count, guild: values.guild ?? null }) + '\n');

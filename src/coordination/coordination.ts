@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config';
+import type * as DeliveryQueueModule from '../delivery/delivery-queue';
 import type { DeliveryQueue, PlatformLimit, QueueCounts } from '../delivery/delivery-queue';
 import type { Logger } from '../logging/logger';
 import { createKeyvFactory, requireReachable, type KeyvFactory } from '../store/keyv-factory';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
 import { createPollLease, POLL_LEASE, type PollLease } from './poll-lease';
+
+/** The shared queue's module, loaded on first use: BullMQ and its Redis client stay out of a lone instance. */
+const loadDeliveryQueue = (): typeof DeliveryQueueModule => require('../delivery/delivery-queue');
 
 /** A name for this process among the instances: host, pid and a random part (pids repeat across machines). */
 export function newInstanceId(): string {
@@ -37,27 +41,34 @@ export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<Deliver
 }
 
 export interface CoordinationDeps {
-  config: Pick<Config, 'REDIS_URL' | 'STORE_PREFIX' | 'POLL_LEASE_SECONDS' | 'DISCORD_TOKEN' | 'SLACK_BOT_TOKEN' | 'DISCORD_SEND_RATE' | 'SLACK_SEND_RATE'>;
-  instanceId: string;
+  config: Pick<Config, 'REDIS_URL' | 'STORE_PREFIX' | 'POLL_LEASE_SECONDS'>;
   outbox: OutboxStore;
-  /** The outbox worker: its drain (one instance) and per-entry send (the queue's workers). */
-  worker: { drain(): Promise<number>; deliverOne(id: string): Promise<OutboxEntry | null> };
-  /** Platforms that send alerts here (console, discord, slack). */
-  platforms: string[];
+  /** Each running platform's send rate, shared by every instance sending with its token (src/platforms). */
+  limits: PlatformLimit[];
   logger: Logger;
   now: () => Date;
+  /** This process among the instances (default: a new one). */
+  instanceId?: string;
+}
+
+/** What this instance does for the others once started: given at `start`, when the outbox worker and the jobs exist. */
+export interface CoordinationRole {
+  /** Sends one outbox entry from here (claim, re-read, send, save): the shared queue's workers run it. */
+  deliverOne(id: string): Promise<OutboxEntry | null>;
   /** This instance became the poller after start (a takeover): run the polls now. */
-  onGained: () => void;
+  onGained(): void;
 }
 
 /**
  * What changes when several instances share REDIS_URL, in one place: the poll lease (one
  * poller at a time) and the shared BullMQ delivery queue (one rate limit per bot token).
- * Without REDIS_URL this is one process: it always polls and drains the outbox itself.
+ * Without REDIS_URL this is one process: it always polls and drains the outbox itself
+ * (`sharedQueue` is null).
  */
 export function createCoordination(deps: CoordinationDeps) {
   const { config, logger } = deps;
-  let started = false;
+  const instanceId = deps.instanceId ?? newInstanceId();
+  let role: CoordinationRole | null = null;
   let coordination: KeyvFactory | null = null;
   let lease: PollLease | null = null;
   let queue: DeliveryQueue | null = null;
@@ -65,39 +76,39 @@ export function createCoordination(deps: CoordinationDeps) {
     coordination = createKeyvFactory(config.REDIS_URL, { prefix: `${config.STORE_PREFIX}coordination:` });
     lease = createPollLease({
       leases: coordination.leases,
-      owner: deps.instanceId,
+      owner: instanceId,
       ttlMs: config.POLL_LEASE_SECONDS * 1000,
       logger,
-      onGained: () => started && deps.onGained(),
-    });
-    const tokens: Record<string, [string | undefined, number]> = {
-      discord: [config.DISCORD_TOKEN, config.DISCORD_SEND_RATE],
-      slack: [config.SLACK_BOT_TOKEN, config.SLACK_SEND_RATE],
-      console: ['console', 50],
-    };
-    const limits: PlatformLimit[] = deps.platforms.flatMap((platform) => {
-      const [token, perSecond] = tokens[platform] ?? [undefined, 0];
-      return token ? [{ platform, token, perSecond }] : [];
+      onGained: () => role?.onGained(),
     });
     // BullMQ (some 20 MB) is loaded only when several instances share REDIS_URL.
-    const { createDeliveryQueue } = require('../delivery/delivery-queue') as typeof import('../delivery/delivery-queue');
-    queue = createDeliveryQueue({ redisUrl: config.REDIS_URL, owner: deps.instanceId, outbox: deps.outbox, deliverOne: deps.worker.deliverOne, limits, logger, now: deps.now, prefix: `${config.STORE_PREFIX}ice-watch-queue` });
+    queue = loadDeliveryQueue().createDeliveryQueue({ redisUrl: config.REDIS_URL, owner: instanceId, outbox: deps.outbox, limits: deps.limits, logger, now: deps.now, prefix: `${config.STORE_PREFIX}ice-watch-queue` });
   }
+  const shared = queue;
 
   return {
+    instanceId,
+    /**
+     * Who claims outbox entries. One instance: always the same name, so a restart after a crash
+     * takes its claims back at once. Several: each instance, and a claim lapses when its holder dies.
+     */
+    owner: config.REDIS_URL ? instanceId : 'one-instance',
+    /** With REDIS_URL, the queue that sends instead of this process (src/delivery/delivery.ts); else null. */
+    sharedQueue: shared && {
+      dispatch: () => shared.dispatch(),
+      /** Forwards a platform's retry_after to every worker of its token. */
+      pause: (platform: string, ms: number) => void shared.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
+    },
     /** Whether a job marked `leader` may run here now. */
     mayLead: async () => (lease ? lease.holds() : true),
-    /** The deliver-outbox step: hand due entries to the shared queue, or send them from here. */
-    drainOutbox: () => (queue ? queue.dispatch() : deps.worker.drain()),
-    /** Forwards a platform's retry_after to every worker of its token. */
-    pause: (platform: string, ms: number) => void queue?.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
     /** Resolves when Redis (REDIS_URL) answers, at once without it; else a ServiceUnreachableError naming REDIS_URL. */
     ready: async () => (coordination ? requireReachable('REDIS_URL', coordination) : undefined),
-    async start(): Promise<void> {
+    /** Takes part: the lease (a takeover runs `role.onGained`) and the shared queue's workers (sending through `role.deliverOne`). */
+    async start(given: CoordinationRole): Promise<void> {
       if (coordination) await requireReachable('REDIS_URL', coordination);
+      role = given;
       await lease?.start();
-      queue?.start();
-      started = true;
+      queue?.start(given.deliverOne);
     },
     async stop(): Promise<void> {
       await lease?.stop();

@@ -65,3 +65,5 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
     },
   };
 }
+
+export type AlertRouter = ReturnType<typeof createAlertRouter>;

@@ -15,8 +15,11 @@ export interface PlatformLimit {
 export interface DeliveryQueueDeps {
   redisUrl: string;
   outbox: OutboxStore;
-  /** Sends one outbox entry (claim, re-read, send, save): the outbox worker's deliverOne. */
-  deliverOne: (id: string) => Promise<OutboxEntry | null>;
+  /**
+   * Sends one outbox entry (claim, re-read, send, save): the outbox worker's deliverOne. May
+   * instead be given to `start`, when the queue is built before the worker (src/coordination).
+   */
+  deliverOne?: (id: string) => Promise<OutboxEntry | null>;
   limits: PlatformLimit[];
   logger: Logger;
   now?: () => Date;
@@ -70,8 +73,8 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
   const workers: Worker[] = [];
   let dispatching: Promise<number> | null = null;
 
-  async function runJob(job: Job<{ id: string }>): Promise<string> {
-    const result = await deps.deliverOne(job.data.id);
+  async function runJob(deliverOne: (id: string) => Promise<OutboxEntry | null>, job: Job<{ id: string }>): Promise<string> {
+    const result = await deliverOne(job.data.id);
     // Held by another sender or dispatcher right now: BullMQ tries again shortly.
     if (!result) throw new Error(`outbox entry ${job.data.id} is claimed by another instance`);
     await deps.outbox.reindex([result]);
@@ -132,10 +135,11 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
       });
       return dispatching;
     },
-    /** Starts this instance's workers. */
-    start(): void {
+    /** Starts this instance's workers, sending through `deliverOne` (default: the one the queue was built with). */
+    start(deliverOne = deps.deliverOne): void {
+      if (!deliverOne) throw new Error('the delivery queue needs deliverOne to start its workers');
       for (const { limit, queue } of queues.values()) {
-        const worker = new Worker<{ id: string }>(queue.name, runJob, {
+        const worker = new Worker<{ id: string }>(queue.name, (job) => runJob(deliverOne, job), {
           connection,
           prefix,
           concurrency: deps.concurrency ?? 8,

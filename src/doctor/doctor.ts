@@ -5,12 +5,11 @@ import type { Subscription } from '../domain/alerts/subscriptions';
 import { discover287gLinks, discoverDetentionLink } from '../sources/discover-links';
 import { fetchFile, fetchPage, type FetchOptions } from '../sources/fetch-file';
 import { openStores, type Stores } from '../store/open-stores';
-import { guardSettingsOf, workbookLimitsOf } from '../main';
+import { fetchOptionsOf, guardSettingsOf, workbookLimitsOf } from '../pipelines/settings';
+import { doctorPlatforms, hostingServerOf } from '../platforms';
+import type { PlatformProbe } from '../platforms/plugin';
 import { judgeDetentionWorkbook, judgeListWorkbook, type WorkbookJudge } from './doctor-workbooks';
-import { createDiscordProbe } from './doctor-discord';
 import type { DoctorCheck } from './doctor-report';
-import { createSlackProbe } from './doctor-slack';
-import { slackServesHttp } from '../observability/endpoints';
 import { redactUrl, scrubSecrets, secretValuesOf } from '../logging/redact';
 import { scheduleIntervalMs } from '../observability/health';
 
@@ -21,35 +20,42 @@ const CONCURRENCY = 4;
 /**
  * `ice-watch doctor`: checks what a running bot depends on and returns the findings as data
  * (src/doctor/doctor-report.ts renders them): the configuration, the store (a write and a
- * read), ICE's pages and the files they must link, the Discord and Slack tokens, and for
- * each subscribed channel (and the operators' channels) whether the bot can still post there.
+ * read), ICE's pages and the files they must link, each platform's token (its plugin's checks),
+ * and for each subscribed channel (and the operators' channels) whether the bot can still post there.
  * Nothing is sent anywhere. No secret is ever part of a finding.
  */
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [checkConfig(config)];
-  const fetchOptions: FetchOptions = { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, ...(config.FETCH_USER_AGENT ? { userAgent: config.FETCH_USER_AGENT } : {}) };
+  const fetchOptions: FetchOptions = fetchOptionsOf(config);
   const [store, ice] = await Promise.all([checkStore(config), withStoredData(config, (stored) => checkIce(config, { ...stored, fetchOptions, guards: guardSettingsOf(config), parseLimits: workbookLimitsOf(config), now: new Date() }))]);
   checks.push(store.check, ...ice);
 
-  const discord = config.DISCORD_TOKEN ? createDiscordProbe({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }) : null;
-  const slack = config.SLACK_BOT_TOKEN ? createSlackProbe({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }) : null;
-  if (discord) checks.push(await discord.checkToken());
-  if (slack) checks.push(await slack.checkToken());
+  // Each platform with channels, in the list's order: its token first (a probe checks channels only after it).
+  const platforms = doctorPlatforms();
+  const probes = new Map<string, PlatformProbe>();
+  for (const p of platforms) {
+    if (!p.configured(config)) continue;
+    const probe = p.doctor.probe(config);
+    probes.set(p.id, probe);
+    checks.push(await probe.checkToken());
+  }
 
-  const probes = { discord, slack };
-  const channels: Array<{ name: string; platform: 'discord' | 'slack'; channelId: string; sub: Subscription | null }> = [];
-  if (config.OPERATOR_DISCORD_CHANNEL) channels.push({ name: `operators' Discord channel ${config.OPERATOR_DISCORD_CHANNEL}`, platform: 'discord', channelId: config.OPERATOR_DISCORD_CHANNEL, sub: null });
-  if (config.OPERATOR_SLACK_CHANNEL) channels.push({ name: `operators' Slack channel ${config.OPERATOR_SLACK_CHANNEL}`, platform: 'slack', channelId: config.OPERATOR_SLACK_CHANNEL, sub: null });
+  const channels: Array<{ name: string; platform: (typeof platforms)[number]; channelId: string; sub: Subscription | null }> = [];
+  for (const p of platforms) {
+    const channelId = p.operatorChannel?.(config);
+    if (channelId) channels.push({ name: `operators' ${p.name} channel ${channelId}`, platform: p, channelId, sub: null });
+  }
   for (const sub of store.subscriptions) {
-    if (sub.platform === 'console') continue;
-    channels.push({ name: `${sub.platform === 'discord' ? 'Discord' : 'Slack'} channel ${sub.channelName ? `#${sub.channelName} ` : ''}(${sub.channelId})`, platform: sub.platform, channelId: sub.channelId, sub });
+    const platform = platforms.find((p) => p.id === sub.platform);
+    if (!platform) continue; // a channel with nothing to probe: the console
+    channels.push({ name: `${platform.name} channel ${sub.channelName ? `#${sub.channelName} ` : ''}(${sub.channelId})`, platform, channelId: sub.channelId, sub });
   }
   const results: DoctorCheck[] = new Array(channels.length);
   for (let i = 0; i < channels.length; i += CONCURRENCY) {
     await Promise.all(channels.slice(i, i + CONCURRENCY).map(async (c, j) => {
-      const probe = probes[c.platform];
+      const probe = probes.get(c.platform.id);
       let problem: string | null;
-      if (!probe) problem = `${c.platform === 'discord' ? 'DISCORD_TOKEN' : 'SLACK_BOT_TOKEN'} is not set, so nothing is delivered here`;
+      if (!probe) problem = `${c.platform.doctor.tokenSetting} is not set, so nothing is delivered here`;
       else problem = await probe.cannotPost(c.channelId).catch((err: unknown) => `could not check: ${message(err)}`);
       const paused = c.sub?.paused;
       if (problem) results[i + j] = { name: c.name, status: 'fail', detail: paused ? `paused since ${paused.since}: ${problem}` : problem };
@@ -61,7 +67,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   const fine = results.filter((r) => r.status === 'ok');
   checks.push(...results.filter((r) => r.status !== 'ok' || results.length <= 10));
   if (results.length > 10) checks.push({ name: 'channels', status: 'ok', detail: `${fine.length} of ${results.length} channels checked are fine` });
-  else if (!results.length && !store.failed) checks.push({ name: 'subscriptions', status: 'ok', detail: 'no Discord or Slack channel is subscribed yet' });
+  else if (!results.length && !store.failed) checks.push({ name: 'subscriptions', status: 'ok', detail: `no ${platforms.map((p) => p.name).join(' or ')} channel is subscribed yet` });
 
   // Whatever a check quoted (an error message, a URL), no secret leaves the doctor.
   const secrets = secretValuesOf(config);
@@ -71,14 +77,15 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
 function checkConfig(config: Config): DoctorCheck {
   const notes: string[] = [];
   let status: DoctorCheck['status'] = 'ok';
-  const platforms = [config.DISCORD_TOKEN && 'Discord', config.SLACK_BOT_TOKEN && `Slack (${config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP on port ${config.SLACK_PORT}`})`].filter(Boolean);
-  notes.push(`${platforms.length ? platforms.join(' and ') : 'console mode (no platform token)'}; store ${redactUrl(config.STORE_URL)}`);
+  const platforms = doctorPlatforms();
+  const running = platforms.filter((p) => p.configured(config));
+  notes.push(`${running.length ? running.map((p) => p.doctor.describe(config)).join(' and ') : 'console mode (no platform token)'}; store ${redactUrl(config.STORE_URL)}`);
   const warn = (text: string) => ((status = 'warn'), notes.push(text));
-  if (config.SLACK_BOT_TOKEN && !config.SLACK_BOT_TOKEN.startsWith('xoxb-')) warn('SLACK_BOT_TOKEN does not start with xoxb-: it should be the Bot User OAuth Token');
-  if (config.SLACK_APP_TOKEN && !config.SLACK_APP_TOKEN.startsWith('xapp-')) warn('SLACK_APP_TOKEN does not start with xapp-: it should be an app-level token with connections:write');
-  if (slackServesHttp(config)) notes.push(`/healthz and /metrics on Slack's port ${config.SLACK_PORT}`);
+  for (const p of platforms) for (const text of p.doctor.warnings?.(config) ?? []) warn(text);
+  const host = hostingServerOf(config);
+  if (host) notes.push(`/healthz and /metrics on ${host.name}'s port ${host.port}`);
   else notes.push(config.HTTP_PORT ? `/healthz and /metrics on port ${config.HTTP_PORT}` : '/healthz and /metrics off (HTTP_PORT unset)');
-  if (slackServesHttp(config) && config.HTTP_PORT && config.HTTP_PORT !== config.SLACK_PORT) warn(`HTTP_PORT ${config.HTTP_PORT} is not opened: Slack HTTP mode serves /healthz and /metrics on SLACK_PORT ${config.SLACK_PORT}`);
+  if (host && config.HTTP_PORT && config.HTTP_PORT !== host.port) warn(`HTTP_PORT ${config.HTTP_PORT} is not opened: ${host.mode} serves /healthz and /metrics on ${host.setting} ${host.port}`);
   for (const [key, cron] of [['POLL_287G_CRON', config.POLL_287G_CRON], ['POLL_TOTALS_CRON', config.POLL_TOTALS_CRON]] as const) {
     try {
       if (scheduleIntervalMs(cron) === null) warn(`${key} "${cron}" runs less than twice in nine weeks`);
@@ -87,7 +94,7 @@ function checkConfig(config: Config): DoctorCheck {
       notes.push(`${key} "${cron}" is not a schedule node-cron understands: ${message(err)}`);
     }
   }
-  if (config.DISCORD_TOKEN && !config.OPERATOR_DISCORD_CHANNEL && config.SLACK_BOT_TOKEN && !config.OPERATOR_SLACK_CHANNEL) notes.push('no operator channel: notices go to the log only');
+  if (running.length && running.every((p) => !p.operatorChannel?.(config))) notes.push('no operator channel: notices go to the log only');
   return { name: 'configuration', status, detail: notes.join('\n') };
 }
 

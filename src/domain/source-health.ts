@@ -1,3 +1,14 @@
+/**
+ * The polled sources. Each id keys the source's health record and names it in /healthz, the
+ * metrics and the log; the name is what operator notices call it. (Before ids, the name was
+ * the record's key: src/store/health-store.ts still reads a record kept under it.)
+ */
+export const SOURCE_NAMES = {
+  '287g': 'participating and pending lists (287(g) page)',
+  totals: 'enforcement totals',
+} as const;
+export type SourceId = keyof typeof SOURCE_NAMES;
+
 /** How a source's polls are going, for back-off, /status and operators. */
 export interface SourceHealth {
   source: string;

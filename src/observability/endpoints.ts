@@ -5,21 +5,29 @@ import { createHealthCheck, type WatchedSource } from './health';
 import { createOpsRoutes, startOpsServer, type OpsRoute, type OpsServer } from './http-server';
 import { createMetrics, type MetricsRegistry } from './metrics';
 
-/** Where /healthz and /metrics are served. */
-export type OpsServing = { kind: 'off' } | { kind: 'own'; port: number } | { kind: 'slack'; port: number };
-
-/** Slack in HTTP mode: a bot token and a signing secret, no app token (src/platforms/slack/app.ts). */
-export function slackServesHttp(config: Config): boolean {
-  return Boolean(config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && config.SLACK_SIGNING_SECRET);
+/** A platform's own HTTP server, which carries /healthz and /metrics too (Slack in HTTP mode; src/platforms). */
+export interface HostingServer {
+  /** The platform's id (`slack`). */
+  platform: string;
+  /** As people name it (`Slack`). */
+  name: string;
+  port: number;
+  /** The setting of that port (`SLACK_PORT`). */
+  setting: string;
+  /** What opens the server, for messages (`Slack HTTP mode`). */
+  mode: string;
 }
 
+/** Where /healthz and /metrics are served. */
+export type OpsServing = { kind: 'off' } | { kind: 'own'; port: number } | ({ kind: 'platform' } & HostingServer);
+
 /**
- * Where the endpoints go: on Slack's port when Slack runs in HTTP mode (one server, not
- * two; its port is open anyway), else on HTTP_PORT, else nowhere (the default, console mode
+ * Where the endpoints go: on a platform's own HTTP server when one runs (one server, not two;
+ * its port is open anyway), else on HTTP_PORT, else nowhere (the default, console mode
  * included).
  */
-export function opsServingOf(config: Config): OpsServing {
-  if (slackServesHttp(config)) return { kind: 'slack', port: config.SLACK_PORT };
+export function opsServingOf(config: Config, host: HostingServer | null = null): OpsServing {
+  if (host) return { kind: 'platform', ...host };
   if (config.HTTP_PORT !== undefined) return { kind: 'own', port: config.HTTP_PORT };
   return { kind: 'off' };
 }
@@ -33,6 +41,8 @@ export interface OpsEndpointsDeps {
   now?: () => Date;
   /** Interface to listen on (default: all; tests use 127.0.0.1). */
   host?: string;
+  /** The platform server that carries the endpoints, if one runs (src/platforms: hostingServerOf). */
+  hostedBy?: HostingServer | null;
 }
 
 /**
@@ -41,7 +51,7 @@ export interface OpsEndpointsDeps {
  * carries them, a server of their own on HTTP_PORT.
  */
 export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
-  const serving = opsServingOf(config);
+  const serving = opsServingOf(config, deps.hostedBy);
   const metrics: MetricsRegistry = createMetrics({ outboxDepth: deps.outboxDepth, now: deps.now, processMetrics: serving.kind !== 'off' });
   const checkHealth = createHealthCheck({ health: deps.health, sources: deps.sources, now: deps.now });
   const routes: OpsRoute[] = createOpsRoutes({ checkHealth, metrics, logger: deps.logger });
@@ -50,16 +60,19 @@ export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
     metrics,
     checkHealth,
     serving,
-    /** For Slack's HTTP receiver (`customRoutes`) when `serving.kind` is `slack`; else none. */
-    slackRoutes: serving.kind === 'slack' ? routes : undefined,
-    /** Opens HTTP_PORT when the endpoints have no Slack server to ride on; returns the port serving them (null: off). */
-    async start(slackPort?: number | null): Promise<number | null> {
+    /** For the hosting platform's server (Slack's `customRoutes`) when `serving.kind` is `platform`; else none. */
+    hostedRoutes: serving.kind === 'platform' ? routes : undefined,
+    /** Opens HTTP_PORT when the endpoints have no platform server to ride on; returns the port serving them (null: off). */
+    async start(hostPort?: number | null): Promise<number | null> {
       if (serving.kind === 'off') return null;
-      if (serving.kind === 'slack') {
-        if (config.HTTP_PORT !== undefined && config.HTTP_PORT !== config.SLACK_PORT) {
-          deps.logger.warn({ HTTP_PORT: config.HTTP_PORT, SLACK_PORT: config.SLACK_PORT }, '/healthz and /metrics are served on SLACK_PORT, which Slack HTTP mode opens anyway; HTTP_PORT is not opened');
+      if (serving.kind === 'platform') {
+        if (config.HTTP_PORT !== undefined && config.HTTP_PORT !== serving.port) {
+          deps.logger.warn(
+            { HTTP_PORT: config.HTTP_PORT, [serving.setting]: serving.port },
+            `/healthz and /metrics are served on ${serving.setting}, which ${serving.mode} opens anyway; HTTP_PORT is not opened`,
+          );
         }
-        return slackPort ?? serving.port;
+        return hostPort ?? serving.port;
       }
       server = await startOpsServer(routes, serving.port, deps.host);
       deps.logger.info({ port: server.port }, 'serving /healthz and /metrics');

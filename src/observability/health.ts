@@ -4,10 +4,8 @@ import type { HealthStore } from '../store/health-store';
 
 /** A polled source as /healthz sees it. */
 export interface WatchedSource {
-  /** Short id shown in /healthz and used as the metrics label (`287g`, `totals`). */
+  /** The source's id (`287g`, `totals`): shown in /healthz, the metrics label, and the key of its health record. */
   id: string;
-  /** Its record in the health store (the guarded poll's `source`). */
-  healthKey: string;
   /** Its cron schedule (POLL_287G_CRON, POLL_TOTALS_CRON). */
   schedule: string;
 }
@@ -97,7 +95,7 @@ export function createHealthCheck(deps: { health: HealthStore; sources: readonly
     const store: HealthReport['store'] = { reachable: true };
     // One wait for all the store's answers (the probe and each source's record, at once): the whole check is bounded by it.
     const records = await within(
-      Promise.all([deps.health.ping(), ...deps.sources.map((s) => deps.health.get(s.healthKey))]),
+      Promise.all([deps.health.ping(), ...deps.sources.map((s) => deps.health.get(s.id))]),
       wait, 'the store',
     ).then(([, ...rs]) => rs, (err: unknown) => {
       store.reachable = false;

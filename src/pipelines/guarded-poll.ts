@@ -42,8 +42,11 @@ export const DEFAULT_FAILING_AFTER_MS = 60 * 60_000;
  * error. With `metrics`, it counts the poll (and a failure), the publications and events.
  */
 export function createGuardedPoll<T>(deps: {
+  /** The source's id (`287g`, `totals`): the key of its health record. */
   source: string;
-  /** Short name for the log line and metrics labels (`287g`, `totals`; default: `source`). */
+  /** What operator notices and the log's sentences call it (default: `source`). */
+  name?: string;
+  /** The log line's and the metrics' label (default: `source`). */
   id?: string;
   poll: () => Promise<T>;
   health: HealthStore;
@@ -60,6 +63,7 @@ export function createGuardedPoll<T>(deps: {
 }): () => Promise<T | null> {
   const now = deps.now ?? (() => new Date());
   const id = deps.id ?? deps.source;
+  const name = deps.name ?? deps.source;
   const backoff = { ...DEFAULT_BACKOFF, failingAfterMs: deps.failingAfterMs ?? DEFAULT_FAILING_AFTER_MS };
   // A process that starts (or restarts) inside a back-off says so once, instead of skipping in silence.
   let backoffSaid = false;
@@ -71,7 +75,7 @@ export function createGuardedPoll<T>(deps: {
       if (backoffSaid) deps.logger.debug(fields, 'poll skipped: backing off');
       else {
         backoffSaid = true;
-        deps.logger.warn(fields, `${deps.source} is backing off after ${plural(health.consecutiveFailures, 'failed poll')} (last error: ${health.lastError ?? 'unknown'}); next try after ${formatUtcMinute(health.nextAttemptAt!)}`);
+        deps.logger.warn(fields, `${name} is backing off after ${plural(health.consecutiveFailures, 'failed poll')} (last error: ${health.lastError ?? 'unknown'}); next try after ${formatUtcMinute(health.nextAttemptAt!)}`);
       }
       return null;
     }
@@ -89,7 +93,7 @@ export function createGuardedPoll<T>(deps: {
       deps.metrics?.sourceFailing?.(id, failing?.kind ?? null);
       const notices: OperatorNotice[] = cleared.map((subject) => ({ kind: 'recovered', subject, text: `${subject}: a good file again; alerts resume from it` }));
       if (health.consecutiveFailures > 0) {
-        notices.push({ kind: 'recovered', subject: deps.source, text: `${deps.source} answers again after ${health.consecutiveFailures} failed ${health.consecutiveFailures === 1 ? 'poll' : 'polls'} since ${formatUtcMinute(health.firstFailureAt!)}` });
+        notices.push({ kind: 'recovered', subject: name, text: `${name} answers again after ${health.consecutiveFailures} failed ${health.consecutiveFailures === 1 ? 'poll' : 'polls'} since ${formatUtcMinute(health.firstFailureAt!)}` });
       }
       if (notices.length) await deps.notifyOperators(notices);
       return result;
@@ -103,8 +107,8 @@ export function createGuardedPoll<T>(deps: {
       deps.metrics?.sourceFailing?.(id, 'error');
       if (failedAt.getTime() - Date.parse(next.firstFailureAt!) >= backoff.failingAfterMs) {
         await deps.notifyOperators([{
-          kind: 'failing', subject: deps.source,
-          text: `${deps.source} has failed since ${formatUtcMinute(next.firstFailureAt!)} (${next.consecutiveFailures} polls in a row): ${message}. ` +
+          kind: 'failing', subject: name,
+          text: `${name} has failed since ${formatUtcMinute(next.firstFailureAt!)} (${next.consecutiveFailures} polls in a row): ${message}. ` +
             'Nothing new is alerted until it answers (nothing is lost: the next good poll catches up), and the stored data still answers commands. ' +
             'If the site works in a browser, check the configured URL and this host\'s network; `npx ice-watch doctor` tries every source.',
         }]);

@@ -1,4 +1,4 @@
-import { healthyState, type SourceHealth } from '../domain/source-health';
+import { healthyState, SOURCE_NAMES, type SourceHealth } from '../domain/source-health';
 import type { KeyvFactory } from './keyv-factory';
 
 /** Each source's poll health (failures, back-off), kept across restarts. */
@@ -12,8 +12,15 @@ export interface HealthStore {
 export function createHealthStore(keyv: KeyvFactory): HealthStore {
   const records = keyv.open<SourceHealth>('source-health');
   const probes = keyv.open<string>('store-probe');
+  // A source's record kept under its name (before health keys were ids) until its next poll writes it under its id:
+  // an upgrade keeps the back-off, the failure count and the refused files.
+  const formerRecord = async (source: string): Promise<SourceHealth | null> => {
+    const name = Object.hasOwn(SOURCE_NAMES, source) ? SOURCE_NAMES[source as keyof typeof SOURCE_NAMES] : null;
+    const former = name ? await records.get(name) : undefined;
+    return former ? { ...former, source } : null;
+  };
   return {
-    get: async (source) => (await records.get(source)) ?? healthyState(source),
+    get: async (source) => (await records.get(source)) ?? (await formerRecord(source)) ?? healthyState(source),
     set: async (health) => {
       await records.set(health.source, health);
     },

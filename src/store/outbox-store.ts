@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PlannedDelivery } from '../domain/alerts/delivery-plan';
+import { PLATFORM_IDS, type Platform } from '../domain/platforms';
 import type { KeyvFactory } from './keyv-factory';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
@@ -67,9 +68,9 @@ type StoredDelivery = Omit<PlannedDelivery, 'alert' | 'totals'> & { alertRef?: s
 type StoredEntry = Omit<OutboxEntry, 'delivery'> & { delivery: StoredDelivery | PlannedDelivery };
 const SHARED = ['alert', 'totals'] as const;
 
-/** The platforms entries are indexed by; one pending index each. */
-export const OUTBOX_PLATFORMS = ['discord', 'slack', 'console'] as const satisfies ReadonlyArray<PlannedDelivery['platform']>;
-export type OutboxPlatform = (typeof OUTBOX_PLATFORMS)[number];
+/** The platforms entries are indexed by (every platform, src/domain/platforms.ts); one pending index each. */
+export const OUTBOX_PLATFORMS: readonly Platform[] = PLATFORM_IDS;
+export type OutboxPlatform = Platform;
 /** One platform's pending entries, by next attempt time. */
 export const pendingIndexOf = (platform: string) => `outbox:pending:${platform}`;
 /** The one pending index of earlier versions: read (and emptied into the platforms' indexes) until it is empty. */

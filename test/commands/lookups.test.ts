@@ -3,7 +3,7 @@ import { UserError } from '../../src/domain/user-error';
 import { findCommand, commands } from '../../commands/index';
 import { parseCommandText } from '../../commands/parse-text';
 import { lineText, type Reply } from '../../src/messages/reply';
-import status, { POLL_SOURCE, TOTALS_SOURCE } from '../../commands/status';
+import status from '../../commands/status';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { healthyState } from '../../src/domain/source-health';
@@ -87,9 +87,9 @@ describe('/status', () => {
     const health = createHealthStore(world.keyv);
     const totals = createTotalsStore(world.keyv);
     await world.snapshots.setPageLinks({ at: '2025-12-12T18:00:00.000Z', participating: 'http://mirror.test/p.xlsx', pending: null });
-    await health.set({ ...healthyState(POLL_SOURCE), lastSuccessAt: '2025-12-12T18:00:00.000Z' });
+    await health.set({ ...healthyState('287g'), lastSuccessAt: '2025-12-12T18:00:00.000Z' });
     await health.set({
-      ...healthyState(TOTALS_SOURCE), consecutiveFailures: 1, firstFailureAt: '2025-12-12T18:07:00.000Z', lastFailureAt: '2025-12-12T18:07:00.000Z',
+      ...healthyState('totals'), consecutiveFailures: 1, firstFailureAt: '2025-12-12T18:07:00.000Z', lastFailureAt: '2025-12-12T18:07:00.000Z',
       lastError: 'detention statistics: GET http://mirror.test/detain answered 500 Internal Server Error', nextAttemptAt: '2025-12-12T19:12:00.000Z',
     });
     const release = await parseDetentionWorkbook(await readFile(join(__dirname, '../fixtures/detention/2026-01-09_FY26_detentionStats01082026.xlsx')));

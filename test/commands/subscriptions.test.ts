@@ -4,9 +4,14 @@ import subscriptions from '../../commands/subscriptions';
 import unsubscribe from '../../commands/unsubscribe';
 import { channelKey } from '../../src/domain/alerts/subscriptions';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
+import type { CommandContext } from '../../commands/command';
+import { PLATFORMS } from '../../src/platforms';
 
 const text = (reply: Reply) =>
   [reply.title, ...reply.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : b.kind === 'fields' ? b.fields.map((f) => `${f.name}: ${lineText(f.value)}`) : b.items.map(lineText)))].join('\n');
+
+/** A context as its platform builds it: with the platform's own words for who may manage the channel. */
+const onItsPlatform = (ctx: CommandContext): CommandContext => ({ ...ctx, services: { ...ctx.services, whoMayManage: PLATFORMS[ctx.channel.platform].whoMayManage } });
 
 describe('/subscribe, /unsubscribe, /subscriptions', () => {
   let world: CommandWorld;
@@ -49,8 +54,8 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
   });
 
   test('refusals: no permission, bot cannot post, unknown or near-miss state, bad kind or mode', async () => {
-    await expect(subscribe.run(world.ctx({ canManage: false }), { states: 'tx' })).rejects.toThrow('Only members with the Manage Channels permission');
-    await expect(subscribe.run(world.ctx({ platform: 'slack', canManage: false }), { states: 'tx' })).rejects.toThrow('workspace admins');
+    await expect(subscribe.run(onItsPlatform(world.ctx({ canManage: false })), { states: 'tx' })).rejects.toThrow('Only members with the Manage Channels permission');
+    await expect(subscribe.run(onItsPlatform(world.ctx({ platform: 'slack', canManage: false })), { states: 'tx' })).rejects.toThrow('workspace admins');
     await expect(subscribe.run(world.ctx({ canPost: 'The bot lacks Send Messages in #newsroom.' }), { states: 'tx' })).rejects.toThrow('Send Messages');
     await expect(subscribe.run(world.ctx(), { states: 'Texs' })).rejects.toThrow('Did you mean Texas?');
     await expect(subscribe.run(world.ctx(), { states: 'tx', kinds: 'everything' })).rejects.toThrow('Unknown kind');
@@ -93,7 +98,7 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
 
   test('unsubscribing needs the same permission', async () => {
     await subscribe.run(world.ctx(), { states: 'tx' });
-    await expect(unsubscribe.run(world.ctx({ canManage: false }), { what: 'everything' })).rejects.toThrow('Only members');
+    await expect(unsubscribe.run(onItsPlatform(world.ctx({ canManage: false })), { what: 'everything' })).rejects.toThrow('Only members');
     expect(await world.subscriptions.get(key)).not.toBeNull();
   });
 });

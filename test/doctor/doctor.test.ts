@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { DEFAULT_STATE_KINDS, type Subscription } from '../../src/domain/alerts/subscriptions';
-import { channelPermissions } from '../../src/doctor/doctor-discord';
+import { channelPermissions } from '../../src/platforms/discord/doctor';
 import { doctorCommand } from '../../src/doctor/doctor-command';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';

@@ -59,10 +59,10 @@ describe('alerts end to end', () => {
   async function publishAndPoll(participating: string, at: string) {
     site.publish({ participating: { file: fixturePath(participating), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
     clock = new Date(at);
-    const results = await bot.jobDeps.poll287g();
+    const results = await bot.jobDeps.pipelines.poll287g();
     if (!results) throw new Error('the poll was skipped (backing off), which no step here expects');
-    for (const r of results) await bot.jobDeps.notifyOperators(r.notices);
-    await bot.jobDeps.drainOutbox();
+    for (const r of results) await bot.jobDeps.delivery.notifyOperators(r.notices);
+    await bot.jobDeps.delivery.drain();
     return results;
   }
   const operatorTexts = () => discord.messages(OPS).map((m) => String((m.body as { content: string }).content));
@@ -134,21 +134,21 @@ describe('alerts end to end', () => {
     expect((await bot.stores.outbox.depth()).pending).toBeGreaterThan(0);
     discord.clearFaults(TX);
     clock = new Date('2025-12-12T23:00:00Z');
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     expect(discord.messages(TX)).toHaveLength(2);
     expect(embedTitle(discord.messages(TX)[1])).toMatch(/^\d+ new(, \d+ \w+)* 287\(g\) agreements in Texas(; .+)?$/);
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     expect(discord.messages(TX)).toHaveLength(2);
     expect((await bot.stores.outbox.depth()).pending).toBe(0);
   });
 
   test('5. the daily digest goes out once the day is over, once', async () => {
     clock = new Date('2025-12-13T00:10:00Z');
-    expect(await bot.jobDeps.flushDigests()).toBe(2); // 2025-10-17 and 2025-12-12
-    await bot.jobDeps.drainOutbox();
+    expect(await bot.jobDeps.delivery.router.flushDigests(clock)).toBe(2); // 2025-10-17 and 2025-12-12
+    await bot.jobDeps.delivery.drain();
     const digests = slack.delivered('tx-daily');
     expect(digests).toHaveLength(2);
     expect(JSON.stringify(digests[0].body)).toContain('Daily 287(g) digest for 2025-10-17');
-    expect(await bot.jobDeps.flushDigests()).toBe(0);
+    expect(await bot.jobDeps.delivery.router.flushDigests(clock)).toBe(0);
   });
 });

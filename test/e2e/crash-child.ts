@@ -111,14 +111,14 @@ async function main(): Promise<void> {
     if (entry.status === 'sent') mark('RECORDED', ++recorded);
   };
 
-  const results = await bot.jobDeps.poll287g();
-  for (const r of results ?? []) await bot.jobDeps.notifyOperators(r.notices);
+  const results = await bot.jobDeps.pipelines.poll287g();
+  for (const r of results ?? []) await bot.jobDeps.delivery.notifyOperators(r.notices);
   mark('POLLED', results ? results.length : 'skipped'); // skipped: the source is backing off after failures
 
   // Drain until nothing pending is left (a transient failure waits for its retry time).
   const farFuture = new Date(8.64e15);
   for (;;) {
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     const left = await outbox.due(farFuture, 1000);
     mark('DRAINED', left.length);
     if (!left.length) break;

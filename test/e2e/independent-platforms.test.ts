@@ -57,7 +57,7 @@ describe('one platform in trouble does not stall the other', () => {
   async function publishAndPoll(participating: string, at: string) {
     site.publish({ participating: { file: fixturePath(participating), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
     clock = new Date(at);
-    const results = await bot.jobDeps.poll287g();
+    const results = await bot.jobDeps.pipelines.poll287g();
     expect(results?.[0]?.verdict).toMatch(/baseline|accepted/);
   }
   const pendingOf = async (platform: string) => (await bot.stores.outbox.due(new Date(8.64e15), 10_000)).filter((e) => e.delivery.platform === platform).length;
@@ -70,7 +70,7 @@ describe('one platform in trouble does not stall the other', () => {
     await publishAndPoll('participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00Z');
     const slackPlanned = await pendingOf('slack');
     expect(slackPlanned).toBeGreaterThan(DISCORD_TX.length); // enough Slack entries to fill the send slots ahead of Discord's
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     for (const id of DISCORD_TX) expect(discord.messages(id)).toHaveLength(1);
     expect(slack.delivered()).toEqual([]);
     // Slack's lane tried one batch, heard 429 and stopped: no message hammered the limit again.
@@ -80,7 +80,7 @@ describe('one platform in trouble does not stall the other', () => {
 
     // Ten seconds later (still inside the limit) another publication: Discord's alerts flow again, Slack stays paused.
     await publishAndPoll('participatingAgencies12122025pm.xlsx', '2025-10-17T12:00:10Z');
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     for (const id of DISCORD_TX) expect(discord.messages(id)).toHaveLength(2);
     expect(slack.posts).toHaveLength(attempts);
     // Both Discord waves landed while Slack was still refusing: well inside the real 20 s of the limit.
@@ -90,7 +90,7 @@ describe('one platform in trouble does not stall the other', () => {
     // The limit is over (Slack answers again, and the bot's clock has passed the Retry-After): everything Slack had waits for lands.
     for (const id of SLACK_ALL) slack.scriptPosts(id);
     clock = new Date(Date.parse('2025-10-17T12:00:00Z') + (RETRY_AFTER_S + 1) * 1000);
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     expect(await pendingOf('slack')).toBe(0);
     expect(slack.delivered().length).toBeGreaterThanOrEqual(slackPlanned);
     for (const id of SLACK_ALL) expect(slack.delivered(id).length).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('one platform in trouble does not stall the other', () => {
     await publishAndPoll('participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00Z');
     const slackPlanned = await pendingOf('slack');
     const started = Date.now();
-    const draining = bot.jobDeps.drainOutbox();
+    const draining = bot.jobDeps.delivery.drain();
     // Slack's alerts all land while Discord's are still hanging.
     await waitUntil(async () => slack.delivered().length >= slackPlanned, "Slack's alerts", 10_000);
     expect(discord.messages(DISCORD_TX[0])).toEqual([]);

@@ -158,9 +158,9 @@ describe('operator notices end to end', () => {
     slack.scriptPosts('C0ARCH', { error: 'is_archived' });
     discord.faultChannel(LOST, { kind: 'error', status: 404, code: 10003, message: 'Unknown Channel' });
 
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     expect((await bot.stores.outbox.depth()).pending).toBe(0);
-    await bot.jobDeps.drainOutbox();
+    await bot.jobDeps.delivery.drain();
     for (const platform of ['discord', 'slack'] as const) {
       const paused = labelled('channel paused')[platform];
       expect(paused).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { createOpsEndpoints, opsServingOf } from '../../src/observability/endpoints';
+import { hostingServerOf } from '../../src/platforms';
 import { createSlackApp } from '../../src/platforms/slack/app';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
@@ -9,21 +10,22 @@ import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { startSlackApi } from '../helpers/slack-api';
 
 const logger = createLogger('silent');
-const sources = [{ id: '287g', healthKey: 'page', schedule: '*/15 * * * *' }];
+const sources = [{ id: '287g', schedule: '*/15 * * * *' }];
 
 function endpoints(config: Config, clock: { now: Date }) {
   const keyv = createKeyvFactory('memory://');
   const health = createHealthStore(keyv);
-  const ops = createOpsEndpoints(config, { health, outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }), sources, logger, now: () => clock.now, host: '127.0.0.1' });
+  const ops = createOpsEndpoints(config, { health, outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }), sources, logger, now: () => clock.now, host: '127.0.0.1', hostedBy: hostingServerOf(config) });
   return { ops, health, keyv };
 }
 
 describe('where /healthz and /metrics are served', () => {
   test('off by default (console mode), HTTP_PORT opens them, Slack HTTP mode carries them on its port', () => {
-    expect(opsServingOf(loadConfig({}))).toEqual({ kind: 'off' });
-    expect(opsServingOf(loadConfig({ HTTP_PORT: '9464' }))).toEqual({ kind: 'own', port: 9464 });
-    expect(opsServingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual({ kind: 'own', port: 9464 });
-    expect(opsServingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '3100' }))).toEqual({ kind: 'slack', port: 3100 });
+    const servingOf = (config: Config) => opsServingOf(config, hostingServerOf(config));
+    expect(servingOf(loadConfig({}))).toEqual({ kind: 'off' });
+    expect(servingOf(loadConfig({ HTTP_PORT: '9464' }))).toEqual({ kind: 'own', port: 9464 });
+    expect(servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual({ kind: 'own', port: 9464 });
+    expect(servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '3100' }))).toMatchObject({ kind: 'platform', platform: 'slack', port: 3100 });
   });
 });
 
@@ -34,7 +36,7 @@ describe('the ops HTTP server on its own port', () => {
     const port = await ops.start();
     try {
       const base = `http://127.0.0.1:${port}`;
-      await health.set({ ...(await health.get('page')), lastSuccessAt: '2025-05-31T23:50:00.000Z' });
+      await health.set({ ...(await health.get('287g')), lastSuccessAt: '2025-05-31T23:50:00.000Z' });
       let res = await fetch(`${base}/healthz`);
       expect(res.status).toBe(200);
       const body = await res.json();
@@ -67,10 +69,10 @@ describe('Slack in HTTP mode', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl });
     const clock = { now: new Date() };
     const { ops, keyv } = endpoints(config, clock);
-    expect(ops.slackRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
+    expect(ops.hostedRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
     const app = createSlackApp({
       botToken: 'xoxb-test', signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: slack.apiUrl, logger, adminsOnly: false,
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) }, replayLeases: keyv.leases, routes: ops.slackRoutes, metrics: ops.metrics,
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) }, replayLeases: keyv.leases, routes: ops.hostedRoutes, metrics: ops.metrics,
     });
     const { port } = await app.start();
     try {

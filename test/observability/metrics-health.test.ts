@@ -20,7 +20,7 @@ describe('scheduleIntervalMs', () => {
 });
 
 describe('the health check', () => {
-  const sources = [{ id: '287g', healthKey: 'page', schedule: '*/15 * * * *' }, { id: 'totals', healthKey: 'totals', schedule: '7 * * * *' }];
+  const sources = [{ id: '287g', schedule: '*/15 * * * *' }, { id: 'totals', schedule: '7 * * * *' }];
   const startedAt = new Date('2025-06-01T00:00:00Z');
 
   test('a source is overdue after two intervals and a minute without success, counted from start when it never succeeded', async () => {
@@ -34,7 +34,7 @@ describe('the health check', () => {
     expect(report).toMatchObject({ status: 'failing', store: { reachable: true } });
     expect(report.sources.map((s) => [s.id, s.overdue])).toEqual([['287g', true], ['totals', false]]);
 
-    await health.set({ ...(await health.get('page')), lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString() });
+    await health.set({ ...(await health.get('287g')), lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString() });
     report = await check();
     expect(report.status).toBe('ok');
     expect(report.sources[0]).toMatchObject({ id: '287g', overdue: false, overdueAfterSeconds: 31 * 60, lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString() });
@@ -50,13 +50,13 @@ describe('the health check', () => {
 });
 
 describe('the health check tells the truth', () => {
-  const sources = [{ id: '287g', healthKey: 'page', schedule: '*/15 * * * *' }];
+  const sources = [{ id: '287g', schedule: '*/15 * * * *' }];
   const at = new Date('2025-06-01T00:00:00Z');
 
   test('a source whose last file was refused (ICE serving HTML) is failing, with the reason, though its poll did not throw', async () => {
     const health = createHealthStore(createKeyvFactory('memory://'));
     await health.set({
-      ...(await health.get('page')), lastSuccessAt: at.toISOString(),
+      ...(await health.get('287g')), lastSuccessAt: at.toISOString(),
       rejected: { '287(g) participating list': { reason: 'the body is an HTML page, not a workbook', since: at.toISOString() } },
     });
     const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
@@ -66,7 +66,7 @@ describe('the health check tells the truth', () => {
 
   test('a source whose last poll threw once is failing at once, with its error', async () => {
     const health = createHealthStore(createKeyvFactory('memory://'));
-    await health.set({ ...(await health.get('page')), lastSuccessAt: at.toISOString(), consecutiveFailures: 1, lastError: 'GET /287g answered 500' });
+    await health.set({ ...(await health.get('287g')), lastSuccessAt: at.toISOString(), consecutiveFailures: 1, lastError: 'GET /287g answered 500' });
     const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
     expect(report).toMatchObject({ status: 'failing', sources: [{ failing: true, reason: 'GET /287g answered 500' }] });
   });

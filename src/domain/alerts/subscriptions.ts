@@ -1,3 +1,4 @@
+import type { Platform } from '../platforms';
 import type { Model } from '../types';
 
 /** What a subscription can ask for (SPEC section 4). */
@@ -17,7 +18,7 @@ export const DEFAULT_STATE_KINDS: Kind[] = ['agreements', 'endings', 'pending'];
 export interface Subscription {
   /** `<platform>:<workspace>:<channel>` */
   key: string;
-  platform: 'discord' | 'slack' | 'console';
+  platform: Platform;
   workspaceId: string;
   channelId: string;
   channelName: string | null;

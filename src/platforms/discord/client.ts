@@ -2,8 +2,9 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
+import type { PlatformContext, RunningPlatform } from '../plugin';
 import type { SharedServices } from './command-context';
-import { rejectLongMessageRateLimits } from './alert-sender';
+import { createDiscordAlertSender, notifyOperatorChannel, rejectLongMessageRateLimits } from './alert-sender';
 import { createInteractionHandler } from './interactions';
 import { guardPacketHandling } from './packet-guard';
 import { createDiscordShards, settingsAsEnvironment, type DiscordShards, type DiscordShardsOptions } from './sharding';
@@ -90,5 +91,27 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await client.destroy();
       log.info('discord stopped');
     },
+  };
+}
+
+/**
+ * Discord as the bot runs it (src/platforms/discord/plugin.ts loads this): the client, whose
+ * REST also posts alerts and operator notices (one rate-limit state per token; its token is
+ * set now, so that the outbox can send before, or without, the gateway connection). With
+ * DISCORD_SHARDS, `start` spawns shard processes instead of logging this client in; with
+ * DISCORD_GATEWAY=false it opens no gateway at all (another instance answers commands).
+ */
+export function createDiscordPlatform({ config, services, logger, now, metrics }: PlatformContext): RunningPlatform {
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new Error('Discord needs DISCORD_TOKEN');
+  const sharding = config.DISCORD_SHARDS === undefined ? undefined : { shards: config.DISCORD_SHARDS, settings: config };
+  const bot = createDiscordBot({ token, apiUrl: config.DISCORD_API_URL, services, logger, now, sharding, metrics });
+  const rest = bot.client.rest.setToken(token);
+  const channel = config.OPERATOR_DISCORD_CHANNEL;
+  return {
+    sender: createDiscordAlertSender({ rest, logger }),
+    operatorChannel: channel ? (text) => notifyOperatorChannel(rest, channel, text) : undefined,
+    start: async () => (config.DISCORD_GATEWAY ? bot.start() : undefined),
+    stop: () => bot.stop(),
   };
 }

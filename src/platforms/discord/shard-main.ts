@@ -4,6 +4,7 @@ import { installProcessGuards } from '../../observability/process-guards';
 import { secretValuesOf } from '../../logging/redact';
 import { openStores } from '../../store/open-stores';
 import { createDiscordBot, type DiscordBot } from './client';
+import { DISCORD_WHO_MAY_MANAGE } from './wording';
 
 /** The main process's logger: JSON lines on stderr (inherited from it), secrets scrubbed. */
 const loggerFor = (config: Config) => createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
@@ -26,7 +27,7 @@ export async function startDiscordShard(config: Config, overrides: { logger?: Lo
   if (!config.DISCORD_TOKEN) throw new Error('a Discord shard needs DISCORD_TOKEN');
   const logger = overrides.logger ?? loggerFor(config);
   const stores = openStores(config);
-  const services = { snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals };
+  const services = { snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals, whoMayManage: DISCORD_WHO_MAY_MANAGE };
   // No `sharding` here: this client is the shard (the parent's DISCORD_SHARDS is in our settings too).
   const bot = createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger });
   let stopping: Promise<void> | null = null;

@@ -6,6 +6,8 @@ import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { Leases } from '../../store/atomic';
+import type { PlatformContext, RunningPlatform } from '../plugin';
+import { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel } from './alert-sender';
 import { createBoltLogger } from './bolt-logger';
 import { guardAgainstReplays } from './replay-guard';
 import { registerSlackCommands } from './commands';
@@ -109,5 +111,30 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       started = false;
       await app.stop();
     },
+  };
+}
+
+/**
+ * Slack as the bot runs it (src/platforms/slack/plugin.ts loads this): the Bolt app for
+ * commands (Socket Mode, or HTTP on SLACK_PORT carrying /healthz and /metrics too), and
+ * clients of its own for alerts and operator notices.
+ */
+export function createSlackPlatform({ config, services, stores, logger, now, metrics, routes }: PlatformContext): RunningPlatform {
+  const token = config.SLACK_BOT_TOKEN;
+  if (!token) throw new Error('Slack needs SLACK_BOT_TOKEN');
+  const app = createSlackApp({
+    botToken: token, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL,
+    services, replayLeases: stores.keyv.leases, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now, routes, metrics,
+  });
+  // Alerts: modest retries and a timeout (Bolt's client retries for half an hour), and a 429 back at once (a
+  // transient result with its Retry-After): the outbox pauses Slack's lane only, instead of a send slot sitting out the limit.
+  const alerts = createSlackWebClient(token, config.SLACK_API_URL, { logger, rejectRateLimitedCalls: true });
+  const channel = config.OPERATOR_SLACK_CHANNEL;
+  const notices = channel ? createSlackWebClient(token, config.SLACK_API_URL, { logger }) : null;
+  return {
+    sender: createSlackAlertSender({ client: alerts, logger }),
+    operatorChannel: channel && notices ? (text) => notifyOperatorChannel(notices, channel, text, logger) : undefined,
+    start: async () => ({ httpPort: (await app.start()).port }),
+    stop: () => app.stop(),
   };
 }

@@ -70,7 +70,7 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
     await subscribe.run(ctx, { states: 'texas' });
     // The baseline publication, before any shard exists.
     site.publish({ participating: { file: fixturePath('participatingAgencies10162025pm.xlsx'), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
-    await bot.jobDeps.poll287g();
+    await bot.jobDeps.pipelines.poll287g();
 
     await bot.start();
     connections = await gateway.waitForReady(2, 60_000);
@@ -132,16 +132,16 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
   test('an alert goes out once, from the main process through the outbox, not once per shard', async () => {
     site.publish({ participating: { file: fixturePath('participatingAgencies10172025mid.xlsx'), form: 'file-download' } });
     clock = new Date('2025-10-17T12:00:00Z');
-    const results = await bot!.jobDeps.poll287g();
+    const results = await bot!.jobDeps.pipelines.poll287g();
     expect(results?.[0]).toMatchObject({ verdict: 'accepted' });
-    await bot!.jobDeps.drainOutbox();
+    await bot!.jobDeps.delivery.drain();
     // Both shards are alive and served a command after the outbox was filled...
     for (const guildId of [GUILD_ON_0, GUILD_ON_1]) {
       const raw = rawCommand('status', {}, { guildId });
       gateway.dispatchInteraction(raw);
       expect(await answerTo(raw)).toMatch(/participating/i);
     }
-    await bot!.jobDeps.drainOutbox();
+    await bot!.jobDeps.delivery.drain();
     // ...and the channel got exactly one post attempt: no shard drained the outbox or polled its own.
     const posts = api.requestsTo('POST', `/channels/${TX_CHANNEL}/messages`);
     expect(posts).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from './doctor-report';
+import type { DoctorCheck } from '../../doctor/doctor-report';
 
 /**
  * Discord's side of `ice-watch doctor`, over plain REST (no gateway, no SDK: only

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from './doctor-report';
+import type { DoctorCheck } from '../../doctor/doctor-report';
 
 /**
  * Slack's side of `ice-watch doctor`, over the plain Web API (no SDK outside

@@ -1,0 +1,8 @@
+/**
+ * Every platform ice-watch answers on and delivers to, the one declaration of their ids: a
+ * subscription, an outbox entry and a command's channel name one of these. What each
+ * platform contributes (its sender, listener, settings, doctor checks, wording) is in its
+ * folder, listed once in src/platforms/index.ts.
+ */
+export const PLATFORM_IDS = ['discord', 'slack', 'console'] as const;
+export type Platform = (typeof PLATFORM_IDS)[number];
