@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config';
 import type { DeliveryQueue, PlatformLimit, QueueCounts } from '../delivery/delivery-queue';
+import type * as DeliveryQueueModule from '../delivery/delivery-queue';
 import type { Logger } from '../logging/logger';
 import { createKeyvFactory, requireReachable, type KeyvFactory } from '../store/keyv-factory';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
@@ -80,7 +81,7 @@ export function createCoordination(deps: CoordinationDeps) {
       return token ? [{ platform, token, perSecond }] : [];
     });
     // BullMQ (some 20 MB) is loaded only when several instances share REDIS_URL.
-    const { createDeliveryQueue } = require('../delivery/delivery-queue') as typeof import('../delivery/delivery-queue');
+    const { createDeliveryQueue } = require('../delivery/delivery-queue') as typeof DeliveryQueueModule;
     queue = createDeliveryQueue({ redisUrl: config.REDIS_URL, owner: deps.instanceId, outbox: deps.outbox, deliverOne: deps.worker.deliverOne, limits, logger, now: deps.now, prefix: `${config.STORE_PREFIX}ice-watch-queue` });
   }
 
