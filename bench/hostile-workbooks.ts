@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../test/helpers/hostile-workbooks';
+import { detentionBomb, inflationBomb, manyRowsWorkbook } from './workbook-files';
 import { runChild } from './child';
 import { mb, ms } from './measure';
 

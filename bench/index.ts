@@ -36,9 +36,9 @@ async function main(): Promise<void> {
   figures.replay318 = await benchReplay318();
   progress('agreementsTexas');
   figures.agreementsTexas = await benchAgreementsTexas();
-  progress('startToReady (child processes)');
+  progress('startToReady (the compiled bot spawned, console mode; beside it from the sources and with both platforms)');
   figures.startToReady = await benchStartToReady();
-  progress('memory (seeding a store, then child processes)');
+  progress('memory (seeding a store, then the compiled bot with Discord and Slack through its first poll)');
   figures.memory = await benchMemory();
   progress('charts: render time of each picture');
   figures.charts = await benchCharts();

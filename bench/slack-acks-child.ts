@@ -4,6 +4,7 @@
  *   node bin/run-ts.js bench/slack-acks-child.ts <Slack API url> <signing secret>
  * Prints one JSON line `{"port":N,"agreements":N}` once listening; stops when stdin closes.
  */
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { createLogger } from '../src/logging/logger';
@@ -11,7 +12,7 @@ import { createSlackApp } from '../src/platforms/slack/app';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
-import { loadSnapshot } from '../test/helpers/fixtures';
+import { FIXTURES_287G, snapshotOfFile } from './fixtures';
 import { SLACK_ACKS_FIXTURE } from './slack-acks';
 
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   if (!apiUrl || !secret) throw new Error('usage: bench/slack-acks-child.ts <Slack API url> <signing secret>');
   const keyv = createKeyvFactory('memory://');
   const snapshots = createSnapshotStore(keyv);
-  const file = await loadSnapshot(SLACK_ACKS_FIXTURE, 'participating', new Date().toISOString());
+  const file = await snapshotOfFile(join(FIXTURES_287G, 'participating', SLACK_ACKS_FIXTURE), 'participating');
   await snapshots.saveState('participating', judgePublication(null, file, { now: new Date(), guards: DEFAULT_GUARDS }).next!, 'baseline');
   const app = createSlackApp({
     botToken: 'xoxb-bench',

@@ -6,7 +6,7 @@
  * mode, charts and all) over a memory store holding the largest real participating list,
  * alone in a child process (bench/slack-acks-child.ts) so that the load generator's work is
  * not charged to it; its Web API and response_urls are the loopback stand-in of
- * test/helpers/slack-api.ts, here beside autocannon. The ack is the HTTP 200 Slack waits
+ * bench/stand-ins/slack-api.ts, here beside autocannon. The ack is the HTTP 200 Slack waits
  * for (3 s); the answer follows on the response_url, and the figure also checks that every
  * request got one. One warm-up round, then ROUNDS measured rounds; p50/p99/max are the
  * medians over the rounds, `worstMaxMs` the slowest ack of all.
@@ -14,7 +14,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { signSlackRequest, startSlackApi, type SlackStandIn } from '../test/helpers/slack-api';
+import { signSlackRequest, startSlackApi, type SlackStandIn } from './stand-ins/slack-api';
 import { median, ms, percentile, progress } from './measure';
 
 const CONCURRENT = Number(process.env.BENCH_SLACK_CONCURRENT ?? 200);

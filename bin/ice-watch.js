@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx (no build step), so `npx ice-watch`,
-// `npm run cli --` and `npm start` always run the code as checked out.
-require('tsx/cjs');
-// `ice-watch parse x --json | head` closes the pipe early: that is no error.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
-const { runCli } = require('../src/cli/index.ts');
-runCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-  // A command that failed exits now, whatever it left open (a failed `start` may leave a
-  // reconnecting client behind): a supervisor must see the exit, never a process that lingers.
-  if (code !== 0) process.exit(code);
-});
+// The `ice-watch` command (`npm start`, `npx ice-watch`): runs the compiled JavaScript in dist/
+// (`npm run build`; `npm install` and `npm start` build first), with no TypeScript loader in the
+// process. A missing or stale build is refused with what to run. Tests and the bench run the same
+// command from the TypeScript sources: bin/ice-watch-ts.js.
+const { join } = require('node:path');
+const { compiledCli, runCliProcess } = require('./cli-process');
+
+const argv = process.argv.slice(2);
+// A shard process runs the build its main process runs (that one checked it when it started):
+// sources edited since then must not keep a respawned shard down until the next restart.
+const cli = compiledCli(join(__dirname, '..'), { checkSources: argv[0] !== 'discord-shard' });
+if (cli instanceof Error) {
+  process.stderr.write(`${cli.message}\n`);
+  process.exit(1);
+}
+runCliProcess(require(cli).runCli, argv);

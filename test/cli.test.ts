@@ -172,7 +172,7 @@ describe('ice-watch replay', () => {
 
 describe('the ice-watch executable', () => {
   test('npx-style run prints one JSON document on stdout and nothing else', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '..', 'bin', 'ice-watch.js'), 'parse', fixturePath('pendingAgencies02272026am.xlsx'), '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '..', 'bin', 'ice-watch-ts.js'), 'parse', fixturePath('pendingAgencies02272026am.xlsx'), '--json']);
     const doc = JSON.parse(stdout);
     expect(doc.source).toBe('pending');
     expect(doc.rows).toHaveLength(2);

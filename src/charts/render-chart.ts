@@ -5,6 +5,7 @@
  */
 import { plural } from '../domain/text';
 import type { ChartSpec } from '../domain/charts/chart-series';
+import type * as Draw from './draw';
 import type { Logger } from '../logging/logger';
 import { count } from './theme';
 
@@ -30,8 +31,9 @@ export interface RenderedChart {
  * a platform module is imported: the bot starts without paying for it.
  */
 export async function renderChart(spec: ChartSpec): Promise<RenderedChart> {
-  // require, not import(): under tsx's CommonJS hook a dynamic import() goes to Node's ESM loader, which cannot load .ts.
-  const { drawSpec } = require('./draw') as typeof import('./draw');
+  // require, not import(): under tsx's CommonJS hook (the tests' and the bench's child processes) a
+  // dynamic import() goes to Node's ESM loader, which cannot load .ts. Typed by the `import type` above.
+  const { drawSpec } = require('./draw') as typeof Draw;
   const canvas = drawSpec(spec);
   const png = await canvas.encode('png');
   return { png, fileName: fileNameOf(spec), width: canvas.width, height: canvas.height, altText: altTextOf(spec) };

@@ -7,12 +7,19 @@
  * column A or side by side, and the layout moves between fiscal years.
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parseSignedDate } from '../domain/agreements/normalize';
 import { cleanText } from '../domain/text';
 import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals/totals';
 import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, rowsTooMany, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
 import { assertInflatesWithin, InflateBudget, readZipParts, rebuildZip } from './zip-parts';
+
+/**
+ * exceljs and its dependencies were 600 of the 1,000 module files the bot loaded at start (half
+ * its start-up time, some 15 MB): they load with the first detention workbook instead. Typed by
+ * the `import type` above; require, not import(), as in src/charts/render-chart.ts.
+ */
+const exceljs = (): typeof ExcelJS => require('exceljs') as typeof ExcelJS;
 
 type Cell = string | number;
 /** A sheet as read: its non-empty cells by row, then column (1-based), text cleaned. */
@@ -177,7 +184,7 @@ async function readWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<
  * when the reader lost an entry.
  */
 async function streamWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<Sheets> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes], { objectMode: false }), {
+  const reader = new (exceljs().stream.xlsx.WorkbookReader)(Readable.from([bytes], { objectMode: false }), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -209,7 +216,7 @@ async function streamWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promis
 
 /** The same from a full exceljs load: every sheet is parsed. */
 async function loadWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<Sheets> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (exceljs().Workbook)();
   await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer); // exceljs declares its own Buffer type
   const grids: Grid[] = [];
   for (const sheet of workbook.worksheets) {

@@ -8,10 +8,13 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import axios, { type AxiosError, type AxiosResponse } from 'axios';
+import type { default as Axios, AxiosError, AxiosResponse } from 'axios';
 import type { FileMeta } from '../domain/types';
 import { describeSize, SourceFetchError } from './errors';
 import { isLocalUrl, readLocal } from './fetch-local';
+
+/** axios and its dependencies (some 100 module files) load with the first request over HTTP, not at start. */
+const axios = (): typeof Axios => require('axios') as typeof Axios;
 
 /** A current desktop Chrome: ICE's CDN answers some non-browser agents with an HTML page. */
 export const DEFAULT_USER_AGENT =
@@ -131,7 +134,7 @@ async function httpGet(url: string, opts: FetchOptions): Promise<AxiosResponse> 
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
-    return await axios.get(url, {
+    return await axios().get(url, {
       responseType: 'arraybuffer',
       headers,
       timeout: timeoutMs,

@@ -5,7 +5,8 @@
  * process exits non-zero within a bounded time with a message naming the setting, for a
  * supervisor to restart it, and nothing else starts first (Slack, configured here against a
  * loopback stand-in, is never logged in). The bot runs as `npx ice-watch start` would, as a
- * child process, with the service pointed at a loopback port nothing listens on.
+ * child process (from the TypeScript sources: bin/ice-watch-ts.js), with the service pointed at a
+ * loopback port nothing listens on.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ function startBot(env: Record<string, string>): Promise<Exit> {
   const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
   const began = Date.now();
   // cwd in a fresh folder: no .env is read, and the default SQLite file lands there.
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch.js'), 'start'], {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch-ts.js'), 'start'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...keep, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ICE_287G_PAGE_URL: `file://${dir}`, ICE_DETENTION_PAGE_URL: `file://${dir}`, LOG_LEVEL: 'warn', ...env },

@@ -53,7 +53,7 @@ export interface DiscordShardsOptions {
   /** What each shard process's environment adds (the parent's settings: settingsAsEnvironment). */
   environment: Record<string, string>;
   logger: Logger;
-  /** The script forked for each shard and its arguments (default: `bin/ice-watch.js discord-shard`). */
+  /** The script forked for each shard and its arguments (default: SHARD_LAUNCHER). */
   launcher?: { file: string; args: string[] };
   readyTimeoutMs?: number;
 }
@@ -73,8 +73,17 @@ export interface DiscordShards {
   stop(): Promise<void>;
 }
 
-/** The default shard launcher: the CLI's internal `discord-shard` command, run through tsx like `npm start`. */
-export const SHARD_LAUNCHER = { file: join(__dirname, '..', '..', '..', 'bin', 'ice-watch.js'), args: ['discord-shard'] };
+/**
+ * The default shard launcher: the CLI's internal `discord-shard` command, running the same code
+ * as this process. Compiled (dist/src/platforms/discord/sharding.js) it is bin/ice-watch.js, which
+ * runs dist/; from the sources (ts-jest, tsx) it is bin/ice-watch-ts.js, which runs them through
+ * tsx.
+ */
+const compiled = __filename.endsWith('.js');
+export const SHARD_LAUNCHER = {
+  file: compiled ? join(__dirname, '..', '..', '..', '..', 'bin', 'ice-watch.js') : join(__dirname, '..', '..', '..', 'bin', 'ice-watch-ts.js'),
+  args: ['discord-shard'],
+};
 
 /**
  * Discord sharding for large installs: a ShardingManager forks one process per shard; each

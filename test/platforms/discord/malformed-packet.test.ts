@@ -14,9 +14,9 @@ const TOKEN = 'malformed-packet-token';
 /**
  * One malformed gateway interaction must not kill the bot (issue 13, item 4: an interaction
  * whose `member.permissions` is "abc" threw inside discord.js's packet handler and the
- * process exited). The real bot runs as a child process (`ice-watch start`) logged in to the
- * gateway stand-in; the bad packet arrives the way Discord would send it, then a good command
- * must still be answered by the same process.
+ * process exited). The real bot runs as a child process (`ice-watch start`, from the TypeScript
+ * sources: bin/ice-watch-ts.js) logged in to the gateway stand-in; the bad packet arrives the
+ * way Discord would send it, then a good command must still be answered by the same process.
  */
 describe('a malformed interaction from the gateway', () => {
   let gateway: DiscordGateway;
@@ -29,7 +29,7 @@ describe('a malformed interaction from the gateway', () => {
   beforeAll(async () => {
     [gateway, site] = await Promise.all([startDiscordGateway({ appId: APP_ID, acceptTokens: [TOKEN], guilds: [{ id: GUILD_ID, name: 'Newsroom' }] }), startIceSite()]);
     api = await startDiscordApi({ acceptTokens: [TOKEN], gateway: { url: gateway.url } });
-    child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch.js'), 'start'], {
+    child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch-ts.js'), 'start'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH, HOME: process.env.HOME,

@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { REST } from 'discord.js';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging/logger';
-import { createDiscordShards, fetchGatewayBot, settingsAsEnvironment } from '../../../src/platforms/discord/sharding';
+import { createDiscordShards, fetchGatewayBot, settingsAsEnvironment, SHARD_LAUNCHER } from '../../../src/platforms/discord/sharding';
 import { startDiscordShard, type DiscordShardProcess } from '../../../src/platforms/discord/shard-main';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
@@ -163,8 +163,9 @@ describe('shard entry, in process, against the gateway stand-in', () => {
   });
 });
 
-describe('the discord-shard process (bin/ice-watch.js discord-shard, forked as the manager does)', () => {
-  const BIN = join(__dirname, '..', '..', '..', 'bin', 'ice-watch.js');
+describe('the discord-shard process (ice-watch discord-shard, forked as the manager does)', () => {
+  // The launcher a bot running from the sources forks (SHARD_LAUNCHER): the TypeScript, never a build that may be stale.
+  const BIN = join(__dirname, '..', '..', '..', 'bin', 'ice-watch-ts.js');
   let child: ChildProcess | null = null;
   afterEach(() => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -179,6 +180,11 @@ describe('the discord-shard process (bin/ice-watch.js discord-shard, forked as t
     child = forked;
     return { forked, exited };
   };
+
+  test('a main process running from the sources forks its shards from the sources (the default launcher)', () => {
+    expect(SHARD_LAUNCHER).toEqual({ file: BIN, args: ['discord-shard'] });
+    expect(existsSync(BIN)).toBe(true);
+  });
 
   test('a shard that cannot log in exits with 1 and says why, instead of idling on its IPC channel', async () => {
     const api = await startDiscordApi({ acceptTokens: ['good'] });
