@@ -60,7 +60,7 @@ function stateReply(s: StateSummary, page: number, args: Record<string, string>,
       ],
     },
   ];
-  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map(agreementLine) });
+  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map((a) => agreementLine(a)) });
   const months = Object.entries(s.signedByMonth);
   if (months.length) blocks.push({ kind: 'text', lines: [['Signed by month: ', months.map(([m, n]) => `${m} ${n}`).join(' · ')]] });
   return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterNote(s)}`, blocks, footer, paging };

@@ -3,6 +3,7 @@ import { MILLION_A_YEAR_PER_DAY } from '../domain/totals/daily-counts';
 import { signedCount, totalsAlertTitle, type TotalsAlert } from '../domain/totals/totals-alerts';
 import type { YearToDateChange } from '../domain/totals/totals';
 import { formatUtcMinute } from '../domain/text';
+import { sourceFooter } from './format';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -46,6 +47,6 @@ export function totalsAlertToReply(alert: TotalsAlert): Reply {
     tone: 'info',
     title: totalsAlertTitle(alert),
     blocks: [{ kind: 'fields', fields }, ...(comparison?.notes.length ? [{ kind: 'text' as const, lines: comparison.notes.map((note): Line => [note]) }] : [])],
-    footer: `Source: ICE detention statistics, ${alert.fileName}, fetched ${formatUtcMinute(alert.fetchedAt)}`,
+    footer: sourceFooter(alert, { list: 'detention statistics' }),
   };
 }
