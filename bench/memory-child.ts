@@ -7,12 +7,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config';
-import { parseStateArgument } from '../src/domain/arguments';
-import { summarizeAgreements } from '../src/domain/agreements/state-summary';
+import agreements from '../commands/agreements';
 import { startBot } from '../src/main';
-import { renderAgreementsAsText } from '../src/platforms/console/render-cli';
+import { renderReplyAsText } from '../src/platforms/console/render-reply';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
+import { createSubscriptionStore } from '../src/store/subscription-store';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const rssAfterGc = () => {
@@ -38,9 +38,12 @@ async function main(): Promise<void> {
   const judgements = await store.judgements('participating');
   held.push(participating, pending, history, ledger, judgements);
 
+  // The 287(g) query as the terminal answers it: the registry command and the console rendering of its Reply.
+  const services = { snapshots: store, subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null };
+  const ctx = { channel: { platform: 'console' as const, workspaceId: 'bench', channelId: 'bench' }, user: { id: 'bench', name: 'bench', canManageChannel: true }, services, now: () => new Date() };
   let text = '';
   for (let i = 0; i < 200; i++) {
-    text = renderAgreementsAsText(summarizeAgreements(participating.view.rows, pending?.view.rows ?? null, parseStateArgument('texas')));
+    text = renderReplyAsText(await agreements.run(ctx, { state: 'texas' }));
   }
   held.push(text);
   await keyv.close();

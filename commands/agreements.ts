@@ -6,8 +6,8 @@ import { cleanText, plural } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
 import type { SnapshotStore } from '../src/store/snapshot-store';
-import type { Command } from './command';
-import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
+import { NothingStoredError, type Command } from './command';
+import { agreementLine, dataDate, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
 import type { Line, Reply } from '../src/messages/reply';
 
 const PER_PAGE = 10;
@@ -33,18 +33,21 @@ export default {
       county: args.county ? cleanText(args.county) : undefined,
     };
     const stored = await ctx.services.snapshots.getState('participating');
-    if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
+    if (!stored) throw new NothingStoredError('No 287(g) list has been fetched yet. Try again after the first poll.');
     const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? null;
     const summary = summarizeAgreements(stored.view.rows, pending, state, filter);
     if (filter.county && summary.total === 0) checkCounty(stored.view.rows, state === 'all' ? null : state, filter.county);
-    const footer = sourceFooter(stored.view.meta);
+    const { readFromDisk } = ctx.services;
+    const footer = sourceFooter(stored.view.meta, { readFromDisk });
     const page = parsePage(args.page);
     const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
     const reply = 'states' in summary
       ? nationalReply(summary, page, pagingArgs, footer)
       : stateReply(summary, page, pagingArgs, footer);
     const ledger = 'states' in summary || !summary.stateCode ? {} : await ledgerOfState(ctx.services.snapshots, stored.view.contentHash, summary.stateCode);
-    return { ...reply, chart: buildAgreementsChart(summary, stored.view.meta, ledger) };
+    // The picture is as of the same date the footer names; `data` is the summary the terminal's --json prints (SPEC section 7).
+    const chart = buildAgreementsChart(summary, { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta, readFromDisk) }, ledger);
+    return { ...reply, chart, data: summary };
   },
 } satisfies Command;
 

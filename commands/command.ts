@@ -1,3 +1,4 @@
+import { UserError } from '../src/domain/user-error';
 import type { Reply } from '../src/messages/reply';
 import type { CommandServices } from './services';
 
@@ -54,4 +55,12 @@ export interface Command {
   /** `manage-channel`: only users allowed to change the channel's subscriptions. */
   permission: 'anyone' | 'manage-channel';
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
+}
+
+/**
+ * The store holds nothing to answer from yet (before the first poll): a UserError whose
+ * message every platform shows; the terminal adds how to get data there (`start`, `--file`).
+ */
+export class NothingStoredError extends UserError {
+  override name = 'NothingStoredError';
 }
