@@ -46,6 +46,7 @@ export default {
   name: 'agency',
   description: 'Find agencies by name, with their 287(g) agreements and MOA links',
   permission: 'anyone',
+  usage: 'harris county sheriff',
   options: [{ name: 'name', description: 'Part of the agency name, e.g. "harris county"', type: 'text', required: true }],
   async run(ctx, args) {
     const text = cleanText(args.name ?? '');

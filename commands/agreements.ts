@@ -18,6 +18,7 @@ export default {
   name: 'agreements',
   description: 'Active 287(g) agreements in a state (or all), newest first',
   permission: 'anyone',
+  usage: 'texas [jem|tfm|wso] [county:Harris] [since:2025-03-01], or all',
   options: [
     { name: 'state', description: 'A state name or code, or "all"', type: 'state', required: true },
     { name: 'model', description: 'Only one model: JEM, TFM or WSO', type: 'model', required: false },

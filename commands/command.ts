@@ -52,6 +52,11 @@ export interface Command {
   name: string;
   description: string;
   options: CommandOption[];
+  /**
+   * An example of the arguments as typed after the command ("texas [jem|tfm|wso] [since:2025-03-01]"):
+   * Slack's usage hint and the terminal's help. Absent: the options' names say it.
+   */
+  usage?: string;
   /** `manage-channel`: only users allowed to change the channel's subscriptions. */
   permission: 'anyone' | 'manage-channel';
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;

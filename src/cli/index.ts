@@ -6,7 +6,7 @@ import { startBot } from '../main';
 import type * as DiscordShard from '../platforms/discord/shard-main';
 import { SourceFetchError } from '../sources/errors';
 import { diffCommand, parseCommand, replayCommand } from './file-tools';
-import { heldCommand, registerCommandsCommand } from './operator-tools';
+import { heldCommand, registerCommandsCommand, slackManifestCommand } from './operator-tools';
 import { args, type Out } from './options';
 import { runRegistryCommand, terminalSynopsis } from './registry-command';
 
@@ -30,6 +30,8 @@ Usage: ice-watch <command> [options]
   held [accept|discard] [--source participating|pending] [--json]
                                  list the endings (and mass signings) held as suspect, or decide on them
   register-commands [--guild ID] register the Discord slash commands
+  slack-manifest [--url URL] [--json]
+                                 print the Slack app manifest (every command below)
   doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
                                  every subscribed channel; exit 1 on a problem
 
@@ -72,6 +74,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         return await heldCommand(rest, out);
       case 'register-commands':
         return await registerCommandsCommand(rest, out);
+      case 'slack-manifest':
+        return await slackManifestCommand(rest, out);
       case 'doctor': {
         const { values, positionals } = args(rest, {});
         if (positionals.length) throw new UserError('Usage: ice-watch doctor [--json]');

@@ -1,14 +1,16 @@
 import type * as DiscordCommandPayloads from '../platforms/discord/command-payloads';
+import { commands } from '../../commands/index';
 import { plural } from '../domain/text';
 import { UserError } from '../domain/user-error';
 import { loadConfig } from '../config';
 import { decideHeld, listHeld } from '../pipelines/held';
 import { renderAlertAsText } from '../platforms/console/render-reply';
+import { buildSlackManifest, slackManifestYaml } from '../platforms/slack/manifest';
 import { openStores } from '../store/open-stores';
 import { publicRow } from './file-tools';
 import { args, type Out } from './options';
 
-/** The operator tools of the command line: held changes, the Discord commands' registration. */
+/** The operator tools of the command line: held changes, the Discord commands' registration, the Slack manifest. */
 
 export async function heldCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { source: { type: 'string' as const } });
@@ -61,3 +63,14 @@ export async function registerCommandsCommand(rest: string[], out: Out): Promise
   return 0;
 }
 
+/** `slack-manifest [--url URL] [--json]`: the Slack app manifest, from the command registry (YAML, or JSON). */
+export async function slackManifestCommand(rest: string[], out: Out): Promise<number> {
+  const { values, positionals } = args(rest, { url: { type: 'string' as const } });
+  if (positionals.length) throw new UserError('Usage: ice-watch slack-manifest [--url https://<host>/slack/events] [--json]');
+  if (values.url !== undefined && !/^https:\/\/\S+$/.test(values.url)) {
+    throw new UserError(`--url "${values.url}" is not an https:// address (Slack requires HTTPS)`);
+  }
+  const options = { requestUrl: values.url };
+  out.stdout(values.json ? JSON.stringify(buildSlackManifest(commands, options), null, 2) + '\n' : slackManifestYaml(commands, options));
+  return 0;
+}
