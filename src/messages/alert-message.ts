@@ -132,7 +132,7 @@ export function digestToReply(digest: Digest): Reply {
     })),
   });
   const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
-  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${formatUtcMinute(last)}` };
+  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: sourceFooter({ fetchedAt: last }, { list: '287(g) lists', last: true }) };
   // The weekly digest carries a picture of its states (issue 8); a daily one stays text.
   if (digest.mode === 'weekly' && digest.alerts.length) reply.chart = buildDigestChart(digest, "ICE's 287(g) participating list");
   return reply;

@@ -78,7 +78,8 @@ export function modelName(model: string): string {
 
 /** A stored file as far as a footer needs it. */
 export interface SourceFile {
-  fileName: string;
+  /** Absent for a source that is no file (a feed) or several (a digest's lists). */
+  fileName?: string;
   /** When a poll fetched it (for a file read from disk: when it was read). */
   fetchedAt: string;
   /** The workbook's own saved time, when it has one. */
@@ -90,6 +91,8 @@ export interface SourceFooterOptions {
   list?: string;
   /** The file was read from disk by the terminal (`--file`), not fetched by a poll. */
   readFromDisk?: boolean;
+  /** Several files (a digest): the time is the last fetch. */
+  last?: boolean;
 }
 
 /**
@@ -97,13 +100,14 @@ export interface SourceFooterOptions {
  *
  *   Source: ICE participating list, participatingAgencies12122025pm.xlsx, fetched 2025-12-12 18:30 UTC
  *   Source: ICE participatingAgencies12122025pm.xlsx, read from disk; workbook saved 2025-12-12 17:02 UTC
+ *   Source: ICE daily counts feed, fetched 2025-12-12 18:07 UTC
  *
  * A poll dates its data by when it fetched them; a file read from disk by when the workbook was
  * saved (the read time says nothing about the data), so the two never pass for one another.
  */
 export function sourceFooter(file: SourceFile, options: SourceFooterOptions = {}): string {
-  const what = options.list ? `ICE ${options.list}, ${file.fileName}` : `ICE ${file.fileName}`;
-  if (!options.readFromDisk) return `Source: ${what}, fetched ${formatUtcMinute(file.fetchedAt)}`;
+  const what = ['ICE', [options.list, file.fileName].filter(Boolean).join(', ')].join(' ');
+  if (!options.readFromDisk) return `Source: ${what}, ${options.last ? 'last ' : ''}fetched ${formatUtcMinute(file.fetchedAt)}`;
   return file.modifiedInFile ? `Source: ${what}, read from disk; workbook saved ${formatUtcMinute(file.modifiedInFile)}` : `Source: ${what}, read from disk`;
 }
 

@@ -1,5 +1,5 @@
 import { MessageFlags } from 'discord.js';
-import { errorReply, type Reply } from '../../messages/reply';
+import type { Reply } from '../../messages/reply';
 import type { ChartRenderer, RenderedChart } from '../../charts/render-chart';
 import type { Logger } from '../../logging/logger';
 import type { CommandInteraction } from './command-context';
