@@ -4,7 +4,7 @@ import { activeAgreements } from '../src/domain/agreements/identity';
 import { agreementIdentity, type Agreement } from '../src/domain/types';
 import type { LedgerEntry } from '../src/store/snapshot-store';
 import { UserError } from '../src/domain/user-error';
-import type { Command } from './command';
+import { NothingStoredError, type Command } from './command';
 import { agreementLine, pageOf, parsePage, sourceFooter } from '../src/messages/format';
 import type { Line } from '../src/messages/reply';
 
@@ -46,6 +46,7 @@ export default {
   name: 'agency',
   description: 'Find agencies by name, with their 287(g) agreements and MOA links',
   permission: 'anyone',
+  usage: 'harris county sheriff',
   options: [{ name: 'name', description: 'Part of the agency name, e.g. "harris county"', type: 'text', required: true }],
   async run(ctx, args) {
     const text = cleanText(args.name ?? '');
@@ -55,7 +56,7 @@ export default {
     const query = agencyKey(text).split(' ').filter((w) => w.length > 1 || /\d/.test(w));
     if (!query.length) throw new UserError('Give part of an agency name, like "harris county" or "tampa police".');
     const stored = await ctx.services.snapshots.getState('participating');
-    if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
+    if (!stored) throw new NothingStoredError('No 287(g) list has been fetched yet. Try again after the first poll.');
     const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? [];
     const matches = (rows: readonly Agreement[]) =>
       rows
@@ -77,7 +78,7 @@ export default {
       tone: 'info',
       title: `${agencies} ${agencies === 1 ? 'agency matches' : 'agencies match'} "${text}": ${found.length} active agreements${waiting.length ? `, ${waiting.length} pending` : ''}`,
       blocks: [{ kind: 'list', items: page }],
-      footer: sourceFooter(stored.view.meta),
+      footer: sourceFooter(stored.view.meta, { readFromDisk: ctx.services.readFromDisk }),
       paging,
     };
   },

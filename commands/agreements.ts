@@ -6,8 +6,8 @@ import { cleanText, plural } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
 import type { SnapshotStore } from '../src/store/snapshot-store';
-import type { Command } from './command';
-import { agreementLine, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
+import { NothingStoredError, type Command } from './command';
+import { agreementLine, dataDate, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
 import type { Line, Reply } from '../src/messages/reply';
 
 const PER_PAGE = 10;
@@ -18,6 +18,7 @@ export default {
   name: 'agreements',
   description: 'Active 287(g) agreements in a state (or all), newest first',
   permission: 'anyone',
+  usage: 'texas [jem|tfm|wso] [county:Harris] [since:2025-03-01], or all',
   options: [
     { name: 'state', description: 'A state name or code, or "all"', type: 'state', required: true },
     { name: 'model', description: 'Only one model: JEM, TFM or WSO', type: 'model', required: false },
@@ -33,18 +34,21 @@ export default {
       county: args.county ? cleanText(args.county) : undefined,
     };
     const stored = await ctx.services.snapshots.getState('participating');
-    if (!stored) throw new UserError('No 287(g) list has been fetched yet. Try again after the first poll.');
+    if (!stored) throw new NothingStoredError('No 287(g) list has been fetched yet. Try again after the first poll.');
     const pending = (await ctx.services.snapshots.getState('pending'))?.view.rows ?? null;
     const summary = summarizeAgreements(stored.view.rows, pending, state, filter);
     if (filter.county && summary.total === 0) checkCounty(stored.view.rows, state === 'all' ? null : state, filter.county);
-    const footer = sourceFooter(stored.view.meta);
+    const { readFromDisk } = ctx.services;
+    const footer = sourceFooter(stored.view.meta, { readFromDisk });
     const page = parsePage(args.page);
     const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
     const reply = 'states' in summary
       ? nationalReply(summary, page, pagingArgs, footer)
       : stateReply(summary, page, pagingArgs, footer);
     const ledger = 'states' in summary || !summary.stateCode ? {} : await ledgerOfState(ctx.services.snapshots, stored.view.contentHash, summary.stateCode);
-    return { ...reply, chart: buildAgreementsChart(summary, stored.view.meta, ledger) };
+    // The picture is as of the same date the footer names; `data` is the summary the terminal's --json prints (SPEC section 7).
+    const chart = buildAgreementsChart(summary, { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta, readFromDisk) }, ledger);
+    return { ...reply, chart, data: summary };
   },
 } satisfies Command;
 
@@ -60,7 +64,7 @@ function stateReply(s: StateSummary, page: number, args: Record<string, string>,
       ],
     },
   ];
-  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map(agreementLine) });
+  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map((a) => agreementLine(a)) });
   const months = Object.entries(s.signedByMonth);
   if (months.length) blocks.push({ kind: 'text', lines: [['Signed by month: ', months.map(([m, n]) => `${m} ${n}`).join(' · ')]] });
   return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterNote(s)}`, blocks, footer, paging };

@@ -1,4 +1,5 @@
 import type { Platform } from '../src/domain/platforms';
+import { UserError } from '../src/domain/user-error';
 import type { Reply } from '../src/messages/reply';
 import type { CommandServices } from './services';
 
@@ -53,7 +54,20 @@ export interface Command {
   name: string;
   description: string;
   options: CommandOption[];
+  /**
+   * An example of the arguments as typed after the command ("texas [jem|tfm|wso] [since:2025-03-01]"):
+   * Slack's usage hint and the terminal's help. Absent: the options' names say it.
+   */
+  usage?: string;
   /** `manage-channel`: only users allowed to change the channel's subscriptions. */
   permission: 'anyone' | 'manage-channel';
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
+}
+
+/**
+ * The store holds nothing to answer from yet (before the first poll): a UserError whose
+ * message every platform shows; the terminal adds how to get data there (`start`, `--file`).
+ */
+export class NothingStoredError extends UserError {
+  override name = 'NothingStoredError';
 }

@@ -1,6 +1,7 @@
 import agency from './agency';
 import agreements from './agreements';
 import type { Command } from './command';
+import sources from './sources';
 import status from './status';
 import subscribe from './subscribe';
 import subscriptions from './subscriptions';
@@ -8,7 +9,7 @@ import totals from './totals';
 import unsubscribe from './unsubscribe';
 
 /** Every slash command, explicitly (nothing scans folders). */
-export const commands: Command[] = [agreements, agency, totals, subscribe, unsubscribe, subscriptions, status];
+export const commands: Command[] = [agreements, agency, totals, subscribe, unsubscribe, subscriptions, status, sources];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

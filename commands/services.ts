@@ -24,6 +24,11 @@ export interface CommandServices {
   whoMayManage?: string;
   /** The source pages as configured (a mirror's when one is set) and when each poll runs next; absent in the CLI. */
   sources?: SourceSettings;
+  /**
+   * The stores hold one workbook read from disk by the terminal (`ice-watch agreements --file F`),
+   * not what a poll fetched: answers date their data by the workbook's own saved time and say so.
+   */
+  readFromDisk?: boolean;
 }
 
 /** Where the bot reads ICE, and its poll schedule, for `/status`. */

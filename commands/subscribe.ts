@@ -15,6 +15,7 @@ export default {
   name: 'subscribe',
   description: 'Post 287(g) alerts for states (or all, or totals) in this channel',
   permission: 'manage-channel',
+  usage: 'tx ok models:tfm daily  (states|all|totals [agreements,endings,pending] [models:jem,tfm,wso] [instant|daily|weekly])',
   options: [
     { name: 'states', description: 'States ("tx ok", "TX,OK"), "all", or "totals"', type: 'states', required: true },
     { name: 'kinds', description: 'agreements, endings, pending, totals, corrections (default: the first three)', type: 'kinds', required: false },

@@ -5,7 +5,7 @@ import { countByModel } from '../src/domain/agreements/summary';
 import type { Subscription } from '../src/domain/alerts/subscriptions';
 import { UserError } from '../src/domain/user-error';
 import type { CommandContext } from './command';
-import { modelCounts } from '../src/messages/format';
+import { activeCounts } from '../src/messages/format';
 import type { Line, ReplyField } from '../src/messages/reply';
 
 /** Refuses users who may not change this channel's subscriptions (the platform decided who may). */
@@ -36,12 +36,12 @@ export async function stateNumbers(ctx: CommandContext, states: string[] | 'all'
   const waiting = (await ctx.services.snapshots.getState('pending'))?.view.rows;
   const pending = waiting ? activeAgreements(waiting) : null;
   if (states === 'all') {
-    return [[{ bold: 'All states' }, `: ${participating.length} active (`, ...modelCounts(countByModel(participating)), `)${pending ? `, ${pending.length} pending` : ''}`]];
+    return [[{ bold: 'All states' }, `: ${activeCounts(participating.length, countByModel(participating))}${pending ? `, ${pending.length} pending` : ''}`]];
   }
   const pendingCounts = pending ? countByState(pending) : null;
   return states.map((code) => {
     const rows = participating.filter((r) => r.stateCode === code);
     const p = pendingCounts ? `, ${pendingCounts.get(code)?.total ?? 0} pending` : '';
-    return [{ bold: stateByCode(code)?.name ?? code }, `: ${rows.length} active (`, ...modelCounts(countByModel(rows)), `)${p}`];
+    return [{ bold: stateByCode(code)?.name ?? code }, `: ${activeCounts(rows.length, countByModel(rows))}${p}`];
   });
 }

@@ -3,7 +3,8 @@ import { buildTotalsChart } from '../src/domain/charts/chart-series';
 import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/totals/daily-counts';
 import { compareReleases } from '../src/domain/totals/totals';
 import { UserError } from '../src/domain/user-error';
-import type { Command } from './command';
+import { NothingStoredError, type Command } from './command';
+import { sourceFooter } from '../src/messages/format';
 import type { Line, Reply } from '../src/messages/reply';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -19,7 +20,7 @@ export default {
     if (!store) throw new UserError('Enforcement totals are not available here.');
     const [releases, daily] = await Promise.all([store.releases(), store.daily()]);
     const latest = releases.at(-1);
-    if (!latest) throw new UserError("No ICE detention statistics have been fetched yet. Try again after the first poll of ICE's detention-management page.");
+    if (!latest) throw new NothingStoredError("No detention statistics are stored yet. Try again after the first poll of ICE's detention-management page.");
     const previous = releases.at(-2);
     const reply: Reply = totalsAlertToReply({
       id: 'totals', kind: 'detention.released', release: latest.release,
@@ -45,6 +46,13 @@ export default {
       daily,
       MILLION_A_YEAR_PER_DAY,
     );
-    return { ...reply, title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained`, chart };
+    return {
+      ...reply,
+      title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained`,
+      footer: sourceFooter(latest, { list: 'detention statistics', readFromDisk: ctx.services.readFromDisk }),
+      chart,
+      // What the terminal's --json prints (SPEC section 7): the release, named by its file.
+      data: { source: latest.fileName, ...latest.release },
+    };
   },
 } satisfies Command;

@@ -11,6 +11,7 @@ export default {
   name: 'unsubscribe',
   description: 'Stop 287(g) alerts for states, all states, totals, or everything in this channel',
   permission: 'manage-channel',
+  usage: 'tx ok | all | totals | everything',
   options: [{ name: 'what', description: 'States ("tx ok"), "all", "totals" or "everything"', type: 'states', required: true }],
   async run(ctx, args) {
     requireManager(ctx);

@@ -164,7 +164,7 @@ describe('ice-watch replay', () => {
     expect(r.stdout).toMatch(/── \d+ new 287\(g\) agreements in Texas; 1 date corrected ──/);
     expect(r.stdout).not.toMatch(/renewed/);
     expect(r.stdout).toMatch(/\[operators\] participatingAgencies10172025mid\.xlsx: ICE corrected 1 SIGNED date: Rockwall County Sheriff's Office \(TX, WSO\) 2025-07-07 -> 2025-07-08/);
-    expect(r.stdout).toMatch(/Texas now: \d+ active agreements \(JEM \d+ · TFM \d+ · WSO \d+\)/);
+    expect(r.stdout).toMatch(/Texas now: \d+ active \(JEM \d+ · TFM \d+ · WSO \d+\)/);
     expect(r.stdout).toMatch(/Source: ICE participating list, participatingAgencies10172025mid\.xlsx/);
     expect(r.stdout).toMatch(/\[operators\] participating baseline: 1033 rows/);
   });

@@ -23,8 +23,10 @@ describe('wording', () => {
 
   test('the CLI agreements header shows its filters; one state is "1 state"', async () => {
     const file = fixturePath('participatingAgencies12122025pm.xlsx');
-    const texas = (await cli('agreements', 'texas', '--file', file, '--model', 'tfm', '--since', '2025-10-01')).stdout.split('\n')[0];
-    expect(texas).toMatch(/^Texas \(TFM, since 2025-10-01\): \d+ active 287\(g\) agreements \(JEM 0 · TFM \d+ · WSO 0\)$/);
+    // The terminal prints the /agreements reply: its title, then its model counts.
+    const [texas, byModel] = (await cli('agreements', 'texas', '--file', file, '--model', 'tfm', '--since', '2025-10-01')).stdout.split('\n');
+    expect(texas).toMatch(/^Texas: \d+ active 287\(g\) agreements \(TFM, since 2025-10-01\)$/);
+    expect(byModel).toMatch(/^By model: JEM 0 · TFM \d+ · WSO 0$/);
     const parsed = (await cli('parse', fixturePath('pendingAgencies09222025am.xlsx'))).stdout;
     expect(parsed).not.toMatch(/\b1 (states|rows|events)\b/);
   });
@@ -62,7 +64,7 @@ describe('wording', () => {
       expect(fields[`Book-ins, FY${release.fiscalYear} to date`]).toBe(n(release.bookIns.fytdTotal));
       expect(fields[`Removals, FY${release.fiscalYear} to date`]).toBe(n(release.removals.fytdTotal));
       const cliText = (await cli('totals', '--file', join(__dirname, 'fixtures', 'detention', file))).stdout;
-      expect(cliText).toContain(`Initial book-ins, FY${release.fiscalYear} to date: ${n(release.bookIns.fytdTotal)}`);
+      expect(cliText).toContain(`Book-ins, FY${release.fiscalYear} to date: ${n(release.bookIns.fytdTotal)}`);
       expect(cliText).toContain(`Removals, FY${release.fiscalYear} to date: ${n(release.removals.fytdTotal)}`);
     } finally {
       await keyv.close();

@@ -7,6 +7,7 @@ import { plural } from '../domain/text';
 import type { ChartSpec } from '../domain/charts/chart-series';
 import type * as Draw from './draw';
 import type { Logger } from '../logging/logger';
+import { modelCountsText } from '../messages/format';
 import { count } from './theme';
 
 /**
@@ -58,7 +59,7 @@ export function altTextOf(spec: ChartSpec): string {
   switch (spec.kind) {
     case 'state-trend': {
       const last = spec.points.at(-1)!;
-      return `Chart: ${spec.title}. ${count(last.total)} active on ${spec.asOf} (JEM ${last.JEM}, TFM ${last.TFM}, WSO ${last.WSO}), from ${count(spec.points[0].total)} on ${spec.points[0].date}.`;
+      return `Chart: ${spec.title}. ${count(last.total)} active on ${spec.asOf} (${modelCountsText(last)}), from ${count(spec.points[0].total)} on ${spec.points[0].date}.`;
     }
     case 'state-map':
       return `Map: ${spec.title}. ${count(spec.total)} agreements; most in ${[...spec.states].sort((a, b) => b.total - a.total).slice(0, 3).map((s) => `${s.name} (${s.total})`).join(', ')}.`;

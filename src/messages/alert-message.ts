@@ -5,8 +5,8 @@ import type { Digest } from '../domain/alerts/digest';
 import { buildDigestChart } from '../domain/charts/chart-series';
 import { totalsAlertToReply } from './totals-message';
 import { EVIDENCE_TEXT, type AgreementFields, type ListEvent } from '../domain/agreements/events';
-import { MODEL_NAMES, type Model } from '../domain/types';
 import { formatUtcMinute } from '../domain/text';
+import { activeCounts, agreementLine, sourceFooter, type AgreementLineOptions } from './format';
 
 /**
  * The sections of an alert, in the order readers get them, with their headings: first what
@@ -27,20 +27,9 @@ export const ALERT_SECTIONS: Array<[ListEvent['type'], string]> = [
   ['pending.removed', 'Left the pending list'],
 ];
 
-/**
- * One agreement: agency, county, model, SIGNED date, then `extra`, then its document links.
- * Links always come last, so a renderer that shows URLs on lines of their own (the terminal)
- * can move them without breaking the sentence.
- */
-function agreementLine(a: AgreementFields, extra: Line = [], options: { signed?: boolean; previousMoaUrl?: string | null } = {}): Line {
-  const line: Line = [{ bold: a.agency }];
-  if (a.county) line.push(` (${a.county})`);
-  line.push(` · ${MODEL_NAMES[a.model as Model] ? `${MODEL_NAMES[a.model as Model]} (${a.model})` : `model "${a.model}"`}`);
-  if (a.signed && options.signed !== false) line.push(`, signed ${a.signed}`);
-  line.push(...extra);
-  if (a.moaUrl) line.push(' · ', { link: a.moaUrl, text: 'MOA' });
-  if (options.previousMoaUrl && options.previousMoaUrl !== a.moaUrl) line.push(' · ', { link: options.previousMoaUrl, text: 'previous MOA' });
-  return line;
+/** One agreement as an alert words it (format.ts holds the wording), with what happened to it. */
+function eventAgreementLine(a: AgreementFields, extra: Line = [], options: Pick<AgreementLineOptions, 'signed' | 'previousMoaUrl'> = {}): Line {
+  return agreementLine(a, { ...options, style: 'alert', extra });
 }
 
 /** Why ICE's row is the same agreement, and whether its document is still to come: "same MOA document". */
@@ -56,24 +45,24 @@ function evidenceText(e: Extract<ListEvent, { evidence: unknown }>): string {
 export function eventLine(e: ListEvent): Line | null {
   switch (e.type) {
     case 'agreement.ended':
-      return agreementLine(e, e.lastListedAt ? [`, last listed ${formatUtcMinute(e.lastListedAt)}`] : []);
+      return eventAgreementLine(e, e.lastListedAt ? [`, last listed ${formatUtcMinute(e.lastListedAt)}`] : []);
     case 'agreement.relisted':
-      return agreementLine(e, [`: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`]);
+      return eventAgreementLine(e, [`: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`]);
     case 'agreement.renewed':
-      return agreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`], { previousMoaUrl: e.previousMoaUrl });
+      return eventAgreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`], { previousMoaUrl: e.previousMoaUrl });
     case 'agreement.corrected':
-      return agreementLine(e, [`: SIGNED date ${e.previousSigned ?? '(none)'} → ${e.signed ?? '(none)'} (${evidenceText(e)})`], { signed: false });
+      return eventAgreementLine(e, [`: SIGNED date ${e.previousSigned ?? '(none)'} → ${e.signed ?? '(none)'} (${evidenceText(e)})`], { signed: false });
     case 'agreement.renamed':
       return e.previousState
-        ? agreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState} (${evidenceText(e)})`])
-        : [e.previousAgency, ' → ', ...agreementLine(e, [`, ${evidenceText(e)}`])];
+        ? eventAgreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState} (${evidenceText(e)})`])
+        : [e.previousAgency, ' → ', ...eventAgreementLine(e, [`, ${evidenceText(e)}`])];
     case 'pending.signed':
-      return agreementLine(e, [`: signed ${e.signedOn ?? '(date not given)'}`]);
+      return eventAgreementLine(e, [`: signed ${e.signedOn ?? '(date not given)'}`]);
     case 'state.first':
     case 'state.cleared':
       return null;
     default:
-      return agreementLine(e);
+      return eventAgreementLine(e);
   }
 }
 
@@ -90,12 +79,11 @@ export function alertToReply(alert: StateAlert): Reply {
     if (items.length) blocks.push({ kind: 'list', heading, items, moreHint });
   }
   const t = alert.totals;
-  const other = t.byModel.other ? ` · other ${t.byModel.other}` : '';
   // Fields, so that a renderer cutting a long list never cuts the state's totals with it.
   blocks.push({
     kind: 'fields',
     fields: [
-      { name: `${alert.state} now`, value: [`${t.total} active (JEM ${t.byModel.JEM} · TFM ${t.byModel.TFM} · WSO ${t.byModel.WSO}${other})`], inline: true },
+      { name: `${alert.state} now`, value: [activeCounts(t.total, t.byModel)], inline: true },
       ...(t.pending === null ? [] : [{ name: 'Pending requests', value: [String(t.pending)], inline: true }]),
     ],
   });
@@ -103,7 +91,7 @@ export function alertToReply(alert: StateAlert): Reply {
     tone: alert.events.some((e) => e.type === 'agreement.ended' || e.type === 'state.cleared') ? 'error' : 'info',
     title: alert.title,
     blocks,
-    footer: `Source: ICE ${alert.source} list, ${alert.file.fileName}, fetched ${formatUtcMinute(alert.file.fetchedAt)}`,
+    footer: sourceFooter(alert.file, { list: `${alert.source} list` }),
   };
 }
 
@@ -139,12 +127,12 @@ export function digestToReply(digest: Digest): Reply {
     kind: 'fields',
     fields: digest.alerts.map((a) => ({
       name: `${a.state} now`,
-      value: [`${a.totals.total} active (JEM ${a.totals.byModel.JEM} · TFM ${a.totals.byModel.TFM} · WSO ${a.totals.byModel.WSO})${a.totals.pending === null ? '' : `, ${a.totals.pending} pending`}`],
+      value: [`${activeCounts(a.totals.total, a.totals.byModel)}${a.totals.pending === null ? '' : `, ${a.totals.pending} pending`}`],
       inline: true,
     })),
   });
   const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
-  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: `Source: ICE's 287(g) lists, last fetched ${formatUtcMinute(last)}` };
+  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: sourceFooter({ fetchedAt: last }, { list: '287(g) lists', last: true }) };
   // The weekly digest carries a picture of its states (issue 8); a daily one stays text.
   if (digest.mode === 'weekly' && digest.alerts.length) reply.chart = buildDigestChart(digest, "ICE's 287(g) participating list");
   return reply;

@@ -51,6 +51,11 @@ export interface Reply {
    * draws it with src/charts and attaches it when it is ready in time, else sends the text alone.
    */
   chart?: ChartSpec;
+  /**
+   * The facts the answer was built from, as plain JSON (a summary, a release), for surfaces that
+   * print data rather than messages: the terminal's `--json` prints it. Chat renderers ignore it.
+   */
+  data?: unknown;
 }
 
 /** The plain text of a line, spans joined, for logs and the terminal. */

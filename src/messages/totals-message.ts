@@ -2,7 +2,7 @@ import type { Line, Reply, ReplyField } from './reply';
 import { MILLION_A_YEAR_PER_DAY } from '../domain/totals/daily-counts';
 import { signedCount, totalsAlertTitle, type TotalsAlert } from '../domain/totals/totals-alerts';
 import type { YearToDateChange } from '../domain/totals/totals';
-import { formatUtcMinute } from '../domain/text';
+import { sourceFooter } from './format';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -24,7 +24,7 @@ export function totalsAlertToReply(alert: TotalsAlert): Reply {
       ...(r.sevenDayAverage === null ? [] : [{ name: '7-day average', value: [`${n(Math.round(r.sevenDayAverage))} (of ${r.daysInAverage} reported ${r.daysInAverage === 1 ? 'day' : 'days'})`], inline: true }]),
       ...(r.previousRecord ? [{ name: r.isRecordHigh ? 'Previous record' : 'Record', value: [`${n(r.previousRecord.arrests)} on ${r.previousRecord.date}`], inline: true }] : []),
     ];
-    return { tone: 'info', title: totalsAlertTitle(alert), blocks: [{ kind: 'fields', fields }], footer: `Source: ICE's daily counts feed, fetched ${formatUtcMinute(alert.fetchedAt)}` };
+    return { tone: 'info', title: totalsAlertTitle(alert), blocks: [{ kind: 'fields', fields }], footer: sourceFooter(alert, { list: 'daily counts feed' }) };
   }
   const { release, comparison } = alert;
   const d = release.detained;
@@ -46,6 +46,6 @@ export function totalsAlertToReply(alert: TotalsAlert): Reply {
     tone: 'info',
     title: totalsAlertTitle(alert),
     blocks: [{ kind: 'fields', fields }, ...(comparison?.notes.length ? [{ kind: 'text' as const, lines: comparison.notes.map((note): Line => [note]) }] : [])],
-    footer: `Source: ICE detention statistics, ${alert.fileName}, fetched ${formatUtcMinute(alert.fetchedAt)}`,
+    footer: sourceFooter(alert, { list: 'detention statistics' }),
   };
 }

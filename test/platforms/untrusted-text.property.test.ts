@@ -10,8 +10,7 @@ import { escapeUntrusted } from '../../src/platforms/discord/discord-text';
 import { renderReplyForDiscord } from '../../src/platforms/discord/render-reply';
 import { escapeMrkdwn } from '../../src/platforms/slack/mrkdwn';
 import { renderReplyForSlack } from '../../src/platforms/slack/render-reply';
-import { plainText } from '../../src/platforms/console/render-alert';
-import { renderReplyAsText } from '../../src/platforms/console/render-reply';
+import { plainText, renderReplyAsText } from '../../src/platforms/console/render-reply';
 
 const RUNS = 400;
 /** Every bidirectional control Unicode has: marks, embeddings, overrides, isolates. */

@@ -311,11 +311,12 @@ describe('ice-watch totals', () => {
     expect(r.json()).toEqual({ source: FY26_FEB, ...EXPECTED[FY26_FEB] });
   });
 
-  test('without --json it prints the numbers as text', async () => {
+  test('without --json it prints the numbers as text (the /totals reply)', async () => {
     const r = await cli('totals', '--file', path.join(FIXTURES, FY25_YEAR_END));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('FY2025, as of 2025-09-21');
-    expect(r.stdout).toContain('Currently detained: 59,762 (ICE 46,015, CBP 13,747)');
+    expect(r.stdout).toContain('ICE detention statistics as of 2025-09-21: 59,762 detained');
+    expect(r.stdout).toContain('Detained now: 59,762');
+    expect(r.stdout).toContain('Arrested by: ICE 46,015 · CBP 13,747');
     expect(r.stdout).toContain('Removals, FY2025 to date: 319,980');
   });
 

@@ -1,5 +1,5 @@
 import type { OperatorNotice } from '../../domain/agreements/guards';
-import { plainText } from './render-alert';
+import { plainText } from './render-reply';
 
 /** Console mode's operator channel: notices are printed to the terminal (alerts go through the console alert sender). */
 export function createConsoleSender(write: (s: string) => void = (s) => process.stdout.write(s)) {

@@ -1,15 +1,16 @@
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
+import { DISCORD_WHO_MAY_MANAGE } from './wording';
 import type { Command, CommandArgs } from '../../../commands/command';
 import { commands as registry } from '../../../commands';
 import { errorReply } from '../../messages/reply';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
-import { timeCommand } from '../../observability/time-command';
+import { runCommand, unexpectedErrorText } from '../../../commands/run-command';
 import { optionTakesAll, suggestStates } from './autocomplete';
-import { buildCommandContext, canManageChannel, type CommandInteraction, type SharedServices } from './command-context';
+import { buildCommandContext, type CommandInteraction, type SharedServices } from './command-context';
 import { decodePagingId } from './paging-id';
 import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
-import { answer, DEFER_AFTER_MS, GENERIC_ERROR, messageOptions, settleReply } from './respond';
+import { answer, DEFER_AFTER_MS, messageOptions } from './respond';
 
 /** What the interaction handler needs; `commands` and `deferAfterMs` are for tests. */
 export interface InteractionHandlerDeps {
@@ -28,8 +29,7 @@ export interface InteractionHandlerDeps {
 }
 
 /** The answer to a member without Manage Channels who runs a manage-channel command. */
-export const MANAGE_CHANNEL_REFUSAL =
-  "Only members with the Manage Channels permission can change this channel's subscriptions.";
+export const MANAGE_CHANNEL_REFUSAL = `Only ${DISCORD_WHO_MAY_MANAGE} can change this channel's subscriptions.`;
 /** The answer outside a server (commands are declared guild-only; this covers stale clients). */
 export const GUILD_ONLY = "ice-watch's commands work in a server channel, not in direct messages.";
 
@@ -47,23 +47,26 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
   const base = deps.logger.child({ platform: 'discord' });
   const charts = deps.renderChart === undefined ? defaultChartRenderer : deps.renderChart;
 
-  /** Refusals that apply before any command runs; null when it may run. */
-  function refusal(interaction: CommandInteraction, command: Command): string | null {
-    if (!interaction.inGuild()) return GUILD_ONLY;
-    // Discord hides manage-channel commands from other members by default, but a server can
-    // change that and a raw interaction can claim anything: check again here.
-    if (command.permission === 'manage-channel' && !canManageChannel(interaction)) return MANAGE_CHANNEL_REFUSAL;
-    return null;
-  }
-
+  /**
+   * Runs the command through the one command path (commands/run-command.ts: permission,
+   * errors, timing) and answers with its Reply. Discord hides manage-channel commands from
+   * other members by default, but a server can change that and a raw interaction can claim
+   * anything: the run checks the permission again. Outside a server nothing runs.
+   */
   async function run(interaction: CommandInteraction, command: Command, args: CommandArgs, mode: 'reply' | 'update', log: Logger) {
-    const refused = refusal(interaction, command);
-    if (refused) {
-      await interaction.reply(messageOptions(errorReply(refused)));
+    if (!interaction.inGuild()) {
+      await interaction.reply(messageOptions(errorReply(GUILD_ONLY)));
       return;
     }
-    const ctx = buildCommandContext(interaction, deps.services, now);
-    await answer(interaction, settleReply(() => timeCommand(deps.metrics, 'discord', command.name, () => command.run(ctx, args)), log), mode, deferAfterMs, charts ? { render: charts, log } : undefined);
+    const work = runCommand({
+      command,
+      context: buildCommandContext(interaction, deps.services, now),
+      args,
+      log,
+      refusal: MANAGE_CHANNEL_REFUSAL,
+      metrics: deps.metrics,
+    }).then((outcome) => outcome.reply);
+    await answer(interaction, work, mode, deferAfterMs, charts ? { render: charts, log } : undefined);
   }
 
   async function onChatInput(interaction: ChatInputCommandInteraction, log: Logger) {
@@ -126,7 +129,7 @@ async function rescue(interaction: Interaction, log: Logger): Promise<void> {
       return;
     }
     if (!interaction.isRepliable()) return;
-    const options = messageOptions(errorReply(GENERIC_ERROR));
+    const options = messageOptions(errorReply(unexpectedErrorText(interaction.isCommand() ? interaction.commandName : undefined)));
     if (interaction.replied || interaction.deferred) await interaction.followUp(options);
     else await interaction.reply(options);
   } catch (err) {

@@ -1,32 +1,12 @@
 import { MessageFlags } from 'discord.js';
-import { errorReply, type Reply } from '../../messages/reply';
+import type { Reply } from '../../messages/reply';
 import type { ChartRenderer, RenderedChart } from '../../charts/render-chart';
-import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logging/logger';
 import type { CommandInteraction } from './command-context';
 import { renderReplyForDiscord } from './render-reply';
 
 /** Discord voids an interaction not answered within 3 s; after this long we defer first. */
 export const DEFER_AFTER_MS = 2000;
-
-/** What the asker sees when something broke on our side (the details go to the log). */
-export const GENERIC_ERROR = 'Something went wrong on our side. It has been logged; please try again in a while.';
-
-/** The Reply for a failed run: a UserError's own words, else the generic message (and a log line). */
-export function replyForError(err: unknown, log: Logger): Reply {
-  if (err instanceof UserError) return errorReply(err.message);
-  log.error({ err }, 'command failed');
-  return errorReply(GENERIC_ERROR);
-}
-
-/** Runs a command to a Reply that is always there: errors become error replies. */
-export async function settleReply(run: () => Promise<Reply>, log: Logger): Promise<Reply> {
-  try {
-    return await run();
-  } catch (err) {
-    return replyForError(err, log);
-  }
-}
 
 /** discord.js message options for a rendered Reply (with its picture, when one was drawn in time); mentions are never parsed. */
 export function messageOptions(reply: Reply, chart: RenderedChart | null = null): MessageOptions {

@@ -2,12 +2,11 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, Slac
 import type { ChannelRef, Command, CommandArgs, CommandContext } from '../../../commands/command';
 import { commands as registry } from '../../../commands/index';
 import { parseCommandText } from '../../../commands/parse-text';
-import { errorReply, type Reply } from '../../messages/reply';
+import type { Reply } from '../../messages/reply';
 import type { CommandServices } from '../../../commands/services';
-import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
-import { timeCommand } from '../../observability/time-command';
+import { runCommand } from '../../../commands/run-command';
 import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
 import { postWithPicture, uploadReplyChart } from './chart-upload';
 import { escapeMrkdwn } from './mrkdwn';
@@ -151,25 +150,25 @@ async function answer(deps: SlackCommandDeps, log: Logger, inv: Invocation): Pro
   }
 }
 
+/** The command's Reply through the one command path (commands/run-command.ts); the user is an admin or not as Slack says. */
 async function replyFor(deps: SlackCommandDeps, log: Logger, inv: Invocation): Promise<Reply> {
   const { command, client } = inv;
-  try {
-    const canManageChannel = deps.adminsOnly ? await isWorkspaceAdmin(client, inv.user.id) : true;
-    if (command.permission === 'manage-channel' && !canManageChannel) {
-      return errorReply(`Only workspace admins and owners may use /${command.name} in this workspace.`);
-    }
-    const args = inv.readArgs();
-    const ctx: CommandContext = {
+  const outcome = await runCommand({
+    command,
+    context: async (): Promise<CommandContext> => ({
       channel: inv.channel,
-      user: { ...inv.user, canManageChannel },
+      user: { ...inv.user, canManageChannel: deps.adminsOnly ? await isWorkspaceAdmin(client, inv.user.id) : true },
       services: { ...deps.services, checkCanPost: (channelId) => checkCanPostInSlack(client, channelId) },
       now: deps.now ?? (() => new Date()),
-    };
-    log.debug({ args }, 'slack command');
-    return await timeCommand(deps.metrics, 'slack', command.name, () => command.run(ctx, args));
-  } catch (err) {
-    if (err instanceof UserError) return errorReply(err.message);
-    log.error({ err }, 'slack command failed');
-    return errorReply(`Something went wrong answering /${command.name}. It has been logged; please try again later.`);
-  }
+    }),
+    args: () => {
+      const args = inv.readArgs();
+      log.debug({ args }, 'slack command');
+      return args;
+    },
+    log,
+    refusal: `Only workspace admins and owners may use /${command.name} in this workspace.`,
+    metrics: deps.metrics,
+  });
+  return outcome.reply;
 }

@@ -47,7 +47,7 @@ export function createSlackProbe(options: SlackProbeOptions) {
       const a = await call('conversations.info', { channel: channelId });
       if (!a.ok) {
         if (a.error === 'channel_not_found' || a.error === 'not_in_channel') return 'the bot is not in this channel (or it is gone): /invite @ice-watch there';
-        if (a.error === 'missing_scope') return `the app lacks a scope for conversations.info (${a.needed ?? 'channels:read, groups:read'}): reinstall it from slack-manifest.yml`;
+        if (a.error === 'missing_scope') return `the app lacks a scope for conversations.info (${a.needed ?? 'channels:read, groups:read'}): reinstall it with the manifest that ice-watch slack-manifest prints`;
         return `conversations.info answered ${a.error}`;
       }
       if (a.channel?.is_archived) return 'the channel is archived';

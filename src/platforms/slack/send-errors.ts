@@ -32,7 +32,7 @@ export const PERMANENT_SLACK_ERRORS: Record<string, { reason: string; fix: strin
   not_authed: { reason: 'no bot token was sent to Slack', fix: 'Set SLACK_BOT_TOKEN.' },
   missing_scope: {
     reason: 'the app lacks the permission to post',
-    fix: "Add the chat:write scope in the app's settings (slack-manifest.yml lists it), then reinstall the app.",
+    fix: "Add the chat:write scope in the app's settings (the manifest `ice-watch slack-manifest` prints lists it), then reinstall the app.",
   },
 };
 

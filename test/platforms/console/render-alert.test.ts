@@ -1,7 +1,7 @@
 import { buildStateAlerts } from '../../../src/domain/alerts/alerts';
 import { diffLists } from '../../../src/domain/agreements/diff';
 import { activeAgreements } from '../../../src/domain/agreements/identity';
-import { renderAlertAsText } from '../../../src/platforms/console/render-alert';
+import { renderAlertAsText } from '../../../src/platforms/console/render-reply';
 import { ev, floridaAlert } from '../../helpers/alert-events';
 import { loadSnapshot } from '../../helpers/fixtures';
 
@@ -27,7 +27,7 @@ describe('alerts as a console channel reads them', () => {
     // The totals count agreements: St. Cloud Police Department, printed twice in this list, is one.
     const fl = activeAgreements((await loadSnapshot('participatingAgencies05192025pm.xlsx')).rows).filter((r) => r.stateCode === 'FL');
     expect(fl).toHaveLength(256);
-    expect(text).toContain(`Florida now: ${fl.length} active agreements (JEM ${fl.filter((r) => r.model === 'JEM').length} · TFM ${fl.filter((r) => r.model === 'TFM').length} · WSO ${fl.filter((r) => r.model === 'WSO').length})`);
+    expect(text).toContain(`Florida now: ${fl.length} active (JEM ${fl.filter((r) => r.model === 'JEM').length} · TFM ${fl.filter((r) => r.model === 'TFM').length} · WSO ${fl.filter((r) => r.model === 'WSO').length})`);
     expect(lines.at(-1)).toMatch(/^Source: ICE participating list, participatingAgencies05192025pm\.xlsx, fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
   });
 
@@ -79,7 +79,9 @@ describe('alerts as a console channel reads them', () => {
       "  • St. Lucie County Sheriff's Office · Task Force Model (TFM): SIGNED date 2025-02-26 → 2025-06-02 (same agency and model; MOA link still pending)",
       'New pending requests:',
       '  • Jupiter PD · Task Force Model (TFM)',
-      'Florida now: 339 active agreements (JEM 80 · TFM 230 · WSO 29); 4 pending',
+      // The state's totals as every platform gives them (the shared alert message's fields).
+      'Florida now: 339 active (JEM 80 · TFM 230 · WSO 29)',
+      'Pending requests: 4',
       'Source: ICE participating list, participatingAgencies06032025pm.xlsx, fetched 2025-06-03 21:04 UTC',
     ]);
   });

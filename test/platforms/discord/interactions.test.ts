@@ -1,6 +1,6 @@
 import type { Command } from '../../../commands/command';
 import { UserError } from '../../../src/domain/user-error';
-import { GENERIC_ERROR } from '../../../src/platforms/discord/respond';
+import { unexpectedErrorText } from '../../../commands/run-command';
 import { GUILD_ONLY, MANAGE_CHANNEL_REFUSAL } from '../../../src/platforms/discord/interactions';
 import { TONE_COLORS } from '../../../src/platforms/discord/render-reply';
 import { loadSnapshot } from '../../helpers/fixtures';
@@ -224,7 +224,7 @@ describe('Discord answers: untrusted ICE text, slow commands and failures', () =
   test('a bug is logged with command, guild and channel; the user gets an ephemeral generic message', async () => {
     h = await startHarness({ commands: [slow('broken', async () => Promise.reject(new TypeError('x is undefined')))] });
     await h.dispatch(rawCommand('broken', {}));
-    expect(h.api.callbacks().map((r) => r.body)).toEqual([errorBody(GENERIC_ERROR)]);
+    expect(h.api.callbacks().map((r) => r.body)).toEqual([errorBody(unexpectedErrorText('broken'))]);
     const entry = h.logs.find((l) => l.msg === 'command failed');
     expect(entry).toMatchObject({ level: 50, command: 'broken', guild: GUILD_ID, channel: CHANNEL_ID, platform: 'discord', err: { message: 'x is undefined' } });
   });

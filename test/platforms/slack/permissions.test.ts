@@ -95,7 +95,7 @@ describe('Slack commands that change a channel, by default (any member may)', ()
     const body = await (await h.slash('/boom', '')).answer();
     expect(body.response_type).toBe('ephemeral');
     expect(textsOf(body.blocks)).toContain('Something went wrong answering /boom. It has been logged; please try again later.');
-    const line = h.logs.find((l) => l.msg === 'slack command failed');
+    const line = h.logs.find((l) => l.msg === 'command failed');
     expect(line).toMatchObject({ level: 50, platform: 'slack', command: 'boom', team: 'T0TEST', channel: 'C0ALERTS', user: 'U0ASKER', err: { message: 'kaboom' } });
   });
 
