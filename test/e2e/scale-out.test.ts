@@ -19,6 +19,7 @@ import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { waitUntil } from '../helpers/wait';
+import { describeWith } from '../helpers/services';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/store-backends';
 
 jest.setTimeout(180_000);
@@ -51,7 +52,7 @@ async function expectedPerChannel(a: string, b: string, subs: Subscription[]): P
   return new Map(subs.map((s) => [s.channelId, alerts.filter((al) => s.states === 'all' || s.states.includes(al.stateCode ?? '')).length]));
 }
 
-describe('three instances on PostgreSQL and Redis', () => {
+describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', () => {
   let site: IceSite;
   let discord: DiscordApi;
   let store: KeyvFactory;
