@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { CommandContext } from '../../commands/command';
 import { buildStateAlerts } from '../../src/domain/alerts/alerts';
-import { parseDailyFeed } from '../../src/domain/totals/daily-counts';
+import { parseDailyFeed } from '../../src/sources/daily-feed';
 import { buildDigest, type Digest } from '../../src/domain/alerts/digest';
 import { diffLists } from '../../src/domain/agreements/diff';
 import { DEFAULT_GUARDS, judgePublication, type SourceState } from '../../src/domain/agreements/guards';
