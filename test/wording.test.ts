@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { lineText } from '../src/messages/reply';
 import totals from '../commands/totals';
-import { drawHeading, fit, layoutTitle } from '../src/charts/canvas';
+import { drawHeading, fitText, layoutTitle } from '../src/charts/canvas';
 import { CHART_WIDTH, FONT } from '../src/charts/theme';
 import { plural } from '../src/domain/text';
 import { parseDetentionWorkbook } from '../src/sources/detention-workbook';
@@ -41,7 +41,7 @@ describe('wording', () => {
     const longest = 'Texas: active 287(g) agreements by model (TFM, Harris County, since 2025-03-01)';
     const two = layoutTitle(ctx, longest, max);
     expect(two).toEqual({ size: FONT.subtitle, lines: ['Texas: active 287(g) agreements by model', '(TFM, Harris County, since 2025-03-01)'] });
-    for (const line of two.lines) expect(fit(ctx, line, max)).toBe(line);
+    for (const line of two.lines) expect(fitText(ctx, line, max)).toBe(line);
     // The heading makes room for the second line: the chart starts lower.
     expect(drawHeading(ctx, longest, null, CHART_WIDTH)).toBeGreaterThan(drawHeading(ctx, short, null, CHART_WIDTH));
   });

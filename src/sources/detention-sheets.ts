@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cleanText } from '../domain/text';
 import { assertLooksLikeXlsx, rowsTooMany, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
-import { assertInflatesWithin, InflateBudget, readZipParts, rebuildZip } from './zip-parts';
+import { assertInflatesWithin, InflateBudget, readZipParts, rebuildZip, type ZipPart } from './zip-parts';
 
 export type Cell = string | number;
 /** A sheet as read: its non-empty cells by row, then column (1-based), text cleaned. */
@@ -66,7 +66,7 @@ function assertCompleteXlsx(bytes: Buffer): void {
  * in this order it parks none, and reads nothing the ZIP's directory does not list.
  */
 async function boundedInOrder(bytes: Buffer, limits: WorkbookLimits): Promise<Buffer> {
-  let parts;
+  let parts: ZipPart[];
   try {
     parts = [...readZipParts(bytes).values()].filter((p) => !p.name.endsWith('/'));
     await assertInflatesWithin(bytes, parts, new InflateBudget(limits));

@@ -36,7 +36,7 @@ describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on P
       return { outbox, queue };
     });
     try {
-      instances.forEach((i) => i.queue.start());
+      for (const i of instances) i.queue.start();
       await instances[0]!.outbox.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), new Date());
       // Every instance dispatches at once (as after a lease handover): jobs are named by entry and attempt...
       // ...and instance 0 twice at once, as its poll and its deliver-outbox job can: one run serves both.

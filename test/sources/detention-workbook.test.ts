@@ -197,7 +197,9 @@ async function buildWorkbook(options: BuildOptions = {}): Promise<Buffer> {
   }
   workbook.addWorksheet('ATD FY26 YTD').getCell('A1').value = 'not needed';
   const sheet = workbook.addWorksheet(options.detentionSheet ?? 'Detention FY26');
-  const put = (row: number, col: number, values: ExcelJS.CellValue[]) => values.forEach((v, i) => (sheet.getCell(row, col + i).value = v));
+  const put = (row: number, col: number, values: ExcelJS.CellValue[]) => {
+    for (const [i, v] of values.entries()) sheet.getCell(row, col + i).value = v;
+  };
   const criminality = (row: number, col: number) => {
     put(row, col, [options.criminalityTitle ?? 'ICE Currently Detained by Criminality and Arresting Agency: FY2026']);
     put(row + 1, col, ['Criminality', 'ICE', 'Percent ICE', 'CBP', 'Percent CBP', 'Total']);

@@ -97,7 +97,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
     for (const code of FORTY) expect(keys(await subs.forState(code))).toEqual(['busy']);
     // Each change saw the one before it: 0, 1, ..., 39 states before, one more after.
     expect(changes.map((c) => (c.before?.states.length ?? 0)).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i));
-    changes.forEach((c) => expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1));
+    for (const c of changes) expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1);
   });
 
   test('update: a change that throws writes nothing and frees the channel; the same object back writes nothing; null removes', async () => {

@@ -42,7 +42,7 @@ describeEachStore(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend)
     // Each answer names its own state among the channel's states as stored when it ran: 1, 2, ..., 40 of them.
     const stored = texts.map((t) => /\*States\*\n(.*)/.exec(t)?.[1]?.split(', ') ?? []);
     expect(stored.map((l) => l.length).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i + 1));
-    FORTY.forEach((s, i) => expect(stored[i]).toContain(s.name));
+    for (const [i, s] of FORTY.entries()) expect(stored[i]).toContain(s.name);
   }, 60_000);
 
   test('a /subscribe tx and a /subscribe ok at once in each of 20 channels: every channel keeps both', async () => {
