@@ -7,17 +7,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { CommandContext } from '../../commands/command';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
 import { parseDailyFeed } from '../../src/sources/daily-feed';
 import { buildDigest, type Digest } from '../../src/domain/alerts/digest';
-import { diffLists } from '../../src/domain/agreements/diff';
 import { DEFAULT_GUARDS, judgePublication, type SourceState } from '../../src/domain/agreements/guards';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { createTotalsStore } from '../../src/store/totals-store';
-import { loadSnapshot } from './fixtures';
+import { alertsBetween, loadSnapshot } from './fixtures';
 
 const DETENTION = join(__dirname, '..', 'fixtures', 'detention');
 export const DETENTION_FILES = [
@@ -56,8 +54,7 @@ export async function seededContext(): Promise<{ ctx: CommandContext; close: () 
 
 /** The weekly digest of 2025-W42 for Texas and Florida, from the real 2025-10-16 → 2025-10-17 change. */
 export async function weeklyDigest(): Promise<Digest> {
-  const [prev, next] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx', 'participating', '2025-10-17T12:00:00.000Z')]);
-  const alerts = buildStateAlerts({ source: 'participating', events: diffLists(prev.rows, next.rows, 'participating').events, participating: next.rows, pending: null, file: next.meta });
+  const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { fetchedAt: '2025-10-17T12:00:00.000Z' });
   const some = alerts.filter((a) => a.stateCode === 'TX' || a.stateCode === 'FL');
   if (some.length < 1) throw new Error('the fixture change touches neither Texas nor Florida');
   return buildDigest('weekly', '2025-W42', some);
