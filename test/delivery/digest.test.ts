@@ -3,11 +3,8 @@ import { deliveryToReply } from '../../src/messages/alert-message';
 import { digestPeriod } from '../../src/domain/alerts/digest';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { lineText } from '../../src/messages/reply';
-import { createDigestStore } from '../../src/store/digest-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore } from '../../src/store/outbox-store';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { alertsBetween } from '../helpers/fixtures';
+import { memoryStores } from '../helpers/stores';
 
 describe('digest periods', () => {
   test.each([
@@ -21,10 +18,8 @@ describe('digest periods', () => {
 
 describe('daily and weekly digests', () => {
   test('collect a day of polls per channel, and send one message once the day is over', async () => {
-    const keyv = createKeyvFactory('memory://');
-    const subscriptions = createSubscriptionStore(keyv);
-    const outbox = createOutboxStore(keyv);
-    const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
+    const { keyv, subscriptions, outbox, digests } = memoryStores();
+    const router = createAlertRouter({ subscriptions, outbox, digests });
     const who = { id: 'U', name: 'Ana' };
     const daily: Subscription = {
       key: channelKey('slack', 'T1', 'C1'), platform: 'slack', workspaceId: 'T1', channelId: 'C1', channelName: null,

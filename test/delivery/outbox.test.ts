@@ -13,6 +13,7 @@ import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factor
 import { createOutboxStore, pendingIndexOf, type OutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { alertsBetween } from '../helpers/fixtures';
+import { memoryStores } from '../helpers/stores';
 
 const T0 = new Date('2025-10-17T12:00:00Z');
 
@@ -48,9 +49,7 @@ describe('routing alerts to the outbox and delivering them', () => {
   let subscriptions: SubscriptionStore;
   let alerts: StateAlert[];
   beforeEach(async () => {
-    keyv = createKeyvFactory('memory://');
-    outbox = createOutboxStore(keyv);
-    subscriptions = createSubscriptionStore(keyv);
+    ({ keyv, outbox, subscriptions } = memoryStores());
     alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
   });
   afterEach(() => keyv.close());
@@ -183,8 +182,7 @@ describe('platforms deliver independently', () => {
   let keyv: KeyvFactory;
   let outbox: OutboxStore;
   beforeEach(() => {
-    keyv = createKeyvFactory('memory://');
-    outbox = createOutboxStore(keyv);
+    ({ keyv, outbox } = memoryStores());
   });
   afterEach(() => keyv.close());
 

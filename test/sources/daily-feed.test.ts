@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DailyCount } from '../../src/domain/totals/daily-counts';
 import { parseDailyFeed } from '../../src/sources/daily-feed';
+import { detentionPath } from '../helpers/fixtures';
 
-const CSV = readFileSync(join(__dirname, '../fixtures/detention/ice-x-daily-arrests-2025-01.csv'), 'utf8');
+const CSV = readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8');
 const TODAY = '2026-11-28';
 const january = () => parseDailyFeed(CSV, { today: TODAY });
 const day = (date: string, arrests: number | null, detainersLodged: number | null = null): DailyCount => ({ date, arrests, detainersLodged });
