@@ -71,6 +71,16 @@ export function publishProbe(probe: ServiceProbe): void {
   process.env[ENV_KEY] = JSON.stringify(probe);
 }
 
+/** Where a server is, without its credentials: `127.0.0.1:5432/test`. */
+function whereOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    return redactUrl(url);
+  }
+}
+
 /** How to start a server here (Debian's PostgreSQL cluster, a throwaway Redis), as .ci/run does. */
 function startCommand(service: Service): string {
   if (service === 'redis') return "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''`";
@@ -82,7 +92,7 @@ function startCommand(service: Service): string {
 export function servicesDownLine(probe: ServiceProbe, required = false): string | null {
   const down = (Object.keys(probe) as Service[]).filter((s) => probe[s].error !== null);
   if (!down.length) return null;
-  const what = down.map((s) => `${NAMES[s]} at ${redactUrl(probe[s].url)} not reachable (${probe[s].error})`).join(' and ');
+  const what = down.map((s) => `${NAMES[s]} at ${whereOf(probe[s].url)} not reachable (${probe[s].error})`).join(' and ');
   const them = down.length > 1 ? 'them' : 'it';
   const outcome = required ? `ICE_WATCH_REQUIRE_SERVICES=1 does not let the suites that need ${them} skip` : `the suites that need ${them} are skipped`;
   return `ice-watch tests: ${what}: ${outcome}; start ${down.map(startCommand).join(' and ')}, or run \`bash .ci/run\``;
