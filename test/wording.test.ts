@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { lineText } from '../src/messages/reply';
 import totals from '../commands/totals';
-import { drawHeading, fit, layoutTitle } from '../src/charts/canvas';
+import { drawHeading, fitText, layoutTitle } from '../src/charts/canvas';
 import { CHART_WIDTH, FONT } from '../src/charts/theme';
 import { plural } from '../src/domain/text';
 import { parseDetentionWorkbook } from '../src/sources/detention-workbook';
-import { createKeyvFactory } from '../src/store/keyv-factory';
-import { createSnapshotStore } from '../src/store/snapshot-store';
-import { createSubscriptionStore } from '../src/store/subscription-store';
-import { createTotalsStore } from '../src/store/totals-store';
 import { cli } from './helpers/cli';
-import { fixturePath } from './helpers/fixtures';
+import { detentionPath, fixturePath } from './helpers/fixtures';
+import { memoryStores } from './helpers/stores';
 
 describe('wording', () => {
   test('plural: one count, one noun, in the right number', () => {
@@ -43,27 +39,26 @@ describe('wording', () => {
     const longest = 'Texas: active 287(g) agreements by model (TFM, Harris County, since 2025-03-01)';
     const two = layoutTitle(ctx, longest, max);
     expect(two).toEqual({ size: FONT.subtitle, lines: ['Texas: active 287(g) agreements by model', '(TFM, Harris County, since 2025-03-01)'] });
-    for (const line of two.lines) expect(fit(ctx, line, max)).toBe(line);
+    for (const line of two.lines) expect(fitText(ctx, line, max)).toBe(line);
     // The heading makes room for the second line: the chart starts lower.
     expect(drawHeading(ctx, longest, null, CHART_WIDTH)).toBeGreaterThan(drawHeading(ctx, short, null, CHART_WIDTH));
   });
 
   test('/totals with one release stored shows the book-ins and removals the CLI shows', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const { keyv, snapshots, subscriptions, totals: store } = memoryStores();
     try {
-      const store = createTotalsStore(keyv);
       const file = '2026-01-09_FY26_detentionStats01082026.xlsx';
-      const release = await parseDetentionWorkbook(readFileSync(join(__dirname, 'fixtures', 'detention', file)));
+      const release = await parseDetentionWorkbook(readFileSync(detentionPath(file)));
       await store.addRelease({ release, fileName: file, sha256: 'x', url: 'file://x', fetchedAt: '2026-01-09T12:00:00.000Z' });
       const reply = await totals.run({
         channel: { platform: 'slack', workspaceId: 'T', channelId: 'C' }, user: { id: 'U', name: 'Ana', canManageChannel: false },
-        services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv), totals: store, checkCanPost: async () => null }, now: () => new Date(),
+        services: { snapshots, subscriptions, totals: store, checkCanPost: async () => null }, now: () => new Date(),
       });
       const fields = Object.fromEntries(reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).map((f) => [f.name, lineText(f.value)]));
       const n = (x: number) => x.toLocaleString('en-US');
       expect(fields[`Book-ins, FY${release.fiscalYear} to date`]).toBe(n(release.bookIns.fytdTotal));
       expect(fields[`Removals, FY${release.fiscalYear} to date`]).toBe(n(release.removals.fytdTotal));
-      const cliText = (await cli('totals', '--file', join(__dirname, 'fixtures', 'detention', file))).stdout;
+      const cliText = (await cli('totals', '--file', detentionPath(file))).stdout;
       expect(cliText).toContain(`Book-ins, FY${release.fiscalYear} to date: ${n(release.bookIns.fytdTotal)}`);
       expect(cliText).toContain(`Removals, FY${release.fiscalYear} to date: ${n(release.removals.fytdTotal)}`);
     } finally {

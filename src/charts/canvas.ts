@@ -75,12 +75,12 @@ export function drawHeading(ctx: SKRSContext2D, title: string, subtitle: string 
   // it fits on two, for the filter is what tells the reader what they are looking at.
   const max = width - 48;
   const { size, lines } = layoutTitle(ctx, title, max);
-  lines.forEach((line, i) => ctx.fillText(fit(ctx, line, max), 24, 20 + i * (size + 8)));
+  for (const [i, line] of lines.entries()) ctx.fillText(fitText(ctx, line, max), 24, 20 + i * (size + 8));
   let y = 20 + lines.length * (size + 8) + 2;
   if (subtitle) {
     ctx.fillStyle = CARD.muted;
     ctx.font = `${FONT.subtitle}px ${FONT.family}`;
-    ctx.fillText(fit(ctx, subtitle, width - 48), 24, y);
+    ctx.fillText(fitText(ctx, subtitle, width - 48), 24, y);
     y += FONT.subtitle + 10;
   }
   return y + 6;
@@ -100,7 +100,7 @@ export function drawFooter(ctx: SKRSContext2D, text: string, width: number, heig
     while (words.length && ctx.measureText(`${first} ${words[0]}`.trim()).width <= max) first = `${first} ${words.shift()}`.trim();
     lines.splice(0, 1, first, words.join(' '));
   }
-  lines.forEach((line, i) => ctx.fillText(fit(ctx, line, max), 24, height - 14 - (lines.length - 1 - i) * (FONT.small + 6)));
+  for (const [i, line] of lines.entries()) ctx.fillText(fitText(ctx, line, max), 24, height - 14 - (lines.length - 1 - i) * (FONT.small + 6));
 }
 
 /** The title's font size and lines within `max` pixels (leaves the context's font set to it). */
@@ -125,7 +125,7 @@ function breakTitle(ctx: SKRSContext2D, title: string, max: number): [string, st
 export const FOOTER_HEIGHT = 2 * FONT.small + 36;
 
 /** Cuts text with an ellipsis to fit `max` pixels in the current font. */
-export function fit(ctx: SKRSContext2D, text: string, max: number): string {
+export function fitText(ctx: SKRSContext2D, text: string, max: number): string {
   if (ctx.measureText(text).width <= max) return text;
   let cut = text;
   while (cut.length > 1 && ctx.measureText(`${cut}…`).width > max) cut = cut.slice(0, -1);

@@ -19,7 +19,7 @@ export function stripBidiControls(text: string): string {
 }
 
 /** Anything cleanText would change: odd or doubled spaces, or any non-ASCII character. */
-const NEEDS_CLEAN = /[^\x21-\x7e ]|  |^ | $/;
+const NEEDS_CLEAN = /[^\x21-\x7e ]| {2}|^ | $/;
 
 /** cleanText, skipping the replace for the common already-clean value (it runs on every cell). */
 export function tidy(value: string): string {

@@ -1,7 +1,8 @@
 import { plural } from '../domain/text';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeDailyReport, mergeDailyHistory, parseDailyFeed, type DailyCount } from '../domain/totals/daily-counts';
+import { describeDailyReport, mergeDailyHistory, type DailyCount } from '../domain/totals/daily-counts';
+import { parseDailyFeed } from '../sources/daily-feed';
 import type { OperatorNotice } from '../domain/agreements/guards';
 import type { PartObservation } from '../domain/source-health';
 import { compareReleases } from '../domain/totals/totals';

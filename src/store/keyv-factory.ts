@@ -230,7 +230,10 @@ function createRedisFactory(url: string, prefix: string, track: Track, closeOpen
     ...wrapAtomic(createRedisAtomic(client, 'ice-watch:'), prefix, connected),
     open: <T>(namespace: string) =>
       track(new Keyv<T>({ store: new KeyvRedis(newClient(), { throwOnConnectError: true, throwOnErrors: true }), namespace: prefix + namespace, throwOnErrors: true })),
-    ready: async () => void (await connected(), await client.ping()),
+    ready: async () => {
+      await connected();
+      await client.ping();
+    },
     close: async () => {
       await closeOpened();
       if (client.isOpen) await client.close();
@@ -240,7 +243,12 @@ function createRedisFactory(url: string, prefix: string, track: Track, closeOpen
 
 /** The same sets and leases with every name under `prefix`, each call after `before` (a connection) resolves. */
 function wrapAtomic({ sets, leases }: Atomic, prefix: string, before: () => Promise<unknown> = async () => undefined): Atomic {
-  const after = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A) => (await before(), fn(...a));
+  const after =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    async (...a: A) => {
+      await before();
+      return fn(...a);
+    };
   return {
     sets: {
       add: after((set: string, members: ReadonlyArray<readonly [string, number]>) => sets.add(prefix + set, members)),

@@ -131,7 +131,7 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     const found = new Map<string, unknown>();
     for (let i = 0; i < keys.length; i += BATCH) {
       const part = keys.slice(i, i + BATCH);
-      (await payloads.getMany(part)).forEach((v, j) => v !== undefined && found.set(part[j]!, v));
+      for (const [j, v] of (await payloads.getMany(part)).entries()) if (v !== undefined) found.set(part[j]!, v);
     }
     return list.map((e) => {
       const d = { ...(e.delivery as StoredDelivery & Record<string, unknown>) };

@@ -63,7 +63,7 @@ describe('/status', () => {
   /** The items of the reply's list under `heading`, as text. */
   const sectionOf = (reply: Reply, heading: string) => {
     const block = reply.blocks.find((b) => b.kind === 'list' && b.heading === heading);
-    if (!block || block.kind !== 'list') throw new Error(`no section "${heading}" in ${reply.blocks.map((b) => (b.kind === 'list' ? b.heading : b.kind)).join(', ')}`);
+    if (block?.kind !== 'list') throw new Error(`no section "${heading}" in ${reply.blocks.map((b) => (b.kind === 'list' ? b.heading : b.kind)).join(', ')}`);
     return block.items.map(lineText);
   };
 

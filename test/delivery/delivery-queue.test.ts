@@ -8,13 +8,14 @@ import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { waitUntil } from '../helpers/wait';
+import { describeWith } from '../helpers/services';
 import { deleteByPrefix, STORE_BACKENDS, TEST_REDIS_URL, type StoreUnderTest } from '../helpers/store-backends';
 
 const logger = pino({ level: 'silent' });
 const delivery = (i: number): PlannedDelivery =>
   ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
 
-describe('shared delivery queue on Redis, outbox on PostgreSQL', () => {
+describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on PostgreSQL', () => {
   let store: StoreUnderTest;
   const queuePrefix = `test-queue-${process.pid}-${Date.now()}`;
   beforeEach(async () => {
@@ -35,7 +36,7 @@ describe('shared delivery queue on Redis, outbox on PostgreSQL', () => {
       return { outbox, queue };
     });
     try {
-      instances.forEach((i) => i.queue.start());
+      for (const i of instances) i.queue.start();
       await instances[0]!.outbox.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), new Date());
       // Every instance dispatches at once (as after a lease handover): jobs are named by entry and attempt...
       // ...and instance 0 twice at once, as its poll and its deliver-outbox job can: one run serves both.
@@ -52,7 +53,7 @@ describe('shared delivery queue on Redis, outbox on PostgreSQL', () => {
   });
 });
 
-describe('poll lease on Redis', () => {
+describeWith(['redis'])('poll lease on Redis', () => {
   const prefix = `test-lease-${process.pid}-${Date.now()}:`;
   afterAll(() => deleteByPrefix(TEST_REDIS_URL, prefix));
 

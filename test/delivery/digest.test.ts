@@ -1,15 +1,10 @@
 import { createAlertRouter } from '../../src/delivery/alert-router';
 import { deliveryToReply } from '../../src/messages/alert-message';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
-import { diffLists } from '../../src/domain/agreements/diff';
 import { digestPeriod } from '../../src/domain/alerts/digest';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { lineText } from '../../src/messages/reply';
-import { createDigestStore } from '../../src/store/digest-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore } from '../../src/store/outbox-store';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { loadSnapshot } from '../helpers/fixtures';
+import { alertsBetween } from '../helpers/fixtures';
+import { memoryStores } from '../helpers/stores';
 
 describe('digest periods', () => {
   test.each([
@@ -22,16 +17,9 @@ describe('digest periods', () => {
 });
 
 describe('daily and weekly digests', () => {
-  async function alertsBetween(a: string, b: string, fetchedAt: string) {
-    const [prev, next] = await Promise.all([loadSnapshot(a), loadSnapshot(b, 'participating', fetchedAt)]);
-    return buildStateAlerts({ source: 'participating', events: diffLists(prev.rows, next.rows, 'participating').events, participating: next.rows, pending: null, file: next.meta });
-  }
-
   test('collect a day of polls per channel, and send one message once the day is over', async () => {
-    const keyv = createKeyvFactory('memory://');
-    const subscriptions = createSubscriptionStore(keyv);
-    const outbox = createOutboxStore(keyv);
-    const router = createAlertRouter({ subscriptions, outbox, digests: createDigestStore(keyv) });
+    const { keyv, subscriptions, outbox, digests } = memoryStores();
+    const router = createAlertRouter({ subscriptions, outbox, digests });
     const who = { id: 'U', name: 'Ana' };
     const daily: Subscription = {
       key: channelKey('slack', 'T1', 'C1'), platform: 'slack', workspaceId: 'T1', channelId: 'C1', channelName: null,
@@ -39,8 +27,8 @@ describe('daily and weekly digests', () => {
       createdBy: who, createdAt: '2025-10-01T00:00:00Z', updatedBy: who, updatedAt: '2025-10-01T00:00:00Z', paused: null,
     };
     await subscriptions.put(daily);
-    const morning = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00.000Z');
-    const evening = await alertsBetween('participatingAgencies10172025mid.xlsx', 'participatingAgencies12122025pm.xlsx', '2025-10-17T20:00:00.000Z');
+    const morning = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { fetchedAt: '2025-10-17T12:00:00.000Z' });
+    const evening = await alertsBetween('participatingAgencies10172025mid.xlsx', 'participatingAgencies12122025pm.xlsx', { fetchedAt: '2025-10-17T20:00:00.000Z' });
     expect(await router.route(morning, new Date('2025-10-17T12:00:00Z'))).toBe(0); // nothing instant
     await router.route(evening, new Date('2025-10-17T20:00:00Z'));
     expect(await router.flushDigests(new Date('2025-10-17T23:00:00Z'))).toBe(0); // the day is not over

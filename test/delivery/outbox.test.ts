@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { createAlertRouter } from '../../src/delivery/alert-router';
 import { createOutboxWorker } from '../../src/delivery/outbox-worker';
 import type { AlertSender, SendResult } from '../../src/delivery/sender';
-import { alertTitle, buildStateAlerts } from '../../src/domain/alerts/alerts';
+import { alertTitle, type StateAlert } from '../../src/domain/alerts/alerts';
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
-import { diffLists } from '../../src/domain/agreements/diff';
 import type { OperatorNotice } from '../../src/domain/agreements/guards';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { createLogger } from '../../src/logging/logger';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore, pendingIndexOf, type OutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
-import { loadSnapshot } from '../helpers/fixtures';
+import { alertsBetween } from '../helpers/fixtures';
+import { memoryStores } from '../helpers/stores';
 
 const T0 = new Date('2025-10-17T12:00:00Z');
 
@@ -47,13 +47,10 @@ describe('routing alerts to the outbox and delivering them', () => {
   let keyv: KeyvFactory;
   let outbox: OutboxStore;
   let subscriptions: SubscriptionStore;
-  let alerts: ReturnType<typeof buildStateAlerts>;
+  let alerts: StateAlert[];
   beforeEach(async () => {
-    keyv = createKeyvFactory('memory://');
-    outbox = createOutboxStore(keyv);
-    subscriptions = createSubscriptionStore(keyv);
-    const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
-    alerts = buildStateAlerts({ source: 'participating', events: diffLists(a.rows, b.rows, 'participating').events, participating: b.rows, pending: null, file: b.meta });
+    ({ keyv, outbox, subscriptions } = memoryStores());
+    alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
   });
   afterEach(() => keyv.close());
 
@@ -185,8 +182,7 @@ describe('platforms deliver independently', () => {
   let keyv: KeyvFactory;
   let outbox: OutboxStore;
   beforeEach(() => {
-    keyv = createKeyvFactory('memory://');
-    outbox = createOutboxStore(keyv);
+    ({ keyv, outbox } = memoryStores());
   });
   afterEach(() => keyv.close());
 
@@ -256,8 +252,7 @@ describe('outbox under concurrent polls and drains', () => {
     const keyv = createKeyvFactory(`sqlite://${join(dir, 'race.sqlite')}`);
     try {
       const outbox = createOutboxStore(keyv);
-      const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
-      const alert = buildStateAlerts({ source: 'participating', events: diffLists(a.rows, b.rows, 'participating').events, participating: b.rows, pending: null, file: b.meta })[0];
+      const [alert] = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
       const delivery = (i: number): PlannedDelivery => ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant', alert });
       await outbox.enqueue(Array.from({ length: 100 }, (_, i) => delivery(i)), T0);
       const sent = new Set<string>();

@@ -1,12 +1,11 @@
 import type { CommandContext } from '../../commands/command';
 import subscribe from '../../commands/subscribe';
 import { loadConfig } from '../../src/config';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
 import { diffLists } from '../../src/domain/agreements/diff';
 import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
-import { fixturePath, loadSnapshot } from '../helpers/fixtures';
+import { alertsBetween, fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
 
@@ -78,10 +77,8 @@ describe('alerts end to end', () => {
 
   test('2. the next publication lands exactly the right messages in exactly the right channels', async () => {
     await publishAndPoll('participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00Z');
-    const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
     // Rockwall County's SIGNED date was corrected in this publication: channels that did not ask for corrections do not get it.
-    const events = diffLists(a.rows, b.rows, 'participating').events.filter((e) => e.type !== 'agreement.corrected');
-    const alerts = buildStateAlerts({ source: 'participating', events, participating: b.rows, pending: null, file: b.meta });
+    const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { leaveOut: ['agreement.corrected'] });
     const texas = alerts.find((x) => x.stateCode === 'TX')!;
 
     const tx = discord.messages(TX);

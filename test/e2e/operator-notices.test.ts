@@ -2,16 +2,14 @@ import type { CommandContext } from '../../commands/command';
 import subscribe from '../../commands/subscribe';
 import poll287gJob from '../../jobs/poll-287g';
 import { loadConfig } from '../../src/config';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
-import { diffLists } from '../../src/domain/agreements/diff';
 import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
 import { createOpsRoutes, startOpsServer, type OpsServer } from '../../src/observability/http-server';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { switchableKeyvFactory } from '../helpers/failing-store';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
-import { fixturePath, loadSnapshot } from '../helpers/fixtures';
+import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { PAGE_287G_PATH, startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
 
@@ -150,8 +148,7 @@ describe('operator notices end to end', () => {
     });
     await subscribe.run(as('discord', 'G1', LOST), { states: 'all' });
     await subscribe.run(as('slack', 'T1', 'C0ARCH'), { states: 'all' });
-    const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx')]);
-    const alert = buildStateAlerts({ source: 'participating', events: diffLists(a.rows, b.rows, 'participating').events, participating: b.rows, pending: null, file: b.meta })[0];
+    const [alert] = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
     const queued = (platform: 'discord' | 'slack', workspaceId: string, channelId: string): PlannedDelivery[] =>
       Array.from({ length: 30 }, (_, i) => ({ id: `${alert.id}:${i}:${channelId}`, subscriptionKey: `${platform}:${workspaceId}:${channelId}`, platform, workspaceId, channelId, mode: 'instant', alert }));
     await bot.stores.outbox.enqueue([...queued('discord', 'G1', LOST), ...queued('slack', 'T1', 'C0ARCH')], clock);

@@ -8,17 +8,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
-import { diffLists } from '../../src/domain/agreements/diff';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
-import { fixturePath, loadSnapshot } from '../helpers/fixtures';
+import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { waitUntil } from '../helpers/wait';
+import { describeWith } from '../helpers/services';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/store-backends';
 
 jest.setTimeout(180_000);
@@ -44,14 +43,12 @@ function subscription(channelId: string, states: string[] | 'all'): Subscription
 
 /** Messages each channel should get for the step from publication a to b: one per state alert it follows. */
 async function expectedPerChannel(a: string, b: string, subs: Subscription[]): Promise<Map<string, number>> {
-  const [x, y] = await Promise.all([loadSnapshot(a), loadSnapshot(b)]);
   // Corrected SIGNED dates go only to channels that ask for corrections; these do not.
-  const events = diffLists(x.rows, y.rows, 'participating').events.filter((e) => e.type !== 'agreement.corrected');
-  const alerts = buildStateAlerts({ source: 'participating', events, participating: y.rows, pending: null, file: y.meta });
+  const alerts = await alertsBetween(a, b, { leaveOut: ['agreement.corrected'] });
   return new Map(subs.map((s) => [s.channelId, alerts.filter((al) => s.states === 'all' || s.states.includes(al.stateCode ?? '')).length]));
 }
 
-describe('three instances on PostgreSQL and Redis', () => {
+describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', () => {
   let site: IceSite;
   let discord: DiscordApi;
   let store: KeyvFactory;

@@ -4,22 +4,15 @@
  * with @napi-rs/canvas (size, how much is drawn, which colours).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { CommandContext } from '../../commands/command';
-import { buildStateAlerts } from '../../src/domain/alerts/alerts';
-import { parseDailyFeed } from '../../src/domain/totals/daily-counts';
+import { parseDailyFeed } from '../../src/sources/daily-feed';
 import { buildDigest, type Digest } from '../../src/domain/alerts/digest';
-import { diffLists } from '../../src/domain/agreements/diff';
 import { DEFAULT_GUARDS, judgePublication, type SourceState } from '../../src/domain/agreements/guards';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { createTotalsStore } from '../../src/store/totals-store';
-import { loadSnapshot } from './fixtures';
+import { alertsBetween, detentionPath, loadSnapshot } from './fixtures';
+import { memoryStores } from './stores';
 
-const DETENTION = join(__dirname, '..', 'fixtures', 'detention');
 export const DETENTION_FILES = [
   '2025-02-15_FY25_detentionStats02142025.xlsx',
   '2025-10-30_FY25_detentionStats09252025.xlsx',
@@ -29,8 +22,7 @@ export const DETENTION_FILES = [
 
 /** Command services over a memory store holding the 2025-10-16 and 2025-12-12 lists (in that order), every detention fixture and ICE's daily posts. */
 export async function seededContext(): Promise<{ ctx: CommandContext; close: () => Promise<void> }> {
-  const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  const { snapshots, subscriptions, totals, close } = memoryStores();
   let state: SourceState | null = null;
   for (const [name, at] of [['participatingAgencies10162025pm.xlsx', '2025-10-16T21:00:00.000Z'], ['participatingAgencies12122025pm.xlsx', '2025-12-12T21:00:00.000Z']] as const) {
     const snap = await loadSnapshot(name, 'participating', at);
@@ -39,25 +31,23 @@ export async function seededContext(): Promise<{ ctx: CommandContext; close: () 
     await snapshots.saveState('participating', judged.next, judged.verdict);
     state = judged.next;
   }
-  const totals = createTotalsStore(keyv);
   for (const file of DETENTION_FILES) {
-    const release = await parseDetentionWorkbook(readFileSync(join(DETENTION, file)));
+    const release = await parseDetentionWorkbook(readFileSync(detentionPath(file)));
     await totals.addRelease({ release, fileName: file, sha256: file, url: `file://${file}`, fetchedAt: `${release.asOf}T12:00:00.000Z` });
   }
-  await totals.setDaily(parseDailyFeed(readFileSync(join(DETENTION, 'ice-x-daily-arrests-2025-01.csv'), 'utf8'), { today: '2026-02-03' }).days);
+  await totals.setDaily(parseDailyFeed(readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8'), { today: '2026-02-03' }).days);
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'local', channelId: 'console' },
     user: { id: 'u', name: 'tester', canManageChannel: true },
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv), totals, checkCanPost: async () => null },
+    services: { snapshots, subscriptions, totals, checkCanPost: async () => null },
     now: () => new Date('2026-02-04T00:00:00Z'),
   };
-  return { ctx, close: () => keyv.close() };
+  return { ctx, close };
 }
 
 /** The weekly digest of 2025-W42 for Texas and Florida, from the real 2025-10-16 → 2025-10-17 change. */
 export async function weeklyDigest(): Promise<Digest> {
-  const [prev, next] = await Promise.all([loadSnapshot('participatingAgencies10162025pm.xlsx'), loadSnapshot('participatingAgencies10172025mid.xlsx', 'participating', '2025-10-17T12:00:00.000Z')]);
-  const alerts = buildStateAlerts({ source: 'participating', events: diffLists(prev.rows, next.rows, 'participating').events, participating: next.rows, pending: null, file: next.meta });
+  const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { fetchedAt: '2025-10-17T12:00:00.000Z' });
   const some = alerts.filter((a) => a.stateCode === 'TX' || a.stateCode === 'FL');
   if (some.length < 1) throw new Error('the fixture change touches neither Texas nor Florida');
   return buildDigest('weekly', '2025-W42', some);

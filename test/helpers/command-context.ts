@@ -1,10 +1,11 @@
 import type { CommandContext, Platform } from '../../commands/command';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
 import type { Agreement } from '../../src/domain/types';
-import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { createSnapshotStore, type SnapshotStore } from '../../src/store/snapshot-store';
-import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
+import type { KeyvFactory } from '../../src/store/keyv-factory';
+import type { SnapshotStore } from '../../src/store/snapshot-store';
+import type { SubscriptionStore } from '../../src/store/subscription-store';
 import { loadSnapshot } from './fixtures';
+import { memoryStores } from './stores';
 
 export interface CommandWorld {
   keyv: KeyvFactory;
@@ -25,9 +26,7 @@ export async function commandWorld(
   pending: string | null = 'pendingAgencies09222025am.xlsx',
   edit?: (rows: Agreement[]) => Agreement[],
 ): Promise<CommandWorld> {
-  const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
-  const subscriptions = createSubscriptionStore(keyv);
+  const { keyv, snapshots, subscriptions, close } = memoryStores();
   const base = await loadSnapshot(participating, 'participating', '2025-12-12T18:00:00.000Z');
   const snap = edit ? { ...base, rows: edit([...base.rows]) } : base;
   const now = new Date('2025-12-12T19:00:00Z');
@@ -46,6 +45,6 @@ export async function commandWorld(
       services: { snapshots, subscriptions, checkCanPost: async () => over.canPost ?? null },
       now: () => now,
     }),
-    close: () => keyv.close(),
+    close,
   };
 }

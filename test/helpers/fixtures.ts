@@ -1,11 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { diffLists } from '../../src/domain/agreements/diff';
+import type { ListEvent } from '../../src/domain/agreements/events';
 import { makeSnapshot } from '../../src/domain/agreements/snapshot';
+import { buildStateAlerts, type StateAlert } from '../../src/domain/alerts/alerts';
 import type { FileMeta, ListKind, Snapshot } from '../../src/domain/types';
 import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', '287g');
+/** ICE's detention-statistics workbooks and the daily-counts feed sample. */
+export const DETENTION_FIXTURES = join(__dirname, '..', 'fixtures', 'detention');
+
+export function detentionPath(name: string): string {
+  return join(DETENTION_FIXTURES, name);
+}
 
 export function fixturePath(name: string): string {
   if (existsSync(join(FIXTURES, 'sequences', name))) return join(FIXTURES, 'sequences', name);
@@ -87,4 +96,15 @@ export function loadSnapshot(name: string, source?: ListKind, fetchedAt?: string
     cache.set(key, p);
   }
   return p;
+}
+
+/**
+ * The state alerts of the real change from participating list `before` to `after`, as the
+ * poll builds them (no pending list). `fetchedAt` dates the later list; `leaveOut` drops
+ * event types no channel in the test asked for (e.g. 'agreement.corrected').
+ */
+export async function alertsBetween(before: string, after: string, opts: { fetchedAt?: string; leaveOut?: ListEvent['type'][] } = {}): Promise<StateAlert[]> {
+  const [prev, next] = await Promise.all([loadSnapshot(before), loadSnapshot(after, 'participating', opts.fetchedAt)]);
+  const events = diffLists(prev.rows, next.rows, 'participating').events.filter((e) => !opts.leaveOut?.includes(e.type));
+  return buildStateAlerts({ source: 'participating', events, participating: next.rows, pending: null, file: next.meta });
 }

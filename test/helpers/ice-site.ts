@@ -135,16 +135,25 @@ export async function startIceSite(initial: Publication & { detention?: Detentio
   });
 
   function respond(path: string, headers: IncomingHttpHeaders, res: ServerResponse): void {
-    if (path === PAGE_287G_PATH) return sendHtml(res, 200, page287g(links.participating, links.pending));
+    if (path === PAGE_287G_PATH) {
+      sendHtml(res, 200, page287g(links.participating, links.pending));
+      return;
+    }
     // The detention page carries an ETag and answers a matching If-None-Match with 304 (the bot's conditional GET).
-    if (path === DETENTION_PAGE_PATH) return sendPage(res, headers, detentionPage(detentionLinks));
+    if (path === DETENTION_PAGE_PATH) {
+      sendPage(res, headers, detentionPage(detentionLinks));
+      return;
+    }
     const location = redirects.get(path);
     if (location) {
       res.writeHead(302, { Location: location }).end();
       return;
     }
     const file = files.get(path);
-    if (!file) return sendHtml(res, 404, errorPage(404));
+    if (!file) {
+      sendHtml(res, 404, errorPage(404));
+      return;
+    }
     const validators = { ETag: file.etag, 'Last-Modified': file.lastModified };
     const inm = headers['if-none-match'];
     const ims = headers['if-modified-since'];

@@ -1,11 +1,12 @@
 /**
- * The four engines a store runs on, for `describe.each`: memory, SQLite in a temp folder,
+ * The four engines a store runs on, for `describeEachStore`: memory, SQLite in a temp folder,
  * and the local PostgreSQL and Redis (127.0.0.1:5432 database `test`, 127.0.0.1:6379; `.ci/run`
- * starts them when they are down). Each use gets a unique name prefix, so parallel test files
- * share the servers without seeing each other, and `cleanup()` deletes what it wrote.
+ * starts them when they are down; elsewhere their suites skip, see services.ts). Each use gets a
+ * unique name prefix, so parallel test files share the servers without seeing each other, and
+ * `cleanup()` deletes what it wrote.
  *
  * @example
- *   describe.each(STORE_BACKENDS)('outbox on %s', (_name, backend) => {
+ *   describeEachStore(STORE_BACKENDS)('outbox on %s', (_name, backend) => {
  *     let store: StoreUnderTest;
  *     beforeEach(async () => (store = await backend()));
  *     afterEach(() => store.cleanup());
@@ -18,9 +19,9 @@ import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { Pool } from 'pg';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
+import { serviceReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from './services';
 
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { TEST_POSTGRES_URL, TEST_REDIS_URL };
 
 export interface StoreUnderTest {
   url: string;
@@ -86,7 +87,9 @@ function onServer(url: string) {
   };
 }
 
-export const STORE_BACKENDS: Array<[string, () => Promise<StoreUnderTest>]> = [
+type Backend = [string, () => Promise<StoreUnderTest>];
+
+export const STORE_BACKENDS: Backend[] = [
   [
     'memory',
     async () => {
@@ -119,3 +122,19 @@ export const STORE_BACKENDS: Array<[string, () => Promise<StoreUnderTest>]> = [
   ['postgres', onServer(TEST_POSTGRES_URL)],
   ['redis', onServer(TEST_REDIS_URL)],
 ];
+
+/** Memory and SQLite always run; PostgreSQL and Redis when this run reached them. */
+const engineReachable = (name: string) => (name === 'postgres' || name === 'redis' ? serviceReachable(name) : true);
+
+/**
+ * `describe.each(backends)`, with the engines whose server is down registered as skipped
+ * suites, so jest counts them as skipped and the run's last line says what to start.
+ */
+export function describeEachStore(backends: Backend[] = STORE_BACKENDS) {
+  return (title: string, suite: (name: string, backend: Backend[1]) => void): void => {
+    const up = backends.filter(([name]) => engineReachable(name));
+    const down = backends.filter(([name]) => !engineReachable(name));
+    if (up.length) describe.each(up)(title, suite);
+    if (down.length) describe.skip.each(down)(title, suite);
+  };
+}

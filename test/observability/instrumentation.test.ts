@@ -6,10 +6,7 @@ import { createMetrics } from '../../src/observability/metrics';
 import { summarize287gPoll } from '../../src/pipelines/poll-summary';
 import { createGuardedPoll } from '../../src/pipelines/guarded-poll';
 import type { IngestResult } from '../../src/pipelines/ingest-287g';
-import { createHealthStore } from '../../src/store/health-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore } from '../../src/store/outbox-store';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { memoryStores } from '../helpers/stores';
 
 function captured() {
   const lines: Array<Record<string, unknown>> = [];
@@ -26,7 +23,7 @@ describe('a guarded poll, instrumented', () => {
     const poll = createGuardedPoll({
       source: 'participating and pending lists (287(g) page)', id: '287g',
       poll: async () => { if (fail) throw new Error('GET page answered 503'); return result; },
-      health: createHealthStore(createKeyvFactory('memory://')), notifyOperators: async () => undefined, logger, now: () => new Date('2025-06-01T00:00:00Z'),
+      health: memoryStores().health, notifyOperators: async () => undefined, logger, now: () => new Date('2025-06-01T00:00:00Z'),
       summarize: summarize287gPoll, metrics,
     });
     await poll();
@@ -45,15 +42,14 @@ describe('a guarded poll, instrumented', () => {
 
 describe('the outbox worker, instrumented', () => {
   test('counts each send per platform: sent, retried (transient) and paused (permanent)', async () => {
-    const keyv = createKeyvFactory('memory://');
-    const outbox = createOutboxStore(keyv);
+    const { outbox, subscriptions } = memoryStores();
     const metrics = createMetrics();
     const at = new Date('2025-06-01T00:00:00Z');
     const d = (id: string, platform: 'slack' | 'discord') => ({ id, platform, workspaceId: 'W', channelId: id, subscriptionKey: `${platform}:W:${id}`, mode: 'instant' }) as unknown as PlannedDelivery;
     await outbox.enqueue([d('ok', 'slack'), d('busy', 'slack'), d('gone', 'discord')], at);
     const answers: Record<string, object> = { ok: { ok: true }, busy: { ok: false, permanent: false, reason: '503' }, gone: { ok: false, permanent: true, code: '10003', reason: 'Unknown Channel', fix: 'Subscribe again.' } };
     const sender = (platform: 'slack' | 'discord') => ({ platform, send: async (x: PlannedDelivery) => answers[x.id] }) as never;
-    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(keyv), senders: [sender('slack'), sender('discord')], notifyOperators: async () => undefined, logger: createLogger('silent'), now: () => at, metrics });
+    const worker = createOutboxWorker({ outbox, subscriptions, senders: [sender('slack'), sender('discord')], notifyOperators: async () => undefined, logger: createLogger('silent'), now: () => at, metrics });
     await worker.drain();
     const text = await metrics.render();
     expect(text).toMatch(/^ice_watch_alerts_sent_total\{platform="slack"\} 1$/m);

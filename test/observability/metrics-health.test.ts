@@ -1,10 +1,8 @@
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createHealthStore } from '../../src/store/health-store';
-import { createOutboxStore } from '../../src/store/outbox-store';
 import { createHealthCheck, HEALTH_STORE_WAIT_MS, scheduleIntervalMs } from '../../src/observability/health';
 import { createMetrics } from '../../src/observability/metrics';
 import { summarize287gPoll } from '../../src/pipelines/poll-summary';
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
+import { memoryStores } from '../helpers/stores';
 
 const MIN = 60_000;
 
@@ -24,7 +22,7 @@ describe('the health check', () => {
   const startedAt = new Date('2025-06-01T00:00:00Z');
 
   test('a source is overdue after two intervals and a minute without success, counted from start when it never succeeded', async () => {
-    const health = createHealthStore(createKeyvFactory('memory://'));
+    const { health } = memoryStores();
     let clock = new Date(startedAt.getTime() + 30 * MIN);
     const check = createHealthCheck({ health, sources, now: () => clock, startedAt });
     // 30 min after start, nothing polled: 287g (limit 31 min) not yet overdue.
@@ -41,7 +39,7 @@ describe('the health check', () => {
   });
 
   test('an unreachable store makes the check fail and says why', async () => {
-    const health = createHealthStore(createKeyvFactory('memory://'));
+    const { health } = memoryStores();
     const broken = { ...health, ping: async () => { throw new Error('SQLITE_CANTOPEN: unable to open database file'); } };
     const report = await createHealthCheck({ health: broken, sources, now: () => startedAt, startedAt })();
     expect(report.status).toBe('failing');
@@ -54,7 +52,7 @@ describe('the health check tells the truth', () => {
   const at = new Date('2025-06-01T00:00:00Z');
 
   test('a source whose last file was refused (ICE serving HTML) is failing, with the reason, though its poll did not throw', async () => {
-    const health = createHealthStore(createKeyvFactory('memory://'));
+    const { health } = memoryStores();
     await health.set({
       ...(await health.get('287g')), lastSuccessAt: at.toISOString(),
       rejected: { '287(g) participating list': { reason: 'the body is an HTML page, not a workbook', since: at.toISOString() } },
@@ -65,14 +63,14 @@ describe('the health check tells the truth', () => {
   });
 
   test('a source whose last poll threw once is failing at once, with its error', async () => {
-    const health = createHealthStore(createKeyvFactory('memory://'));
+    const { health } = memoryStores();
     await health.set({ ...(await health.get('287g')), lastSuccessAt: at.toISOString(), consecutiveFailures: 1, lastError: 'GET /287g answered 500' });
     const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
     expect(report).toMatchObject({ status: 'failing', sources: [{ failing: true, reason: 'GET /287g answered 500' }] });
   });
 
   test('a store that stops answering is a failing answer within the wait, not a hang (the wait is under the 2 s /healthz promises)', async () => {
-    const health = createHealthStore(createKeyvFactory('memory://'));
+    const { health } = memoryStores();
     const hung = { ...health, ping: () => new Promise<void>(() => undefined), get: () => new Promise<never>(() => undefined) };
     const report = await createHealthCheck({ health: hung, sources, now: () => at, startedAt: at, storeWaitMs: 50 })();
     expect(report.store).toEqual({ reachable: false, error: 'the store did not answer within 0.05 s' });
@@ -124,7 +122,7 @@ describe('the metrics registry', () => {
   });
 
   test('reads the outbox depth and the oldest message age from the store at scrape time', async () => {
-    const outbox = createOutboxStore(createKeyvFactory('memory://'));
+    const { outbox } = memoryStores();
     const m = createMetrics({ outboxDepth: () => outbox.depth(), now: () => new Date('2025-06-01T00:10:00Z') });
     expect(await m.render()).toMatch(/^ice_watch_outbox_depth 0$/m);
     expect(await m.render()).toMatch(/^ice_watch_outbox_oldest_age_seconds 0$/m);

@@ -8,7 +8,10 @@ import { createLogger } from '../../src/logging/logger';
 import { installProcessGuards } from '../../src/observability/process-guards';
 
 const logger = createLogger('info', new Writable({ write: (c, _e, done) => void process.stderr.write(c, () => done()) }));
-installProcessGuards({ logger, notifyOperators: async (notices) => void notices.forEach((n) => process.stdout.write(`NOTICE ${n.kind}: ${n.text}\n`)) });
+installProcessGuards({ logger, notifyOperators: async (notices) => {
+    for (const n of notices) process.stdout.write(`NOTICE ${n.kind}: ${n.text}\n`);
+  },
+});
 if (process.argv.includes('reject')) {
   void Promise.reject(new Error('nobody awaited this'));
   setTimeout(() => process.stdout.write('STILL RUNNING\n'), 200);

@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..', '..');
 function setup(notify: (n: OperatorNotice[]) => Promise<void> = async () => undefined) {
   const target = new EventEmitter();
   const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger('info', new Writable({ write: (c, _e, done) => (String(c).split('\n').filter(Boolean).forEach((l) => logs.push(JSON.parse(l))), done()) }));
+  const logger = createLogger('info', new Writable({ write: (c, _e, done) => (logs.push(...String(c).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) }));
   const notices: OperatorNotice[] = [];
   const exits: number[] = [];
   let exited: () => void = () => undefined;

@@ -8,8 +8,8 @@ import { createLogger } from '../../src/logging/logger';
 import { createGuardedPoll, SourceFailingError } from '../../src/pipelines/guarded-poll';
 import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { commandWorld } from '../helpers/command-context';
+import { memoryStores } from '../helpers/stores';
 
 const MIN = 60_000;
 
@@ -89,9 +89,8 @@ describe('a guarded poll', () => {
 
 describe('a process started inside a back-off', () => {
   test('says once that the source is backing off, with the failures, the last error and the next try, then skips quietly', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const { keyv, health } = memoryStores();
     try {
-      const health = createHealthStore(keyv);
       await health.set({ ...(await health.get('287(g) page')), consecutiveFailures: 3, firstFailureAt: '2026-12-04T08:00:00.000Z', lastError: 'timeout of 30000ms exceeded', nextAttemptAt: '2026-12-04T10:00:00.000Z' });
       const lines: Array<{ level: number; msg: string }> = [];
       const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });

@@ -11,27 +11,20 @@ import { createLogger } from '../../src/logging/logger';
 import { failingReason } from '../../src/domain/source-health';
 import { createGuardedPoll } from '../../src/pipelines/guarded-poll';
 import { createPollTotals, DETENTION_WORKBOOK } from '../../src/pipelines/poll-totals';
-import { createHealthStore } from '../../src/store/health-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore } from '../../src/store/outbox-store';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
-import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { createTotalsStore } from '../../src/store/totals-store';
+import type { TotalsStore } from '../../src/store/totals-store';
 import { startIceSite } from '../helpers/ice-site';
+import { memoryStores } from '../helpers/stores';
+import { detentionPath } from '../helpers/fixtures';
 
-const DETENTION = join(__dirname, '..', 'fixtures', 'detention');
-const JAN = join(DETENTION, '2026-01-09_FY26_detentionStats01082026.xlsx');
-const FEB = join(DETENTION, '2026-02-03_FY26_detentionStats02022026.xlsx');
+const JAN = detentionPath('2026-01-09_FY26_detentionStats01082026.xlsx');
+const FEB = detentionPath('2026-02-03_FY26_detentionStats02022026.xlsx');
 
 describe('polling the enforcement totals', () => {
   test('detention: baseline, a new release alerts totals subscribers with its changes, a republished one alerts no one; the daily feed reports new days', async () => {
     const site = await startIceSite();
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-'));
-    const keyv = createKeyvFactory('memory://');
+    const { keyv, snapshots, subscriptions, outbox, totals } = memoryStores();
     try {
-      const subscriptions = createSubscriptionStore(keyv);
-      const outbox = createOutboxStore(keyv);
-      const totals = createTotalsStore(keyv);
       const who = { id: 'U', name: 'Ana' };
       const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
         key: channelKey('slack', 'T1', channelId), platform: 'slack', workspaceId: 'T1', channelId, channelName: null, states: [], kinds: ['totals'],
@@ -41,7 +34,7 @@ describe('polling the enforcement totals', () => {
       await subscriptions.put(sub('C-TEXAS', { states: ['TX'], kinds: ['agreements', 'endings', 'pending'] }));
       const router = createAlertRouter({ subscriptions, outbox });
       const feed = join(dir, 'daily.csv');
-      writeFileSync(feed, readFileSync(join(DETENTION, 'ice-x-daily-arrests-2025-01.csv')));
+      writeFileSync(feed, readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv')));
       let clock = new Date('2026-02-03T12:00:00Z');
       const poller = createPollTotals({
         detentionPageUrl: site.detentionPageUrl, dailyUrl: `file://${feed}`, fetchOptions: { timeoutMs: 2000, now: () => clock },
@@ -83,7 +76,7 @@ describe('polling the enforcement totals', () => {
       // /totals answers from the store.
       const answer = await totalsCommand.run({
         channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C-TOTALS' }, user: { id: 'U', name: 'Ana', canManageChannel: false },
-        services: { snapshots: createSnapshotStore(keyv), subscriptions, totals, checkCanPost: async () => null }, now: () => clock,
+        services: { snapshots, subscriptions, totals, checkCanPost: async () => null }, now: () => clock,
       });
       expect(answer.title).toBe('ICE detention statistics as of 2026-01-25: 70,766 detained');
       expect(answer.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : [])).join('\n')).toMatch(/latest 1,300 on 2025-02-01, 47% of the 2,740 a day .* record 1,300 on 2025-02-01/);
@@ -95,14 +88,13 @@ describe('polling the enforcement totals', () => {
   });
 
   describe('detention page and workbook on the loopback ICE site', () => {
-    const poller = (site: { detentionPageUrl: string }, totals: ReturnType<typeof createTotalsStore>) =>
+    const poller = (site: { detentionPageUrl: string }, totals: TotalsStore) =>
       createPollTotals({ detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000 }, totals, logger: createLogger('silent'), route: async () => undefined });
 
     test('conditional GET: the second poll of an unchanged page and workbook gets 304 for both and downloads nothing', async () => {
       const site = await startIceSite();
-      const keyv = createKeyvFactory('memory://');
+      const { keyv, totals } = memoryStores();
       try {
-        const totals = createTotalsStore(keyv);
         const [workbook] = site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
         expect((await poller(site, totals).poll()).errors).toEqual([]);
         const second = await poller(site, totals).poll();
@@ -125,9 +117,9 @@ describe('polling the enforcement totals', () => {
 
     test('a first poll of a page that links no workbook does not say "no longer"', async () => {
       const site = await startIceSite();
-      const keyv = createKeyvFactory('memory://');
+      const { keyv, totals } = memoryStores();
       try {
-        const result = await poller(site, createTotalsStore(keyv)).poll();
+        const result = await poller(site, totals).poll();
         expect(result.errors).toEqual([
           `detention statistics: ${site.detentionPageUrl} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`,
         ]);
@@ -143,12 +135,10 @@ describe('the totals source\'s health', () => {
   test('a refused detention workbook leaves the source failing, with the reason, told once as an episode; the next good release clears it', async () => {
     const site = await startIceSite();
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-health-'));
-    const keyv = createKeyvFactory('memory://');
+    const { keyv, health, totals } = memoryStores();
     try {
-      const health = createHealthStore(keyv);
       const told: OperatorNotice[] = [];
       let clock = new Date('2026-02-03T12:00:00Z');
-      const totals = createTotalsStore(keyv);
       const poller = createPollTotals({
         detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000, now: () => clock }, totals, logger: createLogger('silent'), now: () => clock, route: async () => undefined,
       });

@@ -1,18 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { compareReleases, type DetentionRelease } from '../../src/domain/totals/totals';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { WorkbookFormatError, WorkbookSchemaError } from '../../src/sources/errors';
 import { cli } from '../helpers/cli';
+import { DETENTION_FIXTURES, detentionPath, fixturePath } from '../helpers/fixtures';
 
-const FIXTURES = path.join(__dirname, '../fixtures/detention');
 const FY25_FEB = '2025-02-15_FY25_detentionStats02142025.xlsx';
 const FY25_YEAR_END = '2025-10-30_FY25_detentionStats09252025.xlsx';
 const FY26_JAN = '2026-01-09_FY26_detentionStats01082026.xlsx';
 const FY26_FEB = '2026-02-03_FY26_detentionStats02022026.xlsx';
 
-const fixtureBytes = (file: string) => readFileSync(path.join(FIXTURES, file));
+const fixtureBytes = (file: string) => readFileSync(detentionPath(file));
 const parsed = new Map<string, Promise<DetentionRelease>>();
 /** Each fixture is parsed once per run; several tests look at the same file. */
 function parseFixture(file: string): Promise<DetentionRelease> {
@@ -72,7 +71,7 @@ const EXPECTED: Record<string, DetentionRelease> = {
 
 describe('parseDetentionWorkbook on real ICE files', () => {
   test('every fixture workbook is covered', () => {
-    expect(readdirSync(FIXTURES).filter((f) => f.endsWith('.xlsx')).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(readdirSync(DETENTION_FIXTURES).filter((f) => f.endsWith('.xlsx')).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(Object.keys(EXPECTED))('%s gives its headline numbers, dated from its own footnotes', async (file) => {
@@ -197,7 +196,9 @@ async function buildWorkbook(options: BuildOptions = {}): Promise<Buffer> {
   }
   workbook.addWorksheet('ATD FY26 YTD').getCell('A1').value = 'not needed';
   const sheet = workbook.addWorksheet(options.detentionSheet ?? 'Detention FY26');
-  const put = (row: number, col: number, values: ExcelJS.CellValue[]) => values.forEach((v, i) => (sheet.getCell(row, col + i).value = v));
+  const put = (row: number, col: number, values: ExcelJS.CellValue[]) => {
+    for (const [i, v] of values.entries()) sheet.getCell(row, col + i).value = v;
+  };
   const criminality = (row: number, col: number) => {
     put(row, col, [options.criminalityTitle ?? 'ICE Currently Detained by Criminality and Arresting Agency: FY2026']);
     put(row + 1, col, ['Criminality', 'ICE', 'Percent ICE', 'CBP', 'Percent CBP', 'Total']);
@@ -283,7 +284,7 @@ describe('parseDetentionWorkbook finds tables by title', () => {
   });
 
   test('a 287(g) list is a WorkbookSchemaError saying there is no Detention sheet', async () => {
-    const err = await errorOf(parseDetentionWorkbook(readFileSync(path.join(__dirname, '../fixtures/287g/pending/pendingAgencies02272026am.xlsx'))));
+    const err = await errorOf(parseDetentionWorkbook(readFileSync(fixturePath('pendingAgencies02272026am.xlsx'))));
     expect(err).toBeInstanceOf(WorkbookSchemaError);
     expect(err.message).toMatch(/no Detention sheet/);
   });
@@ -305,14 +306,14 @@ describe('parseDetentionWorkbook refuses what is not a workbook', () => {
 
 describe('ice-watch totals', () => {
   test('--file <workbook> --json prints the SPEC shape with the file name as source', async () => {
-    const r = await cli('totals', '--file', path.join(FIXTURES, FY26_FEB), '--json');
+    const r = await cli('totals', '--file', detentionPath(FY26_FEB), '--json');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.json()).toEqual({ source: FY26_FEB, ...EXPECTED[FY26_FEB] });
   });
 
   test('without --json it prints the numbers as text (the /totals reply)', async () => {
-    const r = await cli('totals', '--file', path.join(FIXTURES, FY25_YEAR_END));
+    const r = await cli('totals', '--file', detentionPath(FY25_YEAR_END));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ICE detention statistics as of 2025-09-21: 59,762 detained');
     expect(r.stdout).toContain('Detained now: 59,762');

@@ -1,5 +1,5 @@
-import { readFileSync } from 'fs';
-import path from 'path';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Agreement, ParsedList } from '../../src/domain/types';
 import { WorkbookFormatError, WorkbookSchemaError } from '../../src/sources/errors';
@@ -18,7 +18,7 @@ function parseFixture(file: string): Promise<ParsedList> {
 async function workbookBytes(rows: ExcelJS.CellValue[][], sheetName = 'Sheet1'): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName);
-  rows.forEach((values, i) => values.forEach((v, j) => (sheet.getCell(i + 1, j + 1).value = v)));
+  for (const [i, values] of rows.entries()) for (const [j, v] of values.entries()) sheet.getCell(i + 1, j + 1).value = v;
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

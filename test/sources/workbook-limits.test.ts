@@ -14,7 +14,7 @@ import { DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError } fro
 import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
-import { metaFor } from '../helpers/fixtures';
+import { DETENTION_FIXTURES, detentionPath, metaFor } from '../helpers/fixtures';
 import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../helpers/hostile-workbooks';
 
 const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('parsed, not refused'); }, (err: unknown) => err as Error & { reason: string });
@@ -111,8 +111,8 @@ describe('parseDetentionWorkbook within its caps', () => {
   });
 
   test('a wanted sheet with more rows than the cap is refused as too large', async () => {
-    const name = readdirSync(join(__dirname, '..', 'fixtures', 'detention')).find((f) => f.endsWith('.xlsx'))!;
-    const err = await refusal(parseDetentionWorkbook(readFileSync(join(__dirname, '..', 'fixtures', 'detention', name)), { ...DEFAULT_WORKBOOK_LIMITS, maxRows: 5 }));
+    const name = readdirSync(DETENTION_FIXTURES).find((f) => f.endsWith('.xlsx'))!;
+    const err = await refusal(parseDetentionWorkbook(readFileSync(detentionPath(name)), { ...DEFAULT_WORKBOOK_LIMITS, maxRows: 5 }));
     expect(err).toBeInstanceOf(WorkbookSchemaError);
     expect(err.message).toMatch(/too large: sheet '.*' has more than 5 rows/);
   });

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import sqlite3 from 'sqlite3';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
 /** Rows of the leases table (expired or not) whose names start with `namePrefix`, read directly from the engine. */
 async function countLeaseRows(store: StoreUnderTest, namePrefix: string): Promise<number> {
@@ -22,7 +22,7 @@ async function countLeaseRows(store: StoreUnderTest, namePrefix: string): Promis
   }
 }
 
-describe.each(STORE_BACKENDS)('scored sets and leases on %s', (name, backend) => {
+describeEachStore(STORE_BACKENDS)('scored sets and leases on %s', (name, backend) => {
   let store: StoreUnderTest;
   beforeEach(async () => {
     store = await backend();

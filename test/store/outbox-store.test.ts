@@ -1,6 +1,6 @@
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
 import { createOutboxStore, type OutboxEntry } from '../../src/store/outbox-store';
-import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
 const T0 = new Date('2025-10-17T12:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -8,7 +8,7 @@ const delivery = (i: number): PlannedDelivery =>
   ({ id: `d${String(i).padStart(4, '0')}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
 const sent = (e: OutboxEntry): OutboxEntry => ({ ...e, status: 'sent', attempts: e.attempts + 1, sentAt: T0.toISOString() });
 
-describe.each(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
+describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
   let store: StoreUnderTest;
   beforeEach(async () => {
     store = await backend();

@@ -3,9 +3,9 @@ import { createKeyvFactory, StoreConfigError, type KeyvFactory } from '../../src
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { failingKeyvFactory } from '../helpers/failing-store';
 import { loadSnapshot } from '../helpers/fixtures';
-import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
-describe.each(STORE_BACKENDS)('snapshot store on %s', (_name, backend) => {
+describeEachStore(STORE_BACKENDS)('snapshot store on %s', (_name, backend) => {
   let store_: StoreUnderTest;
   let keyv: KeyvFactory;
   beforeEach(async () => {

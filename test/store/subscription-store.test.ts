@@ -2,7 +2,7 @@ import { channelKey, type Subscription } from '../../src/domain/alerts/subscript
 import { STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 import { CHANNEL_BUSY, createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
-import { STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
 
 const T0 = '2025-10-17T12:00:00.000Z';
 function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 'G1'): Subscription {
@@ -19,7 +19,7 @@ const addState = (subs: SubscriptionStore, channelId: string, code: string) =>
   subs.update(channelKey('discord', 'G1', channelId), (old) => ({ ...(old ?? sub(channelId, { states: [] })), states: [...((old?.states as string[]) ?? []), code] }));
 const FORTY = STATES.slice(0, 40).map((s) => s.code);
 
-describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
+describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
   let store: StoreUnderTest;
   beforeEach(async () => {
     store = await backend();
@@ -97,7 +97,7 @@ describe.each(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
     for (const code of FORTY) expect(keys(await subs.forState(code))).toEqual(['busy']);
     // Each change saw the one before it: 0, 1, ..., 39 states before, one more after.
     expect(changes.map((c) => (c.before?.states.length ?? 0)).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i));
-    changes.forEach((c) => expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1));
+    for (const c of changes) expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1);
   });
 
   test('update: a change that throws writes nothing and frees the channel; the same object back writes nothing; null removes', async () => {

@@ -1,5 +1,6 @@
 import { eventFields, type ListEvent } from './events';
-import { dateChange, groupAgreements, pairAgreements, type AgreementGroup, type AgreementPair } from './identity';
+import { groupAgreements, type AgreementGroup } from './identity';
+import { dateChange, pairAgreements, type AgreementPair } from './pairing';
 import type { Agreement, ListKind } from '../types';
 
 /** What changed between two lists, agreement by agreement (see identity.ts). */

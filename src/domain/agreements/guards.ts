@@ -1,9 +1,11 @@
-import { agencyKey, canonicalAgencyName } from './agency';
-import { diffLists, type EndedAgreement, type ListDiff } from './diff';
+import { canonicalAgencyName } from './agency';
+import { diffLists, type EndedAgreement } from './diff';
 import type { ListEvent } from './events';
 import { activeAgreements, agreementKey } from './identity';
+import { detectStale, detectSwap, withReadableRows, type OlderList } from './publication-checks';
+import { rememberEnded, withLastListed, withoutFlipFlops, type RecentRename } from './remembered';
 import { contentHashOf } from './snapshot';
-import { MODELS, type Agreement, type Snapshot } from '../types';
+import type { Agreement, Snapshot } from '../types';
 import type { OperatorNotice } from '../alerts/operator-notice';
 
 /** Thresholds of the guards of SPEC section 3. */
@@ -45,10 +47,6 @@ export interface HeldRow {
   firstMissingIn?: string;
 }
 
-/** How long an announced ending is remembered, so that its return is a relisting. */
-const REMEMBER_ENDED_MS = 400 * 86_400_000;
-const REMEMBER_ENDED_MAX = 2_000;
-
 /** What ice-watch believes about one source: the accepted list and any held endings. */
 export interface SourceState {
   /** The accepted list ("last good snapshot"); rows whose ending is held or unconfirmed are still in it. */
@@ -68,19 +66,9 @@ export interface SourceState {
   recentRenames?: RecentRename[];
 }
 
-/** A rename announced: the two names (either order) of one agreement, and when. */
-export interface RecentRename {
-  names: string;
-  at: string;
-}
-
-/** How long a rename is remembered: a rename back within this time is ICE flip-flopping, not news. */
-const REMEMBER_RENAMES_MS = 30 * 86_400_000;
-const REMEMBER_RENAMES_MAX = 1_000;
-
 export type Verdict = 'baseline' | 'accepted' | 'unchanged' | 'rejected' | 'held';
 
-export type { OperatorNotice };
+export type { OlderList, OperatorNotice, RecentRename };
 
 export interface Outcome {
   verdict: Verdict;
@@ -90,13 +78,6 @@ export interface Outcome {
   /** The state to store, or null to leave the stored state as it is. */
   next: SourceState | null;
   notices: OperatorNotice[];
-}
-
-/** An older accepted list of the source, for the stale-list guard. */
-export interface OlderList {
-  rows: readonly Agreement[];
-  fileName: string;
-  fetchedAt: string;
 }
 
 export interface JudgeOptions {
@@ -126,7 +107,7 @@ export interface JudgeOptions {
  * it is alerted, and the next list is judged against the last good one.
  */
 export function judgePublication(prev: SourceState | null, published: Snapshot, opts: JudgeOptions): Outcome {
-  const readable = withReadableRows(published, prev);
+  const readable = withReadableRows(published, prev?.view.rows ?? []);
   const outcome = judgeRows(prev, readable.snapshot, opts);
   if (readable.notice) outcome.notices.unshift(readable.notice);
   return outcome;
@@ -142,7 +123,7 @@ function judgeRows(prev: SourceState | null, candidate: Snapshot, opts: JudgeOpt
     notices: [{ kind: 'rejected', text: `${candidate.meta.fileName} rejected: ${reason}` }],
   });
   if (candidate.rows.length === 0) return reject('the list is empty: no row with a readable state and model');
-  const rejection = detectSwap(candidate, opts);
+  const rejection = detectSwap(candidate, opts.participating);
   if (rejection) return reject(rejection);
 
   if (!prev) {
@@ -166,7 +147,7 @@ function judgeRows(prev: SourceState | null, candidate: Snapshot, opts: JudgeOpt
       notices: [],
     };
   }
-  const stale = detectStale(prev, candidate, opts.olderLists ?? []);
+  const stale = detectStale(prev.view, candidate, opts.olderLists ?? []);
   // The stale file is remembered as judged, so that the next poll of the same bytes is quiet.
   if (stale) return reject(stale, { ...prev, lastFileSha256: candidate.meta.sha256 });
   return judgeChange(prev, candidate, opts);
@@ -261,27 +242,6 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
 }
 
 /**
- * Drops renames that only undo a rename announced in the last 30 days. ICE alternated
- * "Hopewell County Sheriff's Office" and "Hopewell Sheriff's Office" (Virginia, JEM) from
- * list to list in September 2025, and "Pettis County Sheriff's Department" / "... Office":
- * the first rename is news, the flip back and forth is not. The ledger still records each name.
- */
-function withoutFlipFlops(events: ListEvent[], recent: readonly RecentRename[], now: Date): { events: ListEvent[]; remembered: RecentRename[] } {
-  const cutoff = now.getTime() - REMEMBER_RENAMES_MS;
-  const kept = recent.filter((r) => Date.parse(r.at) >= cutoff);
-  const known = new Set(kept.map((r) => r.names));
-  const added: RecentRename[] = [];
-  const out = events.filter((e) => {
-    if (e.type !== 'agreement.renamed') return true;
-    const names = [`${e.previousStateCode ?? e.stateCode}|${agencyKey(e.previousAgency)}`, `${e.stateCode}|${agencyKey(e.agency)}`].sort().join('>') + `|${e.model}`;
-    if (known.has(names)) return false;
-    added.push({ names, at: now.toISOString() });
-    return true;
-  });
-  return { events: out, remembered: [...kept, ...added].slice(-REMEMBER_RENAMES_MAX) };
-}
-
-/**
  * The mass-addition guard, the mirror of the mass-ending one: a publication that adds more
  * than `massAddShare` of the list and more than `massAddMinRows` agreements at once (a
  * 20,000-row file, a list glued to itself) has those signings held: they stay out of the
@@ -342,21 +302,6 @@ function confirmByTime(prev: SourceState, opts: JudgeOptions): Outcome | null {
   };
 }
 
-/** Endings of rows that were held or waited carry the time they were last listed, not the last publication's. */
-function withLastListed(events: ListEvent[], rows: readonly HeldRow[]): ListEvent[] {
-  if (!rows.length) return events;
-  const byKey = new Map(rows.map((h) => [agreementKey(h.row), h.lastListedAt ?? null]));
-  return events.map((e) => (e.type === 'agreement.ended' && byKey.has(agreementKey(e)) ? { ...e, lastListedAt: byKey.get(agreementKey(e))! } : e));
-}
-
-/** The remembered endings after a diff: its endings added, those back on the list dropped, the oldest forgotten. */
-function rememberEnded(before: readonly EndedAgreement[], diff: ListDiff, now: Date): EndedAgreement[] {
-  const back = new Set(diff.relistedFrom);
-  const cutoff = now.getTime() - REMEMBER_ENDED_MS;
-  const kept = before.filter((e) => !back.has(e.row) && Date.parse(e.since) >= cutoff);
-  return [...kept, ...diff.ended.map((row) => ({ row, since: now.toISOString() }))].slice(-REMEMBER_ENDED_MAX);
-}
-
 /** One operator line per publication with SIGNED-date corrections (they are not alerted to channels by default). */
 function correctionNotice(file: string, corrections: ListEvent[]): string {
   const shown = corrections.slice(0, 10).map((e) => {
@@ -365,112 +310,6 @@ function correctionNotice(file: string, corrections: ListEvent[]): string {
   });
   const more = corrections.length > shown.length ? `; and ${corrections.length - shown.length} more` : '';
   return `${file}: ICE corrected ${corrections.length} SIGNED ${corrections.length === 1 ? 'date' : 'dates'}: ${shown.join('; ')}${more}`;
-}
-
-/** How far apart two lists are: the agreements (with their SIGNED dates) that only one of them has. */
-function distance(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  let d = 0;
-  for (const k of a) if (!b.has(k)) d++;
-  for (const k of b) if (!a.has(k)) d++;
-  return d;
-}
-
-function datedKeys(rows: readonly Agreement[]): Set<string> {
-  return new Set(activeAgreements(rows).map((r) => `${agreementKey(r)}|${r.signed}`));
-}
-
-/**
- * A list is stale when it is within a few agreements (1%, at least 2) of an older accepted
- * list, while the lists since that one moved at least three times as far (and at least 10
- * agreements): it would undo that history. A list that undoes one or two rows is judged as
- * usual: only a list going back in time wholesale is refused.
- */
-function detectStale(prev: SourceState, candidate: Snapshot, older: readonly OlderList[]): string | null {
-  if (!older.length) return null;
-  const cand = datedKeys(candidate.rows);
-  const current = datedKeys(prev.view.rows);
-  for (const list of older) {
-    const old = datedKeys(list.rows);
-    const tolerance = Math.max(2, Math.ceil(0.01 * old.size));
-    const back = distance(cand, old);
-    if (back > tolerance) continue;
-    const span = distance(old, current);
-    if (span < Math.max(10, 3 * tolerance) || distance(cand, current) <= back) continue;
-    const same = back === 0 ? 'holds the same agreements as' : `is within ${back} agreements of`;
-    return (
-      `the list goes back in time: it ${same} the older list ${list.fileName} (fetched ${list.fetchedAt.slice(0, 10)}), ` +
-      `which later lists changed by ${span} agreements; nothing in it is alerted, and the next list is judged against ${prev.view.meta.fileName}`
-    );
-  }
-  return null;
-}
-
-/** Text Excel shows for a formula that failed: #REF!, #N/A, #VALUE!, #DIV/0!, #NAME?, #NUM!, #NULL!, #SPILL!, #CALC!. */
-const EXCEL_ERROR = /^#[A-Z0-9/]+[!?]?$/i;
-
-/** A row whose state, model and agency are data: a U.S. state or territory, JEM/TFM/WSO, a name. */
-function isReadable(r: Agreement): boolean {
-  return r.stateCode !== null && (MODELS as readonly string[]).includes(r.model) && r.agency !== '' && !EXCEL_ERROR.test(r.agency);
-}
-
-/**
- * Cells that are not data are not data. A row whose STATE, SUPPORT TYPE or agency is an
- * Excel error (`#REF!`, `#DIV/0!`), blank, or no U.S. state or territory (`__proto__`,
- * `<!channel>`) is never a state, a model or an event: when the last accepted list has the
- * same agreement (same agency, SIGNED date, and whichever of state and model is readable),
- * the row keeps that state and model, so a broken column is no wave of endings and
- * signings; otherwise it is left out. Either way operators are told how many.
- */
-function withReadableRows(candidate: Snapshot, prev: SourceState | null): { snapshot: Snapshot; notice: OperatorNotice | null } {
-  const bad = candidate.rows.filter((r) => !isReadable(r));
-  if (!bad.length) return { snapshot: candidate, notice: null };
-  const earlier = new Map<string, Agreement[]>();
-  for (const r of prev?.view.rows ?? []) {
-    const k = `${r.agencyKey}|${r.signed}`;
-    const list = earlier.get(k);
-    if (list) list.push(r);
-    else earlier.set(k, [r]);
-  }
-  let kept = 0;
-  const repaired = new Map<Agreement, Agreement>();
-  for (const r of bad) {
-    const matches = (earlier.get(`${r.agencyKey}|${r.signed}`) ?? []).filter(
-      (p) => (r.stateCode === null || p.stateCode === r.stateCode) && (!(MODELS as readonly string[]).includes(r.model) || p.model === r.model),
-    );
-    if (matches.length === 1 && r.agency !== '' && !EXCEL_ERROR.test(r.agency)) {
-      repaired.set(r, { ...r, state: matches[0].state, stateCode: matches[0].stateCode, model: matches[0].model });
-      kept++;
-    }
-  }
-  const rows = candidate.rows.flatMap((r) => (isReadable(r) ? [r] : repaired.has(r) ? [repaired.get(r)!] : []));
-  const shown = [...new Set(bad.flatMap((r) => [r.stateCode === null ? r.state : null, (MODELS as readonly string[]).includes(r.model) ? null : r.model]).filter((v): v is string => Boolean(v)))]
-    .slice(0, 5)
-    .map((v) => JSON.stringify(v.slice(0, 40)));
-  const text =
-    `${candidate.meta.fileName}: ${bad.length} ${bad.length === 1 ? 'row has' : 'rows have'} no readable state, model or agency` +
-    `${shown.length ? ` (${shown.join(', ')})` : ''}: ${kept} kept as in the last list, ${bad.length - kept} left out; none of them is news`;
-  return {
-    snapshot: { ...candidate, rows, contentHash: contentHashOf(rows), warnings: [...candidate.warnings, text] },
-    notice: { kind: 'unreadable', text },
-  };
-}
-
-/**
- * ICE swapped its two files on 2025-09-22: the "participating" URL served the pending
- * list (no SIGNED column) and the "pending" URL the participating list. Either half is refused.
- */
-function detectSwap(candidate: Snapshot, opts: JudgeOptions): string | null {
-  const kind = candidate.detectedKind;
-  if (candidate.source === 'participating' && kind === 'pending') {
-    return 'the participating file has no SIGNED column: it looks like the pending list (ICE swapped the two files on 2025-09-22)';
-  }
-  if (candidate.source === 'pending' && kind === 'participating') {
-    return 'the pending file has a SIGNED column: it looks like the participating list (ICE swapped the two files on 2025-09-22)';
-  }
-  if (candidate.source === 'pending' && opts.participating && opts.participating.length > 0) {
-    if (contentHashOf(opts.participating) === candidate.contentHash) return 'the pending file holds the participating list';
-  }
-  return null;
 }
 
 /** A pending row that left the list while the same agency and model is now participating was signed. */

@@ -75,9 +75,8 @@ describe('judgePublication guards', () => {
     test('holds a suspect mass ending, still alerts the rest, and confirms it an hour later', async () => {
       const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
       const state = accepted(snap);
-      const dropped = snap.rows.slice(0, 60); // 5.8% of 1,033 and more than 10
       const extra: Agreement = { ...snap.rows[100], agency: 'Brand New Police Department', agencyKey: 'brand new police department', signed: '2025-10-20' };
-      const stale = [...snap.rows.slice(60), extra];
+      const stale = [...snap.rows.slice(60), extra]; // the first 60 rows leave: 5.8% of 1,033 and more than 10
 
       const held = judgePublication(state, publish(snap, stale, 1), opts(1));
       expect(held.verdict).toBe('held');

@@ -1,7 +1,8 @@
 import { agencyKey, agencyLocality, canonicalAgencyName } from '../../../src/domain/agreements/agency';
 import { diffLists } from '../../../src/domain/agreements/diff';
 import type { ListEvent } from '../../../src/domain/agreements/events';
-import { activeAgreements, documentKey, groupAgreements, pairAgreements } from '../../../src/domain/agreements/identity';
+import { activeAgreements, documentKey, groupAgreements } from '../../../src/domain/agreements/identity';
+import { pairAgreements } from '../../../src/domain/agreements/pairing';
 import type { Agreement } from '../../../src/domain/types';
 
 const row = (agency: string, over: Partial<Agreement> = {}): Agreement => ({

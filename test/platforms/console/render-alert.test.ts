@@ -1,15 +1,7 @@
-import { buildStateAlerts } from '../../../src/domain/alerts/alerts';
-import { diffLists } from '../../../src/domain/agreements/diff';
 import { activeAgreements } from '../../../src/domain/agreements/identity';
 import { renderAlertAsText } from '../../../src/platforms/console/render-reply';
 import { ev, floridaAlert } from '../../helpers/alert-events';
-import { loadSnapshot } from '../../helpers/fixtures';
-
-async function alertsBetween(a: string, b: string) {
-  const [prev, next] = await Promise.all([loadSnapshot(a), loadSnapshot(b)]);
-  const { events } = diffLists(prev.rows, next.rows, 'participating');
-  return buildStateAlerts({ source: 'participating', events, participating: next.rows, pending: null, file: next.meta });
-}
+import { alertsBetween, loadSnapshot } from '../../helpers/fixtures';
 
 describe('alerts as a console channel reads them', () => {
   test('one alert per state, with a title, one line per agreement, the new totals and the source', async () => {

@@ -6,7 +6,7 @@
  */
 import { STATES } from '../../../src/domain/states';
 import { channelKey } from '../../../src/domain/alerts/subscriptions';
-import { STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { CHANNEL_ID, GUILD_ID, MODERATOR, rawCommand, startHarness, type Harness } from './harness';
 
 const ENGINES = STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres');
@@ -14,7 +14,7 @@ const FORTY = STATES.slice(0, 40);
 
 type Body = { type: number; data: { embeds: Array<{ title: string; description: string; fields?: Array<{ name: string; value: string }> }>; flags?: number } };
 
-describe.each(ENGINES)('concurrent Discord /subscribe on %s', (_name, backend) => {
+describeEachStore(ENGINES)('concurrent Discord /subscribe on %s', (_name, backend) => {
   let store: StoreUnderTest;
   let h: Harness;
   beforeEach(async () => {

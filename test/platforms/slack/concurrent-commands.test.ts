@@ -33,5 +33,5 @@ test('200 concurrent signed slash commands: 200 acks with status 200, and each r
   const answers = await h.slack.waitForResponses(CONCURRENT, 60_000);
   const byId = new Map(answers.map((a) => [a.id, a.body]));
   expect(byId.size).toBe(CONCURRENT);
-  sent.forEach((s, i) => expect(textsOf(byId.get(s.id)!.blocks)).toContain(`echo request-${i}`));
+  for (const [i, s] of sent.entries()) expect(textsOf(byId.get(s.id)!.blocks)).toContain(`echo request-${i}`);
 }, 60_000);

@@ -5,7 +5,7 @@
  */
 import { STATES } from '../../../src/domain/states';
 import { channelKey } from '../../../src/domain/alerts/subscriptions';
-import { STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { startHarness, textsOf, type Harness } from './harness';
 
 const ENGINES = STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres');
@@ -14,7 +14,7 @@ const KEY = channelKey('slack', 'T0TEST', 'C0ALERTS');
 /** Slack answers two commands at a time and the changes of one channel go one by one: on a busy machine the last answer comes late. */
 const ANSWER_WITHIN_MS = 45_000;
 
-describe.each(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend) => {
+describeEachStore(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend) => {
   let store: StoreUnderTest;
   let h: Harness;
   beforeEach(async () => {
@@ -42,7 +42,7 @@ describe.each(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend) => 
     // Each answer names its own state among the channel's states as stored when it ran: 1, 2, ..., 40 of them.
     const stored = texts.map((t) => /\*States\*\n(.*)/.exec(t)?.[1]?.split(', ') ?? []);
     expect(stored.map((l) => l.length).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i + 1));
-    FORTY.forEach((s, i) => expect(stored[i]).toContain(s.name));
+    for (const [i, s] of FORTY.entries()) expect(stored[i]).toContain(s.name);
   }, 60_000);
 
   test('a /subscribe tx and a /subscribe ok at once in each of 20 channels: every channel keeps both', async () => {

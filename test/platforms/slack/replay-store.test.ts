@@ -8,7 +8,7 @@
 import type { Command } from '../../../commands/command';
 import { FUTURE_SKEW_MS } from '../../../src/platforms/slack/replay-guard';
 import { signSlackRequest } from '../../helpers/slack-api';
-import { STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { SECRET, startHarness, type Harness } from './harness';
 
 const runs: string[] = [];
@@ -34,7 +34,7 @@ function signedRequest(h: Harness, text: string, stampSeconds = Math.floor(Date.
 }
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
-describe.each(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres'))('Slack replay guard on %s', (_name, backend) => {
+describeEachStore(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres'))('Slack replay guard on %s', (_name, backend) => {
   let store: StoreUnderTest;
   const started: Harness[] = [];
   const start = async (factory = store.factory) => {
