@@ -43,7 +43,8 @@ module.exports = {
     {
       name: 'platforms-stay-apart',
       severity: 'error',
-      comment: 'adding a platform means adding one folder; none reaches into another (the contract they fulfil, src/platforms/plugin.ts, is shared)',
+      comment:
+        'adding a platform means adding one folder; none reaches into another (the contract they fulfil, src/platforms/plugin.ts, is shared)',
       from: { path: '^src/platforms/([^/]+)/' },
       to: { path: '^src/platforms/', pathNot: ['^src/platforms/$1/', '^src/platforms/plugin\\.ts$'] },
     },

@@ -22,7 +22,16 @@ const RUNS = 1000;
 const GOAL_P99_MS = 5;
 
 function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Snapshot {
-  const meta = { url: 'file:///bench.xlsx', fileName: `${source}-bench.xlsx`, etag: null, lastModified: null, sha256: source, bytes: 0, fetchedAt: new Date().toISOString(), modifiedInFile: null };
+  const meta = {
+    url: 'file:///bench.xlsx',
+    fileName: `${source}-bench.xlsx`,
+    etag: null,
+    lastModified: null,
+    sha256: source,
+    bytes: 0,
+    fetchedAt: new Date().toISOString(),
+    modifiedInFile: null,
+  };
   return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
 }
 
@@ -31,8 +40,15 @@ export async function benchAgreementsTexas() {
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
   const keyv = createKeyvFactory('memory://');
   const snapshots = createSnapshotStore(keyv);
-  for (const [source, list] of [['participating', rows], ['pending', pending]] as const) {
-    await snapshots.saveState(source, judgePublication(null, snapshotOf(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!, 'baseline');
+  for (const [source, list] of [
+    ['participating', rows],
+    ['pending', pending],
+  ] as const) {
+    await snapshots.saveState(
+      source,
+      judgePublication(null, snapshotOf(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
+      'baseline',
+    );
   }
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'bench', channelId: 'bench' },
@@ -55,7 +71,8 @@ export async function benchAgreementsTexas() {
   const p99 = percentile(samples, 99);
   progress(`agreementsTexas: p99 ${ms(p99)} ms`);
   return {
-    description: "commands/agreements run(ctx, { state: 'texas' }) against a keyv store holding the lists, then renderReplyAsText, in process",
+    description:
+      "commands/agreements run(ctx, { state: 'texas' }) against a keyv store holding the lists, then renderReplyAsText, in process",
     rows: { participating: rows.length, inTexas: rows.filter((r) => r.stateCode === 'TX').length, pending: pending.length },
     warmupRuns: WARMUP,
     runs: RUNS,

@@ -23,7 +23,8 @@ export const DISCORD_READY = (l: LogLine) => l.msg === 'discord ready';
 export const FIRST_287G_POLL_DONE = (l: LogLine) => l.msg === 'poll done' && l.job === 'poll-287g';
 /** The totals poll's job ended, whether the poll worked or not (a failed poll is logged by the job, or as the source's failure). */
 export const FIRST_TOTALS_POLL_DONE = (l: LogLine) =>
-  (l.job === 'poll-totals' && (l.msg === 'totals poll done' || String(l.msg).startsWith('poll-totals failed'))) || (l.msg === 'poll failed' && l.source === 'totals');
+  (l.job === 'poll-totals' && (l.msg === 'totals poll done' || String(l.msg).startsWith('poll-totals failed'))) ||
+  (l.msg === 'poll failed' && l.source === 'totals');
 
 export type LogLine = Record<string, unknown> & { msg?: string; job?: string; level?: number };
 
@@ -67,7 +68,11 @@ function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 export function spawnBot(entry: keyof typeof ENTRIES, settings: Record<string, string>, cwd: string): BotProcess {
   const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [ENTRIES[entry], 'start'], { cwd, env: { ...keep, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [ENTRIES[entry], 'start'], {
+    cwd,
+    env: { ...keep, ...settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: LogLine[] = [];
   const arrived: number[] = [];
   const listeners = new Set<() => void>();
@@ -122,7 +127,14 @@ export function spawnBot(entry: keyof typeof ENTRIES, settings: Record<string, s
         const timer = setTimeout(() => {
           done();
           child.kill('SIGKILL');
-          reject(new Error(`no "${what}" from the bot within ${timeoutMs} ms; last lines: ${lines.slice(-3).map((l) => l.msg).join(' | ')}; other output: ${otherOutput.trim() || '(none)'}`));
+          reject(
+            new Error(
+              `no "${what}" from the bot within ${timeoutMs} ms; last lines: ${lines
+                .slice(-3)
+                .map((l) => l.msg)
+                .join(' | ')}; other output: ${otherOutput.trim() || '(none)'}`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);
@@ -135,7 +147,11 @@ export function spawnBot(entry: keyof typeof ENTRIES, settings: Record<string, s
     memory: () => ({ rss: procStatus(child.pid!, 'VmRSS'), peak: procStatus(child.pid!, 'VmHWM') }),
     cpuMs() {
       const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+      const [utime, stime] = stat
+        .slice(stat.lastIndexOf(')') + 2)
+        .split(' ')
+        .slice(11, 13)
+        .map(Number);
       return ((utime + stime) * 1000) / CLOCK_TICKS;
     },
     sampleMemory(everyMs) {

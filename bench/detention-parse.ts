@@ -65,6 +65,11 @@ export async function benchDetentionParse() {
     checks: [{ name: 'exceljs load / parse', value: ratio(speedup), goal: `>= ${GOAL_SPEEDUP}`, met: speedup >= GOAL_SPEEDUP }],
     goal: `parse at least ${GOAL_SPEEDUP}x faster than a full exceljs load`,
     met: speedup >= GOAL_SPEEDUP,
-    work: release && { asOf: release.asOf, fiscalYear: release.fiscalYear, detained: release.detained.total, removalsFytd: release.removals.fytdTotal },
+    work: release && {
+      asOf: release.asOf,
+      fiscalYear: release.fiscalYear,
+      detained: release.detained.total,
+      removalsFytd: release.removals.fytdTotal,
+    },
   };
 }

@@ -62,12 +62,22 @@ export function subscription(i: number): Subscription {
   const who = { id: 'bench', name: 'bench' };
   const at = new Date().toISOString();
   return {
-    key: channelKey('discord', GUILD, channelId(i)), platform: 'discord', workspaceId: GUILD, channelId: channelId(i), channelName: `alerts-${i}`,
-    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: at, updatedBy: who, updatedAt: at, paused: null,
+    key: channelKey('discord', GUILD, channelId(i)),
+    platform: 'discord',
+    workspaceId: GUILD,
+    channelId: channelId(i),
+    channelName: `alerts-${i}`,
+    states: ['TX'],
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: at,
+    updatedBy: who,
+    updatedAt: at,
+    paused: null,
   };
 }
-
 
 interface FanOutRun {
   messagesCreated: number;
@@ -106,7 +116,10 @@ async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): 
       const outbox = createOutboxStore(keyv);
       await outbox.enqueue(deliveries, new Date());
       const worker = createOutboxWorker({
-        outbox, subscriptions: createSubscriptionStore(keyv), senders: [sender], logger: silent,
+        outbox,
+        subscriptions: createSubscriptionStore(keyv),
+        senders: [sender],
+        logger: silent,
         notifyOperators: async (n) => void (failed += n.length),
       });
       started = Date.now();
@@ -149,7 +162,12 @@ async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): 
       tooManyRequestsAfterFirst: after,
       eventLoopStallMaxMs: Math.round(stalls.max / 1e6),
       eventLoopStallP99Ms: Math.round(stalls.percentile(99) / 1e6),
-      met: perSecond / LIMIT_PER_SECOND >= GOAL_RATIO && after <= GOAL_429_AFTER_FIRST && created === deliveries.length && failed === 0 && api.duplicates.length === 0,
+      met:
+        perSecond / LIMIT_PER_SECOND >= GOAL_RATIO &&
+        after <= GOAL_429_AFTER_FIRST &&
+        created === deliveries.length &&
+        failed === 0 &&
+        api.duplicates.length === 0,
     };
   } finally {
     rest.clearHashSweeper();
@@ -162,7 +180,9 @@ async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): 
 export async function benchDiscordFanOut() {
   const subscriptions = Array.from({ length: CHANNELS }, (_, i) => subscription(i));
   const deliveries = planDeliveries([texasAlert()], (state) => (state === 'TX' ? subscriptions : []));
-  progress(`discordFanOut: ${deliveries.length} deliveries; sending at most ${LIMIT_PER_SECOND}/s, twice (about ${Math.round((2 * CHANNELS) / LIMIT_PER_SECOND)} s)`);
+  progress(
+    `discordFanOut: ${deliveries.length} deliveries; sending at most ${LIMIT_PER_SECOND}/s, twice (about ${Math.round((2 * CHANNELS) / LIMIT_PER_SECOND)} s)`,
+  );
   const viaOutbox = await fanOut('outbox', deliveries);
   const viaSender = await fanOut('sender', deliveries);
   return {
@@ -175,7 +195,7 @@ export async function benchDiscordFanOut() {
     limitNote: `${LIMIT_PER_SECOND}/s rather than Discord's default 50/s so that ${CHANNELS} messages fit the bench budget (${Math.round(CHANNELS / LIMIT_PER_SECOND)} s against ${Math.round(CHANNELS / 50)} s); the goal is unchanged`,
     rateNote:
       'messages / seconds from the drain start to the end of the last 1 s window of the limit (a sender that bursts each window finishes its last one early; ' +
-      "that time is not credited to it). discord.js opens each window 50 ms (its offset) after the last closed: the ceiling is about 0.95",
+      'that time is not credited to it). discord.js opens each window 50 ms (its offset) after the last closed: the ceiling is about 0.95',
     channels: CHANNELS,
     runs: 1,
     viaOutbox,

@@ -14,6 +14,15 @@ export const FIXTURES_DETENTION = join(__dirname, '..', 'test', 'fixtures', 'det
 export async function snapshotOfFile(path: string, source: ListKind, fetchedAt = new Date().toISOString()): Promise<Snapshot> {
   const bytes = readFileSync(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const meta = { url: pathToFileURL(path).href, fileName: basename(path), etag: null, lastModified: null, sha256, bytes: bytes.length, fetchedAt, modifiedInFile: null };
+  const meta = {
+    url: pathToFileURL(path).href,
+    fileName: basename(path),
+    etag: null,
+    lastModified: null,
+    sha256,
+    bytes: bytes.length,
+    fetchedAt,
+    modifiedInFile: null,
+  };
   return makeSnapshot(source, await parse287gWorkbook(bytes), meta);
 }

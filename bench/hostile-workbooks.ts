@@ -26,7 +26,12 @@ export async function benchHostileWorkbooks() {
   const cases = [
     { name: 'inflationBomb', kind: '287g', what: '287(g) sheet inflating to 1 GiB, size misdeclared', bytes: inflationBomb(1024) },
     { name: 'millionRows', kind: '287g', what: '287(g) sheet of 1,000,000 agreement rows', bytes: manyRowsWorkbook(1_000_000) },
-    { name: 'detentionBomb', kind: 'detention', what: 'detention sheet inflating to 1 GiB, stored before the shared strings', bytes: detentionBomb(1024) },
+    {
+      name: 'detentionBomb',
+      kind: 'detention',
+      what: 'detention sheet inflating to 1 GiB, stored before the shared strings',
+      bytes: detentionBomb(1024),
+    },
   ];
   const results: Record<string, unknown> = {};
   let met = true;
@@ -54,7 +59,8 @@ export async function benchHostileWorkbooks() {
     rmSync(dir, { recursive: true, force: true });
   }
   return {
-    description: 'hostile workbooks parsed with the default caps (64 MiB inflated, 50,000 rows), each in a child process: outcome, time to refusal, peak RSS of the process, worst event-loop stall',
+    description:
+      'hostile workbooks parsed with the default caps (64 MiB inflated, 50,000 rows), each in a child process: outcome, time to refusal, peak RSS of the process, worst event-loop stall',
     goal: `each refused as "too large" within ${GOAL_MS / 1000} s at a peak RSS under ${GOAL_RSS_MB} MB`,
     cases: results,
     met,

@@ -55,28 +55,62 @@ function subscription(i: number): Subscription {
   const at = new Date().toISOString();
   const discord = Math.floor(i / 10) % 2 === 0;
   const j = Math.floor(i / 20) * 10 + (i % 10); // the channel's number on its platform
-  const [workspaceId, channelId] = discord ? [guildId(Math.floor(j / CHANNELS_PER_GUILD)), discordChannelId(j)] : [SLACK_WORKSPACE, `C0BENCH${j}`];
+  const [workspaceId, channelId] = discord
+    ? [guildId(Math.floor(j / CHANNELS_PER_GUILD)), discordChannelId(j)]
+    : [SLACK_WORKSPACE, `C0BENCH${j}`];
   const platform = discord ? 'discord' : 'slack';
   return {
-    key: channelKey(platform, workspaceId, channelId), platform, workspaceId, channelId, channelName: `alerts-${j}`,
-    states: i % 10 === 0 ? 'all' : [STATE_CODES[i % STATE_CODES.length]!, ...(i % 3 === 0 ? [STATE_CODES[(i + 1) % STATE_CODES.length]!] : [])],
-    kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: at, updatedBy: who, updatedAt: at, paused: null,
+    key: channelKey(platform, workspaceId, channelId),
+    platform,
+    workspaceId,
+    channelId,
+    channelName: `alerts-${j}`,
+    states:
+      i % 10 === 0 ? 'all' : [STATE_CODES[i % STATE_CODES.length]!, ...(i % 3 === 0 ? [STATE_CODES[(i + 1) % STATE_CODES.length]!] : [])],
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: at,
+    updatedBy: who,
+    updatedAt: at,
+    paused: null,
   };
 }
 
 async function save(store: SnapshotStore, view: Snapshot, k: number): Promise<void> {
   const verdict = k === 0 ? 'baseline' : 'accepted';
   await store.saveState(view.source, { view, lastFileSha256: view.meta.sha256, held: [] }, verdict);
-  await store.recordJudgement(view.source, { verdict, reason: null, fileName: view.meta.fileName, sha256: view.meta.sha256, at: view.meta.fetchedAt, eventCount: 8, notices: [] });
+  await store.recordJudgement(view.source, {
+    verdict,
+    reason: null,
+    fileName: view.meta.fileName,
+    sha256: view.meta.sha256,
+    at: view.meta.fetchedAt,
+    eventCount: 8,
+    notices: [],
+  });
 }
 
 function syntheticSnapshot(source: ListKind, rows: Agreement[], k: number, at: Date): Snapshot {
   const sha256 = createHash('sha256').update(`${source}-${k}`).digest('hex');
   const fileName = `${source}Agencies-bench-${k}.xlsx`;
-  const meta: FileMeta = { url: `https://www.ice.gov/doclib/${fileName}`, fileName, etag: null, lastModified: null, sha256, bytes: 150_000, fetchedAt: at.toISOString(), modifiedInFile: null };
+  const meta: FileMeta = {
+    url: `https://www.ice.gov/doclib/${fileName}`,
+    fileName,
+    etag: null,
+    lastModified: null,
+    sha256,
+    bytes: 150_000,
+    fetchedAt: at.toISOString(),
+    modifiedInFile: null,
+  };
   const headers = ['STATE', 'LAW ENFORCEMENT AGENCY', 'SUPPORT TYPE', 'SIGNED'];
-  return makeSnapshot(source, { detectedKind: source, sheetName: 'Participating', headers, rows, warnings: [], modifiedInFile: null }, meta);
+  return makeSnapshot(
+    source,
+    { detectedKind: source, sheetName: 'Participating', headers, rows, warnings: [], modifiedInFile: null },
+    meta,
+  );
 }
 
 export interface Seeded {
@@ -118,7 +152,14 @@ export async function seed(root: string): Promise<Seeded> {
   const next = [...rows.filter((_, i) => i !== ended), ...signed];
   const page = join(root, 'page');
   mkdirSync(page, { recursive: true });
-  const workbook = workbookOfRows(next.map((r) => ({ state: r.stateCode!, agency: r.agency, model: SUPPORT_TYPES[r.model as keyof typeof SUPPORT_TYPES], signed: excelSerial(r.signed!) })));
+  const workbook = workbookOfRows(
+    next.map((r) => ({
+      state: r.stateCode!,
+      agency: r.agency,
+      model: SUPPORT_TYPES[r.model as keyof typeof SUPPORT_TYPES],
+      signed: excelSerial(r.signed!),
+    })),
+  );
   writeFileSync(join(page, 'participatingAgencies01052026am.xlsx'), workbook);
   copyFileSync(PENDING_FIXTURE, join(page, 'pendingAgencies02272026am.xlsx'));
   return { store, page, change: { ended: 1, signed: signed.length, state: 'TX' } };

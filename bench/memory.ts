@@ -45,9 +45,20 @@ interface Run {
 export async function benchMemory() {
   const root = mkdtempSync(join(tmpdir(), 'ice-watch-bench-memory-'));
   const servers = guilds();
-  const [gateway, slack] = await Promise.all([startDiscordGateway({ guilds: servers, appId: APP_ID, acceptTokens: [TOKEN] }), startSlackApi()]);
+  const [gateway, slack] = await Promise.all([
+    startDiscordGateway({ guilds: servers, appId: APP_ID, acceptTokens: [TOKEN] }),
+    startSlackApi(),
+  ]);
   const discord = await startDiscordApi({ acceptTokens: [TOKEN], gateway: { url: gateway.url } });
-  slack.on('auth.test', () => ({ ok: true, url: 'https://bench.slack.com/', team: 'Bench', user: 'ice-watch', team_id: SLACK_WORKSPACE, user_id: 'U0BOT', bot_id: 'B0BOT' }));
+  slack.on('auth.test', () => ({
+    ok: true,
+    url: 'https://bench.slack.com/',
+    team: 'Bench',
+    user: 'ice-watch',
+    team_id: SLACK_WORKSPACE,
+    user_id: 'U0BOT',
+    bot_id: 'B0BOT',
+  }));
   try {
     const seeded = await seed(root);
     progress(`memory: seeded ${SNAPSHOTS} lists and ${SUBSCRIPTIONS.toLocaleString('en-US')} subscriptions`);
@@ -60,14 +71,23 @@ export async function benchMemory() {
       // Posts, not new messages: the stand-in answers a repeated nonce (the same alert in the next run) with the first message.
       const posted = () => discord.requestsTo('POST', /^\/channels\/[^/]+\/messages$/).length;
       const before = { discord: posted(), slack: slack.delivered().length };
-      const bot = spawnBot('compiled', {
-        STORE_URL: `sqlite://${file}`,
-        LOG_LEVEL: 'info',
-        ICE_287G_PAGE_URL: pathToFileURL(seeded.page).href,
-        ICE_DETENTION_PAGE_URL: pathToFileURL(detention).href,
-        DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: APP_ID, DISCORD_API_URL: discord.apiUrl,
-        SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: slack.apiUrl, SLACK_PORT: String(await freePort()),
-      }, root);
+      const bot = spawnBot(
+        'compiled',
+        {
+          STORE_URL: `sqlite://${file}`,
+          LOG_LEVEL: 'info',
+          ICE_287G_PAGE_URL: pathToFileURL(seeded.page).href,
+          ICE_DETENTION_PAGE_URL: pathToFileURL(detention).href,
+          DISCORD_TOKEN: TOKEN,
+          DISCORD_APP_ID: APP_ID,
+          DISCORD_API_URL: discord.apiUrl,
+          SLACK_BOT_TOKEN: 'xoxb-bench',
+          SLACK_SIGNING_SECRET: 'bench-secret',
+          SLACK_API_URL: slack.apiUrl,
+          SLACK_PORT: String(await freePort()),
+        },
+        root,
+      );
       const sampled = bot.sampleMemory(25);
       try {
         const ready = await bot.waitFor(READY, 'ice-watch ready', 60_000);
@@ -79,27 +99,46 @@ export async function benchMemory() {
         ]);
         const { rss, peak } = bot.memory();
         runs.push({
-          spawnToReadyMs: ready.ms, rssAtReady, rssAtEnd: rss, peak, firstPollMs: polled.ms - ready.ms, poll: polled.line, largestSample: sampled(),
-          discordMessages: posted() - before.discord, slackMessages: slack.delivered().length - before.slack,
+          spawnToReadyMs: ready.ms,
+          rssAtReady,
+          rssAtEnd: rss,
+          peak,
+          firstPollMs: polled.ms - ready.ms,
+          poll: polled.line,
+          largestSample: sampled(),
+          discordMessages: posted() - before.discord,
+          slackMessages: slack.delivered().length - before.slack,
         });
       } finally {
         await bot.stop();
       }
       const r = runs[run];
-      progress(`memory: run ${run + 1}/${RUNS}: peak ${mb(r.peak)} MB, ${r.discordMessages} Discord and ${r.slackMessages} Slack messages sent in the first poll`);
+      progress(
+        `memory: run ${run + 1}/${RUNS}: peak ${mb(r.peak)} MB, ${r.discordMessages} Discord and ${r.slackMessages} Slack messages sent in the first poll`,
+      );
     }
     const peak = median(runs.map((r) => r.peak));
     const first = runs[0];
     // The figure holds only if the first poll did what it is meant to: judge a new list and fan its alert out.
     const sent = first.discordMessages > 0 && first.slackMessages > 0;
     return {
-      figure: 'resident memory of the running bot with 2,500 agreements, a year of history and 10,000 subscriptions, with Discord and Slack both configured (against loopback stand-ins), through its first poll',
+      figure:
+        'resident memory of the running bot with 2,500 agreements, a year of history and 10,000 subscriptions, with Discord and Slack both configured (against loopback stand-ins), through its first poll',
       description:
         'peak resident set (VmHWM) of `node bin/ice-watch.js start` (compiled) on a seeded SQLite store, logged in to a Discord gateway stand-in and with its Slack HTTP receiver up, from spawn until the jobs of its first 287(g) poll (judging a new list, sending its Texas alert) and its first totals poll (the largest detention workbook) have finished',
       loaded: {
-        agreements: ROWS, distinctListsStored: SNAPSHOTS, subscriptions: SUBSCRIPTIONS,
-        discordServers: servers.length, discordChannelsPerServer: CHANNELS_PER_GUILD, slackChannels: SUBSCRIPTIONS / 2,
-        firstPoll: { change: seeded.change, ...pick(first.poll, ['publications', 'alerts', 'deliveries']), discordMessages: first.discordMessages, slackMessages: first.slackMessages },
+        agreements: ROWS,
+        distinctListsStored: SNAPSHOTS,
+        subscriptions: SUBSCRIPTIONS,
+        discordServers: servers.length,
+        discordChannelsPerServer: CHANNELS_PER_GUILD,
+        slackChannels: SUBSCRIPTIONS / 2,
+        firstPoll: {
+          change: seeded.change,
+          ...pick(first.poll, ['publications', 'alerts', 'deliveries']),
+          discordMessages: first.discordMessages,
+          slackMessages: first.slackMessages,
+        },
       },
       value: mb(peak),
       unit: 'MB (median of the peak RSS of each run)',
@@ -112,12 +151,16 @@ export async function benchMemory() {
         afterFirstPoll: mb(median(runs.map((r) => r.rssAtEnd))),
         peak: mb(peak),
         peakSamples: runs.map((r) => mb(r.peak)),
-        largestSampleOfEachRun: runs.map((r) => ({ mb: mb(r.largestSample.rss), msAfterSpawn: Math.round(r.largestSample.ms), afterLogLine: r.largestSample.after })),
+        largestSampleOfEachRun: runs.map((r) => ({
+          mb: mb(r.largestSample.rss),
+          msAfterSpawn: Math.round(r.largestSample.ms),
+          afterLogLine: r.largestSample.after,
+        })),
       },
       context: {
         spawnToReadyMs: Math.round(median(runs.map((r) => r.spawnToReadyMs))),
         readyToFirstPollDoneMs: Math.round(median(runs.map((r) => r.firstPollMs))),
-        note: 'the first poll\'s time is mostly discord.js holding Discord\'s global limit of 50 requests per second',
+        note: "the first poll's time is mostly discord.js holding Discord's global limit of 50 requests per second",
       },
     };
   } finally {

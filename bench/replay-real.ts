@@ -18,14 +18,30 @@ const P = (name: string) => join(FIXTURES, 'participating', name);
 const S = (name: string) => join(FIXTURES, 'sequences', name);
 /** Every real participating publication in the fixtures, in publication order (the swapped 09-22 pm file included). */
 const PUBLICATIONS = [
-  P('participatingAgencies-20250221214937.xlsx'), P('participatingAgencies-20250226183301.xlsx'), P('participatingAgencies03062025am.xlsx'),
-  P('participatingAgencies-20250317231040.xlsx'), S('participatingAgencies-20250410231052.xlsx'), S('participatingAgencies04212025am.xlsx'),
-  S('participatingAgencies04292025pm.xlsx'), P('participatingAgencies05162025am.xlsx'), P('participatingAgencies05192025pm.xlsx'),
-  P('participatingAgencies05292025am.xlsx'), S('participatingAgencies06262025am.xlsx'), S('participatingAgencies06272025am.xlsx'),
-  P('participatingAgencies07012025pm.xlsx'), S('participatingAgencies07032025pm.xlsx'), S('participatingAgencies08292025pm.xlsx'),
-  S('participatingAgencies08022025pm.xlsx'), S('participatingAgencies090022025am.xlsx'), S('participatingAgencies09032025am.xlsx'),
-  S('participatingAgencies09032025pm.xlsx'), S('participatingAgencies09042025pm.xlsx'), P('participatingAgencies09222025am.xlsx'),
-  P('participatingAgencies09222025pm.xlsx'), P('participatingAgencies10162025pm.xlsx'), P('participatingAgencies10172025mid.xlsx'),
+  P('participatingAgencies-20250221214937.xlsx'),
+  P('participatingAgencies-20250226183301.xlsx'),
+  P('participatingAgencies03062025am.xlsx'),
+  P('participatingAgencies-20250317231040.xlsx'),
+  S('participatingAgencies-20250410231052.xlsx'),
+  S('participatingAgencies04212025am.xlsx'),
+  S('participatingAgencies04292025pm.xlsx'),
+  P('participatingAgencies05162025am.xlsx'),
+  P('participatingAgencies05192025pm.xlsx'),
+  P('participatingAgencies05292025am.xlsx'),
+  S('participatingAgencies06262025am.xlsx'),
+  S('participatingAgencies06272025am.xlsx'),
+  P('participatingAgencies07012025pm.xlsx'),
+  S('participatingAgencies07032025pm.xlsx'),
+  S('participatingAgencies08292025pm.xlsx'),
+  S('participatingAgencies08022025pm.xlsx'),
+  S('participatingAgencies090022025am.xlsx'),
+  S('participatingAgencies09032025am.xlsx'),
+  S('participatingAgencies09032025pm.xlsx'),
+  S('participatingAgencies09042025pm.xlsx'),
+  P('participatingAgencies09222025am.xlsx'),
+  P('participatingAgencies09222025pm.xlsx'),
+  P('participatingAgencies10162025pm.xlsx'),
+  P('participatingAgencies10172025mid.xlsx'),
   P('participatingAgencies12122025pm.xlsx'),
 ];
 const RUNS = 3;
@@ -40,7 +56,12 @@ export async function benchReplay318() {
     try {
       samples.push(
         await timeAsync(async () => {
-          const results = await replayFiles(PUBLICATIONS, { snapshots: createSnapshotStore(keyv), guards: DEFAULT_GUARDS, logger: createLogger('silent'), start: new Date('2025-02-21T00:00:00Z') });
+          const results = await replayFiles(PUBLICATIONS, {
+            snapshots: createSnapshotStore(keyv),
+            guards: DEFAULT_GUARDS,
+            logger: createLogger('silent'),
+            start: new Date('2025-02-21T00:00:00Z'),
+          });
           alerts = results.reduce((n, r) => n + r.alerts.length, 0);
         }),
       );

@@ -31,7 +31,9 @@ async function planOn(engine: string, url: string): Promise<Record<string, unkno
     const subscriptions = createSubscriptionStore(factory);
     const seedStart = performance.now();
     // Half follow Texas, half every state: both indexes are read.
-    await subscriptions.putMany(Array.from({ length: SUBSCRIPTIONS }, (_, i) => (i % 2 ? subscription(i) : { ...subscription(i), states: 'all' as const })));
+    await subscriptions.putMany(
+      Array.from({ length: SUBSCRIPTIONS }, (_, i) => (i % 2 ? subscription(i) : { ...subscription(i), states: 'all' as const })),
+    );
     const seedMs = performance.now() - seedStart;
     const router = createAlertRouter({ subscriptions, outbox: createOutboxStore(factory) });
     forceGc();
@@ -45,7 +47,14 @@ async function planOn(engine: string, url: string): Promise<Record<string, unkno
     clearInterval(sampler);
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     if (planned !== SUBSCRIPTIONS) throw new Error(`${engine}: planned ${planned} deliveries, expected ${SUBSCRIPTIONS}`);
-    return { engine, subscriptions: SUBSCRIPTIONS, planned, planMs: ms(planMs), seedMs: ms(seedMs), heapGrowthMb: mb(peakHeap - before.heapUsed) };
+    return {
+      engine,
+      subscriptions: SUBSCRIPTIONS,
+      planned,
+      planMs: ms(planMs),
+      seedMs: ms(seedMs),
+      heapGrowthMb: mb(peakHeap - before.heapUsed),
+    };
   } finally {
     await factory.close();
     if (url.startsWith('sqlite://')) rmSync(join(url.slice('sqlite://'.length), '..'), { recursive: true, force: true });
@@ -87,12 +96,42 @@ export async function benchQueueThroughput() {
   const instances = [0, 1, 2].map((n) => {
     const outbox = createOutboxStore(factory);
     const sender: AlertSender = { platform: 'discord', send: async () => (sentAt.push(performance.now()), { ok: true }) };
-    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(factory), senders: [sender], notifyOperators: async () => undefined, logger, owner: `bench-${n}` });
-    return { outbox, queue: createDeliveryQueue({ redisUrl: TEST_REDIS_URL, prefix, outbox, deliverOne: worker.deliverOne, logger, owner: `bench-${n}`, limits: [{ platform: 'discord', token: 'bench-token', perSecond }] }) };
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions: createSubscriptionStore(factory),
+      senders: [sender],
+      notifyOperators: async () => undefined,
+      logger,
+      owner: `bench-${n}`,
+    });
+    return {
+      outbox,
+      queue: createDeliveryQueue({
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        outbox,
+        deliverOne: worker.deliverOne,
+        logger,
+        owner: `bench-${n}`,
+        limits: [{ platform: 'discord', token: 'bench-token', perSecond }],
+      }),
+    };
   });
   try {
     const alert = texasAlert();
-    const deliveries = Array.from({ length: messages }, (_, i) => ({ id: `q${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant', alert }) as PlannedDelivery);
+    const deliveries = Array.from(
+      { length: messages },
+      (_, i) =>
+        ({
+          id: `q${i}`,
+          subscriptionKey: `discord:G:${i}`,
+          platform: 'discord',
+          workspaceId: 'G',
+          channelId: String(i),
+          mode: 'instant',
+          alert,
+        }) as PlannedDelivery,
+    );
     await instances[0]!.outbox.enqueue(deliveries, new Date());
     instances.forEach((i) => i.queue.start());
     await instances[0]!.queue.dispatch(messages);

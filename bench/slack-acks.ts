@@ -46,11 +46,24 @@ async function round(port: number, slack: SlackStandIn, label: string): Promise<
   /** Each request its own response_url, so its body and signature are made as it is sent. */
   const signedCommand = (request: autocannon.Request): autocannon.Request => {
     const body = new URLSearchParams({
-      team_id: 'T0BENCH', team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench', user_id: 'U0BENCH', user_name: 'bench',
-      command: '/agreements', text: 'texas', api_app_id: 'A0BENCH', trigger_id: '1.2.3', response_url: slack.responseUrl(`${label}-${++n}`),
+      team_id: 'T0BENCH',
+      team_domain: 'bench',
+      channel_id: 'C0BENCH',
+      channel_name: 'bench',
+      user_id: 'U0BENCH',
+      user_name: 'bench',
+      command: '/agreements',
+      text: 'texas',
+      api_app_id: 'A0BENCH',
+      trigger_id: '1.2.3',
+      response_url: slack.responseUrl(`${label}-${++n}`),
     }).toString();
     const ts = Math.floor(Date.now() / 1000);
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SECRET, ts, body) };
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signSlackRequest(SECRET, ts, body),
+    };
     return { ...request, body, headers };
   };
   const options: autocannon.Options = {
@@ -67,13 +80,23 @@ async function round(port: number, slack: SlackStandIn, label: string): Promise<
   });
   const answers = await slack.waitForResponses(answeredBefore + CONCURRENT, 120_000).catch(() => slack.responses);
   for (let i = 0; i < result.timeouts; i++) samples.push(TIMEOUT_S * 1000);
-  return { acked: result['2xx'], non200: result.non2xx, errors: result.errors, timedOut: result.timeouts, answered: answers.length - answeredBefore, samples };
+  return {
+    acked: result['2xx'],
+    non200: result.non2xx,
+    errors: result.errors,
+    timedOut: result.timeouts,
+    answered: answers.length - answeredBefore,
+    samples,
+  };
 }
 
 /** Starts the app in its own process; resolves once it listens. Closing its stdin stops it. */
 function startAppChild(apiUrl: string): Promise<{ child: ChildProcess; port: number; agreements: number }> {
   return new Promise((resolvePort, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'slack-acks-child.ts'), apiUrl, SECRET], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'slack-acks-child.ts'), apiUrl, SECRET], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -105,7 +128,9 @@ export async function benchSlackAcks() {
     const p99 = median(rounds.map((r) => percentile(r.samples, 99)));
     const max = median(rounds.map((r) => Math.max(...r.samples)));
     const worst = Math.max(...rounds.flatMap((r) => r.samples));
-    const allAckedAndAnswered = rounds.every((r) => r.acked === CONCURRENT && r.non200 === 0 && r.errors === 0 && r.answered === CONCURRENT);
+    const allAckedAndAnswered = rounds.every(
+      (r) => r.acked === CONCURRENT && r.non200 === 0 && r.errors === 0 && r.answered === CONCURRENT,
+    );
     return {
       description:
         `${CONCURRENT} concurrent signed /agreements texas slash commands (autocannon, ${CONCURRENT} connections, one request each) through createSlackApp's Bolt HTTPReceiver on 127.0.0.1, ` +
@@ -118,7 +143,16 @@ export async function benchSlackAcks() {
       worstMaxMs: ms(worst),
       allUnder3s: worst < GOAL_MS,
       allAckedAndAnswered,
-      perRound: rounds.map((r) => ({ acked: r.acked, non200: r.non200, errors: r.errors, timedOut: r.timedOut, answered: r.answered, p50Ms: ms(percentile(r.samples, 50)), p99Ms: ms(percentile(r.samples, 99)), maxMs: ms(Math.max(...r.samples)) })),
+      perRound: rounds.map((r) => ({
+        acked: r.acked,
+        non200: r.non200,
+        errors: r.errors,
+        timedOut: r.timedOut,
+        answered: r.answered,
+        p50Ms: ms(percentile(r.samples, 50)),
+        p99Ms: ms(percentile(r.samples, 99)),
+        maxMs: ms(Math.max(...r.samples)),
+      })),
       value: ms(worst),
       unit: 'ms (slowest ack of all rounds)',
       goal: `every ack < ${GOAL_MS} ms, every command answered`,

@@ -56,10 +56,17 @@ interface Sample {
 }
 
 export async function benchStartToReady() {
-  const [gateway, slack] = await Promise.all([startDiscordGateway({ guilds: [{ id: GUILD, name: 'Bench newsroom', channels: ['1500000000000000001'] }] }), startSlackApi()]);
+  const [gateway, slack] = await Promise.all([
+    startDiscordGateway({ guilds: [{ id: GUILD, name: 'Bench newsroom', channels: ['1500000000000000001'] }] }),
+    startSlackApi(),
+  ]);
   const discord = await startDiscordApi({ gateway: { url: gateway.url } });
   const samples: Record<Variant, Sample[]> = { compiled: [], sources: [], compiledWithDiscordAndSlack: [] };
-  const entryOf: Record<Variant, keyof typeof ENTRIES> = { compiled: 'compiled', sources: 'sources', compiledWithDiscordAndSlack: 'compiled' };
+  const entryOf: Record<Variant, keyof typeof ENTRIES> = {
+    compiled: 'compiled',
+    sources: 'sources',
+    compiledWithDiscordAndSlack: 'compiled',
+  };
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const variant of Object.keys(samples) as Variant[]) {
@@ -73,8 +80,13 @@ export async function benchStartToReady() {
           };
           if (variant === 'compiledWithDiscordAndSlack') {
             Object.assign(settings, {
-              DISCORD_TOKEN: 'bench-discord-token', DISCORD_APP_ID: '1000000000000000042', DISCORD_API_URL: discord.apiUrl,
-              SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: slack.apiUrl, SLACK_PORT: String(await freePort()),
+              DISCORD_TOKEN: 'bench-discord-token',
+              DISCORD_APP_ID: '1000000000000000042',
+              DISCORD_API_URL: discord.apiUrl,
+              SLACK_BOT_TOKEN: 'xoxb-bench',
+              SLACK_SIGNING_SECRET: 'bench-secret',
+              SLACK_API_URL: slack.apiUrl,
+              SLACK_PORT: String(await freePort()),
             });
           }
           const bot = spawnBot(entryOf[variant], settings, root);
@@ -90,7 +102,9 @@ export async function benchStartToReady() {
         }
       }
       const last = (v: Variant) => Math.round(samples[v][run].spawnToReadyMs);
-      progress(`startToReady: run ${run + 1}/${RUNS}: compiled ${last('compiled')} ms, sources through tsx ${last('sources')} ms, compiled with Discord and Slack ${last('compiledWithDiscordAndSlack')} ms`);
+      progress(
+        `startToReady: run ${run + 1}/${RUNS}: compiled ${last('compiled')} ms, sources through tsx ${last('sources')} ms, compiled with Discord and Slack ${last('compiledWithDiscordAndSlack')} ms`,
+      );
     }
   } finally {
     await Promise.all([discord.close(), gateway.close(), slack.close()]);
@@ -110,12 +124,16 @@ export async function benchStartToReady() {
     runs: RUNS,
     value,
     unit: 'ms (median)',
-    cpuNote: 'cpuMsAtReady: the CPU time (user + system) the process used until ready; wall time on a busy machine grows with the load, this does not',
+    cpuNote:
+      'cpuMsAtReady: the CPU time (user + system) the process used until ready; wall time on a busy machine grows with the load, this does not',
     goal: `under ${GOAL_MS} ms`,
     met: value < GOAL_MS,
     compiled: summary('compiled'),
     reference: {
-      fromSourcesThroughTsx: { ...summary('sources'), note: 'node bin/ice-watch-ts.js start: the same command through tsx, as production ran before the build step; run round-robin with the others' },
+      fromSourcesThroughTsx: {
+        ...summary('sources'),
+        note: 'node bin/ice-watch-ts.js start: the same command through tsx, as production ran before the build step; run round-robin with the others',
+      },
       compiledWithDiscordAndSlack: {
         ...summary('compiledWithDiscordAndSlack'),
         note: 'both platforms configured against loopback stand-ins (one guild): ready also waits for the Discord gateway login and the Slack HTTP receiver',

@@ -29,11 +29,15 @@ function newestSource(dir) {
 function compiledCli(root, { checkSources = true } = {}) {
   const cli = join(root, COMPILED_CLI);
   const info = join(root, BUILD_INFO);
-  if (!existsSync(cli) || !existsSync(info)) return new Error('ice-watch: no build in dist/: run `npm run build` (npm install and npm start do it)');
+  if (!existsSync(cli) || !existsSync(info))
+    return new Error('ice-watch: no build in dist/: run `npm run build` (npm install and npm start do it)');
   if (!checkSources) return cli;
   const built = statSync(info).mtimeMs;
   const changed = SOURCE_FOLDERS.map((folder) => join(root, folder)).filter((dir) => existsSync(dir) && newestSource(dir) > built);
-  if (changed.length) return new Error(`ice-watch: dist/ is older than the TypeScript in ${changed.map((d) => d.slice(root.length + 1)).join(', ')}: run \`npm run build\` (npm start does it)`);
+  if (changed.length)
+    return new Error(
+      `ice-watch: dist/ is older than the TypeScript in ${changed.map((d) => d.slice(root.length + 1)).join(', ')}: run \`npm run build\` (npm start does it)`,
+    );
   return cli;
 }
 

@@ -35,7 +35,8 @@ export function agencyMatchScore(query: string[], name: string): number | null {
 function ledgerNotes(entry: LedgerEntry | undefined): Line {
   if (!entry) return [];
   const notes: string[] = [];
-  for (const c of entry.corrections ?? []) notes.push(`SIGNED date corrected by ICE ${c.from ?? 'unknown'} → ${c.to ?? 'unknown'} (seen ${c.at.slice(0, 10)})`);
+  for (const c of entry.corrections ?? [])
+    notes.push(`SIGNED date corrected by ICE ${c.from ?? 'unknown'} → ${c.to ?? 'unknown'} (seen ${c.at.slice(0, 10)})`);
   if (entry.previousNames?.length) notes.push(`listed before as ${entry.previousNames.join('; ')}`);
   for (const g of entry.gaps ?? []) notes.push(`off ICE's list ${g.from.slice(0, 10)} to ${g.to.slice(0, 10)}`);
   return notes.length ? [` · ${notes.join(' · ')}`] : [];
@@ -51,9 +52,13 @@ export default {
   async run(ctx, args) {
     const text = cleanText(args.name ?? '');
     if (text.length > MAX_NAME_CHARS) {
-      throw new UserError(`That name is ${text.length} characters long; give at most ${MAX_NAME_CHARS}, like "harris county" or "tampa police".`);
+      throw new UserError(
+        `That name is ${text.length} characters long; give at most ${MAX_NAME_CHARS}, like "harris county" or "tampa police".`,
+      );
     }
-    const query = agencyKey(text).split(' ').filter((w) => w.length > 1 || /\d/.test(w));
+    const query = agencyKey(text)
+      .split(' ')
+      .filter((w) => w.length > 1 || /\d/.test(w));
     if (!query.length) throw new UserError('Give part of an agency name, like "harris county" or "tampa police".');
     const stored = await ctx.services.snapshots.getState('participating');
     if (!stored) throw new NothingStoredError('No 287(g) list has been fetched yet. Try again after the first poll.');
@@ -62,7 +67,13 @@ export default {
       rows
         .map((r) => ({ r, score: agencyMatchScore(query, r.agencyKey) }))
         .filter((m): m is { r: Agreement; score: number } => m.score !== null)
-        .sort((a, b) => a.score - b.score || a.r.state.localeCompare(b.r.state) || a.r.agency.localeCompare(b.r.agency) || (b.r.signed ?? '').localeCompare(a.r.signed ?? ''))
+        .sort(
+          (a, b) =>
+            a.score - b.score ||
+            a.r.state.localeCompare(b.r.state) ||
+            a.r.agency.localeCompare(b.r.agency) ||
+            (b.r.signed ?? '').localeCompare(a.r.signed ?? ''),
+        )
         .map((m) => m.r);
     const found = matches(activeAgreements(stored.view.rows));
     const waiting = matches(activeAgreements(pending));

@@ -42,12 +42,17 @@ export default {
     const footer = sourceFooter(stored.view.meta, { readFromDisk });
     const page = parsePage(args.page);
     const pagingArgs = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'page' && v)) as Record<string, string>;
-    const reply = 'states' in summary
-      ? nationalReply(summary, page, pagingArgs, footer)
-      : stateReply(summary, page, pagingArgs, footer);
-    const ledger = 'states' in summary || !summary.stateCode ? {} : await ledgerOfState(ctx.services.snapshots, stored.view.contentHash, summary.stateCode);
+    const reply = 'states' in summary ? nationalReply(summary, page, pagingArgs, footer) : stateReply(summary, page, pagingArgs, footer);
+    const ledger =
+      'states' in summary || !summary.stateCode
+        ? {}
+        : await ledgerOfState(ctx.services.snapshots, stored.view.contentHash, summary.stateCode);
     // The picture is as of the same date the footer names; `data` is the summary the terminal's --json prints (SPEC section 7).
-    const chart = buildAgreementsChart(summary, { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta, readFromDisk) }, ledger);
+    const chart = buildAgreementsChart(
+      summary,
+      { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta, readFromDisk) },
+      ledger,
+    );
     return { ...reply, chart, data: summary };
   },
 } satisfies Command;
@@ -64,7 +69,12 @@ function stateReply(s: StateSummary, page: number, args: Record<string, string>,
       ],
     },
   ];
-  if (items.length) blocks.push({ kind: 'list', heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`, items: items.map((a) => agreementLine(a)) });
+  if (items.length)
+    blocks.push({
+      kind: 'list',
+      heading: page === 1 ? 'Newest signings' : `Signings, page ${page}`,
+      items: items.map((a) => agreementLine(a)),
+    });
   const months = Object.entries(s.signedByMonth);
   if (months.length) blocks.push({ kind: 'text', lines: [['Signed by month: ', months.map(([m, n]) => `${m} ${n}`).join(' · ')]] });
   return { tone: 'info', title: `${s.state}: ${s.total} active 287(g) ${noun}${filterNote(s)}`, blocks, footer, paging };
@@ -72,12 +82,23 @@ function stateReply(s: StateSummary, page: number, args: Record<string, string>,
 
 function nationalReply(s: NationalSummary, page: number, args: Record<string, string>, footer: string): Reply {
   const { items, paging } = pageOf(s.states, page, STATES_PER_PAGE, 'agreements', args);
-  const lines: Line[] = items.map((st) => [{ bold: st.state }, ` ${st.total} · `, ...modelCounts(st.byModel), st.pending ? ` · ${st.pending} pending` : '']);
+  const lines: Line[] = items.map((st) => [
+    { bold: st.state },
+    ` ${st.total} · `,
+    ...modelCounts(st.byModel),
+    st.pending ? ` · ${st.pending} pending` : '',
+  ]);
   return {
     tone: 'info',
     title: `${s.total} active 287(g) agreements in ${plural(s.states.length, 'state or territory', 'states and territories')}${filterNote(s)}`,
     blocks: [
-      { kind: 'fields', fields: [{ name: 'By model', value: modelCounts(s.byModel), inline: true }, ...(s.pending === null ? [] : [{ name: 'Pending requests', value: [String(s.pending)], inline: true }])] },
+      {
+        kind: 'fields',
+        fields: [
+          { name: 'By model', value: modelCounts(s.byModel), inline: true },
+          ...(s.pending === null ? [] : [{ name: 'Pending requests', value: [String(s.pending)], inline: true }]),
+        ],
+      },
       { kind: 'list', heading: 'By state', items: lines },
     ],
     footer,
@@ -119,13 +140,16 @@ async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: 
 function checkCounty(rows: readonly Agreement[], state: { code: string; name: string } | null, county: string): void {
   const key = countyKey(county);
   if (!state) {
-    if (!rows.some((r) => r.county && countyKey(r.county) === key)) throw new UserError(`No agreements in any state list a county "${county}".`);
+    if (!rows.some((r) => r.county && countyKey(r.county) === key))
+      throw new UserError(`No agreements in any state list a county "${county}".`);
     return;
   }
   const inState = rows.some((r) => r.stateCode === state.code && r.county && countyKey(r.county) === key);
   if (inState) return;
   const elsewhere = [...new Set(rows.filter((r) => r.county && countyKey(r.county) === key).map((r) => r.state))];
   if (elsewhere.length) {
-    throw new UserError(`No agreements list a county "${county}" in ${state.name}. ICE lists ${county} in ${elsewhere.slice(0, 5).join(', ')}.`);
+    throw new UserError(
+      `No agreements list a county "${county}" in ${state.name}. ICE lists ${county} in ${elsewhere.slice(0, 5).join(', ')}.`,
+    );
   }
 }

@@ -16,7 +16,11 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
   const args: CommandArgs = {};
   const byName = new Map(command.options.map((o) => [o.name.toLowerCase(), o]));
   const positional: string[] = [];
-  const tokens = text.replace(/[\u00a0\s]+/g, ' ').trim().split(' ').filter(Boolean);
+  const tokens = text
+    .replace(/[\u00a0\s]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
   for (const token of tokens) {
     const m = /^([a-z]+)[:=](.*)$/i.exec(token);
     if (m && m[1].toLowerCase() === 'page') {
@@ -24,7 +28,8 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
       continue;
     }
     if (m) {
-      const option = byName.get(m[1].toLowerCase()) ?? byName.get(`${m[1].toLowerCase()}s`) ?? byName.get(m[1].toLowerCase().replace(/s$/, ''));
+      const option =
+        byName.get(m[1].toLowerCase()) ?? byName.get(`${m[1].toLowerCase()}s`) ?? byName.get(m[1].toLowerCase().replace(/s$/, ''));
       if (!option) {
         const names = command.options.map((o) => `${o.name}:`).join(', ');
         throw new UserError(`/${command.name} has no option "${m[1]}:". Options: ${names || 'none'}.`);

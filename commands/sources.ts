@@ -49,7 +49,12 @@ export default {
       {
         kind: 'list',
         heading: '287(g) participating agencies',
-        items: [["ICE's list of agencies with a signed 287(g) agreement, by state"], page287g, lastList(participating), ...nextPoll(sources, 'poll-287g')],
+        items: [
+          ["ICE's list of agencies with a signed 287(g) agreement, by state"],
+          page287g,
+          lastList(participating),
+          ...nextPoll(sources, 'poll-287g'),
+        ],
       },
       {
         kind: 'list',
@@ -76,7 +81,11 @@ export default {
         ],
       });
       const lastDay = days.at(-1);
-      const feed: Line[] = !sources ? [] : sources.dailyFeed ? [address('Feed', sources.dailyFeed)] : [['Not configured (set DAILY_TOTALS_URL)']];
+      const feed: Line[] = !sources
+        ? []
+        : sources.dailyFeed
+          ? [address('Feed', sources.dailyFeed)]
+          : [['Not configured (set DAILY_TOTALS_URL)']];
       if (sources || lastDay) {
         blocks.push({
           kind: 'list',

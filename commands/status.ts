@@ -28,16 +28,26 @@ function pollLines(health: SourceHealth | undefined, next: Date | null | undefin
   else if (!health?.consecutiveFailures) items.push(['No successful poll yet']);
   const failing = Boolean(health?.consecutiveFailures);
   if (health && failing) {
-    items.push([{ bold: `${plural(health.consecutiveFailures, 'failed poll')} in a row` }, ` since ${formatUtcMinute(health.firstFailureAt!)}: `, health.lastError ?? 'unknown error']);
-    if (health.nextAttemptAt && Date.parse(health.nextAttemptAt) > at.getTime()) items.push([`Backing off: next try after ${formatUtcMinute(health.nextAttemptAt)}`]);
+    items.push([
+      { bold: `${plural(health.consecutiveFailures, 'failed poll')} in a row` },
+      ` since ${formatUtcMinute(health.firstFailureAt!)}: `,
+      health.lastError ?? 'unknown error',
+    ]);
+    if (health.nextAttemptAt && Date.parse(health.nextAttemptAt) > at.getTime())
+      items.push([`Backing off: next try after ${formatUtcMinute(health.nextAttemptAt)}`]);
   }
-  if (next && !(failing && health?.nextAttemptAt && Date.parse(health.nextAttemptAt) > next.getTime())) items.push([`Next poll: ${formatUtcMinute(next.toISOString())}`]);
+  if (next && !(failing && health?.nextAttemptAt && Date.parse(health.nextAttemptAt) > next.getTime()))
+    items.push([`Next poll: ${formatUtcMinute(next.toISOString())}`]);
   return { items, trouble: failing };
 }
 
 async function listSection(ctx: CommandContext, source: ListKind, heading: string, linked: boolean | null): Promise<Section> {
   const { snapshots } = ctx.services;
-  const [state, judgements, history] = await Promise.all([snapshots.getState(source), snapshots.judgements(source), snapshots.history(source)]);
+  const [state, judgements, history] = await Promise.all([
+    snapshots.getState(source),
+    snapshots.judgements(source),
+    snapshots.history(source),
+  ]);
   const last = judgements.at(-1);
   const lastChange = history.at(-1);
   const rejected = [...judgements].reverse().find((j) => j.verdict === 'rejected');
@@ -46,13 +56,28 @@ async function listSection(ctx: CommandContext, source: ListKind, heading: strin
   if (linked === false) items.push(['No pending list linked on the 287(g) page at its last read']);
   if (!last) {
     if (linked !== false && !state) items.push(['No file judged yet']);
-  } else items.push([`Last judged: ${formatUtcMinute(last.at)}, ${last.verdict}`, last.reason && last.verdict !== 'accepted' ? ` (${last.reason})` : '']);
-  if (state) items.push([`Current list: ${state.view.rows.length} rows, `, state.view.meta.fileName, `, fetched ${formatUtcMinute(state.view.meta.fetchedAt)}`]);
+  } else
+    items.push([
+      `Last judged: ${formatUtcMinute(last.at)}, ${last.verdict}`,
+      last.reason && last.verdict !== 'accepted' ? ` (${last.reason})` : '',
+    ]);
+  if (state)
+    items.push([
+      `Current list: ${state.view.rows.length} rows, `,
+      state.view.meta.fileName,
+      `, fetched ${formatUtcMinute(state.view.meta.fetchedAt)}`,
+    ]);
   if (lastChange) items.push([`Last publication: ${formatUtcMinute(lastChange.fetchedAt)} (`, lastChange.fileName, ')']);
-  for (const [held, what] of [[state?.held, 'ending'], [state?.heldAdditions, 'signing']] as const) {
+  for (const [held, what] of [
+    [state?.held, 'ending'],
+    [state?.heldAdditions, 'signing'],
+  ] as const) {
     if (!held?.length) continue;
     trouble = true;
-    items.push([{ bold: `${plural(held.length, what)} held as suspect` }, ` since ${formatUtcMinute(held[0].since)}: confirmed by a publication an hour later, or an operator decides`]);
+    items.push([
+      { bold: `${plural(held.length, what)} held as suspect` },
+      ` since ${formatUtcMinute(held[0].since)}: confirmed by a publication an hour later, or an operator decides`,
+    ]);
   }
   if (rejected) {
     trouble ||= rejected === last;
@@ -78,23 +103,40 @@ async function totalsSections(ctx: CommandContext, health: SourceHealth | undefi
     const lastDay = days.at(-1);
     feed.push(lastDay ? [`Latest day: ${lastDay.date} (${plural(days.length, 'day')} stored)`] : ['No day stored yet'], ...polls.items);
   }
-  return [section('Detention statistics', detention, polls.trouble), section('Daily counts feed', feed, polls.trouble && Boolean(sources?.dailyFeed))];
+  return [
+    section('Detention statistics', detention, polls.trouble),
+    section('Daily counts feed', feed, polls.trouble && Boolean(sources?.dailyFeed)),
+  ];
 }
 
 async function deliverySection(ctx: CommandContext): Promise<Section[]> {
   const delivery = await ctx.services.delivery?.();
   if (!delivery) return [];
   let trouble = false;
-  const items: Line[] = [[`${delivery.pending} waiting to be sent`, delivery.oldestPendingAt ? ` (oldest planned ${formatUtcMinute(delivery.oldestPendingAt)})` : '']];
+  const items: Line[] = [
+    [
+      `${delivery.pending} waiting to be sent`,
+      delivery.oldestPendingAt ? ` (oldest planned ${formatUtcMinute(delivery.oldestPendingAt)})` : '',
+    ],
+  ];
   for (const q of delivery.queue) {
-    items.push([`Shared queue, ${q.platform}: ${q.waiting} queued, ${q.active} sending, ${q.delayed} retrying later, ${q.failed} failed jobs`]);
+    items.push([
+      `Shared queue, ${q.platform}: ${q.waiting} queued, ${q.active} sending, ${q.delayed} retrying later, ${q.failed} failed jobs`,
+    ]);
     if (q.failed) trouble = true;
   }
   if (delivery.deadLetters.length) {
     trouble = true;
     const d = delivery.deadLetters[0]!;
     const n = delivery.deadLetters.length;
-    items.push([{ bold: `${n}${n === 5 ? '+' : ''} ${n === 1 ? 'alert' : 'alerts'} given up` }, ` (latest: `, d.channel, `: `, d.lastError ?? 'unknown error', ')']);
+    items.push([
+      { bold: `${n}${n === 5 ? '+' : ''} ${n === 1 ? 'alert' : 'alerts'} given up` },
+      ` (latest: `,
+      d.channel,
+      `: `,
+      d.lastError ?? 'unknown error',
+      ')',
+    ]);
   }
   if (delivery.poller) items.push(['Polling instance: ', delivery.poller]);
   return [section(`Deliveries (${delivery.mode})`, items, trouble)];
@@ -104,9 +146,15 @@ async function deliverySection(ctx: CommandContext): Promise<Section[]> {
 function sourcesSection(ctx: CommandContext): Section[] {
   const s = ctx.services.sources;
   const pages: Array<[string, string | undefined]> = s
-    ? [['287(g) page', s.page287g], ['Detention statistics page', s.detentionPage], ['Daily counts feed', s.dailyFeed]]
+    ? [
+        ['287(g) page', s.page287g],
+        ['Detention statistics page', s.detentionPage],
+        ['Daily counts feed', s.dailyFeed],
+      ]
     : [['287(g) page', 'https://www.ice.gov/identify-and-arrest/287g']];
-  const items = pages.filter((p): p is [string, string] => Boolean(p[1])).map(([name, url]): Line => [`${name}: `, /^https?:\/\//i.test(url) ? { link: url, text: url } : url]);
+  const items = pages
+    .filter((p): p is [string, string] => Boolean(p[1]))
+    .map(([name, url]): Line => [`${name}: `, /^https?:\/\//i.test(url) ? { link: url, text: url } : url]);
   return [section('Sources', items)];
 }
 

@@ -18,11 +18,24 @@ export default {
   usage: 'tx ok models:tfm daily  (states|all|totals [agreements,endings,pending] [models:jem,tfm,wso] [instant|daily|weekly])',
   options: [
     { name: 'states', description: 'States ("tx ok", "TX,OK"), "all", or "totals"', type: 'states', required: true },
-    { name: 'kinds', description: 'agreements, endings, pending, totals, corrections (default: the first three)', type: 'kinds', required: false },
+    {
+      name: 'kinds',
+      description: 'agreements, endings, pending, totals, corrections (default: the first three)',
+      type: 'kinds',
+      required: false,
+    },
     { name: 'models', description: 'Only these models, e.g. "tfm" or "jem,wso" (default: all)', type: 'models', required: false },
-    { name: 'mode', description: 'instant (default), daily or weekly digest', type: 'mode', required: false, choices: [
-      { name: 'instant', value: 'instant' }, { name: 'daily digest', value: 'daily' }, { name: 'weekly digest', value: 'weekly' },
-    ] },
+    {
+      name: 'mode',
+      description: 'instant (default), daily or weekly digest',
+      type: 'mode',
+      required: false,
+      choices: [
+        { name: 'instant', value: 'instant' },
+        { name: 'daily digest', value: 'daily' },
+        { name: 'weekly digest', value: 'weekly' },
+      ],
+    },
   ],
   async run(ctx, args) {
     requireManager(ctx);
@@ -49,7 +62,11 @@ export default {
       const old = replacedDefault ? null : stored;
       const oldStates = old?.states ?? [];
       const mergedStates: Subscription['states'] =
-        states === null ? oldStates : states === 'all' || oldStates === 'all' ? 'all' : [...new Set([...oldStates, ...states.map((s) => s.code)])];
+        states === null
+          ? oldStates
+          : states === 'all' || oldStates === 'all'
+            ? 'all'
+            : [...new Set([...oldStates, ...states.map((s) => s.code)])];
       return {
         key,
         platform: ctx.channel.platform,
@@ -71,7 +88,13 @@ export default {
     const sub = after!;
 
     const what = totalsOnly ? 'enforcement totals' : states === 'all' ? 'every state' : states!.map((s) => s.name).join(', ');
-    const verb = replacedDefault ? 'replaced the console’s default (every state) with' : old?.paused ? 'resumed and subscribed' : old ? 'updated: added' : 'subscribed this channel to';
+    const verb = replacedDefault
+      ? 'replaced the console’s default (every state) with'
+      : old?.paused
+        ? 'resumed and subscribed'
+        : old
+          ? 'updated: added'
+          : 'subscribed this channel to';
     const numbers = totalsOnly ? [] : await stateNumbers(ctx, states === 'all' ? 'all' : states!.map((s) => s.code));
     return {
       tone: 'success',

@@ -12,7 +12,9 @@ import type { Line, ReplyField } from '../src/messages/reply';
 export function requireManager(ctx: CommandContext): void {
   if (ctx.user.canManageChannel) return;
   // The platform says who may, in its own words (Discord: Manage Channels; Slack: admins, when the operator requires it).
-  throw new UserError(`Only ${ctx.services.whoMayManage ?? 'people allowed to manage this channel'} can change this channel's subscriptions.`);
+  throw new UserError(
+    `Only ${ctx.services.whoMayManage ?? 'people allowed to manage this channel'} can change this channel's subscriptions.`,
+  );
 }
 
 /** The fields that describe a subscription, for confirmations and /subscriptions. */
@@ -21,10 +23,16 @@ export function describeSubscription(sub: Subscription): ReplyField[] {
   const stateKinds = sub.kinds.filter((k) => k !== 'totals');
   return [
     { name: 'States', value: [states] },
-    { name: 'Alerts', value: [[...stateKinds, ...(sub.kinds.includes('totals') ? ['national totals'] : [])].join(', ') || 'none'], inline: true },
+    {
+      name: 'Alerts',
+      value: [[...stateKinds, ...(sub.kinds.includes('totals') ? ['national totals'] : [])].join(', ') || 'none'],
+      inline: true,
+    },
     { name: 'Models', value: [sub.models ? sub.models.join(', ') : 'all'], inline: true },
     { name: 'Delivery', value: [sub.mode === 'instant' ? 'instant' : `${sub.mode} digest`], inline: true },
-    ...(sub.paused ? [{ name: 'Paused', value: [`since ${sub.paused.since.slice(0, 10)}: ${sub.paused.reason}. Subscribe again to resume.`] }] : []),
+    ...(sub.paused
+      ? [{ name: 'Paused', value: [`since ${sub.paused.since.slice(0, 10)}: ${sub.paused.reason}. Subscribe again to resume.`] }]
+      : []),
   ];
 }
 
@@ -36,7 +44,12 @@ export async function stateNumbers(ctx: CommandContext, states: string[] | 'all'
   const waiting = (await ctx.services.snapshots.getState('pending'))?.view.rows;
   const pending = waiting ? activeAgreements(waiting) : null;
   if (states === 'all') {
-    return [[{ bold: 'All states' }, `: ${activeCounts(participating.length, countByModel(participating))}${pending ? `, ${pending.length} pending` : ''}`]];
+    return [
+      [
+        { bold: 'All states' },
+        `: ${activeCounts(participating.length, countByModel(participating))}${pending ? `, ${pending.length} pending` : ''}`,
+      ],
+    ];
   }
   const pendingCounts = pending ? countByState(pending) : null;
   return states.map((code) => {

@@ -14,7 +14,22 @@ export default {
       return {
         tone: 'info',
         title: 'This channel has no 287(g) subscription',
-        blocks: [{ kind: 'text', lines: [['Subscribe with ', { code: '/subscribe tx ok' }, ', ', { code: '/subscribe all' }, ' or ', { code: '/subscribe totals' }, '.']] }],
+        blocks: [
+          {
+            kind: 'text',
+            lines: [
+              [
+                'Subscribe with ',
+                { code: '/subscribe tx ok' },
+                ', ',
+                { code: '/subscribe all' },
+                ' or ',
+                { code: '/subscribe totals' },
+                '.',
+              ],
+            ],
+          },
+        ],
       };
     }
     return {

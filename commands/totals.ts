@@ -20,11 +20,18 @@ export default {
     if (!store) throw new UserError('Enforcement totals are not available here.');
     const [releases, daily] = await Promise.all([store.releases(), store.daily()]);
     const latest = releases.at(-1);
-    if (!latest) throw new NothingStoredError("No detention statistics are stored yet. Try again after the first poll of ICE's detention-management page.");
+    if (!latest)
+      throw new NothingStoredError(
+        "No detention statistics are stored yet. Try again after the first poll of ICE's detention-management page.",
+      );
     const previous = releases.at(-2);
     const reply: Reply = totalsAlertToReply({
-      id: 'totals', kind: 'detention.released', release: latest.release,
-      comparison: previous ? compareReleases(previous.release, latest.release) : null, fileName: latest.fileName, fetchedAt: latest.fetchedAt,
+      id: 'totals',
+      kind: 'detention.released',
+      release: latest.release,
+      comparison: previous ? compareReleases(previous.release, latest.release) : null,
+      fileName: latest.fileName,
+      fetchedAt: latest.fetchedAt,
     });
     const reported = daily.filter((d) => d.arrests !== null);
     const last = reported.at(-1);
@@ -32,7 +39,10 @@ export default {
       const report = describeDailyReport(daily, last.date)!;
       const record = reported.reduce((best, d) => (d.arrests! > best.arrests! ? d : best));
       const lines: Line[] = [
-        [{ bold: 'Daily arrests' }, ` (only ICE's posts of ${reported[0].date} to ${last.date} are known): latest ${n(report.arrests)} on ${report.date}, ${Math.round(report.paceShare * 100)}% of the ${n(MILLION_A_YEAR_PER_DAY)} a day that 1 million a year takes; record ${n(record.arrests!)} on ${record.date}.`],
+        [
+          { bold: 'Daily arrests' },
+          ` (only ICE's posts of ${reported[0].date} to ${last.date} are known): latest ${n(report.arrests)} on ${report.date}, ${Math.round(report.paceShare * 100)}% of the ${n(MILLION_A_YEAR_PER_DAY)} a day that 1 million a year takes; record ${n(record.arrests!)} on ${record.date}.`,
+        ],
       ];
       reply.blocks.push({ kind: 'text', lines });
     }

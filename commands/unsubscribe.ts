@@ -60,7 +60,10 @@ function planRemoval(old: Subscription, target: string): { next: Subscription | 
   const codes = states.map((s) => s.code);
   const notFollowed = codes.filter((c) => !followed.includes(c));
   if (notFollowed.length === codes.length) throw new UserError(`This channel does not follow ${notFollowed.map(name).join(', ')}.`);
-  let removed = codes.filter((c) => !notFollowed.includes(c)).map(name).join(', ');
+  let removed = codes
+    .filter((c) => !notFollowed.includes(c))
+    .map(name)
+    .join(', ');
   if (notFollowed.length) removed += ` (it did not follow ${notFollowed.map(name).join(', ')})`;
   return { next: { ...old, states: followed.filter((c) => !codes.includes(c)) }, removed };
 }

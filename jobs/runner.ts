@@ -25,16 +25,18 @@ export function createJobRunner({ jobs, config, deps, mayLead }: JobRunnerDeps) 
   function run(job: Job): Promise<void> {
     const logger = deps.logger.child({ job: job.name });
     const lead = async () => (!job.leader || (await mayLead()) ? job.run({ ...deps, logger }) : undefined);
-    const p = lead().then(
-      () => delivery.notifyOperators([{ kind: 'recovered', subject: `job ${job.name}`, text: `${job.name} runs again` }]),
-      async (err: unknown) => {
-        const failure = describeJobFailure(job.name, job.schedule(config), err);
-        if (failure.expected) logger.debug({ err }, `${job.name} failed`);
-        else logger.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
-        if (err instanceof SourceFailingError) await delivery.tellTerminal([{ kind: 'failing', text: failure.text }]);
-        else await delivery.notifyOperators([{ kind: 'job-failed', subject: `job ${job.name}`, text: failure.text }]);
-      },
-    ).catch((err: unknown) => logger.error({ err }, 'operator notice failed'));
+    const p = lead()
+      .then(
+        () => delivery.notifyOperators([{ kind: 'recovered', subject: `job ${job.name}`, text: `${job.name} runs again` }]),
+        async (err: unknown) => {
+          const failure = describeJobFailure(job.name, job.schedule(config), err);
+          if (failure.expected) logger.debug({ err }, `${job.name} failed`);
+          else logger.error({ err }, `${job.name} failed; it runs again at its next scheduled time`);
+          if (err instanceof SourceFailingError) await delivery.tellTerminal([{ kind: 'failing', text: failure.text }]);
+          else await delivery.notifyOperators([{ kind: 'job-failed', subject: `job ${job.name}`, text: failure.text }]);
+        },
+      )
+      .catch((err: unknown) => logger.error({ err }, 'operator notice failed'));
     running.add(p);
     void p.finally(() => running.delete(p));
     return p;

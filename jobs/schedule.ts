@@ -32,7 +32,11 @@ export function cronLoggerOf(logger: Logger): CronLogger {
  */
 export function scheduleJobs(jobs: readonly Job[], config: Config, run: (job: Job) => Promise<void>, logger: Logger): ScheduledTask[] {
   return jobs.map((job) =>
-    cron.schedule(job.schedule(config), () => run(job), { name: job.name, noOverlap: true, logger: cronLoggerOf(logger.child({ job: job.name })) }),
+    cron.schedule(job.schedule(config), () => run(job), {
+      name: job.name,
+      noOverlap: true,
+      logger: cronLoggerOf(logger.child({ job: job.name })),
+    }),
   );
 }
 

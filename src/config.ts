@@ -24,10 +24,16 @@ const cron = z
   .refine((v) => v.split(/\s+/).length >= 5 && v.split(/\s+/).length <= 6, { message: 'must be a cron expression of 5 or 6 fields' });
 
 const schema = z.object({
-  STORE_URL: url(['sqlite://', 'memory://', 'postgres://', 'postgresql://', 'redis://', 'rediss://']).default('sqlite://data/ice-watch.sqlite'),
+  STORE_URL: url(['sqlite://', 'memory://', 'postgres://', 'postgresql://', 'redis://', 'rediss://']).default(
+    'sqlite://data/ice-watch.sqlite',
+  ),
   REDIS_URL: optionalText,
   // Put before every stored key, lease and queue name: several deployments (or test runs) can share one PostgreSQL or Redis.
-  STORE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only').default(''),
+  STORE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only')
+    .default(''),
   // With REDIS_URL: how long the poll lease lasts without renewal (another instance takes over after it).
   POLL_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   // With REDIS_URL: messages per second per bot token, shared by every instance (Discord allows 50/s per bot).
@@ -51,8 +57,14 @@ const schema = z.object({
   SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
   // false: this instance sends Discord alerts through REST but opens no gateway connection (answers no commands):
   // with several instances, exactly one (or one sharded one) should open the gateway.
-  DISCORD_GATEWAY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  SLACK_ADMINS_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  DISCORD_GATEWAY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  SLACK_ADMINS_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   ICE_287G_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/identify-and-arrest/287g'),
   ICE_DETENTION_PAGE_URL: z.string().trim().min(1).default('https://www.ice.gov/detain/detention-management'),
   DAILY_TOTALS_URL: optionalText,
@@ -73,12 +85,27 @@ const schema = z.object({
   MASS_ADD_SHARE: z.coerce.number().gt(0).default(1),
   MASS_ADD_MIN_ROWS: z.coerce.number().int().min(0).default(100),
   // Unset: an ending is announced at once. Hours: an ending waits for a later, different publication that still lacks it, or this long.
-  ENDING_CONFIRM_HOURS: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().gt(0).max(24 * 30).optional()),
+  ENDING_CONFIRM_HOURS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number()
+      .gt(0)
+      .max(24 * 30)
+      .optional(),
+  ),
   FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   FETCH_USER_AGENT: optionalText,
   // Parse caps (287(g) and detention workbooks): inflated XML of the parts read, and rows of the sheet read.
-  WORKBOOK_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+  WORKBOOK_MAX_INFLATED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(64 * 1024 * 1024),
   WORKBOOK_MAX_ROWS: z.coerce.number().int().min(100).default(50_000),
 });
 

@@ -38,23 +38,66 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
   const stores = openStores(overrides.keyv ?? config, {
-    onCorruptSubscription: (key, problem) => logger.error({ subscription: key, problem }, 'a stored subscription cannot be read; it is skipped until the channel subscribes again'),
+    onCorruptSubscription: (key, problem) =>
+      logger.error(
+        { subscription: key, problem },
+        'a stored subscription cannot be read; it is skipped until the channel subscribes again',
+      ),
   });
   // /healthz and /metrics: on a platform's own HTTP server (Slack HTTP mode), else on HTTP_PORT, else off.
-  const ops = createOpsEndpoints(config, { health: stores.health, outboxDepth: () => stores.outbox.depth(), sources: watchedSources(config), logger, now, hostedBy: hostingServerOf(config) });
+  const ops = createOpsEndpoints(config, {
+    health: stores.health,
+    outboxDepth: () => stores.outbox.depth(),
+    sources: watchedSources(config),
+    logger,
+    now,
+    hostedBy: hostingServerOf(config),
+  });
   // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
   const coordination = createCoordination({ config, outbox: stores.outbox, limits: sendLimitsOf(config), logger, now });
   const schedule = createSchedule(jobs, config, logger);
   const services = {
-    snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals, delivery: coordination.status,
-    sources: { page287g: config.ICE_287G_PAGE_URL, detentionPage: config.ICE_DETENTION_PAGE_URL, dailyFeed: config.DAILY_TOTALS_URL, nextPoll: schedule.nextRun },
+    snapshots: stores.snapshots,
+    subscriptions: stores.subscriptions,
+    health: stores.health,
+    totals: stores.totals,
+    delivery: coordination.status,
+    sources: {
+      page287g: config.ICE_287G_PAGE_URL,
+      detentionPage: config.ICE_DETENTION_PAGE_URL,
+      dailyFeed: config.DAILY_TOTALS_URL,
+      nextPoll: schedule.nextRun,
+    },
   };
-  const platforms = await loadPlatforms(config, { services, stores, metrics: ops.metrics, routes: ops.hostedRoutes, logger, now, write: overrides.write });
-  const delivery = createDelivery({
-    stores, platforms: platforms.list, shared: coordination.sharedQueue, owner: coordination.owner, logger, now, metrics: ops.metrics,
-    sendTimeoutMs: overrides.sendTimeoutMs, noticeRetryDelaysMs: overrides.noticeRetryDelaysMs,
+  const platforms = await loadPlatforms(config, {
+    services,
+    stores,
+    metrics: ops.metrics,
+    routes: ops.hostedRoutes,
+    logger,
+    now,
+    write: overrides.write,
   });
-  const pipelines = createPolls({ config, stores, router: delivery.router, notifyOperators: delivery.notifyOperators, logger, now, metrics: ops.metrics });
+  const delivery = createDelivery({
+    stores,
+    platforms: platforms.list,
+    shared: coordination.sharedQueue,
+    owner: coordination.owner,
+    logger,
+    now,
+    metrics: ops.metrics,
+    sendTimeoutMs: overrides.sendTimeoutMs,
+    noticeRetryDelaysMs: overrides.noticeRetryDelaysMs,
+  });
+  const pipelines = createPolls({
+    config,
+    stores,
+    router: delivery.router,
+    notifyOperators: delivery.notifyOperators,
+    logger,
+    now,
+    metrics: ops.metrics,
+  });
   const jobDeps: JobDeps = { logger, now, pipelines, delivery };
   const runner = createJobRunner({ jobs, config, deps: jobDeps, mayLead: coordination.mayLead });
   // What this instance does for the others: its worker sends the shared queue's entries; taking the lease over runs the polls.

@@ -30,7 +30,9 @@ describe('ice-watch held: operators decide on a suspect mass ending', () => {
   test('a list missing 80 rows is held; held lists them; accept ends them with alerts; then nothing is held', async () => {
     const stale = join(dir, 'participatingAgencies10172025pm.xlsx');
     await withoutFirstRows(fixturePath('participatingAgencies10162025pm.xlsx'), 80, stale);
-    const replay = (await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), stale, '--store', process.env.STORE_URL!, '--json')).json();
+    const replay = (
+      await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), stale, '--store', process.env.STORE_URL!, '--json')
+    ).json();
     expect(replay.publications.map((p: { verdict: string }) => p.verdict)).toEqual(['baseline', 'held']);
     expect(replay.alerts).toEqual([]);
 
@@ -40,14 +42,16 @@ describe('ice-watch held: operators decide on a suspect mass ending', () => {
 
     const accepted = (await cli('held', 'accept', '--json')).json();
     expect(accepted.count).toBe(80);
-    const ended = accepted.alerts.flatMap((a: { events: Array<{ type: string }> }) => a.events).filter((e: { type: string }) => e.type === 'agreement.ended');
+    const ended = accepted.alerts
+      .flatMap((a: { events: Array<{ type: string }> }) => a.events)
+      .filter((e: { type: string }) => e.type === 'agreement.ended');
     expect(ended).toHaveLength(80);
 
     expect((await cli('held', '--json')).json().held).toEqual([]);
     const again = await cli('held', 'discard');
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/Nothing is held/);
-    const alabama = (await cli("agreements", "AL", "--json")).json();
+    const alabama = (await cli('agreements', 'AL', '--json')).json();
     const before = (await cli('agreements', 'AL', '--file', fixturePath('participatingAgencies10162025pm.xlsx'), '--json')).json();
     expect(alabama.total).toBeLessThan(before.total);
   });

@@ -25,14 +25,17 @@ describe('the terminal runs the slash commands of the registry', () => {
   test('the help lists every command of the registry with its description', async () => {
     const r = await cli('help');
     expect(r.code).toBe(0);
-    for (const c of commands) expect(r.stdout).toMatch(new RegExp(`^ {2}${c.name} [\\s\\S]*?${c.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    for (const c of commands)
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${c.name} [\\s\\S]*?${c.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
   });
 
   test('"as of" says which date: the workbook\'s saved time with --file, the fetch time from the store', async () => {
     const saved = (await parse287gWorkbook(readFileSync(FILE))).modifiedInFile!;
     const fromFile = await cli('agreements', 'texas', '--file', FILE);
     expect(fromFile.code).toBe(0);
-    expect(fromFile.stdout).toContain(`Source: ICE participatingAgencies12122025pm.xlsx, read from disk; workbook saved ${formatUtcMinute(saved)}\n`);
+    expect(fromFile.stdout).toContain(
+      `Source: ICE participatingAgencies12122025pm.xlsx, read from disk; workbook saved ${formatUtcMinute(saved)}\n`,
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-cli-registry-'));
     const store = `sqlite://${join(dir, 'store.sqlite')}`;
@@ -42,7 +45,11 @@ describe('the terminal runs the slash commands of the registry', () => {
       expect(fromStore.code).toBe(0);
       expect(fromStore.stdout).toContain('Source: ICE participatingAgencies12122025pm.xlsx, fetched 2025-12-12 18:00 UTC\n');
       // The same question gives the same answer either way: only the footer (and the picture's date) differs.
-      const body = (text: string) => text.split('\n').filter((l) => !/^(Source|Chart|Page): /.test(l) && !/^Page \d/.test(l)).join('\n');
+      const body = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => !/^(Source|Chart|Page): /.test(l) && !/^Page \d/.test(l))
+          .join('\n');
       expect(body(fromStore.stdout)).toBe(body(fromFile.stdout));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,14 @@ describe('ice-watch parse', () => {
     const doc = r.json();
     expect(doc.source).toBe('participating');
     expect(doc.rows).toHaveLength(744);
-    expect(Object.keys(doc.rows[0])).toEqual(expect.arrayContaining(['state', 'stateCode', 'agency', 'type', 'county', 'model', 'signed', 'moaUrl']));
-    expect(doc.rows.every((row: { model: string; signed: string }) => /^(JEM|TFM|WSO)$/.test(row.model) && /^\d{4}-\d{2}-\d{2}$/.test(row.signed))).toBe(true);
+    expect(Object.keys(doc.rows[0])).toEqual(
+      expect.arrayContaining(['state', 'stateCode', 'agency', 'type', 'county', 'model', 'signed', 'moaUrl']),
+    );
+    expect(
+      doc.rows.every(
+        (row: { model: string; signed: string }) => /^(JEM|TFM|WSO)$/.test(row.model) && /^\d{4}-\d{2}-\d{2}$/.test(row.signed),
+      ),
+    ).toBe(true);
   });
 
   test('a pending list says so', async () => {
@@ -44,26 +50,41 @@ describe('ice-watch parse', () => {
 
 describe('ice-watch diff', () => {
   test('05-16 -> 05-19: accepted, 17 signings and a rename that carries both names', async () => {
-    const r = await cli('diff', fixturePath('participatingAgencies05162025am.xlsx'), fixturePath('participatingAgencies05192025pm.xlsx'), '--json');
+    const r = await cli(
+      'diff',
+      fixturePath('participatingAgencies05162025am.xlsx'),
+      fixturePath('participatingAgencies05192025pm.xlsx'),
+      '--json',
+    );
     const doc = r.json();
     expect(doc.verdict).toBe('accepted');
     expect(doc.reason).toBeNull();
     expect(doc.events.filter((e: { type: string }) => e.type === 'agreement.signed')).toHaveLength(17);
     expect(doc.events.find((e: { type: string }) => e.type === 'agreement.renamed')).toMatchObject({
-      stateCode: 'FL', agency: 'Indiatlantic Police Department', previousAgency: 'Indialantic Police Department', model: 'TFM', signed: '2025-05-13',
+      stateCode: 'FL',
+      agency: 'Indiatlantic Police Department',
+      previousAgency: 'Indialantic Police Department',
+      model: 'TFM',
+      signed: '2025-05-13',
     });
   });
 
   test('the swapped 09-22 pm file is rejected with the reason', async () => {
-    const doc = (await cli('diff', fixturePath('participatingAgencies09222025am.xlsx'), fixturePath('participatingAgencies09222025pm.xlsx'), '--json')).json();
+    const doc = (
+      await cli('diff', fixturePath('participatingAgencies09222025am.xlsx'), fixturePath('participatingAgencies09222025pm.xlsx'), '--json')
+    ).json();
     expect(doc).toMatchObject({ verdict: 'rejected', events: [] });
     expect(doc.reason).toMatch(/pending list/);
   });
 
   test('byte-identical lists under two names are unchanged', async () => {
-    const doc = (await cli('diff', fixturePath('participatingAgencies09222025am.xlsx'), fixturePath('pendingAgencies09222025pm.xlsx'), '--json')).json();
+    const doc = (
+      await cli('diff', fixturePath('participatingAgencies09222025am.xlsx'), fixturePath('pendingAgencies09222025pm.xlsx'), '--json')
+    ).json();
     expect(doc.verdict).toBe('rejected'); // a "pending" file holding the participating list
-    const same = (await cli('diff', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('participatingAgencies10162025pm.xlsx'), '--json')).json();
+    const same = (
+      await cli('diff', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('participatingAgencies10162025pm.xlsx'), '--json')
+    ).json();
     expect(same).toMatchObject({ verdict: 'unchanged', events: [] });
   });
 });
@@ -85,7 +106,9 @@ describe('ice-watch agreements', () => {
   test('filters by model and since, by USPS code', async () => {
     const all = (await cli('agreements', 'TX', '--file', file, '--json')).json();
     const tfm = (await cli('agreements', 'tx', '--file', file, '--model', 'tfm', '--since', '2025-10-01', '--json')).json();
-    expect(tfm.total).toBe(all.agreements.filter((a: { model: string; signed: string }) => a.model === 'TFM' && a.signed >= '2025-10-01').length);
+    expect(tfm.total).toBe(
+      all.agreements.filter((a: { model: string; signed: string }) => a.model === 'TFM' && a.signed >= '2025-10-01').length,
+    );
     expect(tfm.total).toBeGreaterThan(0);
   });
 
@@ -145,7 +168,14 @@ describe('ice-watch replay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-replay-'));
     const store = `sqlite://${join(dir, 'replay.sqlite')}`;
     try {
-      await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('pendingAgencies02272026am.xlsx'), '--store', store, '--json');
+      await cli(
+        'replay',
+        fixturePath('participatingAgencies10162025pm.xlsx'),
+        fixturePath('pendingAgencies02272026am.xlsx'),
+        '--store',
+        store,
+        '--json',
+      );
       const saved = process.env.STORE_URL;
       process.env.STORE_URL = store;
       const doc = (await cli('agreements', 'texas', '--json')).json();
@@ -160,10 +190,16 @@ describe('ice-watch replay', () => {
   });
 
   test('text output reads as alerts with titles, totals and source', async () => {
-    const r = await cli('replay', fixturePath('participatingAgencies10162025pm.xlsx'), fixturePath('participatingAgencies10172025mid.xlsx'));
+    const r = await cli(
+      'replay',
+      fixturePath('participatingAgencies10162025pm.xlsx'),
+      fixturePath('participatingAgencies10172025mid.xlsx'),
+    );
     expect(r.stdout).toMatch(/── \d+ new 287\(g\) agreements in Texas; 1 date corrected ──/);
     expect(r.stdout).not.toMatch(/renewed/);
-    expect(r.stdout).toMatch(/\[operators\] participatingAgencies10172025mid\.xlsx: ICE corrected 1 SIGNED date: Rockwall County Sheriff's Office \(TX, WSO\) 2025-07-07 -> 2025-07-08/);
+    expect(r.stdout).toMatch(
+      /\[operators\] participatingAgencies10172025mid\.xlsx: ICE corrected 1 SIGNED date: Rockwall County Sheriff's Office \(TX, WSO\) 2025-07-07 -> 2025-07-08/,
+    );
     expect(r.stdout).toMatch(/Texas now: \d+ active \(JEM \d+ · TFM \d+ · WSO \d+\)/);
     expect(r.stdout).toMatch(/Source: ICE participating list, participatingAgencies10172025mid\.xlsx/);
     expect(r.stdout).toMatch(/\[operators\] participating baseline: 1033 rows/);
@@ -172,7 +208,12 @@ describe('ice-watch replay', () => {
 
 describe('the ice-watch executable', () => {
   test('npx-style run prints one JSON document on stdout and nothing else', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '..', 'bin', 'ice-watch-ts.js'), 'parse', fixturePath('pendingAgencies02272026am.xlsx'), '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      join(__dirname, '..', 'bin', 'ice-watch-ts.js'),
+      'parse',
+      fixturePath('pendingAgencies02272026am.xlsx'),
+      '--json',
+    ]);
     const doc = JSON.parse(stdout);
     expect(doc.source).toBe('pending');
     expect(doc.rows).toHaveLength(2);

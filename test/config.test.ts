@@ -37,7 +37,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-123' })).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-123' })).not.toThrow(/xoxb-secret-123/);
     expect(() => loadConfig({ DISCORD_TOKEN: 'abc.def.ghi' })).toThrow(/DISCORD_APP_ID/);
-    expect(enabledPlatforms(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APP_ID: '1', SLACK_BOT_TOKEN: 'x', SLACK_APP_TOKEN: 'y' }))).toEqual(['discord', 'slack']);
+    expect(enabledPlatforms(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APP_ID: '1', SLACK_BOT_TOKEN: 'x', SLACK_APP_TOKEN: 'y' }))).toEqual([
+      'discord',
+      'slack',
+    ]);
   });
 
   test('.env.example documents every setting, with a comment, and loads as it is', () => {

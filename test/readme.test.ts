@@ -20,7 +20,10 @@ describe('README', () => {
     const [command, sample] = blocksAfter('## Try it without a network');
     // The shell block: `P=<folder>` then `npx ice-watch replay $P/<file> ...`.
     const folder = /^P=(\S+)$/m.exec(command)![1];
-    const replay = /^npx ice-watch (replay .+)$/m.exec(command)![1].split(/\s+/).map((a) => a.replace('$P', join(ROOT, folder)));
+    const replay = /^npx ice-watch (replay .+)$/m
+      .exec(command)![1]
+      .split(/\s+/)
+      .map((a) => a.replace('$P', join(ROOT, folder)));
     const run = await cli(...replay);
     expect(run.code).toBe(0);
     const printed = run.stdout.split('\n').map(normalize);

@@ -20,7 +20,9 @@ describe('wording', () => {
   test('the CLI agreements header shows its filters; one state is "1 state"', async () => {
     const file = fixturePath('participatingAgencies12122025pm.xlsx');
     // The terminal prints the /agreements reply: its title, then its model counts.
-    const [texas, byModel] = (await cli('agreements', 'texas', '--file', file, '--model', 'tfm', '--since', '2025-10-01')).stdout.split('\n');
+    const [texas, byModel] = (await cli('agreements', 'texas', '--file', file, '--model', 'tfm', '--since', '2025-10-01')).stdout.split(
+      '\n',
+    );
     expect(texas).toMatch(/^Texas: \d+ active 287\(g\) agreements \(TFM, since 2025-10-01\)$/);
     expect(byModel).toMatch(/^By model: JEM 0 · TFM \d+ · WSO 0$/);
     const parsed = (await cli('parse', fixturePath('pendingAgencies09222025am.xlsx'))).stdout;
@@ -38,7 +40,10 @@ describe('wording', () => {
     expect(one.size).toBeLessThan(FONT.title);
     const longest = 'Texas: active 287(g) agreements by model (TFM, Harris County, since 2025-03-01)';
     const two = layoutTitle(ctx, longest, max);
-    expect(two).toEqual({ size: FONT.subtitle, lines: ['Texas: active 287(g) agreements by model', '(TFM, Harris County, since 2025-03-01)'] });
+    expect(two).toEqual({
+      size: FONT.subtitle,
+      lines: ['Texas: active 287(g) agreements by model', '(TFM, Harris County, since 2025-03-01)'],
+    });
     for (const line of two.lines) expect(fitText(ctx, line, max)).toBe(line);
     // The heading makes room for the second line: the chart starts lower.
     expect(drawHeading(ctx, longest, null, CHART_WIDTH)).toBeGreaterThan(drawHeading(ctx, short, null, CHART_WIDTH));
@@ -51,10 +56,14 @@ describe('wording', () => {
       const release = await parseDetentionWorkbook(readFileSync(detentionPath(file)));
       await store.addRelease({ release, fileName: file, sha256: 'x', url: 'file://x', fetchedAt: '2026-01-09T12:00:00.000Z' });
       const reply = await totals.run({
-        channel: { platform: 'slack', workspaceId: 'T', channelId: 'C' }, user: { id: 'U', name: 'Ana', canManageChannel: false },
-        services: { snapshots, subscriptions, totals: store, checkCanPost: async () => null }, now: () => new Date(),
+        channel: { platform: 'slack', workspaceId: 'T', channelId: 'C' },
+        user: { id: 'U', name: 'Ana', canManageChannel: false },
+        services: { snapshots, subscriptions, totals: store, checkCanPost: async () => null },
+        now: () => new Date(),
       });
-      const fields = Object.fromEntries(reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).map((f) => [f.name, lineText(f.value)]));
+      const fields = Object.fromEntries(
+        reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields : [])).map((f) => [f.name, lineText(f.value)]),
+      );
       const n = (x: number) => x.toLocaleString('en-US');
       expect(fields[`Book-ins, FY${release.fiscalYear} to date`]).toBe(n(release.bookIns.fytdTotal));
       expect(fields[`Removals, FY${release.fiscalYear} to date`]).toBe(n(release.removals.fytdTotal));

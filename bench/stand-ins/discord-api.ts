@@ -237,11 +237,13 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
       const status = fault.status ?? 500;
       return { status, body: { message: `${status}: Internal Server Error`, code: 0 } };
     }
-    if (fault?.kind === 'error') return { status: fault.status, headers: taken.headers, body: { message: fault.message, code: fault.code } };
+    if (fault?.kind === 'error')
+      return { status: fault.status, headers: taken.headers, body: { message: fault.message, code: fault.code } };
     if (fault?.kind === 'delay') await sleep(fault.ms);
     const invalid = invalidBodyAnswer(body);
     if (invalid) return { ...invalid, headers: taken.headers };
-    const nonceKey = body.enforce_nonce === true && body.nonce !== undefined ? `${req.headers.authorization ?? ''}|${String(body.nonce)}` : null;
+    const nonceKey =
+      body.enforce_nonce === true && body.nonce !== undefined ? `${req.headers.authorization ?? ''}|${String(body.nonce)}` : null;
     const earlier = nonceKey ? byNonce.get(nonceKey) : undefined;
     if (earlier) {
       duplicates.push(req);
@@ -260,7 +262,8 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     const body = (req.body ?? {}) as Record<string, unknown>;
     let m: RegExpExecArray | null;
     const auth = req.headers.authorization;
-    if (acceptedTokens && auth && !acceptedTokens.has(auth.replace(/^Bot /, ''))) return send(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (acceptedTokens && auth && !acceptedTokens.has(auth.replace(/^Bot /, '')))
+      return send(res, 401, { message: '401: Unauthorized', code: 0 });
     const overGlobal = globalLimit(path, Date.now());
     if (overGlobal) return reply(res, overGlobal);
     if (method === 'POST' && (m = /^\/channels\/([^/]+)\/messages$/.exec(path))) return reply(res, await postMessage(req, m[1]));
@@ -300,7 +303,15 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
     }
     const resource = method === 'GET' ? resources.get(path) : undefined;
     if (resource) return send(res, resource.status, resource.body);
-    if (method === 'GET' && path === '/users/@me') return send(res, 200, { id: STAND_IN_BOT_ID, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true });
+    if (method === 'GET' && path === '/users/@me')
+      return send(res, 200, {
+        id: STAND_IN_BOT_ID,
+        username: 'ice-watch',
+        discriminator: '0000',
+        global_name: null,
+        avatar: null,
+        bot: true,
+      });
     return send(res, 404, { message: '404: Not Found', code: 0 });
   }
 
@@ -350,7 +361,11 @@ export async function startDiscordApi(options: DiscordApiOptions = {}): Promise<
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no ${count} ${method} ${path} within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'nothing'}`));
+          reject(
+            new Error(
+              `no ${count} ${method} ${path} within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'nothing'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

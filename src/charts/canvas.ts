@@ -100,7 +100,8 @@ export function drawFooter(ctx: SKRSContext2D, text: string, width: number, heig
     while (words.length && ctx.measureText(`${first} ${words[0]}`.trim()).width <= max) first = `${first} ${words.shift()}`.trim();
     lines.splice(0, 1, first, words.join(' '));
   }
-  for (const [i, line] of lines.entries()) ctx.fillText(fitText(ctx, line, max), 24, height - 14 - (lines.length - 1 - i) * (FONT.small + 6));
+  for (const [i, line] of lines.entries())
+    ctx.fillText(fitText(ctx, line, max), 24, height - 14 - (lines.length - 1 - i) * (FONT.small + 6));
 }
 
 /** The title's font size and lines within `max` pixels (leaves the context's font set to it). */

@@ -25,39 +25,55 @@ export function drawDigest(spec: DigestChart): Canvas {
     type: 'bar',
     data: {
       labels: shown.map((s) => s.state),
-      datasets: models.map((m) => ({ label: MODEL_LABELS[m], data: shown.map((s) => s[m]), backgroundColor: MODEL_COLORS[m], barPercentage: 0.8, categoryPercentage: 0.9 })),
+      datasets: models.map((m) => ({
+        label: MODEL_LABELS[m],
+        data: shown.map((s) => s[m]),
+        backgroundColor: MODEL_COLORS[m],
+        barPercentage: 0.8,
+        categoryPercentage: 0.9,
+      })),
     },
     options: {
       indexAxis: 'y',
       layout: { padding: { right: 190 } },
       scales: {
-        x: { stacked: true, beginAtZero: true, title: { display: true, text: 'Active agreements', color: CARD.muted, font: { size: FONT.small } }, ticks: { precision: 0, color: CARD.text, font: { size: FONT.small } } },
+        x: {
+          stacked: true,
+          beginAtZero: true,
+          title: { display: true, text: 'Active agreements', color: CARD.muted, font: { size: FONT.small } },
+          ticks: { precision: 0, color: CARD.text, font: { size: FONT.small } },
+        },
         y: { stacked: true, ticks: { color: CARD.text, font: { size: FONT.body } }, grid: { display: false } },
       },
-      plugins: { legend: { position: 'top', align: 'start', labels: { boxWidth: 22, color: CARD.text, font: { size: FONT.small } } }, tooltip: { enabled: false } },
+      plugins: {
+        legend: { position: 'top', align: 'start', labels: { boxWidth: 22, color: CARD.text, font: { size: FONT.small } } },
+        tooltip: { enabled: false },
+      },
     },
-    plugins: [labelsPlugin((chart) => {
-      const c = chart.ctx;
-      c.save();
-      c.textBaseline = 'middle';
-      c.textAlign = 'left';
-      c.fillStyle = CARD.text;
-      shown.forEach((s, i) => {
-        const x = chart.scales.x.getPixelForValue(s.total) + 8;
-        const y = chart.scales.y.getPixelForValue(i);
-        const change = [s.signed ? `+${s.signed}` : '', s.ended ? `−${s.ended}` : ''].filter(Boolean).join(' ');
-        c.font = `bold ${FONT.body}px ${FONT.family}`;
-        c.fillText(count(s.total), x, y);
-        if (change) {
-          const w = c.measureText(count(s.total)).width;
-          c.font = `${FONT.small}px ${FONT.family}`;
-          c.fillStyle = CARD.muted;
-          c.fillText(`(${change})`, x + w + 8, y);
-          c.fillStyle = CARD.text;
-        }
-      });
-      c.restore();
-    })],
+    plugins: [
+      labelsPlugin((chart) => {
+        const c = chart.ctx;
+        c.save();
+        c.textBaseline = 'middle';
+        c.textAlign = 'left';
+        c.fillStyle = CARD.text;
+        shown.forEach((s, i) => {
+          const x = chart.scales.x.getPixelForValue(s.total) + 8;
+          const y = chart.scales.y.getPixelForValue(i);
+          const change = [s.signed ? `+${s.signed}` : '', s.ended ? `−${s.ended}` : ''].filter(Boolean).join(' ');
+          c.font = `bold ${FONT.body}px ${FONT.family}`;
+          c.fillText(count(s.total), x, y);
+          if (change) {
+            const w = c.measureText(count(s.total)).width;
+            c.font = `${FONT.small}px ${FONT.family}`;
+            c.fillStyle = CARD.muted;
+            c.fillText(`(${change})`, x + w + 8, y);
+            c.fillStyle = CARD.text;
+          }
+        });
+        c.restore();
+      }),
+    ],
   });
   drawFooter(ctx, sourceLine(spec.source, spec.asOf), CHART_WIDTH, height);
   return canvas;

@@ -42,7 +42,11 @@ export async function renderChart(spec: ChartSpec): Promise<RenderedChart> {
 
 /** A file name of safe characters only: it ends up in `attachment://` URLs and on disk. */
 export function fileNameOf(spec: ChartSpec): string {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart';
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart';
   switch (spec.kind) {
     case 'state-trend':
       return `agreements-${slug(spec.state)}.png`;
@@ -62,7 +66,11 @@ export function altTextOf(spec: ChartSpec): string {
       return `Chart: ${spec.title}. ${count(last.total)} active on ${spec.asOf} (${modelCountsText(last)}), from ${count(spec.points[0].total)} on ${spec.points[0].date}.`;
     }
     case 'state-map':
-      return `Map: ${spec.title}. ${count(spec.total)} agreements; most in ${[...spec.states].sort((a, b) => b.total - a.total).slice(0, 3).map((s) => `${s.name} (${s.total})`).join(', ')}.`;
+      return `Map: ${spec.title}. ${count(spec.total)} agreements; most in ${[...spec.states]
+        .sort((a, b) => b.total - a.total)
+        .slice(0, 3)
+        .map((s) => `${s.name} (${s.total})`)
+        .join(', ')}.`;
     case 'totals': {
       const last = spec.detained.at(-1)!;
       return `Chart: ${spec.title}. ${count(last.total)} detained on ${last.date} over ${plural(spec.detained.length, 'release')}${spec.daily.length ? `; daily arrests ${spec.daily[0].date} to ${spec.daily.at(-1)!.date} against ${count(spec.pacePerDay)} a day` : ''}.`;
@@ -76,7 +84,12 @@ export function altTextOf(spec: ChartSpec): string {
  * The picture of a spec within `deadlineMs`, or null (logged as a warning with the reason):
  * it never throws and never holds an answer longer than the deadline.
  */
-export async function renderChartWithin(spec: ChartSpec, log: Logger, deadlineMs = CHART_DEADLINE_MS, render = renderChart): Promise<RenderedChart | null> {
+export async function renderChartWithin(
+  spec: ChartSpec,
+  log: Logger,
+  deadlineMs = CHART_DEADLINE_MS,
+  render = renderChart,
+): Promise<RenderedChart | null> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), deadlineMs);

@@ -20,48 +20,62 @@ export function drawTotals(spec: TotalsChart): Canvas {
   const height = CHART_HEIGHT + (withDaily ? DAILY_PANEL_HEIGHT : 0);
   const { canvas, ctx } = newCard(CHART_WIDTH, height);
   const latest = spec.detained.at(-1)!;
-  const top = drawHeading(ctx, spec.title, `Currently detained at each ICE release: ${count(latest.total)} on ${formatDay(latest.date)}`, CHART_WIDTH);
+  const top = drawHeading(
+    ctx,
+    spec.title,
+    `Currently detained at each ICE release: ${count(latest.total)} on ${formatDay(latest.date)}`,
+    CHART_WIDTH,
+  );
   const first = spec.detained[0].date;
   const pad = Math.max(10, Math.round((dayNumber(latest.date) - dayNumber(first)) * 0.04));
   const panel = CHART_HEIGHT - top - FOOTER_HEIGHT;
   drawChart(ctx, 12, top, CHART_WIDTH - 24, panel, {
     type: 'line',
     data: {
-      datasets: [{
-        label: 'Detained',
-        data: spec.detained.map((d) => ({ x: dayNumber(d.date), y: d.total })),
-        borderColor: CARD.detained,
-        backgroundColor: CARD.detained,
-        borderWidth: 3,
-        pointRadius: 6,
-      }],
+      datasets: [
+        {
+          label: 'Detained',
+          data: spec.detained.map((d) => ({ x: dayNumber(d.date), y: d.total })),
+          borderColor: CARD.detained,
+          backgroundColor: CARD.detained,
+          borderWidth: 3,
+          pointRadius: 6,
+        },
+      ],
     },
     options: {
       layout: { padding: { right: 40, top: 30, left: 8 } },
       scales: {
         x: timeAxis(first, latest.date, 'Release date (as of)', pad),
-        y: { beginAtZero: true, grace: '10%', title: axisTitle('People in ICE detention'), ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) } },
+        y: {
+          beginAtZero: true,
+          grace: '10%',
+          title: axisTitle('People in ICE detention'),
+          ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) },
+        },
       },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
     },
-    plugins: [labelsPlugin((chart) => {
-      const c = chart.ctx;
-      const points = chart.getDatasetMeta(0).data;
-      c.save();
-      c.font = `bold ${FONT.small}px ${FONT.family}`;
-      c.fillStyle = CARD.text;
-      c.textBaseline = 'bottom';
-      // Label the latest point always, then earlier ones that do not crowd the label after them.
-      let lastX = Infinity;
-      for (let i = points.length - 1; i >= 0; i--) {
-        const p = points[i];
-        if (i !== points.length - 1 && lastX - p.x < 110) continue;
-        c.textAlign = i === points.length - 1 ? 'right' : 'center';
-        c.fillText(count(spec.detained[i].total), p.x + (i === points.length - 1 ? 8 : 0), p.y - 10);
-        lastX = p.x - (i === points.length - 1 ? 60 : 0);
-      }
-      c.restore();
-    })],
+    plugins: [
+      labelsPlugin((chart) => {
+        const c = chart.ctx;
+        const points = chart.getDatasetMeta(0).data;
+        c.save();
+        c.font = `bold ${FONT.small}px ${FONT.family}`;
+        c.fillStyle = CARD.text;
+        c.textBaseline = 'bottom';
+        // Label the latest point always, then earlier ones that do not crowd the label after them.
+        let lastX = Infinity;
+        for (let i = points.length - 1; i >= 0; i--) {
+          const p = points[i];
+          if (i !== points.length - 1 && lastX - p.x < 110) continue;
+          c.textAlign = i === points.length - 1 ? 'right' : 'center';
+          c.fillText(count(spec.detained[i].total), p.x + (i === points.length - 1 ? 8 : 0), p.y - 10);
+          lastX = p.x - (i === points.length - 1 ? 60 : 0);
+        }
+        c.restore();
+      }),
+    ],
   });
   if (withDaily) drawDaily(ctx, spec, CHART_HEIGHT - FOOTER_HEIGHT);
   drawFooter(ctx, sourceLine(spec.source, spec.asOf), CHART_WIDTH, height);
@@ -75,24 +89,54 @@ function drawDaily(ctx: ReturnType<typeof newCard>['ctx'], spec: TotalsChart, y:
   ctx.textAlign = 'left';
   ctx.fillStyle = CARD.text;
   ctx.font = `bold ${FONT.subtitle}px ${FONT.family}`;
-  ctx.fillText(`Daily arrests ICE posted (${plural(known.length, 'day')}; record ${count(record.arrests)} on ${formatDay(record.date)})`, 24, y + 8);
+  ctx.fillText(
+    `Daily arrests ICE posted (${plural(known.length, 'day')}; record ${count(record.arrests)} on ${formatDay(record.date)})`,
+    24,
+    y + 8,
+  );
   const first = spec.daily[0].date;
   const last = spec.daily.at(-1)!.date;
   drawChart(ctx, 12, y + 38, CHART_WIDTH - 24, DAILY_PANEL_HEIGHT - 46, {
     type: 'bar',
     data: {
       datasets: [
-        { type: 'bar', label: 'Arrests', data: spec.daily.map((d) => ({ x: dayNumber(d.date), y: d.arrests })), backgroundColor: CARD.arrests, barPercentage: 0.8, categoryPercentage: 1 },
-        { type: 'line', label: `Pace of 1 million a year: ${count(spec.pacePerDay)} a day`, data: [{ x: dayNumber(first) - 1, y: spec.pacePerDay }, { x: dayNumber(last) + 1, y: spec.pacePerDay }], borderColor: CARD.pace, borderDash: [10, 6], borderWidth: 3, pointRadius: 0 },
+        {
+          type: 'bar',
+          label: 'Arrests',
+          data: spec.daily.map((d) => ({ x: dayNumber(d.date), y: d.arrests })),
+          backgroundColor: CARD.arrests,
+          barPercentage: 0.8,
+          categoryPercentage: 1,
+        },
+        {
+          type: 'line',
+          label: `Pace of 1 million a year: ${count(spec.pacePerDay)} a day`,
+          data: [
+            { x: dayNumber(first) - 1, y: spec.pacePerDay },
+            { x: dayNumber(last) + 1, y: spec.pacePerDay },
+          ],
+          borderColor: CARD.pace,
+          borderDash: [10, 6],
+          borderWidth: 3,
+          pointRadius: 0,
+        },
       ],
     },
     options: {
       layout: { padding: { right: 40, left: 8 } },
       scales: {
         x: { ...timeAxis(first, last, 'Day (no bar: not reported)', 1), offset: false },
-        y: { beginAtZero: true, suggestedMax: spec.pacePerDay * 1.1, title: axisTitle('Arrests per day'), ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) } },
+        y: {
+          beginAtZero: true,
+          suggestedMax: spec.pacePerDay * 1.1,
+          title: axisTitle('Arrests per day'),
+          ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) },
+        },
       },
-      plugins: { legend: { position: 'top', align: 'end', labels: { boxWidth: 22, color: CARD.text, font: { size: FONT.small } } }, tooltip: { enabled: false } },
+      plugins: {
+        legend: { position: 'top', align: 'end', labels: { boxWidth: 22, color: CARD.text, font: { size: FONT.small } } },
+        tooltip: { enabled: false },
+      },
     },
   });
 }

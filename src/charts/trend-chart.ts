@@ -12,8 +12,16 @@ export function drawStateTrend(spec: StateTrendChart): Canvas {
   const { canvas, ctx } = newCard(CHART_WIDTH, CHART_HEIGHT);
   const last = spec.points.at(-1)!;
   const models = SERIES_MODELS.filter((m) => m !== 'other' || spec.points.some((p) => p.other > 0));
-  const split = models.filter((m) => last[m] > 0).map((m) => `${m} ${count(last[m])}`).join(' · ');
-  const top = drawHeading(ctx, spec.title, `${count(last.total)} active on ${formatDay(spec.asOf)}${split ? ` (${split})` : ''}`, CHART_WIDTH);
+  const split = models
+    .filter((m) => last[m] > 0)
+    .map((m) => `${m} ${count(last[m])}`)
+    .join(' · ');
+  const top = drawHeading(
+    ctx,
+    spec.title,
+    `${count(last.total)} active on ${formatDay(spec.asOf)}${split ? ` (${split})` : ''}`,
+    CHART_WIDTH,
+  );
   const first = spec.points[0].date;
   const pad = Math.max(3, Math.round((dayNumber(spec.asOf) - dayNumber(first)) * 0.02));
   const height = CHART_HEIGHT - top - FOOTER_HEIGHT;

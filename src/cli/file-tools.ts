@@ -36,14 +36,25 @@ export async function parseCommand(rest: string[], out: Out): Promise<number> {
   if (positionals.length !== 1) throw new UserError('Usage: ice-watch parse <file> [--json]');
   const { parsed } = await readWorkbook(positionals[0]);
   const source = parsed.detectedKind;
-  if (values.json) out.stdout(JSON.stringify({ source, sheet: parsed.sheetName, rows: parsed.rows.map(publicRow), warnings: parsed.warnings }) + '\n');
+  if (values.json)
+    out.stdout(JSON.stringify({ source, sheet: parsed.sheetName, rows: parsed.rows.map(publicRow), warnings: parsed.warnings }) + '\n');
   else out.stdout(renderParsedAsText(positionals[0], parsed) + '\n');
   return 0;
 }
 
 /** The row fields of the JSON surface (SPEC section 7). */
 export function publicRow(r: Agreement) {
-  return { state: r.state, stateCode: r.stateCode, agency: r.agency, type: r.type, county: r.county, model: r.model, signed: r.signed, moaUrl: r.moaUrl, addendumUrl: r.addendumUrl };
+  return {
+    state: r.state,
+    stateCode: r.stateCode,
+    agency: r.agency,
+    type: r.type,
+    county: r.county,
+    model: r.model,
+    signed: r.signed,
+    moaUrl: r.moaUrl,
+    addendumUrl: r.addendumUrl,
+  };
 }
 
 export async function diffCommand(rest: string[], out: Out): Promise<number> {
@@ -91,10 +102,19 @@ export async function replayCommand(rest: string[], out: Out): Promise<number> {
       start,
       parseLimits: workbookLimitsOf(config),
     });
-    const alerts = results.flatMap((r) => r.alerts.map((a) => ({ channel: 'console', file: a.file.fileName, text: renderAlertAsText(a), events: a.events })));
+    const alerts = results.flatMap((r) =>
+      r.alerts.map((a) => ({ channel: 'console', file: a.file.fileName, text: renderAlertAsText(a), events: a.events })),
+    );
     if (values.json) {
       const rejected = results.filter((r) => r.verdict === 'rejected').map((r) => ({ file: r.file.fileName, reason: r.reason }));
-      const publications = results.map((r) => ({ file: r.file.fileName, source: r.source, verdict: r.verdict, reason: r.reason, events: r.events.length, warnings: r.warnings }));
+      const publications = results.map((r) => ({
+        file: r.file.fileName,
+        source: r.source,
+        verdict: r.verdict,
+        reason: r.reason,
+        events: r.events.length,
+        warnings: r.warnings,
+      }));
       out.stdout(JSON.stringify({ alerts, rejected, publications }) + '\n');
       return 0;
     }

@@ -59,7 +59,9 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
           await startBot(loadConfig());
         } catch (err) {
           if (!(err instanceof Error) || err.name !== 'ServiceUnreachableError') throw err;
-          out.stderr(`ice-watch: cannot start: ${err.message}. Nothing runs until it can be reached; run the bot under a supervisor (see README) that restarts it.\n`);
+          out.stderr(
+            `ice-watch: cannot start: ${err.message}. Nothing runs until it can be reached; run the bot under a supervisor (see README) that restarts it.\n`,
+          );
           return 1;
         }
         return 0;

@@ -16,7 +16,11 @@ export async function heldCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { source: { type: 'string' as const } });
   const action = positionals[0];
   const source = values.source ?? 'participating';
-  if (positionals.length > 1 || (action !== undefined && action !== 'accept' && action !== 'discard') || (source !== 'participating' && source !== 'pending')) {
+  if (
+    positionals.length > 1 ||
+    (action !== undefined && action !== 'accept' && action !== 'discard') ||
+    (source !== 'participating' && source !== 'pending')
+  ) {
     throw new UserError('Usage: ice-watch held [accept|discard] [--source participating|pending] [--json]');
   }
   const stores = openStores(loadConfig());
@@ -25,13 +29,22 @@ export async function heldCommand(rest: string[], out: Out): Promise<number> {
     if (!action) {
       const { endings: held, signings } = await listHeld(snapshots, source);
       if (values.json) {
-        out.stdout(JSON.stringify({ source, held: held.map((h) => ({ ...publicRow(h.row), since: h.since })), heldSignings: signings.map((h) => ({ ...publicRow(h.row), since: h.since })) }) + '\n');
+        out.stdout(
+          JSON.stringify({
+            source,
+            held: held.map((h) => ({ ...publicRow(h.row), since: h.since })),
+            heldSignings: signings.map((h) => ({ ...publicRow(h.row), since: h.since })),
+          }) + '\n',
+        );
       } else if (!held.length && !signings.length) out.stdout(`Nothing is held for the ${source} list.\n`);
       else {
-        const line = (h: (typeof held)[number]) => `  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`;
-        if (held.length) out.stdout(`${plural(held.length, 'ending')} of the ${source} list are held as suspect (since ${held[0].since}):\n`);
+        const line = (h: (typeof held)[number]) =>
+          `  ${h.row.stateCode ?? h.row.state}  ${h.row.agency} · ${h.row.model}${h.row.signed ? `, signed ${h.row.signed}` : ''}\n`;
+        if (held.length)
+          out.stdout(`${plural(held.length, 'ending')} of the ${source} list are held as suspect (since ${held[0].since}):\n`);
         for (const h of held) out.stdout(line(h));
-        if (signings.length) out.stdout(`${plural(signings.length, 'signing')} of the ${source} list are held as suspect (since ${signings[0].since}):\n`);
+        if (signings.length)
+          out.stdout(`${plural(signings.length, 'signing')} of the ${source} list are held as suspect (since ${signings[0].since}):\n`);
         for (const h of signings.slice(0, 50)) out.stdout(line(h));
         if (signings.length > 50) out.stdout(`  ... and ${signings.length - 50} more\n`);
         out.stdout('Decide with `ice-watch held accept` (they ended) or `ice-watch held discard` (a stale list).\n');
@@ -39,7 +52,15 @@ export async function heldCommand(rest: string[], out: Out): Promise<number> {
       return 0;
     }
     const result = await decideHeld(snapshots, source, action, new Date());
-    if (values.json) out.stdout(JSON.stringify({ source, action, count: result.count, alerts: result.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })) }) + '\n');
+    if (values.json)
+      out.stdout(
+        JSON.stringify({
+          source,
+          action,
+          count: result.count,
+          alerts: result.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })),
+        }) + '\n',
+      );
     else {
       out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held changes of the ${source} list.\n`);
       for (const a of result.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
@@ -54,10 +75,18 @@ export async function registerCommandsCommand(rest: string[], out: Out): Promise
   const { values, positionals } = args(rest, { guild: { type: 'string' as const } });
   if (positionals.length) throw new UserError('Usage: ice-watch register-commands [--guild ID]');
   const config = loadConfig();
-  if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID) throw new UserError('Set DISCORD_TOKEN and DISCORD_APP_ID to register the Discord commands.');
+  if (!config.DISCORD_TOKEN || !config.DISCORD_APP_ID)
+    throw new UserError('Set DISCORD_TOKEN and DISCORD_APP_ID to register the Discord commands.');
   const { registerCommands } = loadDiscordCommandPayloads();
-  const count = await registerCommands({ token: config.DISCORD_TOKEN, appId: config.DISCORD_APP_ID, apiUrl: config.DISCORD_API_URL, guildId: values.guild });
-  const where = values.guild ? `in guild ${values.guild} (available now)` : 'globally (Discord may take up to an hour to show them everywhere)';
+  const count = await registerCommands({
+    token: config.DISCORD_TOKEN,
+    appId: config.DISCORD_APP_ID,
+    apiUrl: config.DISCORD_API_URL,
+    guildId: values.guild,
+  });
+  const where = values.guild
+    ? `in guild ${values.guild} (available now)`
+    : 'globally (Discord may take up to an hour to show them everywhere)';
   if (values.json) out.stdout(JSON.stringify({ registered: count, guild: values.guild ?? null }) + '\n');
   else out.stdout(`Registered ${count} slash commands ${where}.\n`);
   return 0;

@@ -53,8 +53,10 @@ export async function runRegistryCommand(command: Command, rest: string[], out: 
   const { values, positionals } = args(rest, optionsOf(command));
   const flags = values as Record<string, string | boolean | undefined>;
   const typed: CommandArgs = positionals.length ? parseCommandText(command, positionals.join(' ')) : {};
-  for (const name of [...command.options.map((o) => o.name), 'page']) if (typeof flags[name] === 'string') typed[name] = flags[name] as string;
-  if (command.options.some((o) => o.required && !typed[o.name]?.trim())) throw new UserError(`Usage: ice-watch ${terminalSynopsis(command)}`);
+  for (const name of [...command.options.map((o) => o.name), 'page'])
+    if (typeof flags[name] === 'string') typed[name] = flags[name] as string;
+  if (command.options.some((o) => o.required && !typed[o.name]?.trim()))
+    throw new UserError(`Usage: ice-watch ${terminalSynopsis(command)}`);
 
   const file = typeof flags.file === 'string' ? flags.file : undefined;
   // A file answers on the defaults when the settings cannot be read; the store needs them.
@@ -72,7 +74,9 @@ export async function runRegistryCommand(command: Command, rest: string[], out: 
     if (!outcome.ok) {
       if (outcome.failure === 'bug') throw outcome.error;
       const message =
-        outcome.error instanceof Error ? outcome.error.message : outcome.reply.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : [])).join(' ');
+        outcome.error instanceof Error
+          ? outcome.error.message
+          : outcome.reply.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : [])).join(' ');
       const empty = outcome.error instanceof NothingStoredError && FILE_INPUT[command.name];
       const hint = empty ? ' From the terminal: run `ice-watch start` to poll ICE, or pass --file <workbook>.' : '';
       out.stderr(`ice-watch: ${message}${hint}\n`);
@@ -121,7 +125,10 @@ function consoleContext(stores: Stores, config: Config | null, readFromDisk: boo
         ? {
             health: stores.health,
             // The queue's own counts live in the running instances; the outbox is in the store.
-            delivery: async () => ({ ...(await outboxDeliveryStatus(stores.outbox)), mode: config.REDIS_URL ? 'shared queue' : 'one instance' }),
+            delivery: async () => ({
+              ...(await outboxDeliveryStatus(stores.outbox)),
+              mode: config.REDIS_URL ? 'shared queue' : 'one instance',
+            }),
             sources: {
               page287g: config.ICE_287G_PAGE_URL,
               detentionPage: config.ICE_DETENTION_PAGE_URL,
@@ -148,7 +155,8 @@ async function ingestFile(stores: Stores, kind: '287g' | 'detention', path: stri
     const guards = config ? guardSettingsOf(config) : DEFAULT_GUARDS;
     const ingest = createIngest287g({ snapshots: stores.snapshots, guards, logger: createLogger('silent'), parseLimits: limits });
     const result = await ingest.ingest('participating', bytes, meta);
-    if (!(await stores.snapshots.getState('participating'))) throw new UserError(`${path}: ${result.reason ?? `not taken (${result.verdict})`}`);
+    if (!(await stores.snapshots.getState('participating')))
+      throw new UserError(`${path}: ${result.reason ?? `not taken (${result.verdict})`}`);
     return result.warnings;
   }
   let release: DetentionRelease;

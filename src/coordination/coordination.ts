@@ -34,7 +34,12 @@ export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<Deliver
     mode: 'one instance',
     pending: depth.pending,
     oldestPendingAt: depth.oldestCreatedAt,
-    deadLetters: dead.map((e) => ({ id: e.id, lastError: e.lastError, createdAt: e.createdAt, channel: `${e.delivery.platform} ${e.delivery.channelId}` })),
+    deadLetters: dead.map((e) => ({
+      id: e.id,
+      lastError: e.lastError,
+      createdAt: e.createdAt,
+      channel: `${e.delivery.platform} ${e.delivery.channelId}`,
+    })),
     queue: [],
     poller: null,
   };
@@ -82,7 +87,15 @@ export function createCoordination(deps: CoordinationDeps) {
       onGained: () => role?.onGained(),
     });
     // BullMQ (some 20 MB) is loaded only when several instances share REDIS_URL.
-    queue = loadDeliveryQueue().createDeliveryQueue({ redisUrl: config.REDIS_URL, owner: instanceId, outbox: deps.outbox, limits: deps.limits, logger, now: deps.now, prefix: `${config.STORE_PREFIX}ice-watch-queue` });
+    queue = loadDeliveryQueue().createDeliveryQueue({
+      redisUrl: config.REDIS_URL,
+      owner: instanceId,
+      outbox: deps.outbox,
+      limits: deps.limits,
+      logger,
+      now: deps.now,
+      prefix: `${config.STORE_PREFIX}ice-watch-queue`,
+    });
   }
   const shared = queue;
 
@@ -97,7 +110,8 @@ export function createCoordination(deps: CoordinationDeps) {
     sharedQueue: shared && {
       dispatch: () => shared.dispatch(),
       /** Forwards a platform's retry_after to every worker of its token. */
-      pause: (platform: string, ms: number) => void shared.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
+      pause: (platform: string, ms: number) =>
+        void shared.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
     },
     /** Whether a job marked `leader` may run here now. */
     mayLead: async () => (lease ? lease.holds() : true),

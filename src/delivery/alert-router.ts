@@ -29,7 +29,10 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
           if (d.alert) entry.alerts.push(d.alert);
           bySub.set(d.subscriptionKey, entry);
         }
-        queued += await deps.outbox.enqueue(planned.filter((d) => d.mode === 'instant'), at);
+        queued += await deps.outbox.enqueue(
+          planned.filter((d) => d.mode === 'instant'),
+          at,
+        );
       }
       for (const [key, { mode, alerts: collected }] of bySub) await deps.digests!.add(key, mode, digestPeriod(mode, at), collected);
       return queued;
@@ -39,7 +42,15 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
     async routeTotals(alerts: TotalsAlert[], at: Date): Promise<number> {
       const subs = (await deps.subscriptions.forTotals()).filter((s) => !s.paused && s.kinds.includes('totals'));
       const planned = alerts.flatMap((totals) =>
-        subs.map((sub) => ({ id: `${totals.id}:${sub.key}`, subscriptionKey: sub.key, platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: sub.mode, totals })),
+        subs.map((sub) => ({
+          id: `${totals.id}:${sub.key}`,
+          subscriptionKey: sub.key,
+          platform: sub.platform,
+          workspaceId: sub.workspaceId,
+          channelId: sub.channelId,
+          mode: sub.mode,
+          totals,
+        })),
       );
       return deps.outbox.enqueue(planned, at);
     },
@@ -54,7 +65,18 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
         if (sub && !sub.paused && buffer.alerts.length) {
           const digest = buildDigest(buffer.mode, buffer.period, buffer.alerts);
           queued += await deps.outbox.enqueue(
-            [{ id: `digest:${buffer.subscriptionKey}:${buffer.period}`, subscriptionKey: sub.key, platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: sub.mode, alert: digest.alerts[0], digest }],
+            [
+              {
+                id: `digest:${buffer.subscriptionKey}:${buffer.period}`,
+                subscriptionKey: sub.key,
+                platform: sub.platform,
+                workspaceId: sub.workspaceId,
+                channelId: sub.channelId,
+                mode: sub.mode,
+                alert: digest.alerts[0],
+                digest,
+              },
+            ],
             at,
           );
         }

@@ -68,7 +68,10 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
   const leaseMs = deps.dispatchLeaseMs ?? 5 * 60_000;
   const owner = `dispatch:${deps.owner ?? process.pid}`;
   const queues = new Map(
-    deps.limits.map((l) => [l.platform, { limit: l, queue: new Queue(`deliver-${l.platform}-${tokenTag(l.token)}`, { connection, prefix }) }]),
+    deps.limits.map((l) => [
+      l.platform,
+      { limit: l, queue: new Queue(`deliver-${l.platform}-${tokenTag(l.token)}`, { connection, prefix }) },
+    ]),
   );
   const workers: Worker[] = [];
   let dispatching: Promise<number> | null = null;
@@ -90,7 +93,10 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
     try {
       const away = new Date(at.getTime() + leaseMs).toISOString();
       parked = (await Promise.all(claimed.map((id) => deps.outbox.get(id))))
-        .filter((e): e is OutboxEntry => e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform))
+        .filter(
+          (e): e is OutboxEntry =>
+            e?.status === 'pending' && Date.parse(e.nextAttemptAt) <= at.getTime() && queues.has(e.delivery.platform),
+        )
         .map((e) => ({ ...e, nextAttemptAt: away }));
       await deps.outbox.saveMany(parked);
       await deps.outbox.reindex(parked);
@@ -105,7 +111,13 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
           mine.map((e) => ({
             name: 'deliver',
             data: { id: e.id },
-            opts: { jobId: jobIdOf(e), attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { count: 5_000 } },
+            opts: {
+              jobId: jobIdOf(e),
+              attempts: 5,
+              backoff: { type: 'exponential', delay: 1_000 },
+              removeOnComplete: true,
+              removeOnFail: { count: 5_000 },
+            },
           })),
         );
       }
@@ -117,7 +129,8 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
       throw err;
     }
     const stranded = due.filter((e) => !queues.has(e.delivery.platform));
-    if (stranded.length) deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
+    if (stranded.length)
+      deps.logger.warn({ entries: stranded.length }, 'no delivery queue for these platforms here; the entries stay in the outbox');
     return parked.length;
   }
 
@@ -145,7 +158,9 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps) {
           concurrency: deps.concurrency ?? 8,
           limiter: { max: Math.max(1, Math.round(limit.perSecond)), duration: 1_000 },
         });
-        worker.on('failed', (job, err) => deps.logger.error({ err, delivery: job?.data.id, platform: limit.platform }, 'delivery job failed'));
+        worker.on('failed', (job, err) =>
+          deps.logger.error({ err, delivery: job?.data.id, platform: limit.platform }, 'delivery job failed'),
+        );
         worker.on('error', (err) => deps.logger.error({ err, platform: limit.platform }, 'delivery queue error'));
         workers.push(worker);
       }

@@ -59,11 +59,22 @@ export function createDelivery(deps: DeliveryDeps) {
   // Episodes (told once, repeated at growing intervals, one "recovered"), kept in the store and in memory.
   const notifyOperators = createOperatorNotifier({
     outputs: deps.platforms.flatMap((p) => (p.operatorChannel ? [p.operatorChannel] : [])),
-    terminal: tellTerminal, episodes: stores.episodes, logger, now, retryDelaysMs: deps.noticeRetryDelaysMs,
+    terminal: tellTerminal,
+    episodes: stores.episodes,
+    logger,
+    now,
+    retryDelaysMs: deps.noticeRetryDelaysMs,
   });
   const worker = createOutboxWorker({
-    outbox: stores.outbox, subscriptions: stores.subscriptions, senders: deps.platforms.map((p) => p.sender), notifyOperators, logger, now,
-    metrics: deps.metrics, owner: deps.owner, sendTimeoutMs: deps.sendTimeoutMs,
+    outbox: stores.outbox,
+    subscriptions: stores.subscriptions,
+    senders: deps.platforms.map((p) => p.sender),
+    notifyOperators,
+    logger,
+    now,
+    metrics: deps.metrics,
+    owner: deps.owner,
+    sendTimeoutMs: deps.sendTimeoutMs,
     // A 429 holds the shared queue's workers of every instance too, not only this process's lane.
     onRetryAfter: shared ? (platform, ms) => shared.pause(platform, ms) : undefined,
   });

@@ -7,7 +7,16 @@ import { formatOperatorNotice, sendOperatorNotice } from './operator-notices';
 import type { SendResult } from './sender';
 
 /** The kinds that can be open on a subject: a `recovered` notice on that subject ends them. */
-const EPISODE_KINDS: readonly OperatorNoticeKind[] = ['failing', 'rejected', 'not-a-workbook', 'workbook-unreadable', 'paused', 'gave-up', 'job-failed', 'unreadable'];
+const EPISODE_KINDS: readonly OperatorNoticeKind[] = [
+  'failing',
+  'rejected',
+  'not-a-workbook',
+  'workbook-unreadable',
+  'paused',
+  'gave-up',
+  'job-failed',
+  'unreadable',
+];
 
 export interface OperatorNotifierDeps {
   /** One per operator channel (Discord, Slack): posts one text. */
@@ -40,7 +49,8 @@ export function createOperatorNotifier(deps: OperatorNotifierDeps) {
       storeTrouble = false;
       return out;
     } catch (err) {
-      if (!storeTrouble) logger.warn({ err: err instanceof Error ? err.message : String(err) }, `operator episodes: ${what} failed; kept in memory`);
+      if (!storeTrouble)
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, `operator episodes: ${what} failed; kept in memory`);
       storeTrouble = true;
       return fallback;
     }
@@ -74,17 +84,21 @@ export function createOperatorNotifier(deps: OperatorNotifierDeps) {
     const { next, tell } = observeProblem(await read(episodeKey(n.kind, n.subject)), n.kind, n.subject, at);
     await write(next);
     if (!tell) return null;
-    return tell === 'repeat' ? { ...n, text: `still so (notice ${next.told}, first told ${formatUtcMinute(next.startedAt)}): ${n.text}` } : n;
+    return tell === 'repeat'
+      ? { ...n, text: `still so (notice ${next.told}, first told ${formatUtcMinute(next.startedAt)}): ${n.text}` }
+      : n;
   }
 
   async function send(n: OperatorNotice) {
     logger.info({ notice: n.kind, subject: n.subject }, n.text);
     const text = formatOperatorNotice(n);
     // Each output in its own right (one platform's trouble does not hold the other's notice), with a bounded retry.
-    await Promise.all(deps.outputs.map(async (output) => {
-      const result = await sendOperatorNotice(output, text, logger, deps.retryDelaysMs);
-      if (!result.ok) logger.warn({ reason: result.reason, notice: n.kind }, 'operator notice not delivered');
-    }));
+    await Promise.all(
+      deps.outputs.map(async (output) => {
+        const result = await sendOperatorNotice(output, text, logger, deps.retryDelaysMs);
+        if (!result.ok) logger.warn({ reason: result.reason, notice: n.kind }, 'operator notice not delivered');
+      }),
+    );
   }
 
   // One notice decided at a time: two polls ending at once must not both start the same episode.

@@ -83,14 +83,23 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
    * Channels paused since the last word to operators, with how many alerts were kept for each:
    * a channel archived with 30 alerts queued is one notice saying 30, not 30 notices.
    */
-  const pausedChannels = new Map<string, { platform: string; channelId: string; result: Extract<SendResult, { permanent: true }>; kept: number }>();
+  const pausedChannels = new Map<
+    string,
+    { platform: string; channelId: string; result: Extract<SendResult, { permanent: true }>; kept: number }
+  >();
   const tellPaused = (platform?: string) => {
     const done = [...pausedChannels.entries()].filter(([, p]) => !platform || p.platform === platform);
-    const notices = done.map(([, p]) => p).map(({ platform, channelId, result, kept }): OperatorNotice => ({
-      kind: 'paused', subject: `${platform} channel ${channelId}`,
-      text: `Paused alerts for ${platform} channel ${channelId}: ${result.reason} (${result.code}). ${result.fix} ` +
-        `${kept} ${kept === 1 ? 'alert was' : 'alerts were'} kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.`,
-    }));
+    const notices = done
+      .map(([, p]) => p)
+      .map(
+        ({ platform, channelId, result, kept }): OperatorNotice => ({
+          kind: 'paused',
+          subject: `${platform} channel ${channelId}`,
+          text:
+            `Paused alerts for ${platform} channel ${channelId}: ${result.reason} (${result.code}). ${result.fix} ` +
+            `${kept} ${kept === 1 ? 'alert was' : 'alerts were'} kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.`,
+        }),
+      );
     for (const [key] of done) pausedChannels.delete(key);
     if (notices.length) tellOperators(notices);
   };
@@ -105,7 +114,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         resolve({ ok: false, permanent: false, reason: `${entry.delivery.platform} did not answer within ${sendTimeoutMs / 1000} s` });
       }, sendTimeoutMs);
     });
-    const sending = sender.send(entry.delivery, { signal: abort.signal }).catch((err: unknown): SendResult => ({ ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) }));
+    const sending = sender
+      .send(entry.delivery, { signal: abort.signal })
+      .catch((err: unknown): SendResult => ({ ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) }));
     try {
       return await Promise.race([sending, timeout]);
     } finally {
@@ -119,7 +130,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     // A channel found gone in this drain is not asked again for each alert queued for it (Discord would
     // rate-limit 30 posts to a deleted channel over 30 s): the rest are kept, paused, with the same reason.
     const lost = pausedChannels.get(`${entry.delivery.platform}:${entry.delivery.channelId}`)?.result;
-    const result: SendResult = lost ?? (sender ? await sendWithin(sender, entry) : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` });
+    const result: SendResult =
+      lost ??
+      (sender
+        ? await sendWithin(sender, entry)
+        : { ok: false, permanent: false, reason: `no ${entry.delivery.platform} sender is running` });
     deps.metrics?.alertAttempt(entry.delivery.platform, result.ok ? 'sent' : result.permanent ? 'permanent' : 'transient');
     const at = now();
     const log = logger.child({ delivery: entry.id, platform: entry.delivery.platform, channel: entry.delivery.channelId, attempt });
@@ -133,19 +148,38 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       const paused: OutboxEntry = { ...entry, status: 'paused', attempts: attempt, lastError: `${result.code}: ${result.reason}` };
       await outbox.save(paused);
       // One atomic change: a /subscribe landing meanwhile keeps its states (it resumes the channel, or this pauses them all).
-      await subscriptions.update(entry.delivery.subscriptionKey, (sub) => (sub && !sub.paused ? { ...sub, paused: { reason: result.reason, since: at.toISOString() } } : sub));
+      await subscriptions.update(entry.delivery.subscriptionKey, (sub) =>
+        sub && !sub.paused ? { ...sub, paused: { reason: result.reason, since: at.toISOString() } } : sub,
+      );
       log.warn({ code: result.code, reason: result.reason }, 'subscription paused');
       const key = `${entry.delivery.platform}:${entry.delivery.channelId}`;
       const first = !pausedChannels.has(key);
-      pausedChannels.set(key, { platform: entry.delivery.platform, channelId: entry.delivery.channelId, result, kept: (pausedChannels.get(key)?.kept ?? 0) + 1 });
-      if (first) await sender?.tellChannel?.(entry.delivery, `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`).catch(() => undefined);
+      pausedChannels.set(key, {
+        platform: entry.delivery.platform,
+        channelId: entry.delivery.channelId,
+        result,
+        kept: (pausedChannels.get(key)?.kept ?? 0) + 1,
+      });
+      if (first)
+        await sender
+          ?.tellChannel?.(
+            entry.delivery,
+            `ice-watch paused this channel's 287(g) alerts: ${result.reason}. ${result.fix} Then run /subscribe again to resume.`,
+          )
+          .catch(() => undefined);
       return paused;
     }
     if (attempt >= maxAttempts) {
       const dead: OutboxEntry = { ...entry, status: 'dead', attempts: attempt, lastError: result.reason };
       await outbox.save(dead);
       log.error({ reason: result.reason }, 'alert given up');
-      tellOperators([{ kind: 'gave-up', subject: `${entry.delivery.platform} channel ${entry.delivery.channelId}`, text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}` }]);
+      tellOperators([
+        {
+          kind: 'gave-up',
+          subject: `${entry.delivery.platform} channel ${entry.delivery.channelId}`,
+          text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${attempt} attempts: ${result.reason}`,
+        },
+      ]);
       return dead;
     }
     if (result.retryAfterMs) {
@@ -154,7 +188,12 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       deps.onRetryAfter?.(entry.delivery.platform, result.retryAfterMs);
     }
     const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, base * 2 ** entry.attempts));
-    const retry: OutboxEntry = { ...entry, attempts: attempt, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason };
+    const retry: OutboxEntry = {
+      ...entry,
+      attempts: attempt,
+      nextAttemptAt: new Date(at.getTime() + delay).toISOString(),
+      lastError: result.reason,
+    };
     await outbox.save(retry);
     log.warn({ reason: result.reason, retryInMs: delay }, 'alert will be retried');
     return retry;
@@ -171,7 +210,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       if (!entry || entry.status !== 'pending') return entry;
       return await deliver(entry);
     } finally {
-      await outbox.release(id, owner).catch((err: unknown) => logger.warn({ err, delivery: id }, 'claim not released; it lapses by itself'));
+      await outbox
+        .release(id, owner)
+        .catch((err: unknown) => logger.warn({ err, delivery: id }, 'claim not released; it lapses by itself'));
     }
   }
 
@@ -185,7 +226,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       progress = false;
       for (let i = 0; i < due.length && !stopped && !isPaused(platform); i += concurrency) {
         // Each entry is saved as soon as its send ends; the index follows once per batch.
-        const done = (await Promise.all(due.slice(i, i + concurrency).map((e) => deliverOne(e.id)))).filter((e): e is OutboxEntry => e !== null);
+        const done = (await Promise.all(due.slice(i, i + concurrency).map((e) => deliverOne(e.id)))).filter(
+          (e): e is OutboxEntry => e !== null,
+        );
         await outbox.reindex(done);
         sent += done.length;
         if (done.length) progress = true;

@@ -14,7 +14,13 @@ export async function doctorCommand(json: boolean, write: (s: string) => void, l
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // ConfigError names the keys and what is wrong with them, never their values.
-    checks = [{ name: 'configuration', status: 'fail', detail: err.problems.join('\n') + '\n(nothing else was checked: fix the configuration first)' }];
+    checks = [
+      {
+        name: 'configuration',
+        status: 'fail',
+        detail: err.problems.join('\n') + '\n(nothing else was checked: fix the configuration first)',
+      },
+    ];
   }
   write(json ? JSON.stringify({ ok: !hasProblem(checks), checks }) + '\n' : renderDoctorReport(checks) + '\n');
   return hasProblem(checks) ? 1 : 0;

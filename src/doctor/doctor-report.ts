@@ -27,6 +27,12 @@ export function renderDoctorReport(checks: readonly DoctorCheck[]): string {
   const warns = checks.filter((c) => c.status === 'warn').length;
   lines.push('');
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push(fails ? `${plural(fails, 'problem')}, ${plural(warns, 'warning')}.` : warns ? `No problem; ${plural(warns, 'warning')}.` : 'Everything checked is fine.');
+  lines.push(
+    fails
+      ? `${plural(fails, 'problem')}, ${plural(warns, 'warning')}.`
+      : warns
+        ? `No problem; ${plural(warns, 'warning')}.`
+        : 'Everything checked is fine.',
+  );
   return lines.join('\n');
 }

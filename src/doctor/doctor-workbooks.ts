@@ -34,7 +34,12 @@ const unreadable = (err: unknown) => err instanceof WorkbookFormatError || err i
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Fetches a linked workbook and reads it as the bot would: a file the bot would reject fails the check. */
-async function fetchAndRead<T>(name: string, url: string, judge: WorkbookJudge, read: (bytes: Buffer, meta: FileMeta) => Promise<DoctorCheck>): Promise<DoctorCheck> {
+async function fetchAndRead<T>(
+  name: string,
+  url: string,
+  judge: WorkbookJudge,
+  read: (bytes: Buffer, meta: FileMeta) => Promise<DoctorCheck>,
+): Promise<DoctorCheck> {
   try {
     const got = await fetchWorkbook(url, judge.fetchOptions);
     if (got.status !== 'fetched') return { name, status: 'ok', detail: 'not modified' };
@@ -59,13 +64,23 @@ export function judgeListWorkbook(name: string, source: ListKind, url: string, j
     const parsed = await parse287gWorkbook(bytes, judge.parseLimits);
     const stored = (await judge.snapshots?.getState(source)) ?? null;
     const participating = source === 'pending' ? (await judge.snapshots?.getState('participating'))?.view.rows : undefined;
-    const olderLists = stored && judge.snapshots ? await olderListsLike(judge.snapshots, source, parsed.rows.length, stored.view.contentHash) : [];
-    const outcome = judgePublication(stored, makeSnapshot(source, parsed, meta), { now: judge.now, guards: judge.guards, participating, olderLists });
+    const olderLists =
+      stored && judge.snapshots ? await olderListsLike(judge.snapshots, source, parsed.rows.length, stored.view.contentHash) : [];
+    const outcome = judgePublication(stored, makeSnapshot(source, parsed, meta), {
+      now: judge.now,
+      guards: judge.guards,
+      participating,
+      olderLists,
+    });
     const against = stored ? ` against the stored list (${plural(stored.view.rows.length, 'row')})` : '';
     const events = outcome.events.length ? `: ${plural(outcome.events.length, 'event')}` : '';
     const reason = outcome.reason && outcome.verdict !== 'accepted' ? `: ${outcome.reason}` : '';
     const status = outcome.verdict === 'rejected' ? 'fail' : outcome.verdict === 'held' ? 'warn' : 'ok';
-    return { name, status, detail: `${meta.fileName} (${Math.round(meta.bytes / 1024)} KiB): parsed ${plural(parsed.rows.length, 'row')}; the bot would ${WOULD[outcome.verdict]}${against}${events}${reason}` };
+    return {
+      name,
+      status,
+      detail: `${meta.fileName} (${Math.round(meta.bytes / 1024)} KiB): parsed ${plural(parsed.rows.length, 'row')}; the bot would ${WOULD[outcome.verdict]}${against}${events}${reason}`,
+    };
   });
 }
 
@@ -77,10 +92,21 @@ export function judgeDetentionWorkbook(name: string, url: string, judge: Workboo
     const releases = (await judge.totals?.releases()) ?? [];
     const last = releases.at(-1);
     if (releases.some((r) => r.sha256 === meta.sha256)) return { name, status: 'ok', detail: `${head}; already stored` };
-    if (!last) return { name, status: 'ok', detail: `${head}; the bot would take it as its baseline${judge.totals ? ' (nothing stored yet)' : ''}` };
+    if (!last)
+      return { name, status: 'ok', detail: `${head}; the bot would take it as its baseline${judge.totals ? ' (nothing stored yet)' : ''}` };
     const comparison = compareReleases(last.release, release);
-    if (comparison.republished) return { name, status: 'ok', detail: `${head}; republishes the numbers of ${last.fileName}: the bot would alert no one` };
-    if (comparison.days < 0) return { name, status: 'warn', detail: `${head}; describes an earlier day than the stored ${last.fileName} (${last.release.asOf}): the bot would refuse it` };
-    return { name, status: 'ok', detail: `${head}; the bot would alert totals subscribers (a new release, ${plural(comparison.days, 'day')} after ${last.release.asOf})` };
+    if (comparison.republished)
+      return { name, status: 'ok', detail: `${head}; republishes the numbers of ${last.fileName}: the bot would alert no one` };
+    if (comparison.days < 0)
+      return {
+        name,
+        status: 'warn',
+        detail: `${head}; describes an earlier day than the stored ${last.fileName} (${last.release.asOf}): the bot would refuse it`,
+      };
+    return {
+      name,
+      status: 'ok',
+      detail: `${head}; the bot would alert totals subscribers (a new release, ${plural(comparison.days, 'day')} after ${last.release.asOf})`,
+    };
   });
 }

@@ -27,7 +27,18 @@ const CONCURRENCY = 4;
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [checkConfig(config)];
   const fetchOptions: FetchOptions = fetchOptionsOf(config);
-  const [store, ice] = await Promise.all([checkStore(config), withStoredData(config, (stored) => checkIce(config, { ...stored, fetchOptions, guards: guardSettingsOf(config), parseLimits: workbookLimitsOf(config), now: new Date() }))]);
+  const [store, ice] = await Promise.all([
+    checkStore(config),
+    withStoredData(config, (stored) =>
+      checkIce(config, {
+        ...stored,
+        fetchOptions,
+        guards: guardSettingsOf(config),
+        parseLimits: workbookLimitsOf(config),
+        now: new Date(),
+      }),
+    ),
+  ]);
   checks.push(store.check, ...ice);
 
   // Each platform with channels, in the list's order: its token first (a probe checks channels only after it).
@@ -48,26 +59,45 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   for (const sub of store.subscriptions) {
     const platform = platforms.find((p) => p.id === sub.platform);
     if (!platform) continue; // a channel with nothing to probe: the console
-    channels.push({ name: `${platform.name} channel ${sub.channelName ? `#${sub.channelName} ` : ''}(${sub.channelId})`, platform, channelId: sub.channelId, sub });
+    channels.push({
+      name: `${platform.name} channel ${sub.channelName ? `#${sub.channelName} ` : ''}(${sub.channelId})`,
+      platform,
+      channelId: sub.channelId,
+      sub,
+    });
   }
   const results: DoctorCheck[] = new Array(channels.length);
   for (let i = 0; i < channels.length; i += CONCURRENCY) {
-    await Promise.all(channels.slice(i, i + CONCURRENCY).map(async (c, j) => {
-      const probe = probes.get(c.platform.id);
-      let problem: string | null;
-      if (!probe) problem = `${c.platform.doctor.tokenSetting} is not set, so nothing is delivered here`;
-      else problem = await probe.cannotPost(c.channelId).catch((err: unknown) => `could not check: ${message(err)}`);
-      const paused = c.sub?.paused;
-      if (problem) results[i + j] = { name: c.name, status: 'fail', detail: paused ? `paused since ${paused.since}: ${problem}` : problem };
-      else if (paused) results[i + j] = { name: c.name, status: 'warn', detail: `paused since ${paused.since} (${paused.reason}); the bot can post there again: /subscribe in that channel resumes it` };
-      else results[i + j] = { name: c.name, status: 'ok', detail: 'the bot can post here' };
-    }));
+    await Promise.all(
+      channels.slice(i, i + CONCURRENCY).map(async (c, j) => {
+        const probe = probes.get(c.platform.id);
+        let problem: string | null;
+        if (!probe) problem = `${c.platform.doctor.tokenSetting} is not set, so nothing is delivered here`;
+        else problem = await probe.cannotPost(c.channelId).catch((err: unknown) => `could not check: ${message(err)}`);
+        const paused = c.sub?.paused;
+        if (problem)
+          results[i + j] = { name: c.name, status: 'fail', detail: paused ? `paused since ${paused.since}: ${problem}` : problem };
+        else if (paused)
+          results[i + j] = {
+            name: c.name,
+            status: 'warn',
+            detail: `paused since ${paused.since} (${paused.reason}); the bot can post there again: /subscribe in that channel resumes it`,
+          };
+        else results[i + j] = { name: c.name, status: 'ok', detail: 'the bot can post here' };
+      }),
+    );
   }
   // Many channels: list the problems, summarize the rest in one line.
   const fine = results.filter((r) => r.status === 'ok');
   checks.push(...results.filter((r) => r.status !== 'ok' || results.length <= 10));
-  if (results.length > 10) checks.push({ name: 'channels', status: 'ok', detail: `${fine.length} of ${results.length} channels checked are fine` });
-  else if (!results.length && !store.failed) checks.push({ name: 'subscriptions', status: 'ok', detail: `no ${platforms.map((p) => p.name).join(' or ')} channel is subscribed yet` });
+  if (results.length > 10)
+    checks.push({ name: 'channels', status: 'ok', detail: `${fine.length} of ${results.length} channels checked are fine` });
+  else if (!results.length && !store.failed)
+    checks.push({
+      name: 'subscriptions',
+      status: 'ok',
+      detail: `no ${platforms.map((p) => p.name).join(' or ')} channel is subscribed yet`,
+    });
 
   // Whatever a check quoted (an error message, a URL), no secret leaves the doctor.
   const secrets = secretValuesOf(config);
@@ -79,14 +109,20 @@ function checkConfig(config: Config): DoctorCheck {
   let status: DoctorCheck['status'] = 'ok';
   const platforms = doctorPlatforms();
   const running = platforms.filter((p) => p.configured(config));
-  notes.push(`${running.length ? running.map((p) => p.doctor.describe(config)).join(' and ') : 'console mode (no platform token)'}; store ${redactUrl(config.STORE_URL)}`);
+  notes.push(
+    `${running.length ? running.map((p) => p.doctor.describe(config)).join(' and ') : 'console mode (no platform token)'}; store ${redactUrl(config.STORE_URL)}`,
+  );
   const warn = (text: string) => ((status = 'warn'), notes.push(text));
   for (const p of platforms) for (const text of p.doctor.warnings?.(config) ?? []) warn(text);
   const host = hostingServerOf(config);
   if (host) notes.push(`/healthz and /metrics on ${host.name}'s port ${host.port}`);
   else notes.push(config.HTTP_PORT ? `/healthz and /metrics on port ${config.HTTP_PORT}` : '/healthz and /metrics off (HTTP_PORT unset)');
-  if (host && config.HTTP_PORT && config.HTTP_PORT !== host.port) warn(`HTTP_PORT ${config.HTTP_PORT} is not opened: ${host.mode} serves /healthz and /metrics on ${host.setting} ${host.port}`);
-  for (const [key, cron] of [['POLL_287G_CRON', config.POLL_287G_CRON], ['POLL_TOTALS_CRON', config.POLL_TOTALS_CRON]] as const) {
+  if (host && config.HTTP_PORT && config.HTTP_PORT !== host.port)
+    warn(`HTTP_PORT ${config.HTTP_PORT} is not opened: ${host.mode} serves /healthz and /metrics on ${host.setting} ${host.port}`);
+  for (const [key, cron] of [
+    ['POLL_287G_CRON', config.POLL_287G_CRON],
+    ['POLL_TOTALS_CRON', config.POLL_TOTALS_CRON],
+  ] as const) {
     try {
       if (scheduleIntervalMs(cron) === null) warn(`${key} "${cron}" runs less than twice in nine weeks`);
     } catch (err) {
@@ -110,7 +146,15 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
     for (const list of [...byState.values(), totals]) for (const s of list) found.set(s.key, s);
     const subscriptions = [...found.values()];
     const paused = subscriptions.filter((s) => s.paused).length;
-    return { check: { name, status: 'ok', detail: `${keyv.description}: a write and a read worked; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}` }, subscriptions, failed: false };
+    return {
+      check: {
+        name,
+        status: 'ok',
+        detail: `${keyv.description}: a write and a read worked; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}`,
+      },
+      subscriptions,
+      failed: false,
+    };
   } catch (err) {
     return { check: { name, status: 'fail', detail: `${redactUrl(config.STORE_URL)}: ${message(err)}` }, subscriptions: [], failed: true };
   } finally {
@@ -142,10 +186,27 @@ async function checkIce(config: Config, judge: WorkbookJudge): Promise<DoctorChe
     try {
       const page = await fetchPage(config.ICE_287G_PAGE_URL, fetchOptions);
       const links = discover287gLinks(page.html, page.url);
-      if (!links.participating) return [{ name, status: 'fail', detail: `${page.url} answers but links no participating-agencies workbook: ICE changed the page (polls fail until the link is found again)` }];
+      if (!links.participating)
+        return [
+          {
+            name,
+            status: 'fail',
+            detail: `${page.url} answers but links no participating-agencies workbook: ICE changed the page (polls fail until the link is found again)`,
+          },
+        ];
       // In order, as a poll reads them: the pending list is judged against the participating one.
-      const files = [await judgeListWorkbook('participating list', 'participating', links.participating, judge), ...(links.pending ? [await judgeListWorkbook('pending list', 'pending', links.pending, judge)] : [])];
-      return [{ name, status: 'ok', detail: `answers and links the participating list${links.pending ? ' and the pending list' : '; no pending list linked now (a state, not an error)'}` }, ...files];
+      const files = [
+        await judgeListWorkbook('participating list', 'participating', links.participating, judge),
+        ...(links.pending ? [await judgeListWorkbook('pending list', 'pending', links.pending, judge)] : []),
+      ];
+      return [
+        {
+          name,
+          status: 'ok',
+          detail: `answers and links the participating list${links.pending ? ' and the pending list' : '; no pending list linked now (a state, not an error)'}`,
+        },
+        ...files,
+      ];
     } catch (err) {
       return [{ name, status: 'fail', detail: message(err) }];
     }
@@ -156,7 +217,10 @@ async function checkIce(config: Config, judge: WorkbookJudge): Promise<DoctorChe
       const page = await fetchPage(config.ICE_DETENTION_PAGE_URL, fetchOptions);
       const link = discoverDetentionLink(page.html, page.url);
       if (!link) return [{ name, status: 'fail', detail: `${page.url} answers but links no detentionStats workbook` }];
-      return [{ name, status: 'ok', detail: 'answers and links a detentionStats workbook' }, await judgeDetentionWorkbook('detention statistics', link, judge)];
+      return [
+        { name, status: 'ok', detail: 'answers and links a detentionStats workbook' },
+        await judgeDetentionWorkbook('detention statistics', link, judge),
+      ];
     } catch (err) {
       return [{ name, status: 'fail', detail: message(err) }];
     }
@@ -165,7 +229,13 @@ async function checkIce(config: Config, judge: WorkbookJudge): Promise<DoctorChe
     if (!config.DAILY_TOTALS_URL) return [];
     try {
       const got = await fetchFile(config.DAILY_TOTALS_URL, fetchOptions);
-      return [{ name: 'daily-count feed', status: 'ok', detail: `answers (${got.status === 'fetched' ? `${got.bytes.length} bytes` : 'not modified'})` }];
+      return [
+        {
+          name: 'daily-count feed',
+          status: 'ok',
+          detail: `answers (${got.status === 'fetched' ? `${got.bytes.length} bytes` : 'not modified'})`,
+        },
+      ];
     } catch (err) {
       return [{ name: 'daily-count feed', status: 'fail', detail: message(err) }];
     }

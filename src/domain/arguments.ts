@@ -24,7 +24,9 @@ export function parseModelArgument(input: string): Model {
   if (byCode) return byCode;
   const byName = MODELS.find((m) => MODEL_NAMES[m].toUpperCase() === text);
   if (byName) return byName;
-  throw new UserError(`Unknown model "${cleanText(input)}". Use JEM (jail enforcement), TFM (task force) or WSO (warrant service officer).`);
+  throw new UserError(
+    `Unknown model "${cleanText(input)}". Use JEM (jail enforcement), TFM (task force) or WSO (warrant service officer).`,
+  );
 }
 
 /** Reads a date argument as YYYY-MM-DD and checks that the day exists. */
@@ -47,7 +49,10 @@ export function parseStatesArgument(input: string): StateInfo[] | 'all' {
   if (!text) throw new UserError('Name one or more states ("tx ok", "TX,OK") or "all".');
   if (text.toLowerCase() === 'all') return 'all';
   const found: StateInfo[] = [];
-  for (const part of text.split(/[,;]+/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,;]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const words = part.split(' ');
     let i = 0;
     while (i < words.length) {
@@ -68,14 +73,20 @@ export function parseStatesArgument(input: string): StateInfo[] | 'all' {
 
 /** Reads a list of models ("tfm,wso", "TFM WSO"). */
 export function parseModelsArgument(input: string): Model[] {
-  const models = cleanText(input).split(/[,\s]+/).filter(Boolean).map(parseModelArgument);
+  const models = cleanText(input)
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(parseModelArgument);
   if (!models.length) throw new UserError('Name one or more models: JEM, TFM, WSO.');
   return [...new Set(models)];
 }
 
 /** Reads a list of kinds ("agreements,endings"). */
 export function parseKindsArgument(input: string): Kind[] {
-  const words = cleanText(input).toLowerCase().split(/[,\s]+/).filter(Boolean);
+  const words = cleanText(input)
+    .toLowerCase()
+    .split(/[,\s]+/)
+    .filter(Boolean);
   const kinds: Kind[] = [];
   for (const w of words) {
     const kind = KINDS.find((k) => k === w || `${k}s` === w || k === `${w}s`);

@@ -40,11 +40,16 @@ export interface PartObservation {
  * first time), a good one clears it; parts the poll did not see (nothing new) stay as they were.
  * Returns the new record and the parts that are fine again.
  */
-export function recordVerdicts(health: SourceHealth, seen: readonly PartObservation[], at: Date): { health: SourceHealth; cleared: string[] } {
+export function recordVerdicts(
+  health: SourceHealth,
+  seen: readonly PartObservation[],
+  at: Date,
+): { health: SourceHealth; cleared: string[] } {
   const rejected = { ...(health.rejected ?? {}) };
   const cleared: string[] = [];
   for (const o of seen) {
-    if (o.rejectedReason !== null) rejected[o.subject] = { reason: o.rejectedReason, since: rejected[o.subject]?.since ?? at.toISOString() };
+    if (o.rejectedReason !== null)
+      rejected[o.subject] = { reason: o.rejectedReason, since: rejected[o.subject]?.since ?? at.toISOString() };
     else if (rejected[o.subject]) {
       delete rejected[o.subject];
       cleared.push(o.subject);
@@ -72,7 +77,16 @@ export interface BackoffSettings {
 export const DEFAULT_BACKOFF: BackoffSettings = { firstDelayMs: 5 * 60_000, maxDelayMs: 6 * 3_600_000, failingAfterMs: 24 * 3_600_000 };
 
 export function healthyState(source: string): SourceHealth {
-  return { source, consecutiveFailures: 0, firstFailureAt: null, lastFailureAt: null, lastError: null, lastSuccessAt: null, nextAttemptAt: null, failingNotified: false };
+  return {
+    source,
+    consecutiveFailures: 0,
+    firstFailureAt: null,
+    lastFailureAt: null,
+    lastError: null,
+    lastSuccessAt: null,
+    nextAttemptAt: null,
+    failingNotified: false,
+  };
 }
 
 /** Whether a scheduled poll should run now, or wait out its back-off. */
@@ -84,7 +98,12 @@ export function shouldPoll(health: SourceHealth, at: Date): boolean {
  * A failed poll: the next attempt waits 5 min, 10, 20, … up to 6 h; after a day of
  * failures operators are told once (`notify: 'failing'`).
  */
-export function recordFailure(health: SourceHealth, at: Date, error: string, settings = DEFAULT_BACKOFF): { health: SourceHealth; notify: 'failing' | null } {
+export function recordFailure(
+  health: SourceHealth,
+  at: Date,
+  error: string,
+  settings = DEFAULT_BACKOFF,
+): { health: SourceHealth; notify: 'failing' | null } {
   const failures = health.consecutiveFailures + 1;
   const first = health.firstFailureAt ?? at.toISOString();
   const delay = Math.min(settings.maxDelayMs, settings.firstDelayMs * 2 ** (failures - 1));
@@ -105,5 +124,8 @@ export function recordFailure(health: SourceHealth, at: Date, error: string, set
 
 /** A successful poll: back to normal (the refused parts stay until recordVerdicts clears them); operators who heard it was failing hear it recovered. */
 export function recordSuccess(health: SourceHealth, at: Date): { health: SourceHealth; notify: 'recovered' | null } {
-  return { health: { ...healthyState(health.source), lastSuccessAt: at.toISOString(), rejected: health.rejected ?? {} }, notify: health.failingNotified ? 'recovered' : null };
+  return {
+    health: { ...healthyState(health.source), lastSuccessAt: at.toISOString(), rejected: health.rejected ?? {} },
+    notify: health.failingNotified ? 'recovered' : null,
+  };
 }

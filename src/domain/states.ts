@@ -8,20 +8,63 @@ export interface StateInfo {
 }
 
 const STATE_LIST: Array<[string, string]> = [
-  ['AL', 'Alabama'], ['AK', 'Alaska'], ['AZ', 'Arizona'], ['AR', 'Arkansas'], ['CA', 'California'],
-  ['CO', 'Colorado'], ['CT', 'Connecticut'], ['DE', 'Delaware'], ['FL', 'Florida'], ['GA', 'Georgia'],
-  ['HI', 'Hawaii'], ['ID', 'Idaho'], ['IL', 'Illinois'], ['IN', 'Indiana'], ['IA', 'Iowa'],
-  ['KS', 'Kansas'], ['KY', 'Kentucky'], ['LA', 'Louisiana'], ['ME', 'Maine'], ['MD', 'Maryland'],
-  ['MA', 'Massachusetts'], ['MI', 'Michigan'], ['MN', 'Minnesota'], ['MS', 'Mississippi'], ['MO', 'Missouri'],
-  ['MT', 'Montana'], ['NE', 'Nebraska'], ['NV', 'Nevada'], ['NH', 'New Hampshire'], ['NJ', 'New Jersey'],
-  ['NM', 'New Mexico'], ['NY', 'New York'], ['NC', 'North Carolina'], ['ND', 'North Dakota'], ['OH', 'Ohio'],
-  ['OK', 'Oklahoma'], ['OR', 'Oregon'], ['PA', 'Pennsylvania'], ['RI', 'Rhode Island'], ['SC', 'South Carolina'],
-  ['SD', 'South Dakota'], ['TN', 'Tennessee'], ['TX', 'Texas'], ['UT', 'Utah'], ['VT', 'Vermont'],
-  ['VA', 'Virginia'], ['WA', 'Washington'], ['WV', 'West Virginia'], ['WI', 'Wisconsin'], ['WY', 'Wyoming'],
+  ['AL', 'Alabama'],
+  ['AK', 'Alaska'],
+  ['AZ', 'Arizona'],
+  ['AR', 'Arkansas'],
+  ['CA', 'California'],
+  ['CO', 'Colorado'],
+  ['CT', 'Connecticut'],
+  ['DE', 'Delaware'],
+  ['FL', 'Florida'],
+  ['GA', 'Georgia'],
+  ['HI', 'Hawaii'],
+  ['ID', 'Idaho'],
+  ['IL', 'Illinois'],
+  ['IN', 'Indiana'],
+  ['IA', 'Iowa'],
+  ['KS', 'Kansas'],
+  ['KY', 'Kentucky'],
+  ['LA', 'Louisiana'],
+  ['ME', 'Maine'],
+  ['MD', 'Maryland'],
+  ['MA', 'Massachusetts'],
+  ['MI', 'Michigan'],
+  ['MN', 'Minnesota'],
+  ['MS', 'Mississippi'],
+  ['MO', 'Missouri'],
+  ['MT', 'Montana'],
+  ['NE', 'Nebraska'],
+  ['NV', 'Nevada'],
+  ['NH', 'New Hampshire'],
+  ['NJ', 'New Jersey'],
+  ['NM', 'New Mexico'],
+  ['NY', 'New York'],
+  ['NC', 'North Carolina'],
+  ['ND', 'North Dakota'],
+  ['OH', 'Ohio'],
+  ['OK', 'Oklahoma'],
+  ['OR', 'Oregon'],
+  ['PA', 'Pennsylvania'],
+  ['RI', 'Rhode Island'],
+  ['SC', 'South Carolina'],
+  ['SD', 'South Dakota'],
+  ['TN', 'Tennessee'],
+  ['TX', 'Texas'],
+  ['UT', 'Utah'],
+  ['VT', 'Vermont'],
+  ['VA', 'Virginia'],
+  ['WA', 'Washington'],
+  ['WV', 'West Virginia'],
+  ['WI', 'Wisconsin'],
+  ['WY', 'Wyoming'],
   ['DC', 'District of Columbia'],
 ];
 const TERRITORY_LIST: Array<[string, string]> = [
-  ['PR', 'Puerto Rico'], ['GU', 'Guam'], ['VI', 'U.S. Virgin Islands'], ['AS', 'American Samoa'],
+  ['PR', 'Puerto Rico'],
+  ['GU', 'Guam'],
+  ['VI', 'U.S. Virgin Islands'],
+  ['AS', 'American Samoa'],
   ['MP', 'Northern Mariana Islands'],
 ];
 
@@ -32,13 +75,22 @@ export const STATES: readonly StateInfo[] = [
 
 /** Folds a state name for lookup: lower case, letters only ("N. Mariana Is." -> "nmarianais"). */
 function foldState(value: string): string {
-  return cleanText(value).toLowerCase().replace(/[^a-z]/g, '');
+  return cleanText(value)
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 const ALIASES: Record<string, string> = {
-  washingtondc: 'DC', dc: 'DC', districtofcolumbia: 'DC',
-  virginislands: 'VI', usvirginislands: 'VI', unitedstatesvirginislands: 'VI',
-  commonwealthofthenorthernmarianaislands: 'MP', cnmi: 'MP', marianaislands: 'MP', nmarianaislands: 'MP',
+  washingtondc: 'DC',
+  dc: 'DC',
+  districtofcolumbia: 'DC',
+  virginislands: 'VI',
+  usvirginislands: 'VI',
+  unitedstatesvirginislands: 'VI',
+  commonwealthofthenorthernmarianaislands: 'MP',
+  cnmi: 'MP',
+  marianaislands: 'MP',
+  nmarianaislands: 'MP',
   commonwealthofpuertorico: 'PR',
 };
 
@@ -55,10 +107,7 @@ export function stateByCode(code: string): StateInfo | undefined {
 }
 
 /** Result of matching free text against the state table. */
-export type StateMatch =
-  | { kind: 'exact'; state: StateInfo }
-  | { kind: 'near'; state: StateInfo; distance: number }
-  | { kind: 'none' };
+export type StateMatch = { kind: 'exact'; state: StateInfo } | { kind: 'near'; state: StateInfo; distance: number } | { kind: 'none' };
 
 /**
  * Matches a state name or USPS code, any case and spacing. A near miss ("TEXS",

@@ -4,7 +4,19 @@ import { redactUrl, REDACTED, scrubSecrets } from './redact';
 export type { Logger };
 
 /** Keys whose values are secrets, at the top of a log object or one level down (`{ config: { SLACK_BOT_TOKEN } }`). */
-const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'token', 'botToken', 'appToken', 'signingSecret', 'password', 'authorization', 'Authorization'];
+const SECRET_KEYS = [
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'authorization',
+  'Authorization',
+];
 /** Keys holding URLs that may carry a password: only the password is hidden, the rest stays useful. */
 const URL_KEYS = ['STORE_URL', 'REDIS_URL', 'storeUrl', 'redisUrl'];
 
@@ -12,9 +24,12 @@ const URL_KEYS = ['STORE_URL', 'REDIS_URL', 'storeUrl', 'redisUrl'];
 export const REDACT_PATHS = [
   ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`]),
   ...URL_KEYS.flatMap((k) => [k, `*.${k}`]),
-  '*.headers.authorization', '*.headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
   // axios errors carry their request config (pino's err serializer copies it): the bearer token is in there.
-  'err.config.headers.Authorization', 'err.config.headers.authorization', 'err.response.config.headers.Authorization',
+  'err.config.headers.Authorization',
+  'err.config.headers.authorization',
+  'err.response.config.headers.Authorization',
 ];
 
 export interface LoggerOptions {

@@ -40,7 +40,9 @@ function urlSecrets(value: string | undefined): string[] {
  * everything it prints, whatever object or message carried them.
  */
 export function secretValuesOf(config: Partial<Config>): string[] {
-  const settings = Object.entries(config).filter(([key]) => /_(TOKEN|SECRET)$/.test(key)).map(([, value]) => value);
+  const settings = Object.entries(config)
+    .filter(([key]) => /_(TOKEN|SECRET)$/.test(key))
+    .map(([, value]) => value);
   const values = [...settings, ...urlSecrets(config.STORE_URL), ...urlSecrets(config.REDIS_URL)];
   // Very short values would scrub ordinary words; no real token or password is that short.
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length >= 4))];

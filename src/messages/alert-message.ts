@@ -28,7 +28,11 @@ export const ALERT_SECTIONS: Array<[ListEvent['type'], string]> = [
 ];
 
 /** One agreement as an alert words it (format.ts holds the wording), with what happened to it. */
-function eventAgreementLine(a: AgreementFields, extra: Line = [], options: Pick<AgreementLineOptions, 'signed' | 'previousMoaUrl'> = {}): Line {
+function eventAgreementLine(
+  a: AgreementFields,
+  extra: Line = [],
+  options: Pick<AgreementLineOptions, 'signed' | 'previousMoaUrl'> = {},
+): Line {
   return agreementLine(a, { ...options, style: 'alert', extra });
 }
 
@@ -49,9 +53,13 @@ export function eventLine(e: ListEvent): Line | null {
     case 'agreement.relisted':
       return eventAgreementLine(e, [`: back on ICE's list, missing since ${formatUtcMinute(e.missingSince)}`]);
     case 'agreement.renewed':
-      return eventAgreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`], { previousMoaUrl: e.previousMoaUrl });
+      return eventAgreementLine(e, [` (previously signed ${e.previousSigned ?? 'on an unknown date'})`], {
+        previousMoaUrl: e.previousMoaUrl,
+      });
     case 'agreement.corrected':
-      return eventAgreementLine(e, [`: SIGNED date ${e.previousSigned ?? '(none)'} → ${e.signed ?? '(none)'} (${evidenceText(e)})`], { signed: false });
+      return eventAgreementLine(e, [`: SIGNED date ${e.previousSigned ?? '(none)'} → ${e.signed ?? '(none)'} (${evidenceText(e)})`], {
+        signed: false,
+      });
     case 'agreement.renamed':
       return e.previousState
         ? eventAgreementLine(e, [`: ICE now lists it under ${e.state}, no longer ${e.previousState} (${evidenceText(e)})`])
@@ -75,7 +83,10 @@ export function alertToReply(alert: StateAlert): Reply {
   const moreHint = alert.stateCode ? `(/agreements ${alert.stateCode.toLowerCase()} lists them all)` : '(/agreements lists them all)';
   const blocks: ReplyBlock[] = [];
   for (const [type, heading] of ALERT_SECTIONS) {
-    const items = alert.events.filter((e) => e.type === type).map(eventLine).filter((l): l is Line => l !== null);
+    const items = alert.events
+      .filter((e) => e.type === type)
+      .map(eventLine)
+      .filter((l): l is Line => l !== null);
     if (items.length) blocks.push({ kind: 'list', heading, items, moreHint });
   }
   const t = alert.totals;
@@ -131,8 +142,17 @@ export function digestToReply(digest: Digest): Reply {
       inline: true,
     })),
   });
-  const last = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
-  const reply: Reply = { tone: 'info', title: digest.title, blocks, footer: sourceFooter({ fetchedAt: last }, { list: '287(g) lists', last: true }) };
+  const last =
+    digest.alerts
+      .map((a) => a.file.fetchedAt)
+      .sort()
+      .at(-1) ?? '';
+  const reply: Reply = {
+    tone: 'info',
+    title: digest.title,
+    blocks,
+    footer: sourceFooter({ fetchedAt: last }, { list: '287(g) lists', last: true }),
+  };
   // The weekly digest carries a picture of its states (issue 8); a daily one stays text.
   if (digest.mode === 'weekly' && digest.alerts.length) reply.chart = buildDigestChart(digest, "ICE's 287(g) participating list");
   return reply;

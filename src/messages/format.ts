@@ -68,7 +68,8 @@ export function agreementLine(a: AgreementLineFacts, options: AgreementLineOptio
   if (a.signed && options.signed !== false) line.push(alert ? `, signed ${a.signed}` : ` · signed ${a.signed}`);
   if (options.extra) line.push(...options.extra);
   if (a.moaUrl) line.push(' · ', { link: a.moaUrl, text: 'MOA' });
-  if (options.previousMoaUrl && options.previousMoaUrl !== a.moaUrl) line.push(' · ', { link: options.previousMoaUrl, text: 'previous MOA' });
+  if (options.previousMoaUrl && options.previousMoaUrl !== a.moaUrl)
+    line.push(' · ', { link: options.previousMoaUrl, text: 'previous MOA' });
   return line;
 }
 
@@ -108,7 +109,9 @@ export interface SourceFooterOptions {
 export function sourceFooter(file: SourceFile, options: SourceFooterOptions = {}): string {
   const what = ['ICE', [options.list, file.fileName].filter(Boolean).join(', ')].join(' ');
   if (!options.readFromDisk) return `Source: ${what}, ${options.last ? 'last ' : ''}fetched ${formatUtcMinute(file.fetchedAt)}`;
-  return file.modifiedInFile ? `Source: ${what}, read from disk; workbook saved ${formatUtcMinute(file.modifiedInFile)}` : `Source: ${what}, read from disk`;
+  return file.modifiedInFile
+    ? `Source: ${what}, read from disk; workbook saved ${formatUtcMinute(file.modifiedInFile)}`
+    : `Source: ${what}, read from disk`;
 }
 
 /** The time the data of a file are as of (pictures say "as of" this day): as `sourceFooter` words it. */
@@ -124,7 +127,13 @@ export function parsePage(value: string | undefined): number {
 }
 
 /** One page of a list, and the paging a platform needs to offer the others. */
-export function pageOf<T>(items: readonly T[], page: number, perPage: number, command: string, args: Record<string, string>): { items: T[]; paging?: Paging } {
+export function pageOf<T>(
+  items: readonly T[],
+  page: number,
+  perPage: number,
+  command: string,
+  args: Record<string, string>,
+): { items: T[]; paging?: Paging } {
   const pages = Math.max(1, Math.ceil(items.length / perPage));
   const current = Math.min(page, pages);
   const slice = items.slice((current - 1) * perPage, current * perPage);

@@ -60,7 +60,8 @@ export function scheduleIntervalMs(expression: string): number | null {
   const start = Date.UTC(2025, 0, 6); // a Monday
   let previous: number | null = null;
   let longest: number | null = null;
-  const days = f.dayOfMonth.length < 31 || f.month.length < 12 ? WINDOW_DAYS.monthly : f.dayOfWeek.length < 7 ? WINDOW_DAYS.weekly : WINDOW_DAYS.daily;
+  const days =
+    f.dayOfMonth.length < 31 || f.month.length < 12 ? WINDOW_DAYS.monthly : f.dayOfWeek.length < 7 ? WINDOW_DAYS.weekly : WINDOW_DAYS.daily;
   for (let t = start; t < start + days * 1440 * MINUTE; t += MINUTE) {
     const d = new Date(t);
     if (!f.minute.includes(d.getUTCMinutes()) || !f.hour.includes(d.getUTCHours()) || !f.month.includes(d.getUTCMonth() + 1)) continue;
@@ -81,14 +82,22 @@ export function scheduleIntervalMs(expression: string): number | null {
  * `storeWaitMs`, so the answer comes within 2 s whatever hangs), or a source is overdue or failing
  * (its last poll failed, or its file was refused: an HTML page counts, not only a poll that threw).
  */
-export function createHealthCheck(deps: { health: HealthStore; sources: readonly WatchedSource[]; now?: () => Date; startedAt?: Date; storeWaitMs?: number }) {
+export function createHealthCheck(deps: {
+  health: HealthStore;
+  sources: readonly WatchedSource[];
+  now?: () => Date;
+  startedAt?: Date;
+  storeWaitMs?: number;
+}) {
   const wait = deps.storeWaitMs ?? HEALTH_STORE_WAIT_MS;
   const now = deps.now ?? (() => new Date());
   const startedAt = deps.startedAt ?? now();
-  const limits = new Map(deps.sources.map((s) => {
-    const interval = scheduleIntervalMs(s.schedule);
-    return [s.id, interval === null ? null : 2 * interval + MINUTE] as const;
-  }));
+  const limits = new Map(
+    deps.sources.map((s) => {
+      const interval = scheduleIntervalMs(s.schedule);
+      return [s.id, interval === null ? null : 2 * interval + MINUTE] as const;
+    }),
+  );
 
   return async function checkHealth(): Promise<HealthReport> {
     const at = now();
@@ -96,20 +105,29 @@ export function createHealthCheck(deps: { health: HealthStore; sources: readonly
     // One wait for all the store's answers (the probe and each source's record, at once): the whole check is bounded by it.
     const records = await within(
       Promise.all([deps.health.ping(), ...deps.sources.map((s) => deps.health.get(s.id))]),
-      wait, 'the store',
-    ).then(([, ...rs]) => rs, (err: unknown) => {
-      store.reachable = false;
-      store.error = err instanceof Error ? err.message : String(err);
-      return deps.sources.map(() => null);
-    });
+      wait,
+      'the store',
+    ).then(
+      ([, ...rs]) => rs,
+      (err: unknown) => {
+        store.reachable = false;
+        store.error = err instanceof Error ? err.message : String(err);
+        return deps.sources.map(() => null);
+      },
+    );
     const sources = deps.sources.map((s, i): SourceHealthReport => {
       const h = records[i] ?? null;
       const failing = h ? failingReason(h) : null;
       const limit = limits.get(s.id) ?? null;
       const since = Date.parse(h?.lastSuccessAt ?? startedAt.toISOString());
       return {
-        id: s.id, schedule: s.schedule, lastSuccessAt: h?.lastSuccessAt ?? null, consecutiveFailures: h?.consecutiveFailures ?? 0, lastError: h?.lastError ?? null,
-        failing: failing !== null, reason: failing?.reason ?? null,
+        id: s.id,
+        schedule: s.schedule,
+        lastSuccessAt: h?.lastSuccessAt ?? null,
+        consecutiveFailures: h?.consecutiveFailures ?? 0,
+        lastError: h?.lastError ?? null,
+        failing: failing !== null,
+        reason: failing?.reason ?? null,
         overdue: limit !== null && at.getTime() - since > limit,
         overdueAfterSeconds: limit === null ? null : limit / 1000,
       };

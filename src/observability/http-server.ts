@@ -39,7 +39,10 @@ export function createOpsRoutes(deps: OpsRoutesDeps): OpsRoute[] {
       handler: (_req, res) => {
         deps.checkHealth().then(
           (report) => {
-            res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+            res.writeHead(report.status === 'ok' ? 200 : 503, {
+              'content-type': 'application/json; charset=utf-8',
+              'cache-control': 'no-store',
+            });
             res.end(JSON.stringify(report) + '\n');
           },
           (err: unknown) => fail(res, 'health check', err),

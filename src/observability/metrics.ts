@@ -68,34 +68,73 @@ export function createMetrics(deps: MetricsDeps = {}): MetricsRegistry {
   const now = deps.now ?? (() => new Date());
   if (deps.processMetrics) collectDefaultMetrics({ register: registry });
 
-  const polls = new Counter({ name: METRIC_NAMES.polls, help: 'Polls run per source (back-off skips excluded)', labelNames: ['source'], registers });
-  const failures = new Counter({ name: METRIC_NAMES.pollFailures, help: 'Polls that failed per source', labelNames: ['source'], registers });
-  const lastSuccess = new Gauge({ name: METRIC_NAMES.lastSuccess, help: 'Unix time of the last successful poll per source', labelNames: ['source'], registers });
-  const publications = new Counter({ name: METRIC_NAMES.publications, help: 'Published files judged, per list and verdict', labelNames: ['list', 'verdict'], registers });
+  const polls = new Counter({
+    name: METRIC_NAMES.polls,
+    help: 'Polls run per source (back-off skips excluded)',
+    labelNames: ['source'],
+    registers,
+  });
+  const failures = new Counter({
+    name: METRIC_NAMES.pollFailures,
+    help: 'Polls that failed per source',
+    labelNames: ['source'],
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: METRIC_NAMES.lastSuccess,
+    help: 'Unix time of the last successful poll per source',
+    labelNames: ['source'],
+    registers,
+  });
+  const publications = new Counter({
+    name: METRIC_NAMES.publications,
+    help: 'Published files judged, per list and verdict',
+    labelNames: ['list', 'verdict'],
+    registers,
+  });
   const events = new Counter({ name: METRIC_NAMES.events, help: 'Events found in publications, by type', labelNames: ['type'], registers });
-  const sent = new Counter({ name: METRIC_NAMES.alertsSent, help: 'Alert messages sent, per platform', labelNames: ['platform'], registers });
-  const failed = new Counter({ name: METRIC_NAMES.alertsFailed, help: 'Alert sends that failed, per platform and kind (transient: retried; permanent: channel paused)', labelNames: ['platform', 'kind'], registers });
+  const sent = new Counter({
+    name: METRIC_NAMES.alertsSent,
+    help: 'Alert messages sent, per platform',
+    labelNames: ['platform'],
+    registers,
+  });
+  const failed = new Counter({
+    name: METRIC_NAMES.alertsFailed,
+    help: 'Alert sends that failed, per platform and kind (transient: retried; permanent: channel paused)',
+    labelNames: ['platform', 'kind'],
+    registers,
+  });
   const commandSeconds = new Histogram({
-    name: METRIC_NAMES.commandDuration, help: 'Time to answer a command, per platform and command', labelNames: ['platform', 'command'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    name: METRIC_NAMES.commandDuration,
+    help: 'Time to answer a command, per platform and command',
+    labelNames: ['platform', 'command'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
   });
 
   const sourceFailing = new Gauge({
-    name: METRIC_NAMES.sourceFailing, labelNames: ['source', 'reason'], registers,
+    name: METRIC_NAMES.sourceFailing,
+    labelNames: ['source', 'reason'],
+    registers,
     help: 'Whether a source counts as failing after its last poll, by reason (error: the poll failed; rejected: its file was refused, e.g. an HTML page)',
   });
 
   if (deps.outboxDepth) {
     const read = () => deps.outboxDepth!().catch(() => null);
     new Gauge({
-      name: METRIC_NAMES.outboxDepth, help: 'Alert messages waiting in the outbox', registers,
+      name: METRIC_NAMES.outboxDepth,
+      help: 'Alert messages waiting in the outbox',
+      registers,
       async collect() {
         const d = await read();
         if (d) this.set(d.pending);
       },
     });
     new Gauge({
-      name: METRIC_NAMES.outboxOldestAge, help: 'Age of the oldest waiting outbox message, seconds (0 when empty)', registers,
+      name: METRIC_NAMES.outboxOldestAge,
+      help: 'Age of the oldest waiting outbox message, seconds (0 when empty)',
+      registers,
       async collect() {
         const d = await read();
         if (d) this.set(d.oldestCreatedAt ? Math.max(0, (now().getTime() - Date.parse(d.oldestCreatedAt)) / 1000) : 0);

@@ -65,16 +65,20 @@ export function installProcessGuards(deps: ProcessGuardDeps): () => void {
     }
     exiting = true;
     log.fatal({ err, origin }, 'uncaught exception: the state of the process is unknown; exiting for the supervisor to restart it');
-    void tell({ kind: 'failing', text: `ice-watch hit an uncaught error and is exiting (${describe(err)}); its supervisor should restart it. Pending alerts stay in the outbox.` }).finally(() =>
-      exit(CRASH_EXIT_CODE),
-    );
+    void tell({
+      kind: 'failing',
+      text: `ice-watch hit an uncaught error and is exiting (${describe(err)}); its supervisor should restart it. Pending alerts stay in the outbox.`,
+    }).finally(() => exit(CRASH_EXIT_CODE));
   };
   const onRejection = (reason: unknown) => {
     log.error({ err: reason }, 'unhandled promise rejection: that work failed; the bot keeps running');
     const at = Date.now();
     if (at - lastRejectionNotice < every) return;
     lastRejectionNotice = at;
-    void tell({ kind: 'failing', text: `ice-watch: a background task failed unhandled (${describe(reason)}); the bot keeps running. See the log for the stack.` });
+    void tell({
+      kind: 'failing',
+      text: `ice-watch: a background task failed unhandled (${describe(reason)}); the bot keeps running. See the log for the stack.`,
+    });
   };
 
   target.on('uncaughtException', onException);

@@ -1,5 +1,13 @@
 import type { OperatorNotice } from '../domain/agreements/guards';
-import { DEFAULT_BACKOFF, failingReason, recordFailure, recordSuccess, recordVerdicts, shouldPoll, type PartObservation } from '../domain/source-health';
+import {
+  DEFAULT_BACKOFF,
+  failingReason,
+  recordFailure,
+  recordSuccess,
+  recordVerdicts,
+  shouldPoll,
+  type PartObservation,
+} from '../domain/source-health';
 import type { Logger } from '../logging/logger';
 import type { Metrics, PollSummary } from '../observability/metrics';
 import type { HealthStore } from '../store/health-store';
@@ -71,11 +79,19 @@ export function createGuardedPoll<T>(deps: {
     const at = now();
     const health = await deps.health.get(deps.source);
     if (!shouldPoll(health, at)) {
-      const fields = { source: deps.source, nextAttemptAt: health.nextAttemptAt, consecutiveFailures: health.consecutiveFailures, lastError: health.lastError };
+      const fields = {
+        source: deps.source,
+        nextAttemptAt: health.nextAttemptAt,
+        consecutiveFailures: health.consecutiveFailures,
+        lastError: health.lastError,
+      };
       if (backoffSaid) deps.logger.debug(fields, 'poll skipped: backing off');
       else {
         backoffSaid = true;
-        deps.logger.warn(fields, `${name} is backing off after ${plural(health.consecutiveFailures, 'failed poll')} (last error: ${health.lastError ?? 'unknown'}); next try after ${formatUtcMinute(health.nextAttemptAt!)}`);
+        deps.logger.warn(
+          fields,
+          `${name} is backing off after ${plural(health.consecutiveFailures, 'failed poll')} (last error: ${health.lastError ?? 'unknown'}); next try after ${formatUtcMinute(health.nextAttemptAt!)}`,
+        );
       }
       return null;
     }
@@ -91,9 +107,17 @@ export function createGuardedPoll<T>(deps: {
       await deps.health.set(next);
       const failing = failingReason(next);
       deps.metrics?.sourceFailing?.(id, failing?.kind ?? null);
-      const notices: OperatorNotice[] = cleared.map((subject) => ({ kind: 'recovered', subject, text: `${subject}: a good file again; alerts resume from it` }));
+      const notices: OperatorNotice[] = cleared.map((subject) => ({
+        kind: 'recovered',
+        subject,
+        text: `${subject}: a good file again; alerts resume from it`,
+      }));
       if (health.consecutiveFailures > 0) {
-        notices.push({ kind: 'recovered', subject: name, text: `${name} answers again after ${health.consecutiveFailures} failed ${health.consecutiveFailures === 1 ? 'poll' : 'polls'} since ${formatUtcMinute(health.firstFailureAt!)}` });
+        notices.push({
+          kind: 'recovered',
+          subject: name,
+          text: `${name} answers again after ${health.consecutiveFailures} failed ${health.consecutiveFailures === 1 ? 'poll' : 'polls'} since ${formatUtcMinute(health.firstFailureAt!)}`,
+        });
       }
       if (notices.length) await deps.notifyOperators(notices);
       return result;
@@ -106,14 +130,21 @@ export function createGuardedPoll<T>(deps: {
       await deps.health.set(next);
       deps.metrics?.sourceFailing?.(id, 'error');
       if (failedAt.getTime() - Date.parse(next.firstFailureAt!) >= backoff.failingAfterMs) {
-        await deps.notifyOperators([{
-          kind: 'failing', subject: name,
-          text: `${name} has failed since ${formatUtcMinute(next.firstFailureAt!)} (${next.consecutiveFailures} polls in a row): ${message}. ` +
-            'Nothing new is alerted until it answers (nothing is lost: the next good poll catches up), and the stored data still answers commands. ' +
-            'If the site works in a browser, check the configured URL and this host\'s network; `npx ice-watch doctor` tries every source.',
-        }]);
+        await deps.notifyOperators([
+          {
+            kind: 'failing',
+            subject: name,
+            text:
+              `${name} has failed since ${formatUtcMinute(next.firstFailureAt!)} (${next.consecutiveFailures} polls in a row): ${message}. ` +
+              'Nothing new is alerted until it answers (nothing is lost: the next good poll catches up), and the stored data still answers commands. ' +
+              "If the site works in a browser, check the configured URL and this host's network; `npx ice-watch doctor` tries every source.",
+          },
+        ]);
       }
-      throw new SourceFailingError(`${message}. ${next.consecutiveFailures} failed ${next.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row; next try after ${formatUtcMinute(next.nextAttemptAt!)}`, { cause: err });
+      throw new SourceFailingError(
+        `${message}. ${next.consecutiveFailures} failed ${next.consecutiveFailures === 1 ? 'poll' : 'polls'} in a row; next try after ${formatUtcMinute(next.nextAttemptAt!)}`,
+        { cause: err },
+      );
     }
   };
 }
@@ -124,7 +155,12 @@ function pollLogFields(summary: PollSummary | null) {
   const total = Object.values(summary.events).reduce((n, c) => n + c, 0);
   const one = summary.files.length === 1 ? summary.files[0] : null;
   return {
-    ...(one ? { file: one.file, verdict: one.verdict } : { files: summary.files, verdict: summary.files.length ? [...new Set(summary.files.map((f) => f.verdict))].join('/') : 'nothing new' }),
+    ...(one
+      ? { file: one.file, verdict: one.verdict }
+      : {
+          files: summary.files,
+          verdict: summary.files.length ? [...new Set(summary.files.map((f) => f.verdict))].join('/') : 'nothing new',
+        }),
     events: total,
     eventsByType: summary.events,
   };

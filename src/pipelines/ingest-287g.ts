@@ -89,7 +89,10 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         eventCount: result.events.length,
         notices: result.notices,
       });
-      log.info({ verdict: result.verdict, reason: result.reason, events: result.events.length, warnings: result.warnings.length }, 'publication judged');
+      log.info(
+        { verdict: result.verdict, reason: result.reason, events: result.events.length, warnings: result.warnings.length },
+        'publication judged',
+      );
       return result;
     },
   };
@@ -109,7 +112,12 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
  * of another has nearly its size), newest first, a few at most. The ingest and the doctor
  * both judge with them.
  */
-export async function olderListsLike(snapshots: SnapshotStore, source: ListKind, rowCount: number, currentHash: string): Promise<OlderList[]> {
+export async function olderListsLike(
+  snapshots: SnapshotStore,
+  source: ListKind,
+  rowCount: number,
+  currentHash: string,
+): Promise<OlderList[]> {
   const tolerance = Math.max(2, Math.ceil(0.01 * rowCount));
   const seen = new Set([currentHash]);
   const out: OlderList[] = [];

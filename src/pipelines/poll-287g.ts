@@ -23,7 +23,10 @@ export function listSubject(source: ListKind): string {
 
 /** What a poll saw of each list, for the source's health: a refused file (its reason) or a good one. */
 export function partsOf287gPoll(results: readonly IngestResult[]): PartObservation[] {
-  return results.map((r) => ({ subject: listSubject(r.source), rejectedReason: r.verdict === 'rejected' ? (r.reason ?? 'rejected') : null }));
+  return results.map((r) => ({
+    subject: listSubject(r.source),
+    rejectedReason: r.verdict === 'rejected' ? (r.reason ?? 'rejected') : null,
+  }));
 }
 
 /** The notices of a refused file: an unreadable workbook, or a list the guards rejected. */
@@ -56,7 +59,11 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
       if (!links.participating) {
         // "No longer" only when a list was once read from there; on a first poll the page may not be the right one.
         const known = (await snapshots.getState('participating')) !== null;
-        throw new SourceLayoutError(known ? `${page.url} no longer links a participating-agencies workbook` : `${page.url} links no participating-agencies workbook (is ICE_287G_PAGE_URL ICE's 287(g) page, or a mirror of it?)`);
+        throw new SourceLayoutError(
+          known
+            ? `${page.url} no longer links a participating-agencies workbook`
+            : `${page.url} links no participating-agencies workbook (is ICE_287G_PAGE_URL ICE's 287(g) page, or a mirror of it?)`,
+        );
       }
       const results: IngestResult[] = [];
       for (const source of ['participating', 'pending'] as ListKind[]) {
@@ -75,20 +82,46 @@ export function createPoll287g(deps: Poll287gDeps): { poll(): Promise<IngestResu
         } catch (err) {
           if (!(err instanceof SourceFetchError && err.reason === 'not-a-workbook')) throw err;
           const reason = err.message;
-          await snapshots.recordJudgement(source, { verdict: 'rejected', reason, fileName: url, sha256: '', at: new Date().toISOString(), eventCount: 0, notices: [] });
+          await snapshots.recordJudgement(source, {
+            verdict: 'rejected',
+            reason,
+            fileName: url,
+            sha256: '',
+            at: new Date().toISOString(),
+            eventCount: 0,
+            notices: [],
+          });
           // The next fetch is unconditional: the good file back behind the same validators is a 304, which would
           // say nothing, while a full read judges it (unchanged) and ends the episode.
           await snapshots.setLastFetch(source, { url, etag: null, lastModified: null });
           logger.warn({ source, url, reason }, 'publication rejected');
           results.push({
-            source, verdict: 'rejected', reason, events: [], alerts: [], warnings: [],
-            notices: [{
-              kind: 'not-a-workbook', subject: listSubject(source),
-              text: `the ${source} list was not read: ${reason}. Nothing is alerted and the last good list stands; ` +
-                'ICE often serves such a page during maintenance or to block automated requests, and the next poll tries again. ' +
-                'If it lasts, open the page in a browser, and try FETCH_USER_AGENT or a file:// mirror (see the README).',
-            }],
-            file: { url, fileName: url, etag: null, lastModified: null, sha256: '', bytes: 0, fetchedAt: new Date().toISOString(), modifiedInFile: null },
+            source,
+            verdict: 'rejected',
+            reason,
+            events: [],
+            alerts: [],
+            warnings: [],
+            notices: [
+              {
+                kind: 'not-a-workbook',
+                subject: listSubject(source),
+                text:
+                  `the ${source} list was not read: ${reason}. Nothing is alerted and the last good list stands; ` +
+                  'ICE often serves such a page during maintenance or to block automated requests, and the next poll tries again. ' +
+                  'If it lasts, open the page in a browser, and try FETCH_USER_AGENT or a file:// mirror (see the README).',
+              },
+            ],
+            file: {
+              url,
+              fileName: url,
+              etag: null,
+              lastModified: null,
+              sha256: '',
+              bytes: 0,
+              fetchedAt: new Date().toISOString(),
+              modifiedInFile: null,
+            },
           });
         }
       }

@@ -72,7 +72,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const url = deps.detentionPageUrl;
     const last = await totals.lastFetch('detention-page');
     const known = last?.url === url && last.link !== undefined;
-    const page = await fetchPageIfChanged(url, { ...deps.fetchOptions, ...(known ? { etag: last.etag, lastModified: last.lastModified } : {}) });
+    const page = await fetchPageIfChanged(url, {
+      ...deps.fetchOptions,
+      ...(known ? { etag: last.etag, lastModified: last.lastModified } : {}),
+    });
     let link: string | null;
     if (page.status === 'not-modified') link = last!.link ?? null;
     else {
@@ -80,7 +83,12 @@ export function createPollTotals(deps: PollTotalsDeps) {
       await totals.setLastFetch('detention-page', { url, etag: page.etag, lastModified: page.lastModified, link });
     }
     // "No longer" only when a workbook was once found there; on a first poll the page may not be the right one.
-    if (!link) throw new SourceLayoutError(releases.length ? `${url} no longer links a detentionStats workbook` : `${url} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`);
+    if (!link)
+      throw new SourceLayoutError(
+        releases.length
+          ? `${url} no longer links a detentionStats workbook`
+          : `${url} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`,
+      );
     return link;
   }
 
@@ -118,18 +126,34 @@ export function createPollTotals(deps: PollTotalsDeps) {
     if (!last) {
       await totals.addRelease(stored);
       return {
-        alerts: [], parts: good, files: [{ list: 'detention', file: meta.fileName, verdict: 'baseline' }],
-        notices: [{ kind: 'baseline', text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained` }],
+        alerts: [],
+        parts: good,
+        files: [{ list: 'detention', file: meta.fileName, verdict: 'baseline' }],
+        notices: [
+          {
+            kind: 'baseline',
+            text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained`,
+          },
+        ],
       };
     }
     const comparison = compareReleases(last.release, release);
     if (comparison.republished || comparison.days < 0) {
       await totals.markSeen(meta.sha256);
-      const why = comparison.republished ? `republishes the numbers of ${last.fileName} (${comparison.republished})` : `describes an earlier day (${release.asOf}) than ${last.fileName} (${last.release.asOf})`;
+      const why = comparison.republished
+        ? `republishes the numbers of ${last.fileName} (${comparison.republished})`
+        : `describes an earlier day (${release.asOf}) than ${last.fileName} (${last.release.asOf})`;
       // A readable workbook: ICE republishing is no fault of the source, so it ends a refusal episode too.
       return { alerts: [], notices: [{ kind: 'revised', text: `${meta.fileName} ${why}: nothing alerted` }], parts: good };
     }
-    const alert: TotalsAlert = { id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`, kind: 'detention.released', release, comparison, fileName: meta.fileName, fetchedAt: meta.fetchedAt };
+    const alert: TotalsAlert = {
+      id: `detention:${release.asOf}:${meta.sha256.slice(0, 16)}`,
+      kind: 'detention.released',
+      release,
+      comparison,
+      fileName: meta.fileName,
+      fetchedAt: meta.fetchedAt,
+    };
     await deps.route([alert], at);
     await totals.addRelease(stored);
     return { alerts: [alert], notices: [], parts: good, files: [{ list: 'detention', file: meta.fileName, verdict: 'accepted' }] };
@@ -146,13 +170,18 @@ export function createPollTotals(deps: PollTotalsDeps) {
     const merge = mergeDailyHistory(first ? shippedDailyHistory() : stored, parsed.days);
     if (first) {
       await totals.setDaily(merge.days);
-      return { alerts: [], notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }], files: [{ list: 'daily', file: null, verdict: 'baseline' }] };
+      return {
+        alerts: [],
+        notices: [...notices, { kind: 'baseline', text: `daily feed baseline: ${plural(parsed.days.length, 'day')}` }],
+        files: [{ list: 'daily', file: null, verdict: 'baseline' }],
+      };
     }
     const alerts: TotalsAlert[] = merge.newDays
       .map((d) => describeDailyReport(merge.days, d.date))
       .filter((r): r is NonNullable<typeof r> => r !== null)
       .map((report) => ({ id: `daily:${report.date}`, kind: 'daily.reported' as const, report, fetchedAt: fetched.meta.fetchedAt }));
-    for (const r of merge.revised) notices.push({ kind: 'revised', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
+    for (const r of merge.revised)
+      notices.push({ kind: 'revised', text: `daily feed revised ${r.date}: ${JSON.stringify(r.before)} -> ${JSON.stringify(r.after)}` });
     if (alerts.length) await deps.route(alerts, at);
     await totals.setDaily(merge.days);
     return { alerts, notices, files: alerts.length ? [{ list: 'daily', file: null, verdict: 'accepted' }] : [] };
@@ -163,7 +192,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
     async poll(): Promise<TotalsPollResult & { errors: string[]; causes: unknown[] }> {
       const at = now();
       const out: TotalsPollResult & { errors: string[]; causes: unknown[] } = { alerts: [], notices: [], errors: [], causes: [] };
-      for (const [name, run] of [['detention statistics', pollDetention], ['daily feed', pollDaily]] as const) {
+      for (const [name, run] of [
+        ['detention statistics', pollDetention],
+        ['daily feed', pollDaily],
+      ] as const) {
         try {
           const r = await run(at);
           out.alerts.push(...r.alerts);

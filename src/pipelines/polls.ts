@@ -37,21 +37,40 @@ export function createPolls(deps: PollsDeps) {
   const parseLimits = workbookLimitsOf(config);
   const failingAfterMs = config.SOURCE_ALERT_AFTER_MINUTES * 60_000;
   const ingest = createIngest287g({
-    snapshots: stores.snapshots, guards: guardSettingsOf(config), logger, now, parseLimits,
+    snapshots: stores.snapshots,
+    guards: guardSettingsOf(config),
+    logger,
+    now,
+    parseLimits,
     route: async (alerts, at) => void (await router.route(alerts, at)),
   });
   const page287g = createPoll287g({ pageUrl: config.ICE_287G_PAGE_URL, fetchOptions, snapshots: stores.snapshots, ingest, logger });
   const totals = createPollTotals({
-    detentionPageUrl: config.ICE_DETENTION_PAGE_URL, dailyUrl: config.DAILY_TOTALS_URL, parseLimits, fetchOptions, totals: stores.totals, logger, now,
+    detentionPageUrl: config.ICE_DETENTION_PAGE_URL,
+    dailyUrl: config.DAILY_TOTALS_URL,
+    parseLimits,
+    fetchOptions,
+    totals: stores.totals,
+    logger,
+    now,
     route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
   });
   const guarded = { health: stores.health, notifyOperators, logger, now, metrics, failingAfterMs };
   return {
     poll287g: createGuardedPoll({
-      ...guarded, source: '287g', name: SOURCE_NAMES['287g'], poll: () => page287g.poll(), summarize: summarize287gPoll, partsOf: partsOf287gPoll,
+      ...guarded,
+      source: '287g',
+      name: SOURCE_NAMES['287g'],
+      poll: () => page287g.poll(),
+      summarize: summarize287gPoll,
+      partsOf: partsOf287gPoll,
     }),
     pollTotals: createGuardedPoll({
-      ...guarded, source: 'totals', name: SOURCE_NAMES.totals, summarize: summarizeTotalsPoll, partsOf: (result) => result.parts ?? [],
+      ...guarded,
+      source: 'totals',
+      name: SOURCE_NAMES.totals,
+      summarize: summarizeTotalsPoll,
+      partsOf: (result) => result.parts ?? [],
       poll: async () => failOnPartErrors(await totals.poll(), notifyOperators),
     }),
   };

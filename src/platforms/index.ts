@@ -27,7 +27,9 @@ export function configuredPlatforms(config: Config): PlatformPlugin[] {
 
 /** The configured platforms besides the terminal; none means console mode. */
 export function enabledPlatforms(config: Config): Platform[] {
-  return configuredPlatforms(config).filter((p) => !p.terminal).map((p) => p.id);
+  return configuredPlatforms(config)
+    .filter((p) => !p.terminal)
+    .map((p) => p.id);
 }
 
 /** The platforms `ice-watch doctor` checks (those with channels to post in), configured or not. */

@@ -139,7 +139,12 @@ function checkRow(row: RawRow, today: string, warnings: string[]): DailyCount | 
 }
 
 /** Header names, normalized: `Detainers Lodged`, `detainers-lodged` and `detainersLodged` are one column. */
-const headerKey = (name: string): string => name.replace(/\u00a0/g, ' ').trim().toLowerCase().replace(/[\s_-]+/g, '');
+const headerKey = (name: string): string =>
+  name
+    .replace(/\u00a0/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 const COLUMN_NAMES = {
   date: ['date', 'day'],
   arrests: ['arrests'],
@@ -163,7 +168,9 @@ function csvRows(text: string, warnings: string[]): RawRow[] {
     source: column(COLUMN_NAMES.source),
   };
   if (at.date < 0 || at.arrests < 0) {
-    warnings.push(`The daily feed's first row (line ${header.line}) is not a header with "date" and "arrests" columns: "${header.fields.join(',')}"; nothing read.`);
+    warnings.push(
+      `The daily feed's first row (line ${header.line}) is not a header with "date" and "arrests" columns: "${header.fields.join(',')}"; nothing read.`,
+    );
     return [];
   }
   const needed = Math.max(at.date, at.arrests, at.detainersLodged) + 1;
@@ -181,7 +188,9 @@ function csvRows(text: string, warnings: string[]): RawRow[] {
       continue;
     }
     if (fields.length < needed) {
-      warnings.push(`${where}: ${fields.length} field${fields.length === 1 ? '' : 's'} where the header has ${header.fields.length}; row skipped.`);
+      warnings.push(
+        `${where}: ${fields.length} field${fields.length === 1 ? '' : 's'} where the header has ${header.fields.length}; row skipped.`,
+      );
       continue;
     }
     rows.push({
@@ -274,7 +283,13 @@ function jsonRows(text: string, warnings: string[]): RawRow[] {
       return;
     }
     const date = pick(COLUMN_NAMES.date).value;
-    rows.push({ where, date: typeof date === 'number' ? String(date) : date, arrests: arrests.value, detainersLodged: detainers.value, source: pick(COLUMN_NAMES.source).value });
+    rows.push({
+      where,
+      date: typeof date === 'number' ? String(date) : date,
+      arrests: arrests.value,
+      detainersLodged: detainers.value,
+      source: pick(COLUMN_NAMES.source).value,
+    });
   });
   return rows;
 }

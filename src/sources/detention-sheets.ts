@@ -35,7 +35,11 @@ const ZIP_END_SEARCH = 22 + 65_535;
 
 /** Text folded for matching titles, headers and row labels: "ICE  " -> "ice", "Book-Ins: FY2026" -> "book ins fy2026". */
 export function keyOf(text: string): string {
-  return cleanText(text).toLowerCase().replace(/[:;,.()\-\u2013\u2014]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return cleanText(text)
+    .toLowerCase()
+    .replace(/[:;,.()\-\u2013\u2014]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Only these sheets are parsed; every other one is skipped without reading its rows. */
@@ -82,7 +86,10 @@ async function boundedInOrder(bytes: Buffer, limits: WorkbookLimits): Promise<Bu
     throw new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${(err as Error).message})`, { cause: err });
   }
   const rank = (name: string) => (/^xl\/worksheets\/sheet\d+\.xml$/.test(name) ? 1 : 0);
-  return rebuildZip(bytes, [...parts].sort((a, b) => rank(a.name) - rank(b.name)));
+  return rebuildZip(
+    bytes,
+    [...parts].sort((a, b) => rank(a.name) - rank(b.name)),
+  );
 }
 
 /** The wanted sheets' cells, and the names of all sheets (for messages). */
@@ -108,7 +115,8 @@ async function readWantedSheets(bytes: Buffer, limits: WorkbookLimits): Promise<
     const detail = err instanceof Error ? err.message : String(err);
     throw new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${detail})`, { cause: err });
   }
-  if (!sheets.sheetNames.length) throw new WorkbookFormatError('truncated', 'not a workbook: a ZIP without worksheets (truncated, or another kind of file)');
+  if (!sheets.sheetNames.length)
+    throw new WorkbookFormatError('truncated', 'not a workbook: a ZIP without worksheets (truncated, or another kind of file)');
   return sheets;
 }
 
@@ -170,7 +178,8 @@ function addRow(grid: Grid, row: ExcelJS.Row, streaming: boolean): void {
   row.eachCell((cell, col) => {
     const value = cell.value;
     // The streaming reader leaves {sharedString: n} when it lost sharedStrings.xml.
-    if (streaming && value && typeof value === 'object' && 'sharedString' in value) throw new Error('the streaming reader lost the shared strings');
+    if (streaming && value && typeof value === 'object' && 'sharedString' in value)
+      throw new Error('the streaming reader lost the shared strings');
     const scalar = scalarOf(value);
     if (scalar !== null) cells.set(col, scalar);
   });

@@ -6,7 +6,15 @@
  * column A or side by side, and the layout moves between fiscal years.
  */
 import { parseSignedDate } from '../domain/agreements/normalize';
-import { datesStatedIn, FISCAL_MONTHS, isPlausibleAsOf, MONTH_NAMES, monthStart, type DetentionRelease, type FiscalMonth } from '../domain/totals/totals';
+import {
+  datesStatedIn,
+  FISCAL_MONTHS,
+  isPlausibleAsOf,
+  MONTH_NAMES,
+  monthStart,
+  type DetentionRelease,
+  type FiscalMonth,
+} from '../domain/totals/totals';
 import { keyOf, readDetentionSheets, type Grid } from './detention-sheets';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookSchemaError, type WorkbookLimits } from './errors';
 
@@ -78,7 +86,8 @@ function crossCheck(r: DetentionRelease, monthSum: number): string[] {
   check('currently detained ICE + CBP', d.ice + d.cbp, d.total);
   check('currently detained by criminality', d.convictedCriminal + d.pendingCharges + d.otherImmigrationViolator, d.total);
   check('book-ins by month', monthSum, r.bookIns.fytdTotal);
-  if (r.bookIns.ice !== undefined && r.bookIns.cbp !== undefined) check('book-ins ICE + CBP', r.bookIns.ice + r.bookIns.cbp, r.bookIns.fytdTotal);
+  if (r.bookIns.ice !== undefined && r.bookIns.cbp !== undefined)
+    check('book-ins ICE + CBP', r.bookIns.ice + r.bookIns.cbp, r.bookIns.fytdTotal);
   return warnings;
 }
 
@@ -174,7 +183,11 @@ function requireTable(grid: Grid, spec: TableSpec, fiscalYear: number): Table {
 /** The column of a fiscal month, headed "Oct", "October" or "Sept". */
 function monthColumn(table: Table, month: FiscalMonth): number | undefined {
   const key = month.toLowerCase();
-  return table.columns.get(key) ?? table.columns.get(MONTH_NAMES.map((name) => name.toLowerCase()).find((name) => name.startsWith(key))!) ?? table.columns.get(`${key}t`);
+  return (
+    table.columns.get(key) ??
+    table.columns.get(MONTH_NAMES.map((name) => name.toLowerCase()).find((name) => name.startsWith(key))!) ??
+    table.columns.get(`${key}t`)
+  );
 }
 
 function schemaError(table: Table, problem: string): WorkbookSchemaError {
@@ -193,7 +206,10 @@ function numberAt(table: Table, labels: string[], column: string | number): numb
   const value = table.grid.rows.get(r)?.get(c);
   const n = typeof value === 'string' && /^\d[\d,]*$/.test(value) ? Number(value.replace(/,/g, '')) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw schemaError(table, `has ${value === undefined ? 'nothing' : `'${value}'`} at row "${labels[0]}", column "${column}", not a count`);
+    throw schemaError(
+      table,
+      `has ${value === undefined ? 'nothing' : `'${value}'`} at row "${labels[0]}", column "${column}", not a count`,
+    );
   }
   return n;
 }

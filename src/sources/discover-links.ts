@@ -23,7 +23,8 @@ export interface PageLink {
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '-', mdash: '-' };
-const BLOCK_TAG = /<\/?(?:p|li|ul|ol|div|td|th|tr|table|h[1-6]|section|article|header|footer|nav|dt|dd|dl|br|hr)\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
+const BLOCK_TAG =
+  /<\/?(?:p|li|ul|ol|div|td|th|tr|table|h[1-6]|section|article|header|footer|nav|dt|dd|dl|br|hr)\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
 const ANCHOR = /<a\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/a\s*>/gi;
 const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
 const HEADING = /<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/gi;

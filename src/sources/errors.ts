@@ -81,7 +81,10 @@ export function assertLooksLikeXlsx(bytes: Buffer): void {
     throw new WorkbookFormatError('html', `not a workbook: the body is an HTML page (starts with ${firstLine})`);
   }
   if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    const hex = bytes.subarray(0, 4).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+    const hex = bytes
+      .subarray(0, 4)
+      .toString('hex')
+      .replace(/(..)(?!$)/g, '$1 ');
     const ole = hex === 'd0 cf 11 e0' ? ': an old-format .xls or an encrypted workbook' : '';
     throw new WorkbookFormatError('not-zip', `not a workbook: not a ZIP file (starts with bytes ${hex})${ole}`);
   }

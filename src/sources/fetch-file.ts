@@ -19,7 +19,8 @@ const axios = (): typeof Axios => require('axios') as typeof Axios;
 /** A current desktop Chrome: ICE's CDN answers some non-browser agents with an HTML page. */
 export const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
-const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,*/*;q=0.8';
+const ACCEPT =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,*/*;q=0.8';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -93,7 +94,13 @@ export async function fetchPageIfChanged(url: string, opts: FetchOptions = {}): 
   if (isLocalUrl(url)) return { status: 'fetched', ...(await fetchPage(url, opts)), etag: null, lastModified: null };
   const { result } = await transfer(url, opts);
   if (result.status === 'not-modified') return result;
-  return { status: 'fetched', html: result.bytes.toString('utf8'), url: result.meta.url, etag: result.meta.etag, lastModified: result.meta.lastModified };
+  return {
+    status: 'fetched',
+    html: result.bytes.toString('utf8'),
+    url: result.meta.url,
+    etag: result.meta.etag,
+    lastModified: result.meta.lastModified,
+  };
 }
 
 async function transfer(url: string, opts: FetchOptions): Promise<Transfer> {
@@ -101,7 +108,8 @@ async function transfer(url: string, opts: FetchOptions): Promise<Transfer> {
   if (isLocalUrl(url)) {
     const local = await readLocal(url, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, allowFolder: false });
     if (local.kind !== 'file') throw new Error('unreachable: folder listing for a file request');
-    if (opts.lastModified && opts.lastModified === local.lastModified) return { result: { status: 'not-modified', url: local.url }, contentType: null };
+    if (opts.lastModified && opts.lastModified === local.lastModified)
+      return { result: { status: 'not-modified', url: local.url }, contentType: null };
     const meta = describe(local.bytes, local.url, local.fileName, null, local.lastModified, now);
     return { result: { status: 'fetched', bytes: local.bytes, meta }, contentType: null };
   }
@@ -127,7 +135,11 @@ async function transfer(url: string, opts: FetchOptions): Promise<Transfer> {
 async function httpGet(url: string, opts: FetchOptions): Promise<AxiosResponse> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const headers: Record<string, string> = { 'User-Agent': opts.userAgent ?? DEFAULT_USER_AGENT, Accept: ACCEPT, 'Accept-Language': 'en-US,en;q=0.9' };
+  const headers: Record<string, string> = {
+    'User-Agent': opts.userAgent ?? DEFAULT_USER_AGENT,
+    Accept: ACCEPT,
+    'Accept-Language': 'en-US,en;q=0.9',
+  };
   if (opts.etag) headers['If-None-Match'] = opts.etag;
   if (opts.lastModified) headers['If-Modified-Since'] = opts.lastModified;
   // axios's `timeout` is an idle timer; the abort signal makes it a deadline for the whole transfer.
@@ -176,7 +188,14 @@ function toFetchError(err: unknown, url: string, timeoutMs: number, maxBytes: nu
   return new SourceFetchError(`GET ${safe} failed: ${what}${code ? ` (${code})` : ''}`, safe, 'network');
 }
 
-function describe(bytes: Buffer, url: string, fileName: string, etag: string | null, lastModified: string | null, now: () => Date): FileMeta {
+function describe(
+  bytes: Buffer,
+  url: string,
+  fileName: string,
+  etag: string | null,
+  lastModified: string | null,
+  now: () => Date,
+): FileMeta {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { url, fileName, etag, lastModified, sha256, bytes: bytes.length, fetchedAt: now().toISOString(), modifiedInFile: null };
 }
@@ -214,7 +233,12 @@ function assertWorkbook(bytes: Buffer, url: string, status: number | undefined, 
   const http = status !== undefined;
   const safe = redactUrl(url);
   const subject = http ? `GET ${safe}` : /^file:/i.test(url) ? fileURLToPath(url) : url;
-  const head = bytes.subarray(0, 1024).toString('latin1').replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart().toLowerCase();
+  const head = bytes
+    .subarray(0, 1024)
+    .toString('latin1')
+    .replace(/^\ufeff|^\xef\xbb\xbf/, '')
+    .trimStart()
+    .toLowerCase();
   let why: string;
   if (bytes.length === 0) why = http ? `the body was empty (status ${status})` : 'the file is empty';
   else if (/text\/html/i.test(contentType ?? '') || /^<!doctype html|^<html|<head[\s>]|<body[\s>]/.test(head)) {

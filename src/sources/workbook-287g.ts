@@ -8,7 +8,14 @@ import { normalizeAgreementRow } from '../domain/agreements/normalize';
 import { cleanText } from '../domain/text';
 import type { Agreement, ParsedList } from '../domain/types';
 import { assertLooksLikeXlsx, DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError, type WorkbookLimits } from './errors';
-import { openStreamedWorkbook, withHyperlink, type SheetEntry, type StreamedCell, type StreamedRow, type StreamedWorkbook } from './xlsx-stream';
+import {
+  openStreamedWorkbook,
+  withHyperlink,
+  type SheetEntry,
+  type StreamedCell,
+  type StreamedRow,
+  type StreamedWorkbook,
+} from './xlsx-stream';
 
 type Column = 'state' | 'agency' | 'type' | 'county' | 'model' | 'signed' | 'moa' | 'addendum';
 type ColumnMap = Partial<Record<Column, number>>;
@@ -224,4 +231,3 @@ export async function parse287gWorkbook(bytes: Buffer, limits: WorkbookLimits = 
 function validDate(value: unknown): string | null {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : null;
 }
-

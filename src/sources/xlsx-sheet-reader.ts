@@ -81,7 +81,14 @@ export class SheetReader {
         if (!this.row) break;
         const a = readAttributes(raw);
         if (a.r === undefined) throw corrupt(`a cell without an address in row ${this.row.number} of ${this.o.sheetName}`);
-        this.cell = { address: a.r, style: a.s ? parseInt(a.s, 10) : 0, type: a.t, value: undefined, formula: undefined, shareType: undefined };
+        this.cell = {
+          address: a.r,
+          style: a.s ? parseInt(a.s, 10) : 0,
+          type: a.t,
+          value: undefined,
+          formula: undefined,
+          shareType: undefined,
+        };
         break;
       }
       case 'f':

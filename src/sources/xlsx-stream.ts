@@ -67,7 +67,15 @@ export async function openStreamedWorkbook(bytes: Buffer, limits: WorkbookLimits
     sheets,
     modified,
     async readSheet(sheet, onRow) {
-      const reader = new SheetReader({ strings, dateStyles, date1904: book.date1904, maxRows: limits.maxRows, sheetName: sheet.name, onRow, limits });
+      const reader = new SheetReader({
+        strings,
+        dateStyles,
+        date1904: book.date1904,
+        maxRows: limits.maxRows,
+        sheetName: sheet.name,
+        onRow,
+        limits,
+      });
       const scanner = new XmlScanner(sheet.part.name, reader);
       for await (const chunk of streamPart(bytes, sheet.part, budget)) {
         scanner.write(chunk);

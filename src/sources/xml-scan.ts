@@ -14,7 +14,8 @@ export interface XmlHandler {
 }
 
 /** One token at the position: a close tag, an open tag with its attributes, a comment/CDATA/PI/DOCTYPE, or text. */
-const TOKEN = /<\/([^\s>]+)\s*>|<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|([^<]+)/y;
+const TOKEN =
+  /<\/([^\s>]+)\s*>|<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|([^<]+)/y;
 const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const PLAIN = /^[^&\r\n\t]*$/;
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
@@ -48,7 +49,8 @@ export function readAttributes(raw: string): Record<string, string> {
   return out;
 }
 
-const malformed = (part: string, what: string) => new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${part}: ${what})`);
+const malformed = (part: string, what: string) =>
+  new WorkbookFormatError('truncated', `not a workbook: truncated or corrupt ZIP (${part}: ${what})`);
 
 /** Feeds chunks of one part to a handler; `end()` refuses a part cut short or badly nested. */
 export class XmlScanner {

@@ -92,7 +92,8 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
     return {
       description: 'memory',
       ...createMemoryAtomic(),
-      open: <T>(namespace: string) => track(new Keyv<T>({ store: mapOf(prefix + namespace), namespace: prefix + namespace, throwOnErrors: true })),
+      open: <T>(namespace: string) =>
+        track(new Keyv<T>({ store: mapOf(prefix + namespace), namespace: prefix + namespace, throwOnErrors: true })),
       ready: async () => undefined,
       close: async () => undefined,
     };
@@ -107,7 +108,10 @@ export function createKeyvFactory(storeUrl: string, options: KeyvFactoryOptions 
     // A pragma that fails leaves SQLite's defaults, which are slower, not wrong.
     const adapter = () => {
       const a = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
-      void a.query('PRAGMA journal_mode=WAL').then(() => a.query('PRAGMA synchronous=NORMAL')).catch(() => undefined);
+      void a
+        .query('PRAGMA journal_mode=WAL')
+        .then(() => a.query('PRAGMA synchronous=NORMAL'))
+        .catch(() => undefined);
       // @keyv/sqlite has no setMany, so keyv would write a batch one commit per key: one
       // multi-row upsert per 400 entries instead (keyv hands it keys already namespaced and values serialized).
       Object.assign(a, {
@@ -187,7 +191,13 @@ function createPostgresFactory(url: string, prefix: string, track: Track, closeO
     description: `postgres ${describeUrl(url)}`,
     ...wrapAtomic(createSqlAtomic(query, 'postgres'), prefix),
     open: <T>(namespace: string) =>
-      track(new Keyv<T>({ store: new FactoryPostgres({ uri: url, table: 'ice_watch_kv', keySize: 512 }), namespace: prefix + namespace, throwOnErrors: true })),
+      track(
+        new Keyv<T>({
+          store: new FactoryPostgres({ uri: url, table: 'ice_watch_kv', keySize: 512 }),
+          namespace: prefix + namespace,
+          throwOnErrors: true,
+        }),
+      ),
     ready: async () => void (await query('SELECT 1', [])),
     close: async () => {
       await closeOpened();
@@ -211,7 +221,9 @@ function createRedisFactory(url: string, prefix: string, track: Track, closeOpen
         connectTimeout: 10_000,
         // A new Error of this realm: node-redis checks `instanceof Error`, which a socket error from another realm (jest) fails.
         reconnectStrategy: (retries: number, cause: Error) =>
-          !connectedOnce && retries >= 3 ? new Error(`Redis at ${describeUrl(url)} cannot be reached: ${cause.message}`) : Math.min((retries + 1) * 200, 5_000),
+          !connectedOnce && retries >= 3
+            ? new Error(`Redis at ${describeUrl(url)} cannot be reached: ${cause.message}`)
+            : Math.min((retries + 1) * 200, 5_000),
       },
     }) as RedisClientType;
     c.on('ready', () => (connectedOnce = true));
@@ -229,7 +241,13 @@ function createRedisFactory(url: string, prefix: string, track: Track, closeOpen
     description: `redis ${describeUrl(url)}`,
     ...wrapAtomic(createRedisAtomic(client, 'ice-watch:'), prefix, connected),
     open: <T>(namespace: string) =>
-      track(new Keyv<T>({ store: new KeyvRedis(newClient(), { throwOnConnectError: true, throwOnErrors: true }), namespace: prefix + namespace, throwOnErrors: true })),
+      track(
+        new Keyv<T>({
+          store: new KeyvRedis(newClient(), { throwOnConnectError: true, throwOnErrors: true }),
+          namespace: prefix + namespace,
+          throwOnErrors: true,
+        }),
+      ),
     ready: async () => {
       await connected();
       await client.ping();

@@ -4,7 +4,10 @@ import type { Leases } from './atomic';
 /** The lock could not be taken in time: someone else kept it (or a crashed holder's lease has not lapsed yet). */
 export class LockTimeoutError extends Error {
   override name = 'LockTimeoutError';
-  constructor(readonly lock: string, waitedMs: number) {
+  constructor(
+    readonly lock: string,
+    waitedMs: number,
+  ) {
     super(`the lock "${lock}" was held by someone else for ${waitedMs} ms`);
   }
 }

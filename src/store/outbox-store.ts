@@ -116,17 +116,21 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     const fresh = [...shared].filter(([ref]) => !written.has(ref));
     if (!fresh.length) return;
     await payloads.setMany(fresh.map(([key, value]) => ({ key, value })));
-    await sets.add(PAYLOADS, fresh.map(([k]) => [k, at] as const));
+    await sets.add(
+      PAYLOADS,
+      fresh.map(([k]) => [k, at] as const),
+    );
     if (written.size > 10_000) written.clear();
     for (const [ref] of fresh) written.add(ref);
   }
   /** Puts the shared payloads back into entries read from the store. */
   async function fromStored(list: StoredEntry[]): Promise<OutboxEntry[]> {
     const refs = new Set<string>();
-    for (const e of list) for (const field of SHARED) {
-      const ref = (e.delivery as StoredDelivery)[`${field}Ref`];
-      if (ref) refs.add(ref);
-    }
+    for (const e of list)
+      for (const field of SHARED) {
+        const ref = (e.delivery as StoredDelivery)[`${field}Ref`];
+        if (ref) refs.add(ref);
+      }
     const keys = [...refs];
     const found = new Map<string, unknown>();
     for (let i = 0; i < keys.length; i += BATCH) {
@@ -175,12 +179,27 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
   async function reindex(changed: readonly OutboxEntry[]) {
     const pending = changed.filter((e) => e.status === 'pending');
     const finished = changed.filter((e) => e.status !== 'pending');
-    for (const [platform, group] of byPlatform(pending)) await sets.add(pendingIndexOf(platform), group.map((e) => [e.id, ms(e.nextAttemptAt)] as const));
+    for (const [platform, group] of byPlatform(pending))
+      await sets.add(
+        pendingIndexOf(platform),
+        group.map((e) => [e.id, ms(e.nextAttemptAt)] as const),
+      );
     if (finished.length) {
-      await sets.add(DONE, finished.map((e) => [e.id, ms(e.createdAt)] as const));
+      await sets.add(
+        DONE,
+        finished.map((e) => [e.id, ms(e.createdAt)] as const),
+      );
       const dead = finished.filter((e) => e.status === 'dead');
-      if (dead.length) await sets.add(DEAD, dead.map((e) => [e.id, ms(e.createdAt)] as const));
-      for (const [platform, group] of byPlatform(finished)) await sets.remove(pendingIndexOf(platform), group.map((e) => e.id));
+      if (dead.length)
+        await sets.add(
+          DEAD,
+          dead.map((e) => [e.id, ms(e.createdAt)] as const),
+        );
+      for (const [platform, group] of byPlatform(finished))
+        await sets.remove(
+          pendingIndexOf(platform),
+          group.map((e) => e.id),
+        );
     }
   }
 
@@ -200,7 +219,16 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
         const existing = new Map((await getMany(batch.map((d) => d.id))).map((e) => [e.id, e]));
         const created: OutboxEntry[] = batch
           .filter((d) => !existing.has(d.id))
-          .map((delivery) => ({ id: delivery.id, delivery, status: 'pending', attempts: 0, createdAt: iso, nextAttemptAt: iso, sentAt: null, lastError: null }));
+          .map((delivery) => ({
+            id: delivery.id,
+            delivery,
+            status: 'pending',
+            attempts: 0,
+            createdAt: iso,
+            nextAttemptAt: iso,
+            sentAt: null,
+            lastError: null,
+          }));
         // Written before a crash that came before its index write: mend the index.
         const mend = [...existing.values()].filter((e) => e.status === 'pending');
         await saveMany(created);
@@ -214,7 +242,10 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       if (legacy.length) await emptyLegacyIndex(legacy);
       const indexes = platform ? [platform] : OUTBOX_PLATFORMS;
       const rows = (await Promise.all(indexes.map((p) => sets.upTo(pendingIndexOf(p), at.getTime(), limit)))).flat();
-      const ids = rows.sort((a, b) => a.score - b.score).slice(0, limit).map((r) => r.member);
+      const ids = rows
+        .sort((a, b) => a.score - b.score)
+        .slice(0, limit)
+        .map((r) => r.member);
       if (!ids.length) return [];
       const found = await getMany(ids);
       const ready = found.filter((e) => e.status === 'pending' && ms(e.nextAttemptAt) <= at.getTime());
@@ -244,7 +275,11 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       const pending = (await Promise.all(indexes.map((i) => sets.count(i)))).reduce((a, b) => a + b, 0);
       if (!pending) return { pending: 0, oldestCreatedAt: null };
       const ids = (await Promise.all(indexes.map((i) => sets.upTo(i, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)))).flat().map((r) => r.member);
-      const oldest = (await readStored(ids)).filter((e) => e.status === 'pending').map((e) => e.createdAt).sort()[0] ?? null;
+      const oldest =
+        (await readStored(ids))
+          .filter((e) => e.status === 'pending')
+          .map((e) => e.createdAt)
+          .sort()[0] ?? null;
       return { pending, oldestCreatedAt: oldest };
     },
     async deadLetters(limit) {

@@ -27,7 +27,10 @@ export function createRedisAtomic(client: RedisClientType, prefix: string): { se
   const sets: ScoredSets = {
     async add(set, members) {
       for (let i = 0; i < members.length; i += CHUNK) {
-        await client.zAdd(setKey(set), members.slice(i, i + CHUNK).map(([value, score]) => ({ value, score })));
+        await client.zAdd(
+          setKey(set),
+          members.slice(i, i + CHUNK).map(([value, score]) => ({ value, score })),
+        );
       }
     },
     async remove(set, members) {

@@ -224,15 +224,22 @@ export function updateLedger(
   at: string,
   events: readonly ListEvent[] = [],
 ): Record<string, LedgerEntry> {
-  const idOf = (state: string, stateCode: string | null, agency: string, model: string) => agreementIdentity({ state, stateCode, agencyKey: agencyKey(agency), model });
+  const idOf = (state: string, stateCode: string | null, agency: string, model: string) =>
+    agreementIdentity({ state, stateCode, agencyKey: agencyKey(agency), model });
   for (const e of events) {
     if (e.type === 'agreement.renamed') {
-      const from = e.previousState === null ? idOf(e.state, e.stateCode, e.previousAgency, e.model) : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
+      const from =
+        e.previousState === null
+          ? idOf(e.state, e.stateCode, e.previousAgency, e.model)
+          : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
       const to = idOf(e.state, e.stateCode, e.agency, e.model);
       const old = ledger[from];
       if (!old || from === to) continue;
       delete ledger[from];
-      ledger[to] = { ...old, previousNames: [...(old.previousNames ?? []), e.previousState ? `${old.agency} (${e.previousState})` : old.agency] };
+      ledger[to] = {
+        ...old,
+        previousNames: [...(old.previousNames ?? []), e.previousState ? `${old.agency} (${e.previousState})` : old.agency],
+      };
     } else if (e.type === 'agreement.relisted') {
       const entry = ledger[idOf(e.state, e.stateCode, e.agency, e.model)];
       if (entry?.endedAt) {

@@ -34,7 +34,10 @@ export function createSqlAtomic(query: SqlQuery, dialect: SqlDialect, now: () =>
   const run = (sql: string, params: readonly unknown[]) => {
     if (dialect === 'sqlite') return query(sql, params);
     let n = 0;
-    return query(sql.replace(/\?/g, () => `$${++n}`), params);
+    return query(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
   };
   const sets: ScoredSets = {
     async add(set, members) {
@@ -53,7 +56,11 @@ export function createSqlAtomic(query: SqlQuery, dialect: SqlDialect, now: () =>
     },
     members: async (set) => (await run('SELECT member FROM ice_watch_sets WHERE name = ?', [set])).map((r) => String(r.member)),
     async upTo(set, maxScore, limit) {
-      const rows = await run('SELECT member, score FROM ice_watch_sets WHERE name = ? AND score <= ? ORDER BY score, member LIMIT ?', [set, maxScore, limit]);
+      const rows = await run('SELECT member, score FROM ice_watch_sets WHERE name = ? AND score <= ? ORDER BY score, member LIMIT ?', [
+        set,
+        maxScore,
+        limit,
+      ]);
       return rows.map((r) => ({ member: String(r.member), score: Number(r.score) }));
     },
     count: async (set) => Number((await run('SELECT COUNT(*) AS n FROM ice_watch_sets WHERE name = ?', [set]))[0]?.n ?? 0),

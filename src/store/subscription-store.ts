@@ -26,7 +26,10 @@ export interface SubscriptionStore {
    * nothing is written. Resolves to what was stored before and after. A channel locked by
    * someone else for too long is a UserError ("try again").
    */
-  update(key: string, change: (old: Subscription | null) => Subscription | null | Promise<Subscription | null>): Promise<SubscriptionChange>;
+  update(
+    key: string,
+    change: (old: Subscription | null) => Subscription | null | Promise<Subscription | null>,
+  ): Promise<SubscriptionChange>;
   /** Saves (creates or replaces) a channel's subscription and updates the index: `update` with a fixed value. */
   put(sub: Subscription): Promise<void>;
   /** Saves many new subscriptions at once (imports, benchmarks): one batched write per index, no lock (nothing else writes these channels yet). */

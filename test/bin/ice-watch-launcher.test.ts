@@ -29,7 +29,11 @@ function write(path: string, text: string, secondsAgo: number) {
 function checkoutWithBuild() {
   write('src/cli/index.ts', 'export {}', 120);
   write('commands/agreements.ts', 'export {}', 120);
-  write('dist/src/cli/index.js', 'exports.runCli = async (argv) => { process.stdout.write(JSON.stringify(argv)); return argv[0] === "fail" ? 3 : 0; };', 60);
+  write(
+    'dist/src/cli/index.js',
+    'exports.runCli = async (argv) => { process.stdout.write(JSON.stringify(argv)); return argv[0] === "fail" ? 3 : 0; };',
+    60,
+  );
   write('dist/.tsbuildinfo', '{}', 60);
 }
 
@@ -56,7 +60,9 @@ describe('compiledCli: which build the launcher may run', () => {
     write('commands/nested/new-command.ts', 'export {}', 5);
     const result = compiledCli(root);
     expect(result).toBeInstanceOf(Error);
-    expect((result as Error).message).toBe('ice-watch: dist/ is older than the TypeScript in commands: run `npm run build` (npm start does it)');
+    expect((result as Error).message).toBe(
+      'ice-watch: dist/ is older than the TypeScript in commands: run `npm run build` (npm start does it)',
+    );
   });
 
   test('files other than TypeScript do not make a build stale', () => {
@@ -98,7 +104,11 @@ describe('bin/ice-watch.js', () => {
   test('a stale build: exits 1 with what to run, and runs nothing', async () => {
     checkoutWithBuild();
     at('src/cli/index.ts', 0);
-    expect(await run('start')).toEqual({ code: 1, stdout: '', stderr: 'ice-watch: dist/ is older than the TypeScript in src: run `npm run build` (npm start does it)\n' });
+    expect(await run('start')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'ice-watch: dist/ is older than the TypeScript in src: run `npm run build` (npm start does it)\n',
+    });
   });
 
   test('a shard process runs the build its main process checked, even when a source changed since', async () => {

@@ -23,7 +23,7 @@ describe('charts rendered from the real ICE files', () => {
   });
   afterAll(() => seeded.close());
 
-  test('/agreements texas: a 1000×560 PNG of the trend, whose last point is the reply\'s count and model split', async () => {
+  test("/agreements texas: a 1000×560 PNG of the trend, whose last point is the reply's count and model split", async () => {
     const reply = await agreements.run(seeded.ctx, { state: 'texas' });
     const spec = reply.chart!;
     if (spec.kind !== 'state-trend') throw new Error(spec.kind);
@@ -49,7 +49,9 @@ describe('charts rendered from the real ICE files', () => {
     if (!ended) throw new Error('the two fixtures end no agreement signed before October');
     const reply = await agreements.run(seeded.ctx, { state: ended.stateCode!, model: ended.model });
     if (reply.chart?.kind !== 'state-trend') throw new Error('no trend');
-    const current = (await seeded.ctx.services.snapshots.getState('participating'))!.view.rows.filter((r) => r.stateCode === ended.stateCode && r.model === ended.model);
+    const current = (await seeded.ctx.services.snapshots.getState('participating'))!.view.rows.filter(
+      (r) => r.stateCode === ended.stateCode && r.model === ended.model,
+    );
     const september = reply.chart.points.find((p) => p.date === '2025-09-30')!;
     const activeThenFromListOnly = current.filter((r) => r.signed && r.signed <= '2025-09-30').length;
     expect(september.total).toBeGreaterThan(activeThenFromListOnly);
@@ -60,7 +62,9 @@ describe('charts rendered from the real ICE files', () => {
     const reply = await agreements.run(seeded.ctx, { state: 'all' });
     const spec = reply.chart!;
     if (spec.kind !== 'state-map') throw new Error(spec.kind);
-    expect(reply.title).toMatch(new RegExp(`^${spec.total.toLocaleString('en-US').replace(',', ',?')} active 287\\(g\\) agreements in \\d+ states`));
+    expect(reply.title).toMatch(
+      new RegExp(`^${spec.total.toLocaleString('en-US').replace(',', ',?')} active 287\\(g\\) agreements in \\d+ states`),
+    );
     const list = reply.blocks.find((b) => b.kind === 'list');
     if (list?.kind !== 'list') throw new Error('no list');
     for (const item of list.items) {
@@ -74,7 +78,7 @@ describe('charts rendered from the real ICE files', () => {
     expect(png.has('#0B3C73')).toBe(true); // the darkest bin: Florida and Texas
   });
 
-  test('/totals: detained at each release and ICE\'s daily arrests against 2,740 a day, as the reply says', async () => {
+  test("/totals: detained at each release and ICE's daily arrests against 2,740 a day, as the reply says", async () => {
     const reply = await totals.run(seeded.ctx);
     const spec = reply.chart!;
     if (spec.kind !== 'totals') throw new Error(spec.kind);
@@ -93,7 +97,15 @@ describe('charts rendered from the real ICE files', () => {
 
   test('the weekly digest carries a chart of its states, with the totals its text gives; a daily one has none', async () => {
     const digest = await weeklyDigest();
-    const delivery = { id: 'd', subscriptionKey: 'k', platform: 'console' as const, workspaceId: 'local', channelId: 'console', mode: 'weekly' as const, digest };
+    const delivery = {
+      id: 'd',
+      subscriptionKey: 'k',
+      platform: 'console' as const,
+      workspaceId: 'local',
+      channelId: 'console',
+      mode: 'weekly' as const,
+      digest,
+    };
     const reply = deliveryToReply(delivery);
     const spec = reply.chart!;
     if (spec.kind !== 'digest-states') throw new Error(spec.kind);
@@ -110,10 +122,26 @@ describe('charts rendered from the real ICE files', () => {
 });
 
 describe('renderChartWithin', () => {
-  const spec: ChartSpec = { kind: 'totals', title: 't', asOf: '2026-01-25', source: 's', detained: [{ date: '2026-01-25', total: 1 }], daily: [], pacePerDay: 2740 };
+  const spec: ChartSpec = {
+    kind: 'totals',
+    title: 't',
+    asOf: '2026-01-25',
+    source: 's',
+    detained: [{ date: '2026-01-25', total: 1 }],
+    daily: [],
+    pacePerDay: 2740,
+  };
   function logged() {
     const lines: Array<Record<string, unknown>> = [];
-    const log = createLogger('debug', { write: (s: string) => void lines.push(...s.split('\n').filter(Boolean).map((l) => JSON.parse(l))) } as never);
+    const log = createLogger('debug', {
+      write: (s: string) =>
+        void lines.push(
+          ...s
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        ),
+    } as never);
     return { log, lines };
   }
 
@@ -130,7 +158,9 @@ describe('renderChartWithin', () => {
     const { log, lines } = logged();
     const never = () => new Promise<never>(() => undefined);
     await expect(renderChartWithin(spec, log, 10, never)).resolves.toBeNull();
-    expect(lines).toEqual([expect.objectContaining({ level: 40, deadlineMs: 10, msg: 'chart not ready in time: the text goes out alone' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, deadlineMs: 10, msg: 'chart not ready in time: the text goes out alone' }),
+    ]);
   });
 
   test('a one-release totals chart still draws (a single point)', async () => {

@@ -49,7 +49,9 @@ describe('/agreements on the 2025-12-12 list', () => {
     const reply = await agreements.run(world.ctx(), { state: 'tx', model: 'wso', since: '2025-09-01', county: short });
     const expected = texas.filter((r) => r.model === 'WSO' && (r.signed ?? '') >= '2025-09-01' && r.county === county);
     expect(expected.length).toBeGreaterThan(0);
-    expect(reply.title).toBe(`Texas: ${expected.length} active 287(g) ${expected.length === 1 ? 'agreement' : 'agreements'} (WSO, ${short}, since 2025-09-01)`);
+    expect(reply.title).toBe(
+      `Texas: ${expected.length} active 287(g) ${expected.length === 1 ? 'agreement' : 'agreements'} (WSO, ${short}, since 2025-09-01)`,
+    );
   });
 
   test('all: the national table by state, largest first', async () => {
@@ -65,7 +67,11 @@ describe('/agreements on the 2025-12-12 list', () => {
     expect(states.size).toBeGreaterThan(1); // Madison County in Arkansas, Florida, Georgia...
     const reply = await agreements.run(world.ctx(), { state: 'all', county: 'Madison' });
     expect(reply.title).toBe(`${madison.length} active 287(g) agreements in ${states.size} states and territories (Madison)`);
-    expect(listItems(reply).map((line) => line.replace(/ \d+ · .*$/, '')).sort()).toEqual([...states].sort());
+    expect(
+      listItems(reply)
+        .map((line) => line.replace(/ \d+ · .*$/, ''))
+        .sort(),
+    ).toEqual([...states].sort());
   });
 
   test.each([
@@ -74,7 +80,10 @@ describe('/agreements on the 2025-12-12 list', () => {
     [{ state: '' }, 'Name a state'],
     [{ state: 'texas', model: 'XYZ' }, 'Unknown model "XYZ"'],
     [{ state: 'texas', since: 'last week' }, '"last week" is not a date'],
-    [{ state: 'alabama', county: 'Harris County' }, 'No agreements list a county "Harris County" in Alabama. ICE lists Harris County in Georgia'],
+    [
+      { state: 'alabama', county: 'Harris County' },
+      'No agreements list a county "Harris County" in Alabama. ICE lists Harris County in Georgia',
+    ],
     [{ state: 'texas', page: 'two' }, '"two" is not a page number'],
   ])('%j is a UserError: %s', async (args, message) => {
     const run = agreements.run(world.ctx(), args);

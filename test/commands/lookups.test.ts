@@ -34,7 +34,9 @@ describe('/agency', () => {
   });
 
   test('tolerates a typo in a long word', async () => {
-    expect(items(await agency.run(world.ctx(), { name: 'rockwal county' })).some((l) => l.startsWith("Rockwall County Sheriff's Office"))).toBe(true);
+    expect(
+      items(await agency.run(world.ctx(), { name: 'rockwal county' })).some((l) => l.startsWith("Rockwall County Sheriff's Office")),
+    ).toBe(true);
   });
 
   test('an agency name with markdown and mentions stays one untrusted text span', async () => {
@@ -52,9 +54,13 @@ describe('/agency', () => {
     const huge = 'Harris County Sheriff '.repeat(500);
     const run = agency.run(world.ctx(), { name: huge });
     await expect(run).rejects.toThrow(UserError);
-    await expect(agency.run(world.ctx(), { name: huge })).rejects.toThrow(`That name is ${huge.trim().length} characters long; give at most ${MAX_NAME_CHARS}`);
+    await expect(agency.run(world.ctx(), { name: huge })).rejects.toThrow(
+      `That name is ${huge.trim().length} characters long; give at most ${MAX_NAME_CHARS}`,
+    );
     // The longest real name still works.
-    const longest = (await world.snapshots.getState('participating'))!.view.rows.reduce((a, b) => (b.agency.length > a.agency.length ? b : a));
+    const longest = (await world.snapshots.getState('participating'))!.view.rows.reduce((a, b) =>
+      b.agency.length > a.agency.length ? b : a,
+    );
     expect((await agency.run(world.ctx(), { name: longest.agency })).title).toMatch(/match/);
   });
 });
@@ -63,22 +69,39 @@ describe('/status', () => {
   /** The items of the reply's list under `heading`, as text. */
   const sectionOf = (reply: Reply, heading: string) => {
     const block = reply.blocks.find((b) => b.kind === 'list' && b.heading === heading);
-    if (block?.kind !== 'list') throw new Error(`no section "${heading}" in ${reply.blocks.map((b) => (b.kind === 'list' ? b.heading : b.kind)).join(', ')}`);
+    if (block?.kind !== 'list')
+      throw new Error(`no section "${heading}" in ${reply.blocks.map((b) => (b.kind === 'list' ? b.heading : b.kind)).join(', ')}`);
     return block.items.map(lineText);
   };
 
   test('each list with its current file, last judgement and held endings', async () => {
     const world = await commandWorld();
     const state = (await world.snapshots.getState('participating'))!;
-    await world.snapshots.saveState('participating', { ...state, held: [{ row: state.view.rows[0], since: '2025-12-12T20:00:00.000Z' }] }, 'held');
-    await world.snapshots.recordJudgement('participating', { verdict: 'rejected', reason: 'the list is empty', fileName: 'bad.xlsx', sha256: 'x', at: '2025-12-12T21:00:00.000Z', eventCount: 0, notices: [] });
+    await world.snapshots.saveState(
+      'participating',
+      { ...state, held: [{ row: state.view.rows[0], since: '2025-12-12T20:00:00.000Z' }] },
+      'held',
+    );
+    await world.snapshots.recordJudgement('participating', {
+      verdict: 'rejected',
+      reason: 'the list is empty',
+      fileName: 'bad.xlsx',
+      sha256: 'x',
+      at: '2025-12-12T21:00:00.000Z',
+      eventCount: 0,
+      notices: [],
+    });
     const reply = await status.run(world.ctx());
     const participating = sectionOf(reply, '287(g) participating agencies');
     expect(participating).toContain('Current list: 1245 rows, participatingAgencies12122025pm.xlsx, fetched 2025-12-12 18:00 UTC');
-    expect(participating).toContain('1 ending held as suspect since 2025-12-12 20:00 UTC: confirmed by a publication an hour later, or an operator decides');
+    expect(participating).toContain(
+      '1 ending held as suspect since 2025-12-12 20:00 UTC: confirmed by a publication an hour later, or an operator decides',
+    );
     expect(participating).toContain('Last rejected file: 2025-12-12 21:00 UTC, bad.xlsx: the list is empty');
     expect(reply.tone).toBe('error');
-    expect(sectionOf(reply, '287(g) pending requests')).toContain('Current list: 39 rows, pendingAgencies09222025am.xlsx, fetched 2025-12-12 18:00 UTC');
+    expect(sectionOf(reply, '287(g) pending requests')).toContain(
+      'Current list: 39 rows, pendingAgencies09222025am.xlsx, fetched 2025-12-12 18:00 UTC',
+    );
     await world.close();
   });
 
@@ -89,16 +112,33 @@ describe('/status', () => {
     await world.snapshots.setPageLinks({ at: '2025-12-12T18:00:00.000Z', participating: 'http://mirror.test/p.xlsx', pending: null });
     await health.set({ ...healthyState('287g'), lastSuccessAt: '2025-12-12T18:00:00.000Z' });
     await health.set({
-      ...healthyState('totals'), consecutiveFailures: 1, firstFailureAt: '2025-12-12T18:07:00.000Z', lastFailureAt: '2025-12-12T18:07:00.000Z',
-      lastError: 'detention statistics: GET http://mirror.test/detain answered 500 Internal Server Error', nextAttemptAt: '2025-12-12T19:12:00.000Z',
+      ...healthyState('totals'),
+      consecutiveFailures: 1,
+      firstFailureAt: '2025-12-12T18:07:00.000Z',
+      lastFailureAt: '2025-12-12T18:07:00.000Z',
+      lastError: 'detention statistics: GET http://mirror.test/detain answered 500 Internal Server Error',
+      nextAttemptAt: '2025-12-12T19:12:00.000Z',
     });
-    const release = await parseDetentionWorkbook(await readFile(join(__dirname, '../fixtures/detention/2026-01-09_FY26_detentionStats01082026.xlsx')));
-    await totals.addRelease({ release, fileName: 'FY26_detentionStats01082026.xlsx', sha256: 'a', url: 'http://mirror.test/d.xlsx', fetchedAt: '2026-01-09T10:00:00.000Z' });
+    const release = await parseDetentionWorkbook(
+      await readFile(join(__dirname, '../fixtures/detention/2026-01-09_FY26_detentionStats01082026.xlsx')),
+    );
+    await totals.addRelease({
+      release,
+      fileName: 'FY26_detentionStats01082026.xlsx',
+      sha256: 'a',
+      url: 'http://mirror.test/d.xlsx',
+      fetchedAt: '2026-01-09T10:00:00.000Z',
+    });
     const base = world.ctx();
     const next = { 'poll-287g': new Date('2025-12-12T19:15:00.000Z'), 'poll-totals': new Date('2025-12-12T19:07:00.000Z') };
     const reply = await status.run({
       ...base,
-      services: { ...base.services, health, totals, sources: { page287g: 'http://mirror.test/287g', detentionPage: 'http://mirror.test/detain', nextPoll: (job) => next[job] } },
+      services: {
+        ...base.services,
+        health,
+        totals,
+        sources: { page287g: 'http://mirror.test/287g', detentionPage: 'http://mirror.test/detain', nextPoll: (job) => next[job] },
+      },
     });
     expect(sectionOf(reply, '287(g) page')).toEqual(['Last successful poll: 2025-12-12 18:00 UTC', 'Next poll: 2025-12-12 19:15 UTC']);
     expect(sectionOf(reply, '287(g) pending requests')).toEqual(['No pending list linked on the 287(g) page at its last read']);
@@ -108,7 +148,10 @@ describe('/status', () => {
       'Backing off: next try after 2025-12-12 19:12 UTC',
     ]);
     expect(sectionOf(reply, 'Daily counts feed')).toEqual(['Not configured (set DAILY_TOTALS_URL)']);
-    expect(sectionOf(reply, 'Sources')).toEqual(['287(g) page: http://mirror.test/287g', 'Detention statistics page: http://mirror.test/detain']);
+    expect(sectionOf(reply, 'Sources')).toEqual([
+      '287(g) page: http://mirror.test/287g',
+      'Detention statistics page: http://mirror.test/detain',
+    ]);
     expect(JSON.stringify(reply)).not.toContain('ice.gov');
     expect(reply.tone).toBe('error');
 
@@ -131,9 +174,14 @@ describe('/status', () => {
       services: {
         ...base.services,
         delivery: async () => ({
-          mode: 'shared queue' as const, pending: 3, oldestPendingAt: '2025-12-12T20:00:00.000Z', poller: 'host-a:4242:ab12cd',
+          mode: 'shared queue' as const,
+          pending: 3,
+          oldestPendingAt: '2025-12-12T20:00:00.000Z',
+          poller: 'host-a:4242:ab12cd',
           queue: [{ platform: 'discord', waiting: 2, active: 1, delayed: 0, failed: 0 }],
-          deadLetters: [{ id: 'x', lastError: 'Gave up after 12 attempts: 500', createdAt: '2025-12-12T19:00:00.000Z', channel: 'discord 1400' }],
+          deadLetters: [
+            { id: 'x', lastError: 'Gave up after 12 attempts: 500', createdAt: '2025-12-12T19:00:00.000Z', channel: 'discord 1400' },
+          ],
         }),
       },
     };
@@ -158,17 +206,26 @@ describe('free-text arguments (Slack, terminal)', () => {
   ])('/subscribe %s', (input, expected) => expect(parseCommandText(subscribe, input)).toEqual(expected));
 
   test('/agreements new york since:2025-03-01 model=jem page:2', () => {
-    expect(parseCommandText(findCommand('agreements')!, 'new york since:2025-03-01 model=jem page:2')).toEqual({ state: 'new york', since: '2025-03-01', model: 'jem', page: '2' });
+    expect(parseCommandText(findCommand('agreements')!, 'new york since:2025-03-01 model=jem page:2')).toEqual({
+      state: 'new york',
+      since: '2025-03-01',
+      model: 'jem',
+      page: '2',
+    });
   });
 
   test('an unknown option is a user error naming the options', () => {
-    expect(() => parseCommandText(findCommand('agreements')!, 'tx color:red')).toThrow('/agreements has no option "color:". Options: state:, model:, county:, since:.');
+    expect(() => parseCommandText(findCommand('agreements')!, 'tx color:red')).toThrow(
+      '/agreements has no option "color:". Options: state:, model:, county:, since:.',
+    );
     expect(() => parseCommandText(findCommand('status')!, 'anything')).toThrow('/status takes no arguments.');
   });
 
   test('the registry holds the SPEC section 5 commands, and every command once', () => {
     const names = commands.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'totals', 'unsubscribe']));
+    expect(names).toEqual(
+      expect.arrayContaining(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'totals', 'unsubscribe']),
+    );
     expect(new Set(names).size).toBe(names.length);
   });
 });

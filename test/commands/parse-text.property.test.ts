@@ -18,15 +18,53 @@ import { commandWorld, type CommandWorld } from '../helpers/command-context';
 function tokenFor(command: Command) {
   const keys = [...command.options.map((o) => o.name), 'page', 'model', 'states', 'colour', 'a', 'since'];
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom('tx', 'Texas', 'new', 'york', 'all', 'totals', 'everything', 'jem', 'tfm', 'wso', 'daily', 'weekly', 'instant', 'agreements', 'endings', 'pending', 'harris', 'county', '2025-03-01', '2025-02-30', 'texs', 'TX,OK', ',', 'everything,') },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...keys), fc.constantFrom(':', '='), fc.string({ maxLength: 12 })).map(([k, sep, v]) => `${k}${sep}${v}`) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'tx',
+        'Texas',
+        'new',
+        'york',
+        'all',
+        'totals',
+        'everything',
+        'jem',
+        'tfm',
+        'wso',
+        'daily',
+        'weekly',
+        'instant',
+        'agreements',
+        'endings',
+        'pending',
+        'harris',
+        'county',
+        '2025-03-01',
+        '2025-02-30',
+        'texs',
+        'TX,OK',
+        ',',
+        'everything,',
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...keys), fc.constantFrom(':', '='), fc.string({ maxLength: 12 }))
+        .map(([k, sep, v]) => `${k}${sep}${v}`),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.constantFrom('page:0', 'page:-1', 'page:1e9', 'page:NaN', 'page:', 'page:2', 'since:', ':', '=', 'models:', 'kinds:,') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('page:0', 'page:-1', 'page:1e9', 'page:NaN', 'page:', 'page:2', 'since:', ':', '=', 'models:', 'kinds:,'),
+    },
   );
 }
 const textFor = (command: Command) =>
   fc.oneof(
-    fc.array(tokenFor(command), { maxLength: 6 }).chain((tokens) => fc.constantFrom(' ', '  ', '\u00a0', '\t', '\n').map((sep) => tokens.join(sep))),
+    fc
+      .array(tokenFor(command), { maxLength: 6 })
+      .chain((tokens) => fc.constantFrom(' ', '  ', '\u00a0', '\t', '\n').map((sep) => tokens.join(sep))),
     fc.string({ unit: 'binary', maxLength: 60 }),
   );
 
@@ -44,9 +82,18 @@ const VALUES: Record<Command['options'][number]['type'], string[]> = {
 };
 const plausibleTextFor = (command: Command) => {
   const [first, ...rest] = command.options;
-  const positional = !first ? fc.constant(undefined) : first.required ? fc.constantFrom(...VALUES[first.type]) : fc.option(fc.constantFrom(...VALUES[first.type]), { nil: undefined });
-  const keyed = fc.subarray(rest).chain((opts) => fc.tuple(...opts.map((o) => fc.constantFrom(...VALUES[o.type]).map((v) => `${o.name}:${v.replace(/\s+/g, ',')}`))));
-  const page = fc.option(fc.constantFrom(...VALUES.page).map((v) => `page:${v}`), { nil: undefined });
+  const positional = !first
+    ? fc.constant(undefined)
+    : first.required
+      ? fc.constantFrom(...VALUES[first.type])
+      : fc.option(fc.constantFrom(...VALUES[first.type]), { nil: undefined });
+  const keyed = fc
+    .subarray(rest)
+    .chain((opts) => fc.tuple(...opts.map((o) => fc.constantFrom(...VALUES[o.type]).map((v) => `${o.name}:${v.replace(/\s+/g, ',')}`))));
+  const page = fc.option(
+    fc.constantFrom(...VALUES.page).map((v) => `page:${v}`),
+    { nil: undefined },
+  );
   return fc.tuple(positional, keyed, page).map(([p, k, pg]) => [p, ...k, pg].filter(Boolean).join(' '));
 };
 
@@ -60,24 +107,33 @@ function parseOutcome(command: Command, text: string): { args: CommandArgs } | {
 }
 
 describe('parseCommandText on any text', () => {
-  test.each(commands.map((c) => [c.name, c] as const))('/%s: arguments or a UserError; every argument is an option of the command (or page)', (_name, command) => {
-    const names = new Set([...command.options.map((o) => o.name), 'page']);
-    fc.assert(
-      fc.property(textFor(command), (text) => {
-        const outcome = parseOutcome(command, text);
-        if ('args' in outcome) for (const key of Object.keys(outcome.args)) expect(names.has(key)).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
-  });
+  test.each(commands.map((c) => [c.name, c] as const))(
+    '/%s: arguments or a UserError; every argument is an option of the command (or page)',
+    (_name, command) => {
+      const names = new Set([...command.options.map((o) => o.name), 'page']);
+      fc.assert(
+        fc.property(textFor(command), (text) => {
+          const outcome = parseOutcome(command, text);
+          if ('args' in outcome) for (const key of Object.keys(outcome.args)) expect(names.has(key)).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   test('key:value sets that option whatever the value; plain words go to the first option', () => {
     const agreements = commands.find((c) => c.name === 'agreements')!;
     const value = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }).filter((v) => !/\s/.test(v));
     fc.assert(
-      fc.property(fc.constantFrom('model', 'county', 'since'), value, fc.constantFrom(':', '='), fc.constantFrom('texas', 'new york', 'TX'), (key, v, sep, state) => {
-        expect(parseCommandText(agreements, `${state} ${key}${sep}${v}`)).toEqual({ state, [key]: v });
-      }),
+      fc.property(
+        fc.constantFrom('model', 'county', 'since'),
+        value,
+        fc.constantFrom(':', '='),
+        fc.constantFrom('texas', 'new york', 'TX'),
+        (key, v, sep, state) => {
+          expect(parseCommandText(agreements, `${state} ${key}${sep}${v}`)).toEqual({ state, [key]: v });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -90,29 +146,36 @@ describe('a slash command with any text, run against a real store', () => {
   });
   afterAll(() => world.close());
 
-  test.each(commands.map((c) => [c.name, c] as const))('/%s answers a Reply (rendered for both platforms) or a UserError, never another error', async (_name, command) => {
-    const seen = { replies: 0, userErrors: 0 };
-    await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: plausibleTextFor(command) }, { weight: 1, arbitrary: textFor(command) }), fc.boolean(), async (text, canManage) => {
-        const outcome = parseOutcome(command, text);
-        if (!('args' in outcome)) return;
-        // Something to remove, so /unsubscribe reaches its own logic rather than "nothing to remove".
-        if (command.name === 'unsubscribe') await subscribe.run(world.ctx(), { states: 'tx ok fl ny gu', kinds: 'agreements,totals' });
-        try {
-          const reply = await command.run(world.ctx({ canManage }), outcome.args);
-          expect(reply.title).toEqual(expect.any(String));
-          renderReplyForSlack(reply);
-          renderReplyForDiscord(reply);
-          seen.replies++;
-        } catch (err) {
-          if (!(err instanceof UserError && err.message)) throw err;
-          seen.userErrors++;
-        }
-      }),
-      { numRuns: 60 },
-    );
-    // The property must reach the commands, not only their argument errors (the test world has no totals store).
-    if (command.name !== 'totals') expect(seen.replies).toBeGreaterThan(5);
-    expect(seen.replies + seen.userErrors).toBeGreaterThan(30);
-  });
+  test.each(commands.map((c) => [c.name, c] as const))(
+    '/%s answers a Reply (rendered for both platforms) or a UserError, never another error',
+    async (_name, command) => {
+      const seen = { replies: 0, userErrors: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof({ weight: 3, arbitrary: plausibleTextFor(command) }, { weight: 1, arbitrary: textFor(command) }),
+          fc.boolean(),
+          async (text, canManage) => {
+            const outcome = parseOutcome(command, text);
+            if (!('args' in outcome)) return;
+            // Something to remove, so /unsubscribe reaches its own logic rather than "nothing to remove".
+            if (command.name === 'unsubscribe') await subscribe.run(world.ctx(), { states: 'tx ok fl ny gu', kinds: 'agreements,totals' });
+            try {
+              const reply = await command.run(world.ctx({ canManage }), outcome.args);
+              expect(reply.title).toEqual(expect.any(String));
+              renderReplyForSlack(reply);
+              renderReplyForDiscord(reply);
+              seen.replies++;
+            } catch (err) {
+              if (!(err instanceof UserError && err.message)) throw err;
+              seen.userErrors++;
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+      // The property must reach the commands, not only their argument errors (the test world has no totals store).
+      if (command.name !== 'totals') expect(seen.replies).toBeGreaterThan(5);
+      expect(seen.replies + seen.userErrors).toBeGreaterThan(30);
+    },
+  );
 });

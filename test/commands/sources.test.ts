@@ -28,7 +28,12 @@ const DETENTION = '2026-01-09_FY26_detentionStats01082026.xlsx';
 /** A scratch store after the pipeline took the 2025-12-12 participating list, and one detention release. */
 async function storeWithFixtures(): Promise<Stores> {
   const stores = openStores({ url: 'memory://' });
-  const ingest = createIngest287g({ snapshots: stores.snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent'), now: () => FETCHED });
+  const ingest = createIngest287g({
+    snapshots: stores.snapshots,
+    guards: DEFAULT_GUARDS,
+    logger: createLogger('silent'),
+    now: () => FETCHED,
+  });
   const { bytes, meta } = await readLocalPublication(fixturePath('participatingAgencies12122025pm.xlsx'), FETCHED);
   expect((await ingest.ingest('participating', bytes, meta)).verdict).toBe('baseline');
   // The page's last read linked a participating workbook and no pending one.
@@ -42,12 +47,19 @@ function contextOf(stores: Stores, sources?: SourceSettings): CommandContext {
   return {
     channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' },
     user: { id: 'U1', name: 'Ana', canManageChannel: false },
-    services: { snapshots: stores.snapshots, subscriptions: stores.subscriptions, totals: stores.totals, checkCanPost: async () => null, sources },
+    services: {
+      snapshots: stores.snapshots,
+      subscriptions: stores.subscriptions,
+      totals: stores.totals,
+      checkCanPost: async () => null,
+      sources,
+    },
     now: () => FETCHED,
   };
 }
 
-const sections = (reply: Reply) => Object.fromEntries(reply.blocks.map((b) => [b.kind === 'list' ? b.heading : b.kind, b.kind === 'list' ? b.items.map(lineText) : []]));
+const sections = (reply: Reply) =>
+  Object.fromEntries(reply.blocks.map((b) => [b.kind === 'list' ? b.heading : b.kind, b.kind === 'list' ? b.items.map(lineText) : []]));
 
 describe('/sources: what ice-watch watches', () => {
   let stores: Stores;
@@ -57,7 +69,13 @@ describe('/sources: what ice-watch watches', () => {
   afterAll(() => stores.close());
 
   test('through the registry: each source, its configured page, the last publication seen, the next poll, and no pending list linked', async () => {
-    const outcome = await runCommand({ command: findCommand('sources')!, context: contextOf(stores, SETTINGS), args: {}, log: createLogger('silent'), refusal: 'no' });
+    const outcome = await runCommand({
+      command: findCommand('sources')!,
+      context: contextOf(stores, SETTINGS),
+      args: {},
+      log: createLogger('silent'),
+      refusal: 'no',
+    });
     expect(outcome.ok).toBe(true);
     expect(outcome.reply.title).toBe('ice-watch watches 4 sources');
     expect(sections(outcome.reply)).toEqual({
@@ -84,7 +102,10 @@ describe('/sources: what ice-watch watches', () => {
   });
 
   test('where no schedule or settings are known (the terminal on a file), it says what it knows and no next poll', async () => {
-    const reply = await findCommand('sources')!.run({ ...contextOf(stores), services: { ...contextOf(stores).services, totals: undefined } }, {});
+    const reply = await findCommand('sources')!.run(
+      { ...contextOf(stores), services: { ...contextOf(stores).services, totals: undefined } },
+      {},
+    );
     expect(reply.title).toBe('ice-watch watches 2 sources');
     expect(sections(reply)['287(g) participating agencies']).toEqual([
       "ICE's list of agencies with a signed 287(g) agreement, by state",

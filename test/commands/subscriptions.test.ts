@@ -8,10 +8,22 @@ import type { CommandContext } from '../../commands/command';
 import { PLATFORMS } from '../../src/platforms';
 
 const text = (reply: Reply) =>
-  [reply.title, ...reply.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : b.kind === 'fields' ? b.fields.map((f) => `${f.name}: ${lineText(f.value)}`) : b.items.map(lineText)))].join('\n');
+  [
+    reply.title,
+    ...reply.blocks.flatMap((b) =>
+      b.kind === 'text'
+        ? b.lines.map(lineText)
+        : b.kind === 'fields'
+          ? b.fields.map((f) => `${f.name}: ${lineText(f.value)}`)
+          : b.items.map(lineText),
+    ),
+  ].join('\n');
 
 /** A context as its platform builds it: with the platform's own words for who may manage the channel. */
-const onItsPlatform = (ctx: CommandContext): CommandContext => ({ ...ctx, services: { ...ctx.services, whoMayManage: PLATFORMS[ctx.channel.platform].whoMayManage } });
+const onItsPlatform = (ctx: CommandContext): CommandContext => ({
+  ...ctx,
+  services: { ...ctx.services, whoMayManage: PLATFORMS[ctx.channel.platform].whoMayManage },
+});
 
 describe('/subscribe, /unsubscribe, /subscriptions', () => {
   let world: CommandWorld;
@@ -30,7 +42,13 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
     expect(t).toContain('Models: TFM');
     expect(t).toContain('Delivery: daily digest');
     const sub = await world.subscriptions.get(key);
-    expect(sub).toMatchObject({ states: ['TX', 'OK'], kinds: ['agreements', 'endings', 'pending'], models: ['TFM'], mode: 'daily', createdBy: { name: 'Ana' } });
+    expect(sub).toMatchObject({
+      states: ['TX', 'OK'],
+      kinds: ['agreements', 'endings', 'pending'],
+      models: ['TFM'],
+      mode: 'daily',
+      createdBy: { name: 'Ana' },
+    });
     expect((await world.subscriptions.forState('TX')).map((s) => s.key)).toEqual([key]);
     expect(await world.subscriptions.forState('CA')).toEqual([]);
   });
@@ -41,7 +59,11 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
     const reply = await subscribe.run(world.ctx({ user: 'Ben' }), { states: 'CA', kinds: 'endings' });
     expect(text(reply)).toContain('Ben updated: added California.');
     expect(await world.subscriptions.get(key)).toMatchObject({
-      states: ['TX', 'CA'], kinds: ['endings', 'totals'], mode: 'weekly', createdBy: { name: 'Ana' }, updatedBy: { name: 'Ben' },
+      states: ['TX', 'CA'],
+      kinds: ['endings', 'totals'],
+      mode: 'weekly',
+      createdBy: { name: 'Ana' },
+      updatedBy: { name: 'Ben' },
     });
     expect((await world.subscriptions.forTotals()).map((s) => s.key)).toEqual([key]);
   });
@@ -54,9 +76,15 @@ describe('/subscribe, /unsubscribe, /subscriptions', () => {
   });
 
   test('refusals: no permission, bot cannot post, unknown or near-miss state, bad kind or mode', async () => {
-    await expect(subscribe.run(onItsPlatform(world.ctx({ canManage: false })), { states: 'tx' })).rejects.toThrow('Only members with the Manage Channels permission');
-    await expect(subscribe.run(onItsPlatform(world.ctx({ platform: 'slack', canManage: false })), { states: 'tx' })).rejects.toThrow('workspace admins');
-    await expect(subscribe.run(world.ctx({ canPost: 'The bot lacks Send Messages in #newsroom.' }), { states: 'tx' })).rejects.toThrow('Send Messages');
+    await expect(subscribe.run(onItsPlatform(world.ctx({ canManage: false })), { states: 'tx' })).rejects.toThrow(
+      'Only members with the Manage Channels permission',
+    );
+    await expect(subscribe.run(onItsPlatform(world.ctx({ platform: 'slack', canManage: false })), { states: 'tx' })).rejects.toThrow(
+      'workspace admins',
+    );
+    await expect(subscribe.run(world.ctx({ canPost: 'The bot lacks Send Messages in #newsroom.' }), { states: 'tx' })).rejects.toThrow(
+      'Send Messages',
+    );
     await expect(subscribe.run(world.ctx(), { states: 'Texs' })).rejects.toThrow('Did you mean Texas?');
     await expect(subscribe.run(world.ctx(), { states: 'tx', kinds: 'everything' })).rejects.toThrow('Unknown kind');
     await expect(subscribe.run(world.ctx(), { states: 'tx', mode: 'hourly' })).rejects.toThrow('Unknown mode');

@@ -18,23 +18,47 @@ import { createSubscriptionStore } from '../../src/store/subscription-store';
 
 const AT = new Date('2025-10-17T12:00:00.000Z');
 const ROW: Agreement = {
-  state: 'Texas', stateCode: 'TX', agency: 'Tomball Police Department', agencyKey: 'tomball police department', type: 'Municipality', county: null,
-  model: 'TFM', signed: '2025-10-17', moaUrl: null, addendumUrl: null,
+  state: 'Texas',
+  stateCode: 'TX',
+  agency: 'Tomball Police Department',
+  agencyKey: 'tomball police department',
+  type: 'Municipality',
+  county: null,
+  model: 'TFM',
+  signed: '2025-10-17',
+  moaUrl: null,
+  addendumUrl: null,
 };
 const ALERTS = buildStateAlerts({
   source: 'participating',
   events: [{ type: 'agreement.signed', ...eventFields(ROW) }],
   participating: [ROW],
   pending: [],
-  file: { fileName: 'participatingAgencies10172025mid.xlsx', url: 'https://www.ice.gov/x.xlsx', fetchedAt: AT.toISOString(), sha256: 'ab'.repeat(32) },
+  file: {
+    fileName: 'participatingAgencies10172025mid.xlsx',
+    url: 'https://www.ice.gov/x.xlsx',
+    fetchedAt: AT.toISOString(),
+    sha256: 'ab'.repeat(32),
+  },
 });
 
 function sub(channelId: string): Subscription {
   const who = { id: 'U1', name: 'Ana' };
   return {
-    key: channelKey('discord', 'G1', channelId), platform: 'discord', workspaceId: 'G1', channelId, channelName: channelId,
-    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: AT.toISOString(), updatedBy: who, updatedAt: AT.toISOString(), paused: null,
+    key: channelKey('discord', 'G1', channelId),
+    platform: 'discord',
+    workspaceId: 'G1',
+    channelId,
+    channelName: channelId,
+    states: ['TX'],
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: AT.toISOString(),
+    updatedBy: who,
+    updatedAt: AT.toISOString(),
+    paused: null,
   };
 }
 
@@ -75,7 +99,10 @@ describe('a corrupted subscription record', () => {
     const listed = await subscriptions.run(ctx);
     expect(listed.tone).not.toBe('error');
     await subscribe.run(ctx, { states: 'tx' });
-    expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toMatchObject({ states: ['TX'], kinds: ['agreements', 'endings', 'pending'] });
+    expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toMatchObject({
+      states: ['TX'],
+      kinds: ['agreements', 'endings', 'pending'],
+    });
     expect((await subs.forState('TX')).map((s) => s.channelId).sort()).toEqual(['after', 'before', 'broken']);
   });
 });

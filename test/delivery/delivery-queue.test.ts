@@ -13,7 +13,14 @@ import { deleteByPrefix, STORE_BACKENDS, TEST_REDIS_URL, type StoreUnderTest } f
 
 const logger = pino({ level: 'silent' });
 const delivery = (i: number): PlannedDelivery =>
-  ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
+  ({
+    id: `d${i}`,
+    subscriptionKey: `discord:G:${i}`,
+    platform: 'discord',
+    workspaceId: 'G',
+    channelId: String(i),
+    mode: 'instant',
+  }) as PlannedDelivery;
 
 describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on PostgreSQL', () => {
   let store: StoreUnderTest;
@@ -31,13 +38,31 @@ describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on P
     const instances = [store.factory, store.second()!, store.second()!].map((factory, n) => {
       const outbox = createOutboxStore(factory);
       const sender: AlertSender = { platform: 'discord', send: async (d) => (sent.push(d.id), { ok: true }) };
-      const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(factory), senders: [sender], notifyOperators: async () => undefined, logger, owner: `instance-${n}` });
-      const queue = createDeliveryQueue({ redisUrl: TEST_REDIS_URL, prefix: queuePrefix, outbox, deliverOne: worker.deliverOne, logger, owner: `instance-${n}`, limits: [{ platform: 'discord', token: 'bot-token', perSecond: 50 }] });
+      const worker = createOutboxWorker({
+        outbox,
+        subscriptions: createSubscriptionStore(factory),
+        senders: [sender],
+        notifyOperators: async () => undefined,
+        logger,
+        owner: `instance-${n}`,
+      });
+      const queue = createDeliveryQueue({
+        redisUrl: TEST_REDIS_URL,
+        prefix: queuePrefix,
+        outbox,
+        deliverOne: worker.deliverOne,
+        logger,
+        owner: `instance-${n}`,
+        limits: [{ platform: 'discord', token: 'bot-token', perSecond: 50 }],
+      });
       return { outbox, queue };
     });
     try {
       for (const i of instances) i.queue.start();
-      await instances[0]!.outbox.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), new Date());
+      await instances[0]!.outbox.enqueue(
+        Array.from({ length: 60 }, (_, i) => delivery(i)),
+        new Date(),
+      );
       // Every instance dispatches at once (as after a lease handover): jobs are named by entry and attempt...
       // ...and instance 0 twice at once, as its poll and its deliver-outbox job can: one run serves both.
       const dispatched = await Promise.all([...instances.map((i) => i.queue.dispatch()), instances[0]!.queue.dispatch()]);
@@ -60,7 +85,9 @@ describeWith(['redis'])('poll lease on Redis', () => {
   test('one holder at a time; a holder that dies (stops renewing) is replaced once its lease runs out', async () => {
     const factories = [createKeyvFactory(TEST_REDIS_URL, { prefix }), createKeyvFactory(TEST_REDIS_URL, { prefix })];
     const gained: string[] = [];
-    const [a, b] = factories.map((f, i) => createPollLease({ leases: f.leases, owner: `owner-${i}`, ttlMs: 600, logger, onGained: () => gained.push(`owner-${i}`) }));
+    const [a, b] = factories.map((f, i) =>
+      createPollLease({ leases: f.leases, owner: `owner-${i}`, ttlMs: 600, logger, onGained: () => gained.push(`owner-${i}`) }),
+    );
     try {
       await a!.start();
       await b!.start();

@@ -23,10 +23,18 @@ describe('sendOperatorNotice', () => {
 
   test('a notice lost to a server error is sent again, and lands once', async () => {
     api.faultChannel(OPS, { kind: 'serverError', status: 502 }, 2);
-    const result = await sendOperatorNotice(output(), 'ice-watch held: 900000 new agreements in Texas', logger, OPERATOR_NOTICE_RETRY_DELAYS_MS, sleep);
+    const result = await sendOperatorNotice(
+      output(),
+      'ice-watch held: 900000 new agreements in Texas',
+      logger,
+      OPERATOR_NOTICE_RETRY_DELAYS_MS,
+      sleep,
+    );
     expect(result).toEqual({ ok: true });
     expect(api.requestsTo('POST', `/channels/${OPS}/messages`)).toHaveLength(3);
-    expect(api.messages(OPS).map((m) => (m.body as { content: string }).content)).toEqual(['ice-watch held: 900000 new agreements in Texas']);
+    expect(api.messages(OPS).map((m) => (m.body as { content: string }).content)).toEqual([
+      'ice-watch held: 900000 new agreements in Texas',
+    ]);
     expect(waits).toEqual([...OPERATOR_NOTICE_RETRY_DELAYS_MS]);
   });
 

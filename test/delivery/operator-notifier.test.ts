@@ -6,8 +6,16 @@ import { createEpisodeStore, type EpisodeStore } from '../../src/store/episode-s
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 
 const MIN = 60_000;
-const html: OperatorNotice = { kind: 'rejected', subject: '287(g) participating list', text: 'the participating list was not read: an HTML page' };
-const back: OperatorNotice = { kind: 'recovered', subject: '287(g) participating list', text: '287(g) participating list: a good file again' };
+const html: OperatorNotice = {
+  kind: 'rejected',
+  subject: '287(g) participating list',
+  text: 'the participating list was not read: an HTML page',
+};
+const back: OperatorNotice = {
+  kind: 'recovered',
+  subject: '287(g) participating list',
+  text: '287(g) participating list: a good file again',
+};
 
 describe('the operator notifier', () => {
   let clock: Date;
@@ -44,8 +52,15 @@ describe('the operator notifier', () => {
     const keyv = createKeyvFactory('memory://');
     try {
       const notify = notifierOn(createEpisodeStore(keyv));
-      await notify([{ kind: 'baseline', text: 'participating baseline: 1033 rows' }, { kind: 'baseline', text: 'participating baseline: 1033 rows' }, back]);
-      expect(told).toEqual(['ice-watch · baseline stored: participating baseline: 1033 rows', 'ice-watch · baseline stored: participating baseline: 1033 rows']);
+      await notify([
+        { kind: 'baseline', text: 'participating baseline: 1033 rows' },
+        { kind: 'baseline', text: 'participating baseline: 1033 rows' },
+        back,
+      ]);
+      expect(told).toEqual([
+        'ice-watch · baseline stored: participating baseline: 1033 rows',
+        'ice-watch · baseline stored: participating baseline: 1033 rows',
+      ]);
     } finally {
       await keyv.close();
     }
@@ -58,13 +73,20 @@ describe('the operator notifier', () => {
       delete: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
     };
     const notify = notifierOn(down);
-    const storeDown: OperatorNotice = { kind: 'job-failed', subject: 'job poll-287g', text: 'poll-287g failed: connect ECONNREFUSED 127.0.0.1:5432' };
+    const storeDown: OperatorNotice = {
+      kind: 'job-failed',
+      subject: 'job poll-287g',
+      text: 'poll-287g failed: connect ECONNREFUSED 127.0.0.1:5432',
+    };
     for (let i = 0; i < 4; i++) {
       await notify([storeDown]);
       clock = new Date(clock.getTime() + 15 * MIN);
     }
     await notify([{ kind: 'recovered', subject: 'job poll-287g', text: 'poll-287g runs again' }]);
-    expect(told).toEqual(['ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127.0.0.1:5432', 'ice-watch · recovered: poll-287g runs again (first told 2025-10-16 20:00 UTC)']);
+    expect(told).toEqual([
+      'ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127.0.0.1:5432',
+      'ice-watch · recovered: poll-287g runs again (first told 2025-10-16 20:00 UTC)',
+    ]);
   });
 
   test('one socket error does not lose a notice: the output is tried again', async () => {

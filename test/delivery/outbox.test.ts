@@ -20,9 +20,21 @@ const T0 = new Date('2025-10-17T12:00:00Z');
 function sub(channelId: string, over: Partial<Subscription> = {}): Subscription {
   const who = { id: 'U1', name: 'Ana' };
   return {
-    key: channelKey('discord', 'G1', channelId), platform: 'discord', workspaceId: 'G1', channelId, channelName: channelId,
-    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: T0.toISOString(), updatedBy: who, updatedAt: T0.toISOString(), paused: null, ...over,
+    key: channelKey('discord', 'G1', channelId),
+    platform: 'discord',
+    workspaceId: 'G1',
+    channelId,
+    channelName: channelId,
+    states: ['TX'],
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: T0.toISOString(),
+    updatedBy: who,
+    updatedAt: T0.toISOString(),
+    paused: null,
+    ...over,
   };
 }
 
@@ -71,7 +83,9 @@ describe('routing alerts to the outbox and delivering them', () => {
     // Rockwall County's SIGNED date was corrected in this publication: only a channel that asked for corrections gets it.
     expect(texas.events.map((e) => e.type)).toContain('agreement.corrected');
     const texasWithoutCorrections = texas.events.filter((e) => e.type !== 'agreement.corrected');
-    expect(byChannel('texas-all')).toEqual([{ ...texas, events: texasWithoutCorrections, title: alertTitle(texas.state, texasWithoutCorrections) }]);
+    expect(byChannel('texas-all')).toEqual([
+      { ...texas, events: texasWithoutCorrections, title: alertTitle(texas.state, texasWithoutCorrections) },
+    ]);
     expect(byChannel('texas-corrections')).toEqual([texas]);
     const tfm = byChannel('texas-tfm');
     expect(tfm).toHaveLength(1);
@@ -114,8 +128,14 @@ describe('routing alerts to the outbox and delivering them', () => {
     const { sender, sent } = scriptedSender([{ ok: false, permanent: false, reason: '429 Too Many Requests', retryAfterMs: 30_000 }]);
     const notices: OperatorNotice[] = [];
     const worker = createOutboxWorker({
-      outbox, subscriptions, senders: [sender], logger: createLogger('silent'), now: () => clock,
-      notifyOperators: async (n) => void notices.push(...n), baseDelayMs: 1000, maxAttempts: 3,
+      outbox,
+      subscriptions,
+      senders: [sender],
+      logger: createLogger('silent'),
+      now: () => clock,
+      notifyOperators: async (n) => void notices.push(...n),
+      baseDelayMs: 1000,
+      maxAttempts: 3,
     });
     await worker.drain();
     expect(sent).toHaveLength(2);
@@ -134,16 +154,36 @@ describe('routing alerts to the outbox and delivering them', () => {
   test('a permanent error pauses the subscription, tells operators and the channel, and sends no more', async () => {
     await subscriptions.put(sub('texas-all'));
     await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
-    const { sender, told } = scriptedSender([{ ok: false, permanent: true, code: '50013', reason: 'the bot lacks permission to post there', fix: 'Give it Send Messages and Embed Links.' }]);
+    const { sender, told } = scriptedSender([
+      {
+        ok: false,
+        permanent: true,
+        code: '50013',
+        reason: 'the bot lacks permission to post there',
+        fix: 'Give it Send Messages and Embed Links.',
+      },
+    ]);
     const notices: OperatorNotice[] = [];
-    const worker = createOutboxWorker({ outbox, subscriptions, senders: [sender], logger: createLogger('silent'), now: () => T0, notifyOperators: async (n) => void notices.push(...n) });
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions,
+      senders: [sender],
+      logger: createLogger('silent'),
+      now: () => T0,
+      notifyOperators: async (n) => void notices.push(...n),
+    });
     await worker.drain();
-    expect((await subscriptions.get(channelKey('discord', 'G1', 'texas-all')))!.paused).toMatchObject({ reason: 'the bot lacks permission to post there' });
+    expect((await subscriptions.get(channelKey('discord', 'G1', 'texas-all')))!.paused).toMatchObject({
+      reason: 'the bot lacks permission to post there',
+    });
     expect(notices[0].text).toMatch(/Paused alerts for discord channel texas-all: the bot lacks permission.*\(50013\)/);
     expect(told[0]).toMatch(/\/subscribe again to resume/);
     expect((await outbox.depth()).pending).toBe(0);
     // The next poll plans nothing for the paused channel.
-    await createAlertRouter({ subscriptions, outbox }).route(alerts.map((a) => ({ ...a, id: `${a.id}-next` })), T0);
+    await createAlertRouter({ subscriptions, outbox }).route(
+      alerts.map((a) => ({ ...a, id: `${a.id}-next` })),
+      T0,
+    );
     expect((await outbox.depth()).pending).toBe(0);
   });
 
@@ -163,10 +203,22 @@ describe('routing alerts to the outbox and delivering them', () => {
   test('failures past the attempt limit are dead letters and operators hear of it', async () => {
     await subscriptions.put(sub('texas-all'));
     await createAlertRouter({ subscriptions, outbox }).route(alerts, T0);
-    const failing: AlertSender = { platform: 'discord', send: async () => ({ ok: false, permanent: false, reason: '500 Internal Server Error' }) };
+    const failing: AlertSender = {
+      platform: 'discord',
+      send: async () => ({ ok: false, permanent: false, reason: '500 Internal Server Error' }),
+    };
     let clock = T0;
     const notices: OperatorNotice[] = [];
-    const worker = createOutboxWorker({ outbox, subscriptions, senders: [failing], logger: createLogger('silent'), now: () => clock, notifyOperators: async (n) => void notices.push(...n), baseDelayMs: 10, maxAttempts: 3 });
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions,
+      senders: [failing],
+      logger: createLogger('silent'),
+      now: () => clock,
+      notifyOperators: async (n) => void notices.push(...n),
+      baseDelayMs: 10,
+      maxAttempts: 3,
+    });
     for (let i = 0; i < 5; i++) {
       await worker.drain();
       clock = new Date(clock.getTime() + 60_000);
@@ -178,7 +230,14 @@ describe('routing alerts to the outbox and delivering them', () => {
 
 describe('platforms deliver independently', () => {
   const delivery = (i: number, platform: PlannedDelivery['platform']): PlannedDelivery =>
-    ({ id: `${platform}-${i}`, subscriptionKey: `${platform}:W:${i}`, platform, workspaceId: 'W', channelId: `${platform}-c${i}`, mode: 'instant' }) as PlannedDelivery;
+    ({
+      id: `${platform}-${i}`,
+      subscriptionKey: `${platform}:W:${i}`,
+      platform,
+      workspaceId: 'W',
+      channelId: `${platform}-c${i}`,
+      mode: 'instant',
+    }) as PlannedDelivery;
   let keyv: KeyvFactory;
   let outbox: OutboxStore;
   beforeEach(() => {
@@ -188,14 +247,33 @@ describe('platforms deliver independently', () => {
 
   test("a retry_after pauses only its platform's lane: the other platform's entries go out; the paused ones keep their attempts", async () => {
     // Slack's entries are the oldest and would fill every slot of a shared batch.
-    await outbox.enqueue(Array.from({ length: 20 }, (_, i) => delivery(i, 'slack')), T0);
-    await outbox.enqueue(Array.from({ length: 5 }, (_, i) => delivery(i, 'discord')), new Date(T0.getTime() + 1));
+    await outbox.enqueue(
+      Array.from({ length: 20 }, (_, i) => delivery(i, 'slack')),
+      T0,
+    );
+    await outbox.enqueue(
+      Array.from({ length: 5 }, (_, i) => delivery(i, 'discord')),
+      new Date(T0.getTime() + 1),
+    );
     let clock = new Date(T0.getTime() + 1000);
     const slackTried: string[] = [];
     const discordSent: string[] = [];
-    const slack: AlertSender = { platform: 'slack', send: async (d) => (slackTried.push(d.id), { ok: false, permanent: false, reason: 'Slack rate limit: retry after 20 s', retryAfterMs: 20_000 }) };
+    const slack: AlertSender = {
+      platform: 'slack',
+      send: async (d) => (
+        slackTried.push(d.id), { ok: false, permanent: false, reason: 'Slack rate limit: retry after 20 s', retryAfterMs: 20_000 }
+      ),
+    };
     const discord: AlertSender = { platform: 'discord', send: async (d) => (discordSent.push(d.id), { ok: true }) };
-    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(keyv), senders: [slack, discord], logger: createLogger('silent'), now: () => clock, notifyOperators: async () => undefined, concurrency: 4 });
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions: createSubscriptionStore(keyv),
+      senders: [slack, discord],
+      logger: createLogger('silent'),
+      now: () => clock,
+      notifyOperators: async () => undefined,
+      concurrency: 4,
+    });
     await worker.drain();
     expect(discordSent).toHaveLength(5);
     expect(slackTried).toHaveLength(4); // one batch, then the lane waits
@@ -226,7 +304,16 @@ describe('platforms deliver independently', () => {
         return new Promise(() => undefined); // never answers
       },
     };
-    const worker = createOutboxWorker({ outbox, subscriptions: createSubscriptionStore(keyv), senders: [discord], logger: createLogger('silent'), now: () => T0, notifyOperators: async () => undefined, concurrency: 1, sendTimeoutMs: 200 });
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions: createSubscriptionStore(keyv),
+      senders: [discord],
+      logger: createLogger('silent'),
+      now: () => T0,
+      notifyOperators: async () => undefined,
+      concurrency: 1,
+      sendTimeoutMs: 200,
+    });
     await worker.drain();
     expect(signals.map((s) => s.aborted)).toEqual([true]);
     expect(sent).toEqual(['discord-2']);
@@ -238,7 +325,10 @@ describe('platforms deliver independently', () => {
     await outbox.enqueue([delivery(1, 'slack'), delivery(2, 'discord')], T0);
     // As an earlier version left them: in the one index, not in the platforms'.
     for (const p of ['slack', 'discord']) await keyv.sets.remove(pendingIndexOf(p), [`${p}-${p === 'slack' ? 1 : 2}`]);
-    await keyv.sets.add('outbox:pending', [['slack-1', T0.getTime()], ['discord-2', T0.getTime()]]);
+    await keyv.sets.add('outbox:pending', [
+      ['slack-1', T0.getTime()],
+      ['discord-2', T0.getTime()],
+    ]);
     expect((await outbox.depth()).pending).toBe(2);
     expect((await outbox.due(T0, 10, 'discord')).map((e) => e.id)).toEqual(['discord-2']);
     expect(await keyv.sets.count('outbox:pending')).toBe(0);
@@ -253,8 +343,19 @@ describe('outbox under concurrent polls and drains', () => {
     try {
       const outbox = createOutboxStore(keyv);
       const [alert] = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
-      const delivery = (i: number): PlannedDelivery => ({ id: `d${i}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant', alert });
-      await outbox.enqueue(Array.from({ length: 100 }, (_, i) => delivery(i)), T0);
+      const delivery = (i: number): PlannedDelivery => ({
+        id: `d${i}`,
+        subscriptionKey: `discord:G:${i}`,
+        platform: 'discord',
+        workspaceId: 'G',
+        channelId: String(i),
+        mode: 'instant',
+        alert,
+      });
+      await outbox.enqueue(
+        Array.from({ length: 100 }, (_, i) => delivery(i)),
+        T0,
+      );
       const sent = new Set<string>();
       const drain = async () => {
         for (let round = 0; round < 40; round++) {

@@ -17,14 +17,37 @@ import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
 const GUILD = '1400000000000000001';
 const ROLE = '1400000000000000002';
 const [OK_CH, MUTED_CH, GONE_CH] = ['1400000000000000010', '1400000000000000011', '1400000000000000012'];
-const VIEW = 1n << 10n, SEND = 1n << 11n, EMBED = 1n << 14n;
+const VIEW = 1n << 10n,
+  SEND = 1n << 11n,
+  EMBED = 1n << 14n;
 const DISCORD_TOKEN = 'MTQwMDAwMDAw.doctor-discord-secret';
 const SLACK_BOT_TOKEN = 'xoxb-doctor-slack-secret';
 const SLACK_SIGNING_SECRET = 'doctor-signing-secret';
 
-function sub(platform: 'discord' | 'slack', workspaceId: string, channelId: string, channelName: string, paused: Subscription['paused'] = null): Subscription {
+function sub(
+  platform: 'discord' | 'slack',
+  workspaceId: string,
+  channelId: string,
+  channelName: string,
+  paused: Subscription['paused'] = null,
+): Subscription {
   const who = { id: 'U1', name: 'Editor' };
-  return { key: `${platform}:${workspaceId}:${channelId}`, platform, workspaceId, channelId, channelName, states: ['TX'], kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant', createdBy: who, createdAt: '2025-01-01T00:00:00.000Z', updatedBy: who, updatedAt: '2025-01-01T00:00:00.000Z', paused };
+  return {
+    key: `${platform}:${workspaceId}:${channelId}`,
+    platform,
+    workspaceId,
+    channelId,
+    channelName,
+    states: ['TX'],
+    kinds: [...DEFAULT_STATE_KINDS],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedBy: who,
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    paused,
+  };
 }
 
 describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack', () => {
@@ -37,20 +60,49 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
   beforeAll(async () => {
     [site, discord, slack] = await Promise.all([startIceSite(), startDiscordApi({ acceptTokens: [DISCORD_TOKEN] }), startSlackApi()]);
     site.publish({ participating: { file: fixturePath('participatingAgencies12122025pm.xlsx'), form: 'file-download' }, pending: null });
-    site.publishDetention([{ name: 'FY26_detentionStats02022026.xlsx', file: join(__dirname, '../fixtures/detention/2026-02-03_FY26_detentionStats02022026.xlsx') }]);
+    site.publishDetention([
+      {
+        name: 'FY26_detentionStats02022026.xlsx',
+        file: join(__dirname, '../fixtures/detention/2026-02-03_FY26_detentionStats02022026.xlsx'),
+      },
+    ]);
     // The bot's server: @everyone may view and send; the bot's role adds Embed Links. One channel denies
     // Send Messages to @everyone, one is gone.
-    discord.setResource(`/guilds/${GUILD}`, { id: GUILD, owner_id: '1', roles: [{ id: GUILD, permissions: String(VIEW | SEND) }, { id: ROLE, permissions: String(EMBED) }] });
+    discord.setResource(`/guilds/${GUILD}`, {
+      id: GUILD,
+      owner_id: '1',
+      roles: [
+        { id: GUILD, permissions: String(VIEW | SEND) },
+        { id: ROLE, permissions: String(EMBED) },
+      ],
+    });
     discord.setResource(`/guilds/${GUILD}/members/${STAND_IN_BOT_ID}`, { roles: [ROLE], user: { id: STAND_IN_BOT_ID } });
     discord.setResource(`/channels/${OK_CH}`, { id: OK_CH, guild_id: GUILD, name: 'alerts', type: 0, permission_overwrites: [] });
-    discord.setResource(`/channels/${MUTED_CH}`, { id: MUTED_CH, guild_id: GUILD, name: 'muted', type: 0, permission_overwrites: [{ id: GUILD, type: 0, allow: '0', deny: String(SEND) }] });
+    discord.setResource(`/channels/${MUTED_CH}`, {
+      id: MUTED_CH,
+      guild_id: GUILD,
+      name: 'muted',
+      type: 0,
+      permission_overwrites: [{ id: GUILD, type: 0, allow: '0', deny: String(SEND) }],
+    });
     discord.setResource(`/channels/${GONE_CH}`, { message: 'Unknown Channel', code: 10003 }, 404);
-    slack.on('conversations.info', (p) => (p.channel === 'C0NOTIN' ? { ok: true, channel: { id: p.channel, is_member: false, is_archived: false } } : { ok: true, channel: { id: p.channel, is_member: true, is_archived: false } }));
+    slack.on('conversations.info', (p) =>
+      p.channel === 'C0NOTIN'
+        ? { ok: true, channel: { id: p.channel, is_member: false, is_archived: false } }
+        : { ok: true, channel: { id: p.channel, is_member: true, is_archived: false } },
+    );
 
     dir = mkdtempSync(join(tmpdir(), 'ice-watch-doctor-'));
     env = {
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ICE_287G_PAGE_URL: site.pageUrl, ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
-      DISCORD_TOKEN, DISCORD_APP_ID: '42', DISCORD_API_URL: discord.apiUrl, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+      ICE_287G_PAGE_URL: site.pageUrl,
+      ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
+      DISCORD_TOKEN,
+      DISCORD_APP_ID: '42',
+      DISCORD_API_URL: discord.apiUrl,
+      SLACK_BOT_TOKEN,
+      SLACK_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
       FETCH_TIMEOUT_MS: '5000',
     };
   });
@@ -61,7 +113,11 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
 
   async function doctor(over: Record<string, string> = {}, json = false) {
     let out = '';
-    const code = await doctorCommand(json, (s) => void (out += s), () => loadConfig({ ...env, ...over }));
+    const code = await doctorCommand(
+      json,
+      (s) => void (out += s),
+      () => loadConfig({ ...env, ...over }),
+    );
     return { code, out };
   }
 
@@ -69,8 +125,12 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
     const { code, out } = await doctor();
     expect(out).toContain("ok    ICE's 287(g) page");
     // Each linked workbook is read as the bot would read it, and judged as a poll would.
-    expect(out).toMatch(/ok {4}participating list +participatingAgencies12122025pm\.xlsx \(\d+ KiB\): parsed 1245 rows; the bot would take it as its baseline \(nothing stored yet\)/);
-    expect(out).toMatch(/ok {4}detention statistics +FY26_detentionStats02022026\.xlsx \(\d+ KiB\): as of 2026-01-25, 70,766 detained; the bot would take it as its baseline \(nothing stored yet\)/);
+    expect(out).toMatch(
+      /ok {4}participating list +participatingAgencies12122025pm\.xlsx \(\d+ KiB\): parsed 1245 rows; the bot would take it as its baseline \(nothing stored yet\)/,
+    );
+    expect(out).toMatch(
+      /ok {4}detention statistics +FY26_detentionStats02022026\.xlsx \(\d+ KiB\): as of 2026-01-25, 70,766 detained; the bot would take it as its baseline \(nothing stored yet\)/,
+    );
     expect(out).toMatch(/ok {4}Discord token +accepted: the bot is ice-watch/);
     expect(out).toMatch(/ok {4}Slack token +accepted: bot user ice-watch \(U0BOT\) in workspace Test/);
     expect(out).toMatch(/ok {4}subscriptions +no Discord or Slack channel is subscribed yet/);
@@ -82,14 +142,23 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
   test('channels the bot can no longer post in, a refused token and a page without its link: exit 1, each named', async () => {
     const keyv = createKeyvFactory(env.STORE_URL);
     const subs = createSubscriptionStore(keyv);
-    for (const s of [sub('discord', GUILD, OK_CH, 'alerts'), sub('discord', GUILD, MUTED_CH, 'muted'), sub('discord', GUILD, GONE_CH, 'old', { reason: 'Unknown Channel', since: '2025-06-01T00:00:00.000Z' }), sub('slack', 'T1', 'C0OK', 'news'), sub('slack', 'T1', 'C0NOTIN', 'private')]) await subs.put(s);
+    for (const s of [
+      sub('discord', GUILD, OK_CH, 'alerts'),
+      sub('discord', GUILD, MUTED_CH, 'muted'),
+      sub('discord', GUILD, GONE_CH, 'old', { reason: 'Unknown Channel', since: '2025-06-01T00:00:00.000Z' }),
+      sub('slack', 'T1', 'C0OK', 'news'),
+      sub('slack', 'T1', 'C0NOTIN', 'private'),
+    ])
+      await subs.put(s);
     await keyv.close();
 
     let { code, out } = await doctor();
     expect(code).toBe(1);
     expect(out).toMatch(/ok {4}Discord channel #alerts \(1400000000000000010\) +the bot can post here/);
     expect(out).toMatch(/FAIL {2}Discord channel #muted \(1400000000000000011\) +the bot lacks Send Messages in #muted/);
-    expect(out).toMatch(/FAIL {2}Discord channel #old \(1400000000000000012\) +paused since 2025-06-01T00:00:00.000Z: the channel no longer exists/);
+    expect(out).toMatch(
+      /FAIL {2}Discord channel #old \(1400000000000000012\) +paused since 2025-06-01T00:00:00.000Z: the channel no longer exists/,
+    );
     expect(out).toMatch(/ok {4}Slack channel #news \(C0OK\)/);
     expect(out).toMatch(/FAIL {2}Slack channel #private \(C0NOTIN\) +the bot is not a member: \/invite @ice-watch there/);
     expect(out).toMatch(/^3 problems, 0 warnings\.$/m);
@@ -101,9 +170,15 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
     expect(code).toBe(1);
     expect(report.ok).toBe(false);
     const byName = Object.fromEntries(report.checks.map((c: { name: string }) => [c.name, c]));
-    expect(byName["ICE's 287(g) page"]).toMatchObject({ status: 'fail', detail: expect.stringMatching(/links no participating-agencies workbook/) });
+    expect(byName["ICE's 287(g) page"]).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/links no participating-agencies workbook/),
+    });
     expect(byName['Discord token']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/refuses DISCORD_TOKEN \(401\)/) });
-    expect(byName['Slack token']).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^auth.test answered invalid_auth: reinstall/) });
+    expect(byName['Slack token']).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^auth.test answered invalid_auth: reinstall/),
+    });
     expect(out).not.toContain('a-revoked-one');
   });
 
@@ -119,11 +194,19 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
     // The store holds an older list: the current one is judged against it, as a poll would.
     const keyv = createKeyvFactory(env.STORE_URL);
     const older = await loadSnapshot('participatingAgencies10162025pm.xlsx', 'participating', '2025-10-16T21:00:00.000Z');
-    await createSnapshotStore(keyv).saveState('participating', judgePublication(null, older, { now: new Date('2025-10-16T21:00:00Z'), guards: DEFAULT_GUARDS }).next!, 'baseline');
+    await createSnapshotStore(keyv).saveState(
+      'participating',
+      judgePublication(null, older, { now: new Date('2025-10-16T21:00:00Z'), guards: DEFAULT_GUARDS }).next!,
+      'baseline',
+    );
     await keyv.close();
     site.publish({ participating: { file: fixturePath('participatingAgencies12122025pm.xlsx'), form: 'doclib' } });
     ({ code, out } = await doctor());
-    expect(out).toMatch(new RegExp(`participating list +participatingAgencies12122025pm\\.xlsx \\(\\d+ KiB\\): parsed 1245 rows; the bot would (accept|hold) it against the stored list \\(${older.rows.length} rows\\): \\d+ events`));
+    expect(out).toMatch(
+      new RegExp(
+        `participating list +participatingAgencies12122025pm\\.xlsx \\(\\d+ KiB\\): parsed 1245 rows; the bot would (accept|hold) it against the stored list \\(${older.rows.length} rows\\): \\d+ events`,
+      ),
+    );
   });
 
   test('a configuration that does not load is the finding: exit 1, each problem listed', async () => {
@@ -141,14 +224,30 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
 });
 
 describe("Discord's permission rule", () => {
-  const guild = { id: 'G', owner_id: 'O', roles: [{ id: 'G', permissions: String(VIEW) }, { id: 'R', permissions: String(SEND) }, { id: 'A', permissions: String(1n << 3n) }] };
+  const guild = {
+    id: 'G',
+    owner_id: 'O',
+    roles: [
+      { id: 'G', permissions: String(VIEW) },
+      { id: 'R', permissions: String(SEND) },
+      { id: 'A', permissions: String(1n << 3n) },
+    ],
+  };
   test('roles add up; @everyone, role and member overwrites apply in that order; Administrator and the owner have all', () => {
     expect(channelPermissions(guild, { roles: ['R'] }, 'B', []) & (VIEW | SEND)).toBe(VIEW | SEND);
-    const denyEveryoneAllowRole = [{ id: 'G', type: 0, allow: '0', deny: String(VIEW) }, { id: 'R', type: 0, allow: String(VIEW), deny: '0' }];
+    const denyEveryoneAllowRole = [
+      { id: 'G', type: 0, allow: '0', deny: String(VIEW) },
+      { id: 'R', type: 0, allow: String(VIEW), deny: '0' },
+    ];
     expect(channelPermissions(guild, { roles: ['R'] }, 'B', denyEveryoneAllowRole) & VIEW).toBe(VIEW);
     expect(channelPermissions(guild, { roles: [] }, 'B', denyEveryoneAllowRole) & VIEW).toBe(0n);
-    expect(channelPermissions(guild, { roles: ['R'] }, 'B', [...denyEveryoneAllowRole, { id: 'B', type: 1, allow: '0', deny: String(VIEW) }]) & VIEW).toBe(0n);
-    expect(channelPermissions(guild, { roles: ['A'] }, 'B', [{ id: 'G', type: 0, allow: '0', deny: String(VIEW | SEND) }]) & SEND).toBe(SEND);
+    expect(
+      channelPermissions(guild, { roles: ['R'] }, 'B', [...denyEveryoneAllowRole, { id: 'B', type: 1, allow: '0', deny: String(VIEW) }]) &
+        VIEW,
+    ).toBe(0n);
+    expect(channelPermissions(guild, { roles: ['A'] }, 'B', [{ id: 'G', type: 0, allow: '0', deny: String(VIEW | SEND) }]) & SEND).toBe(
+      SEND,
+    );
     expect(channelPermissions(guild, { roles: [] }, 'O', [{ id: 'G', type: 0, allow: '0', deny: String(VIEW) }]) & VIEW).toBe(VIEW);
   });
 });

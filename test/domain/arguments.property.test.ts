@@ -24,9 +24,31 @@ const RUNS = 300;
 /** Text a user could type: any unicode, plus words near the parsers' vocabulary so the interesting branches are reached. */
 const vocabulary = fc.constantFrom(
   ...STATES.flatMap((s) => [s.code, s.name, s.name.toLowerCase()]),
-  ...MODELS, ...Object.values(MODEL_NAMES), ...KINDS, ...MODES,
-  'all', 'texs', 'Massachusets', 'new', 'york', 'washington dc', 'N/A', '2025-02-29', '2024-02-29', '0000-00-00',
-  ',', ';', ' ', '\u00a0', '\u200b', '\t', '\n', '', 'é', '🇺🇸', '\uD800',
+  ...MODELS,
+  ...Object.values(MODEL_NAMES),
+  ...KINDS,
+  ...MODES,
+  'all',
+  'texs',
+  'Massachusets',
+  'new',
+  'york',
+  'washington dc',
+  'N/A',
+  '2025-02-29',
+  '2024-02-29',
+  '0000-00-00',
+  ',',
+  ';',
+  ' ',
+  '\u00a0',
+  '\u200b',
+  '\t',
+  '\n',
+  '',
+  'é',
+  '🇺🇸',
+  '\uD800',
 );
 const userText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -46,9 +68,21 @@ function outcomeOf<T>(parse: () => T): { ok: T } | { userError: string } {
 
 /** Random case and spacing of a spelling ("new york" -> "NeW   yOrK "). */
 const respelled = (text: string) =>
-  fc.tuple(fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }), fc.constantFrom(' ', '  ', '\u00a0', ' \t'), fc.constantFrom('', ' ', '\u00a0')).map(
-    ([upper, space, pad]) => pad + [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join('').replace(/ /g, space) + pad,
-  );
+  fc
+    .tuple(
+      fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }),
+      fc.constantFrom(' ', '  ', '\u00a0', ' \t'),
+      fc.constantFrom('', ' ', '\u00a0'),
+    )
+    .map(
+      ([upper, space, pad]) =>
+        pad +
+        [...text]
+          .map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase()))
+          .join('')
+          .replace(/ /g, space) +
+        pad,
+    );
 
 describe('argument parsers on any text', () => {
   test.each([
@@ -127,9 +161,12 @@ describe('argument parsers on what users mean', () => {
 
   test('models, kinds and modes read back from their codes or names in any case', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...MODELS).chain((m) => fc.tuple(fc.constant(m), fc.oneof(respelled(m), respelled(MODEL_NAMES[m])))), ([m, typed]) => {
-        expect(parseModelArgument(typed)).toBe(m);
-      }),
+      fc.property(
+        fc.constantFrom(...MODELS).chain((m) => fc.tuple(fc.constant(m), fc.oneof(respelled(m), respelled(MODEL_NAMES[m])))),
+        ([m, typed]) => {
+          expect(parseModelArgument(typed)).toBe(m);
+        },
+      ),
       { numRuns: 100 },
     );
     fc.assert(
@@ -139,9 +176,12 @@ describe('argument parsers on what users mean', () => {
       { numRuns: 50 },
     );
     fc.assert(
-      fc.property(fc.constantFrom(...MODES).chain((m) => fc.tuple(fc.constant(m), respelled(m))), ([m, typed]) => {
-        expect(parseModeArgument(typed)).toBe(m);
-      }),
+      fc.property(
+        fc.constantFrom(...MODES).chain((m) => fc.tuple(fc.constant(m), respelled(m))),
+        ([m, typed]) => {
+          expect(parseModeArgument(typed)).toBe(m);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -1,23 +1,47 @@
-import { parseDateArgument, parseKindsArgument, parseModeArgument, parseModelArgument, parseModelsArgument, parseStateArgument, parseStatesArgument } from '../../src/domain/arguments';
+import {
+  parseDateArgument,
+  parseKindsArgument,
+  parseModeArgument,
+  parseModelArgument,
+  parseModelsArgument,
+  parseStateArgument,
+  parseStatesArgument,
+} from '../../src/domain/arguments';
 import { matchState, STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 
 describe('matchState', () => {
   test('knows the 50 states, DC and five territories', () => {
     expect(STATES.filter((s) => !s.territory)).toHaveLength(51);
-    expect(STATES.filter((s) => s.territory).map((s) => s.code).sort()).toEqual(['AS', 'GU', 'MP', 'PR', 'VI']);
+    expect(
+      STATES.filter((s) => s.territory)
+        .map((s) => s.code)
+        .sort(),
+    ).toEqual(['AS', 'GU', 'MP', 'PR', 'VI']);
   });
 
   test.each([
-    ['TEXAS ', 'TX'], ['texas', 'TX'], ['tx', 'TX'], ['NEW HAMPSHIRE', 'NH'], ['GUAM', 'GU'],
-    ['NORTHERN MARIANA ISLANDS', 'MP'], ['DISTRICT OF COLUMBIA', 'DC'], ['Washington, D.C.', 'DC'], ['N. Mariana Islands', 'MP'],
+    ['TEXAS ', 'TX'],
+    ['texas', 'TX'],
+    ['tx', 'TX'],
+    ['NEW HAMPSHIRE', 'NH'],
+    ['GUAM', 'GU'],
+    ['NORTHERN MARIANA ISLANDS', 'MP'],
+    ['DISTRICT OF COLUMBIA', 'DC'],
+    ['Washington, D.C.', 'DC'],
+    ['N. Mariana Islands', 'MP'],
   ])('%j is exactly %s', (input, code) => {
     const m = matchState(input);
     expect(m.kind).toBe('exact');
     expect(m.kind === 'exact' && m.state.code).toBe(code);
   });
 
-  test.each([['TEXS', 'TX'], ['Massachusets', 'MA'], ['NEW HAMSHIRE', 'NH'], ['Pensylvania', 'PA']])('%j is a near miss for %s', (input, code) => {
+  test.each([
+    ['TEXS', 'TX'],
+    ['Massachusets', 'MA'],
+    ['NEW HAMSHIRE', 'NH'],
+    ['Pensylvania', 'PA'],
+  ])('%j is a near miss for %s', (input, code) => {
     const m = matchState(input);
     expect(m.kind).toBe('near');
     expect(m.kind === 'near' && m.state.code).toBe(code);

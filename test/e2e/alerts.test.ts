@@ -31,8 +31,13 @@ describe('alerts end to end', () => {
     const config = loadConfig({
       STORE_URL: 'memory://',
       ICE_287G_PAGE_URL: site.pageUrl,
-      DISCORD_TOKEN: 'discord-test-token', DISCORD_APP_ID: '4242', DISCORD_API_URL: discord.apiUrl, OPERATOR_DISCORD_CHANNEL: OPS,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: 'discord-test-token',
+      DISCORD_APP_ID: '4242',
+      DISCORD_API_URL: discord.apiUrl,
+      OPERATOR_DISCORD_CHANNEL: OPS,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
       FETCH_TIMEOUT_MS: '2000',
     });
     clock = new Date('2025-10-16T20:00:00Z');
@@ -56,7 +61,10 @@ describe('alerts end to end', () => {
   });
 
   async function publishAndPoll(participating: string, at: string) {
-    site.publish({ participating: { file: fixturePath(participating), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
+    site.publish({
+      participating: { file: fixturePath(participating), form: 'file-download' },
+      pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' },
+    });
     clock = new Date(at);
     const results = await bot.jobDeps.pipelines.poll287g();
     if (!results) throw new Error('the poll was skipped (backing off), which no step here expects');
@@ -78,7 +86,9 @@ describe('alerts end to end', () => {
   test('2. the next publication lands exactly the right messages in exactly the right channels', async () => {
     await publishAndPoll('participatingAgencies10172025mid.xlsx', '2025-10-17T12:00:00Z');
     // Rockwall County's SIGNED date was corrected in this publication: channels that did not ask for corrections do not get it.
-    const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { leaveOut: ['agreement.corrected'] });
+    const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', {
+      leaveOut: ['agreement.corrected'],
+    });
     const texas = alerts.find((x) => x.stateCode === 'TX')!;
 
     const tx = discord.messages(TX);
@@ -87,10 +97,14 @@ describe('alerts end to end', () => {
     expect(tx[0].body).toMatchObject({ allowed_mentions: { parse: [] }, enforce_nonce: true });
 
     const fl = discord.messages(FL);
-    const flTfmSignings = alerts.find((x) => x.stateCode === 'FL')!.events.filter((e) => e.type === 'agreement.signed' && e.model === 'TFM');
+    const flTfmSignings = alerts
+      .find((x) => x.stateCode === 'FL')!
+      .events.filter((e) => e.type === 'agreement.signed' && e.model === 'TFM');
     if (flTfmSignings.length) {
       expect(fl).toHaveLength(1);
-      expect(embedTitle(fl[0])).toBe(`${flTfmSignings.length} new 287(g) ${flTfmSignings.length === 1 ? 'agreement' : 'agreements'} in Florida`);
+      expect(embedTitle(fl[0])).toBe(
+        `${flTfmSignings.length} new 287(g) ${flTfmSignings.length === 1 ? 'agreement' : 'agreements'} in Florida`,
+      );
     } else expect(fl).toEqual([]);
 
     expect(slack.delivered('endings')).toEqual([]); // 10-16 -> 10-17 ended nothing
@@ -111,7 +125,10 @@ describe('alerts end to end', () => {
     discord.faultChannel(TX, { kind: 'serverError' }, 20);
     discord.faultChannel(FL, { kind: 'error', status: 403, code: 50013, message: 'Missing Permissions' });
     await publishAndPoll('participatingAgencies12122025pm.xlsx', '2025-12-12T20:00:00Z');
-    const [a, b] = await Promise.all([loadSnapshot('participatingAgencies10172025mid.xlsx'), loadSnapshot('participatingAgencies12122025pm.xlsx')]);
+    const [a, b] = await Promise.all([
+      loadSnapshot('participatingAgencies10172025mid.xlsx'),
+      loadSnapshot('participatingAgencies12122025pm.xlsx'),
+    ]);
     const ended = diffLists(a.rows, b.rows, 'participating').events.filter((e) => e.type === 'agreement.ended');
 
     // Endings reach the endings channel, one message per state, the cleared state said so.

@@ -43,7 +43,18 @@ export interface ChildSubscription {
   models?: string;
 }
 
-export const MARKERS = ['READY', 'SUBSCRIBED', 'ENQUEUING', 'ENQUEUED', 'SAVED', 'POLLED', 'LANDED', 'RECORDED', 'DRAINED', 'CYCLE-DONE'] as const;
+export const MARKERS = [
+  'READY',
+  'SUBSCRIBED',
+  'ENQUEUING',
+  'ENQUEUED',
+  'SAVED',
+  'POLLED',
+  'LANDED',
+  'RECORDED',
+  'DRAINED',
+  'CYCLE-DONE',
+] as const;
 export type Marker = (typeof MARKERS)[number];
 
 const [holdMarker, holdCountText] = (process.env.CRASH_HOLD ?? '').split(':');

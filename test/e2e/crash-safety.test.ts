@@ -88,7 +88,10 @@ interface Timing {
  * and POLLED that comes before it, so that the startup's jitter does not blur the poll and
  * the poll's does not blur the sends; or frozen at a marker and killed.
  */
-type Kill = { after: 'spawn' | Marker; n?: number; ms: number | ((t: Timing) => number) } | { cycle: number } | { hold: Marker; n?: number };
+type Kill =
+  | { after: 'spawn' | Marker; n?: number; ms: number | ((t: Timing) => number) }
+  | { cycle: number }
+  | { hold: Marker; n?: number };
 
 interface KillPoint {
   name: string;
@@ -173,7 +176,9 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
   };
 
   function childEnv(store: string, discord: DiscordApi, slack: SlackStandIn, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+    const keep = Object.fromEntries(
+      ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]),
+    );
     return {
       ...keep,
       STORE_URL: `sqlite://${store}`,
@@ -193,14 +198,35 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
   /** Runs the child once and SIGKILLs it as `kill` says; resolves once the process is gone. */
   function runChild(env: NodeJS.ProcessEnv, kill?: Kill): Promise<RunOutcome> {
     const started = Date.now();
-    if (closing) return Promise.resolve({ lines: [], done: false, killed: false, aimed: '-', lastMarker: 'none', code: null, signal: null, stderr: 'not started: the test is over', ms: 0 });
+    if (closing)
+      return Promise.resolve({
+        lines: [],
+        done: false,
+        killed: false,
+        aimed: '-',
+        lastMarker: 'none',
+        code: null,
+        signal: null,
+        stderr: 'not started: the test is over',
+        ms: 0,
+      });
     const child = spawn(process.execPath, [RUN_TS, CHILD], {
       cwd: ROOT,
       env: kill && 'hold' in kill ? { ...env, CRASH_HOLD: `${kill.hold}:${kill.n ?? 1}` } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
-    const out: RunOutcome = { lines: [], done: false, killed: false, aimed: '-', lastMarker: 'none', code: null, signal: null, stderr: '', ms: 0 };
+    const out: RunOutcome = {
+      lines: [],
+      done: false,
+      killed: false,
+      aimed: '-',
+      lastMarker: 'none',
+      code: null,
+      signal: null,
+      stderr: '',
+      ms: 0,
+    };
     const timers: NodeJS.Timeout[] = [];
     const killNow = () => {
       if (child.exitCode !== null || child.signalCode !== null || out.killed) return;
@@ -216,7 +242,12 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     if (kill && 'cycle' in kill) {
       const t = timing();
       const target = kill.cycle * (t.lastLanded + (t.done - t.lastLanded) / 2);
-      kill = target < t.ready ? { after: 'spawn', ms: target } : target < t.polled ? { after: 'READY', ms: target - t.ready } : { after: 'POLLED', ms: target - t.polled };
+      kill =
+        target < t.ready
+          ? { after: 'spawn', ms: target }
+          : target < t.polled
+            ? { after: 'READY', ms: target - t.ready }
+            : { after: 'POLLED', ms: target - t.polled };
     }
     if (kill && 'hold' in kill) out.aimed = `hold`;
     if (kill && 'after' in kill && kill.after === 'spawn') aim(kill);
@@ -255,7 +286,9 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
         children.delete(child);
         Object.assign(out, { code, signal, ms: Date.now() - started });
         // An uninterrupted whole cycle (poll with alerts, every send) times the next aims.
-        const [enqueuing, enqueued, polled, done, ready] = ['ENQUEUING', 'ENQUEUED', 'POLLED', 'CYCLE-DONE', 'READY'].map((m) => markerTimes(out, m)[0]);
+        const [enqueuing, enqueued, polled, done, ready] = ['ENQUEUING', 'ENQUEUED', 'POLLED', 'CYCLE-DONE', 'READY'].map(
+          (m) => markerTimes(out, m)[0],
+        );
         const landed = markerTimes(out, 'LANDED');
         if (!out.killed && out.done && enqueuing !== undefined && landed.length === plannedTotal) {
           timings.push({ exit: out.ms, ready, enqueuing, enqueued, polled, lastLanded: landed.at(-1)!, done });
@@ -269,7 +302,10 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
   function landed(discord: DiscordApi, slack: SlackStandIn): number {
     let n = 0;
     for (const { sub, titles } of expected) {
-      const got = sub.platform === 'discord' ? discord.messages(sub.channelId).map((m) => titleOfDiscord(m.body)) : slack.delivered(sub.channelId).map((p) => textOfSlack(p.body));
+      const got =
+        sub.platform === 'discord'
+          ? discord.messages(sub.channelId).map((m) => titleOfDiscord(m.body))
+          : slack.delivered(sub.channelId).map((p) => textOfSlack(p.body));
       n += titles.filter((t) => got.some((g) => g.includes(t))).length;
     }
     return n;
@@ -306,8 +342,18 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     const [discord, slack] = await Promise.all([startDiscordApi(), startSlackApi()]);
     const env = childEnv(store, discord, slack);
     const result: PointResult = {
-      point, phase: 'child-already-done', landedAtKill: 0, aimed: '-', lastMarkerAtKill: '', storeAtKill: null, runs: [],
-      discordDuplicates: 0, slackExtraPosts: 0, tooManyRequests: 0, storeAfter: null, problems: [],
+      point,
+      phase: 'child-already-done',
+      landedAtKill: 0,
+      aimed: '-',
+      lastMarkerAtKill: '',
+      storeAtKill: null,
+      runs: [],
+      discordDuplicates: 0,
+      slackExtraPosts: 0,
+      tooManyRequests: 0,
+      storeAfter: null,
+      problems: [],
     };
     const { runs, problems } = result;
     try {
@@ -316,7 +362,8 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
         runs.push(run);
         if (i === 0) result.aimed = run.aimed;
         if (run.done) break;
-        if (!run.killed) problems.push(`run ${i + 1} ended by itself without CYCLE-DONE (code ${run.code}): ${run.stderr.trim().slice(-800)}`);
+        if (!run.killed)
+          problems.push(`run ${i + 1} ended by itself without CYCLE-DONE (code ${run.code}): ${run.stderr.trim().slice(-800)}`);
         if (i > 0) continue;
         await sleep(30); // what the child wrote to its sockets before it died still arrives
         result.landedAtKill = landed(discord, slack);
@@ -327,7 +374,10 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
       while (!runs.at(-1)?.done && runs.length < point.kills.length + MAX_RESTARTS) {
         const run = await runChild(env);
         runs.push(run);
-        if (!run.done) problems.push(`restart (run ${runs.length}) did not complete (code ${run.code}, signal ${run.signal}): ${run.stderr.trim().slice(-800)}`);
+        if (!run.done)
+          problems.push(
+            `restart (run ${runs.length}) did not complete (code ${run.code}, signal ${run.signal}): ${run.stderr.trim().slice(-800)}`,
+          );
       }
       if (!runs.at(-1)?.done) problems.push(`no CYCLE-DONE after ${runs.length} runs`);
 
@@ -337,7 +387,9 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
           const messages = discord.messages(sub.channelId);
           const got = messages.map((m) => titleOfDiscord(m.body)).sort();
           if (JSON.stringify(got) !== JSON.stringify([...titles].sort())) {
-            problems.push(`discord ${sub.channelId} (${sub.states}): expected each of ${JSON.stringify(titles)} once, got ${JSON.stringify(got)}`);
+            problems.push(
+              `discord ${sub.channelId} (${sub.states}): expected each of ${JSON.stringify(titles)} once, got ${JSON.stringify(got)}`,
+            );
           }
           const nonces = messages.map((m) => nonceOfDiscord(m.body));
           if (new Set(nonces).size !== nonces.length) problems.push(`discord ${sub.channelId}: two messages created with one nonce`);
@@ -356,14 +408,17 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
       // The store agrees: the new file is the current snapshot, each planned delivery is recorded sent, nothing is left to send.
       const after = (result.storeAfter = await viewStore(store, true));
       if (after.snapshot !== NEXT) problems.push(`the stored participating snapshot is ${after.snapshot}, not ${NEXT}`);
-      if (after.sent !== plannedTotal) problems.push(`${plannedTotal - after.sent} of ${plannedTotal} planned deliveries are not recorded as sent`);
+      if (after.sent !== plannedTotal)
+        problems.push(`${plannedTotal - after.sent} of ${plannedTotal} planned deliveries are not recorded as sent`);
       if (after.due) problems.push(`the outbox would still send ${after.due} entries`);
     } finally {
       await Promise.all([discord.close(), slack.close()]);
       rmSync(dir, { recursive: true, force: true });
     }
     result.discordDuplicates = discord.duplicates.length;
-    result.slackExtraPosts = slack.posts.filter((p) => p.answer === 'ok').length - expected.filter((e) => e.sub.platform === 'slack').reduce((n, e) => n + e.titles.length, 0);
+    result.slackExtraPosts =
+      slack.posts.filter((p) => p.answer === 'ok').length -
+      expected.filter((e) => e.sub.platform === 'slack').reduce((n, e) => n + e.titles.length, 0);
     result.tooManyRequests = discord.tooManyRequests.length;
     if (!runs[0]?.killed) result.phase = 'child-already-done';
     return result;
@@ -398,11 +453,23 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     // Rockwall County's corrected SIGNED date goes to no channel here (none asked for corrections): the alerts are the rest.
     const events = diffLists(a.rows, b.rows, 'participating').events;
     expect(events.filter((e) => e.type === 'agreement.corrected')).toHaveLength(1);
-    alerts = buildStateAlerts({ source: 'participating', events: events.filter((e) => e.type !== 'agreement.corrected'), participating: b.rows, pending: null, file: b.meta });
+    alerts = buildStateAlerts({
+      source: 'participating',
+      events: events.filter((e) => e.type !== 'agreement.corrected'),
+      participating: b.rows,
+      pending: null,
+      file: b.meta,
+    });
     // Each event the channels get is an agreement signed: kinds `agreements` and the default both take them all.
     expect(new Set(alerts.flatMap((x) => x.events.map((e) => e.type)))).toEqual(new Set(['agreement.signed']));
     expected = SUBSCRIPTIONS.map((sub) => {
-      const codes = sub.states === 'all' ? null : sub.states.toUpperCase().split(/[\s,]+/).filter(Boolean);
+      const codes =
+        sub.states === 'all'
+          ? null
+          : sub.states
+              .toUpperCase()
+              .split(/[\s,]+/)
+              .filter(Boolean);
       return { sub, titles: alerts.filter((x) => codes === null || codes.includes(x.stateCode!)).map((x) => x.title) };
     });
     plannedTotal = expected.reduce((n, e) => n + e.titles.length, 0);
@@ -413,10 +480,15 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     try {
       mkdirSync(join(root, 'template'));
       templateStore = join(root, 'template', 'store.sqlite');
-      site.publish({ participating: { file: fixturePath(BASELINE), form: 'file-download' }, pending: { file: fixturePath(PENDING), form: 'doclib' } });
+      site.publish({
+        participating: { file: fixturePath(BASELINE), form: 'file-download' },
+        pending: { file: fixturePath(PENDING), form: 'doclib' },
+      });
       const baseline = await runChild(childEnv(templateStore, discord, slack, { CRASH_SUBSCRIBE: JSON.stringify(SUBSCRIPTIONS) }));
       expect({ done: baseline.done, stderr: baseline.stderr }).toEqual({ done: true, stderr: '' });
-      expect(baseline.lines.map((l) => l.line)).toEqual(expect.arrayContaining([`SUBSCRIBED ${SUBSCRIPTIONS.length}`, 'POLLED 2', 'CYCLE-DONE 0']));
+      expect(baseline.lines.map((l) => l.line)).toEqual(
+        expect.arrayContaining([`SUBSCRIBED ${SUBSCRIPTIONS.length}`, 'POLLED 2', 'CYCLE-DONE 0']),
+      );
       expect(discord.messages().length + slack.posts.length).toBe(0); // a baseline alerts nobody
     } finally {
       await Promise.all([discord.close(), slack.close()]);
@@ -446,81 +518,118 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  test('every planned alert lands exactly once on Discord and at least once on Slack, wherever the bot is killed', async () => {
-    const started = Date.now();
-    // Two uninterrupted cycles side by side, as the points run: checked like any point, and the first timings.
-    const { ran: controls } = await runAll([{ name: 'control: no kill', kills: [] }, { name: 'control: no kill', kills: [] }]);
-    for (const c of controls) expect({ point: c.point.name, problems: c.problems }).toEqual({ point: c.point.name, problems: [] });
-    // The child marks every send (it wraps the outbox's store methods, see crash-child.ts): without that, nothing can be aimed.
-    expect(controls.map((c) => c.runs[0].lines.filter((l) => l.line.startsWith('LANDED ')).length)).toEqual([plannedTotal, plannedTotal]);
+  test(
+    'every planned alert lands exactly once on Discord and at least once on Slack, wherever the bot is killed',
+    async () => {
+      const started = Date.now();
+      // Two uninterrupted cycles side by side, as the points run: checked like any point, and the first timings.
+      const { ran: controls } = await runAll([
+        { name: 'control: no kill', kills: [] },
+        { name: 'control: no kill', kills: [] },
+      ]);
+      for (const c of controls) expect({ point: c.point.name, problems: c.problems }).toEqual({ point: c.point.name, problems: [] });
+      // The child marks every send (it wraps the outbox's store methods, see crash-child.ts): without that, nothing can be aimed.
+      expect(controls.map((c) => c.runs[0].lines.filter((l) => l.line.startsWith('LANDED ')).length)).toEqual([plannedTotal, plannedTotal]);
 
-    // Exact points: the child freezes there and is SIGKILLed.
-    const holds: KillPoint[] = (
-      [['ENQUEUED', 1], ['LANDED', 1], ['LANDED', plannedTotal], ['SAVED', 1], ['RECORDED', 8], ['LANDED', 13], ['RECORDED', plannedTotal]] as Array<[Marker, number]>
-    ).map(([hold, n]) => ({ name: `hold at ${hold} ${n}`, kills: [{ hold, n }] }));
-    // A crash during the recovery too.
-    holds.push({ name: 'hold at LANDED 12, then at LANDED 4 of the restart', kills: [{ hold: 'LANDED', n: 12 }, { hold: 'LANDED', n: 4 }] });
-    // Aimed with the markers: into the outbox writes (entries one by one, then the index), into the sends.
-    const aimed: KillPoint[] = [
-      { name: 'ENQUEUING + 0.5 of the outbox writes', kills: [{ after: 'ENQUEUING', ms: (t) => 0.5 * (t.enqueued - t.enqueuing) }] },
-      ...[0.25, 0.5, 0.75].map((f) => ({ name: `POLLED + ${f} of the sends`, kills: [{ after: 'POLLED' as const, ms: (t: Timing) => f * (t.lastLanded - t.polled) }] })),
-    ];
-    // Spread over the whole cycle, from right after spawn to between the last send and the exit.
-    const SPREAD = 12;
-    const spread: KillPoint[] = Array.from({ length: SPREAD }, (_, i) => {
-      const f = i / (SPREAD - 1);
-      return { name: `${f.toFixed(2)} of the cycle`, kills: [{ cycle: f }] };
-    });
-    // Interleaved, so that a machine too busy to run them all (see BUDGET_MS) still samples every kind.
-    const points: KillPoint[] = [];
-    for (let i = 0; points.length < holds.length + aimed.length + spread.length; i++) {
-      for (const list of [holds, spread, aimed]) if (list[i]) points.push(list[i]);
-    }
+      // Exact points: the child freezes there and is SIGKILLed.
+      const holds: KillPoint[] = (
+        [
+          ['ENQUEUED', 1],
+          ['LANDED', 1],
+          ['LANDED', plannedTotal],
+          ['SAVED', 1],
+          ['RECORDED', 8],
+          ['LANDED', 13],
+          ['RECORDED', plannedTotal],
+        ] as Array<[Marker, number]>
+      ).map(([hold, n]) => ({ name: `hold at ${hold} ${n}`, kills: [{ hold, n }] }));
+      // A crash during the recovery too.
+      holds.push({
+        name: 'hold at LANDED 12, then at LANDED 4 of the restart',
+        kills: [
+          { hold: 'LANDED', n: 12 },
+          { hold: 'LANDED', n: 4 },
+        ],
+      });
+      // Aimed with the markers: into the outbox writes (entries one by one, then the index), into the sends.
+      const aimed: KillPoint[] = [
+        { name: 'ENQUEUING + 0.5 of the outbox writes', kills: [{ after: 'ENQUEUING', ms: (t) => 0.5 * (t.enqueued - t.enqueuing) }] },
+        ...[0.25, 0.5, 0.75].map((f) => ({
+          name: `POLLED + ${f} of the sends`,
+          kills: [{ after: 'POLLED' as const, ms: (t: Timing) => f * (t.lastLanded - t.polled) }],
+        })),
+      ];
+      // Spread over the whole cycle, from right after spawn to between the last send and the exit.
+      const SPREAD = 12;
+      const spread: KillPoint[] = Array.from({ length: SPREAD }, (_, i) => {
+        const f = i / (SPREAD - 1);
+        return { name: `${f.toFixed(2)} of the cycle`, kills: [{ cycle: f }] };
+      });
+      // Interleaved, so that a machine too busy to run them all (see BUDGET_MS) still samples every kind.
+      const points: KillPoint[] = [];
+      for (let i = 0; points.length < holds.length + aimed.length + spread.length; i++) {
+        for (const list of [holds, spread, aimed]) if (list[i]) points.push(list[i]);
+      }
 
-    const { ran: killed, skipped } = await runAll(points, started + BUDGET_MS);
+      const { ran: killed, skipped } = await runAll(points, started + BUDGET_MS);
 
-    const count = (phase: Phase) => killed.filter((r) => r.phase === phase).length;
-    const sum = (f: (r: PointResult) => number) => killed.reduce((n, r) => n + f(r), 0);
-    const summary = {
-      killPoints: killed.length,
-      skippedForTime: skipped.map((p) => p.name),
-      beforeSend: count('before-send'),
-      midSend: count('mid-send'),
-      afterLastSend: count('after-last-send'),
-      childAlreadyDone: count('child-already-done'),
-      /** Killed after the outbox entries were written but before all of them were indexed. */
-      inOutboxWrites: killed.filter((r) => r.storeAtKill && r.storeAtKill.written > 0 && r.storeAtKill.sent === 0 && r.storeAtKill.depth < r.storeAtKill.written).length,
-      /** Killed with deliveries planned but the snapshot not yet saved (the restart re-plans the same ids). */
-      beforeSnapshotSaved: killed.filter((r) => r.storeAtKill && r.storeAtKill.written > 0 && r.storeAtKill.snapshot !== NEXT).length,
-      plannedPerCycle: plannedTotal,
-      childRuns: sum((r) => r.runs.length),
-      discordDuplicatesCaught: sum((r) => r.discordDuplicates),
-      slackDuplicatePosts: sum((r) => r.slackExtraPosts),
-      discord429s: sum((r) => r.tooManyRequests),
-      timing: timing(),
-      timedCycles: timings.length,
-      seconds: Math.round((Date.now() - started) / 100) / 10,
-    };
-    const table = killed
-      .map((r) => {
-        const s = r.storeAtKill;
-        const store = s ? `outbox ${s.written} written/${s.depth} indexed/${s.sent} sent, ${s.snapshot === NEXT ? 'new' : 'old'} snapshot` : '';
-        return [
-          r.point.name.padEnd(52), r.phase.padEnd(18), r.aimed.padEnd(16), `landed ${String(r.landedAtKill).padStart(2)}/${plannedTotal}`,
-          `last ${r.lastMarkerAtKill}`.padEnd(22), store.padEnd(50), `runs ${r.runs.length}`, `dups discord ${r.discordDuplicates} slack ${r.slackExtraPosts}`,
-          r.problems.length ? 'PROBLEMS' : '',
-        ].join('  ');
-      })
-      .join('\n');
-    // The table explains a failure; on success it is noise in `npm test` (CRASH_SAFETY_REPORT=1 prints it anyway).
-    const failing = killed.some((r) => r.problems.length) || Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend) === 0 || summary.discordDuplicatesCaught === 0;
-    if (failing || process.env.CRASH_SAFETY_REPORT) console.log(`crash safety: ${JSON.stringify(summary)}\n${table}`);
+      const count = (phase: Phase) => killed.filter((r) => r.phase === phase).length;
+      const sum = (f: (r: PointResult) => number) => killed.reduce((n, r) => n + f(r), 0);
+      const summary = {
+        killPoints: killed.length,
+        skippedForTime: skipped.map((p) => p.name),
+        beforeSend: count('before-send'),
+        midSend: count('mid-send'),
+        afterLastSend: count('after-last-send'),
+        childAlreadyDone: count('child-already-done'),
+        /** Killed after the outbox entries were written but before all of them were indexed. */
+        inOutboxWrites: killed.filter(
+          (r) => r.storeAtKill && r.storeAtKill.written > 0 && r.storeAtKill.sent === 0 && r.storeAtKill.depth < r.storeAtKill.written,
+        ).length,
+        /** Killed with deliveries planned but the snapshot not yet saved (the restart re-plans the same ids). */
+        beforeSnapshotSaved: killed.filter((r) => r.storeAtKill && r.storeAtKill.written > 0 && r.storeAtKill.snapshot !== NEXT).length,
+        plannedPerCycle: plannedTotal,
+        childRuns: sum((r) => r.runs.length),
+        discordDuplicatesCaught: sum((r) => r.discordDuplicates),
+        slackDuplicatePosts: sum((r) => r.slackExtraPosts),
+        discord429s: sum((r) => r.tooManyRequests),
+        timing: timing(),
+        timedCycles: timings.length,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      };
+      const table = killed
+        .map((r) => {
+          const s = r.storeAtKill;
+          const store = s
+            ? `outbox ${s.written} written/${s.depth} indexed/${s.sent} sent, ${s.snapshot === NEXT ? 'new' : 'old'} snapshot`
+            : '';
+          return [
+            r.point.name.padEnd(52),
+            r.phase.padEnd(18),
+            r.aimed.padEnd(16),
+            `landed ${String(r.landedAtKill).padStart(2)}/${plannedTotal}`,
+            `last ${r.lastMarkerAtKill}`.padEnd(22),
+            store.padEnd(50),
+            `runs ${r.runs.length}`,
+            `dups discord ${r.discordDuplicates} slack ${r.slackExtraPosts}`,
+            r.problems.length ? 'PROBLEMS' : '',
+          ].join('  ');
+        })
+        .join('\n');
+      // The table explains a failure; on success it is noise in `npm test` (CRASH_SAFETY_REPORT=1 prints it anyway).
+      const failing =
+        killed.some((r) => r.problems.length) ||
+        Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend) === 0 ||
+        summary.discordDuplicatesCaught === 0;
+      if (failing || process.env.CRASH_SAFETY_REPORT) console.log(`crash safety: ${JSON.stringify(summary)}\n${table}`);
 
-    for (const r of killed) expect({ point: r.point.name, problems: r.problems }).toEqual({ point: r.point.name, problems: [] });
-    // The kill points covered the cycle: before the sends, in the middle of them and after the last one.
-    expect(Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend)).toBeGreaterThan(0);
-    expect(summary.discordDuplicatesCaught).toBeGreaterThan(0);
-  }, BUDGET_MS + 60_000);
+      for (const r of killed) expect({ point: r.point.name, problems: r.problems }).toEqual({ point: r.point.name, problems: [] });
+      // The kill points covered the cycle: before the sends, in the middle of them and after the last one.
+      expect(Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend)).toBeGreaterThan(0);
+      expect(summary.discordDuplicatesCaught).toBeGreaterThan(0);
+    },
+    BUDGET_MS + 60_000,
+  );
 
   // The outbox's own count (depth(), for /status and metrics) must agree with its entries
   // once everything is sent, crash or no crash: concurrent index writes must not leave ids behind.

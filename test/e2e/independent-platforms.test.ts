@@ -32,8 +32,12 @@ describe('one platform in trouble does not stall the other', () => {
     const config = loadConfig({
       STORE_URL: 'memory://',
       ICE_287G_PAGE_URL: site.pageUrl,
-      DISCORD_TOKEN: 'discord-test-token', DISCORD_APP_ID: '4242', DISCORD_API_URL: discord.apiUrl,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl,
+      DISCORD_TOKEN: 'discord-test-token',
+      DISCORD_APP_ID: '4242',
+      DISCORD_API_URL: discord.apiUrl,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
       FETCH_TIMEOUT_MS: '5000',
     });
     clock = new Date('2025-10-16T20:00:00Z');
@@ -55,12 +59,16 @@ describe('one platform in trouble does not stall the other', () => {
   });
 
   async function publishAndPoll(participating: string, at: string) {
-    site.publish({ participating: { file: fixturePath(participating), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
+    site.publish({
+      participating: { file: fixturePath(participating), form: 'file-download' },
+      pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' },
+    });
     clock = new Date(at);
     const results = await bot.jobDeps.pipelines.poll287g();
     expect(results?.[0]?.verdict).toMatch(/baseline|accepted/);
   }
-  const pendingOf = async (platform: string) => (await bot.stores.outbox.due(new Date(8.64e15), 10_000)).filter((e) => e.delivery.platform === platform).length;
+  const pendingOf = async (platform: string) =>
+    (await bot.stores.outbox.due(new Date(8.64e15), 10_000)).filter((e) => e.delivery.platform === platform).length;
 
   test(`Slack answering 429 (Retry-After: ${RETRY_AFTER_S}) for ${RETRY_AFTER_S} s: Discord's alerts keep landing meanwhile; Slack's follow once the limit is over`, async () => {
     for (const id of SLACK_ALL) slack.scriptPosts(id, { status: 429, retryAfter: RETRY_AFTER_S });

@@ -40,13 +40,29 @@ describe('operator notices end to end', () => {
       ICE_287G_PAGE_URL: site.pageUrl,
       // Yearly: the totals source is never overdue here (this test is about the 287(g) page).
       POLL_TOTALS_CRON: '0 0 1 1 *',
-      DISCORD_TOKEN: 'discord-test-token', DISCORD_APP_ID: '4242', DISCORD_API_URL: discord.apiUrl, OPERATOR_DISCORD_CHANNEL: OPS,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl, OPERATOR_SLACK_CHANNEL: SLACK_OPS,
+      DISCORD_TOKEN: 'discord-test-token',
+      DISCORD_APP_ID: '4242',
+      DISCORD_API_URL: discord.apiUrl,
+      OPERATOR_DISCORD_CHANNEL: OPS,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      OPERATOR_SLACK_CHANNEL: SLACK_OPS,
       FETCH_TIMEOUT_MS: '2000',
     });
     clock = new Date('2025-10-16T20:00:00Z');
-    bot = await createBot(config, { logger: createLogger('silent'), now: () => clock, write: () => undefined, noticeRetryDelaysMs: [10, 20], keyv: store });
-    ops = await startOpsServer(createOpsRoutes({ checkHealth: bot.ops.checkHealth, metrics: bot.ops.metrics, logger: createLogger('silent') }), 0, '127.0.0.1');
+    bot = await createBot(config, {
+      logger: createLogger('silent'),
+      now: () => clock,
+      write: () => undefined,
+      noticeRetryDelaysMs: [10, 20],
+      keyv: store,
+    });
+    ops = await startOpsServer(
+      createOpsRoutes({ checkHealth: bot.ops.checkHealth, metrics: bot.ops.metrics, logger: createLogger('silent') }),
+      0,
+      '127.0.0.1',
+    );
   });
   afterEach(async () => {
     await bot.stop();
@@ -60,7 +76,10 @@ describe('operator notices end to end', () => {
   });
   const labelled = (label: string) => {
     const { discord: d, slack: s } = told();
-    return { discord: d.filter((t) => t.startsWith(`ice-watch · ${label}:`)), slack: s.filter((t) => t.startsWith(`ice-watch · ${label}:`)) };
+    return {
+      discord: d.filter((t) => t.startsWith(`ice-watch · ${label}:`)),
+      slack: s.filter((t) => t.startsWith(`ice-watch · ${label}:`)),
+    };
   };
   const healthz = async () => {
     const res = await fetch(`http://127.0.0.1:${ops.port}/healthz`);
@@ -89,12 +108,17 @@ describe('operator notices end to end', () => {
       await pollAt(new Date(start + i * 15 * MIN));
       const health = await healthz();
       expect(health.status).toBe(503);
-      expect(health.body.sources.find((s) => s.id === '287g')).toMatchObject({ failing: true, reason: expect.stringMatching(/^287\(g\) participating list: .*is not a workbook/) });
+      expect(health.body.sources.find((s) => s.id === '287g')).toMatchObject({
+        failing: true,
+        reason: expect.stringMatching(/^287\(g\) participating list: .*is not a workbook/),
+      });
     }
     expect(await bot.ops.metrics.render()).toMatch(/ice_watch_source_failing\{source="287g",reason="rejected"\} 1/);
     for (const platform of ['discord', 'slack'] as const) {
       expect(labelled('not a workbook')[platform]).toHaveLength(1);
-      expect(labelled('not a workbook')[platform][0]).toMatch(/^ice-watch · not a workbook: the participating list was not read: .*is not a workbook.*Nothing is alerted and the last good list stands/);
+      expect(labelled('not a workbook')[platform][0]).toMatch(
+        /^ice-watch · not a workbook: the participating list was not read: .*is not a workbook.*Nothing is alerted and the last good list stands/,
+      );
     }
 
     await pollAt(new Date(start + 11 * 15 * MIN));
@@ -102,7 +126,9 @@ describe('operator notices end to end', () => {
     expect(await bot.ops.metrics.render()).toMatch(/ice_watch_source_failing\{source="287g",reason="rejected"\} 0/);
     for (const platform of ['discord', 'slack'] as const) {
       expect(labelled('not a workbook')[platform]).toHaveLength(1);
-      expect(labelled('recovered')[platform]).toEqual([`ice-watch · recovered: 287(g) participating list: a good file again; alerts resume from it (first told 2025-10-16 20:15 UTC)`]);
+      expect(labelled('recovered')[platform]).toEqual([
+        `ice-watch · recovered: 287(g) participating list: a good file again; alerts resume from it (first told 2025-10-16 20:15 UTC)`,
+      ]);
     }
     // Nothing else was said: two baselines, one problem, one recovery.
     expect(told().discord).toHaveLength(4);
@@ -135,7 +161,9 @@ describe('operator notices end to end', () => {
     for (const platform of ['discord', 'slack'] as const) {
       expect(labelled('source failing')[platform]).toHaveLength(1);
       expect(labelled('recovered')[platform]).toHaveLength(1);
-      expect(labelled('recovered')[platform][0]).toMatch(/answers again after 5 failed polls since 2025-10-16 20:15 UTC \(first told 2025-10-16 21:15 UTC\)$/);
+      expect(labelled('recovered')[platform][0]).toMatch(
+        /answers again after 5 failed polls since 2025-10-16 20:15 UTC \(first told 2025-10-16 21:15 UTC\)$/,
+      );
     }
   });
 
@@ -150,7 +178,15 @@ describe('operator notices end to end', () => {
     await subscribe.run(as('slack', 'T1', 'C0ARCH'), { states: 'all' });
     const [alert] = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
     const queued = (platform: 'discord' | 'slack', workspaceId: string, channelId: string): PlannedDelivery[] =>
-      Array.from({ length: 30 }, (_, i) => ({ id: `${alert.id}:${i}:${channelId}`, subscriptionKey: `${platform}:${workspaceId}:${channelId}`, platform, workspaceId, channelId, mode: 'instant', alert }));
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `${alert.id}:${i}:${channelId}`,
+        subscriptionKey: `${platform}:${workspaceId}:${channelId}`,
+        platform,
+        workspaceId,
+        channelId,
+        mode: 'instant',
+        alert,
+      }));
     await bot.stores.outbox.enqueue([...queued('discord', 'G1', LOST), ...queued('slack', 'T1', 'C0ARCH')], clock);
     slack.scriptPosts('C0ARCH', { error: 'is_archived' });
     discord.faultChannel(LOST, { kind: 'error', status: 404, code: 10003, message: 'Unknown Channel' });
@@ -161,8 +197,14 @@ describe('operator notices end to end', () => {
     for (const platform of ['discord', 'slack'] as const) {
       const paused = labelled('channel paused')[platform];
       expect(paused).toHaveLength(2);
-      expect(paused.filter((t) => /slack channel C0ARCH: the channel was archived \(is\\?_archived\)/.test(t) && t.includes('30 alerts were kept for it'))).toHaveLength(1);
-      expect(paused.filter((t) => t.includes(`discord channel ${LOST}:`) && t.includes('(10003)') && t.includes('30 alerts were kept for it'))).toHaveLength(1);
+      expect(
+        paused.filter(
+          (t) => /slack channel C0ARCH: the channel was archived \(is\\?_archived\)/.test(t) && t.includes('30 alerts were kept for it'),
+        ),
+      ).toHaveLength(1);
+      expect(
+        paused.filter((t) => t.includes(`discord channel ${LOST}:`) && t.includes('(10003)') && t.includes('30 alerts were kept for it')),
+      ).toHaveLength(1);
     }
     // Each lost channel was asked a few times at most (one batch in flight), not once per queued alert.
     expect(discord.requestsTo('POST', `/channels/${LOST}/messages`).length).toBeLessThanOrEqual(8 + 1);
@@ -184,7 +226,11 @@ describe('operator notices end to end', () => {
       expect(health.body).toMatchObject({ store: { reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:5432' } });
     }
     for (const platform of ['discord', 'slack'] as const) {
-      expect(labelled('job failed')[platform]).toEqual([expect.stringMatching(/^ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127\.0\.0\.1:5432\. It runs again at its next scheduled time/)]);
+      expect(labelled('job failed')[platform]).toEqual([
+        expect.stringMatching(
+          /^ice-watch · job failed: poll-287g failed: connect ECONNREFUSED 127\.0\.0\.1:5432\. It runs again at its next scheduled time/,
+        ),
+      ]);
     }
     expect(told().discord).toHaveLength(before + 1);
 

@@ -24,7 +24,11 @@ jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..');
 const LEASE_SECONDS = 3;
-const PUBLICATIONS = ['participatingAgencies05162025am.xlsx', 'participatingAgencies05192025pm.xlsx', 'participatingAgencies05292025am.xlsx'];
+const PUBLICATIONS = [
+  'participatingAgencies05162025am.xlsx',
+  'participatingAgencies05192025pm.xlsx',
+  'participatingAgencies05292025am.xlsx',
+];
 const STATES = ['FL', 'TX', 'NC', 'GA', 'LA', 'OK', 'AL', 'AZ'];
 const prefix = `scale${process.pid}x${Date.now().toString(36)}:`;
 
@@ -35,9 +39,20 @@ function subscription(channelId: string, states: string[] | 'all'): Subscription
   const who = { id: 'U1', name: 'Editor' };
   const at = new Date().toISOString();
   return {
-    key: channelKey('discord', 'G1', channelId), platform: 'discord', workspaceId: 'G1', channelId, channelName: channelId,
-    states, kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: at, updatedBy: who, updatedAt: at, paused: null,
+    key: channelKey('discord', 'G1', channelId),
+    platform: 'discord',
+    workspaceId: 'G1',
+    channelId,
+    channelName: channelId,
+    states,
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: at,
+    updatedBy: who,
+    updatedAt: at,
+    paused: null,
   };
 }
 
@@ -79,9 +94,18 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        ...keep, STORE_URL: TEST_POSTGRES_URL, STORE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, POLL_LEASE_SECONDS: String(LEASE_SECONDS),
-        ICE_287G_PAGE_URL: site.pageUrl, ICE_DETENTION_PAGE_URL: site.detentionPageUrl, DISCORD_TOKEN: 'scale-out-token', DISCORD_APP_ID: '4242', DISCORD_API_URL: discord.apiUrl,
-        FETCH_USER_AGENT: `ice-watch-instance-${n}`, LOG_LEVEL: 'warn',
+        ...keep,
+        STORE_URL: TEST_POSTGRES_URL,
+        STORE_PREFIX: prefix,
+        REDIS_URL: TEST_REDIS_URL,
+        POLL_LEASE_SECONDS: String(LEASE_SECONDS),
+        ICE_287G_PAGE_URL: site.pageUrl,
+        ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
+        DISCORD_TOKEN: 'scale-out-token',
+        DISCORD_APP_ID: '4242',
+        DISCORD_API_URL: discord.apiUrl,
+        FETCH_USER_AGENT: `ice-watch-instance-${n}`,
+        LOG_LEVEL: 'warn',
       },
     });
     const stderr: string[] = [];
@@ -106,7 +130,11 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
   test('one poller per publication, every alert exactly once, and a takeover within the lease time after a SIGKILL', async () => {
     // Discord channel ids are snowflakes: one channel per state, and two that follow every state.
     const channel = (i: number) => `14000000000000001${String(i).padStart(2, '0')}`;
-    const subs = [...STATES.map((s, i) => subscription(channel(i), [s])), subscription(channel(90), 'all'), subscription(channel(91), 'all')];
+    const subs = [
+      ...STATES.map((s, i) => subscription(channel(i), [s])),
+      subscription(channel(90), 'all'),
+      subscription(channel(91), 'all'),
+    ];
     const subscriptions = createSubscriptionStore(store);
     for (const s of subs) await subscriptions.put(s);
     const snapshots = createSnapshotStore(store);
@@ -137,10 +165,14 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
     expect(victim).toBeDefined();
     victim!.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await until(async () => {
-      const now = await coordination.leases.holder('poll-lease');
-      return now !== null && now !== holder;
-    }, 'another instance to take the poll lease', LEASE_SECONDS * 1000 * 4);
+    await until(
+      async () => {
+        const now = await coordination.leases.holder('poll-lease');
+        return now !== null && now !== holder;
+      },
+      'another instance to take the poll lease',
+      LEASE_SECONDS * 1000 * 4,
+    );
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + (LEASE_SECONDS * 1000) / 3 + 1_500);
 

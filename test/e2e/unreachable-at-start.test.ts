@@ -42,7 +42,14 @@ function startBot(env: Record<string, string>): Promise<Exit> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch-ts.js'), 'start'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...keep, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ICE_287G_PAGE_URL: `file://${dir}`, ICE_DETENTION_PAGE_URL: `file://${dir}`, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...keep,
+      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+      ICE_287G_PAGE_URL: `file://${dir}`,
+      ICE_DETENTION_PAGE_URL: `file://${dir}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -65,16 +72,33 @@ describe('ice-watch start with a required service unreachable', () => {
 
   test.each([
     ['REDIS_URL, Redis down', (port: number) => ({ REDIS_URL: `redis://127.0.0.1:${port}` }), 'REDIS_URL (redis redis://127.0.0.1:'],
-    ['STORE_URL on PostgreSQL, PostgreSQL down', (port: number) => ({ STORE_URL: `postgres://postgres:secret@127.0.0.1:${port}/test` }), 'STORE_URL (postgres postgres://127.0.0.1:'],
-    ['STORE_URL on Redis, Redis down', (port: number) => ({ STORE_URL: `redis://127.0.0.1:${port}` }), 'STORE_URL (redis redis://127.0.0.1:'],
-  ])('%s: exits non-zero within the bound, naming the setting and the cause', async (_name, envFor, names) => {
-    const port = await closedPort();
-    const slackPlatform = { SLACK_BOT_TOKEN: 'xoxb-unreachable-test', SLACK_SIGNING_SECRET: 'signing-secret', SLACK_API_URL: slack.apiUrl, SLACK_PORT: String(await closedPort()) };
-    const exit = await startBot({ ...slackPlatform, ...envFor(port) });
-    expect(exit.code).toBe(1); // not null: it exited by itself, before the SIGKILL at EXIT_WITHIN_MS
-    expect(exit.stderr).toContain(`ice-watch: cannot start: ${names}${port}`);
-    expect(exit.stderr).toMatch(/cannot be reached: .*ECONNREFUSED/);
-    expect(exit.stderr).not.toContain(':secret@'); // the password in STORE_URL never reaches a line
-    expect(slack.calls.filter((c) => c.method === 'auth.test')).toEqual([]);
-  }, EXIT_WITHIN_MS + 10_000);
+    [
+      'STORE_URL on PostgreSQL, PostgreSQL down',
+      (port: number) => ({ STORE_URL: `postgres://postgres:secret@127.0.0.1:${port}/test` }),
+      'STORE_URL (postgres postgres://127.0.0.1:',
+    ],
+    [
+      'STORE_URL on Redis, Redis down',
+      (port: number) => ({ STORE_URL: `redis://127.0.0.1:${port}` }),
+      'STORE_URL (redis redis://127.0.0.1:',
+    ],
+  ])(
+    '%s: exits non-zero within the bound, naming the setting and the cause',
+    async (_name, envFor, names) => {
+      const port = await closedPort();
+      const slackPlatform = {
+        SLACK_BOT_TOKEN: 'xoxb-unreachable-test',
+        SLACK_SIGNING_SECRET: 'signing-secret',
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_PORT: String(await closedPort()),
+      };
+      const exit = await startBot({ ...slackPlatform, ...envFor(port) });
+      expect(exit.code).toBe(1); // not null: it exited by itself, before the SIGKILL at EXIT_WITHIN_MS
+      expect(exit.stderr).toContain(`ice-watch: cannot start: ${names}${port}`);
+      expect(exit.stderr).toMatch(/cannot be reached: .*ECONNREFUSED/);
+      expect(exit.stderr).not.toContain(':secret@'); // the password in STORE_URL never reaches a line
+      expect(slack.calls.filter((c) => c.method === 'auth.test')).toEqual([]);
+    },
+    EXIT_WITHIN_MS + 10_000,
+  );
 });

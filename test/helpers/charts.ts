@@ -24,7 +24,10 @@ export const DETENTION_FILES = [
 export async function seededContext(): Promise<{ ctx: CommandContext; close: () => Promise<void> }> {
   const { snapshots, subscriptions, totals, close } = memoryStores();
   let state: SourceState | null = null;
-  for (const [name, at] of [['participatingAgencies10162025pm.xlsx', '2025-10-16T21:00:00.000Z'], ['participatingAgencies12122025pm.xlsx', '2025-12-12T21:00:00.000Z']] as const) {
+  for (const [name, at] of [
+    ['participatingAgencies10162025pm.xlsx', '2025-10-16T21:00:00.000Z'],
+    ['participatingAgencies12122025pm.xlsx', '2025-12-12T21:00:00.000Z'],
+  ] as const) {
     const snap = await loadSnapshot(name, 'participating', at);
     const judged = judgePublication(state, snap, { now: new Date(at), guards: DEFAULT_GUARDS });
     if (!judged.next) throw new Error(`${name} was not accepted`);
@@ -35,7 +38,9 @@ export async function seededContext(): Promise<{ ctx: CommandContext; close: () 
     const release = await parseDetentionWorkbook(readFileSync(detentionPath(file)));
     await totals.addRelease({ release, fileName: file, sha256: file, url: `file://${file}`, fetchedAt: `${release.asOf}T12:00:00.000Z` });
   }
-  await totals.setDaily(parseDailyFeed(readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8'), { today: '2026-02-03' }).days);
+  await totals.setDaily(
+    parseDailyFeed(readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8'), { today: '2026-02-03' }).days,
+  );
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'local', channelId: 'console' },
     user: { id: 'u', name: 'tester', canManageChannel: true },
@@ -47,7 +52,9 @@ export async function seededContext(): Promise<{ ctx: CommandContext; close: () 
 
 /** The weekly digest of 2025-W42 for Texas and Florida, from the real 2025-10-16 → 2025-10-17 change. */
 export async function weeklyDigest(): Promise<Digest> {
-  const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', { fetchedAt: '2025-10-17T12:00:00.000Z' });
+  const alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx', {
+    fetchedAt: '2025-10-17T12:00:00.000Z',
+  });
   const some = alerts.filter((a) => a.stateCode === 'TX' || a.stateCode === 'FL');
   if (some.length < 1) throw new Error('the fixture change touches neither Texas nor Florida');
   return buildDigest('weekly', '2025-W42', some);

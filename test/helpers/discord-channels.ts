@@ -49,7 +49,19 @@ export interface BucketLimit {
 }
 
 /** Discord's message limits (characters are UTF-16 units). */
-const LIMITS = { content: 2000, nonce: 25, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, embedTotal: 6000 };
+const LIMITS = {
+  content: 2000,
+  nonce: 25,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  embedTotal: 6000,
+};
 const BUCKET_HASH = 'stand-in-channel-messages';
 export const RATE_LIMITED_MESSAGE = 'You are being rate limited.';
 
@@ -57,7 +69,11 @@ const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
 /** The body of a 429, with Retry-After in whole seconds as Discord sends it (the JSON keeps the exact value). */
 export function tooManyRequestsAnswer(retryAfterSec: number, global: boolean, bucketHeaders: Record<string, string> = {}): StandInAnswer {
-  const headers: Record<string, string> = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSec))), 'x-ratelimit-scope': global ? 'global' : 'user', ...bucketHeaders };
+  const headers: Record<string, string> = {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSec))),
+    'x-ratelimit-scope': global ? 'global' : 'user',
+    ...bucketHeaders,
+  };
   if (global) headers['x-ratelimit-global'] = 'true';
   return { status: 429, headers, body: { message: RATE_LIMITED_MESSAGE, retry_after: Math.round(retryAfterSec * 1000) / 1000, global } };
 }
@@ -86,20 +102,29 @@ export function invalidBodyAnswer(body: Record<string, unknown>): StandInAnswer 
       ['fields', fields.length, LIMITS.fields],
       ['footer.text', len(e.footer?.text), LIMITS.footer],
       ['author.name', len(e.author?.name), LIMITS.author],
-      ...fields.flatMap((f, j): Array<[string, number, number]> => [
-        [`fields.${j}.name`, len(f.name), LIMITS.fieldName],
-        [`fields.${j}.value`, len(f.value), LIMITS.fieldValue],
-      ]),
+      ...fields.flatMap(
+        (f, j): Array<[string, number, number]> => [
+          [`fields.${j}.name`, len(f.name), LIMITS.fieldName],
+          [`fields.${j}.value`, len(f.value), LIMITS.fieldValue],
+        ],
+      ),
     ];
     for (const [key, size, max] of checks) if (size > max) errors[`embeds.${i}.${key}`] = `Must be ${max} or fewer in length.`;
     fields.forEach((f, j) => {
       if (!len(f.name) || !len(f.value)) errors[`embeds.${i}.fields.${j}`] = 'This field is required';
     });
-    const total = len(e.title) + len(e.description) + len(e.footer?.text) + len(e.author?.name) + fields.reduce((n, f) => n + len(f.name) + len(f.value), 0);
+    const total =
+      len(e.title) +
+      len(e.description) +
+      len(e.footer?.text) +
+      len(e.author?.name) +
+      fields.reduce((n, f) => n + len(f.name) + len(f.value), 0);
     if (total > LIMITS.embedTotal) errors[`embeds.${i}`] = `Embed size exceeds maximum size of ${LIMITS.embedTotal}`;
   });
   if (Object.keys(errors).length) {
-    const nested = Object.fromEntries(Object.entries(errors).map(([k, message]) => [k, { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message }] }]));
+    const nested = Object.fromEntries(
+      Object.entries(errors).map(([k, message]) => [k, { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message }] }]),
+    );
     return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: nested } };
   }
   if (!len(body.content) && !embeds.length && !(Array.isArray(body.components) && body.components.length)) {

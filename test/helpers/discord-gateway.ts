@@ -101,9 +101,37 @@ function guildCreate(guild: StandInGuild, botId: string) {
     joined_at: '2025-01-01T00:00:00.000Z',
     features: [],
     premium_tier: 0,
-    roles: [{ id: guild.id, name: '@everyone', permissions: '3072', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
-    channels: (guild.channels ?? []).map((id, position) => ({ id, type: 0, name: `channel-${position}`, position, permission_overwrites: [], guild_id: guild.id })),
-    members: [{ user: { id: botId, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true }, roles: [], joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 }],
+    roles: [
+      {
+        id: guild.id,
+        name: '@everyone',
+        permissions: '3072',
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
+    channels: (guild.channels ?? []).map((id, position) => ({
+      id,
+      type: 0,
+      name: `channel-${position}`,
+      position,
+      permission_overwrites: [],
+      guild_id: guild.id,
+    })),
+    members: [
+      {
+        user: { id: botId, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true },
+        roles: [],
+        joined_at: '2025-01-01T00:00:00.000Z',
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+    ],
     presences: [],
     voice_states: [],
     emojis: [],
@@ -139,7 +167,15 @@ export async function startDiscordGateway(options: DiscordGatewayOptions): Promi
 
   server.on('connection', (ws, req) => {
     const conn: GatewayConnection = {
-      index: connections.length + 1, remotePort: req.socket.remotePort ?? 0, shard: null, identify: null, ready: false, dispatched: [], interactions: [], heartbeats: 0, closed: false,
+      index: connections.length + 1,
+      remotePort: req.socket.remotePort ?? 0,
+      shard: null,
+      identify: null,
+      ready: false,
+      dispatched: [],
+      interactions: [],
+      heartbeats: 0,
+      closed: false,
     };
     connections.push(conn);
     sockets.set(conn, { ws, seq: 0 });
@@ -167,7 +203,16 @@ export async function startDiscordGateway(options: DiscordGatewayOptions): Promi
         const mine = options.guilds.filter((g) => shardOf(g.id, count) === id);
         dispatch(conn, 'READY', {
           v: 10,
-          user: { id: botId, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true, verified: true, flags: 0 },
+          user: {
+            id: botId,
+            username: 'ice-watch',
+            discriminator: '0000',
+            global_name: null,
+            avatar: null,
+            bot: true,
+            verified: true,
+            flags: 0,
+          },
           guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
           session_id: randomUUID().replaceAll('-', ''),
           resume_gateway_url: url,
@@ -198,7 +243,9 @@ export async function startDiscordGateway(options: DiscordGatewayOptions): Promi
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          const seen = connections.map((c) => `#${c.index} shard ${JSON.stringify(c.shard)} ready ${c.ready} closed ${c.closed}`).join('; ');
+          const seen = connections
+            .map((c) => `#${c.index} shard ${JSON.stringify(c.shard)} ready ${c.ready} closed ${c.closed}`)
+            .join('; ');
           reject(new Error(`no ${count} ready gateway connections within ${timeoutMs} ms; saw: ${seen || 'none'}`));
         }, timeoutMs);
         waiters.add(check);

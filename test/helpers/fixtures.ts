@@ -103,7 +103,11 @@ export function loadSnapshot(name: string, source?: ListKind, fetchedAt?: string
  * poll builds them (no pending list). `fetchedAt` dates the later list; `leaveOut` drops
  * event types no channel in the test asked for (e.g. 'agreement.corrected').
  */
-export async function alertsBetween(before: string, after: string, opts: { fetchedAt?: string; leaveOut?: ListEvent['type'][] } = {}): Promise<StateAlert[]> {
+export async function alertsBetween(
+  before: string,
+  after: string,
+  opts: { fetchedAt?: string; leaveOut?: ListEvent['type'][] } = {},
+): Promise<StateAlert[]> {
   const [prev, next] = await Promise.all([loadSnapshot(before), loadSnapshot(after, 'participating', opts.fetchedAt)]);
   const events = diffLists(prev.rows, next.rows, 'participating').events.filter((e) => !opts.leaveOut?.includes(e.type));
   return buildStateAlerts({ source: 'participating', events, participating: next.rows, pending: null, file: next.meta });

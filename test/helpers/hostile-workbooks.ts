@@ -10,14 +10,28 @@ import { constants, deflateRawSync } from 'node:zlib';
 const HEADER_ROW =
   '<row r="1"><c r="A1" t="inlineStr"><is><t>STATE</t></is></c><c r="B1" t="inlineStr"><is><t>LAW ENFORCEMENT AGENCY</t></is></c>' +
   '<c r="C1" t="inlineStr"><is><t>SUPPORT TYPE</t></is></c><c r="D1" t="inlineStr"><is><t>SIGNED</t></is></c></row>';
-const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetData>' + HEADER_ROW;
+const SHEET_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetData>' +
+  HEADER_ROW;
 const SHEET_TAIL = '</sheetData></worksheet>';
 
 const SMALL_PARTS: Array<[string, string]> = [
-  ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'],
-  ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
-  ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Participating" sheetId="1" r:id="rId1"/></sheets></workbook>'],
-  ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'],
+  [
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+  ],
+  [
+    '_rels/.rels',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+  ],
+  [
+    'xl/workbook.xml',
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Participating" sheetId="1" r:id="rId1"/></sheets></workbook>',
+  ],
+  [
+    'xl/_rels/workbook.xml.rels',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  ],
 ];
 
 interface Part {
@@ -77,10 +91,17 @@ const FINAL_BLOCK = deflateRawSync(Buffer.alloc(0));
  */
 export function inflationBomb(inflatedMb: number, declared: 'true' | 'lie' = 'lie'): Buffer {
   const megabyte = flushed('A'.repeat(1024 * 1024));
-  const sheet = Buffer.concat([flushed(SHEET_HEAD + '<row r="2"><c r="A2" t="inlineStr"><is><t>TX</t></is></c><c r="B2" t="inlineStr"><is><t>'),
-    ...Array<Buffer>(inflatedMb).fill(megabyte), flushed('</t></is></c></row>' + SHEET_TAIL), FINAL_BLOCK]);
+  const sheet = Buffer.concat([
+    flushed(SHEET_HEAD + '<row r="2"><c r="A2" t="inlineStr"><is><t>TX</t></is></c><c r="B2" t="inlineStr"><is><t>'),
+    ...Array<Buffer>(inflatedMb).fill(megabyte),
+    flushed('</t></is></c></row>' + SHEET_TAIL),
+    FINAL_BLOCK,
+  ]);
   const size = Buffer.byteLength(SHEET_HEAD) + inflatedMb * 1024 * 1024 + 200;
-  return zip([...SMALL_PARTS.map(([n, t]) => deflated(n, t)), { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: declared === 'true' ? size : 60_000 }]);
+  return zip([
+    ...SMALL_PARTS.map(([n, t]) => deflated(n, t)),
+    { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: declared === 'true' ? size : 60_000 },
+  ]);
 }
 
 /**
@@ -98,7 +119,10 @@ export function manyRowsWorkbook(rows = 1_000_000): Buffer {
     blocks.push(deflateRawSync(xml, { level: 1, finishFlush: constants.Z_FULL_FLUSH }));
   }
   blocks.push(flushed(SHEET_TAIL), FINAL_BLOCK);
-  return zip([...SMALL_PARTS.map(([n, t]) => deflated(n, t)), { name: 'xl/worksheets/sheet1.xml', data: Buffer.concat(blocks), declaredSize: 0 }]);
+  return zip([
+    ...SMALL_PARTS.map(([n, t]) => deflated(n, t)),
+    { name: 'xl/worksheets/sheet1.xml', data: Buffer.concat(blocks), declaredSize: 0 },
+  ]);
 }
 
 /**
@@ -108,10 +132,21 @@ export function manyRowsWorkbook(rows = 1_000_000): Buffer {
  */
 export function detentionBomb(inflatedMb: number): Buffer {
   const megabyte = flushed('A'.repeat(1024 * 1024));
-  const sheet = Buffer.concat([flushed(SHEET_HEAD.replace(HEADER_ROW, '') + '<row r="1"><c r="A1" t="inlineStr"><is><t>'), ...Array<Buffer>(inflatedMb).fill(megabyte),
-    flushed('</t></is></c></row>' + SHEET_TAIL), FINAL_BLOCK]);
+  const sheet = Buffer.concat([
+    flushed(SHEET_HEAD.replace(HEADER_ROW, '') + '<row r="1"><c r="A1" t="inlineStr"><is><t>'),
+    ...Array<Buffer>(inflatedMb).fill(megabyte),
+    flushed('</t></is></c></row>' + SHEET_TAIL),
+    FINAL_BLOCK,
+  ]);
   const parts = SMALL_PARTS.map(([n, t]) => deflated(n, n === 'xl/workbook.xml' ? t.replace('Participating', 'Detention FY26') : t));
-  return zip([...parts, { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: 60_000 }, deflated('xl/sharedStrings.xml', '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>')]);
+  return zip([
+    ...parts,
+    { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: 60_000 },
+    deflated(
+      'xl/sharedStrings.xml',
+      '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>',
+    ),
+  ]);
 }
 
 /** One row of a generated 287(g) list: text cells, or an Excel error value (`{ error: '#REF!' }`). */
@@ -125,7 +160,9 @@ export interface GeneratedRow {
 
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const cell = (ref: string, value: string | { error: string }) =>
-  typeof value === 'string' ? `<c r="${ref}" t="inlineStr"><is><t>${xmlText(value)}</t></is></c>` : `<c r="${ref}" t="e"><v>${xmlText(value.error)}</v></c>`;
+  typeof value === 'string'
+    ? `<c r="${ref}" t="inlineStr"><is><t>${xmlText(value)}</t></is></c>`
+    : `<c r="${ref}" t="e"><v>${xmlText(value.error)}</v></c>`;
 
 /** A participating list (STATE, LAW ENFORCEMENT AGENCY, SUPPORT TYPE, SIGNED) of exactly these rows. */
 export function workbookOfRows(rows: readonly GeneratedRow[]): Buffer {

@@ -295,12 +295,15 @@ ${pending ? item(pending) : '<p>There are currently no pending agencies.</p>'}
 
 function detentionPage(links: Array<{ path: string; text: string }>): string {
   const items = links.map((l) => `<li><a href="${l.path}">${escapeHtml(l.text)}</a></li>`).join('\n');
-  return frame('Detention Management', `<h2>Detention Statistics</h2>\n<p>ICE publishes detention data about every two weeks.</p>\n<ul>\n${items}\n</ul>`);
+  return frame(
+    'Detention Management',
+    `<h2>Detention Statistics</h2>\n<p>ICE publishes detention data about every two weeks.</p>\n<ul>\n${items}\n</ul>`,
+  );
 }
 
 /** A status page, or with status 0 the kind of HTML ICE's CDN serves with 200 instead of a file. */
 function errorPage(status: number): string {
-  if (status === 0) return frame('Access Denied', '<p>You don\'t have permission to access this resource. Reference #18.6f2c1002</p>');
+  if (status === 0) return frame('Access Denied', "<p>You don't have permission to access this resource. Reference #18.6f2c1002</p>");
   return frame(`${status} error`, `<p>The server answered ${status}.</p>`);
 }
 

@@ -31,7 +31,10 @@ async function probePostgres(url: string): Promise<string | null> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_MS });
   client.on('error', () => undefined); // a late socket error after the probe gave up must not crash the runner
   try {
-    await withTimeout(client.connect().then(() => client.query('SELECT 1')), PROBE_MS);
+    await withTimeout(
+      client.connect().then(() => client.query('SELECT 1')),
+      PROBE_MS,
+    );
     return null;
   } catch (err) {
     return (err as Error).message || String(err);
@@ -46,7 +49,10 @@ async function probeRedis(url: string): Promise<string | null> {
   const client = createClient({ url, socket: { connectTimeout: PROBE_MS, reconnectStrategy: false } });
   client.on('error', () => undefined);
   try {
-    await withTimeout(client.connect().then(() => client.ping()), PROBE_MS);
+    await withTimeout(
+      client.connect().then(() => client.ping()),
+      PROBE_MS,
+    );
     return null;
   } catch (err) {
     return (err as Error).message || String(err);
@@ -94,7 +100,9 @@ export function servicesDownLine(probe: ServiceProbe, required = false): string 
   if (!down.length) return null;
   const what = down.map((s) => `${NAMES[s]} at ${whereOf(probe[s].url)} not reachable (${probe[s].error})`).join(' and ');
   const them = down.length > 1 ? 'them' : 'it';
-  const outcome = required ? `ICE_WATCH_REQUIRE_SERVICES=1 does not let the suites that need ${them} skip` : `the suites that need ${them} are skipped`;
+  const outcome = required
+    ? `ICE_WATCH_REQUIRE_SERVICES=1 does not let the suites that need ${them} skip`
+    : `the suites that need ${them} are skipped`;
   return `ice-watch tests: ${what}: ${outcome}; start ${down.map(startCommand).join(' and ')}, or run \`bash .ci/run\``;
 }
 

@@ -120,8 +120,19 @@ export function signSlackRequest(secret: string, timestamp: number, body: string
 }
 
 const DEFAULTS: Record<string, ApiHandler> = {
-  'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'ice-watch', team_id: 'T0TEST', user_id: 'U0BOT', bot_id: 'B0BOT' }),
-  'conversations.info': (p) => ({ ok: true, channel: { id: p.channel, name: 'alerts', is_channel: true, is_member: true, is_archived: false } }),
+  'auth.test': () => ({
+    ok: true,
+    url: 'https://test.slack.com/',
+    team: 'Test',
+    user: 'ice-watch',
+    team_id: 'T0TEST',
+    user_id: 'U0BOT',
+    bot_id: 'B0BOT',
+  }),
+  'conversations.info': (p) => ({
+    ok: true,
+    channel: { id: p.channel, name: 'alerts', is_channel: true, is_member: true, is_archived: false },
+  }),
   'users.info': (p) => ({ ok: true, user: { id: p.user, name: 'someone', is_admin: false, is_owner: false, is_primary_owner: false } }),
   'chat.postMessage': (p) => ({ ok: true, channel: p.channel, ts: `${Date.now() / 1000}`, message: { text: p.text } }),
 };
@@ -165,15 +176,28 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     const length = Number(p.length);
     if (!p.filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
     const fileId = `F0UPLOAD${uploads.length + 1}`;
-    uploads.push({ fileId, filename: String(p.filename), length, altText: p.alt_text === undefined ? null : String(p.alt_text), data: null, field: null, contentType: null, completed: null });
+    uploads.push({
+      fileId,
+      filename: String(p.filename),
+      length,
+      altText: p.alt_text === undefined ? null : String(p.alt_text),
+      data: null,
+      field: null,
+      contentType: null,
+      completed: null,
+    });
     return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
   });
   handlers.set('files.completeUploadExternal', (p) => {
     const files = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as Array<{ id: string; title?: string }>;
     const found = files.map((f) => uploads.find((u) => u.fileId === f.id && u.data !== null));
     if (found.some((u) => !u)) return { ok: false, error: 'file_not_found' };
-    for (const [i, f] of files.entries()) found[i]!.completed = { title: f.title ?? found[i]!.filename, channelId: p.channel_id ? String(p.channel_id) : null };
-    return { ok: true, files: files.map((f, i) => ({ id: f.id, title: found[i]!.completed!.title, name: found[i]!.filename, mimetype: 'image/png' })) };
+    for (const [i, f] of files.entries())
+      found[i]!.completed = { title: f.title ?? found[i]!.filename, channelId: p.channel_id ? String(p.channel_id) : null };
+    return {
+      ok: true,
+      files: files.map((f, i) => ({ id: f.id, title: found[i]!.completed!.title, name: found[i]!.filename, mimetype: 'image/png' })),
+    };
   });
 
   /** The bytes posted to an upload URL: the first file part of the multipart body (the SDK's field is `body`), else the raw body. */
@@ -232,7 +256,9 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path.startsWith('/upload/')) {
-        void receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), String(req.headers['content-type'] ?? ''), res).catch(() => res.writeHead(400).end());
+        void receiveUpload(path.slice('/upload/'.length), Buffer.concat(chunks), String(req.headers['content-type'] ?? ''), res).catch(() =>
+          res.writeHead(400).end(),
+        );
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
@@ -247,7 +273,12 @@ export async function startSlackApi(): Promise<SlackStandIn> {
           const post: PostedMessage = { channel, body: decodePostBody(body), answer: '' };
           posts.push(post);
           const missing = unknownImages(post.body.blocks);
-          answerPost(body, res, missing.length ? { error: 'invalid_blocks', extra: { errors: [`unknown slack_file ${missing.join(', ')}`] } } : outcome, post);
+          answerPost(
+            body,
+            res,
+            missing.length ? { error: 'invalid_blocks', extra: { errors: [`unknown slack_file ${missing.join(', ')}`] } } : outcome,
+            post,
+          );
           return;
         }
         const handler = handlers.get(method);
@@ -322,7 +353,8 @@ export async function startSlackApi(): Promise<SlackStandIn> {
       waitUntil(() => (responses.length >= count ? responses.slice(0, count) : undefined), `${count} response_url posts`, timeoutMs),
     waitForResponse: (id, timeoutMs) => waitUntil(() => responses.find((r) => r.id === id), `a post to response_url ${id}`, timeoutMs),
     sendCommand: (port, secret, fields, opts) => post(port, secret, new URLSearchParams(fields).toString(), opts),
-    sendAction: (port, secret, payload, opts) => post(port, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts),
+    sendAction: (port, secret, payload, opts) =>
+      post(port, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), opts),
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -17,12 +17,19 @@ function world(mayLead = async () => true) {
   const channel: string[] = [];
   const terminal: OperatorNotice[] = [];
   const delivery = createDelivery({
-    stores, shared: null, owner: 'test', logger, now, noticeRetryDelaysMs: [],
-    platforms: [{
-      sender: { platform: 'console', send: async () => ({ ok: true }) },
-      operatorChannel: async (text) => (channel.push(text), { ok: true }),
-      terminal: async (notices) => void terminal.push(...notices),
-    }],
+    stores,
+    shared: null,
+    owner: 'test',
+    logger,
+    now,
+    noticeRetryDelaysMs: [],
+    platforms: [
+      {
+        sender: { platform: 'console', send: async () => ({ ok: true }) },
+        operatorChannel: async (text) => (channel.push(text), { ok: true }),
+        terminal: async (notices) => void terminal.push(...notices),
+      },
+    ],
   });
   const pipelines = createPolls({ config, stores, router: delivery.router, notifyOperators: delivery.notifyOperators, logger, now });
   const runner = createJobRunner({ jobs: [], config, deps: { logger, now, pipelines, delivery }, mayLead });
@@ -40,7 +47,9 @@ describe('the job runner', () => {
     });
     await expect(w.runner.run(flaky)).resolves.toBeUndefined();
     await w.runner.run(flaky);
-    expect(w.channel).toEqual(['ice-watch · job failed: flaky failed: the store did not answer. It runs again at its next scheduled time (*/5 * * * *).']);
+    expect(w.channel).toEqual([
+      'ice-watch · job failed: flaky failed: the store did not answer. It runs again at its next scheduled time (*/5 * * * *).',
+    ]);
     broken = false;
     await w.runner.run(flaky);
     await w.runner.run(flaky);
@@ -52,7 +61,9 @@ describe('the job runner', () => {
   test('a failing source is told on the terminal at each failure, not as a job failure on the channels (the source has its own notices)', async () => {
     const w = world();
     const poll = job('poll-287g', async () => {
-      throw new SourceFailingError('GET https://ice.example/287g answered 503. 2 failed polls in a row; next try after 2026-03-02 10:10 UTC');
+      throw new SourceFailingError(
+        'GET https://ice.example/287g answered 503. 2 failed polls in a row; next try after 2026-03-02 10:10 UTC',
+      );
     });
     await w.runner.run(poll);
     await w.runner.run(poll);

@@ -24,7 +24,11 @@ describe('scheduled jobs', () => {
       await Promise.all(tasks.map((t) => t.destroy()));
     }
     const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).includes('overlap'))!;
-    expect(warning).toMatchObject({ level: 40, job: 'slow-job', msg: 'node-cron: task still running, new execution blocked by overlap prevention!' });
+    expect(warning).toMatchObject({
+      level: 40,
+      job: 'slow-job',
+      msg: 'node-cron: task still running, new execution blocked by overlap prevention!',
+    });
     expect(lines.join('\n')).not.toMatch(/\x1b\[/);
   });
 });

@@ -11,7 +11,15 @@ const SECRETS = {
   STORE_URL: 'postgres://ice:p%40ss-store-secret@db.internal:5432/ice',
   REDIS_URL: 'redis://:redis-secret-pw@cache.internal:6379/0',
 };
-const RAW = ['discord-secret-part', 'slack-bot-secret', 'slack-app-secret', '8f14e45fceea167a5a36dedd4bea2543', 'p%40ss-store-secret', 'p@ss-store-secret', 'redis-secret-pw'];
+const RAW = [
+  'discord-secret-part',
+  'slack-bot-secret',
+  'slack-app-secret',
+  '8f14e45fceea167a5a36dedd4bea2543',
+  'p%40ss-store-secret',
+  'p@ss-store-secret',
+  'redis-secret-pw',
+];
 
 function capture(secrets?: readonly string[]) {
   let out = '';
@@ -36,8 +44,13 @@ describe('logger redaction', () => {
 
   test('a secret inside a message or an error (where no path matches) is scrubbed by value', () => {
     const { logger, text } = capture(secretValuesOf(config));
-    const err = Object.assign(new Error(`connect to ${SECRETS.STORE_URL} failed`), { config: { headers: { Authorization: `Bearer ${SECRETS.SLACK_BOT_TOKEN}` } } });
-    logger.error({ err, detail: { deeper: { signing: SECRETS.SLACK_SIGNING_SECRET, app: SECRETS.SLACK_APP_TOKEN } } }, `token was ${SECRETS.DISCORD_TOKEN}`);
+    const err = Object.assign(new Error(`connect to ${SECRETS.STORE_URL} failed`), {
+      config: { headers: { Authorization: `Bearer ${SECRETS.SLACK_BOT_TOKEN}` } },
+    });
+    logger.error(
+      { err, detail: { deeper: { signing: SECRETS.SLACK_SIGNING_SECRET, app: SECRETS.SLACK_APP_TOKEN } } },
+      `token was ${SECRETS.DISCORD_TOKEN}`,
+    );
     logger.warn({ url: SECRETS.REDIS_URL }, 'redis down');
     const out = text();
     for (const raw of RAW) expect(out).not.toContain(raw);

@@ -15,7 +15,15 @@ const sources = [{ id: '287g', schedule: '*/15 * * * *' }];
 function endpoints(config: Config, clock: { now: Date }) {
   const keyv = createKeyvFactory('memory://');
   const health = createHealthStore(keyv);
-  const ops = createOpsEndpoints(config, { health, outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }), sources, logger, now: () => clock.now, host: '127.0.0.1', hostedBy: hostingServerOf(config) });
+  const ops = createOpsEndpoints(config, {
+    health,
+    outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }),
+    sources,
+    logger,
+    now: () => clock.now,
+    host: '127.0.0.1',
+    hostedBy: hostingServerOf(config),
+  });
   return { ops, health, keyv };
 }
 
@@ -24,8 +32,13 @@ describe('where /healthz and /metrics are served', () => {
     const servingOf = (config: Config) => opsServingOf(config, hostingServerOf(config));
     expect(servingOf(loadConfig({}))).toEqual({ kind: 'off' });
     expect(servingOf(loadConfig({ HTTP_PORT: '9464' }))).toEqual({ kind: 'own', port: 9464 });
-    expect(servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual({ kind: 'own', port: 9464 });
-    expect(servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '3100' }))).toMatchObject({ kind: 'platform', platform: 'slack', port: 3100 });
+    expect(servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual({
+      kind: 'own',
+      port: 9464,
+    });
+    expect(
+      servingOf(loadConfig({ HTTP_PORT: '9464', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '3100' })),
+    ).toMatchObject({ kind: 'platform', platform: 'slack', port: 3100 });
   });
 });
 
@@ -40,7 +53,11 @@ describe('the ops HTTP server on its own port', () => {
       let res = await fetch(`${base}/healthz`);
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(body).toMatchObject({ status: 'ok', store: { reachable: true }, sources: [{ id: '287g', lastSuccessAt: '2025-05-31T23:50:00.000Z', overdue: false }] });
+      expect(body).toMatchObject({
+        status: 'ok',
+        store: { reachable: true },
+        sources: [{ id: '287g', lastSuccessAt: '2025-05-31T23:50:00.000Z', overdue: false }],
+      });
 
       clock.now = new Date('2025-06-01T01:00:00Z');
       res = await fetch(`${base}/healthz`);
@@ -64,15 +81,24 @@ describe('the ops HTTP server on its own port', () => {
 });
 
 describe('Slack in HTTP mode', () => {
-  test('one server: /healthz and /metrics answer on the Slack receiver\'s port, beside /slack/events', async () => {
+  test("one server: /healthz and /metrics answer on the Slack receiver's port, beside /slack/events", async () => {
     const slack = await startSlackApi();
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl });
     const clock = { now: new Date() };
     const { ops, keyv } = endpoints(config, clock);
     expect(ops.hostedRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
     const app = createSlackApp({
-      botToken: 'xoxb-test', signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: slack.apiUrl, logger, adminsOnly: false,
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) }, replayLeases: keyv.leases, routes: ops.hostedRoutes, metrics: ops.metrics,
+      botToken: 'xoxb-test',
+      signingSecret: 'secret',
+      port: 0,
+      host: '127.0.0.1',
+      apiUrl: slack.apiUrl,
+      logger,
+      adminsOnly: false,
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) },
+      replayLeases: keyv.leases,
+      routes: ops.hostedRoutes,
+      metrics: ops.metrics,
     });
     const { port } = await app.start();
     try {
@@ -84,7 +110,16 @@ describe('Slack in HTTP mode', () => {
       expect(await metrics.text()).toMatch(/^ice_watch_outbox_depth 3$/m);
 
       // The receiver still answers commands, and the answer's latency is measured.
-      const res = await slack.sendCommand(port!, 'secret', { command: '/agreements', text: 'texs', team_id: 'T1', channel_id: 'C1', channel_name: 'alerts', user_id: 'U1', user_name: 'u', response_url: slack.responseUrl('r1') });
+      const res = await slack.sendCommand(port!, 'secret', {
+        command: '/agreements',
+        text: 'texs',
+        team_id: 'T1',
+        channel_id: 'C1',
+        channel_name: 'alerts',
+        user_id: 'U1',
+        user_name: 'u',
+        response_url: slack.responseUrl('r1'),
+      });
       expect(res.status).toBe(200);
       await slack.waitForResponse('r1');
       expect(await ops.metrics.render()).toMatch(/^ice_watch_command_duration_seconds_count\{platform="slack",command="agreements"\} 1$/m);

@@ -10,7 +10,17 @@ import { memoryStores } from '../helpers/stores';
 
 function captured() {
   const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({ write: (c, _e, done) => (lines.push(...String(c).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) });
+  const sink = new Writable({
+    write: (c, _e, done) => (
+      lines.push(
+        ...String(c)
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      ),
+      done()
+    ),
+  });
   return { logger: createLogger('info', sink), lines };
 }
 
@@ -18,20 +28,42 @@ describe('a guarded poll, instrumented', () => {
   test('writes one line per poll with source, file, verdict and event counts, and counts it', async () => {
     const { logger, lines } = captured();
     const metrics = createMetrics();
-    const result = [{ source: 'participating', verdict: 'accepted', file: { fileName: 'participatingAgencies12122025pm.xlsx' }, events: [{ type: 'agreement.signed' }, { type: 'agreement.signed' }, { type: 'state.first' }] }] as unknown as IngestResult[];
+    const result = [
+      {
+        source: 'participating',
+        verdict: 'accepted',
+        file: { fileName: 'participatingAgencies12122025pm.xlsx' },
+        events: [{ type: 'agreement.signed' }, { type: 'agreement.signed' }, { type: 'state.first' }],
+      },
+    ] as unknown as IngestResult[];
     let fail = false;
     const poll = createGuardedPoll({
-      source: 'participating and pending lists (287(g) page)', id: '287g',
-      poll: async () => { if (fail) throw new Error('GET page answered 503'); return result; },
-      health: memoryStores().health, notifyOperators: async () => undefined, logger, now: () => new Date('2025-06-01T00:00:00Z'),
-      summarize: summarize287gPoll, metrics,
+      source: 'participating and pending lists (287(g) page)',
+      id: '287g',
+      poll: async () => {
+        if (fail) throw new Error('GET page answered 503');
+        return result;
+      },
+      health: memoryStores().health,
+      notifyOperators: async () => undefined,
+      logger,
+      now: () => new Date('2025-06-01T00:00:00Z'),
+      summarize: summarize287gPoll,
+      metrics,
     });
     await poll();
     fail = true;
     await expect(poll()).rejects.toThrow(/503/);
     const polls = lines.filter((l) => l.msg === 'poll finished' || l.msg === 'poll failed');
     expect(polls).toEqual([
-      expect.objectContaining({ level: 30, source: '287g', file: 'participatingAgencies12122025pm.xlsx', verdict: 'accepted', events: 3, eventsByType: { 'agreement.signed': 2, 'state.first': 1 } }),
+      expect.objectContaining({
+        level: 30,
+        source: '287g',
+        file: 'participatingAgencies12122025pm.xlsx',
+        verdict: 'accepted',
+        events: 3,
+        eventsByType: { 'agreement.signed': 2, 'state.first': 1 },
+      }),
       expect.objectContaining({ level: 40, source: '287g', verdict: 'failed', error: 'GET page answered 503' }),
     ]);
     const text = await metrics.render();
@@ -45,11 +77,31 @@ describe('the outbox worker, instrumented', () => {
     const { outbox, subscriptions } = memoryStores();
     const metrics = createMetrics();
     const at = new Date('2025-06-01T00:00:00Z');
-    const d = (id: string, platform: 'slack' | 'discord') => ({ id, platform, workspaceId: 'W', channelId: id, subscriptionKey: `${platform}:W:${id}`, mode: 'instant' }) as unknown as PlannedDelivery;
+    const d = (id: string, platform: 'slack' | 'discord') =>
+      ({
+        id,
+        platform,
+        workspaceId: 'W',
+        channelId: id,
+        subscriptionKey: `${platform}:W:${id}`,
+        mode: 'instant',
+      }) as unknown as PlannedDelivery;
     await outbox.enqueue([d('ok', 'slack'), d('busy', 'slack'), d('gone', 'discord')], at);
-    const answers: Record<string, object> = { ok: { ok: true }, busy: { ok: false, permanent: false, reason: '503' }, gone: { ok: false, permanent: true, code: '10003', reason: 'Unknown Channel', fix: 'Subscribe again.' } };
+    const answers: Record<string, object> = {
+      ok: { ok: true },
+      busy: { ok: false, permanent: false, reason: '503' },
+      gone: { ok: false, permanent: true, code: '10003', reason: 'Unknown Channel', fix: 'Subscribe again.' },
+    };
     const sender = (platform: 'slack' | 'discord') => ({ platform, send: async (x: PlannedDelivery) => answers[x.id] }) as never;
-    const worker = createOutboxWorker({ outbox, subscriptions, senders: [sender('slack'), sender('discord')], notifyOperators: async () => undefined, logger: createLogger('silent'), now: () => at, metrics });
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions,
+      senders: [sender('slack'), sender('discord')],
+      notifyOperators: async () => undefined,
+      logger: createLogger('silent'),
+      now: () => at,
+      metrics,
+    });
     await worker.drain();
     const text = await metrics.render();
     expect(text).toMatch(/^ice_watch_alerts_sent_total\{platform="slack"\} 1$/m);

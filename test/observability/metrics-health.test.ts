@@ -18,7 +18,10 @@ describe('scheduleIntervalMs', () => {
 });
 
 describe('the health check', () => {
-  const sources = [{ id: '287g', schedule: '*/15 * * * *' }, { id: 'totals', schedule: '7 * * * *' }];
+  const sources = [
+    { id: '287g', schedule: '*/15 * * * *' },
+    { id: 'totals', schedule: '7 * * * *' },
+  ];
   const startedAt = new Date('2025-06-01T00:00:00Z');
 
   test('a source is overdue after two intervals and a minute without success, counted from start when it never succeeded', async () => {
@@ -30,17 +33,30 @@ describe('the health check', () => {
     clock = new Date(startedAt.getTime() + 32 * MIN);
     let report = await check();
     expect(report).toMatchObject({ status: 'failing', store: { reachable: true } });
-    expect(report.sources.map((s) => [s.id, s.overdue])).toEqual([['287g', true], ['totals', false]]);
+    expect(report.sources.map((s) => [s.id, s.overdue])).toEqual([
+      ['287g', true],
+      ['totals', false],
+    ]);
 
     await health.set({ ...(await health.get('287g')), lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString() });
     report = await check();
     expect(report.status).toBe('ok');
-    expect(report.sources[0]).toMatchObject({ id: '287g', overdue: false, overdueAfterSeconds: 31 * 60, lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString() });
+    expect(report.sources[0]).toMatchObject({
+      id: '287g',
+      overdue: false,
+      overdueAfterSeconds: 31 * 60,
+      lastSuccessAt: new Date(clock.getTime() - 5 * MIN).toISOString(),
+    });
   });
 
   test('an unreachable store makes the check fail and says why', async () => {
     const { health } = memoryStores();
-    const broken = { ...health, ping: async () => { throw new Error('SQLITE_CANTOPEN: unable to open database file'); } };
+    const broken = {
+      ...health,
+      ping: async () => {
+        throw new Error('SQLITE_CANTOPEN: unable to open database file');
+      },
+    };
     const report = await createHealthCheck({ health: broken, sources, now: () => startedAt, startedAt })();
     expect(report.status).toBe('failing');
     expect(report.store).toEqual({ reachable: false, error: 'SQLITE_CANTOPEN: unable to open database file' });
@@ -54,17 +70,28 @@ describe('the health check tells the truth', () => {
   test('a source whose last file was refused (ICE serving HTML) is failing, with the reason, though its poll did not throw', async () => {
     const { health } = memoryStores();
     await health.set({
-      ...(await health.get('287g')), lastSuccessAt: at.toISOString(),
+      ...(await health.get('287g')),
+      lastSuccessAt: at.toISOString(),
       rejected: { '287(g) participating list': { reason: 'the body is an HTML page, not a workbook', since: at.toISOString() } },
     });
     const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
     expect(report.status).toBe('failing');
-    expect(report.sources[0]).toMatchObject({ consecutiveFailures: 0, overdue: false, failing: true, reason: '287(g) participating list: the body is an HTML page, not a workbook' });
+    expect(report.sources[0]).toMatchObject({
+      consecutiveFailures: 0,
+      overdue: false,
+      failing: true,
+      reason: '287(g) participating list: the body is an HTML page, not a workbook',
+    });
   });
 
   test('a source whose last poll threw once is failing at once, with its error', async () => {
     const { health } = memoryStores();
-    await health.set({ ...(await health.get('287g')), lastSuccessAt: at.toISOString(), consecutiveFailures: 1, lastError: 'GET /287g answered 500' });
+    await health.set({
+      ...(await health.get('287g')),
+      lastSuccessAt: at.toISOString(),
+      consecutiveFailures: 1,
+      lastError: 'GET /287g answered 500',
+    });
     const report = await createHealthCheck({ health, sources, now: () => at, startedAt: at })();
     expect(report).toMatchObject({ status: 'failing', sources: [{ failing: true, reason: 'GET /287g answered 500' }] });
   });
@@ -91,7 +118,12 @@ describe('the metrics registry', () => {
   test('counts polls, failures, publications, events, alerts and command latency under the documented names', async () => {
     const m = createMetrics({ now: () => new Date('2025-06-01T00:00:00Z') });
     const summary = summarize287gPoll([
-      { source: 'participating', verdict: 'accepted', file: { fileName: 'p.xlsx' }, events: [{ type: 'agreement.signed' }, { type: 'agreement.signed' }, { type: 'agreement.ended' }] },
+      {
+        source: 'participating',
+        verdict: 'accepted',
+        file: { fileName: 'p.xlsx' },
+        events: [{ type: 'agreement.signed' }, { type: 'agreement.signed' }, { type: 'agreement.ended' }],
+      },
       { source: 'pending', verdict: 'unchanged', file: { fileName: 'q.xlsx' }, events: [] },
     ] as never);
     m.pollFinished('287g', true, summary);
@@ -118,7 +150,8 @@ describe('the metrics registry', () => {
       'ice_watch_command_duration_seconds_count{platform="slack",command="agreements"} 1',
       'ice_watch_source_failing{source="287g",reason="rejected"} 1',
       'ice_watch_source_failing{source="287g",reason="error"} 0',
-    ]) expect(text).toContain(line);
+    ])
+      expect(text).toContain(line);
   });
 
   test('reads the outbox depth and the oldest message age from the store at scrape time', async () => {
@@ -126,7 +159,8 @@ describe('the metrics registry', () => {
     const m = createMetrics({ outboxDepth: () => outbox.depth(), now: () => new Date('2025-06-01T00:10:00Z') });
     expect(await m.render()).toMatch(/^ice_watch_outbox_depth 0$/m);
     expect(await m.render()).toMatch(/^ice_watch_outbox_oldest_age_seconds 0$/m);
-    const delivery = (id: string) => ({ id, platform: 'slack', channelId: 'C1', subscriptionKey: 'slack:T:C1' }) as unknown as PlannedDelivery;
+    const delivery = (id: string) =>
+      ({ id, platform: 'slack', channelId: 'C1', subscriptionKey: 'slack:T:C1' }) as unknown as PlannedDelivery;
     await outbox.enqueue([delivery('a')], new Date('2025-06-01T00:00:00Z'));
     await outbox.enqueue([delivery('b')], new Date('2025-06-01T00:05:00Z'));
     const text = await m.render();

@@ -8,7 +8,9 @@ import { createLogger } from '../../src/logging/logger';
 import { installProcessGuards } from '../../src/observability/process-guards';
 
 const logger = createLogger('info', new Writable({ write: (c, _e, done) => void process.stderr.write(c, () => done()) }));
-installProcessGuards({ logger, notifyOperators: async (notices) => {
+installProcessGuards({
+  logger,
+  notifyOperators: async (notices) => {
     for (const n of notices) process.stdout.write(`NOTICE ${n.kind}: ${n.text}\n`);
   },
 });

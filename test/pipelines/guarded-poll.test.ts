@@ -37,7 +37,9 @@ describe('a guarded poll', () => {
     const told: string[] = [];
     const notifier = createOperatorNotifier({
       outputs: [async (text) => (told.push(`${clock.toISOString().slice(0, 16)} ${text}`), { ok: true })],
-      episodes: createEpisodeStore(world.keyv), logger: createLogger('silent'), now: () => clock,
+      episodes: createEpisodeStore(world.keyv),
+      logger: createLogger('silent'),
+      now: () => clock,
     });
     const poll = createGuardedPoll({
       source: 'participating and pending lists (287(g) page)',
@@ -46,7 +48,10 @@ describe('a guarded poll', () => {
         if (!up) throw new Error('GET https://www.ice.gov/identify-and-arrest/287g failed: host not found (ENOTFOUND)');
         return 'ok';
       },
-      health, notifyOperators: async (n) => (raised.push(...n), notifier(n)), logger: createLogger('silent'), now: () => clock,
+      health,
+      notifyOperators: async (n) => (raised.push(...n), notifier(n)),
+      logger: createLogger('silent'),
+      now: () => clock,
       failingAfterMs: 60 * MIN,
     });
 
@@ -69,20 +74,31 @@ describe('a guarded poll', () => {
     // 6 h later (the first poll after 07:15 is 10:35), then a day later (10:35 the next day).
     expect(raised.filter((n) => n.kind === 'failing')).toHaveLength(failures - 4);
     expect(told.map((t) => t.slice(0, 16))).toEqual(['2025-01-01T01:15', '2025-01-01T10:35', '2025-01-02T10:35']);
-    expect(told[0]).toMatch(/^.{17}ice-watch · source failing: participating and pending lists \(287\(g\) page\) has failed since 2025-01-01 00:00 UTC \(5 polls in a row\): GET .*ENOTFOUND/);
-    expect(told[1]).toMatch(/source failing: still so \(notice 2, first told 2025-01-01 01:15 UTC\): participating .* \(8 polls in a row\)/);
+    expect(told[0]).toMatch(
+      /^.{17}ice-watch · source failing: participating and pending lists \(287\(g\) page\) has failed since 2025-01-01 00:00 UTC \(5 polls in a row\): GET .*ENOTFOUND/,
+    );
+    expect(told[1]).toMatch(
+      /source failing: still so \(notice 2, first told 2025-01-01 01:15 UTC\): participating .* \(8 polls in a row\)/,
+    );
 
     const reply = await status.run({ ...world.ctx(), services: { ...world.ctx().services, health } });
     const page = reply.blocks.find((b) => b.kind === 'list' && b.heading === '287(g) page')!;
-    expect(page.kind === 'list' && page.items.map(lineText).join('\n')).toMatch(new RegExp(`^${failures} failed polls in a row since 2025-01-01 00:00 UTC: GET .*ENOTFOUND`));
+    expect(page.kind === 'list' && page.items.map(lineText).join('\n')).toMatch(
+      new RegExp(`^${failures} failed polls in a row since 2025-01-01 00:00 UTC: GET .*ENOTFOUND`),
+    );
     expect(reply.tone).toBe('error');
 
     up = true;
     clock = new Date((await health.get('participating and pending lists (287(g) page)')).nextAttemptAt!);
     expect(await poll()).toBe('ok');
     expect(told).toHaveLength(4);
-    expect(told[3]).toMatch(/ice-watch · recovered: participating and pending lists \(287\(g\) page\) answers again after \d+ failed polls since 2025-01-01 00:00 UTC \(first told 2025-01-01 01:15 UTC\)$/);
-    expect(await health.get('participating and pending lists (287(g) page)')).toMatchObject({ consecutiveFailures: 0, nextAttemptAt: null });
+    expect(told[3]).toMatch(
+      /ice-watch · recovered: participating and pending lists \(287\(g\) page\) answers again after \d+ failed polls since 2025-01-01 00:00 UTC \(first told 2025-01-01 01:15 UTC\)$/,
+    );
+    expect(await health.get('participating and pending lists (287(g) page)')).toMatchObject({
+      consecutiveFailures: 0,
+      nextAttemptAt: null,
+    });
     await world.close();
   });
 });
@@ -91,16 +107,31 @@ describe('a process started inside a back-off', () => {
   test('says once that the source is backing off, with the failures, the last error and the next try, then skips quietly', async () => {
     const { keyv, health } = memoryStores();
     try {
-      await health.set({ ...(await health.get('287(g) page')), consecutiveFailures: 3, firstFailureAt: '2026-12-04T08:00:00.000Z', lastError: 'timeout of 30000ms exceeded', nextAttemptAt: '2026-12-04T10:00:00.000Z' });
+      await health.set({
+        ...(await health.get('287(g) page')),
+        consecutiveFailures: 3,
+        firstFailureAt: '2026-12-04T08:00:00.000Z',
+        lastError: 'timeout of 30000ms exceeded',
+        nextAttemptAt: '2026-12-04T10:00:00.000Z',
+      });
       const lines: Array<{ level: number; msg: string }> = [];
       const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
       let polled = 0;
-      const poll = createGuardedPoll({ source: '287(g) page', poll: async () => void polled++, health, notifyOperators: async () => undefined, logger: createLogger('debug', sink), now: () => new Date('2026-12-04T09:00:00.000Z') });
+      const poll = createGuardedPoll({
+        source: '287(g) page',
+        poll: async () => void polled++,
+        health,
+        notifyOperators: async () => undefined,
+        logger: createLogger('debug', sink),
+        now: () => new Date('2026-12-04T09:00:00.000Z'),
+      });
       await poll();
       await poll();
       expect(polled).toBe(0);
       const warned = lines.filter((l) => l.level === 40);
-      expect(warned.map((l) => l.msg)).toEqual(['287(g) page is backing off after 3 failed polls (last error: timeout of 30000ms exceeded); next try after 2026-12-04 10:00 UTC']);
+      expect(warned.map((l) => l.msg)).toEqual([
+        '287(g) page is backing off after 3 failed polls (last error: timeout of 30000ms exceeded); next try after 2026-12-04 10:00 UTC',
+      ]);
       expect(lines.filter((l) => l.msg === 'poll skipped: backing off')).toHaveLength(1);
     } finally {
       await keyv.close();

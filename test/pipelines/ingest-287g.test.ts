@@ -11,7 +11,12 @@ async function ingestInOrder(files: Array<['participating' | 'pending', string]>
   const keyv = createKeyvFactory('memory://');
   const snapshots = createSnapshotStore(keyv);
   let hour = 0;
-  const ingest = createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent'), now: () => new Date(Date.UTC(2025, 4, 1) + hour * 3_600_000) });
+  const ingest = createIngest287g({
+    snapshots,
+    guards: DEFAULT_GUARDS,
+    logger: createLogger('silent'),
+    now: () => new Date(Date.UTC(2025, 4, 1) + hour * 3_600_000),
+  });
   const results = [];
   for (const [source, name] of files) {
     const bytes = readFileSync(fixturePath(name));

@@ -66,7 +66,10 @@ describe('polling ICE 287(g) page over loopback', () => {
     site.publish({ participating: { file: fixturePath('participatingAgencies05162025am.xlsx'), form: 'doclib' }, pending: null });
     await poller().poll();
     // No pending list linked is remembered as such (/status says so, not "not polled yet").
-    expect(await snapshots.pageLinks()).toMatchObject({ participating: expect.stringContaining('participatingAgencies05162025am'), pending: null });
+    expect(await snapshots.pageLinks()).toMatchObject({
+      participating: expect.stringContaining('participatingAgencies05162025am'),
+      pending: null,
+    });
     const links = site.publish({ participating: { file: fixturePath('participatingAgencies05192025pm.xlsx'), form: 'doclib' } });
     site.fail(links.participating!, { html: true });
     const results = await poller().poll();
@@ -100,7 +103,11 @@ describe('ingesting bad files', () => {
     ['a truncated zip', readFileSync(fixturePath('participatingAgencies05192025pm.xlsx')).subarray(0, 30_000), /truncated|corrupt/],
     ['an empty body', Buffer.alloc(0), /empty/],
   ])('%s is rejected with a reason and the last good snapshot stays', async (_name, bytes, reason) => {
-    const result = await createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger }).ingest('participating', bytes, metaFor('bad.xlsx', bytes));
+    const result = await createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger }).ingest(
+      'participating',
+      bytes,
+      metaFor('bad.xlsx', bytes),
+    );
     expect(result.verdict).toBe('rejected');
     expect(result.reason).toMatch(reason);
     expect(result.notices).toEqual([expect.objectContaining({ kind: 'workbook-unreadable' })]);

@@ -27,8 +27,21 @@ describe('polling the enforcement totals', () => {
     try {
       const who = { id: 'U', name: 'Ana' };
       const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
-        key: channelKey('slack', 'T1', channelId), platform: 'slack', workspaceId: 'T1', channelId, channelName: null, states: [], kinds: ['totals'],
-        models: null, mode: 'instant', createdBy: who, createdAt: '2026-01-01T00:00:00Z', updatedBy: who, updatedAt: '2026-01-01T00:00:00Z', paused: null, ...over,
+        key: channelKey('slack', 'T1', channelId),
+        platform: 'slack',
+        workspaceId: 'T1',
+        channelId,
+        channelName: null,
+        states: [],
+        kinds: ['totals'],
+        models: null,
+        mode: 'instant',
+        createdBy: who,
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedBy: who,
+        updatedAt: '2026-01-01T00:00:00Z',
+        paused: null,
+        ...over,
       });
       await subscriptions.put(sub('C-TOTALS', {}));
       await subscriptions.put(sub('C-TEXAS', { states: ['TX'], kinds: ['agreements', 'endings', 'pending'] }));
@@ -37,8 +50,13 @@ describe('polling the enforcement totals', () => {
       writeFileSync(feed, readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv')));
       let clock = new Date('2026-02-03T12:00:00Z');
       const poller = createPollTotals({
-        detentionPageUrl: site.detentionPageUrl, dailyUrl: `file://${feed}`, fetchOptions: { timeoutMs: 2000, now: () => clock },
-        totals, logger: createLogger('silent'), now: () => clock, route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
+        detentionPageUrl: site.detentionPageUrl,
+        dailyUrl: `file://${feed}`,
+        fetchOptions: { timeoutMs: 2000, now: () => clock },
+        totals,
+        logger: createLogger('silent'),
+        now: () => clock,
+        route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
       });
 
       site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
@@ -48,7 +66,10 @@ describe('polling the enforcement totals', () => {
       expect(first.notices.map((n: OperatorNotice) => n.kind)).toEqual(['baseline', 'baseline']);
       expect((await outbox.depth()).pending).toBe(0);
 
-      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02022026.xlsx', file: FEB }]);
+      site.publishDetention([
+        { name: 'FY26_detentionStats01082026.xlsx', file: JAN },
+        { name: 'FY26_detentionStats_02022026.xlsx', file: FEB },
+      ]);
       const second = await poller.poll();
       expect(second.alerts.map((a) => a.kind)).toEqual(['detention.released']);
       const due = await outbox.due(clock, 10);
@@ -75,11 +96,15 @@ describe('polling the enforcement totals', () => {
 
       // /totals answers from the store.
       const answer = await totalsCommand.run({
-        channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C-TOTALS' }, user: { id: 'U', name: 'Ana', canManageChannel: false },
-        services: { snapshots, subscriptions, totals, checkCanPost: async () => null }, now: () => clock,
+        channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C-TOTALS' },
+        user: { id: 'U', name: 'Ana', canManageChannel: false },
+        services: { snapshots, subscriptions, totals, checkCanPost: async () => null },
+        now: () => clock,
       });
       expect(answer.title).toBe('ICE detention statistics as of 2026-01-25: 70,766 detained');
-      expect(answer.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : [])).join('\n')).toMatch(/latest 1,300 on 2025-02-01, 47% of the 2,740 a day .* record 1,300 on 2025-02-01/);
+      expect(answer.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map(lineText) : [])).join('\n')).toMatch(
+        /latest 1,300 on 2025-02-01, 47% of the 2,740 a day .* record 1,300 on 2025-02-01/,
+      );
     } finally {
       await keyv.close();
       await site.close();
@@ -89,7 +114,14 @@ describe('polling the enforcement totals', () => {
 
   describe('detention page and workbook on the loopback ICE site', () => {
     const poller = (site: { detentionPageUrl: string }, totals: TotalsStore) =>
-      createPollTotals({ detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000 }, totals, logger: createLogger('silent'), route: async () => undefined });
+      createPollTotals({
+        detentionPageUrl: site.detentionPageUrl,
+        dailyUrl: undefined,
+        fetchOptions: { timeoutMs: 2000 },
+        totals,
+        logger: createLogger('silent'),
+        route: async () => undefined,
+      });
 
     test('conditional GET: the second poll of an unchanged page and workbook gets 304 for both and downloads nothing', async () => {
       const site = await startIceSite();
@@ -100,8 +132,14 @@ describe('polling the enforcement totals', () => {
         const second = await poller(site, totals).poll();
         expect(second).toMatchObject({ alerts: [], notices: [], errors: [] });
         const answers = (url: string) => site.requestsTo(url).map((r) => [r.status, r.bytes]);
-        expect(answers(site.detentionPageUrl)).toEqual([[200, expect.any(Number)], [304, 0]]);
-        expect(answers(workbook)).toEqual([[200, readFileSync(JAN).length], [304, 0]]);
+        expect(answers(site.detentionPageUrl)).toEqual([
+          [200, expect.any(Number)],
+          [304, 0],
+        ]);
+        expect(answers(workbook)).toEqual([
+          [200, readFileSync(JAN).length],
+          [304, 0],
+        ]);
         expect(site.requestsTo(workbook)[1].headers['if-none-match']).toMatch(/^"[0-9a-f]{32}"$/);
 
         // A new release linked: the page changes (200), the new workbook is downloaded.
@@ -131,7 +169,7 @@ describe('polling the enforcement totals', () => {
   });
 });
 
-describe('the totals source\'s health', () => {
+describe("the totals source's health", () => {
   test('a refused detention workbook leaves the source failing, with the reason, told once as an episode; the next good release clears it', async () => {
     const site = await startIceSite();
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-health-'));
@@ -140,21 +178,44 @@ describe('the totals source\'s health', () => {
       const told: OperatorNotice[] = [];
       let clock = new Date('2026-02-03T12:00:00Z');
       const poller = createPollTotals({
-        detentionPageUrl: site.detentionPageUrl, dailyUrl: undefined, fetchOptions: { timeoutMs: 2000, now: () => clock }, totals, logger: createLogger('silent'), now: () => clock, route: async () => undefined,
+        detentionPageUrl: site.detentionPageUrl,
+        dailyUrl: undefined,
+        fetchOptions: { timeoutMs: 2000, now: () => clock },
+        totals,
+        logger: createLogger('silent'),
+        now: () => clock,
+        route: async () => undefined,
       });
-      const guarded = createGuardedPoll({ source: 'totals', poll: () => poller.poll(), health, notifyOperators: async (n) => void told.push(...n), logger: createLogger('silent'), now: () => clock, partsOf: (r) => r.parts ?? [] });
+      const guarded = createGuardedPoll({
+        source: 'totals',
+        poll: () => poller.poll(),
+        health,
+        notifyOperators: async (n) => void told.push(...n),
+        logger: createLogger('silent'),
+        now: () => clock,
+        partsOf: (r) => r.parts ?? [],
+      });
       // As the poll job does: what the poll found goes to operators too.
       const poll = async () => told.push(...((await guarded())?.notices ?? []));
       site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
       await poll();
       const broken = join(dir, 'FY26_detentionStats_02022026.xlsx');
       writeFileSync(broken, readFileSync(FEB).subarray(0, 20_000));
-      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02022026.xlsx', file: broken }]);
+      site.publishDetention([
+        { name: 'FY26_detentionStats01082026.xlsx', file: JAN },
+        { name: 'FY26_detentionStats_02022026.xlsx', file: broken },
+      ]);
       clock = new Date('2026-02-03T13:00:00Z');
       await poll();
-      expect(failingReason(await health.get('totals'))).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/^detention statistics workbook: .*(truncated|corrupt)/i) });
+      expect(failingReason(await health.get('totals'))).toMatchObject({
+        kind: 'rejected',
+        reason: expect.stringMatching(/^detention statistics workbook: .*(truncated|corrupt)/i),
+      });
       expect(told.filter((n) => n.kind === 'workbook-unreadable')).toEqual([expect.objectContaining({ subject: DETENTION_WORKBOOK })]);
-      site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }, { name: 'FY26_detentionStats_02032026.xlsx', file: FEB }]);
+      site.publishDetention([
+        { name: 'FY26_detentionStats01082026.xlsx', file: JAN },
+        { name: 'FY26_detentionStats_02032026.xlsx', file: FEB },
+      ]);
       clock = new Date('2026-02-03T14:00:00Z');
       await poll();
       expect(failingReason(await health.get('totals'))).toBeNull();

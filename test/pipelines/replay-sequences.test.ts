@@ -15,7 +15,12 @@ import { fixturePath, loadSnapshot, SEQUENCES } from '../helpers/fixtures';
 async function replay(files: readonly string[], guards: GuardSettings = DEFAULT_GUARDS): Promise<IngestResult[]> {
   const keyv = createKeyvFactory('memory://');
   try {
-    return await replayFiles(files.map(fixturePath), { snapshots: createSnapshotStore(keyv), guards, logger: createLogger('silent'), start: new Date('2025-09-01T00:00:00.000Z') });
+    return await replayFiles(files.map(fixturePath), {
+      snapshots: createSnapshotStore(keyv),
+      guards,
+      logger: createLogger('silent'),
+      start: new Date('2025-09-01T00:00:00.000Z'),
+    });
   } finally {
     await keyv.close();
   }
@@ -61,7 +66,9 @@ describe('SIGNED-date corrections (June 2025), then "City of" renames and duplic
   test('the June date corrections are corrections, not renewals, and reach operators', () => {
     const june = results[1];
     expect(of(june.events, 'agreement.renewed')).toEqual([]);
-    const corrected = of(june.events, 'agreement.corrected').map((e) => `${e.agency} ${(e as { previousSigned: string }).previousSigned} -> ${e.signed}`);
+    const corrected = of(june.events, 'agreement.corrected').map(
+      (e) => `${e.agency} ${(e as { previousSigned: string }).previousSigned} -> ${e.signed}`,
+    );
     expect(corrected).toEqual(
       expect.arrayContaining([
         "Jim Wells County Sheriff's Office 2025-02-27 -> 2025-02-28",
@@ -69,7 +76,14 @@ describe('SIGNED-date corrections (June 2025), then "City of" renames and duplic
         'Northwest Florida State College Police Department 2025-04-15 -> 2025-05-08',
       ]),
     );
-    expect(june.notices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'corrected', text: expect.stringMatching(/Jim Wells County Sheriff's Office \(TX, JEM\) 2025-02-27 -> 2025-02-28/) })]));
+    expect(june.notices).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'corrected',
+          text: expect.stringMatching(/Jim Wells County Sheriff's Office \(TX, JEM\) 2025-02-27 -> 2025-02-28/),
+        }),
+      ]),
+    );
   });
 
   test('no false ending anywhere in the run: a wrong MOA link ICE pasted into a row does not end the agreement', () => {
@@ -81,12 +95,20 @@ describe('SIGNED-date corrections (June 2025), then "City of" renames and duplic
     expect(of(july.events, 'agreement.signed', /Miami Springs|Palm Beach Police|Zephyrhills|St\. Cloud/)).toEqual([]);
     expect(of(july.events, 'agreement.renewed')).toEqual([]);
     expect(of(july.events, 'agreement.renamed', /Miami Springs|^Palm Beach Police/)).toEqual([
-      expect.objectContaining({ previousAgency: 'City of Miami Springs Police Department', agency: 'Miami Springs Police Department', evidence: 'same-document' }),
-      expect.objectContaining({ previousAgency: 'Town of Palm Beach Police Department', agency: 'Palm Beach Police Department', evidence: 'same-document' }),
+      expect.objectContaining({
+        previousAgency: 'City of Miami Springs Police Department',
+        agency: 'Miami Springs Police Department',
+        evidence: 'same-document',
+      }),
+      expect.objectContaining({
+        previousAgency: 'Town of Palm Beach Police Department',
+        agency: 'Palm Beach Police Department',
+        evidence: 'same-document',
+      }),
     ]);
   });
 
-  test('the alerts count agreements: Florida\'s total is its agreements, not its rows', async () => {
+  test("the alerts count agreements: Florida's total is its agreements, not its rows", async () => {
     const last = await loadSnapshot(SEQUENCES.corrections[3]);
     const florida = results[3].alerts.find((a) => a.stateCode === 'FL')!;
     const rows = last.rows.filter((r) => r.stateCode === 'FL').length;
@@ -94,7 +116,7 @@ describe('SIGNED-date corrections (June 2025), then "City of" renames and duplic
   });
 });
 
-describe('the Hopewell flip-flop and Moore County\'s one-list gap (September 2025)', () => {
+describe("the Hopewell flip-flop and Moore County's one-list gap (September 2025)", () => {
   test('Hopewell alternating two names is no ending and no signing, and is announced once', async () => {
     const results = await replay(SEQUENCES.flipFlop);
     const all = results.flatMap((r) => r.events);
@@ -107,17 +129,27 @@ describe('the Hopewell flip-flop and Moore County\'s one-list gap (September 202
   test('Moore County (TN) gives a signing, an ending, a relisting (never a second signing), then its real ending', async () => {
     const results = await replay(SEQUENCES.flipFlop);
     const isMooreTn = (e: ListEvent) => 'agency' in e && /Moore County/.test(e.agency) && e.stateCode === 'TN';
-    const moore = results.map((r) => alertedEvents(r).filter(isMooreTn).map((e) => e.type));
+    const moore = results.map((r) =>
+      alertedEvents(r)
+        .filter(isMooreTn)
+        .map((e) => e.type),
+    );
     expect(moore).toEqual([[], ['agreement.signed'], ['agreement.ended'], ['agreement.relisted'], ['agreement.ended'], []]);
     const relisted = results[3].events.find((e) => e.type === 'agreement.relisted');
-    expect(relisted).toMatchObject({ agency: "Moore County Sheriff's Office", signed: '2025-08-28', missingSince: results[2].file.fetchedAt });
+    expect(relisted).toMatchObject({
+      agency: "Moore County Sheriff's Office",
+      signed: '2025-08-28',
+      missingSince: results[2].file.fetchedAt,
+    });
     const ended = results[2].events.find((e) => e.type === 'agreement.ended');
     expect(ended).toMatchObject({ lastListedAt: results[1].file.fetchedAt });
   });
 
   test('with ENDING_CONFIRM_HOURS set, the one-list gap is never news, and the real ending is announced once a later list still lacks it', async () => {
     const results = await replay(SEQUENCES.flipFlop, { ...DEFAULT_GUARDS, endingConfirmMs: 48 * 3_600_000 });
-    const moore = results.map((r) => r.events.filter((e) => 'agency' in e && /Moore County/.test(e.agency) && e.stateCode === 'TN').map((e) => e.type));
+    const moore = results.map((r) =>
+      r.events.filter((e) => 'agency' in e && /Moore County/.test(e.agency) && e.stateCode === 'TN').map((e) => e.type),
+    );
     expect(moore).toEqual([[], ['agreement.signed'], [], [], [], ['agreement.ended']]);
     // The ending says when the agreement was last listed: in the 09-03 am list, not the one before the confirmation.
     expect(results[5].events.find((e) => e.type === 'agreement.ended')).toMatchObject({ lastListedAt: results[3].file.fetchedAt });
@@ -139,8 +171,14 @@ describe('a crash while a list was being stored', () => {
       const half = { ...accepted, view: { ...next, meta: { ...next.meta, fetchedAt: '2025-10-17T01:00:00.000Z' } } };
       await snapshots.saveState('participating', half, 'accepted');
       await pointer.set('participating', before);
-      expect((await snapshots.history('participating')).map((h) => h.fileName)).toEqual(['participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx']);
-      const [again] = await replayFiles([fixturePath('participatingAgencies10172025mid.xlsx')], { ...deps, start: new Date('2025-10-17T02:00:00.000Z') });
+      expect((await snapshots.history('participating')).map((h) => h.fileName)).toEqual([
+        'participatingAgencies10162025pm.xlsx',
+        'participatingAgencies10172025mid.xlsx',
+      ]);
+      const [again] = await replayFiles([fixturePath('participatingAgencies10172025mid.xlsx')], {
+        ...deps,
+        start: new Date('2025-10-17T02:00:00.000Z'),
+      });
       expect(again.verdict).toBe('accepted');
       expect(again.events.filter((e) => e.type === 'agreement.signed')).toHaveLength(63);
     } finally {

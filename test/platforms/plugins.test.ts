@@ -25,8 +25,14 @@ describe('the list of platforms', () => {
     ]);
   });
 
-  test("Slack in HTTP mode hosts /healthz and /metrics on its port; in Socket Mode nothing does", () => {
-    expect(hostingServerOf(loadConfig(SLACK_HTTP))).toEqual({ platform: 'slack', name: 'Slack', port: 3100, setting: 'SLACK_PORT', mode: 'Slack HTTP mode' });
+  test('Slack in HTTP mode hosts /healthz and /metrics on its port; in Socket Mode nothing does', () => {
+    expect(hostingServerOf(loadConfig(SLACK_HTTP))).toEqual({
+      platform: 'slack',
+      name: 'Slack',
+      port: 3100,
+      setting: 'SLACK_PORT',
+      mode: 'Slack HTTP mode',
+    });
     expect(hostingServerOf(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toBeNull();
     expect(hostingServerOf(loadConfig({}))).toBeNull();
   });
@@ -37,7 +43,9 @@ describe("a platform's SDK", () => {
   async function sdksLoaded(env: Record<string, string>): Promise<{ discord: boolean; slack: boolean; bullmq: boolean }> {
     const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(__dirname, 'sdk-load-child.ts')], {
-      cwd: ROOT, env: { ...keep, STORE_URL: 'memory://', LOG_LEVEL: 'silent', ...env }, timeout: 60_000,
+      cwd: ROOT,
+      env: { ...keep, STORE_URL: 'memory://', LOG_LEVEL: 'silent', ...env },
+      timeout: 60_000,
     });
     return JSON.parse(stdout.trim().split('\n').at(-1)!);
   }
@@ -45,6 +53,10 @@ describe("a platform's SDK", () => {
   test('loads only when its platform is configured (console mode loads neither, nor BullMQ)', async () => {
     expect(await sdksLoaded({})).toEqual({ discord: false, slack: false, bullmq: false });
     expect(await sdksLoaded(DISCORD)).toEqual({ discord: true, slack: false, bullmq: false });
-    expect(await sdksLoaded({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toEqual({ discord: false, slack: true, bullmq: false });
+    expect(await sdksLoaded({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toEqual({
+      discord: false,
+      slack: true,
+      bullmq: false,
+    });
   }, 180_000);
 });

@@ -22,7 +22,51 @@ const ZWSP = '\u200b';
 const hostile = fc
   .array(
     fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom('@everyone', '@here', '<@U123>', '<@123456789012345678>', '<@&42>', '<#C1>', '<!everyone>', '<!channel>', '<!subteam^S1>', '<!date^1|x>', '<https://evil.example|click>', '[click](https://evil.example)', '**', '*', '_', '__', '~', '~~', '`', '```', '||', '>', '> ', '>>> ', '# ', '-# ', '- ', '1. ', '&', '&amp;', '&lt;', '\\', '\n', '\r\n', '\u2028', 'https://www.ice.gov/doclib/a_b*c@d.pdf', ':', '|', '<', '>') },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          '@everyone',
+          '@here',
+          '<@U123>',
+          '<@123456789012345678>',
+          '<@&42>',
+          '<#C1>',
+          '<!everyone>',
+          '<!channel>',
+          '<!subteam^S1>',
+          '<!date^1|x>',
+          '<https://evil.example|click>',
+          '[click](https://evil.example)',
+          '**',
+          '*',
+          '_',
+          '__',
+          '~',
+          '~~',
+          '`',
+          '```',
+          '||',
+          '>',
+          '> ',
+          '>>> ',
+          '# ',
+          '-# ',
+          '- ',
+          '1. ',
+          '&',
+          '&amp;',
+          '&lt;',
+          '\\',
+          '\n',
+          '\r\n',
+          '\u2028',
+          'https://www.ice.gov/doclib/a_b*c@d.pdf',
+          ':',
+          '|',
+          '<',
+          '>',
+        ),
+      },
       // Bidirectional controls: U+202E (right-to-left override) reverses the rest of a line.
       { weight: 2, arbitrary: fc.constantFrom(...BIDI) },
       { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
@@ -40,7 +84,13 @@ function replyWith(t: string): Reply {
     title: t,
     blocks: [
       { kind: 'text', lines: [line, [t]] },
-      { kind: 'fields', fields: [{ name: t, value: [t] }, { name: 'By model', value: line }] },
+      {
+        kind: 'fields',
+        fields: [
+          { name: t, value: [t] },
+          { name: 'By model', value: line },
+        ],
+      },
       { kind: 'list', heading: t, items: [line, [{ bold: t }, ` (${t})`]], moreHint: t },
     ],
     footer: `Source: ICE ${t}`,
@@ -59,7 +109,7 @@ describe('Slack: untrusted text is inert mrkdwn', () => {
     );
   });
 
-  test('in a rendered reply, the only <...> are the renderer\'s own http(s) links, and nothing mentions anyone', () => {
+  test("in a rendered reply, the only <...> are the renderer's own http(s) links, and nothing mentions anyone", () => {
     fc.assert(
       fc.property(hostile, (t) => {
         const message = renderReplyForSlack(replyWith(t));

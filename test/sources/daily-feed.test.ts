@@ -6,16 +6,35 @@ import { detentionPath } from '../helpers/fixtures';
 const CSV = readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8');
 const TODAY = '2026-11-28';
 const january = () => parseDailyFeed(CSV, { today: TODAY });
-const day = (date: string, arrests: number | null, detainersLodged: number | null = null): DailyCount => ({ date, arrests, detainersLodged });
+const day = (date: string, arrests: number | null, detainersLodged: number | null = null): DailyCount => ({
+  date,
+  arrests,
+  detainersLodged,
+});
 
 describe('parseDailyFeed on the real January 2025 series', () => {
   it('reads 9 days, 7 reported, with 01-29 and 01-30 kept as gaps, not zeros', () => {
     const { days, warnings } = january();
     expect(warnings).toEqual([]);
     expect(days).toHaveLength(9);
-    expect(days.map((d) => d.date)).toEqual(['2025-01-23', '2025-01-24', '2025-01-25', '2025-01-26', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31']);
+    expect(days.map((d) => d.date)).toEqual([
+      '2025-01-23',
+      '2025-01-24',
+      '2025-01-25',
+      '2025-01-26',
+      '2025-01-27',
+      '2025-01-28',
+      '2025-01-29',
+      '2025-01-30',
+      '2025-01-31',
+    ]);
     expect(days.filter((d) => d.arrests !== null)).toHaveLength(7);
-    expect(days.find((d) => d.date === '2025-01-29')).toEqual({ date: '2025-01-29', arrests: null, detainersLodged: null, source: 'not found in the stored sources' });
+    expect(days.find((d) => d.date === '2025-01-29')).toEqual({
+      date: '2025-01-29',
+      arrests: null,
+      detainersLodged: null,
+      source: 'not found in the stored sources',
+    });
     expect(days.find((d) => d.date === '2025-01-30')).toMatchObject({ arrests: null, detainersLodged: null });
     expect(days.find((d) => d.date === '2025-01-27')).toMatchObject({ arrests: 1179, detainersLodged: 853 });
     // The 7 reported days sum to 5,385; Behind the Border's 8,276 for the period includes the 2 unreported days.
@@ -52,7 +71,15 @@ describe('parseDailyFeed: bad rows are skipped with a warning, never turned into
   });
 
   it('says a duplicate agrees when it does, and refuses bad dates and fractional counts', () => {
-    const feed = ['date,arrests', '2025-01-23,538', '2025-01-23,538', '2025-02-30,100', '01/24/2025,593', '2025-01-25,286.5', '2025-01-26,abc'].join('\r\n');
+    const feed = [
+      'date,arrests',
+      '2025-01-23,538',
+      '2025-01-23,538',
+      '2025-02-30,100',
+      '01/24/2025,593',
+      '2025-01-25,286.5',
+      '2025-01-26,abc',
+    ].join('\r\n');
     const { days, warnings } = parseDailyFeed(feed, { today: TODAY });
     expect(days).toEqual([day('2025-01-23', 538), day('2025-01-24', 593)]);
     expect(warnings).toEqual([
@@ -64,7 +91,10 @@ describe('parseDailyFeed: bad rows are skipped with a warning, never turned into
   });
 
   it('finds columns by header name, ignores extra columns and reads quoted fields with commas', () => {
-    const feed = ['Source,Detainers Lodged,Notes,Arrests,Date', '"ICE on X, via a news page","853","said ""record"", again","1,179",2025-01-27'].join('\n');
+    const feed = [
+      'Source,Detainers Lodged,Notes,Arrests,Date',
+      '"ICE on X, via a news page","853","said ""record"", again","1,179",2025-01-27',
+    ].join('\n');
     expect(parseDailyFeed(feed, { today: TODAY })).toEqual({
       days: [{ date: '2025-01-27', arrests: 1179, detainersLodged: 853, source: 'ICE on X, via a news page' }],
       warnings: [],
@@ -86,7 +116,13 @@ describe('parseDailyFeed: bad rows are skipped with a warning, never turned into
   });
 
   it('skips bad JSON entries with a warning and keeps null counts as gaps', () => {
-    const json = JSON.stringify([{ date: '2025-01-31', arrests: 864, detainers_lodged: 621 }, 'nope', { date: '2025-01-30', arrests: null }, { date: '2025-01-29', arrest: 5 }, { date: '2025-01-28', arrests: 9.5 }]);
+    const json = JSON.stringify([
+      { date: '2025-01-31', arrests: 864, detainers_lodged: 621 },
+      'nope',
+      { date: '2025-01-30', arrests: null },
+      { date: '2025-01-29', arrest: 5 },
+      { date: '2025-01-28', arrests: 9.5 },
+    ]);
     const { days, warnings } = parseDailyFeed(json, { today: TODAY });
     expect(days).toEqual([day('2025-01-30', null, null), day('2025-01-31', 864, 621)]);
     expect(warnings).toEqual([

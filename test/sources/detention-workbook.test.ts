@@ -44,7 +44,20 @@ const EXPECTED: Record<string, DetentionRelease> = {
     detained: { total: 59762, ice: 46015, cbp: 13747, convictedCriminal: 17007, pendingCharges: 15009, otherImmigrationViolator: 27746 },
     bookIns: {
       fytdTotal: 310181,
-      byMonth: { Oct: 23613, Nov: 21123, Dec: 22122, Jan: 21990, Feb: 21630, Mar: 22921, Apr: 22817, May: 28880, Jun: 36704, Jul: 31262, Aug: 32364, Sep: 24755 },
+      byMonth: {
+        Oct: 23613,
+        Nov: 21123,
+        Dec: 22122,
+        Jan: 21990,
+        Feb: 21630,
+        Mar: 22921,
+        Apr: 22817,
+        May: 28880,
+        Jun: 36704,
+        Jul: 31262,
+        Aug: 32364,
+        Sep: 24755,
+      },
       ice: 222832,
       cbp: 87349,
     },
@@ -71,7 +84,11 @@ const EXPECTED: Record<string, DetentionRelease> = {
 
 describe('parseDetentionWorkbook on real ICE files', () => {
   test('every fixture workbook is covered', () => {
-    expect(readdirSync(DETENTION_FIXTURES).filter((f) => f.endsWith('.xlsx')).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      readdirSync(DETENTION_FIXTURES)
+        .filter((f) => f.endsWith('.xlsx'))
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(Object.keys(EXPECTED))('%s gives its headline numbers, dated from its own footnotes', async (file) => {
@@ -235,7 +252,8 @@ async function buildWorkbook(options: BuildOptions = {}): Promise<Buffer> {
   footnotes.getCell('A4').value = 'Term';
   if (!options.headerDate) {
     footnotes.getCell('A71').value = 'ICE Currently Detained Population Breakdown';
-    footnotes.getCell('B71').value = 'ICE National Docket data are a snapshot as of 03/01/2026 (IIDS Run Date 03/02/2026; EID as of 03/01/2026).';
+    footnotes.getCell('B71').value =
+      'ICE National Docket data are a snapshot as of 03/01/2026 (IIDS Run Date 03/02/2026; EID as of 03/01/2026).';
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -265,7 +283,9 @@ describe('parseDetentionWorkbook finds tables by title', () => {
   });
 
   test('a renamed criminality table is a WorkbookSchemaError naming it, never numbers from elsewhere', async () => {
-    const err = await errorOf(parseDetentionWorkbook(await buildWorkbook({ criminalityTitle: 'ICE Detained Population by Criminality: FY2026' })));
+    const err = await errorOf(
+      parseDetentionWorkbook(await buildWorkbook({ criminalityTitle: 'ICE Detained Population by Criminality: FY2026' })),
+    );
     expect(err).toBeInstanceOf(WorkbookSchemaError);
     expect(err.message).toContain('ICE Currently Detained by Criminality and Arresting Agency');
     expect(err.message).toContain("'Detention FY26'");
@@ -300,7 +320,10 @@ describe('parseDetentionWorkbook refuses what is not a workbook', () => {
   test('an empty body and a truncated workbook are WorkbookFormatErrors', async () => {
     expect(await errorOf(parseDetentionWorkbook(Buffer.alloc(0)))).toMatchObject({ name: 'WorkbookFormatError', reason: 'empty' });
     const bytes = fixtureBytes(FY26_FEB);
-    expect(await errorOf(parseDetentionWorkbook(bytes.subarray(0, bytes.length >> 1)))).toMatchObject({ name: 'WorkbookFormatError', reason: 'truncated' });
+    expect(await errorOf(parseDetentionWorkbook(bytes.subarray(0, bytes.length >> 1)))).toMatchObject({
+      name: 'WorkbookFormatError',
+      reason: 'truncated',
+    });
   });
 });
 

@@ -99,7 +99,10 @@ describe('discover287gLinks', () => {
     const html = icePage(`
       <h2>Participating Agencies</h2><p><a href="/file-download/download/public/84016">Participating Agencies (XLSX, 150.2 KB)</a></p>
       <h2>Pending Agencies</h2><p>There are currently no pending agencies.</p>`);
-    expect(discover287gLinks(html, PAGE)).toEqual({ participating: 'https://www.ice.gov/file-download/download/public/84016', pending: null });
+    expect(discover287gLinks(html, PAGE)).toEqual({
+      participating: 'https://www.ice.gov/file-download/download/public/84016',
+      pending: null,
+    });
   });
 
   it('gives participating null when "participating" is only plain text, a page anchor, a news link or inside a comment or script', () => {
@@ -110,7 +113,10 @@ describe('discover287gLinks', () => {
   it('skips a link whose text names both lists and uses the next clue', () => {
     const html = icePage(`<h2>Pending Agencies</h2>
       <p><a href="/file-download/download/public/5001">Agencies whose agreement is pending, not yet participating (XLSX)</a></p>`);
-    expect(discover287gLinks(html, PAGE)).toEqual({ participating: null, pending: 'https://www.ice.gov/file-download/download/public/5001' });
+    expect(discover287gLinks(html, PAGE)).toEqual({
+      participating: null,
+      pending: 'https://www.ice.gov/file-download/download/public/5001',
+    });
   });
 
   it('takes the first matching link when several are equally explicit (a folder listing is newest first)', () => {
@@ -134,7 +140,12 @@ describe('discoverDetentionLink', () => {
   });
 
   it('ranks a newer fiscal year above an older one, dated or not', () => {
-    const html = page(['FY24_detentionStats.xlsx', 'FY25_detentionStats09252025.xlsx', 'FY20-detentionstats.xlsx', 'FY26_detentionStats02022026.xlsx']);
+    const html = page([
+      'FY24_detentionStats.xlsx',
+      'FY25_detentionStats09252025.xlsx',
+      'FY20-detentionstats.xlsx',
+      'FY26_detentionStats02022026.xlsx',
+    ]);
     expect(discoverDetentionLink(html, DETENTION_PAGE)).toBe('https://www.ice.gov/doclib/detention/FY26_detentionStats02022026.xlsx');
   });
 

@@ -135,7 +135,9 @@ describe('fetchWorkbook over HTTP (loopback ICE site)', () => {
   it('reports a refused connection as a network failure and keeps secrets out of the message', async () => {
     const origin = site.origin;
     await site.close();
-    const err = await failure(fetchWorkbook(`${origin.replace('//', '//user:hunter2@')}/x.xlsx?token=abc123&v=1`, { userAgent: 'secret-agent' }));
+    const err = await failure(
+      fetchWorkbook(`${origin.replace('//', '//user:hunter2@')}/x.xlsx?token=abc123&v=1`, { userAgent: 'secret-agent' }),
+    );
     expect(err.reason).toBe('network');
     expect(err.message).toContain('connection refused (ECONNREFUSED)');
     expect(err.message).not.toMatch(/hunter2|abc123|secret-agent/);
@@ -143,7 +145,10 @@ describe('fetchWorkbook over HTTP (loopback ICE site)', () => {
   });
 
   it('follows a redirect and records the final URL', async () => {
-    const target = site.serveFile('/doclib/287gMOA/participatingAgencies12122025pm.xlsx', join(FIXTURES, 'participating/participatingAgencies12122025pm.xlsx'));
+    const target = site.serveFile(
+      '/doclib/287gMOA/participatingAgencies12122025pm.xlsx',
+      join(FIXTURES, 'participating/participatingAgencies12122025pm.xlsx'),
+    );
     site.redirect('/doclib/287gMOA/participatingAgencies.xlsx', target);
     const { meta } = fetched(await fetchWorkbook(`${site.origin}/doclib/287gMOA/participatingAgencies.xlsx`));
     expect(meta.url).toBe(target);
@@ -221,9 +226,21 @@ describe('fetchWorkbook and fetchPage on a local mirror', () => {
       copyFileSync(from, join(dir, name));
       utimesSync(join(dir, name), new Date(at), new Date(at));
     };
-    put(join(FIXTURES, 'participating/participatingAgencies10172025mid.xlsx'), 'participatingAgencies10172025mid.xlsx', '2025-10-17T18:00:00Z');
-    put(join(FIXTURES, 'participating/participatingAgencies12122025pm.xlsx'), 'participatingAgencies12122025pm.xlsx', '2025-12-12T20:00:00Z');
-    put(join(FIXTURES, 'participating/participatingAgencies09222025am.xlsx'), 'participatingAgencies09222025am.xlsx', '2025-09-22T14:00:00Z');
+    put(
+      join(FIXTURES, 'participating/participatingAgencies10172025mid.xlsx'),
+      'participatingAgencies10172025mid.xlsx',
+      '2025-10-17T18:00:00Z',
+    );
+    put(
+      join(FIXTURES, 'participating/participatingAgencies12122025pm.xlsx'),
+      'participatingAgencies12122025pm.xlsx',
+      '2025-12-12T20:00:00Z',
+    );
+    put(
+      join(FIXTURES, 'participating/participatingAgencies09222025am.xlsx'),
+      'participatingAgencies09222025am.xlsx',
+      '2025-09-22T14:00:00Z',
+    );
     put(PENDING, 'pendingAgencies05152025am.xlsx', '2025-05-15T14:00:00Z');
     put(join(FIXTURES, 'pending/pendingAgencies02272026am.xlsx'), 'pendingAgencies02272026am.xlsx', '2026-02-27T14:00:00Z');
     writeFileSync(join(dir, 'README.md'), 'a local mirror');
@@ -245,7 +262,9 @@ describe('fetchWorkbook and fetchPage on a local mirror', () => {
   it('reads a local HTML file as a page', async () => {
     writeFileSync(join(dir, '287g.html'), '<p><a href="participatingAgencies12122025pm.xlsx">Participating Agencies</a></p>');
     const page = await fetchPage(join(dir, '287g.html'));
-    expect(discover287gLinks(page.html, page.url).participating).toBe(pathToFileURL(join(dir, 'participatingAgencies12122025pm.xlsx')).href);
+    expect(discover287gLinks(page.html, page.url).participating).toBe(
+      pathToFileURL(join(dir, 'participatingAgencies12122025pm.xlsx')).href,
+    );
   });
 
   it('exposes HTTP dates for mtimes', () => {

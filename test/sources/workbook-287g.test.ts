@@ -109,7 +109,7 @@ describe('parse287gWorkbook on real ICE files', () => {
     expect(list.rows.some((r) => /safelinks/.test(`${r.moaUrl} ${r.addendumUrl}`))).toBe(false);
   });
 
-  it("repairs the University of Florida MOA link (chrome-extension://…/https:/www…) in 09222025am", async () => {
+  it('repairs the University of Florida MOA link (chrome-extension://…/https:/www…) in 09222025am', async () => {
     const list = await parseFixture('participating/participatingAgencies09222025am.xlsx');
     expect(findRow(list, 'University of Florida Police Department', 'TFM').moaUrl).toBe(
       'https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf',
@@ -148,7 +148,11 @@ describe('parse287gWorkbook on real ICE files', () => {
 });
 
 describe('parse287gWorkbook on bytes that are not a workbook', () => {
-  const reject = async (bytes: Buffer) => parse287gWorkbook(bytes).then(() => 'parsed', (err: unknown) => err);
+  const reject = async (bytes: Buffer) =>
+    parse287gWorkbook(bytes).then(
+      () => 'parsed',
+      (err: unknown) => err,
+    );
 
   it('refuses an HTML page served with status 200', async () => {
     const err = await reject(Buffer.from('\ufeff  <!DOCTYPE html><html><head><title>Access Denied</title></head></html>'));
@@ -179,7 +183,12 @@ describe('parse287gWorkbook on bytes that are not a workbook', () => {
   });
 
   it('refuses a workbook whose header lacks SUPPORT TYPE', async () => {
-    const err = await reject(await workbookBytes([['STATE', 'LAW ENFORCEMENT AGENCY', 'SIGNED'], ['TEXAS', 'Tarrant County Sheriff', 45785]]));
+    const err = await reject(
+      await workbookBytes([
+        ['STATE', 'LAW ENFORCEMENT AGENCY', 'SIGNED'],
+        ['TEXAS', 'Tarrant County Sheriff', 45785],
+      ]),
+    );
     expect(err).toBeInstanceOf(WorkbookSchemaError);
     expect(err).toMatchObject({ reason: 'no-header' });
     expect((err as Error).message).toMatch(/sheets: 'Sheet1'/);

@@ -15,7 +15,11 @@ import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 import { fixturePath } from '../helpers/fixtures';
 
 /** Small real files of three eras: the derived January list (URLs as text), a February list (hyperlinks), a pending list. */
-const FIXTURES = ['ParticipatingEntities-20250122000249.xlsx', 'participatingAgencies-20250221214937.xlsx', 'pendingAgencies-20250221214937.xlsx'];
+const FIXTURES = [
+  'ParticipatingEntities-20250122000249.xlsx',
+  'participatingAgencies-20250221214937.xlsx',
+  'pendingAgencies-20250221214937.xlsx',
+];
 const bytesOf = new Map(FIXTURES.map((f) => [f, readFileSync(fixturePath(f))]));
 /**
  * Runs per property: enough to meet every mutation kind on every fixture while keeping this
@@ -80,7 +84,10 @@ function expectContract(outcome: Outcome): void {
 describe('parse287gWorkbook on mutated bytes of real workbooks', () => {
   const fixture = fc.constantFrom(...FIXTURES);
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), insert: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4096 }) }),
@@ -109,17 +116,21 @@ describe('parse287gWorkbook on mutated bytes of real workbooks', () => {
     }
   }
 
-  test('a parsed list or the parser\'s own error with a reason: never another exception, never a hang', async () => {
-    Object.assign(tally, { parsed: 0, refused: 0 });
-    await fc.assert(
-      fc.asyncProperty(fixture, mutation, async (name, m) => {
-        expectContract(await parseOutcome(mutate(bytesOf.get(name)!, m)));
-      }),
-      { numRuns: BYTE_RUNS },
-    );
-    // Most byte damage breaks the ZIP (deflated data has no slack); damage in parts the parser skips still parses, but not in every sample.
-    expect(tally.refused).toBeGreaterThan(0);
-  }, PROPERTY_TIMEOUT_MS);
+  test(
+    "a parsed list or the parser's own error with a reason: never another exception, never a hang",
+    async () => {
+      Object.assign(tally, { parsed: 0, refused: 0 });
+      await fc.assert(
+        fc.asyncProperty(fixture, mutation, async (name, m) => {
+          expectContract(await parseOutcome(mutate(bytesOf.get(name)!, m)));
+        }),
+        { numRuns: BYTE_RUNS },
+      );
+      // Most byte damage breaks the ZIP (deflated data has no slack); damage in parts the parser skips still parses, but not in every sample.
+      expect(tally.refused).toBeGreaterThan(0);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('parse287gWorkbook on real workbooks with mutated XML inside', () => {
@@ -145,14 +156,59 @@ describe('parse287gWorkbook on real workbooks with mutated XML inside', () => {
 
   /** Values a cell might hold after someone's accident: huge, negative, fractional, non-numeric, out-of-range string indexes. */
   const junkValue = fc.oneof(
-    fc.constantFrom('1e308', '-1e308', '1e20', '-700000', '2958466', '99999999', '0', '-1', '0.5', 'NaN', 'Infinity', '', 'abc', '#N/A', '2025-13-45', '45785', '1048576'),
+    fc.constantFrom(
+      '1e308',
+      '-1e308',
+      '1e20',
+      '-700000',
+      '2958466',
+      '99999999',
+      '0',
+      '-1',
+      '0.5',
+      'NaN',
+      'Infinity',
+      '',
+      'abc',
+      '#N/A',
+      '2025-13-45',
+      '45785',
+      '1048576',
+    ),
     fc.string({ maxLength: 8 }).map((s) => s.replace(/[<&]/g, '')),
   );
   const cellType = fc.constantFrom('s', 'str', 'inlineStr', 'b', 'e', 'n', 'd', 'x', '');
-  const markup = fc.constantFrom('<', '>', '</c>', '</row>', '<c r="A1" t="s"><v>99999</v></c>', '<row r="1">', '&', '&amp;', '&#0;', '&#xFFFF;', '"', '<![CDATA[', ']]>', '<v>', '</v>', '<f>1/0</f>', '<hyperlink ref="A1" r:id="rId999"/>');
+  const markup = fc.constantFrom(
+    '<',
+    '>',
+    '</c>',
+    '</row>',
+    '<c r="A1" t="s"><v>99999</v></c>',
+    '<row r="1">',
+    '&',
+    '&amp;',
+    '&#0;',
+    '&#xFFFF;',
+    '"',
+    '<![CDATA[',
+    ']]>',
+    '<v>',
+    '</v>',
+    '<f>1/0</f>',
+    '<hyperlink ref="A1" r:id="rId999"/>',
+  );
   const part = fc.constantFrom(
-    'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet1.xml',
-    'xl/sharedStrings.xml', 'xl/workbook.xml', 'xl/styles.xml', 'xl/worksheets/_rels/sheet1.xml.rels', 'xl/_rels/workbook.xml.rels', '[Content_Types].xml', 'docProps/core.xml',
+    'xl/worksheets/sheet1.xml',
+    'xl/worksheets/sheet1.xml',
+    'xl/worksheets/sheet1.xml',
+    'xl/worksheets/sheet1.xml',
+    'xl/sharedStrings.xml',
+    'xl/workbook.xml',
+    'xl/styles.xml',
+    'xl/worksheets/_rels/sheet1.xml.rels',
+    'xl/_rels/workbook.xml.rels',
+    '[Content_Types].xml',
+    'docProps/core.xml',
   );
   const edit = fc.oneof(
     fc.record({ kind: fc.constant('value' as const), nth: fc.nat(), value: junkValue }),
@@ -190,19 +246,38 @@ describe('parse287gWorkbook on real workbooks with mutated XML inside', () => {
     const n = Math.max(1, text.length);
     switch (e.kind) {
       case 'value':
-        files.set(path, replaceNth(text, /<v>[^<]*<\/v>|<t(?: [^>]*)?>[^<]*<\/t>/, e.nth, (m) => (m[0].startsWith('<v>') ? `<v>${e.value}</v>` : `<t>${e.value}</t>`)));
+        files.set(
+          path,
+          replaceNth(text, /<v>[^<]*<\/v>|<t(?: [^>]*)?>[^<]*<\/t>/, e.nth, (m) =>
+            m[0].startsWith('<v>') ? `<v>${e.value}</v>` : `<t>${e.value}</t>`,
+          ),
+        );
         break;
       case 'type':
-        files.set(path, replaceNth(text, /<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="\w+")?/, e.nth, (m) => m[0].replace(/ t="\w+"/, '') + (e.type ? ` t="${e.type}"` : '')));
+        files.set(
+          path,
+          replaceNth(
+            text,
+            /<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="\w+")?/,
+            e.nth,
+            (m) => m[0].replace(/ t="\w+"/, '') + (e.type ? ` t="${e.type}"` : ''),
+          ),
+        );
         break;
       case 'style':
-        files.set(path, replaceNth(text, /<c r="[A-Z]+\d+"(?: s="\d+")?/, e.nth, (m) => `${m[0].replace(/ s="\d+"/, '')} s="${e.style}"`));
+        files.set(
+          path,
+          replaceNth(text, /<c r="[A-Z]+\d+"(?: s="\d+")?/, e.nth, (m) => `${m[0].replace(/ s="\d+"/, '')} s="${e.style}"`),
+        );
         break;
       case 'restyle': {
         const styles = [...text.matchAll(/<c r="[A-Z]+\d+" s="(\d+)"/g)].map((m) => m[1]);
         if (!styles.length) break;
         const style = styles[e.from % styles.length];
-        files.set(path, replaceNth(text, /<c r="([A-Z]+\d+)"[^>]*?(?:\/>|>.*?<\/c>)/, e.nth, (m) => `<c r="${m[1]}" s="${style}"><v>${e.value}</v></c>`));
+        files.set(
+          path,
+          replaceNth(text, /<c r="([A-Z]+\d+)"[^>]*?(?:\/>|>.*?<\/c>)/, e.nth, (m) => `<c r="${m[1]}" s="${style}"><v>${e.value}</v></c>`),
+        );
         break;
       }
       case 'cut':
@@ -223,30 +298,41 @@ describe('parse287gWorkbook on real workbooks with mutated XML inside', () => {
     }
   }
 
-  test('a parsed list or the parser\'s own error with a reason: never another exception, never a hang', async () => {
-    Object.assign(tally, { parsed: 0, refused: 0 });
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...FIXTURES), fc.array(fc.tuple(part, edit), { minLength: 1, maxLength: 4 }), async (name, edits) => {
-        const bytes = await rezip(name, (files) => {
-          for (const [path, e] of edits) applyEdit(files, path, e);
-        });
-        expectContract(await parseOutcome(bytes));
-      }),
-      { numRuns: XML_RUNS },
-    );
-    expect(tally.parsed).toBeGreaterThan(0);
-    expect(tally.refused).toBeGreaterThan(0);
-  }, PROPERTY_TIMEOUT_MS);
+  test(
+    "a parsed list or the parser's own error with a reason: never another exception, never a hang",
+    async () => {
+      Object.assign(tally, { parsed: 0, refused: 0 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...FIXTURES),
+          fc.array(fc.tuple(part, edit), { minLength: 1, maxLength: 4 }),
+          async (name, edits) => {
+            const bytes = await rezip(name, (files) => {
+              for (const [path, e] of edits) applyEdit(files, path, e);
+            });
+            expectContract(await parseOutcome(bytes));
+          },
+        ),
+        { numRuns: XML_RUNS },
+      );
+      expect(tally.parsed).toBeGreaterThan(0);
+      expect(tally.refused).toBeGreaterThan(0);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   test('re-zipping without changes parses to the same rows as the original file (the mutation harness is faithful)', async () => {
     for (const name of FIXTURES) {
-      const [original, rezipped] = await Promise.all([parse287gWorkbook(bytesOf.get(name)!), rezip(name, () => undefined).then(parse287gWorkbook)]);
+      const [original, rezipped] = await Promise.all([
+        parse287gWorkbook(bytesOf.get(name)!),
+        rezip(name, () => undefined).then(parse287gWorkbook),
+      ]);
       expect(rezipped.rows).toEqual(original.rows);
       expect(rezipped.rows.length).toBeGreaterThan(30);
     }
   });
 
-  test('counterexample: a text cell given SIGNED\'s date format and a serial beyond Date\'s range is a skipped row with a warning, not a RangeError', async () => {
+  test("counterexample: a text cell given SIGNED's date format and a serial beyond Date's range is a skipped row with a warning, not a RangeError", async () => {
     const name = 'participatingAgencies-20250221214937.xlsx';
     const bytes = await rezip(name, (files) => {
       const sheet = files.get('xl/worksheets/sheet1.xml')!;

@@ -17,7 +17,13 @@ import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { DETENTION_FIXTURES, detentionPath, metaFor } from '../helpers/fixtures';
 import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../helpers/hostile-workbooks';
 
-const refusal = (p: Promise<unknown>) => p.then(() => { throw new Error('parsed, not refused'); }, (err: unknown) => err as Error & { reason: string });
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('parsed, not refused');
+    },
+    (err: unknown) => err as Error & { reason: string },
+  );
 
 describe('parse287gWorkbook within its caps', () => {
   const millionRows = manyRowsWorkbook(1_000_000);
@@ -50,7 +56,9 @@ describe('parse287gWorkbook within its caps', () => {
 
     const fiveMb = inflationBomb(5);
     expect((await parse287gWorkbook(fiveMb)).rows).toHaveLength(1); // under the default cap, a (strange) workbook like any other
-    expect((await refusal(parse287gWorkbook(fiveMb, { ...DEFAULT_WORKBOOK_LIMITS, maxInflatedBytes: 4 * 1024 * 1024 }))).message).toMatch(/4 MiB cap/);
+    expect((await refusal(parse287gWorkbook(fiveMb, { ...DEFAULT_WORKBOOK_LIMITS, maxInflatedBytes: 4 * 1024 * 1024 }))).message).toMatch(
+      /4 MiB cap/,
+    );
   });
 
   test('a large parse lets the event loop run while it works (it yields between chunks and row batches)', async () => {
@@ -71,7 +79,11 @@ describe('parse287gWorkbook within its caps', () => {
   test('ingesting the million-row file is a rejected publication: no event, no alert, nothing stored, the reason says too large', async () => {
     const snapshots = createSnapshotStore(createKeyvFactory('memory://'));
     const ingest = createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent') });
-    const result = await ingest.ingest('participating', millionRows, metaFor('participatingAgencies-hostile.xlsx', millionRows, '2026-01-01T00:00:00.000Z'));
+    const result = await ingest.ingest(
+      'participating',
+      millionRows,
+      metaFor('participatingAgencies-hostile.xlsx', millionRows, '2026-01-01T00:00:00.000Z'),
+    );
     expect(result.verdict).toBe('rejected');
     expect(result.events).toEqual([]);
     expect(result.alerts).toEqual([]);

@@ -16,7 +16,11 @@ async function countLeaseRows(store: StoreUnderTest, namePrefix: string): Promis
   }
   const db = new sqlite3.Database(store.url.slice('sqlite://'.length));
   try {
-    return await new Promise<number>((resolve, reject) => db.get('SELECT COUNT(*) AS n FROM ice_watch_leases WHERE name LIKE ?', [like], (err, row: { n: number }) => (err ? reject(err) : resolve(row.n))));
+    return await new Promise<number>((resolve, reject) =>
+      db.get('SELECT COUNT(*) AS n FROM ice_watch_leases WHERE name LIKE ?', [like], (err, row: { n: number }) =>
+        err ? reject(err) : resolve(row.n),
+      ),
+    );
   } finally {
     db.close();
   }
@@ -31,7 +35,12 @@ describeEachStore(STORE_BACKENDS)('scored sets and leases on %s', (name, backend
 
   test('a set keeps one score per member, answers by score with ties in member order, and forgets removed members', async () => {
     const { sets } = store.factory;
-    await sets.add('s', [['b', 20], ['a', 20], ['c', 10], ['d', 40]]);
+    await sets.add('s', [
+      ['b', 20],
+      ['a', 20],
+      ['c', 10],
+      ['d', 40],
+    ]);
     await sets.add('s', [['d', 5]]); // moves d
     expect(await sets.count('s')).toBe(4);
     expect(await sets.upTo('s', 20, 10)).toEqual([
@@ -52,8 +61,17 @@ describeEachStore(STORE_BACKENDS)('scored sets and leases on %s', (name, backend
     const many = Array.from({ length: 2_345 }, (_, i) => [`m${i}`, i] as const);
     await sets.add('big', many);
     expect(await sets.count('big')).toBe(2_345);
-    await sets.remove('big', many.slice(0, 2_000).map(([m]) => m));
-    expect((await sets.upTo('big', Number.MAX_SAFE_INTEGER, 5)).map((r) => r.member)).toEqual(['m2000', 'm2001', 'm2002', 'm2003', 'm2004']);
+    await sets.remove(
+      'big',
+      many.slice(0, 2_000).map(([m]) => m),
+    );
+    expect((await sets.upTo('big', Number.MAX_SAFE_INTEGER, 5)).map((r) => r.member)).toEqual([
+      'm2000',
+      'm2001',
+      'm2002',
+      'm2003',
+      'm2004',
+    ]);
   });
 
   test('a lease has one holder; the holder extends it; a release or an expiry lets another take it', async () => {
@@ -105,7 +123,9 @@ describeEachStore(STORE_BACKENDS)('scored sets and leases on %s', (name, backend
 
   test('of many instances racing for one lease exactly one wins', async () => {
     const others = [store.factory, store.second()!, store.second()!];
-    const tries = await Promise.all(others.flatMap((f, i) => Array.from({ length: 5 }, (_, j) => f.leases.acquire('outbox:x', `owner-${i}-${j}`, 60_000))));
+    const tries = await Promise.all(
+      others.flatMap((f, i) => Array.from({ length: 5 }, (_, j) => f.leases.acquire('outbox:x', `owner-${i}-${j}`, 60_000))),
+    );
     expect(tries.filter(Boolean)).toHaveLength(1);
   });
 

@@ -7,8 +7,20 @@ import { openStores } from '../../src/store/open-stores';
 const T0 = '2026-12-04T12:00:00.000Z';
 const who = { id: 'U1', name: 'Ana' };
 const texas: Subscription = {
-  key: channelKey('slack', 'T1', 'C1'), platform: 'slack', workspaceId: 'T1', channelId: 'C1', channelName: 'alerts',
-  states: ['TX'], kinds: ['agreements'], models: null, mode: 'instant', createdBy: who, createdAt: T0, updatedBy: who, updatedAt: T0, paused: null,
+  key: channelKey('slack', 'T1', 'C1'),
+  platform: 'slack',
+  workspaceId: 'T1',
+  channelId: 'C1',
+  channelName: 'alerts',
+  states: ['TX'],
+  kinds: ['agreements'],
+  models: null,
+  mode: 'instant',
+  createdBy: who,
+  createdAt: T0,
+  updatedBy: who,
+  updatedAt: T0,
+  paused: null,
 };
 
 describe('openStores, the one opener of the bot, the CLI and a shard', () => {

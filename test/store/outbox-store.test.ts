@@ -5,7 +5,14 @@ import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpe
 const T0 = new Date('2025-10-17T12:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const delivery = (i: number): PlannedDelivery =>
-  ({ id: `d${String(i).padStart(4, '0')}`, subscriptionKey: `discord:G:${i}`, platform: 'discord', workspaceId: 'G', channelId: String(i), mode: 'instant' }) as PlannedDelivery;
+  ({
+    id: `d${String(i).padStart(4, '0')}`,
+    subscriptionKey: `discord:G:${i}`,
+    platform: 'discord',
+    workspaceId: 'G',
+    channelId: String(i),
+    mode: 'instant',
+  }) as PlannedDelivery;
 const sent = (e: OutboxEntry): OutboxEntry => ({ ...e, status: 'sent', attempts: e.attempts + 1, sentAt: T0.toISOString() });
 
 describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
@@ -54,14 +61,26 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
 
   test('one alert sent to many channels is stored once; an entry whose alert is lost becomes a dead letter without blocking the rest', async () => {
     const outbox = createOutboxStore(store.factory);
-    const alert = { id: 'participating:x:TX', state: 'Texas', stateCode: 'TX', title: '3 new 287(g) agreements in Texas', events: [] } as unknown as PlannedDelivery['alert'];
+    const alert = {
+      id: 'participating:x:TX',
+      state: 'Texas',
+      stateCode: 'TX',
+      title: '3 new 287(g) agreements in Texas',
+      events: [],
+    } as unknown as PlannedDelivery['alert'];
     const totals = { id: 'detention:y', title: 'ICE detention statistics' } as unknown as PlannedDelivery['totals'];
-    await outbox.enqueue([1, 2, 3].map((i) => ({ ...delivery(i), alert })), T0);
+    await outbox.enqueue(
+      [1, 2, 3].map((i) => ({ ...delivery(i), alert })),
+      T0,
+    );
     await outbox.enqueue([{ ...delivery(4), totals }], T0);
     expect(await store.factory.sets.count('outbox:payloads')).toBe(2);
     expect((await outbox.get('d0002'))?.delivery.alert).toEqual(alert);
     expect((await outbox.due(T0, 10)).map((e) => [e.id, e.delivery.alert?.id ?? e.delivery.totals?.id])).toEqual([
-      ['d0001', 'participating:x:TX'], ['d0002', 'participating:x:TX'], ['d0003', 'participating:x:TX'], ['d0004', 'detention:y'],
+      ['d0001', 'participating:x:TX'],
+      ['d0002', 'participating:x:TX'],
+      ['d0003', 'participating:x:TX'],
+      ['d0004', 'detention:y'],
     ]);
     const [alertRef] = (await store.factory.sets.members('outbox:payloads')).filter((r) => r.startsWith('alert:'));
     await store.factory.open('outbox-payloads').delete(alertRef!);
@@ -86,7 +105,10 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
   test('a poll enqueueing in one instance while two others drain loses nothing', async () => {
     const poller = createOutboxStore(store.factory);
     const drainers = [createOutboxStore(store.second()!), createOutboxStore(store.second()!)];
-    await poller.enqueue(Array.from({ length: 60 }, (_, i) => delivery(i)), T0);
+    await poller.enqueue(
+      Array.from({ length: 60 }, (_, i) => delivery(i)),
+      T0,
+    );
     const handedOut: string[] = [];
     const drain = async (outbox: ReturnType<typeof createOutboxStore>, owner: string) => {
       for (let round = 0; round < 30; round++) {

@@ -56,7 +56,15 @@ describeEachStore(STORE_BACKENDS)('snapshot store on %s', (_name, backend) => {
     const snap = await loadSnapshot('participatingAgencies-20250221214937.xlsx');
     const outcome = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
     await createSnapshotStore(keyv).saveState('participating', outcome.next!, 'baseline');
-    await createSnapshotStore(keyv).recordJudgement('participating', { verdict: 'baseline', reason: null, fileName: 'x', sha256: 's', at: 'now', eventCount: 0, notices: [] });
+    await createSnapshotStore(keyv).recordJudgement('participating', {
+      verdict: 'baseline',
+      reason: null,
+      fileName: 'x',
+      sha256: 's',
+      at: 'now',
+      eventCount: 0,
+      notices: [],
+    });
     const restarted = store_.second();
     if (!restarted) return; // memory does not outlive its process, by design
     const reopened = createSnapshotStore(restarted);

@@ -8,15 +8,30 @@ const T0 = '2025-10-17T12:00:00.000Z';
 function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 'G1'): Subscription {
   const who = { id: 'U1', name: 'Ana' };
   return {
-    key: channelKey('discord', workspaceId, channelId), platform: 'discord', workspaceId, channelId, channelName: channelId,
-    states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-    createdBy: who, createdAt: T0, updatedBy: who, updatedAt: T0, paused: null, ...over,
+    key: channelKey('discord', workspaceId, channelId),
+    platform: 'discord',
+    workspaceId,
+    channelId,
+    channelName: channelId,
+    states: ['TX'],
+    kinds: ['agreements', 'endings', 'pending'],
+    models: null,
+    mode: 'instant',
+    createdBy: who,
+    createdAt: T0,
+    updatedBy: who,
+    updatedAt: T0,
+    paused: null,
+    ...over,
   };
 }
 const keys = (subs: Subscription[]) => subs.map((s) => s.channelId).sort();
 /** An update that adds one state to the channel (creating it when new), as /subscribe does. */
 const addState = (subs: SubscriptionStore, channelId: string, code: string) =>
-  subs.update(channelKey('discord', 'G1', channelId), (old) => ({ ...(old ?? sub(channelId, { states: [] })), states: [...((old?.states as string[]) ?? []), code] }));
+  subs.update(channelKey('discord', 'G1', channelId), (old) => ({
+    ...(old ?? sub(channelId, { states: [] })),
+    states: [...((old?.states as string[]) ?? []), code],
+  }));
 const FORTY = STATES.slice(0, 40).map((s) => s.code);
 
 describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
@@ -81,10 +96,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
     await store.factory.open('subscriptions').set(channelKey('discord', 'G1', 'broken'), { states: 'TX', kinds: 7 });
     expect(keys(await subs.forState('TX'))).toEqual(['good']);
     expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toBeNull();
-    expect(problems).toEqual([
-      'discord:G1:broken: not a subscription record',
-      'discord:G1:broken: not a subscription record',
-    ]);
+    expect(problems).toEqual(['discord:G1:broken: not a subscription record', 'discord:G1:broken: not a subscription record']);
     // Subscribing again replaces the damaged record.
     await subs.put(sub('broken'));
     expect(keys(await subs.forState('TX'))).toEqual(['broken', 'good']);
@@ -96,7 +108,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
     expect([...((await subs.get(channelKey('discord', 'G1', 'busy')))!.states as string[])].sort()).toEqual([...FORTY].sort());
     for (const code of FORTY) expect(keys(await subs.forState(code))).toEqual(['busy']);
     // Each change saw the one before it: 0, 1, ..., 39 states before, one more after.
-    expect(changes.map((c) => (c.before?.states.length ?? 0)).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i));
+    expect(changes.map((c) => c.before?.states.length ?? 0).sort((a, b) => a - b)).toEqual(FORTY.map((_, i) => i));
     for (const c of changes) expect(c.after!.states.length).toBe((c.before?.states.length ?? 0) + 1);
   });
 

@@ -127,9 +127,32 @@ const ANY_STATE_NAME = STATES.map((s) => agencyKey(s.name)).sort((a, b) => b.len
 
 /** Words that name the kind of agency rather than the place it serves. */
 const AGENCY_KIND_WORDS = new Set([
-  'sheriffs', 'sheriff', 'police', 'department', 'office', 'board', 'jail', 'detention', 'corrections',
-  'correctional', 'public', 'safety', 'marshal', 'marshals', 'constable', 'highway', 'patrol', 'bureau',
-  'division', 'commission', 'commissioners', 'task', 'force', 'authority', 'district', 'attorney',
+  'sheriffs',
+  'sheriff',
+  'police',
+  'department',
+  'office',
+  'board',
+  'jail',
+  'detention',
+  'corrections',
+  'correctional',
+  'public',
+  'safety',
+  'marshal',
+  'marshals',
+  'constable',
+  'highway',
+  'patrol',
+  'bureau',
+  'division',
+  'commission',
+  'commissioners',
+  'task',
+  'force',
+  'authority',
+  'district',
+  'attorney',
 ]);
 
 /** Words after a place's name that say what kind of municipality it is, not which. */

@@ -100,12 +100,17 @@ export function diffLists(previous: readonly Agreement[], next: readonly Agreeme
         });
       }
       const change = evidence === 're-signed' ? 'renewed' : dateChange(from, to);
-      if (change === 'renewed') events.push({ type: 'agreement.renewed', previousSigned: a.signed, previousMoaUrl: a.moaUrl, ...eventFields(b) });
+      if (change === 'renewed')
+        events.push({ type: 'agreement.renewed', previousSigned: a.signed, previousMoaUrl: a.moaUrl, ...eventFields(b) });
       if (change === 'corrected') events.push({ type: 'agreement.corrected', previousSigned: a.signed, evidence, ...eventFields(b) });
     }
     for (const g of joined) {
       const was = back.get(g);
-      events.push(was ? { type: 'agreement.relisted', missingSince: was.since, ...eventFields(g.row) } : { type: 'agreement.signed', ...eventFields(g.row) });
+      events.push(
+        was
+          ? { type: 'agreement.relisted', missingSince: was.since, ...eventFields(g.row) }
+          : { type: 'agreement.signed', ...eventFields(g.row) },
+      );
     }
     for (const g of ended) events.push({ type: 'agreement.ended', lastListedAt: opts.lastListedAt ?? null, ...eventFields(g.row) });
     const countsBefore = countByState(before.map((g) => g.row));
@@ -152,7 +157,13 @@ function relistings(joined: readonly AgreementGroup[], ended: readonly EndedAgre
   const sinceOf = new Map(ended.map((e) => [e.row, e.since]));
   for (const p of pairAgreements(groupAgreements(ended.map((e) => e.row)), joined)) {
     if (p.from.row.signed !== p.to.row.signed) continue;
-    back.set(p.to, { since: p.from.rows.map((r) => sinceOf.get(r)!).sort().at(-1)!, rows: p.from.rows });
+    back.set(p.to, {
+      since: p.from.rows
+        .map((r) => sinceOf.get(r)!)
+        .sort()
+        .at(-1)!,
+      rows: p.from.rows,
+    });
   }
   return back;
 }

@@ -136,9 +136,16 @@ function judgeRows(prev: SourceState | null, candidate: Snapshot, opts: JudgeOpt
     };
   }
   if (prev.lastFileSha256 === candidate.meta.sha256) {
-    return confirmByTime(prev, opts) ?? { verdict: 'unchanged', reason: 'the same file as the last poll', events: [], next: null, notices: [] };
+    return (
+      confirmByTime(prev, opts) ?? { verdict: 'unchanged', reason: 'the same file as the last poll', events: [], next: null, notices: [] }
+    );
   }
-  if (prev.held.length === 0 && !prev.unconfirmed?.length && !prev.heldAdditions?.length && prev.view.contentHash === candidate.contentHash) {
+  if (
+    prev.held.length === 0 &&
+    !prev.unconfirmed?.length &&
+    !prev.heldAdditions?.length &&
+    prev.view.contentHash === candidate.contentHash
+  ) {
     return {
       verdict: 'unchanged',
       reason: 'the same rows as the accepted list (the file bytes differ)',
@@ -249,7 +256,13 @@ function judgeChange(prev: SourceState, candidate: Snapshot, opts: JudgeOptions)
  * operators are told. A publication at least `confirmAfterMs` later that still lists them
  * confirms them (they are alerted then); one without them drops the hold.
  */
-function judgeAdditions(prev: SourceState, joined: readonly Agreement[], previousRows: readonly Agreement[], opts: JudgeOptions, file: string) {
+function judgeAdditions(
+  prev: SourceState,
+  joined: readonly Agreement[],
+  previousRows: readonly Agreement[],
+  opts: JudgeOptions,
+  file: string,
+) {
   const { guards, now } = opts;
   const present = new Set(joined.map(agreementKey));
   const before = prev.heldAdditions ?? [];
@@ -270,7 +283,8 @@ function judgeAdditions(prev: SourceState, joined: readonly Agreement[], previou
         `these signings are held until a publication at least ${Math.round(guards.confirmAfterMs / 60000)} minutes later still lists them (other changes were accepted)`,
     });
   }
-  if (confirmed.length) notices.push({ kind: 'confirmed', text: `${file}: confirms ${confirmed.length} held signings (held since ${confirmed[0].since})` });
+  if (confirmed.length)
+    notices.push({ kind: 'confirmed', text: `${file}: confirms ${confirmed.length} held signings (held since ${confirmed[0].since})` });
   if (dropped) notices.push({ kind: 'discarded', text: `${file}: ${dropped} held signings are no longer listed; that hold is dropped` });
   return { held: [...stillHeld, ...newlyHeld], newlyHeld: mass, notices };
 }
@@ -333,12 +347,22 @@ function signedKey(a: { state: string; stateCode: string | null; agency: string;
  * (their events are returned for alerting); `discard` keeps the ending rows as active, the
  * held signings out, and forgets the hold (a later publication is judged afresh).
  */
-export function resolveHeld(state: SourceState, action: 'accept' | 'discard', now: Date = new Date()): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
+export function resolveHeld(
+  state: SourceState,
+  action: 'accept' | 'discard',
+  now: Date = new Date(),
+): { events: ListEvent[]; next: SourceState; notices: OperatorNotice[] } {
   const count = state.held.length;
   const additions = state.heldAdditions ?? [];
-  const what = [count ? `${count} held endings` : '', additions.length ? `${additions.length} held signings` : ''].filter(Boolean).join(' and ');
+  const what = [count ? `${count} held endings` : '', additions.length ? `${additions.length} held signings` : '']
+    .filter(Boolean)
+    .join(' and ');
   if (action === 'discard') {
-    return { events: [], next: { ...state, held: [], heldAdditions: [] }, notices: [{ kind: 'discarded', text: `an operator discarded ${what}` }] };
+    return {
+      events: [],
+      next: { ...state, held: [], heldAdditions: [] },
+      notices: [{ kind: 'discarded', text: `an operator discarded ${what}` }],
+    };
   }
   const heldIds = new Set(state.held.map((h) => agreementKey(h.row)));
   const rows = [...state.view.rows.filter((r) => !heldIds.has(agreementKey(r))), ...additions.map((h) => h.row)];
@@ -346,7 +370,13 @@ export function resolveHeld(state: SourceState, action: 'accept' | 'discard', no
   const events = withLastListed(diff.events, state.held);
   return {
     events,
-    next: { ...state, view: { ...state.view, rows, contentHash: contentHashOf(rows) }, held: [], heldAdditions: [], recentlyEnded: rememberEnded(state.recentlyEnded ?? [], diff, now) },
+    next: {
+      ...state,
+      view: { ...state.view, rows, contentHash: contentHashOf(rows) },
+      held: [],
+      heldAdditions: [],
+      recentlyEnded: rememberEnded(state.recentlyEnded ?? [], diff, now),
+    },
     notices: [{ kind: 'confirmed', text: `an operator accepted ${what}` }],
   };
 }

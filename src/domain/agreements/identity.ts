@@ -44,10 +44,6 @@ const MEMO_LIMIT = 250_000;
 const KEYS = new Map<string, Map<string, Map<string, string>>>();
 let keyCount = 0;
 
-
-
-
-
 /**
  * The document a link names, for comparing links: the file name of an ICE PDF, lower case
  * and percent-decoded ("https://www.ice.gov/doclib/287gMOA/palmBeachPoliceDept_TFM_MOA_03072025.pdf"
@@ -189,7 +185,12 @@ function groupRows(rows: readonly Agreement[]): AgreementGroup[] {
   }
   for (const list of members.values()) {
     const best = list.reduce((b, i) => (preferRow(rows[i], rows[b]) ? i : b));
-    groups.push({ key: keys[best], row: rows[best], rows: list.map((i) => rows[i]), documents: [...new Set(list.flatMap((i) => docs[i]))] });
+    groups.push({
+      key: keys[best],
+      row: rows[best],
+      rows: list.map((i) => rows[i]),
+      documents: [...new Set(list.flatMap((i) => docs[i]))],
+    });
   }
   return groups;
 }
@@ -297,7 +298,11 @@ export function namesAUnit(a: Agreement, b: Agreement): boolean {
 /** Two rows that both name a county name the same one (a row without a county matches any). */
 export function sameCountyIfBoth(a: Agreement, b: Agreement): boolean {
   if (!a.county || !b.county) return true;
-  const fold = (c: string) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/(county|parish|city)$/, '');
+  const fold = (c: string) =>
+    c
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .replace(/(county|parish|city)$/, '');
   return fold(a.county) === fold(b.county);
 }
 

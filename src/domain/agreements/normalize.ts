@@ -89,7 +89,11 @@ const stateMemo = memoize((raw: string): { state: string; stateCode: string | nu
     return { state: match.state.name, stateCode: match.state.code, warning: `state '${text}' read as ${match.state.name}` };
   }
   // An Excel error value ("#REF!") is shown as Excel shows it, not title-cased into "#ref!".
-  return { state: text.startsWith('#') ? text : titleCase(text), stateCode: null, warning: `state '${text}' matched no U.S. state or territory; kept as published` };
+  return {
+    state: text.startsWith('#') ? text : titleCase(text),
+    stateCode: null,
+    warning: `state '${text}' matched no U.S. state or territory; kept as published`,
+  };
 });
 
 /** Texts ICE uses for "no county" (the `#N/A` of a failed spreadsheet lookup, mostly). */
@@ -155,7 +159,8 @@ const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
  */
 export function parseSignedDate(value: unknown): { signed: string | null; warning: string | null } {
   if (value === null || value === undefined) return { signed: null, warning: 'SIGNED is blank' };
-  if (typeof value === 'number') return orRepair(fromSerial(value), Number.isFinite(value) ? new Date(EXCEL_EPOCH_MS + Math.floor(value) * DAY_MS) : null, value);
+  if (typeof value === 'number')
+    return orRepair(fromSerial(value), Number.isFinite(value) ? new Date(EXCEL_EPOCH_MS + Math.floor(value) * DAY_MS) : null, value);
   if (value instanceof Date) return orRepair(fromDate(value), value, value);
   const text = cleanText(String(value));
   if (!text) return { signed: null, warning: 'SIGNED is blank' };

@@ -8,7 +8,15 @@ import { agencyLocality, canonicalAgencyName } from './agency';
 import type { MatchEvidence } from './events';
 import { groupBy, namesAUnit, nearNameDistance, push, sameCountyIfBoth, sameNumbers, type AgreementGroup } from './identity';
 
-const ALL_TIERS: ReadonlySet<MatchEvidence> = new Set(['same-document', 'same-name', 'near-name', 'named-unit', 'same-place', 'moved-state', 're-signed']);
+const ALL_TIERS: ReadonlySet<MatchEvidence> = new Set([
+  'same-document',
+  'same-name',
+  'near-name',
+  'named-unit',
+  'same-place',
+  'moved-state',
+  're-signed',
+]);
 
 /** A group of an earlier list and a group of a later list judged one agreement, and why. */
 export interface AgreementPair {
@@ -128,7 +136,8 @@ function pairByCloseName(p: Pairing, tiers: ReadonlySet<MatchEvidence>): void {
       if (!p.freeAdded.has(to)) continue;
       const near = tiers.has('near-name') ? nearNameDistance(from.row, to.row) : null;
       if (near !== null && near < bestScore) [best, bestScore, bestEvidence] = [to, near, 'near-name'];
-      else if (near === null && bestScore === Infinity && tiers.has('named-unit') && namesAUnit(from.row, to.row)) [best, bestEvidence] = [to, 'named-unit'];
+      else if (near === null && bestScore === Infinity && tiers.has('named-unit') && namesAUnit(from.row, to.row))
+        [best, bestEvidence] = [to, 'named-unit'];
     }
     if (best) take(p, from, best, bestEvidence);
   }
@@ -142,7 +151,12 @@ function pairByPlace(p: Pairing): void {
     if (froms.length !== 1 || !tos || tos.length !== 1) continue;
     const [from, to] = [froms[0], tos[0]];
     const place = agencyLocality(from.row.agency, from.row.stateCode);
-    if (place && place === agencyLocality(to.row.agency, to.row.stateCode) && sameCountyIfBoth(from.row, to.row) && sameNumbers(from.row, to.row)) {
+    if (
+      place &&
+      place === agencyLocality(to.row.agency, to.row.stateCode) &&
+      sameCountyIfBoth(from.row, to.row) &&
+      sameNumbers(from.row, to.row)
+    ) {
       take(p, from, to, 'same-place');
     }
   }
@@ -187,7 +201,14 @@ function supersedes(from: AgreementGroup, to: AgreementGroup): boolean {
   if (!to.documents.some((d) => !from.documents.includes(d))) return false;
   if (namesAUnit(a, b)) return true;
   const place = agencyLocality(a.agency, a.stateCode);
-  return place !== '' && place === agencyLocality(b.agency, b.stateCode) && a.type !== null && a.type === b.type && sameNumbers(a, b) && sameCountyIfBoth(a, b);
+  return (
+    place !== '' &&
+    place === agencyLocality(b.agency, b.stateCode) &&
+    a.type !== null &&
+    a.type === b.type &&
+    sameNumbers(a, b) &&
+    sameCountyIfBoth(a, b)
+  );
 }
 
 function sortedByKey(groups: readonly AgreementGroup[]): AgreementGroup[] {

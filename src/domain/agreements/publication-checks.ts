@@ -69,7 +69,10 @@ function isReadable(r: Agreement): boolean {
  * the row keeps that state and model, so a broken column is no wave of endings and
  * signings; otherwise it is left out. Either way operators are told how many.
  */
-export function withReadableRows(candidate: Snapshot, previousRows: readonly Agreement[]): { snapshot: Snapshot; notice: OperatorNotice | null } {
+export function withReadableRows(
+  candidate: Snapshot,
+  previousRows: readonly Agreement[],
+): { snapshot: Snapshot; notice: OperatorNotice | null } {
   const bad = candidate.rows.filter((r) => !isReadable(r));
   if (!bad.length) return { snapshot: candidate, notice: null };
   const earlier = new Map<string, Agreement[]>();
@@ -83,7 +86,8 @@ export function withReadableRows(candidate: Snapshot, previousRows: readonly Agr
   const repaired = new Map<Agreement, Agreement>();
   for (const r of bad) {
     const matches = (earlier.get(`${r.agencyKey}|${r.signed}`) ?? []).filter(
-      (p) => (r.stateCode === null || p.stateCode === r.stateCode) && (!(MODELS as readonly string[]).includes(r.model) || p.model === r.model),
+      (p) =>
+        (r.stateCode === null || p.stateCode === r.stateCode) && (!(MODELS as readonly string[]).includes(r.model) || p.model === r.model),
     );
     if (matches.length === 1 && r.agency !== '' && !EXCEL_ERROR.test(r.agency)) {
       repaired.set(r, { ...r, state: matches[0].state, stateCode: matches[0].stateCode, model: matches[0].model });
@@ -91,7 +95,13 @@ export function withReadableRows(candidate: Snapshot, previousRows: readonly Agr
     }
   }
   const rows = candidate.rows.flatMap((r) => (isReadable(r) ? [r] : repaired.has(r) ? [repaired.get(r)!] : []));
-  const shown = [...new Set(bad.flatMap((r) => [r.stateCode === null ? r.state : null, (MODELS as readonly string[]).includes(r.model) ? null : r.model]).filter((v): v is string => Boolean(v)))]
+  const shown = [
+    ...new Set(
+      bad
+        .flatMap((r) => [r.stateCode === null ? r.state : null, (MODELS as readonly string[]).includes(r.model) ? null : r.model])
+        .filter((v): v is string => Boolean(v)),
+    ),
+  ]
     .slice(0, 5)
     .map((v) => JSON.stringify(v.slice(0, 40)));
   const text =

@@ -30,14 +30,20 @@ const REMEMBER_RENAMES_MAX = 1_000;
  * list to list in September 2025, and "Pettis County Sheriff's Department" / "... Office":
  * the first rename is news, the flip back and forth is not. The ledger still records each name.
  */
-export function withoutFlipFlops(events: ListEvent[], recent: readonly RecentRename[], now: Date): { events: ListEvent[]; remembered: RecentRename[] } {
+export function withoutFlipFlops(
+  events: ListEvent[],
+  recent: readonly RecentRename[],
+  now: Date,
+): { events: ListEvent[]; remembered: RecentRename[] } {
   const cutoff = now.getTime() - REMEMBER_RENAMES_MS;
   const kept = recent.filter((r) => Date.parse(r.at) >= cutoff);
   const known = new Set(kept.map((r) => r.names));
   const added: RecentRename[] = [];
   const out = events.filter((e) => {
     if (e.type !== 'agreement.renamed') return true;
-    const names = [`${e.previousStateCode ?? e.stateCode}|${agencyKey(e.previousAgency)}`, `${e.stateCode}|${agencyKey(e.agency)}`].sort().join('>') + `|${e.model}`;
+    const names =
+      [`${e.previousStateCode ?? e.stateCode}|${agencyKey(e.previousAgency)}`, `${e.stateCode}|${agencyKey(e.agency)}`].sort().join('>') +
+      `|${e.model}`;
     if (known.has(names)) return false;
     added.push({ names, at: now.toISOString() });
     return true;
@@ -49,7 +55,9 @@ export function withoutFlipFlops(events: ListEvent[], recent: readonly RecentRen
 export function withLastListed(events: ListEvent[], rows: readonly { row: Agreement; lastListedAt?: string | null }[]): ListEvent[] {
   if (!rows.length) return events;
   const byKey = new Map(rows.map((h) => [agreementKey(h.row), h.lastListedAt ?? null]));
-  return events.map((e) => (e.type === 'agreement.ended' && byKey.has(agreementKey(e)) ? { ...e, lastListedAt: byKey.get(agreementKey(e))! } : e));
+  return events.map((e) =>
+    e.type === 'agreement.ended' && byKey.has(agreementKey(e)) ? { ...e, lastListedAt: byKey.get(agreementKey(e))! } : e,
+  );
 }
 
 /** The remembered endings after a diff: its endings added, those back on the list dropped, the oldest forgotten. */

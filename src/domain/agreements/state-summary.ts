@@ -50,7 +50,15 @@ export function summarizeAgreements(
         pending: pendingByState ? (pendingByState.get(key)?.total ?? 0) : null,
       }))
       .sort((a, b) => b.total - a.total || a.state.localeCompare(b.state));
-    return { state: 'all', stateCode: null, total: filtered.length, byModel: countByModel(filtered), pending: pending ? pending.length : null, filter, states };
+    return {
+      state: 'all',
+      stateCode: null,
+      total: filtered.length,
+      byModel: countByModel(filtered),
+      pending: pending ? pending.length : null,
+      filter,
+      states,
+    };
   }
   const list = agreementsInState(rows, state.code, filter);
   const signedByMonth: Record<string, number> = {};

@@ -22,7 +22,11 @@ export interface StateFilter {
 
 /** Folds a county for comparison: "Harris County", "HARRIS", "harris county " are one. */
 export function countyKey(county: string): string {
-  return county.toLowerCase().replace(/[^a-z0-9]+/g, ' ').replace(/\b(county|parish|borough)\b/g, '').trim();
+  return county
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/\b(county|parish|borough)\b/g, '')
+    .trim();
 }
 
 /** The rows matching the filter (model, since, county), in any state, in their order. */
@@ -42,7 +46,9 @@ export function agreementsInState(rows: readonly Agreement[], stateCode: string,
   return filterAgreements(
     rows.filter((r) => r.stateCode === stateCode),
     filter,
-  ).slice().sort(compareNewestFirst);
+  )
+    .slice()
+    .sort(compareNewestFirst);
 }
 
 export function compareNewestFirst(a: Agreement, b: Agreement): number {

@@ -64,7 +64,8 @@ export function alertTitle(state: string, events: readonly ListEvent[]): string 
       ? events.filter((e) => e.type === 'agreement.renamed' && e.previousState).length
       : events.filter((e) => e.type === type && !(e.type === 'agreement.renamed' && e.previousState)).length;
   const signed = n('agreement.signed');
-  if (n('state.first') && signed) return `First 287(g) ${signed === 1 ? 'agreement' : 'agreements'} in ${state}: ${plural(signed, 'new agreement')}`;
+  if (n('state.first') && signed)
+    return `First 287(g) ${signed === 1 ? 'agreement' : 'agreements'} in ${state}: ${plural(signed, 'new agreement')}`;
   if (n('state.cleared')) {
     const gone = n('agreement.ended');
     return `${state} has no 287(g) agreement left on ICE's list${gone ? ` (${plural(gone, 'agreement')} no longer listed)` : ''}`;

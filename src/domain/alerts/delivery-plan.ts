@@ -25,7 +25,10 @@ export interface PlannedDelivery {
  * subscription that follows that state, the events of the kinds and models it asked for,
  * as one message with its own title. Paused subscriptions get nothing. Pure.
  */
-export function planDeliveries(alerts: readonly StateAlert[], subscriptionsByState: (stateKey: string) => readonly Subscription[]): PlannedDelivery[] {
+export function planDeliveries(
+  alerts: readonly StateAlert[],
+  subscriptionsByState: (stateKey: string) => readonly Subscription[],
+): PlannedDelivery[] {
   const planned: PlannedDelivery[] = [];
   for (const alert of alerts) {
     const stateKey = alert.stateCode ?? alert.state;

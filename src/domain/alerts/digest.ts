@@ -35,7 +35,11 @@ export function buildDigest(mode: Digest['mode'], period: string, collected: rea
     const key = a.stateCode ?? a.state;
     const seen = byState.get(key);
     if (!seen) byState.set(key, { ...a, events: [...a.events] });
-    else byState.set(key, { ...a, events: [...seen.events, ...a.events.filter((e) => !seen.events.some((s) => JSON.stringify(s) === JSON.stringify(e)))] });
+    else
+      byState.set(key, {
+        ...a,
+        events: [...seen.events, ...a.events.filter((e) => !seen.events.some((s) => JSON.stringify(s) === JSON.stringify(e)))],
+      });
   }
   const alerts = [...byState.values()]
     .map((a) => ({ ...a, title: alertTitle(a.state, a.events) }))

@@ -42,10 +42,19 @@ export function repeatGapMs(told: number, gaps: readonly number[] = REPEAT_GAPS_
  * The problem `kind` on `subject` is observed at `at`. Returns the episode to store and what
  * to tell: `start` (a new episode), `repeat` (its gap has passed), or null (stay quiet).
  */
-export function observeProblem(prev: Episode | null, kind: string, subject: string, at: Date, gaps: readonly number[] = REPEAT_GAPS_MS): { next: Episode; tell: 'start' | 'repeat' | null } {
+export function observeProblem(
+  prev: Episode | null,
+  kind: string,
+  subject: string,
+  at: Date,
+  gaps: readonly number[] = REPEAT_GAPS_MS,
+): { next: Episode; tell: 'start' | 'repeat' | null } {
   const iso = at.toISOString();
   if (!prev || at.getTime() - Date.parse(prev.lastSeenAt) >= EPISODE_STALE_MS) {
-    return { next: { key: episodeKey(kind, subject), kind, subject, startedAt: iso, lastToldAt: iso, lastSeenAt: iso, told: 1 }, tell: 'start' };
+    return {
+      next: { key: episodeKey(kind, subject), kind, subject, startedAt: iso, lastToldAt: iso, lastSeenAt: iso, told: 1 },
+      tell: 'start',
+    };
   }
   if (at.getTime() - Date.parse(prev.lastToldAt) >= repeatGapMs(prev.told, gaps)) {
     return { next: { ...prev, lastToldAt: iso, lastSeenAt: iso, told: prev.told + 1 }, tell: 'repeat' };

@@ -11,7 +11,6 @@ export interface LedgerFacts {
   endedAt: string | null;
 }
 
-
 /**
  * The picture of an `/agreements` answer: the national map for `all`, else the state's
  * agreements over time by model, from the current list and the agreements the ledger saw
@@ -30,9 +29,18 @@ export function buildAgreementsChart(
   for (const [identity, e] of Object.entries(ledger)) {
     if (e.stateCode !== s.stateCode) continue;
     if (!e.endedAt) firstSeen.set(identity, e.firstSeen);
-    else if (!s.filter.county && (!s.filter.model || e.model === s.filter.model) && (!s.filter.since || (e.signed ?? '') >= s.filter.since)) {
+    else if (
+      !s.filter.county &&
+      (!s.filter.model || e.model === s.filter.model) &&
+      (!s.filter.since || (e.signed ?? '') >= s.filter.since)
+    ) {
       ended.push({ model: e.model, signed: e.signed, firstSeen: e.firstSeen, endedAt: e.endedAt });
     }
   }
-  return buildStateTrend({ ...base, title: `${s.state}: active 287(g) agreements by model${filterNote(s)}`, state: s.state }, s.agreements, ended, firstSeen);
+  return buildStateTrend(
+    { ...base, title: `${s.state}: active 287(g) agreements by model${filterNote(s)}`, state: s.state },
+    s.agreements,
+    ended,
+    firstSeen,
+  );
 }

@@ -116,7 +116,11 @@ export function buildStateTrend(
     const start = [e.signed, day(e.firstSeen)].filter((s): s is string => Boolean(s)).sort()[0];
     if (day(e.endedAt) <= asOf) spans.push({ model: seriesOf(e.model), start, end: day(e.endedAt) });
   }
-  const earliest = spans.map((s) => s.start).filter((s) => s < asOf).sort()[0] ?? asOf;
+  const earliest =
+    spans
+      .map((s) => s.start)
+      .filter((s) => s < asOf)
+      .sort()[0] ?? asOf;
   const from = earliest < TREND_START ? TREND_START : earliest;
   const points = trendDates(from, asOf).map((date): TrendPoint => {
     const values = emptyValues();
@@ -150,7 +154,14 @@ export function buildTotalsChart(
   const first = known[0]?.date;
   const last = known.at(-1)?.date;
   const span = first && last ? daily.filter((d) => d.date >= first && d.date <= last) : [];
-  return { kind: 'totals', ...base, asOf: day(base.asOf), detained, daily: span.map((d) => ({ date: d.date, arrests: d.arrests })), pacePerDay };
+  return {
+    kind: 'totals',
+    ...base,
+    asOf: day(base.asOf),
+    detained,
+    daily: span.map((d) => ({ date: d.date, arrests: d.arrests })),
+    pacePerDay,
+  };
 }
 
 /** The states of a digest: each one's active agreements by model, and what the period signed and ended. */
@@ -167,6 +178,10 @@ export function buildDigestChart(digest: Digest, source: string): DigestChart {
       ...values,
     };
   });
-  const asOf = digest.alerts.map((a) => a.file.fetchedAt).sort().at(-1) ?? '';
+  const asOf =
+    digest.alerts
+      .map((a) => a.file.fetchedAt)
+      .sort()
+      .at(-1) ?? '';
   return { kind: 'digest-states', title: digest.title, asOf: day(asOf), source, states };
 }

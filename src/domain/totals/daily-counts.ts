@@ -74,7 +74,8 @@ export function mergeDailyHistory(history: DailyCount[], incoming: DailyCount[])
     if (source !== undefined) after.source = source;
     known.set(day.date, after);
     if (before.arrests === null && after.arrests !== null) newDays.push({ ...after });
-    else if (after.arrests !== before.arrests || after.detainersLodged !== before.detainersLodged) revised.push({ date: day.date, before: { ...before }, after: { ...after } });
+    else if (after.arrests !== before.arrests || after.detainersLodged !== before.detainersLodged)
+      revised.push({ date: day.date, before: { ...before }, after: { ...after } });
   }
   return { days: [...known.values()].sort(byDate), newDays: newDays.sort(byDate), revised: revised.sort(byDate) };
 }
@@ -120,7 +121,8 @@ export function describeDailyReport(days: DailyCount[], date: string): DailyRepo
 
   const from = addDays(date, -6);
   const window = new Map<string, number>();
-  for (const d of reported) if (d.date >= from && d.date <= date && !window.has(d.date)) window.set(d.date, d.date === date ? day.arrests : d.arrests);
+  for (const d of reported)
+    if (d.date >= from && d.date <= date && !window.has(d.date)) window.set(d.date, d.date === date ? day.arrests : d.arrests);
   const total = [...window.values()].reduce((sum, n) => sum + n, 0);
 
   return {

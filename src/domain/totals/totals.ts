@@ -47,7 +47,20 @@ export interface DetentionRelease {
   warnings: string[];
 }
 
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 const DATE_IN_NOTE = /\b(?:as of|as|through)\s+(?:(\d{1,2})\/(\d{1,2})\/(\d{4})|(\d{4})-(\d{2})-(\d{2})|([a-z]+) (\d{1,2}), (\d{4}))/gi;
 
@@ -62,7 +75,8 @@ export function datesStatedIn(note: string): string[] {
     const [year, month, day] = m[3] ? [m[3], m[1], m[2]] : m[4] ? [m[4], m[5], m[6]] : [m[9], named, m[8]];
     const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
     // Date.UTC rolls 02/30 over to March: a real date survives the round trip.
-    if (Number(month) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day)) dates.push(date.toISOString().slice(0, 10));
+    if (Number(month) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day))
+      dates.push(date.toISOString().slice(0, 10));
   }
   return dates;
 }
@@ -165,7 +179,10 @@ export function compareReleases(previous: DetentionRelease, next: DetentionRelea
     before === undefined || after === undefined ? null : ytd(before, after);
 
   const detained = Object.fromEntries(
-    DETAINED_KEYS.map((k) => [k, { previous: previous.detained[k], next: next.detained[k], change: next.detained[k] - previous.detained[k] }]),
+    DETAINED_KEYS.map((k) => [
+      k,
+      { previous: previous.detained[k], next: next.detained[k], change: next.detained[k] - previous.detained[k] },
+    ]),
   ) as Record<DetainedKey, CountChange>;
   const revisedMonths = fiscalYears === 'same' ? revisedMonthsOf(previous, next) : [];
   const republished = sameFigures(previous, next) ? 'identical' : isAgencySwap(previous, next) ? 'agencies-swapped' : null;
@@ -223,7 +240,9 @@ function notesOf(c: ReleaseComparison, previous: DetentionRelease, next: Detenti
         : `Every number is identical to the release as of ${c.previous.asOf}, though this one says ${c.next.asOf}: ICE probably republished stale data.`,
     );
   } else if (c.republished === 'agencies-swapped') {
-    notes.push(`The numbers repeat the release as of ${c.previous.asOf} with the ICE and CBP figures swapped: ICE probably republished stale data.`);
+    notes.push(
+      `The numbers repeat the release as of ${c.previous.asOf} with the ICE and CBP figures swapped: ICE probably republished stale data.`,
+    );
   }
   if (c.fiscalYears === 'rollover') {
     notes.push(
@@ -231,10 +250,15 @@ function notesOf(c: ReleaseComparison, previous: DetentionRelease, next: Detenti
         `(FY${previous.fiscalYear} stood at ${count(previous.bookIns.fytdTotal)} book-ins and ${count(previous.removals.fytdTotal)} removals as of ${previous.asOf}).`,
     );
   } else if (c.fiscalYears === 'backwards') {
-    notes.push(`This release is for FY${next.fiscalYear}, before the previous one (FY${previous.fiscalYear}): an old file, so year-to-date figures are not compared.`);
+    notes.push(
+      `This release is for FY${next.fiscalYear}, before the previous one (FY${previous.fiscalYear}): an old file, so year-to-date figures are not compared.`,
+    );
   }
   if (c.days < 0) notes.push(`Its as-of date (${c.next.asOf}) is earlier than the previous release's (${c.previous.asOf}).`);
-  for (const [what, change] of [['book-ins', c.bookIns.fytdTotal], ['removals', c.removals.fytdTotal]] as const) {
+  for (const [what, change] of [
+    ['book-ins', c.bookIns.fytdTotal],
+    ['removals', c.removals.fytdTotal],
+  ] as const) {
     if (change.comparable && change.change < 0) {
       notes.push(`Year-to-date ${what} fell by ${count(-change.change)}: ICE revised earlier figures.`);
     }

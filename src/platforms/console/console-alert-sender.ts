@@ -9,7 +9,10 @@ import { renderReplyAsText } from './render-reply';
  * A weekly digest's picture is written to a PNG file (`charts.dir`, CHARTS_DIR) and its path
  * printed under the text.
  */
-export function createConsoleAlertSender(write: (s: string) => void = (s) => process.stdout.write(s), charts: ChartFileOptions | null = {}): AlertSender {
+export function createConsoleAlertSender(
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  charts: ChartFileOptions | null = {},
+): AlertSender {
   return {
     platform: 'console',
     async send(delivery) {

@@ -10,11 +10,26 @@ const CONSOLE_KEY = channelKey('console', 'local', 'console');
 /** Console mode: the terminal follows every state, unless someone changed that with `ice-watch subscribe`. */
 async function ensureConsoleSubscription(subscriptions: SubscriptionStore, at: Date): Promise<void> {
   const who = { ...CONSOLE_DEFAULT_HOLDER };
-  await subscriptions.update(CONSOLE_KEY, (old) => old ?? {
-    key: CONSOLE_KEY, platform: 'console', workspaceId: 'local', channelId: 'console', channelName: 'console',
-    states: 'all', kinds: [...DEFAULT_STATE_KINDS], models: null, mode: 'instant',
-    createdBy: who, createdAt: at.toISOString(), updatedBy: who, updatedAt: at.toISOString(), paused: null,
-  });
+  await subscriptions.update(
+    CONSOLE_KEY,
+    (old) =>
+      old ?? {
+        key: CONSOLE_KEY,
+        platform: 'console',
+        workspaceId: 'local',
+        channelId: 'console',
+        channelName: 'console',
+        states: 'all',
+        kinds: [...DEFAULT_STATE_KINDS],
+        models: null,
+        mode: 'instant',
+        createdBy: who,
+        createdAt: at.toISOString(),
+        updatedBy: who,
+        updatedAt: at.toISOString(),
+        paused: null,
+      },
+  );
 }
 
 /**

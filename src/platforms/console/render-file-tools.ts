@@ -21,7 +21,8 @@ export function renderPublicationAsText(path: string, doc: { verdict: string; re
   const lines = [`${path}: ${doc.verdict}${doc.reason ? ` (${doc.reason})` : ''}, ${plural(doc.events.length, 'event')}`];
   for (const e of doc.events) {
     const who = 'agency' in e ? ` ${plainText(e.agency)} [${e.model}${e.signed ? `, ${e.signed}` : ''}]` : '';
-    const was = e.type === 'agreement.renamed' ? ` (was ${plainText(e.previousAgency)}${e.previousState ? ` in ${e.previousState}` : ''})` : '';
+    const was =
+      e.type === 'agreement.renamed' ? ` (was ${plainText(e.previousAgency)}${e.previousState ? ` in ${e.previousState}` : ''})` : '';
     lines.push(`  ${e.type.padEnd(18)} ${e.stateCode ?? e.state}${who}${was}`);
   }
   return lines.join('\n');

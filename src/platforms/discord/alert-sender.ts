@@ -64,7 +64,13 @@ export function alertMessageBody(delivery: PlannedDelivery, chart: RenderedChart
 
 /** Text as an inert plain message: each line escaped (no markdown, no mentions), cut to CONTENT_LIMIT. */
 export function plainMessageBody(text: string, nonceKey?: string): PlainMessageBody {
-  const content = clipPlain(text.split(/\r\n|\r|\n/).map(escapeUntrusted).join('\n'), CONTENT_LIMIT);
+  const content = clipPlain(
+    text
+      .split(/\r\n|\r|\n/)
+      .map(escapeUntrusted)
+      .join('\n'),
+    CONTENT_LIMIT,
+  );
   const body: PlainMessageBody = { content, allowed_mentions: { parse: [] } };
   return nonceKey ? { ...body, nonce: nonceFor(nonceKey), enforce_nonce: true } : body;
 }
@@ -77,7 +83,13 @@ const invalidChannel = (channelId: string): SendResult => ({
   fix: 'Run /subscribe again in the channel that should get the alerts.',
 });
 
-async function post(rest: REST, channelId: string, body: AlertMessageBody | PlainMessageBody, files?: RawFile[], signal?: AbortSignal): Promise<SendResult> {
+async function post(
+  rest: REST,
+  channelId: string,
+  body: AlertMessageBody | PlainMessageBody,
+  files?: RawFile[],
+  signal?: AbortSignal,
+): Promise<SendResult> {
   if (!SNOWFLAKE.test(channelId)) return invalidChannel(channelId);
   try {
     // With files, @discordjs/rest sends multipart/form-data: `payload_json` and `files[0]`.

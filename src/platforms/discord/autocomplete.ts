@@ -13,7 +13,12 @@ export interface AutocompleteChoice {
 const ALL_STATES: AutocompleteChoice = { name: 'All states', value: 'all' };
 const BY_NAME = [...STATES].sort((a, b) => a.name.localeCompare(b.name));
 
-const fold = (s: string) => s.toLowerCase().replace(/[^a-z ]/g, '').replace(/\s+/g, ' ').trim();
+const fold = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z ]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 const choiceOf = (s: StateInfo): AutocompleteChoice => ({ name: `${s.name} (${s.code})`, value: s.code });
 
 /** Whether a `state` option also takes "all": its description offers it (`A state name or code, or "all"`). */

@@ -58,7 +58,12 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   });
   // A malformed packet (e.g. member.permissions "abc") is refused, not fatal to the process.
   guardPacketHandling(client, options.logger);
-  const handle = createInteractionHandler({ services: options.services, logger: options.logger, now: options.now, metrics: options.metrics });
+  const handle = createInteractionHandler({
+    services: options.services,
+    logger: options.logger,
+    now: options.now,
+    metrics: options.metrics,
+  });
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.once(Events.ClientReady, (ready) => log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'discord ready'));
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));

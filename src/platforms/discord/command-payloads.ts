@@ -136,7 +136,9 @@ function validateCommand(name: string, description: string, options: OptionBody[
     }
   }
   if (total > COMMAND_LIMITS.totalCharacters) {
-    throw new CommandPayloadError(`${where}: ${total} characters in names, descriptions and choices; Discord allows ${COMMAND_LIMITS.totalCharacters}`);
+    throw new CommandPayloadError(
+      `${where}: ${total} characters in names, descriptions and choices; Discord allows ${COMMAND_LIMITS.totalCharacters}`,
+    );
   }
 }
 

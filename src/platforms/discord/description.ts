@@ -25,16 +25,19 @@ export function moreNote(count: number, hasButtons: boolean, hint?: string): str
 
 function groupsOf(reply: Reply, hasButtons: boolean): Group[] {
   return reply.blocks.flatMap((block): Group[] => {
-    if (block.kind === 'text') return [{ fixed: block.lines, fixedText: block.lines.map(renderLine), items: [], rendered: [], note: () => '' }];
+    if (block.kind === 'text')
+      return [{ fixed: block.lines, fixedText: block.lines.map(renderLine), items: [], rendered: [], note: () => '' }];
     if (block.kind !== 'list') return [];
     const heading: Line[] = block.heading ? [[{ bold: block.heading }]] : [];
-    return [{
-      fixed: heading,
-      fixedText: heading.map(renderLine),
-      items: block.items,
-      rendered: block.items.map((i) => ITEM_PREFIX + renderLine(i)),
-      note: (hidden) => moreNote(hidden, hasButtons, block.moreHint),
-    }];
+    return [
+      {
+        fixed: heading,
+        fixedText: heading.map(renderLine),
+        items: block.items,
+        rendered: block.items.map((i) => ITEM_PREFIX + renderLine(i)),
+        note: (hidden) => moreNote(hidden, hasButtons, block.moreHint),
+      },
+    ];
   });
 }
 

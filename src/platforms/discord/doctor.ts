@@ -15,16 +15,28 @@ export interface DiscordProbeOptions {
 
 /** Permission bits (Discord's "Permissions" topic). */
 const ADMINISTRATOR = 1n << 3n;
-const NEEDED: Array<[bigint, string]> = [[1n << 10n, 'View Channel'], [1n << 11n, 'Send Messages'], [1n << 14n, 'Embed Links']];
+const NEEDED: Array<[bigint, string]> = [
+  [1n << 10n, 'View Channel'],
+  [1n << 11n, 'Send Messages'],
+  [1n << 14n, 'Embed Links'],
+];
 
-interface Overwrite { id: string; type: number; allow: string; deny: string }
+interface Overwrite {
+  id: string;
+  type: number;
+  allow: string;
+  deny: string;
+}
 type Answer = { status: number; body: any };
 
 export function createDiscordProbe(options: DiscordProbeOptions) {
   const base = `${options.apiUrl.replace(/\/+$/, '')}/v10`;
   async function get(path: string): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(base + path, { headers: { Authorization: `Bot ${options.token}`, 'User-Agent': 'DiscordBot (ice-watch doctor, 1)' }, signal: AbortSignal.timeout(options.timeoutMs) });
+      const res = await fetch(base + path, {
+        headers: { Authorization: `Bot ${options.token}`, 'User-Agent': 'DiscordBot (ice-watch doctor, 1)' },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
       const body: any = await res.json().catch(() => null);
       const wait = Number(body?.retry_after ?? 0);
       // One polite retry on a short rate limit; the doctor is no reason to wait long.
@@ -44,10 +56,23 @@ export function createDiscordProbe(options: DiscordProbeOptions) {
           me = { id: String(body.id), name: String(body.username) };
           return { name: 'Discord token', status: 'ok', detail: `accepted: the bot is ${me.name} (${me.id})` };
         }
-        if (status === 401) return { name: 'Discord token', status: 'fail', detail: 'Discord refuses DISCORD_TOKEN (401): copy the bot token again from the Developer Portal (Bot > Reset Token)' };
-        return { name: 'Discord token', status: 'fail', detail: `GET /users/@me answered ${status}${body?.message ? `: ${body.message}` : ''}` };
+        if (status === 401)
+          return {
+            name: 'Discord token',
+            status: 'fail',
+            detail: 'Discord refuses DISCORD_TOKEN (401): copy the bot token again from the Developer Portal (Bot > Reset Token)',
+          };
+        return {
+          name: 'Discord token',
+          status: 'fail',
+          detail: `GET /users/@me answered ${status}${body?.message ? `: ${body.message}` : ''}`,
+        };
       } catch (err) {
-        return { name: 'Discord token', status: 'fail', detail: `Discord did not answer: ${err instanceof Error ? err.message : String(err)}` };
+        return {
+          name: 'Discord token',
+          status: 'fail',
+          detail: `Discord did not answer: ${err instanceof Error ? err.message : String(err)}`,
+        };
       }
     },
 
@@ -61,12 +86,22 @@ export function createDiscordProbe(options: DiscordProbeOptions) {
       const guildId: string | undefined = channel.body.guild_id;
       if (!guildId) return null; // not a server channel: nothing more to compute
       let pair = guilds.get(guildId);
-      if (!pair) guilds.set(guildId, (pair = Promise.all([get(`/guilds/${guildId}`), get(`/guilds/${guildId}/members/${me.id}`)]).then(([guild, member]) => ({ guild, member }))));
+      if (!pair)
+        guilds.set(
+          guildId,
+          (pair = Promise.all([get(`/guilds/${guildId}`), get(`/guilds/${guildId}/members/${me.id}`)]).then(([guild, member]) => ({
+            guild,
+            member,
+          }))),
+        );
       const { guild, member } = await pair;
-      if (guild.status !== 200 || member.status !== 200) return `could not read the server's roles (GET /guilds/${guildId} answered ${guild.status}, its member ${member.status})`;
+      if (guild.status !== 200 || member.status !== 200)
+        return `could not read the server's roles (GET /guilds/${guildId} answered ${guild.status}, its member ${member.status})`;
       const perms = channelPermissions(guild.body, member.body, me.id, channel.body.permission_overwrites ?? []);
       const missing = NEEDED.filter(([bit]) => (perms & bit) === 0n).map(([, name]) => name);
-      return missing.length ? `the bot lacks ${missing.join(', ')} in #${channel.body.name ?? channelId}: a server admin can grant it in the channel's settings` : null;
+      return missing.length
+        ? `the bot lacks ${missing.join(', ')} in #${channel.body.name ?? channelId}: a server admin can grant it in the channel's settings`
+        : null;
     },
   };
 }
@@ -76,7 +111,12 @@ export function createDiscordProbe(options: DiscordProbeOptions) {
  * @everyone role and the member's roles OR-ed (Administrator: all), then the channel's
  * @everyone overwrite, the member's roles' overwrites together, and the member's own overwrite.
  */
-export function channelPermissions(guild: { id: string; owner_id: string; roles: Array<{ id: string; permissions: string }> }, member: { roles: string[] }, userId: string, overwrites: Overwrite[]): bigint {
+export function channelPermissions(
+  guild: { id: string; owner_id: string; roles: Array<{ id: string; permissions: string }> },
+  member: { roles: string[] },
+  userId: string,
+  overwrites: Overwrite[],
+): bigint {
   const ALL = (1n << 64n) - 1n;
   if (guild.owner_id === userId) return ALL;
   const roleIds = new Set(member.roles);

@@ -57,7 +57,10 @@ async function refuseInteraction(client: Client, raw: unknown, logger: Logger): 
   const body =
     d.type === InteractionType.ApplicationCommandAutocomplete
       ? { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } }
-      : { type: InteractionResponseType.ChannelMessageWithSource, data: { content: MALFORMED_INTERACTION_REFUSAL, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } } };
+      : {
+          type: InteractionResponseType.ChannelMessageWithSource,
+          data: { content: MALFORMED_INTERACTION_REFUSAL, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+        };
   try {
     await client.rest.post(Routes.interactionCallback(d.id, d.token), { body, auth: false });
   } catch (err) {

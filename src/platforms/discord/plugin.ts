@@ -25,7 +25,8 @@ export const discordPlatform: PlatformPlugin<'discord'> = {
   doctor: {
     tokenSetting: 'DISCORD_TOKEN',
     describe: () => 'Discord',
-    probe: (config) => createDiscordProbe({ token: config.DISCORD_TOKEN ?? '', apiUrl: config.DISCORD_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }),
+    probe: (config) =>
+      createDiscordProbe({ token: config.DISCORD_TOKEN ?? '', apiUrl: config.DISCORD_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }),
   },
   load: async (context) => loadClient().createDiscordPlatform(context),
 };

@@ -41,7 +41,7 @@ const PERMANENT_CODES: Partial<Record<number, { reason: string; fix: string }>> 
 const PERMANENT_STATUSES: Partial<Record<number, { reason: string; fix: string }>> = {
   401: {
     reason: 'Discord refused the bot token',
-    fix: 'Set DISCORD_TOKEN to the bot\'s current token (it was reset or revoked in the Developer Portal) and restart ice-watch.',
+    fix: "Set DISCORD_TOKEN to the bot's current token (it was reset or revoked in the Developer Portal) and restart ice-watch.",
   },
   403: { reason: 'Discord refused the bot access to the channel', fix: GRANT },
   404: { reason: 'Discord does not know the channel', fix: 'The channel was deleted, or the bot was removed from its server.' },
@@ -77,7 +77,12 @@ function isTimeout(err: ErrorLike): boolean {
 export function sendResultOfError(err: unknown): Failure {
   if (err instanceof RateLimitError) {
     const wait = Math.max(err.retryAfter, err.timeToReset, 0);
-    return { ok: false, permanent: false, reason: `Discord rate limit (${err.global ? 'global' : err.route}), retry in ${Math.ceil(wait)} ms`, retryAfterMs: Math.ceil(wait) };
+    return {
+      ok: false,
+      permanent: false,
+      reason: `Discord rate limit (${err.global ? 'global' : err.route}), retry in ${Math.ceil(wait)} ms`,
+      retryAfterMs: Math.ceil(wait),
+    };
   }
   if (err instanceof DiscordAPIError) {
     const code = typeof err.code === 'number' ? err.code : 0;
@@ -86,15 +91,28 @@ export function sendResultOfError(err: unknown): Failure {
     if (err.status === 429) {
       const seconds = (err.rawError as { retry_after?: unknown }).retry_after;
       const retryAfterMs = typeof seconds === 'number' ? Math.ceil(seconds * 1000) : undefined;
-      return { ok: false, permanent: false, reason: `Discord rate limit: ${err.message}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      return {
+        ok: false,
+        permanent: false,
+        reason: `Discord rate limit: ${err.message}`,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
     }
-    return { ok: false, permanent: false, reason: `Discord rejected the message (HTTP ${err.status}, code ${String(err.code)}): ${err.message}` };
+    return {
+      ok: false,
+      permanent: false,
+      reason: `Discord rejected the message (HTTP ${err.status}, code ${String(err.code)}): ${err.message}`,
+    };
   }
   if (err instanceof HTTPError) return { ok: false, permanent: false, reason: `Discord answered HTTP ${err.status} ${err.message}`.trim() };
   const e = errorLike(err);
   if (isTimeout(e)) return { ok: false, permanent: false, reason: 'Discord did not answer in time (REST timeout)' };
   if (typeof e.message === 'string' && /^Expected token to be set/.test(e.message)) {
-    return { ok: false, permanent: false, reason: `the Discord REST client has no bot token yet (not logged in, or Discord refused the token): ${e.message}` };
+    return {
+      ok: false,
+      permanent: false,
+      reason: `the Discord REST client has no bot token yet (not logged in, or Discord refused the token): ${e.message}`,
+    };
   }
   return { ok: false, permanent: false, reason: `could not reach Discord: ${errorText(e)}` };
 }

@@ -27,7 +27,13 @@ export async function startDiscordShard(config: Config, overrides: { logger?: Lo
   if (!config.DISCORD_TOKEN) throw new Error('a Discord shard needs DISCORD_TOKEN');
   const logger = overrides.logger ?? loggerFor(config);
   const stores = openStores(config);
-  const services = { snapshots: stores.snapshots, subscriptions: stores.subscriptions, health: stores.health, totals: stores.totals, whoMayManage: DISCORD_WHO_MAY_MANAGE };
+  const services = {
+    snapshots: stores.snapshots,
+    subscriptions: stores.subscriptions,
+    health: stores.health,
+    totals: stores.totals,
+    whoMayManage: DISCORD_WHO_MAY_MANAGE,
+  };
   // No `sharding` here: this client is the shard (the parent's DISCORD_SHARDS is in our settings too).
   const bot = createDiscordBot({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, logger });
   let stopping: Promise<void> | null = null;
@@ -42,7 +48,10 @@ export async function startDiscordShard(config: Config, overrides: { logger?: Lo
     await stop();
     throw err;
   }
-  logger.info({ platform: 'discord', shards: bot.client.shard?.ids ?? null, shardCount: bot.client.shard?.count ?? null }, 'discord shard started');
+  logger.info(
+    { platform: 'discord', shards: bot.client.shard?.ids ?? null, shardCount: bot.client.shard?.count ?? null },
+    'discord shard started',
+  );
   return { bot, stop };
 }
 
@@ -57,7 +66,11 @@ export async function runDiscordShardProcess(config: Config): Promise<void> {
   installProcessGuards({ logger, notifyOperators: async () => undefined });
   let shard: DiscordShardProcess | null = null;
   // Installed first: a shard told to stop while it still connects stops too.
-  const exit = () => void (shard?.stop() ?? Promise.resolve()).then(() => process.exit(0), () => process.exit(1));
+  const exit = () =>
+    void (shard?.stop() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, exit);
   process.once('disconnect', exit);
   try {

@@ -81,7 +81,9 @@ export interface DiscordShards {
  */
 const compiled = __filename.endsWith('.js');
 export const SHARD_LAUNCHER = {
-  file: compiled ? join(__dirname, '..', '..', '..', '..', 'bin', 'ice-watch.js') : join(__dirname, '..', '..', '..', 'bin', 'ice-watch-ts.js'),
+  file: compiled
+    ? join(__dirname, '..', '..', '..', '..', 'bin', 'ice-watch.js')
+    : join(__dirname, '..', '..', '..', 'bin', 'ice-watch-ts.js'),
   args: ['discord-shard'],
 };
 
@@ -106,7 +108,14 @@ export function createDiscordShards(options: DiscordShardsOptions): DiscordShard
     // through each shard's own env below instead, so that this process's environment (and any
     // discord.js Client built here later) is left as it was.
     const saved = ['SHARDING_MANAGER', 'SHARDING_MANAGER_MODE', 'DISCORD_TOKEN'].map((key) => [key, process.env[key]] as const);
-    const created = new ShardingManager(launcher.file, { totalShards, token: options.token, shardArgs: launcher.args, execArgv: [], mode: 'process', respawn: false });
+    const created = new ShardingManager(launcher.file, {
+      totalShards,
+      token: options.token,
+      shardArgs: launcher.args,
+      execArgv: [],
+      mode: 'process',
+      respawn: false,
+    });
     for (const [key, value] of saved) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
@@ -147,7 +156,8 @@ export function createDiscordShards(options: DiscordShardsOptions): DiscordShard
           .createShard(id)
           .spawn(readyTimeoutMs)
           .catch((err: unknown) => {
-            if (!aborted.signal.aborted) log.error({ err, shard: id }, 'discord shard did not become ready (respawned if its process exited)');
+            if (!aborted.signal.aborted)
+              log.error({ err, shard: id }, 'discord shard did not become ready (respawned if its process exited)');
           }),
       );
       if (first + perGroup < count) waits.push(sleep(IDENTIFY_SPACING_MS, undefined, { signal: aborted.signal }).catch(() => undefined));
@@ -172,7 +182,10 @@ export function createDiscordShards(options: DiscordShardsOptions): DiscordShard
       const count = options.shards === 'auto' ? gateway.recommendedShards : options.shards;
       if (aborted.signal.aborted) return count;
       manager = createManager(count);
-      log.info({ shards: count, recommended: gateway.recommendedShards, maxConcurrency: gateway.maxConcurrency }, 'spawning discord shard processes');
+      log.info(
+        { shards: count, recommended: gateway.recommendedShards, maxConcurrency: gateway.maxConcurrency },
+        'spawning discord shard processes',
+      );
       spawning = spawnAll(manager, count, gateway.maxConcurrency).then(
         () => {
           if (!aborted.signal.aborted) log.info({ shards: count }, 'every discord shard spawned');

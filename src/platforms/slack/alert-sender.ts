@@ -110,7 +110,8 @@ export function createSlackAlertSender({ client, logger, renderChart = defaultCh
     },
     async tellChannel(delivery, text) {
       const result = await postPlainText(client, delivery.channelId, text);
-      if (!result.ok) log.warn({ channel: delivery.channelId, reason: result.reason }, 'slack: could not tell the channel why its alerts stopped');
+      if (!result.ok)
+        log.warn({ channel: delivery.channelId, reason: result.reason }, 'slack: could not tell the channel why its alerts stopped');
     },
   };
 }
@@ -121,7 +122,12 @@ export function createSlackAlertSender({ client, logger, renderChart = defaultCh
  * calls its notifier while handling a failure); the result says whether it was posted, and
  * a failure is logged when a logger is given.
  */
-export async function notifyOperatorChannel(client: webApi.WebClient, channelId: string, text: string, logger?: Logger): Promise<SendResult> {
+export async function notifyOperatorChannel(
+  client: webApi.WebClient,
+  channelId: string,
+  text: string,
+  logger?: Logger,
+): Promise<SendResult> {
   const result = await postPlainText(client, channelId, text);
   if (!result.ok) logger?.warn({ platform: 'slack', channel: channelId, reason: result.reason }, 'slack: operator notice not posted');
   return result;
@@ -134,7 +140,13 @@ export async function notifyOperatorChannel(client: webApi.WebClient, channelId:
  */
 async function postPlainText(client: webApi.WebClient, channel: string, text: string): Promise<SendResult> {
   try {
-    await client.chat.postMessage({ channel, text: clipMrkdwn(escapeEntities(text), OPERATOR_TEXT_MAX_CHARS), mrkdwn: false, unfurl_links: false, unfurl_media: false });
+    await client.chat.postMessage({
+      channel,
+      text: clipMrkdwn(escapeEntities(text), OPERATOR_TEXT_MAX_CHARS),
+      mrkdwn: false,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     return { ok: true };
   } catch (err) {
     return sendResultFromSlackError(err);

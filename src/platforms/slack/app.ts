@@ -74,8 +74,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions } });
   } else if (options.signingSecret) {
-    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, port: options.port, logger: boltLogger, processBeforeResponse: false, customRoutes: options.routes ?? [],
-      customPropertiesExtractor: (req) => remember?.(req) ?? {} });
+    receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      port: options.port,
+      logger: boltLogger,
+      processBeforeResponse: false,
+      customRoutes: options.routes ?? [],
+      customPropertiesExtractor: (req) => remember?.(req) ?? {},
+    });
   } else {
     throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
@@ -86,7 +92,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async (err) => {
     log.error({ err }, 'slack: unhandled error in Bolt');
   });
-  registerSlackCommands(app, { services: options.services, logger: options.logger, adminsOnly: options.adminsOnly, now: options.now, commands: options.commands, metrics: options.metrics });
+  registerSlackCommands(app, {
+    services: options.services,
+    logger: options.logger,
+    adminsOnly: options.adminsOnly,
+    now: options.now,
+    commands: options.commands,
+    metrics: options.metrics,
+  });
 
   let started = false;
   return {
@@ -123,8 +136,18 @@ export function createSlackPlatform({ config, services, stores, logger, now, met
   const token = config.SLACK_BOT_TOKEN;
   if (!token) throw new Error('Slack needs SLACK_BOT_TOKEN');
   const app = createSlackApp({
-    botToken: token, signingSecret: config.SLACK_SIGNING_SECRET, appToken: config.SLACK_APP_TOKEN, port: config.SLACK_PORT, apiUrl: config.SLACK_API_URL,
-    services, replayLeases: stores.keyv.leases, logger, adminsOnly: config.SLACK_ADMINS_ONLY, now, routes, metrics,
+    botToken: token,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    appToken: config.SLACK_APP_TOKEN,
+    port: config.SLACK_PORT,
+    apiUrl: config.SLACK_API_URL,
+    services,
+    replayLeases: stores.keyv.leases,
+    logger,
+    adminsOnly: config.SLACK_ADMINS_ONLY,
+    now,
+    routes,
+    metrics,
   });
   // Alerts: modest retries and a timeout (Bolt's client retries for half an hour), and a 429 back at once (a
   // transient result with its Retry-After): the outbox pauses Slack's lane only, instead of a send slot sitting out the limit.

@@ -27,12 +27,14 @@ function messageOf(parts: unknown[]): { err?: unknown; msg: string } {
  */
 export function createBoltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'bolt' });
-  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => (...parts: unknown[]) => {
-    if (!log.isLevelEnabled(level)) return;
-    const { err, msg } = messageOf(parts);
-    if (err) log[level]({ err }, msg);
-    else log[level](msg);
-  };
+  const emit =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...parts: unknown[]) => {
+      if (!log.isLevelEnabled(level)) return;
+      const { err, msg } = messageOf(parts);
+      if (err) log[level]({ err }, msg);
+      else log[level](msg);
+    };
   return {
     debug: emit('debug'),
     info: emit('info'),

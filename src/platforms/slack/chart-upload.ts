@@ -18,7 +18,13 @@ export const UPLOAD_DEADLINE_MS = 5000;
  * Null when the reply has no chart, or drawing or uploading failed or was late (logged as a
  * warning): the text then goes out alone. Never throws.
  */
-export async function uploadReplyChart(client: webApi.WebClient, reply: Reply, render: ChartRenderer | null, log: Logger, deadlineMs = UPLOAD_DEADLINE_MS): Promise<SlackImage | null> {
+export async function uploadReplyChart(
+  client: webApi.WebClient,
+  reply: Reply,
+  render: ChartRenderer | null,
+  log: Logger,
+  deadlineMs = UPLOAD_DEADLINE_MS,
+): Promise<SlackImage | null> {
   if (!reply.chart || !render || reply.ephemeral || reply.tone === 'error') return null;
   const chart = await render(reply.chart, log);
   if (!chart) return null;
@@ -27,12 +33,14 @@ export async function uploadReplyChart(client: webApi.WebClient, reply: Reply, r
     timer = setTimeout(() => resolve(null), deadlineMs);
   });
   try {
-    const upload = client.filesUploadV2({ file: chart.png, filename: chart.fileName, title: reply.title, alt_text: chart.altText }).then((res) => {
-      const completed = res.files as unknown as Array<{ files?: Array<{ id?: string }> }>;
-      const fileId = completed[0]?.files?.[0]?.id;
-      if (!fileId) throw new Error('files.completeUploadExternal returned no file id');
-      return { fileId, title: reply.title, altText: chart.altText };
-    });
+    const upload = client
+      .filesUploadV2({ file: chart.png, filename: chart.fileName, title: reply.title, alt_text: chart.altText })
+      .then((res) => {
+        const completed = res.files as unknown as Array<{ files?: Array<{ id?: string }> }>;
+        const fileId = completed[0]?.files?.[0]?.id;
+        if (!fileId) throw new Error('files.completeUploadExternal returned no file id');
+        return { fileId, title: reply.title, altText: chart.altText };
+      });
     const image = await Promise.race([upload, late]);
     if (!image) log.warn({ chart: reply.chart.kind, deadlineMs }, 'slack: chart upload not done in time: the text goes out alone');
     return image;

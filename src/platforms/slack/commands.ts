@@ -60,17 +60,22 @@ export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
     app.command(`/${command.name}`, async ({ ack, command: payload, respond, client }) => {
       try {
         await ack();
-        await later(() => answer(deps, log, {
-          command,
-          readArgs: () => parseCommandText(command, payload.text ?? ''),
-          channel: { platform: 'slack', workspaceId: payload.team_id, channelId: payload.channel_id, channelName: payload.channel_name },
-          user: { id: payload.user_id, name: payload.user_name },
-          client,
-          respond,
-          fromButton: false,
-        }));
+        await later(() =>
+          answer(deps, log, {
+            command,
+            readArgs: () => parseCommandText(command, payload.text ?? ''),
+            channel: { platform: 'slack', workspaceId: payload.team_id, channelId: payload.channel_id, channelName: payload.channel_name },
+            user: { id: payload.user_id, name: payload.user_name },
+            client,
+            respond,
+            fromButton: false,
+          }),
+        );
       } catch (err) {
-        log.error({ err, command: command.name, team: payload.team_id, channel: payload.channel_id, user: payload.user_id }, 'slack command handler failed');
+        log.error(
+          { err, command: command.name, team: payload.team_id, channel: payload.channel_id, user: payload.user_id },
+          'slack command handler failed',
+        );
       }
     });
   }
@@ -81,7 +86,10 @@ export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
     try {
       await ack({ response_type: 'ephemeral', text: `ice-watch cannot answer ${escapeMrkdwn(payload.command)} in this version.` });
     } catch (err) {
-      log.error({ err, command: payload.command, team: payload.team_id, channel: payload.channel_id, user: payload.user_id }, 'slack unknown-command handler failed');
+      log.error(
+        { err, command: payload.command, team: payload.team_id, channel: payload.channel_id, user: payload.user_id },
+        'slack unknown-command handler failed',
+      );
     }
   });
 
@@ -97,14 +105,22 @@ export function registerSlackCommands(app: App, deps: SlackCommandDeps): void {
       await answer(deps, log, {
         command,
         readArgs: () => ({ ...target.args, page: String(target.page) }),
-        channel: { platform: 'slack', workspaceId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, channelName: body.channel.name },
+        channel: {
+          platform: 'slack',
+          workspaceId: body.team?.id ?? body.user.team_id ?? '',
+          channelId: body.channel.id,
+          channelName: body.channel.name,
+        },
         user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
         client,
         respond,
         fromButton: true,
       });
     } catch (err) {
-      log.error({ err, action: action.action_id, team: body.team?.id, channel: body.channel?.id, user: body.user.id }, 'slack paging handler failed');
+      log.error(
+        { err, action: action.action_id, team: body.team?.id, channel: body.channel?.id, user: body.user.id },
+        'slack paging handler failed',
+      );
     }
   };
   app.action<BlockAction<ButtonAction>>(PAGE_PREV_ACTION_ID, onPageButton);
@@ -142,9 +158,19 @@ async function answer(deps: SlackCommandDeps, log: Logger, inv: Invocation): Pro
   const reply = await replyFor(deps, reqLog, inv);
   try {
     // The ack went out already: the picture only delays the answer by its deadline, never past Slack's 3 s.
-    const image = await uploadReplyChart(inv.client, reply, deps.renderChart === undefined ? defaultChartRenderer : deps.renderChart, reqLog);
+    const image = await uploadReplyChart(
+      inv.client,
+      reply,
+      deps.renderChart === undefined ? defaultChartRenderer : deps.renderChart,
+      reqLog,
+    );
     const replaceOriginal = inv.fromButton && reply.tone !== 'error';
-    await postWithPicture(reply, image, async (message) => void (await inv.respond({ ...message, replace_original: replaceOriginal })), reqLog);
+    await postWithPicture(
+      reply,
+      image,
+      async (message) => void (await inv.respond({ ...message, replace_original: replaceOriginal })),
+      reqLog,
+    );
   } catch (err) {
     reqLog.error({ err }, 'slack: rendering or posting the answer failed');
   }

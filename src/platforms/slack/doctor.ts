@@ -32,9 +32,16 @@ export function createSlackProbe(options: SlackProbeOptions) {
         const a = await call('auth.test');
         if (a.ok) {
           authorized = true;
-          return { name: 'Slack token', status: 'ok', detail: `accepted: bot user ${a.user ?? '?'} (${a.user_id ?? '?'}) in workspace ${a.team ?? '?'} (${a.team_id ?? '?'})` };
+          return {
+            name: 'Slack token',
+            status: 'ok',
+            detail: `accepted: bot user ${a.user ?? '?'} (${a.user_id ?? '?'}) in workspace ${a.team ?? '?'} (${a.team_id ?? '?'})`,
+          };
         }
-        const fix = a.error === 'invalid_auth' || a.error === 'token_revoked' || a.error === 'account_inactive' ? ': reinstall the app and copy its Bot User OAuth Token (xoxb-...) to SLACK_BOT_TOKEN' : '';
+        const fix =
+          a.error === 'invalid_auth' || a.error === 'token_revoked' || a.error === 'account_inactive'
+            ? ': reinstall the app and copy its Bot User OAuth Token (xoxb-...) to SLACK_BOT_TOKEN'
+            : '';
         return { name: 'Slack token', status: 'fail', detail: `auth.test answered ${a.error}${fix}` };
       } catch (err) {
         return { name: 'Slack token', status: 'fail', detail: `Slack did not answer: ${err instanceof Error ? err.message : String(err)}` };
@@ -46,8 +53,10 @@ export function createSlackProbe(options: SlackProbeOptions) {
       if (!authorized) return 'not checked: the token was not accepted';
       const a = await call('conversations.info', { channel: channelId });
       if (!a.ok) {
-        if (a.error === 'channel_not_found' || a.error === 'not_in_channel') return 'the bot is not in this channel (or it is gone): /invite @ice-watch there';
-        if (a.error === 'missing_scope') return `the app lacks a scope for conversations.info (${a.needed ?? 'channels:read, groups:read'}): reinstall it with the manifest that ice-watch slack-manifest prints`;
+        if (a.error === 'channel_not_found' || a.error === 'not_in_channel')
+          return 'the bot is not in this channel (or it is gone): /invite @ice-watch there';
+        if (a.error === 'missing_scope')
+          return `the app lacks a scope for conversations.info (${a.needed ?? 'channels:read, groups:read'}): reinstall it with the manifest that ice-watch slack-manifest prints`;
         return `conversations.info answered ${a.error}`;
       }
       if (a.channel?.is_archived) return 'the channel is archived';

@@ -23,10 +23,15 @@ export const slackPlatform: PlatformPlugin<'slack'> = {
     tokenSetting: 'SLACK_BOT_TOKEN',
     describe: (config) => `Slack (${config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP on port ${config.SLACK_PORT}`})`,
     warnings: (config) => [
-      ...(config.SLACK_BOT_TOKEN && !config.SLACK_BOT_TOKEN.startsWith('xoxb-') ? ['SLACK_BOT_TOKEN does not start with xoxb-: it should be the Bot User OAuth Token'] : []),
-      ...(config.SLACK_APP_TOKEN && !config.SLACK_APP_TOKEN.startsWith('xapp-') ? ['SLACK_APP_TOKEN does not start with xapp-: it should be an app-level token with connections:write'] : []),
+      ...(config.SLACK_BOT_TOKEN && !config.SLACK_BOT_TOKEN.startsWith('xoxb-')
+        ? ['SLACK_BOT_TOKEN does not start with xoxb-: it should be the Bot User OAuth Token']
+        : []),
+      ...(config.SLACK_APP_TOKEN && !config.SLACK_APP_TOKEN.startsWith('xapp-')
+        ? ['SLACK_APP_TOKEN does not start with xapp-: it should be an app-level token with connections:write']
+        : []),
     ],
-    probe: (config) => createSlackProbe({ token: config.SLACK_BOT_TOKEN ?? '', apiUrl: config.SLACK_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }),
+    probe: (config) =>
+      createSlackProbe({ token: config.SLACK_BOT_TOKEN ?? '', apiUrl: config.SLACK_API_URL, timeoutMs: config.FETCH_TIMEOUT_MS }),
   },
   load: async (context) => loadApp().createSlackPlatform(context),
 };

@@ -60,12 +60,14 @@ export function renderReplyForSlack(reply: Reply, image?: SlackImage): SlackMess
   const head: types.KnownBlock[] = title ? [{ type: 'header', text: { type: 'plain_text', text: title, emoji: false } }] : [];
   const tail = tailBlocks(reply);
   const picture: types.KnownBlock[] = image
-    ? [{
-        type: 'image',
-        slack_file: { id: image.fileId },
-        alt_text: clipPlain(image.altText, IMAGE_ALT_MAX_CHARS),
-        title: { type: 'plain_text', text: clipPlain(image.title, IMAGE_TITLE_MAX_CHARS), emoji: false },
-      }]
+    ? [
+        {
+          type: 'image',
+          slack_file: { id: image.fileId },
+          alt_text: clipPlain(image.altText, IMAGE_ALT_MAX_CHARS),
+          title: { type: 'plain_text', text: clipPlain(image.title, IMAGE_TITLE_MAX_CHARS), emoji: false },
+        },
+      ]
     : [];
   const body = bodyBlocks(reply.blocks, MAX_BLOCKS - head.length - tail.length - picture.length);
   return { response_type: responseTypeOf(reply), text: fallbackText(reply), blocks: [...head, ...body, ...picture, ...tail] };
@@ -94,9 +96,11 @@ function bodyBlocks(blocks: readonly ReplyBlock[], budget: number): types.KnownB
     const remaining = Math.max(Math.min(1, budget - out.length), budget - out.length - later);
     if (remaining <= 0) break;
     const rendered =
-      block.kind === 'list' ? listSections(block.heading, block.items, remaining, block.moreHint)
-      : block.kind === 'text' ? textSections(block.lines)
-      : fieldSections(block.fields);
+      block.kind === 'list'
+        ? listSections(block.heading, block.items, remaining, block.moreHint)
+        : block.kind === 'text'
+          ? textSections(block.lines)
+          : fieldSections(block.fields);
     if (rendered.length <= remaining) out.push(...rendered);
     else out.push(...rendered.slice(0, remaining - 1), section('… the rest did not fit in one message.'));
   }
@@ -109,7 +113,8 @@ function leastSections(block: ReplyBlock): number {
   return block.kind === 'text' ? textSections(block.lines).length : fieldSections(block.fields).length;
 }
 
-const textSections = (lines: readonly Line[]) => packLines(lines.map((l) => clipMrkdwn(renderLine(l), SECTION_TEXT_MAX_CHARS))).map(section);
+const textSections = (lines: readonly Line[]) =>
+  packLines(lines.map((l) => clipMrkdwn(renderLine(l), SECTION_TEXT_MAX_CHARS))).map(section);
 
 /** Joins lines into as few texts of at most SECTION_TEXT_MAX_CHARS as keep the lines whole; blank texts are dropped. */
 function packLines(lines: readonly string[]): string[] {
@@ -132,14 +137,20 @@ function listSections(heading: string | undefined, items: readonly Line[], maxSe
   const head = heading ? [`*${escapeMrkdwn(heading)}*`] : [];
   for (let shown = Math.min(lines.length, MAX_LIST_ITEMS); ; shown--) {
     const hidden = lines.length - shown;
-    const chunks = packLines([...head, ...lines.slice(0, shown), ...(hidden ? [`… and ${hidden} more ${moreHint ? escapeMrkdwn(moreHint) : MORE_HINT}`] : [])]);
+    const chunks = packLines([
+      ...head,
+      ...lines.slice(0, shown),
+      ...(hidden ? [`… and ${hidden} more ${moreHint ? escapeMrkdwn(moreHint) : MORE_HINT}`] : []),
+    ]);
     if (chunks.length <= maxSections || shown === 0) return chunks.slice(0, maxSections).map(section);
   }
 }
 
 function fieldSections(fields: readonly ReplyField[]): types.SectionBlock[] {
   const texts = fields
-    .map((f) => clipMrkdwn([f.name.trim() ? `*${escapeMrkdwn(f.name)}*` : '', renderLine(f.value)].filter(Boolean).join('\n'), FIELD_TEXT_MAX_CHARS))
+    .map((f) =>
+      clipMrkdwn([f.name.trim() ? `*${escapeMrkdwn(f.name)}*` : '', renderLine(f.value)].filter(Boolean).join('\n'), FIELD_TEXT_MAX_CHARS),
+    )
     .filter((t) => t.trim() !== '');
   const out: types.SectionBlock[] = [];
   for (let i = 0; i < texts.length; i += MAX_FIELDS_PER_SECTION) {

@@ -87,7 +87,9 @@ export function guardAgainstReplays(receiver: HTTPReceiver, app: App, logger: Lo
       }
       if (now() - lastSweep > SWEEP_EVERY_MS) {
         lastSweep = now();
-        void leases.sweep(SEEN_SIGNATURE).catch((err: unknown) => logger.warn({ err }, 'slack: sweeping expired request signatures failed'));
+        void leases
+          .sweep(SEEN_SIGNATURE)
+          .catch((err: unknown) => logger.warn({ err }, 'slack: sweeping expired request signatures failed'));
       }
     }
     await next();

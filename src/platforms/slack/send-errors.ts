@@ -28,7 +28,10 @@ export const PERMANENT_SLACK_ERRORS: Record<string, { reason: string; fix: strin
   ekm_access_denied: { reason: 'the workspace administrators have suspended posting', fix: 'Ask a workspace admin to restore posting.' },
   account_inactive: { reason: "the app's bot user was deactivated or the workspace deleted", fix: REINSTALL },
   token_revoked: { reason: "the app's bot token was revoked", fix: REINSTALL },
-  invalid_auth: { reason: 'Slack refused the bot token', fix: `Check SLACK_BOT_TOKEN (the xoxb- token of this installation). ${REINSTALL}` },
+  invalid_auth: {
+    reason: 'Slack refused the bot token',
+    fix: `Check SLACK_BOT_TOKEN (the xoxb- token of this installation). ${REINSTALL}`,
+  },
   not_authed: { reason: 'no bot token was sent to Slack', fix: 'Set SLACK_BOT_TOKEN.' },
   missing_scope: {
     reason: 'the app lacks the permission to post',
@@ -55,7 +58,10 @@ export function sendResultFromSlackError(err: unknown): Exclude<SendResult, { ok
   const kind = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   if (kind === webApi.ErrorCode.PlatformError) {
     // missing_scope answers carry `needed` (the scope), which the result type does not declare.
-    const data: webApi.WebAPIPlatformError['data'] & { needed?: unknown } = (err as webApi.WebAPIPlatformError).data ?? { ok: false, error: 'unknown_error' };
+    const data: webApi.WebAPIPlatformError['data'] & { needed?: unknown } = (err as webApi.WebAPIPlatformError).data ?? {
+      ok: false,
+      error: 'unknown_error',
+    };
     const code = String(data.error ?? 'unknown_error');
     const known = PERMANENT_SLACK_ERRORS[code];
     if (known) {
@@ -63,7 +69,12 @@ export function sendResultFromSlackError(err: unknown): Exclude<SendResult, { ok
       return { ok: false, permanent: true, code, reason: `${known.reason}${needed}`, fix: known.fix } satisfies Permanent;
     }
     const retryAfterSec = data.response_metadata?.retryAfter;
-    return { ok: false, permanent: false, reason: `Slack refused the message: ${code}`, ...(retryAfterSec ? { retryAfterMs: retryAfterSec * 1000 } : {}) };
+    return {
+      ok: false,
+      permanent: false,
+      reason: `Slack refused the message: ${code}`,
+      ...(retryAfterSec ? { retryAfterMs: retryAfterSec * 1000 } : {}),
+    };
   }
   if (kind === webApi.ErrorCode.RateLimitedError) {
     const retryAfter = (err as webApi.WebAPIRateLimitedError).retryAfter;
@@ -80,8 +91,15 @@ export function sendResultFromSlackError(err: unknown): Exclude<SendResult, { ok
     const { original, message: own } = err as webApi.WebAPIRequestError;
     const message = original?.message ?? own;
     const limited = RATE_LIMIT_MESSAGE.exec(message);
-    if (limited) return { ok: false, permanent: false, reason: `Slack rate limit: retry after ${limited[1]} s`, retryAfterMs: Number(limited[1]) * 1000 };
-    if (original?.name === 'TimeoutError' || /TimeoutError|aborted due to timeout/.test(message)) return { ok: false, permanent: false, reason: 'Slack did not answer in time' };
+    if (limited)
+      return {
+        ok: false,
+        permanent: false,
+        reason: `Slack rate limit: retry after ${limited[1]} s`,
+        retryAfterMs: Number(limited[1]) * 1000,
+      };
+    if (original?.name === 'TimeoutError' || /TimeoutError|aborted due to timeout/.test(message))
+      return { ok: false, permanent: false, reason: 'Slack did not answer in time' };
     return { ok: false, permanent: false, reason: `could not reach Slack: ${message}` };
   }
   return { ok: false, permanent: false, reason: err instanceof Error ? err.message : String(err) };

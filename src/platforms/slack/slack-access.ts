@@ -6,9 +6,11 @@ import type { webApi } from '@slack/bolt';
  */
 
 /** Told to the user when the bot cannot post in the channel (it needs no chat:write.public: members invite it). */
-export const INVITE_SENTENCE = 'ice-watch is not a member of this channel, so it could not post alerts here. Invite it with /invite @ice-watch, then try again.';
+export const INVITE_SENTENCE =
+  'ice-watch is not a member of this channel, so it could not post alerts here. Invite it with /invite @ice-watch, then try again.';
 export const ARCHIVED_SENTENCE = 'This channel is archived, so ice-watch cannot post here.';
-export const DIRECT_MESSAGE_SENTENCE = 'Alerts go to channels, not direct messages: run this in the channel that should get them (and invite @ice-watch there).';
+export const DIRECT_MESSAGE_SENTENCE =
+  'Alerts go to channels, not direct messages: run this in the channel that should get them (and invite @ice-watch there).';
 
 /** The `error` of a Slack Web API answer (`channel_not_found`, `not_in_channel`...), or null for any other failure. */
 export function slackErrorCode(err: unknown): string | null {

@@ -15,30 +15,72 @@ import type { Agreement, ListKind } from '../../../src/domain/types';
 const RUNS = 400;
 
 const STATE_PICKS: Array<[string, string | null]> = [
-  ['Texas', 'TX'], ['Florida', 'FL'], ['Oklahoma', 'OK'], ['Guam', 'GU'],
+  ['Texas', 'TX'],
+  ['Florida', 'FL'],
+  ['Oklahoma', 'OK'],
+  ['Guam', 'GU'],
   // Published names that matched no state, as normalizeState keeps them (title-cased, so one spelling each).
-  ['Atlantis', null], ['Lemuria', null],
+  ['Atlantis', null],
+  ['Lemuria', null],
 ];
 /** Agency names with the pairs the rename rules look for: abbreviations, typos, the same place. */
 const AGENCIES = [
-  'Tampa PD', 'Tampa Police Department', 'Tampa Police Dept.',
-  "Harris County Sheriff's Office", 'Harris County Sheriffs Office', 'HARRIS COUNTY SHERIFF OFFICE',
-  'Pasco County BOCC', "Pasco County Sheriff's Office", 'Pasco County Board of County Commissioners',
-  '16th Judicial Distric Drug Task Force', '16th Judicial District Drug Task Force',
-  'Lake Placid Police Department', 'Department of Corrections', 'Texas Department of Corrections',
-  'Office of the Attorney General', 'Texas Office of the Attorney General', 'Cass County Sheriff\'s Office',
+  'Tampa PD',
+  'Tampa Police Department',
+  'Tampa Police Dept.',
+  "Harris County Sheriff's Office",
+  'Harris County Sheriffs Office',
+  'HARRIS COUNTY SHERIFF OFFICE',
+  'Pasco County BOCC',
+  "Pasco County Sheriff's Office",
+  'Pasco County Board of County Commissioners',
+  '16th Judicial Distric Drug Task Force',
+  '16th Judicial District Drug Task Force',
+  'Lake Placid Police Department',
+  'Department of Corrections',
+  'Texas Department of Corrections',
+  'Office of the Attorney General',
+  'Texas Office of the Attorney General',
+  "Cass County Sheriff's Office",
 ];
 const MODELS = ['JEM', 'TFM', 'WSO'];
 const DATES = ['2025-02-19', '2025-02-26', '2025-03-05', null];
 
-const agency = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...AGENCIES) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) });
+const agency = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...AGENCIES) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+);
 /** MOA links: none (link pending), a few PDFs that rows share (one agreement, or ICE pasting one agency's link into another's row), and a page that is no document. */
-const LINKS = [null, null, 'https://www.ice.gov/doclib/287gMOA/TampaPD_TFM_MOA_02282025.pdf', 'https://www.ice.gov/doclib/287gMOA/PascoBOCC_WSO_MOA_02262025.pdf', 'https://www.ice.gov/identify-and-arrest/287g'];
+const LINKS = [
+  null,
+  null,
+  'https://www.ice.gov/doclib/287gMOA/TampaPD_TFM_MOA_02282025.pdf',
+  'https://www.ice.gov/doclib/287gMOA/PascoBOCC_WSO_MOA_02262025.pdf',
+  'https://www.ice.gov/identify-and-arrest/287g',
+];
 const row = fc
-  .record({ place: fc.constantFrom(...STATE_PICKS), agency, model: fc.constantFrom(...MODELS), signed: fc.constantFrom(...DATES), county: fc.constantFrom('Harris County', 'Pasco County', null), moaUrl: fc.constantFrom(...LINKS) })
-  .map(({ place: [state, stateCode], agency: name, model, signed, county, moaUrl }): Agreement => ({
-    state, stateCode, agency: name, agencyKey: agencyKey(name), type: 'County', county, model, signed, moaUrl, addendumUrl: null,
-  }));
+  .record({
+    place: fc.constantFrom(...STATE_PICKS),
+    agency,
+    model: fc.constantFrom(...MODELS),
+    signed: fc.constantFrom(...DATES),
+    county: fc.constantFrom('Harris County', 'Pasco County', null),
+    moaUrl: fc.constantFrom(...LINKS),
+  })
+  .map(
+    ({ place: [state, stateCode], agency: name, model, signed, county, moaUrl }): Agreement => ({
+      state,
+      stateCode,
+      agency: name,
+      agencyKey: agencyKey(name),
+      type: 'County',
+      county,
+      model,
+      signed,
+      moaUrl,
+      addendumUrl: null,
+    }),
+  );
 
 /** A later publication of `list`: rows dropped, added, renamed, moved, re-dated; or an unrelated list. */
 type Edit = { kind: 'drop' | 'rename' | 'move' | 'redate' | 'relink' | 'add'; at: number; with: Agreement };
@@ -55,7 +97,11 @@ function applyEdits(list: Agreement[], edits: Edit[]): Agreement[] {
   }
   return out;
 }
-const edit = fc.record({ kind: fc.constantFrom('drop', 'rename', 'move', 'redate', 'relink', 'add'), at: fc.nat(), with: row }) as fc.Arbitrary<Edit>;
+const edit = fc.record({
+  kind: fc.constantFrom('drop', 'rename', 'move', 'redate', 'relink', 'add'),
+  at: fc.nat(),
+  with: row,
+}) as fc.Arbitrary<Edit>;
 const list = fc.array(row, { maxLength: 25 });
 const pair = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(list, fc.array(edit, { maxLength: 10 })).map(([a, edits]) => [a, applyEdits(a, edits)] as const) },
@@ -63,7 +109,8 @@ const pair = fc.oneof(
 );
 const kind = fc.constantFrom<ListKind>('participating', 'pending');
 
-const idOf = (state: string, stateCode: string | null, name: string, model: string) => agreementKey({ state, stateCode, agency: name, model });
+const idOf = (state: string, stateCode: string | null, name: string, model: string) =>
+  agreementKey({ state, stateCode, agency: name, model });
 const identities = (rows: readonly Agreement[]) => new Set(groupAgreements(rows).map((g) => g.key));
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
@@ -82,7 +129,10 @@ function applyEvents(before: Set<string>, events: ListEvent[]): Set<string> {
         expect(ids.delete(idOf(e.state, e.stateCode, e.agency, e.model))).toBe(true);
         break;
       case 'agreement.renamed': {
-        const from = e.previousState === null ? idOf(e.state, e.stateCode, e.previousAgency, e.model) : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
+        const from =
+          e.previousState === null
+            ? idOf(e.state, e.stateCode, e.previousAgency, e.model)
+            : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
         expect(ids.delete(from)).toBe(true);
         ids.add(idOf(e.state, e.stateCode, e.agency, e.model));
         break;
@@ -93,7 +143,8 @@ function applyEvents(before: Set<string>, events: ListEvent[]): Set<string> {
   }
   // The events of one diff happen at once: a renewal or correction names the agreement as it now stands.
   for (const e of events) {
-    if (e.type === 'agreement.renewed' || e.type === 'agreement.corrected') expect(ids.has(idOf(e.state, e.stateCode, e.agency, e.model))).toBe(true);
+    if (e.type === 'agreement.renewed' || e.type === 'agreement.corrected')
+      expect(ids.has(idOf(e.state, e.stateCode, e.agency, e.model))).toBe(true);
   }
   return ids;
 }
@@ -101,15 +152,19 @@ function applyEvents(before: Set<string>, events: ListEvent[]): Set<string> {
 describe('diffLists properties', () => {
   test('diff(a, a) is empty, for either list kind and any row order of the second copy', () => {
     fc.assert(
-      fc.property(list.chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length }))), kind, ([a, shuffled], k) => {
-        expect(diffLists(a, a, k)).toMatchObject({ events: [], ended: [], signed: [], renamed: 0, relistedFrom: [] });
-        expect(diffLists(a, shuffled, k).events).toEqual([]);
-      }),
+      fc.property(
+        list.chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length }))),
+        kind,
+        ([a, shuffled], k) => {
+          expect(diffLists(a, a, k)).toMatchObject({ events: [], ended: [], signed: [], renamed: 0, relistedFrom: [] });
+          expect(diffLists(a, shuffled, k).events).toEqual([]);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
-  test('participating: applying the events of diff(a, b) to a gives exactly b\'s identities', () => {
+  test("participating: applying the events of diff(a, b) to a gives exactly b's identities", () => {
     fc.assert(
       fc.property(pair, ([a, b]) => {
         const { events } = diffLists(a, b, 'participating');
@@ -141,8 +196,12 @@ describe('diffLists properties', () => {
         const [before, after] = [identities(a), identities(b)];
         const arrived = [...after].filter((id) => !before.has(id));
         const departed = [...before].filter((id) => !after.has(id));
-        const added = events.filter((e) => e.type === 'pending.added').map((e) => 'agency' in e && idOf(e.state, e.stateCode, e.agency, e.model));
-        const removed = events.filter((e) => e.type === 'pending.removed').map((e) => 'agency' in e && idOf(e.state, e.stateCode, e.agency, e.model));
+        const added = events
+          .filter((e) => e.type === 'pending.added')
+          .map((e) => 'agency' in e && idOf(e.state, e.stateCode, e.agency, e.model));
+        const removed = events
+          .filter((e) => e.type === 'pending.removed')
+          .map((e) => 'agency' in e && idOf(e.state, e.stateCode, e.agency, e.model));
         expect(events.every((e) => e.type === 'pending.added' || e.type === 'pending.removed')).toBe(true);
         for (const id of added) expect(arrived).toContain(id);
         for (const id of removed) expect(departed).toContain(id);
@@ -155,7 +214,14 @@ describe('diffLists properties', () => {
   test('the events do not depend on the row order of either list', () => {
     fc.assert(
       fc.property(
-        pair.chain(([a, b]) => fc.tuple(fc.constant(a), fc.constant(b), fc.shuffledSubarray([...a], { minLength: a.length }), fc.shuffledSubarray([...b], { minLength: b.length }))),
+        pair.chain(([a, b]) =>
+          fc.tuple(
+            fc.constant(a),
+            fc.constant(b),
+            fc.shuffledSubarray([...a], { minLength: a.length }),
+            fc.shuffledSubarray([...b], { minLength: b.length }),
+          ),
+        ),
         kind,
         ([a, b, a2, b2], k) => {
           expect(diffLists(a2, b2, k).events).toEqual(diffLists(a, b, k).events);
@@ -169,7 +235,17 @@ describe('diffLists properties', () => {
 /** Counterexamples the properties found, kept as examples. */
 describe('diffLists: counterexamples found by the properties', () => {
   const tx = (agency: string, over: Partial<Agreement> = {}): Agreement => ({
-    state: 'Texas', stateCode: 'TX', agency, agencyKey: agencyKey(agency), type: 'County', county: 'Harris County', model: 'JEM', signed: '2025-02-19', moaUrl: null, addendumUrl: null, ...over,
+    state: 'Texas',
+    stateCode: 'TX',
+    agency,
+    agencyKey: agencyKey(agency),
+    type: 'County',
+    county: 'Harris County',
+    model: 'JEM',
+    signed: '2025-02-19',
+    moaUrl: null,
+    addendumUrl: null,
+    ...over,
   });
 
   test('an agency named like an Object.prototype member ("constructor") is diffed, not a TypeError in the rename rules', () => {
@@ -192,7 +268,10 @@ describe('diffLists: counterexamples found by the properties', () => {
 
   test('one agency signing several models at once: events in model order, whatever the row order', () => {
     const rows = [tx('Tampa PD', { model: 'WSO' }), tx('Tampa PD', { model: 'JEM' }), tx('Tampa PD', { model: 'TFM' })];
-    const models = (list: Agreement[]) => diffLists([], list, 'participating').events.filter((e) => e.type === 'agreement.signed').map((e) => 'model' in e && e.model);
+    const models = (list: Agreement[]) =>
+      diffLists([], list, 'participating')
+        .events.filter((e) => e.type === 'agreement.signed')
+        .map((e) => 'model' in e && e.model);
     expect(models(rows)).toEqual(['JEM', 'TFM', 'WSO']);
     expect(models([...rows].reverse())).toEqual(['JEM', 'TFM', 'WSO']);
   });

@@ -19,7 +19,12 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     expect(count(events, 'agreement.ended')).toBe(0);
     expect(count(events, 'agreement.renewed')).toBe(0);
     expect(events.filter((e) => e.type === 'agreement.corrected')).toEqual([
-      expect.objectContaining({ agency: "St. Lucie County Sheriff's Office", model: 'TFM', signed: '2025-02-26', previousSigned: '2025-02-19' }),
+      expect.objectContaining({
+        agency: "St. Lucie County Sheriff's Office",
+        model: 'TFM',
+        signed: '2025-02-26',
+        previousSigned: '2025-02-19',
+      }),
     ]);
   });
 
@@ -31,7 +36,13 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     expect(count(events, 'agreement.ended')).toBe(0);
     const renamed = events.filter((e) => e.type === 'agreement.renamed');
     expect(renamed).toEqual([
-      expect.objectContaining({ previousAgency: 'Indialantic Police Department', agency: 'Indiatlantic Police Department', stateCode: 'FL', model: 'TFM', previousState: null }),
+      expect.objectContaining({
+        previousAgency: 'Indialantic Police Department',
+        agency: 'Indiatlantic Police Department',
+        stateCode: 'FL',
+        model: 'TFM',
+        previousState: null,
+      }),
     ]);
   });
 
@@ -41,7 +52,13 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     expect(count(events, 'agreement.ended')).toBe(0);
     expect(count(events, 'agreement.renewed')).toBe(0);
     expect(events.filter((e) => e.type === 'agreement.corrected')).toEqual([
-      expect.objectContaining({ agency: "Rockwall County Sheriff's Office", model: 'WSO', stateCode: 'TX', previousSigned: '2025-07-07', signed: '2025-07-08' }),
+      expect.objectContaining({
+        agency: "Rockwall County Sheriff's Office",
+        model: 'WSO',
+        stateCode: 'TX',
+        previousSigned: '2025-07-07',
+        signed: '2025-07-08',
+      }),
     ]);
   });
 
@@ -75,7 +92,7 @@ describe('diffLists on consecutive real ICE participating lists', () => {
     expect(count(events, 'state.cleared')).toBe(0);
   });
 
-  test('a snapshot keeps the workbook\'s own modified time as evidence, apart from the fetch time', async () => {
+  test("a snapshot keeps the workbook's own modified time as evidence, apart from the fetch time", async () => {
     // README: the 09-22 am file was last modified on 09-18.
     const snap = await loadSnapshot('participatingAgencies09222025am.xlsx', 'participating', '2025-09-22T13:00:00.000Z');
     expect(snap.meta).toMatchObject({ modifiedInFile: '2025-09-18T15:42:42.000Z', fetchedAt: '2025-09-22T13:00:00.000Z' });
@@ -89,8 +106,17 @@ describe('diffLists on consecutive real ICE participating lists', () => {
 
 describe('diffLists on small lists', () => {
   const row = (over: Partial<Agreement>): Agreement => ({
-    state: 'Maine', stateCode: 'ME', agency: 'Wells Police Department', agencyKey: 'wells police department', type: 'Municipality',
-    county: null, model: 'TFM', signed: '2025-04-02', moaUrl: null, addendumUrl: null, ...over,
+    state: 'Maine',
+    stateCode: 'ME',
+    agency: 'Wells Police Department',
+    agencyKey: 'wells police department',
+    type: 'Municipality',
+    county: null,
+    model: 'TFM',
+    signed: '2025-04-02',
+    moaUrl: null,
+    addendumUrl: null,
+    ...over,
   });
 
   test('a state losing its last agreement is cleared, and a state getting its first is announced', () => {
@@ -111,7 +137,9 @@ describe('diffLists on small lists', () => {
     expect(same.map((e) => e.type)).toEqual(['agreement.corrected']);
     const renewedMoa = 'https://www.ice.gov/doclib/287gMOA/WellsPD_TFM_MOA_05012026.pdf';
     const renewed = diffLists([row({ moaUrl: moa })], [row({ signed: '2026-05-01', moaUrl: renewedMoa })], 'participating').events;
-    expect(renewed).toEqual([expect.objectContaining({ type: 'agreement.renewed', previousSigned: '2025-04-02', previousMoaUrl: moa, moaUrl: renewedMoa })]);
+    expect(renewed).toEqual([
+      expect.objectContaining({ type: 'agreement.renewed', previousSigned: '2025-04-02', previousMoaUrl: moa, moaUrl: renewedMoa }),
+    ]);
   });
 
   test('a date that was unreadable (null) and is now readable is neither a renewal nor a correction', () => {
@@ -125,14 +153,25 @@ describe('diffLists on small lists', () => {
       expect.objectContaining({ type: 'state.first' }),
       expect.objectContaining({ type: 'agreement.relisted', agency: 'Wells Police Department', missingSince: '2025-09-02T12:00:00.000Z' }),
     ]);
-    expect(diffLists([], [row({ signed: '2025-10-01' })], 'participating', { ended }).events.map((e) => e.type)).toEqual(['state.first', 'agreement.signed']);
+    expect(diffLists([], [row({ signed: '2025-10-01' })], 'participating', { ended }).events.map((e) => e.type)).toEqual([
+      'state.first',
+      'agreement.signed',
+    ]);
   });
 
   test('an ending carries the time its agreement was last listed', () => {
-    const events = diffLists([row({})], [row({ agency: 'Kennebunk Police Department', agencyKey: 'kennebunk police department', signed: '2025-05-05' })], 'participating', {
+    const events = diffLists(
+      [row({})],
+      [row({ agency: 'Kennebunk Police Department', agencyKey: 'kennebunk police department', signed: '2025-05-05' })],
+      'participating',
+      {
+        lastListedAt: '2025-09-02T12:00:00.000Z',
+      },
+    ).events;
+    expect(events.find((e) => e.type === 'agreement.ended')).toMatchObject({
+      agency: 'Wells Police Department',
       lastListedAt: '2025-09-02T12:00:00.000Z',
-    }).events;
-    expect(events.find((e) => e.type === 'agreement.ended')).toMatchObject({ agency: 'Wells Police Department', lastListedAt: '2025-09-02T12:00:00.000Z' });
+    });
   });
 
   test('pending lists give pending.added and pending.removed, and no state events', () => {

@@ -22,7 +22,9 @@ describe('repairDocumentUrl', () => {
 
   it("strips Chrome's PDF-viewer prefix (seen on ICE's University of Florida row)", () => {
     expect(
-      repairDocumentUrl('chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf'),
+      repairDocumentUrl(
+        'chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf',
+      ),
     ).toBe('https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf');
   });
 

@@ -9,7 +9,12 @@ const opts = (h: number) => ({ now: at(h), guards: DEFAULT_GUARDS });
 
 /** A publication of other rows, as a new file fetched at hour h. */
 function publish(base: Snapshot, rows: Agreement[], h: number): Snapshot {
-  return { ...base, rows, contentHash: contentHashOf(rows), meta: { ...base.meta, sha256: `sha-${h}-${rows.length}`, fetchedAt: at(h).toISOString(), fileName: `file-${h}.xlsx` } };
+  return {
+    ...base,
+    rows,
+    contentHash: contentHashOf(rows),
+    meta: { ...base.meta, sha256: `sha-${h}-${rows.length}`, fetchedAt: at(h).toISOString(), fileName: `file-${h}.xlsx` },
+  };
 }
 
 function accepted(snapshot: Snapshot): SourceState {
@@ -75,7 +80,12 @@ describe('judgePublication guards', () => {
     test('holds a suspect mass ending, still alerts the rest, and confirms it an hour later', async () => {
       const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
       const state = accepted(snap);
-      const extra: Agreement = { ...snap.rows[100], agency: 'Brand New Police Department', agencyKey: 'brand new police department', signed: '2025-10-20' };
+      const extra: Agreement = {
+        ...snap.rows[100],
+        agency: 'Brand New Police Department',
+        agencyKey: 'brand new police department',
+        signed: '2025-10-20',
+      };
       const stale = [...snap.rows.slice(60), extra]; // the first 60 rows leave: 5.8% of 1,033 and more than 10
 
       const held = judgePublication(state, publish(snap, stale, 1), opts(1));
@@ -146,9 +156,14 @@ describe('judgePublication: lists that go back in time', () => {
     const current = await loadSnapshot('participatingAgencies-20250317231040.xlsx');
     const state = judgePublication(accepted(old), publish(current, current.rows, 1), opts(1)).next!;
     const stale = publish(old, [...old.rows].reverse(), 2);
-    const outcome = judgePublication(state, stale, { ...opts(2), olderLists: [{ rows: old.rows, fileName: 'participatingAgencies03062025am.xlsx', fetchedAt: at(0).toISOString() }] });
+    const outcome = judgePublication(state, stale, {
+      ...opts(2),
+      olderLists: [{ rows: old.rows, fileName: 'participatingAgencies03062025am.xlsx', fetchedAt: at(0).toISOString() }],
+    });
     expect(outcome.verdict).toBe('rejected');
-    expect(outcome.reason).toMatch(/goes back in time: it holds the same agreements as the older list participatingAgencies03062025am\.xlsx/);
+    expect(outcome.reason).toMatch(
+      /goes back in time: it holds the same agreements as the older list participatingAgencies03062025am\.xlsx/,
+    );
     expect(outcome.events).toEqual([]);
     expect(outcome.next?.view).toBe(state.view);
     // The same stale bytes next poll are quiet.
@@ -159,7 +174,10 @@ describe('judgePublication: lists that go back in time', () => {
     const base = await loadSnapshot('participatingAgencies10162025pm.xlsx');
     const older = base.rows.slice(0, 1000);
     const state = judgePublication(accepted(publish(base, older, 0)), publish(base, base.rows.slice(0, 1002), 1), opts(1)).next!;
-    const outcome = judgePublication(state, publish(base, base.rows.slice(0, 1001), 2), { ...opts(2), olderLists: [{ rows: older, fileName: 'file-0.xlsx', fetchedAt: at(0).toISOString() }] });
+    const outcome = judgePublication(state, publish(base, base.rows.slice(0, 1001), 2), {
+      ...opts(2),
+      olderLists: [{ rows: older, fileName: 'file-0.xlsx', fetchedAt: at(0).toISOString() }],
+    });
     expect(outcome.verdict).toBe('accepted');
     expect(outcome.events.filter((e) => e.type === 'agreement.ended')).toHaveLength(1);
   });
@@ -194,12 +212,17 @@ describe('judgePublication: endings waiting for confirmation (ENDING_CONFIRM_HOU
 describe('judgePublication: names ICE flips back and forth', () => {
   test('the first rename is announced, renames back and forth within 30 days are not', async () => {
     const snap = await loadSnapshot('participatingAgencies10162025pm.xlsx');
-    const renamed = (name: string, h: number) => publish(snap, [{ ...snap.rows[0], agency: name, agencyKey: name.toLowerCase() }, ...snap.rows.slice(1)], h);
+    const renamed = (name: string, h: number) =>
+      publish(snap, [{ ...snap.rows[0], agency: name, agencyKey: name.toLowerCase() }, ...snap.rows.slice(1)], h);
     let state = accepted(snap);
     const names = [`${snap.rows[0].agency} Unit`, snap.rows[0].agency, `${snap.rows[0].agency} Unit`];
     const counts: number[] = [];
     for (const [i, name] of names.entries()) {
-      const outcome = judgePublication(state, name === snap.rows[0].agency ? publish(snap, snap.rows, 10 + i) : renamed(name, 10 + i), opts(10 + i));
+      const outcome = judgePublication(
+        state,
+        name === snap.rows[0].agency ? publish(snap, snap.rows, 10 + i) : renamed(name, 10 + i),
+        opts(10 + i),
+      );
       counts.push(outcome.events.filter((e) => e.type === 'agreement.renamed').length);
       state = outcome.next!;
     }

@@ -6,8 +6,17 @@ import { pairAgreements } from '../../../src/domain/agreements/pairing';
 import type { Agreement } from '../../../src/domain/types';
 
 const row = (agency: string, over: Partial<Agreement> = {}): Agreement => ({
-  state: 'Florida', stateCode: 'FL', agency, agencyKey: agencyKey(agency), type: null, county: null,
-  model: 'TFM', signed: '2025-02-28', moaUrl: null, addendumUrl: null, ...over,
+  state: 'Florida',
+  stateCode: 'FL',
+  agency,
+  agencyKey: agencyKey(agency),
+  type: null,
+  county: null,
+  model: 'TFM',
+  signed: '2025-02-28',
+  moaUrl: null,
+  addendumUrl: null,
+  ...over,
 });
 const moa = (file: string) => `https://www.ice.gov/doclib/287gMOA/${file}`;
 const types = (events: ListEvent[]) => events.map((e) => `${e.type}${'agency' in e ? ` ${e.agency}` : ''}`);
@@ -31,7 +40,11 @@ describe('agency names', () => {
     ['City of Miami Springs Police Department', 'Miami Springs Police Department', 'FL'],
     ['Town of Palm Beach Police Department', 'Palm Beach Police Department', 'FL'],
     ['MT Dept of Justice', 'Montana Department of Justice', 'MT'],
-    ['Criminal Investigation Division, Department of Financial Services', 'Florida Department of Financial Services, Criminal Investigation Division', 'FL'],
+    [
+      'Criminal Investigation Division, Department of Financial Services',
+      'Florida Department of Financial Services, Criminal Investigation Division',
+      'FL',
+    ],
     ["Pettis County Sheriff's Department", "Pettis County Sheriff's Office", 'MO'],
   ])('%j and %j fold to one name (%s)', (a, b, state) => expect(canonicalAgencyName(a, state)).toBe(canonicalAgencyName(b, state)));
 
@@ -60,7 +73,9 @@ describe('agency names', () => {
 describe('documentKey', () => {
   test('one PDF is one document, whatever the host, folder or case', () => {
     expect(documentKey(moa('palmBeachPoliceDept_TFM_MOA_03072025.pdf'))).toBe('palmbeachpolicedept_tfm_moa_03072025.pdf');
-    expect(documentKey('https://www.ice.gov/doclib/about/offices/ero/287g/PalmBeachPoliceDept_TFM_MOA_03072025.pdf')).toBe('palmbeachpolicedept_tfm_moa_03072025.pdf');
+    expect(documentKey('https://www.ice.gov/doclib/about/offices/ero/287g/PalmBeachPoliceDept_TFM_MOA_03072025.pdf')).toBe(
+      'palmbeachpolicedept_tfm_moa_03072025.pdf',
+    );
     expect(documentKey('https://www.ice.gov/doclib/287gMOA/Miami%20Springs_TFM.pdf')).toBe('miami springs_tfm.pdf');
   });
   test('a page or nothing is no document', () => {
@@ -72,20 +87,38 @@ describe('documentKey', () => {
 
 describe('groupAgreements: rows of one list that are one agreement', () => {
   test('"City of Zephyrhills Police Department" beside "Zephyrhills Police Department" (July 2025) is one agreement, the row with the MOA standing for it', () => {
-    const rows = [row('City of Zephyrhills Police Department', { signed: '2025-04-14' }), row('Zephyrhills Police Department', { signed: '2025-04-14', moaUrl: moa('ZephyrHillsPoliceDeptFL_TFM_MOA_04142025.pdf') })];
+    const rows = [
+      row('City of Zephyrhills Police Department', { signed: '2025-04-14' }),
+      row('Zephyrhills Police Department', { signed: '2025-04-14', moaUrl: moa('ZephyrHillsPoliceDeptFL_TFM_MOA_04142025.pdf') }),
+    ];
     const groups = groupAgreements(rows);
     expect(groups).toHaveLength(1);
     expect(groups[0].row.agency).toBe('Zephyrhills Police Department');
     expect(groupAgreements([...rows].reverse())[0].row).toBe(groups[0].row);
   });
 
-  test('two spellings with the same MOA and date are one; one agency\'s link pasted into another\'s row is not', () => {
+  test("two spellings with the same MOA and date are one; one agency's link pasted into another's row is not", () => {
     const link = moa('okaloosaCoCommishBoard_WSO_MOA_02262025.pdf');
-    expect(groupAgreements([row('Okaloosa County BOCC', { model: 'WSO', moaUrl: link }), row("Okaloosa County Sheriff's Office", { model: 'WSO', moaUrl: link })])).toHaveLength(1);
+    expect(
+      groupAgreements([
+        row('Okaloosa County BOCC', { model: 'WSO', moaUrl: link }),
+        row("Okaloosa County Sheriff's Office", { model: 'WSO', moaUrl: link }),
+      ]),
+    ).toHaveLength(1);
     const satellite = moa('SatelliteBeachPoliceDeptFL_TFM_MOA_06052025.pdf');
-    expect(groupAgreements([row('Satellite Beach Police Department', { moaUrl: satellite, signed: '2025-06-05' }), row('Sebastian Police Department', { moaUrl: satellite, signed: '2025-04-15' })])).toHaveLength(2);
+    expect(
+      groupAgreements([
+        row('Satellite Beach Police Department', { moaUrl: satellite, signed: '2025-06-05' }),
+        row('Sebastian Police Department', { moaUrl: satellite, signed: '2025-04-15' }),
+      ]),
+    ).toHaveLength(2);
     const fdep = moa('FloridaDeptEnvironProtectDivLawEnf_TFM_MOA_04252025.pdf');
-    expect(groupAgreements([row('Florida Fish and Wildlife Conservation Commission', { moaUrl: fdep }), row('Florida Department of Environmental Protection, Division of Law Enforcement', { moaUrl: fdep })])).toHaveLength(2);
+    expect(
+      groupAgreements([
+        row('Florida Fish and Wildlife Conservation Commission', { moaUrl: fdep }),
+        row('Florida Department of Environmental Protection, Division of Law Enforcement', { moaUrl: fdep }),
+      ]),
+    ).toHaveLength(2);
   });
 
   test('a link many agencies share is a page, not evidence', () => {
@@ -96,12 +129,22 @@ describe('groupAgreements: rows of one list that are one agreement', () => {
 
   test('two precincts of one county, signed the same day, are two agreements', () => {
     const tx = { state: 'Texas', stateCode: 'TX', signed: '2025-09-09' };
-    expect(groupAgreements([row("Galveston County Constable's Office Pct.1", tx), row("Galveston County Constable's Office Pct.4", tx)])).toHaveLength(2);
+    expect(
+      groupAgreements([row("Galveston County Constable's Office Pct.1", tx), row("Galveston County Constable's Office Pct.4", tx)]),
+    ).toHaveLength(2);
   });
 
   test('counts count agreements', () => {
-    const rows = [row('City of St. Cloud Police Department', { signed: '2025-04-15' }), row('St. Cloud Police Department', { signed: '2025-04-14', moaUrl: moa('StCloudPoliceDeptFL_TFM_MOA_04142025.pdf') }), row('Tampa Police Department')];
-    expect(activeAgreements(rows).map((r) => r.agency).sort()).toEqual(['St. Cloud Police Department', 'Tampa Police Department']);
+    const rows = [
+      row('City of St. Cloud Police Department', { signed: '2025-04-15' }),
+      row('St. Cloud Police Department', { signed: '2025-04-14', moaUrl: moa('StCloudPoliceDeptFL_TFM_MOA_04142025.pdf') }),
+      row('Tampa Police Department'),
+    ];
+    expect(
+      activeAgreements(rows)
+        .map((r) => r.agency)
+        .sort(),
+    ).toEqual(['St. Cloud Police Department', 'Tampa Police Department']);
   });
 });
 
@@ -110,16 +153,43 @@ describe('pairAgreements: the agreements that left and joined are one when the e
 
   test('the same MOA document, whatever the name', () => {
     const link = moa('floridaDeptAgriculture_TFM_MOA_03012025.pdf');
-    expect(pair(row('Florida Department of Agriculture', { moaUrl: link }), row('Office of Aggricultural Law Enforcement', { moaUrl: link }))).toEqual(['same-document']);
+    expect(
+      pair(row('Florida Department of Agriculture', { moaUrl: link }), row('Office of Aggricultural Law Enforcement', { moaUrl: link })),
+    ).toEqual(['same-document']);
     const okaloosa = moa('okaloosaCoCommishBoard_WSO_MOA_02262025.pdf');
-    expect(pair(row('Okaloosa County Corrections', { model: 'WSO', moaUrl: okaloosa }), row('Okaloosa County Board of County Commissioners', { model: 'WSO', moaUrl: okaloosa }))).toEqual(['same-document']);
+    expect(
+      pair(
+        row('Okaloosa County Corrections', { model: 'WSO', moaUrl: okaloosa }),
+        row('Okaloosa County Board of County Commissioners', { model: 'WSO', moaUrl: okaloosa }),
+      ),
+    ).toEqual(['same-document']);
   });
 
   test('a misspelt name, a named unit, the same place', () => {
-    expect(pair(row("Lampass County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }), row("Lampasas County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }))).toEqual(['near-name']);
-    expect(pair(row("Somerville County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervill' }), row("Somervell County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervell County' }))).toEqual(['near-name']);
-    expect(pair(row('Okaloosa County Board of County Commissioners'), row('Okaloosa County Board of County Commissioners / Department of Corrections'))).toEqual(['named-unit']);
-    expect(pair(row('Quarryville Police Department', { state: 'Pennsylvania', stateCode: 'PA' }), row('Quarryville Borough Police Department', { state: 'Pennsylvania', stateCode: 'PA' }))).toEqual(['same-place']);
+    expect(
+      pair(
+        row("Lampass County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }),
+        row("Lampasas County Sheriff's Office", { state: 'Texas', stateCode: 'TX' }),
+      ),
+    ).toEqual(['near-name']);
+    expect(
+      pair(
+        row("Somerville County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervill' }),
+        row("Somervell County Sheriff's Office", { state: 'Texas', stateCode: 'TX', county: 'Somervell County' }),
+      ),
+    ).toEqual(['near-name']);
+    expect(
+      pair(
+        row('Okaloosa County Board of County Commissioners'),
+        row('Okaloosa County Board of County Commissioners / Department of Corrections'),
+      ),
+    ).toEqual(['named-unit']);
+    expect(
+      pair(
+        row('Quarryville Police Department', { state: 'Pennsylvania', stateCode: 'PA' }),
+        row('Quarryville Borough Police Department', { state: 'Pennsylvania', stateCode: 'PA' }),
+      ),
+    ).toEqual(['same-place']);
     const va = { state: 'Virginia', stateCode: 'VA', model: 'JEM', signed: '2025-07-02', county: 'Hopewell County' };
     expect(pair(row("Hopewell County Sheriff's Office", va), row("Hopewell Sheriff's Office", va))).toEqual(['same-place']);
   });
@@ -147,13 +217,29 @@ describe('pairAgreements: the agreements that left and joined are one when the e
 describe('diffLists on the real cases of issue 12', () => {
   test('"City of Miami Springs Police Department" -> "Miami Springs Police Department", same MOA: one rename, said why', () => {
     const link = moa('MiamiSpringsPoliceDeptFL_TFM_MOA_03.26.2025.pdf');
-    const events = diffLists([row('City of Miami Springs Police Department', { signed: '2025-04-02', moaUrl: link })], [row('Miami Springs Police Department', { signed: '2025-04-02', moaUrl: link })], 'participating').events;
-    expect(events).toEqual([expect.objectContaining({ type: 'agreement.renamed', previousAgency: 'City of Miami Springs Police Department', agency: 'Miami Springs Police Department', evidence: 'same-document' })]);
+    const events = diffLists(
+      [row('City of Miami Springs Police Department', { signed: '2025-04-02', moaUrl: link })],
+      [row('Miami Springs Police Department', { signed: '2025-04-02', moaUrl: link })],
+      'participating',
+    ).events;
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'agreement.renamed',
+        previousAgency: 'City of Miami Springs Police Department',
+        agency: 'Miami Springs Police Department',
+        evidence: 'same-document',
+      }),
+    ]);
   });
 
   test('dropping a row ICE printed twice is no ending', () => {
-    const zephyr = row('Zephyrhills Police Department', { signed: '2025-04-14', moaUrl: moa('ZephyrHillsPoliceDeptFL_TFM_MOA_04142025.pdf') });
-    expect(diffLists([row('City of Zephyrhills Police Department', { signed: '2025-04-14' }), zephyr], [zephyr], 'participating').events).toEqual([]);
+    const zephyr = row('Zephyrhills Police Department', {
+      signed: '2025-04-14',
+      moaUrl: moa('ZephyrHillsPoliceDeptFL_TFM_MOA_04142025.pdf'),
+    });
+    expect(
+      diffLists([row('City of Zephyrhills Police Department', { signed: '2025-04-14' }), zephyr], [zephyr], 'participating').events,
+    ).toEqual([]);
   });
 
   test('St. Cloud printed twice with dates a day apart, before and after "City of" is dropped: nothing happened', () => {
@@ -165,16 +251,43 @@ describe('diffLists on the real cases of issue 12', () => {
 
   test('a re-signing: the same agency and model with a new MOA and a later date is a renewal', () => {
     const events = diffLists(
-      [row("Jackson County Sheriff's Office", { state: 'Kansas', stateCode: 'KS', model: 'WSO', signed: '2020-07-23', moaUrl: moa('287gWSO_JacksonCoKS_07-23-2020.pdf') })],
-      [row("Jackson County Sheriff's Office", { state: 'Kansas', stateCode: 'KS', model: 'WSO', signed: '2025-06-01', moaUrl: moa('JacksonCoSheriffsOfficeKS_WSO_MOA_06012025.pdf') })],
+      [
+        row("Jackson County Sheriff's Office", {
+          state: 'Kansas',
+          stateCode: 'KS',
+          model: 'WSO',
+          signed: '2020-07-23',
+          moaUrl: moa('287gWSO_JacksonCoKS_07-23-2020.pdf'),
+        }),
+      ],
+      [
+        row("Jackson County Sheriff's Office", {
+          state: 'Kansas',
+          stateCode: 'KS',
+          model: 'WSO',
+          signed: '2025-06-01',
+          moaUrl: moa('JacksonCoSheriffsOfficeKS_WSO_MOA_06012025.pdf'),
+        }),
+      ],
       'participating',
     ).events;
     expect(types(events)).toEqual(["agreement.renewed Jackson County Sheriff's Office"]);
   });
 
   test('a date ICE corrected while the MOA link is pending is a correction, with the evidence of identity', () => {
-    const events = diffLists([row('Northwest Florida State College Police Department', { signed: '2025-04-15' })], [row('Northwest Florida State College Police Department', { signed: '2025-05-08', moaUrl: moa('NorthwestFloridaStateCollegePoliceDeptFL_TFM_MOA_05082025.pdf') })], 'participating').events;
-    expect(events).toEqual([expect.objectContaining({ type: 'agreement.corrected', previousSigned: '2025-04-15', signed: '2025-05-08', evidence: 'same-name' })]);
+    const events = diffLists(
+      [row('Northwest Florida State College Police Department', { signed: '2025-04-15' })],
+      [
+        row('Northwest Florida State College Police Department', {
+          signed: '2025-05-08',
+          moaUrl: moa('NorthwestFloridaStateCollegePoliceDeptFL_TFM_MOA_05082025.pdf'),
+        }),
+      ],
+      'participating',
+    ).events;
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'agreement.corrected', previousSigned: '2025-04-15', signed: '2025-05-08', evidence: 'same-name' }),
+    ]);
   });
 });
 
@@ -194,38 +307,79 @@ describe('diffLists: a second printing dropped is no ending', () => {
   test('"X County Sheriff" and "X County Sheriff\'s Office" are one agency: a re-signing under the longer name is a renewal', () => {
     const events = diffLists(
       [row('Franklin County Sheriff', { model: 'WSO', signed: '2020-03-01', moaUrl: moa('FranklinCoSheriff_WSO_2020.pdf') })],
-      [row("Franklin County Sheriff's Office", { model: 'WSO', signed: '2025-06-01', moaUrl: moa('FranklinCoSheriffsOffice_WSO_MOA_06012025.pdf') })],
+      [
+        row("Franklin County Sheriff's Office", {
+          model: 'WSO',
+          signed: '2025-06-01',
+          moaUrl: moa('FranklinCoSheriffsOffice_WSO_MOA_06012025.pdf'),
+        }),
+      ],
       'participating',
     ).events;
-    expect(types(events)).toEqual(["agreement.renewed Franklin County Sheriff's Office", "agreement.renamed Franklin County Sheriff's Office"]);
+    expect(types(events)).toEqual([
+      "agreement.renewed Franklin County Sheriff's Office",
+      "agreement.renamed Franklin County Sheriff's Office",
+    ]);
   });
 });
 
 describe('diffLists: an agreement superseded by a re-signing did not end', () => {
   test('"Florida Department of Financial Services" re-signed as "..., Criminal Investigation Division" with a new MOA: a renewal and a rename', () => {
     const events = diffLists(
-      [row('Florida Department of Financial Services', { signed: '2025-03-25', type: 'State Agency', moaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf') })],
-      [row('Florida Department of Financial Services, Criminal Investigation Division', { signed: '2025-07-24', type: 'State Agency', moaUrl: moa('CriminalInvDivDeptFinSvcsFL_TFM_MOA_07242025.pdf') })],
+      [
+        row('Florida Department of Financial Services', {
+          signed: '2025-03-25',
+          type: 'State Agency',
+          moaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf'),
+        }),
+      ],
+      [
+        row('Florida Department of Financial Services, Criminal Investigation Division', {
+          signed: '2025-07-24',
+          type: 'State Agency',
+          moaUrl: moa('CriminalInvDivDeptFinSvcsFL_TFM_MOA_07242025.pdf'),
+        }),
+      ],
       'participating',
     ).events;
     expect(events).toEqual([
-      expect.objectContaining({ type: 'agreement.renewed', previousSigned: '2025-03-25', previousMoaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf') }),
-      expect.objectContaining({ type: 'agreement.renamed', evidence: 're-signed', previousAgency: 'Florida Department of Financial Services' }),
+      expect.objectContaining({
+        type: 'agreement.renewed',
+        previousSigned: '2025-03-25',
+        previousMoaUrl: moa('FloridaDFS_TFM_MOA_032025.pdf'),
+      }),
+      expect.objectContaining({
+        type: 'agreement.renamed',
+        evidence: 're-signed',
+        previousAgency: 'Florida Department of Financial Services',
+      }),
     ]);
   });
 
   test('another kind of agency of the same place signing later is no re-signing: one ended, one new', () => {
     const events = diffLists(
       [row('University of Central Florida Board of Trustees', { signed: '2025-04-15', type: 'State Agency' })],
-      [row('University of Central Florida Police Department', { signed: '2025-07-24', type: 'Municipality', moaUrl: moa('UCFPD_TFM_07302025.pdf') })],
+      [
+        row('University of Central Florida Police Department', {
+          signed: '2025-07-24',
+          type: 'Municipality',
+          moaUrl: moa('UCFPD_TFM_07302025.pdf'),
+        }),
+      ],
       'participating',
     ).events;
-    expect(types(events)).toEqual(['agreement.signed University of Central Florida Police Department', 'agreement.ended University of Central Florida Board of Trustees']);
+    expect(types(events)).toEqual([
+      'agreement.signed University of Central Florida Police Department',
+      'agreement.ended University of Central Florida Board of Trustees',
+    ]);
   });
 
   test('without a new MOA document a later row of the same place is not taken as a re-signing', () => {
     const before = row("Pasco County Sheriff's Office", { model: 'WSO', signed: '2025-02-26', type: 'County' });
     const after = row('Pasco County Board of County Commissioners', { model: 'WSO', signed: '2025-06-01', type: 'County' });
-    expect(types(diffLists([before], [after], 'participating').events)).toEqual(['agreement.signed Pasco County Board of County Commissioners', "agreement.ended Pasco County Sheriff's Office"]);
+    expect(types(diffLists([before], [after], 'participating').events)).toEqual([
+      'agreement.signed Pasco County Board of County Commissioners',
+      "agreement.ended Pasco County Sheriff's Office",
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { normalizeAgreementRow, normalizeCounty, normalizeModel, normalizeState, parseSignedDate } from '../../../src/domain/agreements/normalize';
+import {
+  normalizeAgreementRow,
+  normalizeCounty,
+  normalizeModel,
+  normalizeState,
+  parseSignedDate,
+} from '../../../src/domain/agreements/normalize';
 
 describe('normalizeModel', () => {
   it.each([
@@ -73,12 +79,9 @@ describe('normalizeState', () => {
 });
 
 describe('normalizeCounty', () => {
-  it.each([['#N/A'], ['N/A'], ['NA'], ['#NA'], [''], ['  '], [null], [undefined], [{ error: '#N/A' }]])(
-    'reads %j as no county',
-    (raw) => {
-      expect(normalizeCounty(raw)).toBeNull();
-    },
-  );
+  it.each([['#N/A'], ['N/A'], ['NA'], ['#NA'], [''], ['  '], [null], [undefined], [{ error: '#N/A' }]])('reads %j as no county', (raw) => {
+    expect(normalizeCounty(raw)).toBeNull();
+  });
 
   it('cleans a county name', () => {
     expect(normalizeCounty('Bossier Parish ')).toBe('Bossier Parish');

@@ -27,7 +27,10 @@ describe('observeProblem', () => {
   test('a problem not seen for two days starts afresh (a paused channel resumed and lost again)', () => {
     const first = observeProblem(null, 'paused', 'slack channel C1', at(0));
     expect(observeProblem(first.next, 'paused', 'slack channel C1', at(EPISODE_STALE_MS - 1)).tell).toBe('repeat');
-    expect(observeProblem(first.next, 'paused', 'slack channel C1', at(EPISODE_STALE_MS))).toMatchObject({ tell: 'start', next: { told: 1 } });
+    expect(observeProblem(first.next, 'paused', 'slack channel C1', at(EPISODE_STALE_MS))).toMatchObject({
+      tell: 'start',
+      next: { told: 1 },
+    });
   });
 });
 

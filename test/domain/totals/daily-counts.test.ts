@@ -6,12 +6,22 @@ import { detentionPath } from '../../helpers/fixtures';
 const CSV = readFileSync(detentionPath('ice-x-daily-arrests-2025-01.csv'), 'utf8');
 const TODAY = '2026-11-28';
 const january = () => parseDailyFeed(CSV, { today: TODAY });
-const day = (date: string, arrests: number | null, detainersLodged: number | null = null): DailyCount => ({ date, arrests, detainersLodged });
+const day = (date: string, arrests: number | null, detainersLodged: number | null = null): DailyCount => ({
+  date,
+  arrests,
+  detainersLodged,
+});
 
 describe('mergeDailyHistory', () => {
   it('reports a new day and a revised one, keeps gaps, and lets no blank erase a known count', () => {
     const history = [day('2025-01-26', 956, 554), day('2025-01-27', 1179, 853), day('2025-01-28', 969, 869), day('2025-01-29', null, null)];
-    const incoming = [day('2025-01-27', 1179, 853), day('2025-01-28', 975, 869), day('2025-01-29', null, null), day('2025-01-30', null, null), day('2025-01-31', 864, 621)];
+    const incoming = [
+      day('2025-01-27', 1179, 853),
+      day('2025-01-28', 975, 869),
+      day('2025-01-29', null, null),
+      day('2025-01-30', null, null),
+      day('2025-01-31', 864, 621),
+    ];
     const merged = mergeDailyHistory(history, incoming);
     expect(merged.newDays).toEqual([day('2025-01-31', 864, 621)]);
     expect(merged.revised).toEqual([{ date: '2025-01-28', before: day('2025-01-28', 969, 869), after: day('2025-01-28', 975, 869) }]);
@@ -42,15 +52,33 @@ describe('describeDailyReport on January 2025', () => {
 
   it('flags 1,179 on 2025-01-27 as the record high, over 01-26', () => {
     const report = describeDailyReport(days, '2025-01-27')!;
-    expect(report).toMatchObject({ date: '2025-01-27', arrests: 1179, detainersLodged: 853, isRecordHigh: true, previousRecord: { date: '2025-01-26', arrests: 956 }, pace: 'below' });
+    expect(report).toMatchObject({
+      date: '2025-01-27',
+      arrests: 1179,
+      detainersLodged: 853,
+      isRecordHigh: true,
+      previousRecord: { date: '2025-01-26', arrests: 956 },
+      pace: 'below',
+    });
     expect(MILLION_A_YEAR_PER_DAY).toBe(2740);
     expect(report.paceShare).toBeCloseTo(0.43, 2);
   });
 
   it('called 01-26 (956) a record in its day, but not 01-28 (969), nor the first day ever', () => {
-    expect(describeDailyReport(days, '2025-01-26')).toMatchObject({ isRecordHigh: true, previousRecord: { date: '2025-01-24', arrests: 593 } });
-    expect(describeDailyReport(days, '2025-01-28')).toMatchObject({ isRecordHigh: false, previousRecord: { date: '2025-01-27', arrests: 1179 } });
-    expect(describeDailyReport(days, '2025-01-23')).toMatchObject({ isRecordHigh: false, previousRecord: null, sevenDayAverage: 538, daysInAverage: 1 });
+    expect(describeDailyReport(days, '2025-01-26')).toMatchObject({
+      isRecordHigh: true,
+      previousRecord: { date: '2025-01-24', arrests: 593 },
+    });
+    expect(describeDailyReport(days, '2025-01-28')).toMatchObject({
+      isRecordHigh: false,
+      previousRecord: { date: '2025-01-27', arrests: 1179 },
+    });
+    expect(describeDailyReport(days, '2025-01-23')).toMatchObject({
+      isRecordHigh: false,
+      previousRecord: null,
+      sevenDayAverage: 538,
+      daysInAverage: 1,
+    });
     expect(describeDailyReport(days, '2025-01-31')).toMatchObject({ isRecordHigh: false });
   });
 

@@ -17,7 +17,16 @@ describe('the terminal writes pictures to files and prints their paths', () => {
   test('a weekly digest in console mode: the text, then "Chart: <path>" of a PNG named after the week', async () => {
     const digest = await weeklyDigest();
     const out: string[] = [];
-    const delivery: PlannedDelivery = { id: 'd', subscriptionKey: 'k', platform: 'console', workspaceId: 'local', channelId: 'console', mode: 'weekly', digest, alert: digest.alerts[0] };
+    const delivery: PlannedDelivery = {
+      id: 'd',
+      subscriptionKey: 'k',
+      platform: 'console',
+      workspaceId: 'local',
+      channelId: 'console',
+      mode: 'weekly',
+      digest,
+      alert: digest.alerts[0],
+    };
     await createConsoleAlertSender((s) => void out.push(s), { dir }).send(delivery);
     const path = join(dir, 'digest-2025-W42.png');
     expect(out.join('')).toMatch(/^\nWeekly 287\(g\) digest for 2025-W42: changes in 2 states\n[\s\S]*\nChart: (.+)\n$/);
@@ -28,9 +37,22 @@ describe('the terminal writes pictures to files and prints their paths', () => {
   test('a daily digest, or charts turned off, prints no chart line', async () => {
     const digest = { ...(await weeklyDigest()), mode: 'daily' as const };
     const out: string[] = [];
-    const delivery: PlannedDelivery = { id: 'd', subscriptionKey: 'k', platform: 'console', workspaceId: 'local', channelId: 'console', mode: 'daily', digest, alert: digest.alerts[0] };
+    const delivery: PlannedDelivery = {
+      id: 'd',
+      subscriptionKey: 'k',
+      platform: 'console',
+      workspaceId: 'local',
+      channelId: 'console',
+      mode: 'daily',
+      digest,
+      alert: digest.alerts[0],
+    };
     await createConsoleAlertSender((s) => void out.push(s), { dir }).send(delivery);
-    await createConsoleAlertSender((s) => void out.push(s), null).send({ ...delivery, mode: 'weekly', digest: { ...digest, mode: 'weekly' } });
+    await createConsoleAlertSender((s) => void out.push(s), null).send({
+      ...delivery,
+      mode: 'weekly',
+      digest: { ...digest, mode: 'weekly' },
+    });
     expect(out.join('')).not.toContain('Chart:');
   });
 

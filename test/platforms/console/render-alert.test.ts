@@ -13,21 +13,38 @@ describe('alerts as a console channel reads them', () => {
     expect(lines[0]).toMatch(/^── \d+ new, 1 renamed 287\(g\) agreements in Florida ──$/);
     expect(text).toContain('  • Indialantic Police Department → Indiatlantic Police Department');
     const section = lines.slice(lines.indexOf('New agreements:') + 1);
-    const newLines = section.slice(0, section.findIndex((l) => !l.startsWith('  ')));
-    expect(newLines.every((l) => /^ {2}• .+ · (Jail Enforcement Model \(JEM\)|Task Force Model \(TFM\)|Warrant Service Officer \(WSO\)), signed \d{4}-\d{2}-\d{2}$/.test(l) || l.startsWith('    MOA: https://'))).toBe(true);
+    const newLines = section.slice(
+      0,
+      section.findIndex((l) => !l.startsWith('  ')),
+    );
+    expect(
+      newLines.every(
+        (l) =>
+          /^ {2}• .+ · (Jail Enforcement Model \(JEM\)|Task Force Model \(TFM\)|Warrant Service Officer \(WSO\)), signed \d{4}-\d{2}-\d{2}$/.test(
+            l,
+          ) || l.startsWith('    MOA: https://'),
+      ),
+    ).toBe(true);
     expect(newLines.filter((l) => l.startsWith('  • ')).length).toBe(florida.events.filter((e) => e.type === 'agreement.signed').length);
     // The totals count agreements: St. Cloud Police Department, printed twice in this list, is one.
     const fl = activeAgreements((await loadSnapshot('participatingAgencies05192025pm.xlsx')).rows).filter((r) => r.stateCode === 'FL');
     expect(fl).toHaveLength(256);
-    expect(text).toContain(`Florida now: ${fl.length} active (JEM ${fl.filter((r) => r.model === 'JEM').length} · TFM ${fl.filter((r) => r.model === 'TFM').length} · WSO ${fl.filter((r) => r.model === 'WSO').length})`);
-    expect(lines.at(-1)).toMatch(/^Source: ICE participating list, participatingAgencies05192025pm\.xlsx, fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    expect(text).toContain(
+      `Florida now: ${fl.length} active (JEM ${fl.filter((r) => r.model === 'JEM').length} · TFM ${fl.filter((r) => r.model === 'TFM').length} · WSO ${fl.filter((r) => r.model === 'WSO').length})`,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^Source: ICE participating list, participatingAgencies05192025pm\.xlsx, fetched \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
+    );
   });
 
   test('a move between states reaches both states and says what ICE did', async () => {
     const alerts = await alertsBetween('participatingAgencies03062025am.xlsx', 'participatingAgencies-20250317231040.xlsx');
     const montana = renderAlertAsText(alerts.find((a) => a.stateCode === 'MT')!);
     const minnesota = renderAlertAsText(alerts.find((a) => a.stateCode === 'MN')!);
-    for (const text of [montana, minnesota]) expect(text).toContain("Cass County Sheriff's Office (Cass County) · Task Force Model (TFM), signed 2025-02-28: ICE now lists it under Minnesota, no longer Montana");
+    for (const text of [montana, minnesota])
+      expect(text).toContain(
+        "Cass County Sheriff's Office (Cass County) · Task Force Model (TFM), signed 2025-02-28: ICE now lists it under Minnesota, no longer Montana",
+      );
     expect(montana.split('\n')[0]).toBe('── 1 new, 1 moved 287(g) agreements in Montana ──');
   });
 
@@ -39,15 +56,17 @@ describe('alerts as a console channel reads them', () => {
   });
 
   test('every kind of line shows its documents whole, the last-listed time of a row gone and why a rename or correction is one agreement', () => {
-    const text = renderAlertAsText(floridaAlert([
-      ev.signed('Walton County Sheriff', { county: 'Walton' }),
-      ev.ended('City of Miami Springs PD', '2025-06-02T13:05:44.000Z', { county: null }),
-      ev.relisted('Moore County Sheriff', '2025-05-29T09:12:00.000Z', { county: null }),
-      ev.renewed('Lake County Sheriff', '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf', { county: null }),
-      ev.renamed('Okaloosa County Corrections', 'Okaloosa County BOCC', 'same-document', { county: null }),
-      ev.corrected("St. Lucie County Sheriff's Office", '2025-02-26', 'same-name', { county: null, moaUrl: null }),
-      ev.pendingAdded('Jupiter PD', { county: null }),
-    ]));
+    const text = renderAlertAsText(
+      floridaAlert([
+        ev.signed('Walton County Sheriff', { county: 'Walton' }),
+        ev.ended('City of Miami Springs PD', '2025-06-02T13:05:44.000Z', { county: null }),
+        ev.relisted('Moore County Sheriff', '2025-05-29T09:12:00.000Z', { county: null }),
+        ev.renewed('Lake County Sheriff', '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf', { county: null }),
+        ev.renamed('Okaloosa County Corrections', 'Okaloosa County BOCC', 'same-document', { county: null }),
+        ev.corrected("St. Lucie County Sheriff's Office", '2025-02-26', 'same-name', { county: null, moaUrl: null }),
+        ev.pendingAdded('Jupiter PD', { county: null }),
+      ]),
+    );
     const doc = (name: string) => `    MOA: https://www.ice.gov/doclib/287gMOA/287gTFM_${name}.pdf`;
     expect(text.split('\n')).toEqual([
       "── 1 new, 1 renewed, 1 renamed 287(g) agreements in Florida; 1 no longer on ICE's list, 1 back on ICE's list, 1 date corrected; 1 new pending 287(g) request ──",

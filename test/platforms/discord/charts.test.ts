@@ -26,10 +26,26 @@ async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs
   const snapshots = createSnapshotStore(keyv);
   await seedParticipating(snapshots);
   const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({ write: (c, _e, done) => void (logs.push(...String(c).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) });
-  const handle = createInteractionHandler({ services: { snapshots, subscriptions: createSubscriptionStore(keyv) }, logger: createLogger('debug', sink), now: () => NOW, renderChart, deferAfterMs });
+  const sink = new Writable({
+    write: (c, _e, done) =>
+      void (logs.push(
+        ...String(c)
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      ),
+      done()),
+  });
+  const handle = createInteractionHandler({
+    services: { snapshots, subscriptions: createSubscriptionStore(keyv) },
+    logger: createLogger('debug', sink),
+    now: () => NOW,
+    renderChart,
+    deferAfterMs,
+  });
   return {
-    api, logs,
+    api,
+    logs,
     dispatch: (raw: unknown) => handle(toInteraction(client, raw)),
     close: async () => {
       await client.destroy();
@@ -47,11 +63,21 @@ describe('Discord: pictures in slash-command answers', () => {
     h = await setUp(undefined);
     await h.dispatch(rawCommand('agreements', { state: 'all' }));
     const [callback] = h.api.callbacks();
-    const body = callback.body as { type: number; data: { embeds: Array<{ image?: { url: string } }>; attachments: Array<{ id: string; description: string }> } };
+    const body = callback.body as {
+      type: number;
+      data: { embeds: Array<{ image?: { url: string } }>; attachments: Array<{ id: string; description: string }> };
+    };
     expect(callback.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(body.type).toBe(4);
     expect(body.data.embeds[0].image).toEqual({ url: 'attachment://agreements-map.png' });
-    expect(body.data.attachments).toEqual([{ id: '0', description: expect.stringMatching(/^Map: Active 287\(g\) agreements by state\. 1,245 agreements; most in Florida \(339\), Texas \(250\)/) }]);
+    expect(body.data.attachments).toEqual([
+      {
+        id: '0',
+        description: expect.stringMatching(
+          /^Map: Active 287\(g\) agreements by state\. 1,245 agreements; most in Florida \(339\), Texas \(250\)/,
+        ),
+      },
+    ]);
     expect(callback.files).toHaveLength(1);
     const [file] = callback.files;
     expect([file.field, file.name, file.contentType]).toEqual(['files[0]', 'agreements-map.png', 'image/png']);
@@ -72,7 +98,12 @@ describe('Discord: pictures in slash-command answers', () => {
     expect(body.data.embeds[0].title).toBe('Texas: 250 active 287(g) agreements');
     expect(body.data.embeds[0].image).toBeUndefined();
     expect(body.data.attachments).toBeUndefined();
-    expect(h.logs.some((l) => l.level === 40 && l.chart === 'state-trend' && l.command === 'agreements' && l.msg === 'chart failed: the text goes out alone')).toBe(true);
+    expect(
+      h.logs.some(
+        (l) =>
+          l.level === 40 && l.chart === 'state-trend' && l.command === 'agreements' && l.msg === 'chart failed: the text goes out alone',
+      ),
+    ).toBe(true);
   });
 
   test('a chart slower than the defer point: the answer is deferred first, then the edit carries text and picture', async () => {
@@ -95,7 +126,9 @@ describe('Discord: pictures in slash-command answers', () => {
   test('a paging button replaces the message with the next page and the picture again (its old attachment is dropped)', async () => {
     h = await setUp(undefined);
     await h.dispatch(rawCommand('agreements', { state: 'texas' }));
-    const first = (h.api.callbacks()[0].body as { data: { embeds: unknown[]; components: Array<{ components: Array<{ custom_id: string }> }> } }).data;
+    const first = (
+      h.api.callbacks()[0].body as { data: { embeds: unknown[]; components: Array<{ components: Array<{ custom_id: string }> }> } }
+    ).data;
     await h.dispatch(rawButton(first.components[0].components[2].custom_id, first));
     const update = h.api.callbacks()[1];
     expect((update.body as { type: number }).type).toBe(7);
@@ -114,19 +147,39 @@ describe('Discord: the weekly digest carries its chart', () => {
 
   async function delivery(): Promise<PlannedDelivery> {
     const digest = await weeklyDigest();
-    return { id: 'digest:discord:g:c:2025-W42', subscriptionKey: 'k', platform: 'discord', workspaceId: 'g', channelId: CHANNEL, mode: 'weekly', digest, alert: digest.alerts[0] };
+    return {
+      id: 'digest:discord:g:c:2025-W42',
+      subscriptionKey: 'k',
+      platform: 'discord',
+      workspaceId: 'g',
+      channelId: CHANNEL,
+      mode: 'weekly',
+      digest,
+      alert: digest.alerts[0],
+    };
   }
   const sender = (renderChart?: ChartRenderer | null) =>
-    createDiscordAlertSender({ rest: createDiscordRest({ token: 'bot-token', apiUrl: api.apiUrl, retries: 0 }), logger: createLogger('silent'), renderChart });
+    createDiscordAlertSender({
+      rest: createDiscordRest({ token: 'bot-token', apiUrl: api.apiUrl, retries: 0 }),
+      logger: createLogger('silent'),
+      renderChart,
+    });
 
   test('POST /channels/:id/messages is multipart: payload_json with the embed image, attachment 0 and the nonce; files[0] is the PNG', async () => {
     const d = await delivery();
     expect(await sender().send(d)).toEqual({ ok: true });
     const [post] = api.requestsTo('POST', `/channels/${CHANNEL}/messages`);
-    const body = post.body as { embeds: Array<{ title: string; image: unknown }>; attachments: unknown[]; nonce: string; enforce_nonce: boolean };
+    const body = post.body as {
+      embeds: Array<{ title: string; image: unknown }>;
+      attachments: unknown[];
+      nonce: string;
+      enforce_nonce: boolean;
+    };
     expect(body.embeds[0].title).toBe('Weekly 287(g) digest for 2025-W42: changes in 2 states');
     expect(body.embeds[0].image).toEqual({ url: 'attachment://digest.png' });
-    expect(body.attachments).toEqual([{ id: 0, filename: 'digest.png', description: expect.stringMatching(/^Chart: Weekly 287\(g\) digest/) }]);
+    expect(body.attachments).toEqual([
+      { id: 0, filename: 'digest.png', description: expect.stringMatching(/^Chart: Weekly 287\(g\) digest/) },
+    ]);
     expect([body.nonce, body.enforce_nonce]).toEqual([nonceFor(d.id), true]);
     expect(post.files.map((f) => [f.field, f.name, f.contentType])).toEqual([['files[0]', 'digest.png', 'image/png']]);
     expect((await readPng(post.files[0].data)).width).toBe(1000);

@@ -38,7 +38,9 @@ describe('createDiscordBot', () => {
     const raw = rawCommand('agreements', { state: 'tx' });
     toInteraction(bot.client, raw);
     const [callback] = await api.waitFor('POST', `/interactions/${raw.id}/${raw.token}/callback`);
-    expect((callback.body as { data: { embeds: Array<{ title: string }> } }).data.embeds[0].title).toMatch(/^Texas: \d+ active 287\(g\) agreements$/);
+    expect((callback.body as { data: { embeds: Array<{ title: string }> } }).data.embeds[0].title).toMatch(
+      /^Texas: \d+ active 287\(g\) agreements$/,
+    );
     // The command's latency reaches /metrics through the bot's options.
     expect(timed).toContain('discord agreements');
     await bot.stop();

@@ -1,6 +1,11 @@
 import { commands } from '../../../commands';
 import type { Command } from '../../../commands/command';
-import { buildCommandPayloads, COMMAND_LIMITS, CommandPayloadError, registerCommands } from '../../../src/platforms/discord/command-payloads';
+import {
+  buildCommandPayloads,
+  COMMAND_LIMITS,
+  CommandPayloadError,
+  registerCommands,
+} from '../../../src/platforms/discord/command-payloads';
 import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
 
 const stub = (over: Partial<Command>): Command => ({
@@ -118,22 +123,47 @@ describe('buildCommandPayloads', () => {
     ],
     [
       'a required option after an optional one',
-      stub({ options: [{ name: 'a', description: 'a', type: 'text', required: false }, { name: 'b', description: 'b', type: 'text', required: true }] }),
+      stub({
+        options: [
+          { name: 'a', description: 'a', type: 'text', required: false },
+          { name: 'b', description: 'b', type: 'text', required: true },
+        ],
+      }),
       '/probe option "b": required options must come before optional ones',
     ],
     [
       '26 options',
-      stub({ options: Array.from({ length: 26 }, (_, i) => ({ name: `o${i}`, description: 'd', type: 'text' as const, required: false })) }),
+      stub({
+        options: Array.from({ length: 26 }, (_, i) => ({ name: `o${i}`, description: 'd', type: 'text' as const, required: false })),
+      }),
       '/probe: 26 options; Discord allows at most 25',
     ],
     [
       '26 choices',
-      stub({ options: [{ name: 'c', description: 'd', type: 'text', required: false, choices: Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })) }] }),
+      stub({
+        options: [
+          {
+            name: 'c',
+            description: 'd',
+            type: 'text',
+            required: false,
+            choices: Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })),
+          },
+        ],
+      }),
       '/probe option "c": 26 choices; Discord allows at most 25',
     ],
     [
       'more than 4000 characters in all',
-      stub({ options: Array.from({ length: 25 }, (_, i) => ({ name: `o${i}`, description: 'd'.repeat(100), type: 'text' as const, required: false, choices: Array.from({ length: 25 }, (_, j) => ({ name: `n${j}`.padEnd(50, 'n'), value: `v${j}` })) })) }),
+      stub({
+        options: Array.from({ length: 25 }, (_, i) => ({
+          name: `o${i}`,
+          description: 'd'.repeat(100),
+          type: 'text' as const,
+          required: false,
+          choices: Array.from({ length: 25 }, (_, j) => ({ name: `n${j}`.padEnd(50, 'n'), value: `v${j}` })),
+        })),
+      }),
       'characters in names, descriptions and choices; Discord allows 4000',
     ],
   ])('a command with %s is refused with an error naming it', (_what, command, message) => {
@@ -172,7 +202,9 @@ describe('registerCommands against a Discord stand-in', () => {
   });
 
   test('an invalid definition fails before any request', async () => {
-    await expect(registerCommands({ token: 't', appId: '42', apiUrl: api.apiUrl, commands: [stub({ name: 'Bad' })] })).rejects.toThrow('/Bad');
+    await expect(registerCommands({ token: 't', appId: '42', apiUrl: api.apiUrl, commands: [stub({ name: 'Bad' })] })).rejects.toThrow(
+      '/Bad',
+    );
     expect(api.requests).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ import { CHANNEL_ID, GUILD_ID, MODERATOR, rawCommand, startHarness, type Harness
 const ENGINES = STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres');
 const FORTY = STATES.slice(0, 40);
 
-type Body = { type: number; data: { embeds: Array<{ title: string; description: string; fields?: Array<{ name: string; value: string }> }>; flags?: number } };
+type Body = {
+  type: number;
+  data: { embeds: Array<{ title: string; description: string; fields?: Array<{ name: string; value: string }> }>; flags?: number };
+};
 
 describeEachStore(ENGINES)('concurrent Discord /subscribe on %s', (_name, backend) => {
   let store: StoreUnderTest;

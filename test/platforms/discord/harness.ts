@@ -59,7 +59,16 @@ function envelope(type: number, data: unknown, o: RawOptions = {}) {
     ...(guildId
       ? {
           guild_id: guildId,
-          member: { user, roles: [], permissions: o.permissions ?? MEMBER, joined_at: '2025-01-01T00:00:00.000Z', nick: null, deaf: false, mute: false, flags: 0 },
+          member: {
+            user,
+            roles: [],
+            permissions: o.permissions ?? MEMBER,
+            joined_at: '2025-01-01T00:00:00.000Z',
+            nick: null,
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
         }
       : { user }),
     channel_id: channelId,
@@ -77,7 +86,11 @@ function envelope(type: number, data: unknown, o: RawOptions = {}) {
 
 /** A type 2 (application command) payload for `/name option:value ...`. */
 export function rawCommand(name: string, options: Record<string, string>, o?: RawOptions) {
-  return envelope(2, { id: snowflake(), name, type: 1, options: Object.entries(options).map(([k, v]) => ({ name: k, type: 3, value: v })) }, o);
+  return envelope(
+    2,
+    { id: snowflake(), name, type: 1, options: Object.entries(options).map(([k, v]) => ({ name: k, type: 3, value: v })) },
+    o,
+  );
 }
 
 /** A type 4 (autocomplete) payload with `focused` typed so far. */
@@ -91,10 +104,23 @@ export function rawButton(customId: string, message: { embeds?: unknown[]; compo
   return {
     ...raw,
     message: {
-      id: snowflake(), channel_id: CHANNEL_ID, type: 20, content: '', tts: false, pinned: false, flags: 0,
-      embeds: message.embeds ?? [], components: message.components ?? [], attachments: [], mentions: [], mention_roles: [], mention_everyone: false,
+      id: snowflake(),
+      channel_id: CHANNEL_ID,
+      type: 20,
+      content: '',
+      tts: false,
+      pinned: false,
+      flags: 0,
+      embeds: message.embeds ?? [],
+      components: message.components ?? [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
       author: { id: APP_ID, username: 'ice-watch', discriminator: '0000', global_name: null, avatar: null, bot: true },
-      timestamp: NOW.toISOString(), edited_timestamp: null, application_id: APP_ID,
+      timestamp: NOW.toISOString(),
+      edited_timestamp: null,
+      application_id: APP_ID,
     },
   };
 }
@@ -135,7 +161,9 @@ export interface Harness {
 }
 
 /** `store`: the store to run on (default a fresh memory store, which the harness closes; a given one its owner closes). */
-export async function startHarness(opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory } = {},
+): Promise<Harness> {
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
   const keyv = opts.store ?? createKeyvFactory('memory://');
@@ -158,7 +186,13 @@ export async function startHarness(opts: { commands?: Command[]; deferAfterMs?: 
     deferAfterMs: opts.deferAfterMs,
   });
   return {
-    api, client, keyv, snapshots, subscriptions, logger, logs,
+    api,
+    client,
+    keyv,
+    snapshots,
+    subscriptions,
+    logger,
+    logs,
     dispatch: (raw) => handle(toInteraction(client, raw)),
     async close() {
       await client.destroy();

@@ -4,14 +4,30 @@ import { unexpectedErrorText } from '../../../commands/run-command';
 import { GUILD_ONLY, MANAGE_CHANNEL_REFUSAL } from '../../../src/platforms/discord/interactions';
 import { TONE_COLORS } from '../../../src/platforms/discord/render-reply';
 import { loadSnapshot } from '../../helpers/fixtures';
-import { APP_ID, BOT_CAN_POST, CHANNEL_ID, FIXTURE, GUILD_ID, MEMBER, MODERATOR, rawAutocomplete, rawButton, rawCommand, startHarness, type Harness } from './harness';
+import {
+  APP_ID,
+  BOT_CAN_POST,
+  CHANNEL_ID,
+  FIXTURE,
+  GUILD_ID,
+  MEMBER,
+  MODERATOR,
+  rawAutocomplete,
+  rawButton,
+  rawCommand,
+  startHarness,
+  type Harness,
+} from './harness';
 
 const ZWSP = '\u200b';
 const CALLBACK = { CHANNEL_MESSAGE: 4, DEFERRED_MESSAGE: 5, DEFERRED_UPDATE: 6, UPDATE_MESSAGE: 7, AUTOCOMPLETE: 8 };
 /** What discord.js adds to every message body it sends. */
 const SENT = { tts: false, enforce_nonce: false };
 
-type Body = { type: number; data: { embeds: Array<Record<string, any>>; components: any[]; flags?: number; allowed_mentions: unknown; choices?: unknown } };
+type Body = {
+  type: number;
+  data: { embeds: Array<Record<string, any>>; components: any[]; flags?: number; allowed_mentions: unknown; choices?: unknown };
+};
 
 async function texasRows() {
   return (await loadSnapshot(FIXTURE, 'participating', '2025-12-12T21:00:00.000Z')).rows.filter((r) => r.stateCode === 'TX');
@@ -20,7 +36,13 @@ async function texasRows() {
 function errorBody(message: string) {
   return {
     type: CALLBACK.CHANNEL_MESSAGE,
-    data: { ...SENT, embeds: [{ title: 'Sorry', color: TONE_COLORS.error, description: message }], components: [], allowed_mentions: { parse: [] }, flags: 64 },
+    data: {
+      ...SENT,
+      embeds: [{ title: 'Sorry', color: TONE_COLORS.error, description: message }],
+      components: [],
+      allowed_mentions: { parse: [] },
+      flags: 64,
+    },
   };
 }
 
@@ -94,7 +116,13 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
     expect(update.data.embeds[0].description.split('\n')[0]).toBe('**Signings, page 2**');
     expect(update.data.embeds[0].description).not.toBe(first.embeds[0].description);
     const [previous, label] = update.data.components[0].components;
-    expect(previous).toEqual({ type: 2, style: 2, label: '◀ Previous', custom_id: 'p|agreements|1|state=texas&model=TFM', disabled: false });
+    expect(previous).toEqual({
+      type: 2,
+      style: 2,
+      label: '◀ Previous',
+      custom_id: 'p|agreements|1|state=texas&model=TFM',
+      disabled: false,
+    });
     expect(label.label).toMatch(/^page 2\/\d+$/);
   });
 
@@ -132,7 +160,9 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
     await h.dispatch(rawCommand('subscribe', { states: 'tx' }, { permissions: MODERATOR, appPermissions: noEmbeds }));
     const body = h.api.callbacks()[0].body as Body;
     expect(body.data.flags).toBe(64);
-    expect(body.data.embeds[0].description).toBe("the bot lacks the Embed Links permission in this channel; a server admin can grant it in the channel's settings");
+    expect(body.data.embeds[0].description).toBe(
+      "the bot lacks the Embed Links permission in this channel; a server admin can grant it in the channel's settings",
+    );
     expect(await h.subscriptions.inWorkspace('discord', GUILD_ID)).toEqual([]);
   });
 
@@ -143,7 +173,13 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
     expect(body.data.flags).toBeUndefined();
     expect(body.data.embeds[0].description.split('\n')[0]).toBe('**A Reporter** subscribed this channel to Texas, Oklahoma.');
     const sub = await h.subscriptions.get(`discord:${GUILD_ID}:${CHANNEL_ID}`);
-    expect(sub).toMatchObject({ states: ['TX', 'OK'], mode: 'daily', createdBy: { name: 'A Reporter' }, platform: 'discord', workspaceId: GUILD_ID });
+    expect(sub).toMatchObject({
+      states: ['TX', 'OK'],
+      mode: 'daily',
+      createdBy: { name: 'A Reporter' },
+      platform: 'discord',
+      workspaceId: GUILD_ID,
+    });
   });
 
   test('a slash command outside a server is refused', async () => {
@@ -154,13 +190,18 @@ describe('Discord slash commands through discord.js and a REST stand-in', () => 
   test('a button that is not a paging id gets an ephemeral note, not a crash', async () => {
     await h.dispatch(rawButton('p|nosuchcommand|2|', {}));
     await h.dispatch(rawButton('garbage', {}));
-    expect(h.api.callbacks().map((r) => r.body)).toEqual([errorBody('This button no longer works. Run the command again.'), errorBody('This button no longer works. Run the command again.')]);
+    expect(h.api.callbacks().map((r) => r.body)).toEqual([
+      errorBody('This button no longer works. Run the command again.'),
+      errorBody('This button no longer works. Run the command again.'),
+    ]);
   });
 
   test('an expired interaction is logged and the handler still resolves', async () => {
     const raw = rawCommand('agreements', { state: 'texas' });
     await expect(h.dispatch({ ...raw, token: 'expired-token' })).resolves.toBeUndefined();
-    expect(h.logs.some((l) => l.msg === 'interaction failed' && l.command === 'agreements' && l.guild === GUILD_ID && l.channel === CHANNEL_ID)).toBe(true);
+    expect(
+      h.logs.some((l) => l.msg === 'interaction failed' && l.command === 'agreements' && l.guild === GUILD_ID && l.channel === CHANNEL_ID),
+    ).toBe(true);
   });
 });
 
@@ -172,7 +213,16 @@ describe('Discord answers: untrusted ICE text, slow commands and failures', () =
     h = await startHarness({
       seed: (rows) => {
         const tx = rows.find((r) => r.stateCode === 'TX')!;
-        return [...rows, { ...tx, agency: '**bold** @everyone <@123> Sheriff', agencyKey: 'bold everyone 123 sheriff', signed: '2025-12-31', county: 'Harris County' }];
+        return [
+          ...rows,
+          {
+            ...tx,
+            agency: '**bold** @everyone <@123> Sheriff',
+            agencyKey: 'bold everyone 123 sheriff',
+            signed: '2025-12-31',
+            county: 'Harris County',
+          },
+        ];
       },
     });
     await h.dispatch(rawCommand('agreements', { state: 'texas' }));
@@ -189,7 +239,9 @@ describe('Discord answers: untrusted ICE text, slow commands and failures', () =
   test('a command slower than the defer threshold is deferred, then the original response is edited', async () => {
     h = await startHarness({
       deferAfterMs: 20,
-      commands: [slow('slow', async () => (await wait(150), { tone: 'info', title: 'Done', blocks: [{ kind: 'text', lines: [['at last']] }] }))],
+      commands: [
+        slow('slow', async () => (await wait(150), { tone: 'info', title: 'Done', blocks: [{ kind: 'text', lines: [['at last']] }] })),
+      ],
     });
     const raw = rawCommand('slow', {});
     await h.dispatch(raw);
@@ -226,6 +278,13 @@ describe('Discord answers: untrusted ICE text, slow commands and failures', () =
     await h.dispatch(rawCommand('broken', {}));
     expect(h.api.callbacks().map((r) => r.body)).toEqual([errorBody(unexpectedErrorText('broken'))]);
     const entry = h.logs.find((l) => l.msg === 'command failed');
-    expect(entry).toMatchObject({ level: 50, command: 'broken', guild: GUILD_ID, channel: CHANNEL_ID, platform: 'discord', err: { message: 'x is undefined' } });
+    expect(entry).toMatchObject({
+      level: 50,
+      command: 'broken',
+      guild: GUILD_ID,
+      channel: CHANNEL_ID,
+      platform: 'discord',
+      err: { message: 'x is undefined' },
+    });
   });
 });

@@ -27,17 +27,26 @@ describe('a malformed interaction from the gateway', () => {
   let exited: number | string | null = null;
 
   beforeAll(async () => {
-    [gateway, site] = await Promise.all([startDiscordGateway({ appId: APP_ID, acceptTokens: [TOKEN], guilds: [{ id: GUILD_ID, name: 'Newsroom' }] }), startIceSite()]);
+    [gateway, site] = await Promise.all([
+      startDiscordGateway({ appId: APP_ID, acceptTokens: [TOKEN], guilds: [{ id: GUILD_ID, name: 'Newsroom' }] }),
+      startIceSite(),
+    ]);
     api = await startDiscordApi({ acceptTokens: [TOKEN], gateway: { url: gateway.url } });
     child = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch-ts.js'), 'start'], {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH, HOME: process.env.HOME,
-        STORE_URL: 'memory://', LOG_LEVEL: 'info',
-        DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: APP_ID, DISCORD_API_URL: api.apiUrl,
-        ICE_287G_PAGE_URL: site.pageUrl, ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        STORE_URL: 'memory://',
+        LOG_LEVEL: 'info',
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_APP_ID: APP_ID,
+        DISCORD_API_URL: api.apiUrl,
+        ICE_287G_PAGE_URL: site.pageUrl,
+        ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
         // Only the start-up polls run (on a page with no files yet).
-        POLL_287G_CRON: '0 0 1 1 *', POLL_TOTALS_CRON: '0 0 1 1 *',
+        POLL_287G_CRON: '0 0 1 1 *',
+        POLL_TOTALS_CRON: '0 0 1 1 *',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,7 +69,10 @@ describe('a malformed interaction from the gateway', () => {
 
   async function callbackTo(raw: { id: string; token: string }) {
     const [callback] = await api.waitFor('POST', `/interactions/${raw.id}/${raw.token}/callback`, 1, 20_000);
-    return callback.body as { type: number; data: { content?: string; flags?: number; embeds?: Array<{ title?: string }>; choices?: unknown[] } };
+    return callback.body as {
+      type: number;
+      data: { content?: string; flags?: number; embeds?: Array<{ title?: string }>; choices?: unknown[] };
+    };
   }
 
   test('is refused with an ephemeral answer, and the same process answers the next command', async () => {
@@ -68,7 +80,10 @@ describe('a malformed interaction from the gateway', () => {
     const bad = rawCommand('status', {}, { permissions: 'abc' });
     gateway.dispatchInteraction(bad);
     const refusal = await callbackTo(bad);
-    expect(refusal).toEqual({ type: 4, data: { content: MALFORMED_INTERACTION_REFUSAL, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } } });
+    expect(refusal).toEqual({
+      type: 4,
+      data: { content: MALFORMED_INTERACTION_REFUSAL, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+    });
 
     const good = rawCommand('status', {});
     gateway.dispatchInteraction(good);

@@ -12,7 +12,12 @@ import { readSections, sectionsOf } from '../../helpers/alert-sections';
 const ZWSP = '\u200b';
 
 function embedSize(e: EmbedBody): number {
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 function expectWithinLimits(e: EmbedBody): void {
@@ -36,7 +41,11 @@ describe('renderReplyForDiscord', () => {
       title: 'Texas: 2 active 287(g) agreements',
       blocks: [
         { kind: 'fields', fields: [{ name: 'By model', value: ['JEM 1 · TFM 1 · WSO 0'], inline: true }] },
-        { kind: 'list', heading: 'Newest signings', items: [[{ bold: 'Harris County' }, ' · TFM · ', { link: 'https://www.ice.gov/doclib/a.pdf', text: 'MOA' }]] },
+        {
+          kind: 'list',
+          heading: 'Newest signings',
+          items: [[{ bold: 'Harris County' }, ' · TFM · ', { link: 'https://www.ice.gov/doclib/a.pdf', text: 'MOA' }]],
+        },
         { kind: 'text', lines: [['Signed by month: 2025-02 2']] },
       ],
       footer: 'Source: ICE participatingAgencies.xlsx',
@@ -46,7 +55,8 @@ describe('renderReplyForDiscord', () => {
         {
           title: 'Texas: 2 active 287(g) agreements',
           color: TONE_COLORS.success,
-          description: '**Newest signings**\n• **Harris County** · TFM · [MOA](https://www.ice.gov/doclib/a.pdf)\nSigned by month: 2025-02 2',
+          description:
+            '**Newest signings**\n• **Harris County** · TFM · [MOA](https://www.ice.gov/doclib/a.pdf)\nSigned by month: 2025-02 2',
           fields: [{ name: 'By model', value: 'JEM 1 · TFM 1 · WSO 0', inline: true }],
           footer: { text: 'Source: ICE participatingAgencies.xlsx' },
         },
@@ -59,7 +69,11 @@ describe('renderReplyForDiscord', () => {
   test('an error reply is red and ephemeral', () => {
     const payload = renderReplyForDiscord(errorReply('Unknown state "Texs". Did you mean Texas?'));
     expect(payload.flags).toBe(MessageFlags.Ephemeral);
-    expect(payload.embeds[0]).toEqual({ title: 'Sorry', color: TONE_COLORS.error, description: 'Unknown state "Texs". Did you mean Texas?' });
+    expect(payload.embeds[0]).toEqual({
+      title: 'Sorry',
+      color: TONE_COLORS.error,
+      description: 'Unknown state "Texs". Did you mean Texas?',
+    });
   });
 
   test('untrusted spans can neither format, link nor mention; formatting comes only from span kinds', () => {
@@ -96,8 +110,17 @@ describe('renderReplyForDiscord', () => {
   });
 
   test('a long list is cut whole lines at a time, within every limit, saying how many more', () => {
-    const items: Line[] = Array.from({ length: 300 }, (_, i) => [{ bold: `Agency ${i} Sheriff's Office` }, ` (County ${i}) · JEM · signed 2025-01-01 · `, { link: `https://www.ice.gov/doclib/287gMOA/${i}.pdf`, text: 'MOA' }]);
-    const payload = renderReplyForDiscord({ tone: 'info', title: 'T'.repeat(400), blocks: [{ kind: 'list', heading: 'All', items }], footer: 'F'.repeat(3000) });
+    const items: Line[] = Array.from({ length: 300 }, (_, i) => [
+      { bold: `Agency ${i} Sheriff's Office` },
+      ` (County ${i}) · JEM · signed 2025-01-01 · `,
+      { link: `https://www.ice.gov/doclib/287gMOA/${i}.pdf`, text: 'MOA' },
+    ]);
+    const payload = renderReplyForDiscord({
+      tone: 'info',
+      title: 'T'.repeat(400),
+      blocks: [{ kind: 'list', heading: 'All', items }],
+      footer: 'F'.repeat(3000),
+    });
     const embed = payload.embeds[0];
     expectWithinLimits(embed);
     expect(embed.title).toBe(`${'T'.repeat(255)}…`);
@@ -105,7 +128,11 @@ describe('renderReplyForDiscord', () => {
     const lines = embed.description!.split('\n');
     const shown = lines.filter((l) => l.startsWith('• ')).length;
     expect(lines.at(-1)).toBe(`… and ${300 - shown} more (narrow the question to see them)`);
-    expect(lines.slice(1, -1).every((l) => /^• \*\*Agency \d+ Sheriff's Office\*\* .* \[MOA\]\(https:\/\/www\.ice\.gov\/doclib\/287gMOA\/\d+\.pdf\)$/.test(l))).toBe(true);
+    expect(
+      lines
+        .slice(1, -1)
+        .every((l) => /^• \*\*Agency \d+ Sheriff's Office\*\* .* \[MOA\]\(https:\/\/www\.ice\.gov\/doclib\/287gMOA\/\d+\.pdf\)$/.test(l)),
+    ).toBe(true);
   });
 
   test('more than 25 fields, and oversized names and values, are cut to the limits', () => {
@@ -117,7 +144,12 @@ describe('renderReplyForDiscord', () => {
   });
 
   test('paging becomes Previous / page x/y / Next buttons whose ids carry the command, arguments and page', () => {
-    const reply: Reply = { tone: 'info', title: 't', blocks: [], paging: { command: 'agreements', args: { state: 'new york', model: 'TFM' }, page: 3, pages: 3 } };
+    const reply: Reply = {
+      tone: 'info',
+      title: 't',
+      blocks: [],
+      paging: { command: 'agreements', args: { state: 'new york', model: 'TFM' }, page: 3, pages: 3 },
+    };
     expect(renderReplyForDiscord(reply).components).toEqual([
       {
         type: 1,
@@ -128,7 +160,11 @@ describe('renderReplyForDiscord', () => {
         ],
       },
     ]);
-    expect(decodePagingId('p|agreements|2|state=new+york&model=TFM')).toEqual({ command: 'agreements', page: 2, args: { state: 'new york', model: 'TFM' } });
+    expect(decodePagingId('p|agreements|2|state=new+york&model=TFM')).toEqual({
+      command: 'agreements',
+      page: 2,
+      args: { state: 'new york', model: 'TFM' },
+    });
     expect(decodePagingId('p|agreements|2|county=a%7Cb')).toEqual({ command: 'agreements', page: 2, args: { county: 'a|b' } });
     expect(decodePagingId('i|3|3')).toBeNull();
     expect(decodePagingId('p|agreements|0|')).toBeNull();
@@ -137,7 +173,13 @@ describe('renderReplyForDiscord', () => {
   test('paging whose id cannot fit 100 characters drops the buttons and names the page in the footer', () => {
     const args = { state: 'texas', county: 'x'.repeat(120) };
     expect(encodePagingId({ command: 'agreements', args, page: 2 })).toBeNull();
-    const payload = renderReplyForDiscord({ tone: 'info', title: 't', blocks: [], footer: 'Source: ICE', paging: { command: 'agreements', args, page: 2, pages: 4 } });
+    const payload = renderReplyForDiscord({
+      tone: 'info',
+      title: 't',
+      blocks: [],
+      footer: 'Source: ICE',
+      paging: { command: 'agreements', args, page: 2, pages: 4 },
+    });
     expect(payload.components).toEqual([]);
     expect(payload.embeds[0].footer).toEqual({ text: 'Source: ICE · page 2/4' });
   });
@@ -173,17 +215,24 @@ describe('renderReplyForDiscord: a long alert drops no kind of event', () => {
   });
 
   test('two long lists share the room: neither takes it all', () => {
-    const events = [...manySignings(77), ...manySignings(60).map((e) => ({ ...e, type: 'agreement.ended', lastListedAt: null }) as ListEvent)];
+    const events = [
+      ...manySignings(77),
+      ...manySignings(60).map((e) => ({ ...e, type: 'agreement.ended', lastListedAt: null }) as ListEvent),
+    ];
     const [signed, ended] = shownIn(renderReplyForDiscord(alertToReply(floridaAlert(events))).embeds[0]);
     expect([signed.shown + signed.more, ended.shown + ended.more]).toEqual([77, 60]);
     expect(Math.abs(signed.shown - ended.shown)).toBeLessThanOrEqual(1);
   });
 
   test('a list whose first item alone passes the room still shows it, cut, beside the other lists', () => {
-    const reply: Reply = { tone: 'info', title: 't', blocks: [
-      { kind: 'list', heading: 'Huge', items: [['x'.repeat(5000)], ['second']], moreHint: '(/agreements fl lists them all)' },
-      { kind: 'list', heading: 'Small', items: [['one']] },
-    ] };
+    const reply: Reply = {
+      tone: 'info',
+      title: 't',
+      blocks: [
+        { kind: 'list', heading: 'Huge', items: [['x'.repeat(5000)], ['second']], moreHint: '(/agreements fl lists them all)' },
+        { kind: 'list', heading: 'Small', items: [['one']] },
+      ],
+    };
     const embed = renderReplyForDiscord(reply).embeds[0];
     expectWithinLimits(embed);
     const lines = embed.description!.split('\n');
@@ -193,7 +242,12 @@ describe('renderReplyForDiscord: a long alert drops no kind of event', () => {
   });
 
   test('more lists than even their headings fit (a digest of every state) fall back to lines in order and one "and N more"', () => {
-    const blocks = Array.from({ length: 120 }, (_, i) => ({ kind: 'list' as const, heading: `State ${i} ${'h'.repeat(40)}`, items: Array.from({ length: 3 }, (_, j): Line => [`agency ${i}-${j}`]), moreHint: '(/agreements lists them all)' }));
+    const blocks = Array.from({ length: 120 }, (_, i) => ({
+      kind: 'list' as const,
+      heading: `State ${i} ${'h'.repeat(40)}`,
+      items: Array.from({ length: 3 }, (_, j): Line => [`agency ${i}-${j}`]),
+      moreHint: '(/agreements lists them all)',
+    }));
     const embed = renderReplyForDiscord({ tone: 'info', title: 't', blocks }).embeds[0];
     expectWithinLimits(embed);
     const lines = embed.description!.split('\n');
@@ -203,23 +257,34 @@ describe('renderReplyForDiscord: a long alert drops no kind of event', () => {
 
   test('property: for any sizes of every section, each non-empty one is shown with a first line, counts add up and limits hold', () => {
     const kinds: Array<(name: string, i: number) => ListEvent> = [
-      (n) => ev.signed(n), (n) => ev.ended(n, '2025-06-02T13:05:00.000Z'), (n) => ev.relisted(n, '2025-05-29T09:12:00.000Z'),
-      (n) => ev.renewed(n, '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'), (n) => ev.renamed(`${n} (old name)`, n, 'near-name'),
-      (n) => ev.corrected(n, '2025-06-01', 'same-document'), (n) => ({ ...ev.pendingAdded(n), type: 'pending.signed', signedOn: '2025-06-01' }) as ListEvent,
-      (n) => ev.pendingAdded(n), (n) => ({ ...ev.pendingAdded(n), type: 'pending.removed' }) as ListEvent,
+      (n) => ev.signed(n),
+      (n) => ev.ended(n, '2025-06-02T13:05:00.000Z'),
+      (n) => ev.relisted(n, '2025-05-29T09:12:00.000Z'),
+      (n) => ev.renewed(n, '2025-02-20', 'https://www.ice.gov/doclib/287gMOA/old.pdf'),
+      (n) => ev.renamed(`${n} (old name)`, n, 'near-name'),
+      (n) => ev.corrected(n, '2025-06-01', 'same-document'),
+      (n) => ({ ...ev.pendingAdded(n), type: 'pending.signed', signedOn: '2025-06-01' }) as ListEvent,
+      (n) => ev.pendingAdded(n),
+      (n) => ({ ...ev.pendingAdded(n), type: 'pending.removed' }) as ListEvent,
     ];
     const size = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 400 }));
     fc.assert(
-      fc.property(fc.array(size, { minLength: kinds.length, maxLength: kinds.length }), fc.integer({ min: 8, max: 70 }), (sizes, nameLength) => {
-        const events = kinds.flatMap((make, k) => Array.from({ length: sizes[k] }, (_, i) => make(`${'Agency'.padEnd(nameLength, 'x')} ${k}-${i}`, i)));
-        if (!events.length) return;
-        const reply = alertToReply(floridaAlert(events));
-        const embed = renderReplyForDiscord(reply).embeds[0];
-        expectWithinLimits(embed);
-        const shown = shownIn(embed);
-        expect(shown.map((s) => [s.heading, s.shown + s.more])).toEqual(sectionsOf(reply).map((s) => [s.heading, s.shown]));
-        for (const s of shown) expect(s.shown).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.array(size, { minLength: kinds.length, maxLength: kinds.length }),
+        fc.integer({ min: 8, max: 70 }),
+        (sizes, nameLength) => {
+          const events = kinds.flatMap((make, k) =>
+            Array.from({ length: sizes[k] }, (_, i) => make(`${'Agency'.padEnd(nameLength, 'x')} ${k}-${i}`, i)),
+          );
+          if (!events.length) return;
+          const reply = alertToReply(floridaAlert(events));
+          const embed = renderReplyForDiscord(reply).embeds[0];
+          expectWithinLimits(embed);
+          const shown = shownIn(embed);
+          expect(shown.map((s) => [s.heading, s.shown + s.more])).toEqual(sectionsOf(reply).map((s) => [s.heading, s.shown]));
+          for (const s of shown) expect(s.shown).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 150 },
     );
   });

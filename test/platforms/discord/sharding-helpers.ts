@@ -23,7 +23,10 @@ export function shardChildren(): ShardChild[] {
       if (Number(ppid) !== process.pid || state === 'Z') continue;
       if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('discord-shard')) continue;
       const env = Object.fromEntries(
-        readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        readFileSync(`/proc/${entry}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
       );
       out.push({ pid: Number(entry), env });
     } catch {

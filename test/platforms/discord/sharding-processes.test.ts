@@ -46,7 +46,15 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
     dir = mkdtempSync(join(tmpdir(), 'ice-watch-sharding-'));
     [site, gateway] = await Promise.all([
       startIceSite(),
-      startDiscordGateway({ botId: BOT_ID, appId: APP_ID, acceptTokens: [TOKEN], guilds: [{ id: GUILD_ON_0, name: 'Even newsroom', channels: [TX_CHANNEL] }, { id: GUILD_ON_1, name: 'Odd legal aid' }] }),
+      startDiscordGateway({
+        botId: BOT_ID,
+        appId: APP_ID,
+        acceptTokens: [TOKEN],
+        guilds: [
+          { id: GUILD_ON_0, name: 'Even newsroom', channels: [TX_CHANNEL] },
+          { id: GUILD_ON_1, name: 'Odd legal aid' },
+        ],
+      }),
     ]);
     // Discord would recommend 1 shard: DISCORD_SHARDS=2 wins. max_concurrency 2 lets both identify at once.
     api = await startDiscordApi({ acceptTokens: [TOKEN], gateway: { url: gateway.url, shards: 1, maxConcurrency: 2 } });
@@ -54,11 +62,15 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
       STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
       ICE_287G_PAGE_URL: site.pageUrl,
       ICE_DETENTION_PAGE_URL: site.detentionPageUrl,
-      DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: BOT_ID, DISCORD_API_URL: api.apiUrl, DISCORD_SHARDS: '2',
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APP_ID: BOT_ID,
+      DISCORD_API_URL: api.apiUrl,
+      DISCORD_SHARDS: '2',
       LOG_LEVEL: 'silent',
       FETCH_TIMEOUT_MS: '5000',
       // The polls here are the test's own: the scheduled ones wait for New Year's (the start-up ones run, on an unchanged page).
-      POLL_287G_CRON: '0 0 1 1 *', POLL_TOTALS_CRON: '0 0 1 1 *',
+      POLL_287G_CRON: '0 0 1 1 *',
+      POLL_TOTALS_CRON: '0 0 1 1 *',
     });
     bot = await createBot(config, { logger: silent, now: () => clock, write: () => undefined });
     const ctx: CommandContext = {
@@ -69,7 +81,10 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
     };
     await subscribe.run(ctx, { states: 'texas' });
     // The baseline publication, before any shard exists.
-    site.publish({ participating: { file: fixturePath('participatingAgencies10162025pm.xlsx'), form: 'file-download' }, pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' } });
+    site.publish({
+      participating: { file: fixturePath('participatingAgencies10162025pm.xlsx'), form: 'file-download' },
+      pending: { file: fixturePath('pendingAgencies09222025am.xlsx'), form: 'doclib' },
+    });
     await bot.jobDeps.pipelines.poll287g();
 
     await bot.start();
@@ -95,11 +110,18 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
 
   test('the main process connects nothing; each of two shard processes identified with its own shard pair', () => {
     expect(gateway.connections).toHaveLength(2);
-    expect(gateway.identified().sort()).toEqual([[0, 2], [1, 2]]);
+    expect(gateway.identified().sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(children.map((c) => c.env.SHARDS).sort()).toEqual(['0', '1']);
-    for (const child of children) expect(child.env).toMatchObject({ SHARD_COUNT: '2', SHARDING_MANAGER_MODE: 'process', DISCORD_SHARDS: '2' });
+    for (const child of children)
+      expect(child.env).toMatchObject({ SHARD_COUNT: '2', SHARDING_MANAGER_MODE: 'process', DISCORD_SHARDS: '2' });
     for (const conn of connections) {
-      const holder = pidHoldingPort(conn.remotePort, children.map((c) => c.pid));
+      const holder = pidHoldingPort(
+        conn.remotePort,
+        children.map((c) => c.pid),
+      );
       expect(holder).not.toBeNull();
       expect(holder).not.toBe(process.pid);
       // The process holding the connection is the one the manager spawned as that shard.
@@ -116,7 +138,10 @@ const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stri
     const raw = rawCommand('agreements', { state: 'tx' }, { guildId });
     const owner = gateway.dispatchInteraction(raw);
     expect(owner.shard).toEqual([Number(shard), 2]);
-    const holder = pidHoldingPort(owner.remotePort, children.map((c) => c.pid));
+    const holder = pidHoldingPort(
+      owner.remotePort,
+      children.map((c) => c.pid),
+    );
     expect(children.find((c) => c.pid === holder)?.env.SHARDS).toBe(shard);
 
     // Answered from the store the main process polled into.

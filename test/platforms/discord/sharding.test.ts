@@ -38,7 +38,13 @@ describe('DISCORD_SHARDS setting', () => {
     expect(() => loadConfig({ DISCORD_SHARDS: '2' })).toThrow(/DISCORD_SHARDS is set: also set DISCORD_TOKEN/);
   });
   test("a shard process's settings read back as the parent's configuration, unset ones included", () => {
-    const parent = loadConfig({ ...base, DISCORD_SHARDS: '2', STORE_URL: 'sqlite:///tmp/x.sqlite', SLACK_ADMINS_ONLY: 'true', MASS_END_SHARE: '0.1' });
+    const parent = loadConfig({
+      ...base,
+      DISCORD_SHARDS: '2',
+      STORE_URL: 'sqlite:///tmp/x.sqlite',
+      SLACK_ADMINS_ONLY: 'true',
+      MASS_END_SHARE: '0.1',
+    });
     const env = settingsAsEnvironment(parent);
     expect(env.HTTP_PORT).toBe('');
     // What the child sees: its own environment (here a stray HTTP_PORT) overridden by the parent's settings.
@@ -89,7 +95,13 @@ describe('shard entry, in process, against the gateway stand-in', () => {
     const seeding = createKeyvFactory(storeUrl);
     await seedParticipating(createSnapshotStore(seeding));
     await seeding.close();
-    const config = loadConfig({ STORE_URL: storeUrl, DISCORD_TOKEN: 'shard-token', DISCORD_APP_ID: '1000000000000000042', DISCORD_API_URL: api.apiUrl, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      STORE_URL: storeUrl,
+      DISCORD_TOKEN: 'shard-token',
+      DISCORD_APP_ID: '1000000000000000042',
+      DISCORD_API_URL: api.apiUrl,
+      LOG_LEVEL: 'silent',
+    });
     shard = await startDiscordShard(config, { logger: silent });
 
     const [conn] = await gateway.waitForReady(1);
@@ -99,7 +111,8 @@ describe('shard entry, in process, against the gateway stand-in', () => {
     gateway.dispatchInteraction(raw);
     const [callback] = await api.waitFor('POST', `/interactions/${raw.id}/${raw.token}/callback`, 1, 20_000);
     // The answer is JSON, or multipart when it carries a chart; a deferred one (a slow machine) comes as an edit.
-    const edit = (callback.body as { type?: number }).type === 5 ? (await api.waitFor('PATCH', /\/messages\/@original$/, 1, 20_000))[0] : null;
+    const edit =
+      (callback.body as { type?: number }).type === 5 ? (await api.waitFor('PATCH', /\/messages\/@original$/, 1, 20_000))[0] : null;
     expect(bodyText((edit ?? callback).body)).toMatch(/Texas: \d+ active 287\(g\) agreements/);
 
     await shard.stop();
@@ -128,7 +141,13 @@ describe('shard entry, in process, against the gateway stand-in', () => {
       const children = shardChildren();
       expect(children.map((c) => c.env.SHARDS).sort()).toEqual(['0', '1', '2']);
       for (const child of children) {
-        expect(child.env).toMatchObject({ SHARD_COUNT: '3', SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', DISCORD_TOKEN: 'tok', STORE_URL: 'sqlite:///tmp/shared.sqlite' });
+        expect(child.env).toMatchObject({
+          SHARD_COUNT: '3',
+          SHARDING_MANAGER: 'true',
+          SHARDING_MANAGER_MODE: 'process',
+          DISCORD_TOKEN: 'tok',
+          STORE_URL: 'sqlite:///tmp/shared.sqlite',
+        });
       }
       // The manager's constructor writes these into process.env; this process gets its own back.
       expect(process.env.SHARDING_MANAGER).toBeUndefined();
@@ -136,7 +155,9 @@ describe('shard entry, in process, against the gateway stand-in', () => {
 
       const victim = children.find((c) => c.env.SHARDS === '1')!;
       process.kill(victim.pid, 'SIGKILL');
-      const replacement = await waitUntil('a new process for shard 1', () => shardChildren().find((c) => c.env.SHARDS === '1' && c.pid !== victim.pid));
+      const replacement = await waitUntil('a new process for shard 1', () =>
+        shardChildren().find((c) => c.env.SHARDS === '1' && c.pid !== victim.pid),
+      );
       expect(replacement.env.SHARD_COUNT).toBe('3');
 
       await shards.stop();
@@ -150,7 +171,11 @@ describe('shard entry, in process, against the gateway stand-in', () => {
   test('a refused token rejects start() and spawns nothing', async () => {
     const api = await startDiscordApi({ acceptTokens: ['good'] });
     const shards = createDiscordShards({
-      token: 'revoked', rest: new REST({ api: api.apiUrl, retries: 0 }).setToken('revoked'), shards: 2, environment: {}, logger: silent,
+      token: 'revoked',
+      rest: new REST({ api: api.apiUrl, retries: 0 }).setToken('revoked'),
+      shards: 2,
+      environment: {},
+      logger: silent,
       launcher: { file: FAKE_SHARD, args: ['discord-shard'] },
     });
     try {
@@ -172,11 +197,15 @@ describe('the discord-shard process (ice-watch discord-shard, forked as the mana
     child = null;
   });
   const forkShard = (env: Record<string, string>) => {
-    const settings = settingsAsEnvironment(loadConfig({ STORE_URL: 'memory://', DISCORD_APP_ID: '1000000000000000042', LOG_LEVEL: 'error', ...env }));
+    const settings = settingsAsEnvironment(
+      loadConfig({ STORE_URL: 'memory://', DISCORD_APP_ID: '1000000000000000042', LOG_LEVEL: 'error', ...env }),
+    );
     const forked = fork(BIN, ['discord-shard'], { env: { ...process.env, ...settings }, execArgv: [], silent: true });
     let stderr = '';
     forked.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => forked.once('exit', (code) => resolve({ code, stderr })));
+    const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      forked.once('exit', (code) => resolve({ code, stderr })),
+    );
     child = forked;
     return { forked, exited };
   };

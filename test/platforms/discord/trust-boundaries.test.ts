@@ -44,12 +44,15 @@ describe('Discord: only members with Manage Channels change subscriptions', () =
 
   test('any permission set without Manage Channels (or Administrator) is refused /subscribe, and nothing is saved', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.bigInt({ min: 0n, max: ALL_BITS }).map((bits) => bits & NOT_MANAGING), async (bits) => {
-        h.api.requests.splice(0);
-        await h.dispatch(rawCommand('subscribe', { states: 'tx', mode: 'daily' }, { permissions: bits.toString() }));
-        expect(refused()).toBe(true);
-        expect(await h.subscriptions.get(KEY)).toBeNull();
-      }),
+      fc.asyncProperty(
+        fc.bigInt({ min: 0n, max: ALL_BITS }).map((bits) => bits & NOT_MANAGING),
+        async (bits) => {
+          h.api.requests.splice(0);
+          await h.dispatch(rawCommand('subscribe', { states: 'tx', mode: 'daily' }, { permissions: bits.toString() }));
+          expect(refused()).toBe(true);
+          expect(await h.subscriptions.get(KEY)).toBeNull();
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -36,8 +36,17 @@ const FILE: StateAlert['file'] = {
 
 function row(agency: string, over: Partial<Agreement> = {}): Agreement {
   return {
-    state: 'Texas', stateCode: 'TX', agency, agencyKey: agency.toLowerCase(), type: 'Municipality', county: null,
-    model: 'TFM', signed: '2025-10-17', moaUrl: null, addendumUrl: null, ...over,
+    state: 'Texas',
+    stateCode: 'TX',
+    agency,
+    agencyKey: agency.toLowerCase(),
+    type: 'Municipality',
+    county: null,
+    model: 'TFM',
+    signed: '2025-10-17',
+    moaUrl: null,
+    addendumUrl: null,
+    ...over,
   };
 }
 
@@ -50,10 +59,24 @@ function texasAlert(signed: Agreement[], existing: Agreement[] = []): StateAlert
 
 function delivery(alert: StateAlert, channelId: string): PlannedDelivery {
   const subscriptionKey = channelKey('slack', 'T0TEST', channelId);
-  return { id: `${alert.id}:${subscriptionKey}`, subscriptionKey, platform: 'slack', workspaceId: 'T0TEST', channelId, mode: 'instant', alert };
+  return {
+    id: `${alert.id}:${subscriptionKey}`,
+    subscriptionKey,
+    platform: 'slack',
+    workspaceId: 'T0TEST',
+    channelId,
+    mode: 'instant',
+    alert,
+  };
 }
 
-const HARRIS = row("Harris County Sheriff's Office", { type: 'County', county: 'Harris County', model: 'JEM', signed: '2025-10-16', moaUrl: 'https://www.ice.gov/doclib/287gMOA/HarrisCo_JEM.pdf' });
+const HARRIS = row("Harris County Sheriff's Office", {
+  type: 'County',
+  county: 'Harris County',
+  model: 'JEM',
+  signed: '2025-10-16',
+  moaUrl: 'https://www.ice.gov/doclib/287gMOA/HarrisCo_JEM.pdf',
+});
 const TOMBALL = row('Tomball Police Department');
 const EXISTING = row('Texas Department of Public Safety', { type: 'State Agency', model: 'JEM', signed: '2025-02-20' });
 
@@ -71,7 +94,8 @@ const logger = () =>
   );
 const client = (opts: Parameters<typeof createSlackWebClient>[2] = {}) =>
   createSlackWebClient(BOT_TOKEN, slack.apiUrl, { retryConfig: FAST_RETRIES, timeoutMs: TIMEOUT_MS, ...opts });
-const sender = (opts: Parameters<typeof createSlackWebClient>[2] = {}) => createSlackAlertSender({ client: client(opts), logger: logger() });
+const sender = (opts: Parameters<typeof createSlackWebClient>[2] = {}) =>
+  createSlackAlertSender({ client: client(opts), logger: logger() });
 
 beforeAll(async () => {
   slack = await startSlackApi();
@@ -114,7 +138,16 @@ describe('createSlackAlertSender', () => {
             { type: 'mrkdwn', verbatim: true, text: '*Pending requests*\n0' },
           ],
         },
-        { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: 'Source: ICE participating list, participatingAgencies10172025mid.xlsx, fetched 2025-10-17 14:05 UTC' }] },
+        {
+          type: 'context',
+          elements: [
+            {
+              type: 'mrkdwn',
+              verbatim: true,
+              text: 'Source: ICE participating list, participatingAgencies10172025mid.xlsx, fetched 2025-10-17 14:05 UTC',
+            },
+          ],
+        },
       ],
       unfurl_links: 'false',
       unfurl_media: 'false',
@@ -129,7 +162,9 @@ describe('createSlackAlertSender', () => {
     await sender().send(delivery(texasAlert([row(HOSTILE_AGENCY)]), 'C0TEXAS'));
     const { body } = slack.posts[0];
     const texts = textsOf(body.blocks as any[]);
-    expect(texts).toContain('*New agreements*\n• *＊bold＊ &lt;!everyone&gt; &lt;@U123&gt; &amp; &lt;script&gt;* · Task Force Model (TFM), signed 2025-10-17');
+    expect(texts).toContain(
+      '*New agreements*\n• *＊bold＊ &lt;!everyone&gt; &lt;@U123&gt; &amp; &lt;script&gt;* · Task Force Model (TFM), signed 2025-10-17',
+    );
     const wire = JSON.stringify(body);
     for (const raw of ['<!everyone>', '<@U123>', '<script>', '*bold*', ' & ']) expect(wire).not.toContain(raw);
   });
@@ -148,14 +183,20 @@ describe('createSlackAlertSender', () => {
     // rejectRateLimitedCalls: the client throws its RateLimitedError at once.
     slack.scriptPosts('C0BUSY', { status: 429, retryAfter: 7 });
     expect(await sender({ rejectRateLimitedCalls: true }).send(delivery(texasAlert([TOMBALL]), 'C0BUSY'))).toEqual({
-      ok: false, permanent: false, reason: 'Slack rate limit: retry after 7 s', retryAfterMs: 7000,
+      ok: false,
+      permanent: false,
+      reason: 'Slack rate limit: retry after 7 s',
+      retryAfterMs: 7000,
     });
     expect(slack.posts).toHaveLength(1);
     // Retries spent (none allowed here): the client waited the Retry-After once, then gave up.
     slack.posts.length = 0;
     slack.scriptPosts('C0BUSY', { status: 429, retryAfter: 1 });
     expect(await sender({ retryConfig: { ...FAST_RETRIES, retries: 0 } }).send(delivery(texasAlert([TOMBALL]), 'C0BUSY'))).toEqual({
-      ok: false, permanent: false, reason: 'Slack rate limit: retry after 1 s', retryAfterMs: 1000,
+      ok: false,
+      permanent: false,
+      reason: 'Slack rate limit: retry after 1 s',
+      retryAfterMs: 1000,
     });
     expect(slack.posts).toHaveLength(1);
     slack.scriptPosts('C0BUSY');
@@ -178,13 +219,22 @@ describe('createSlackAlertSender', () => {
     expect(slack.posts).toHaveLength(3);
   });
 
-  test.each(Object.keys(PERMANENT_SLACK_ERRORS))('platform error %s is permanent with that code, a reason and a fix; the client does not retry it', async (code) => {
-    slack.scriptPosts('C0GONE', { error: code });
-    const result = await sender().send(delivery(texasAlert([TOMBALL]), 'C0GONE'));
-    expect(result).toEqual({ ok: false, permanent: true, code, reason: PERMANENT_SLACK_ERRORS[code].reason, fix: PERMANENT_SLACK_ERRORS[code].fix });
-    expect(slack.posts).toHaveLength(1);
-    slack.scriptPosts('C0GONE');
-  });
+  test.each(Object.keys(PERMANENT_SLACK_ERRORS))(
+    'platform error %s is permanent with that code, a reason and a fix; the client does not retry it',
+    async (code) => {
+      slack.scriptPosts('C0GONE', { error: code });
+      const result = await sender().send(delivery(texasAlert([TOMBALL]), 'C0GONE'));
+      expect(result).toEqual({
+        ok: false,
+        permanent: true,
+        code,
+        reason: PERMANENT_SLACK_ERRORS[code].reason,
+        fix: PERMANENT_SLACK_ERRORS[code].fix,
+      });
+      expect(slack.posts).toHaveLength(1);
+      slack.scriptPosts('C0GONE');
+    },
+  );
 
   test('the fixes say what a person must do', () => {
     expect(PERMANENT_SLACK_ERRORS.not_in_channel.fix).toBe('Invite the bot with /invite @ice-watch.');
@@ -196,22 +246,38 @@ describe('createSlackAlertSender', () => {
   test('missing_scope names the scope Slack says is needed', async () => {
     slack.scriptPosts('C0SCOPE', { error: 'missing_scope', extra: { needed: 'chat:write', provided: 'commands' } });
     const result = await sender().send(delivery(texasAlert([TOMBALL]), 'C0SCOPE'));
-    expect(result).toMatchObject({ permanent: true, code: 'missing_scope', reason: 'the app lacks the permission to post (needs chat:write)' });
+    expect(result).toMatchObject({
+      permanent: true,
+      code: 'missing_scope',
+      reason: 'the app lacks the permission to post (needs chat:write)',
+    });
   });
 
   test('another platform error (invalid_blocks, our bug) is transient: the channel is not paused for it', async () => {
     slack.scriptPosts('C0ODD', { error: 'invalid_blocks' });
-    expect(await sender().send(delivery(texasAlert([TOMBALL]), 'C0ODD'))).toEqual({ ok: false, permanent: false, reason: 'Slack refused the message: invalid_blocks' });
+    expect(await sender().send(delivery(texasAlert([TOMBALL]), 'C0ODD'))).toEqual({
+      ok: false,
+      permanent: false,
+      reason: 'Slack refused the message: invalid_blocks',
+    });
     expect(slack.posts).toHaveLength(1);
   });
 
   test('an alert of 300 signings stays within Slack limits and says how many more, naming /agreements', async () => {
-    const many = Array.from({ length: 300 }, (_, i) => row(`Agency number ${i + 1} with a fairly long police department name`, { county: `County ${i + 1}`, moaUrl: `https://www.ice.gov/doclib/287gMOA/agency${i + 1}_TFM.pdf` }));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      row(`Agency number ${i + 1} with a fairly long police department name`, {
+        county: `County ${i + 1}`,
+        moaUrl: `https://www.ice.gov/doclib/287gMOA/agency${i + 1}_TFM.pdf`,
+      }),
+    );
     await sender().send(delivery(texasAlert(many), 'C0TEXAS'));
     const blocks = slack.posts[0].body.blocks as any[];
     expectWithinSlackLimits(blocks);
     const texts = textsOf(blocks);
-    const listed = texts.join('\n').split('\n').filter((l) => l.startsWith('• '));
+    const listed = texts
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('• '));
     expect(listed.length).toBeGreaterThan(0);
     expect(texts.join('\n')).toContain(`… and ${300 - listed.length} more (/agreements tx lists them all)`);
     expect(texts).toContain('*Texas now*\n300 active (JEM 0 · TFM 300 · WSO 0)');
@@ -232,23 +298,42 @@ describe('createSlackAlertSender', () => {
     });
     slack.scriptPosts('C0GONE', { error: 'channel_not_found' });
     await expect(s.tellChannel!(delivery(d.alert!, 'C0GONE'), 'paused')).resolves.toBeUndefined();
-    expect(rawLogs.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ level: 40, channel: 'C0GONE', msg: 'slack: could not tell the channel why its alerts stopped' }));
+    expect(rawLogs.map((l) => JSON.parse(l))).toContainEqual(
+      expect.objectContaining({ level: 40, channel: 'C0GONE', msg: 'slack: could not tell the channel why its alerts stopped' }),
+    );
     slack.scriptPosts('C0GONE');
   });
 
   test('notifyOperatorChannel posts escaped plain text with line breaks kept, and reports a failure instead of throwing', async () => {
     const c = client();
-    expect(await notifyOperatorChannel(c, 'C0OPS', 'Rejected participating_agencies.xlsx:\n<@U1> has no SIGNED column')).toEqual({ ok: true });
-    expect(slack.posts[0].body).toMatchObject({ channel: 'C0OPS', text: 'Rejected participating_agencies.xlsx:\n&lt;@U1&gt; has no SIGNED column', mrkdwn: 'false' });
+    expect(await notifyOperatorChannel(c, 'C0OPS', 'Rejected participating_agencies.xlsx:\n<@U1> has no SIGNED column')).toEqual({
+      ok: true,
+    });
+    expect(slack.posts[0].body).toMatchObject({
+      channel: 'C0OPS',
+      text: 'Rejected participating_agencies.xlsx:\n&lt;@U1&gt; has no SIGNED column',
+      mrkdwn: 'false',
+    });
     slack.scriptPosts('C0OPSGONE', { error: 'not_in_channel' });
-    await expect(notifyOperatorChannel(c, 'C0OPSGONE', 'x', logger())).resolves.toMatchObject({ ok: false, permanent: true, code: 'not_in_channel' });
-    expect(rawLogs.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ level: 40, channel: 'C0OPSGONE', msg: 'slack: operator notice not posted' }));
+    await expect(notifyOperatorChannel(c, 'C0OPSGONE', 'x', logger())).resolves.toMatchObject({
+      ok: false,
+      permanent: true,
+      code: 'not_in_channel',
+    });
+    expect(rawLogs.map((l) => JSON.parse(l))).toContainEqual(
+      expect.objectContaining({ level: 40, channel: 'C0OPSGONE', msg: 'slack: operator notice not posted' }),
+    );
     slack.scriptPosts('C0OPSGONE');
   });
 
   test('the client posts with modest retries, a timeout, and waits out rate limits itself', () => {
     const options = slackWebClientOptions('https://slack.com/api/');
-    expect(options).toMatchObject({ slackApiUrl: 'https://slack.com/api/', retryConfig: { retries: 2 }, timeout: SLACK_TIMEOUT_MS, rejectRateLimitedCalls: false });
+    expect(options).toMatchObject({
+      slackApiUrl: 'https://slack.com/api/',
+      retryConfig: { retries: 2 },
+      timeout: SLACK_TIMEOUT_MS,
+      rejectRateLimitedCalls: false,
+    });
     expect(SLACK_TIMEOUT_MS).toBeGreaterThan(0);
   });
 
@@ -259,9 +344,20 @@ describe('createSlackAlertSender', () => {
       const subscriptions = createSubscriptionStore(keyv);
       const who = { id: 'U0ASKER', name: 'reporter' };
       const sub = (channelId: string): Subscription => ({
-        key: channelKey('slack', 'T0TEST', channelId), platform: 'slack', workspaceId: 'T0TEST', channelId, channelName: channelId,
-        states: ['TX'], kinds: ['agreements', 'endings', 'pending'], models: null, mode: 'instant',
-        createdBy: who, createdAt: FILE.fetchedAt, updatedBy: who, updatedAt: FILE.fetchedAt, paused: null,
+        key: channelKey('slack', 'T0TEST', channelId),
+        platform: 'slack',
+        workspaceId: 'T0TEST',
+        channelId,
+        channelName: channelId,
+        states: ['TX'],
+        kinds: ['agreements', 'endings', 'pending'],
+        models: null,
+        mode: 'instant',
+        createdBy: who,
+        createdAt: FILE.fetchedAt,
+        updatedBy: who,
+        updatedAt: FILE.fetchedAt,
+        paused: null,
       });
       await subscriptions.put(sub('C0TEXAS'));
       await subscriptions.put(sub('C0LEFT'));
@@ -269,14 +365,19 @@ describe('createSlackAlertSender', () => {
       const c = client();
       await createAlertRouter({ subscriptions, outbox }).route([texasAlert([TOMBALL])], new Date(FILE.fetchedAt));
       const worker = createOutboxWorker({
-        outbox, subscriptions, senders: [createSlackAlertSender({ client: c, logger: logger() })], logger: createLogger('silent'),
+        outbox,
+        subscriptions,
+        senders: [createSlackAlertSender({ client: c, logger: logger() })],
+        logger: createLogger('silent'),
         notifyOperators: async (notices) => {
           for (const n of notices) await notifyOperatorChannel(c, 'C0OPS', n.text);
         },
       });
       await worker.drain();
       expect(slack.delivered('C0TEXAS')).toHaveLength(1);
-      expect((await subscriptions.get(channelKey('slack', 'T0TEST', 'C0LEFT')))?.paused?.reason).toBe('the bot is not a member of the channel');
+      expect((await subscriptions.get(channelKey('slack', 'T0TEST', 'C0LEFT')))?.paused?.reason).toBe(
+        'the bot is not a member of the channel',
+      );
       expect(slack.delivered('C0OPS').map((p) => p.body.text)).toEqual([
         'Paused alerts for slack channel C0LEFT: the bot is not a member of the channel (not_in_channel). Invite the bot with /invite @ice-watch. 1 alert was kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.',
       ]);

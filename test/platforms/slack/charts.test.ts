@@ -21,7 +21,9 @@ describe('Slack: pictures in slash-command answers', () => {
   test('/agreements texas uploads the trend chart privately and shows it in an image block under the list', async () => {
     const { answer } = await h.slash('/agreements', 'texas');
     const message = await answer();
-    expect(h.slack.callsTo('files.getUploadURLExternal').map((c) => [c.params.filename, Number(c.params.length)])).toEqual([['agreements-texas.png', h.slack.uploads[0].data!.length]]);
+    expect(h.slack.callsTo('files.getUploadURLExternal').map((c) => [c.params.filename, Number(c.params.length)])).toEqual([
+      ['agreements-texas.png', h.slack.uploads[0].data!.length],
+    ]);
     const [upload] = h.slack.uploads;
     expect(upload.altText).toMatch(/^Chart: Texas: active 287\(g\) agreements by model\. 250 active/);
     expect(upload.field).toBe('body');
@@ -47,7 +49,9 @@ describe('Slack: pictures in slash-command answers', () => {
     const message = await answer();
     expect(message.blocks.some((b: { type: string }) => b.type === 'image')).toBe(false);
     expect(message.blocks[0].text.text).toBe('Texas: 250 active 287(g) agreements');
-    expect(h.logs.some((l) => l.level === 40 && l.msg === 'slack: chart upload failed: the text goes out alone' && l.command === 'agreements')).toBe(true);
+    expect(
+      h.logs.some((l) => l.level === 40 && l.msg === 'slack: chart upload failed: the text goes out alone' && l.command === 'agreements'),
+    ).toBe(true);
   });
 
   test('an error answer gets no picture and no upload', async () => {
@@ -66,9 +70,22 @@ describe('Slack: the weekly digest carries its chart', () => {
 
   async function delivery(): Promise<PlannedDelivery> {
     const digest = await weeklyDigest();
-    return { id: 'digest:slack:T:C0DIGEST:2025-W42', subscriptionKey: 'k', platform: 'slack', workspaceId: 'T', channelId: 'C0DIGEST', mode: 'weekly', digest, alert: digest.alerts[0] };
+    return {
+      id: 'digest:slack:T:C0DIGEST:2025-W42',
+      subscriptionKey: 'k',
+      platform: 'slack',
+      workspaceId: 'T',
+      channelId: 'C0DIGEST',
+      mode: 'weekly',
+      digest,
+      alert: digest.alerts[0],
+    };
   }
-  const sender = () => createSlackAlertSender({ client: createSlackWebClient('xoxb-test', slack.apiUrl, { retryConfig: { retries: 0 } }), logger: createLogger('silent') });
+  const sender = () =>
+    createSlackAlertSender({
+      client: createSlackWebClient('xoxb-test', slack.apiUrl, { retryConfig: { retries: 0 } }),
+      logger: createLogger('silent'),
+    });
 
   test('the digest is uploaded, then posted with chat.postMessage showing it in an image block', async () => {
     expect(await sender().send(await delivery())).toEqual({ ok: true });
@@ -82,13 +99,16 @@ describe('Slack: the weekly digest carries its chart', () => {
   });
 
   test('a message Slack refuses because of its image block is posted again as text alone', async () => {
-    slack.on('files.completeUploadExternal', (p) => ({ ok: true, files: (JSON.parse(String(p.files)) as Array<{ id: string }>).map(() => ({ id: 'F0NEVERUPLOADED' })) }));
+    slack.on('files.completeUploadExternal', (p) => ({
+      ok: true,
+      files: (JSON.parse(String(p.files)) as Array<{ id: string }>).map(() => ({ id: 'F0NEVERUPLOADED' })),
+    }));
     expect(await sender().send(await delivery())).toEqual({ ok: true });
     expect(slack.posts.map((p) => p.answer)).toEqual(['invalid_blocks', 'ok']);
     expect((slack.posts[1].body.blocks as Array<{ type: string }>).some((b) => b.type === 'image')).toBe(false);
   });
 
-  test('a failure that is not about the picture is the outbox\'s to handle: no second post', async () => {
+  test("a failure that is not about the picture is the outbox's to handle: no second post", async () => {
     slack.scriptPosts('C0DIGEST', { error: 'channel_not_found' });
     const result = await sender().send(await delivery());
     expect(result).toMatchObject({ ok: false, permanent: true, code: 'channel_not_found' });

@@ -34,10 +34,14 @@ beforeEach(() => {
   runs.length = 0;
 });
 
-const counts = (rows: typeof fixture) => `JEM ${rows.filter((r) => r.model === 'JEM').length} · TFM ${rows.filter((r) => r.model === 'TFM').length} · WSO ${rows.filter((r) => r.model === 'WSO').length}`;
-const listItems = (blocks: any[]) => textsOf(blocks).flatMap((t) => t.split('\n')).filter((l) => l.startsWith('• '));
+const counts = (rows: typeof fixture) =>
+  `JEM ${rows.filter((r) => r.model === 'JEM').length} · TFM ${rows.filter((r) => r.model === 'TFM').length} · WSO ${rows.filter((r) => r.model === 'WSO').length}`;
+const listItems = (blocks: any[]) =>
+  textsOf(blocks)
+    .flatMap((t) => t.split('\n'))
+    .filter((l) => l.startsWith('• '));
 
-describe('Slack slash commands through Bolt\'s HTTP receiver', () => {
+describe("Slack slash commands through Bolt's HTTP receiver", () => {
   test('a slash command is acked at once with an empty 200, before the command has answered', async () => {
     let release!: () => void;
     hold = new Promise((r) => (release = r));
@@ -53,13 +57,16 @@ describe('Slack slash commands through Bolt\'s HTTP receiver', () => {
     }
   });
 
-  test('/agreements texas posts Block Kit to the response_url with the file\'s Texas count, newest first, paged', async () => {
+  test("/agreements texas posts Block Kit to the response_url with the file's Texas count, newest first, paged", async () => {
     const texas = fixture.filter((r) => r.stateCode === 'TX');
     const { res, answer } = await h.slash('/agreements', 'texas');
     expect(res.status).toBe(200);
     const body = await answer();
     expect(body.response_type).toBe('in_channel');
-    expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `Texas: ${texas.length} active 287(g) agreements`, emoji: false } });
+    expect(body.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: `Texas: ${texas.length} active 287(g) agreements`, emoji: false },
+    });
     expect(body.blocks[1].fields[0].text).toBe(`*By model*\n${counts(texas)}`);
     const items = listItems(body.blocks);
     expect(items).toHaveLength(10);
@@ -116,7 +123,9 @@ describe('Slack slash commands through Bolt\'s HTTP receiver', () => {
     const json = JSON.stringify(body);
     expect(json).toContain('＊bold＊ &lt;!everyone&gt; &lt;@U123&gt; &amp; &lt;script&gt;');
     for (const raw of ['<!everyone>', '<@U123>', '<script>', '*bold*', HOSTILE_AGENCY]) expect(json).not.toContain(raw);
-    expect(listItems(body.blocks)[0]).toBe('• *＊bold＊ &lt;!everyone&gt; &lt;@U123&gt; &amp; &lt;script&gt;* (Multnomah County, Oregon) · WSO · signed 2025-12-01 · <https://www.ice.gov/doclib/287gMOA/Hostile_WSO_MOA.pdf|MOA>');
+    expect(listItems(body.blocks)[0]).toBe(
+      '• *＊bold＊ &lt;!everyone&gt; &lt;@U123&gt; &amp; &lt;script&gt;* (Multnomah County, Oregon) · WSO · signed 2025-12-01 · <https://www.ice.gov/doclib/287gMOA/Hostile_WSO_MOA.pdf|MOA>',
+    );
     expectWithinSlackLimits(body.blocks);
   });
 

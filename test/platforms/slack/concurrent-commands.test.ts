@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-test('200 concurrent signed slash commands: 200 acks with status 200, and each response_url answered with its own command\'s answer', async () => {
+test("200 concurrent signed slash commands: 200 acks with status 200, and each response_url answered with its own command's answer", async () => {
   const sent = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => h.slash('/echo', `request-${i}`)));
   expect(sent.map((s) => s.res.status)).toEqual(Array(CONCURRENT).fill(200));
   expect(await Promise.all(sent.map((s) => s.res.text()))).toEqual(Array(CONCURRENT).fill(''));

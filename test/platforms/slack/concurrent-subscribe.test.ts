@@ -47,7 +47,9 @@ describeEachStore(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend)
 
   test('a /subscribe tx and a /subscribe ok at once in each of 20 channels: every channel keeps both', async () => {
     const channels = Array.from({ length: 20 }, (_, i) => `C0PAIR${i}`);
-    const sent = await Promise.all(channels.flatMap((channel_id) => ['tx', 'ok'].map((text) => h.slash('/subscribe', text, { channel_id }))));
+    const sent = await Promise.all(
+      channels.flatMap((channel_id) => ['tx', 'ok'].map((text) => h.slash('/subscribe', text, { channel_id }))),
+    );
     await Promise.all(sent.map((s) => h.slack.waitForResponse(s.id, ANSWER_WITHIN_MS).then((r) => r.body)));
     for (const channelId of channels) {
       expect((await subscriptions().get(channelKey('slack', 'T0TEST', channelId)))?.states).toEqual(expect.arrayContaining(['TX', 'OK']));

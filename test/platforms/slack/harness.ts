@@ -58,7 +58,12 @@ export interface Harness {
   logs: Array<Record<string, any>>;
   rawLogs: string[];
   /** Sends `/command text` from #alerts as @reporter; `answer()` waits for what was posted to its response_url. */
-  slash(command: string, text: string, fields?: Record<string, string>, sign?: SignOptions): Promise<{ res: Response; id: string; answer: () => Promise<Record<string, any>> }>;
+  slash(
+    command: string,
+    text: string,
+    fields?: Record<string, string>,
+    sign?: SignOptions,
+  ): Promise<{ res: Response; id: string; answer: () => Promise<Record<string, any>> }>;
   /** Clicks a button with this action id and value, as @reporter in #alerts. */
   click(actionId: string, value: string): Promise<{ res: Response; answer: () => Promise<Record<string, any>> }>;
   close(): Promise<void>;
@@ -136,7 +141,16 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
         container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0ALERTS', is_ephemeral: false },
         trigger_id: '4.5.6',
         response_url: slack.responseUrl(id),
-        actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, text: { type: 'plain_text', text: 'Next' }, action_ts: '1700000001.000200' }],
+        actions: [
+          {
+            type: 'button',
+            action_id: actionId,
+            block_id: 'b1',
+            value,
+            text: { type: 'plain_text', text: 'Next' },
+            action_ts: '1700000001.000200',
+          },
+        ],
       });
       return { res, answer: async () => (await slack.waitForResponse(id)).body };
     },
@@ -150,5 +164,11 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
 
 /** All mrkdwn and plain text of a message's blocks, in order. */
 export function textsOf(blocks: any[]): string[] {
-  return blocks.flatMap((b) => [b.text?.text, ...(b.fields ?? []).map((f: any) => f.text), ...(b.elements ?? []).map((e: any) => e.text?.text ?? e.text)]).filter((t): t is string => typeof t === 'string');
+  return blocks
+    .flatMap((b) => [
+      b.text?.text,
+      ...(b.fields ?? []).map((f: any) => f.text),
+      ...(b.elements ?? []).map((e: any) => e.text?.text ?? e.text),
+    ])
+    .filter((t): t is string => typeof t === 'string');
 }

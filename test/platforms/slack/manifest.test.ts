@@ -26,7 +26,9 @@ describe('ice-watch slack-manifest (the Slack app manifest, from the registry)',
 
   test('declares the SPEC section 5 commands, each with a description Slack takes, and the usage hints', async () => {
     const { manifest, declared, descriptionOf } = await printedManifest();
-    expect(declared).toEqual(expect.arrayContaining(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'totals', 'unsubscribe']));
+    expect(declared).toEqual(
+      expect.arrayContaining(['agency', 'agreements', 'status', 'subscribe', 'subscriptions', 'totals', 'unsubscribe']),
+    );
     for (const name of declared) expect(descriptionOf(name)).toMatch(/^\S.{0,99}$/);
     expect(manifest).toContain('usage_hint: "tx ok models:tfm daily');
     for (const c of commands.filter((c) => c.usage)) expect(manifest).toContain(`usage_hint: ${JSON.stringify(c.usage)}`);

@@ -13,7 +13,12 @@ const guard: Command = {
     contexts.push(ctx);
     const problem = await ctx.services.checkCanPost(ctx.channel.channelId);
     if (problem) return { tone: 'error', title: 'Cannot subscribe', blocks: [{ kind: 'text', lines: [[problem]] }], ephemeral: true };
-    return { tone: 'success', title: 'Subscribed', blocks: [{ kind: 'text', lines: [[`#${ctx.channel.channelName} follows Texas, set by ${ctx.user.name}`]] }], announce: true };
+    return {
+      tone: 'success',
+      title: 'Subscribed',
+      blocks: [{ kind: 'text', lines: [[`#${ctx.channel.channelName} follows Texas, set by ${ctx.user.name}`]] }],
+      announce: true,
+    };
   },
 };
 const boom: Command = {
@@ -71,12 +76,21 @@ describe('Slack commands that change a channel, by default (any member may)', ()
     expect(h.slack.callsTo('conversations.info')).toHaveLength(asked);
   });
 
-  test('/subscribe tx ok models:tfm daily saves the channel\'s subscription and confirms it in the channel, naming who', async () => {
+  test("/subscribe tx ok models:tfm daily saves the channel's subscription and confirms it in the channel, naming who", async () => {
     const body = await (await h.slash('/subscribe', 'tx ok models:tfm daily')).answer();
     expect(body.response_type).toBe('in_channel');
     expect(textsOf(body.blocks)[1]).toMatch(/^\*reporter\* subscribed this channel to Texas, Oklahoma\.$/);
     const sub = await h.services.subscriptions.get('slack:T0TEST:C0ALERTS');
-    expect(sub).toMatchObject({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0ALERTS', channelName: 'alerts', states: ['TX', 'OK'], models: ['TFM'], mode: 'daily', createdBy: { id: 'U0ASKER', name: 'reporter' } });
+    expect(sub).toMatchObject({
+      platform: 'slack',
+      workspaceId: 'T0TEST',
+      channelId: 'C0ALERTS',
+      channelName: 'alerts',
+      states: ['TX', 'OK'],
+      models: ['TFM'],
+      mode: 'daily',
+      createdBy: { id: 'U0ASKER', name: 'reporter' },
+    });
   });
 
   test('/subscribe where the bot was not invited says how to invite it and saves nothing', async () => {
@@ -96,13 +110,25 @@ describe('Slack commands that change a channel, by default (any member may)', ()
     expect(body.response_type).toBe('ephemeral');
     expect(textsOf(body.blocks)).toContain('Something went wrong answering /boom. It has been logged; please try again later.');
     const line = h.logs.find((l) => l.msg === 'command failed');
-    expect(line).toMatchObject({ level: 50, platform: 'slack', command: 'boom', team: 'T0TEST', channel: 'C0ALERTS', user: 'U0ASKER', err: { message: 'kaboom' } });
+    expect(line).toMatchObject({
+      level: 50,
+      platform: 'slack',
+      command: 'boom',
+      team: 'T0TEST',
+      channel: 'C0ALERTS',
+      user: 'U0ASKER',
+      err: { message: 'kaboom' },
+    });
   });
 
   test('a button that is not ours (or from an old version) gets a private note, not an error', async () => {
     const { res, answer } = await h.click('page_next', '{"command":"gone","args":{},"page":2}');
     expect(res.status).toBe(200);
-    expect(await answer()).toEqual({ response_type: 'ephemeral', replace_original: false, text: 'This button no longer works. Run the command again.' });
+    expect(await answer()).toEqual({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'This button no longer works. Run the command again.',
+    });
   });
 });
 
@@ -110,7 +136,10 @@ describe('Slack commands that change a channel, with SLACK_ADMINS_ONLY', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ adminsOnly: true, extraCommands: [guard] });
-    h.slack.on('users.info', (p) => ({ ok: true, user: { id: p.user, name: String(p.user), is_admin: p.user === 'U0ADMIN', is_owner: false } }));
+    h.slack.on('users.info', (p) => ({
+      ok: true,
+      user: { id: p.user, name: String(p.user), is_admin: p.user === 'U0ADMIN', is_owner: false },
+    }));
   });
   afterAll(async () => {
     await h.close();

@@ -20,4 +20,3 @@ export function expectWithinSlackLimits(blocks: any[]): void {
     if (b.type === 'actions') for (const e of b.elements) expect(e.value.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX_CHARS);
   }
 }
-

@@ -40,11 +40,25 @@ const now = () => Math.floor(Date.now() / 1000);
 /** A slash command's form body as Slack sends it, with its own response_url id. */
 function commandBody(text: string): { id: string; body: string } {
   const id = `trust${++seq}`;
-  const fields = { team_id: 'T0TEST', channel_id: 'C0ALERTS', channel_name: 'alerts', user_id: 'U0ASKER', user_name: 'reporter', command: '/probe', text, response_url: h.slack.responseUrl(id), trigger_id: '1.2.3' };
+  const fields = {
+    team_id: 'T0TEST',
+    channel_id: 'C0ALERTS',
+    channel_name: 'alerts',
+    user_id: 'U0ASKER',
+    user_name: 'reporter',
+    command: '/probe',
+    text,
+    response_url: h.slack.responseUrl(id),
+    trigger_id: '1.2.3',
+  };
   return { id, body: new URLSearchParams(fields).toString() };
 }
 function post(body: string, headers: Record<string, string>): Promise<Response> {
-  return fetch(`http://127.0.0.1:${h.port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  return fetch(`http://127.0.0.1:${h.port}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 }
 
 /** Sends the forged request, then a genuine one: the forged one got 401 and never ran, the genuine one ran. */
@@ -53,7 +67,10 @@ async function expectRefused(send: () => Promise<{ res: Response; id: string }>)
   expect(forged.res.status).toBe(401);
   const genuine = commandBody('genuine');
   const ts = now();
-  const ok = await post(genuine.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SECRET, ts, genuine.body) });
+  const ok = await post(genuine.body, {
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': signSlackRequest(SECRET, ts, genuine.body),
+  });
   expect(ok.status).toBe(200);
   await h.slack.waitForResponse(genuine.id);
   expect(runs).toEqual(['genuine']);
@@ -66,23 +83,47 @@ describe('Slack HTTP receiver: forged and replayed requests are refused', () => 
     const original = commandBody('texas');
     const signature = signSlackRequest(SECRET, ts, original.body);
     const changed = commandBody('everything');
-    await expectRefused(async () => ({ id: changed.id, res: await post(changed.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature }) }));
+    await expectRefused(async () => ({
+      id: changed.id,
+      res: await post(changed.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature }),
+    }));
   });
 
   test('a signature captured more than five minutes ago, resent with a fresh timestamp, is refused', async () => {
     const old = now() - 6 * 60;
     const req = commandBody('replayed');
     const signature = signSlackRequest(SECRET, old, req.body);
-    await expectRefused(async () => ({ id: req.id, res: await post(req.body, { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signature }) }));
+    await expectRefused(async () => ({
+      id: req.id,
+      res: await post(req.body, { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signature }),
+    }));
   });
 
   test.each([
     ['no signature and no timestamp', () => ({})],
     ['a signature but no timestamp', (body: string) => ({ 'x-slack-signature': signSlackRequest(SECRET, now(), body) })],
-    ['a timestamp that is not a number', (body: string) => ({ 'x-slack-request-timestamp': 'soon', 'x-slack-signature': signSlackRequest(SECRET, now(), body) })],
-    ['another signature version (v1=)', (body: string) => ({ 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signSlackRequest(SECRET, now(), body).replace(/^v0=/, 'v1=') })],
-    ['the signature of the empty body', () => ({ 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signSlackRequest(SECRET, now(), '') })],
-    ['a truncated signature', (body: string) => ({ 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signSlackRequest(SECRET, now(), body).slice(0, 40) })],
+    [
+      'a timestamp that is not a number',
+      (body: string) => ({ 'x-slack-request-timestamp': 'soon', 'x-slack-signature': signSlackRequest(SECRET, now(), body) }),
+    ],
+    [
+      'another signature version (v1=)',
+      (body: string) => ({
+        'x-slack-request-timestamp': String(now()),
+        'x-slack-signature': signSlackRequest(SECRET, now(), body).replace(/^v0=/, 'v1='),
+      }),
+    ],
+    [
+      'the signature of the empty body',
+      () => ({ 'x-slack-request-timestamp': String(now()), 'x-slack-signature': signSlackRequest(SECRET, now(), '') }),
+    ],
+    [
+      'a truncated signature',
+      (body: string) => ({
+        'x-slack-request-timestamp': String(now()),
+        'x-slack-signature': signSlackRequest(SECRET, now(), body).slice(0, 40),
+      }),
+    ],
   ] as Array<[string, (body: string) => Record<string, string>]>)('%s is refused', async (_name, headersFor) => {
     const req = commandBody('forged');
     await expectRefused(async () => ({ id: req.id, res: await post(req.body, headersFor(req.body)) }));
@@ -117,7 +158,10 @@ describe('Slack HTTP receiver: an exact replay within the five minutes is refuse
     await expectRefused(async () => {
       const req = commandBody('forged');
       const ts = now();
-      return { id: req.id, res: await post(req.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${'ab'.repeat(32)}` }) };
+      return {
+        id: req.id,
+        res: await post(req.body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${'ab'.repeat(32)}` }),
+      };
     });
   });
 });
