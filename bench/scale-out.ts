@@ -133,7 +133,7 @@ export async function benchQueueThroughput() {
         }) as PlannedDelivery,
     );
     await instances[0]!.outbox.enqueue(deliveries, new Date());
-    instances.forEach((i) => i.queue.start());
+    for (const i of instances) i.queue.start();
     await instances[0]!.queue.dispatch(messages);
     const deadline = Date.now() + 60_000;
     while (sentAt.length < messages && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -193,9 +193,9 @@ export async function startSlackApi(): Promise<SlackStandIn> {
     const files = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as Array<{ id: string; title?: string }>;
     const found = files.map((f) => uploads.find((u) => u.fileId === f.id && u.data !== null));
     if (found.some((u) => !u)) return { ok: false, error: 'file_not_found' };
-    files.forEach(
-      (f, i) => (found[i]!.completed = { title: f.title ?? found[i]!.filename, channelId: p.channel_id ? String(p.channel_id) : null }),
-    );
+    files.forEach((f, i) => {
+      found[i]!.completed = { title: f.title ?? found[i]!.filename, channelId: p.channel_id ? String(p.channel_id) : null };
+    });
     return {
       ok: true,
       files: files.map((f, i) => ({ id: f.id, title: found[i]!.completed!.title, name: found[i]!.filename, mimetype: 'image/png' })),

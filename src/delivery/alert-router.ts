@@ -1,7 +1,6 @@
 import type { StateAlert } from '../domain/alerts/alerts';
 import { planDeliveries } from '../domain/alerts/delivery-plan';
 import { buildDigest, digestPeriod } from '../domain/alerts/digest';
-import type { Subscription } from '../domain/alerts/subscriptions';
 import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';

@@ -207,7 +207,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     if (!(await outbox.claim(id, owner, claimMs))) return null;
     try {
       const entry = await outbox.get(id);
-      if (!entry || entry.status !== 'pending') return entry;
+      if (entry?.status !== 'pending') return entry;
       return await deliver(entry);
     } finally {
       await outbox

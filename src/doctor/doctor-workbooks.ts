@@ -34,7 +34,7 @@ const unreadable = (err: unknown) => err instanceof WorkbookFormatError || err i
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Fetches a linked workbook and reads it as the bot would: a file the bot would reject fails the check. */
-async function fetchAndRead<T>(
+async function fetchAndRead(
   name: string,
   url: string,
   judge: WorkbookJudge,

@@ -112,7 +112,10 @@ function checkConfig(config: Config): DoctorCheck {
   notes.push(
     `${running.length ? running.map((p) => p.doctor.describe(config)).join(' and ') : 'console mode (no platform token)'}; store ${redactUrl(config.STORE_URL)}`,
   );
-  const warn = (text: string) => ((status = 'warn'), notes.push(text));
+  const warn = (text: string) => {
+    status = 'warn';
+    notes.push(text);
+  };
   for (const p of platforms) for (const text of p.doctor.warnings?.(config) ?? []) warn(text);
   const host = hostingServerOf(config);
   if (host) notes.push(`/healthz and /metrics on ${host.name}'s port ${host.port}`);

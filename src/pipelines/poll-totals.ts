@@ -5,7 +5,7 @@ import { describeDailyReport, mergeDailyHistory, type DailyCount } from '../doma
 import { parseDailyFeed } from '../sources/daily-feed';
 import type { OperatorNotice } from '../domain/agreements/guards';
 import type { PartObservation } from '../domain/source-health';
-import { compareReleases } from '../domain/totals/totals';
+import { compareReleases, type DetentionRelease } from '../domain/totals/totals';
 import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { Logger } from '../logging/logger';
 import { discoverDetentionLink } from '../sources/discover-links';
@@ -107,7 +107,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
 
   async function judgeDetention(bytes: Buffer, meta: FileMeta, releases: StoredRelease[], at: Date): Promise<TotalsPollResult> {
     if (releases.some((r) => r.sha256 === meta.sha256) || (await totals.seen(meta.sha256))) return { alerts: [], notices: [] };
-    let release;
+    let release: DetentionRelease;
     try {
       release = await parseDetentionWorkbook(bytes, deps.parseLimits);
     } catch (err) {

@@ -58,7 +58,7 @@ export interface PlatformContext {
 /** A platform built and ready to start: what it gives delivery, and its listener's start and stop. */
 export interface RunningPlatform extends PlatformDelivery {
   /** Connects and answers commands; resolves with the port of the HTTP server it opened, if any. */
-  start(): Promise<{ httpPort: number | null } | void>;
+  start(): Promise<{ httpPort: number | null } | undefined>;
   /** Disconnects; safe when it never started. */
   stop(): Promise<void>;
 }

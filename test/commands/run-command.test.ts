@@ -39,7 +39,9 @@ function recorder() {
         void (String(c)
           .split('\n')
           .filter(Boolean)
-          .forEach((l) => logs.push(JSON.parse(l))),
+          .forEach((l) => {
+            logs.push(JSON.parse(l));
+          }),
         done()),
     }),
   );

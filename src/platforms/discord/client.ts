@@ -116,7 +116,10 @@ export function createDiscordPlatform({ config, services, logger, now, metrics }
   return {
     sender: createDiscordAlertSender({ rest, logger }),
     operatorChannel: channel ? (text) => notifyOperatorChannel(rest, channel, text) : undefined,
-    start: async () => (config.DISCORD_GATEWAY ? bot.start() : undefined),
+    start: async () => {
+      if (config.DISCORD_GATEWAY) await bot.start();
+      return undefined;
+    },
     stop: () => bot.stop(),
   };
 }

@@ -27,6 +27,7 @@ interface Overwrite {
   allow: string;
   deny: string;
 }
+// biome-ignore lint/suspicious/noExplicitAny: the platform's JSON answer, read field by field with optional chaining and checked where it matters
 type Answer = { status: number; body: any };
 
 export function createDiscordProbe(options: DiscordProbeOptions) {
@@ -37,6 +38,7 @@ export function createDiscordProbe(options: DiscordProbeOptions) {
         headers: { Authorization: `Bot ${options.token}`, 'User-Agent': 'DiscordBot (ice-watch doctor, 1)' },
         signal: AbortSignal.timeout(options.timeoutMs),
       });
+      // biome-ignore lint/suspicious/noExplicitAny: the platform's JSON answer, read field by field with optional chaining and checked where it matters
       const body: any = await res.json().catch(() => null);
       const wait = Number(body?.retry_after ?? 0);
       // One polite retry on a short rate limit; the doctor is no reason to wait long.

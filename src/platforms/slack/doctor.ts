@@ -14,6 +14,7 @@ export interface SlackProbeOptions {
 
 export function createSlackProbe(options: SlackProbeOptions) {
   const base = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
+  // biome-ignore lint/suspicious/noExplicitAny: the platform's JSON answer, read field by field with optional chaining and checked where it matters
   async function call(method: string, params: Record<string, string> = {}): Promise<Record<string, any>> {
     const res = await fetch(base + method, {
       method: 'POST',
@@ -22,6 +23,7 @@ export function createSlackProbe(options: SlackProbeOptions) {
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     if (!res.ok) return { ok: false, error: `HTTP ${res.status}` };
+    // biome-ignore lint/suspicious/noExplicitAny: the platform's JSON answer, read field by field with optional chaining and checked where it matters
     return (await res.json()) as Record<string, any>;
   }
   let authorized = false;
