@@ -29,7 +29,7 @@ import { createDiscordAlertSender, createDiscordRest } from '../src/platforms/di
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
-import { startDiscordApi } from './stand-ins/discord-api';
+import { startDiscordApi } from '../stand-ins/discord-api';
 import { median, progress, ratio } from './measure';
 import { AgreementFactory } from './synthetic';
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detentionBomb, inflationBomb, manyRowsWorkbook } from './workbook-files';
+import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../stand-ins/hostile-workbooks';
 import { runChild } from './child';
 import { mb, ms } from './measure';
 

@@ -20,7 +20,7 @@ import { createSubscriptionStore } from '../src/store/subscription-store';
 import { snapshotOfFile } from './fixtures';
 import { PENDING_FIXTURE } from './start-to-ready';
 import { AgreementFactory, evolve } from './synthetic';
-import { workbookOfRows } from './workbook-files';
+import { workbookOfRows } from '../stand-ins/hostile-workbooks';
 
 export const ROWS = 2500;
 export const SNAPSHOTS = 100;

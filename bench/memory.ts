@@ -17,9 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { DISCORD_READY, FIRST_287G_POLL_DONE, FIRST_TOTALS_POLL_DONE, freePort, READY, spawnBot, type LogLine } from './bot-process';
 import { mb, median, progress } from './measure';
 import { CHANNELS_PER_GUILD, guilds, ROWS, seed, SLACK_WORKSPACE, SNAPSHOTS, SUBSCRIPTIONS } from './memory-seed';
-import { startDiscordApi } from './stand-ins/discord-api';
-import { startDiscordGateway } from './stand-ins/discord-gateway';
-import { startSlackApi } from './stand-ins/slack-api';
+import { startDiscordApi } from '../stand-ins/discord-api';
+import { startDiscordGateway } from '../stand-ins/discord-gateway';
+import { startSlackApi } from '../stand-ins/slack-api';
 import { makeDetentionFolder } from './start-to-ready';
 
 const GOAL_MB = 200;

@@ -14,7 +14,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { signSlackRequest, startSlackApi, type SlackStandIn } from './stand-ins/slack-api';
+import { signSlackRequest, startSlackApi, type SlackStandIn } from '../stand-ins/slack-api';
 import { median, ms, percentile, progress } from './measure';
 
 const CONCURRENT = Number(process.env.BENCH_SLACK_CONCURRENT ?? 200);

@@ -20,9 +20,9 @@ import { LARGEST_DETENTION } from './detention-parse';
 import { FIXTURES_287G } from './fixtures';
 import { mb, median, progress } from './measure';
 import { LARGEST } from './pipeline-287g';
-import { startDiscordApi } from './stand-ins/discord-api';
-import { startDiscordGateway } from './stand-ins/discord-gateway';
-import { startSlackApi } from './stand-ins/slack-api';
+import { startDiscordApi } from '../stand-ins/discord-api';
+import { startDiscordGateway } from '../stand-ins/discord-gateway';
+import { startSlackApi } from '../stand-ins/slack-api';
 
 const RUNS = 5;
 const GOAL_MS = 600;

@@ -1,6 +1,6 @@
 import { commands } from '../commands/index';
 import { cli } from './helpers/cli';
-import { startDiscordApi, type DiscordApi } from './helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../stand-ins/discord-api';
 
 describe('ice-watch register-commands', () => {
   let api: DiscordApi;

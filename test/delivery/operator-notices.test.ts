@@ -1,7 +1,7 @@
 import { OPERATOR_NOTICE_RETRY_DELAYS_MS, sendOperatorNotice } from '../../src/delivery/operator-notices';
 import { createLogger } from '../../src/logging/logger';
 import { createDiscordRest, notifyOperatorChannel } from '../../src/platforms/discord/alert-sender';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 
 const OPS = '1100000000000000099';
 const logger = createLogger('silent');

@@ -7,12 +7,12 @@ import { channelPermissions } from '../../src/platforms/discord/doctor';
 import { doctorCommand } from '../../src/doctor/doctor-command';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { startDiscordApi, STAND_IN_BOT_ID, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, STAND_IN_BOT_ID, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
 const GUILD = '1400000000000000001';
 const ROLE = '1400000000000000002';

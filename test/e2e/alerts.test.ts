@@ -4,10 +4,10 @@ import { loadConfig } from '../../src/config';
 import { diffLists } from '../../src/domain/agreements/diff';
 import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { alertsBetween, fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
 /** Discord channel ids are snowflakes. */
 const TX = '1100000000000000001';

@@ -10,10 +10,10 @@ import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 import type { ChildSubscription, Marker } from './crash-child';
 
 /**

@@ -3,10 +3,10 @@ import subscribe from '../../commands/subscribe';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 import { waitUntil } from '../helpers/wait';
 
 /** Discord channels following Texas (snowflakes), and Slack channels following every state's signings. */

@@ -8,10 +8,10 @@ import { createBot } from '../../src/main';
 import { createOpsRoutes, startOpsServer, type OpsServer } from '../../src/observability/http-server';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { switchableKeyvFactory } from '../helpers/failing-store';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { PAGE_287G_PATH, startIceSite, type IceSite } from '../helpers/ice-site';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
 const OPS = '1100000000000000003';
 const LOST = '1100000000000000009';

@@ -13,7 +13,7 @@ import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factor
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { startDiscordApi, type DiscordApi } from '../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { waitUntil } from '../helpers/wait';

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSlackApi, type SlackStandIn } from '../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
 const ROOT = join(__dirname, '..', '..');
 /** Generous for a busy machine: the real figure is 2-4 s (the tsx start-up, then three connection attempts). */

@@ -7,7 +7,7 @@ import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
-import { startSlackApi } from '../helpers/slack-api';
+import { startSlackApi } from '../../stand-ins/slack-api';
 
 const logger = createLogger('silent');
 const sources = [{ id: '287g', schedule: '*/15 * * * *' }];

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logging/logger';
 import { createIngest287g } from '../../src/pipelines/ingest-287g';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
-import { workbookOfRows, type GeneratedRow } from '../helpers/hostile-workbooks';
+import { workbookOfRows, type GeneratedRow } from '../../stand-ins/hostile-workbooks';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 9, 1);

@@ -15,7 +15,7 @@ import { parse287gWorkbook } from '../../src/sources/workbook-287g';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { DETENTION_FIXTURES, detentionPath, metaFor } from '../helpers/fixtures';
-import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../helpers/hostile-workbooks';
+import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../../stand-ins/hostile-workbooks';
 
 const refusal = (p: Promise<unknown>) =>
   p.then(

@@ -19,7 +19,7 @@ import { EMBED_LIMITS, TONE_COLORS, type EmbedBody } from '../../../src/platform
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createOutboxStore } from '../../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
-import { startDiscordApi, type DiscordApi, type DiscordApiOptions } from '../../helpers/discord-api';
+import { startDiscordApi, type DiscordApi, type DiscordApiOptions } from '../../../stand-ins/discord-api';
 
 const GUILD = '1100000000000000002';
 const CHANNEL = '1100000000000000003';

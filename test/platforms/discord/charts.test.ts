@@ -14,7 +14,7 @@ import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { readPng, weeklyDigest } from '../../helpers/charts';
-import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 import { NOW, rawButton, rawCommand, seedParticipating, toInteraction } from './harness';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);

@@ -4,7 +4,7 @@ import { createDiscordBot } from '../../../src/platforms/discord/client';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
-import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 import { rawCommand, seedParticipating, toInteraction } from './harness';
 
 describe('createDiscordBot', () => {

@@ -6,7 +6,7 @@ import {
   CommandPayloadError,
   registerCommands,
 } from '../../../src/platforms/discord/command-payloads';
-import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 
 const stub = (over: Partial<Command>): Command => ({
   name: 'probe',

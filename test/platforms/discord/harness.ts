@@ -16,7 +16,7 @@ import { createInteractionHandler } from '../../../src/platforms/discord/interac
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../../src/store/subscription-store';
-import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
+import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 import { loadSnapshot } from '../../helpers/fixtures';
 
 export const APP_ID = '1100000000000000001';

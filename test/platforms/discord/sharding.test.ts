@@ -10,8 +10,8 @@ import { createDiscordShards, fetchGatewayBot, settingsAsEnvironment, SHARD_LAUN
 import { startDiscordShard, type DiscordShardProcess } from '../../../src/platforms/discord/shard-main';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
-import { startDiscordApi, type DiscordApi } from '../../helpers/discord-api';
-import { startDiscordGateway, type DiscordGateway } from '../../helpers/discord-gateway';
+import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
+import { startDiscordGateway, type DiscordGateway } from '../../../stand-ins/discord-gateway';
 import { rawCommand, seedParticipating } from './harness';
 import { canReadProcesses, killLeftoverShards, shardChildren, waitUntil } from './sharding-helpers';
 

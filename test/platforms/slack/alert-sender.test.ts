@@ -19,7 +19,7 @@ import { PERMANENT_SLACK_ERRORS } from '../../../src/platforms/slack/send-errors
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createOutboxStore } from '../../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
-import { startSlackApi, type SlackStandIn } from '../../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../../stand-ins/slack-api';
 import { BOT_TOKEN, HOSTILE_AGENCY, textsOf } from './harness';
 import { expectWithinSlackLimits } from './slack-limits';
 

@@ -1,7 +1,7 @@
 import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackAppOptions } from '../../../src/platforms/slack/app';
-import { startSlackApi, type SlackStandIn } from '../../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../../stand-ins/slack-api';
 import { BOT_TOKEN, seedServices, startHarness } from './harness';
 
 let slack: SlackStandIn;

@@ -8,7 +8,7 @@ import { createLogger } from '../../../src/logging/logger';
 import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
 import { createSlackAlertSender, createSlackWebClient } from '../../../src/platforms/slack/alert-sender';
 import { readPng, weeklyDigest } from '../../helpers/charts';
-import { startSlackApi, type SlackStandIn } from '../../helpers/slack-api';
+import { startSlackApi, type SlackStandIn } from '../../../stand-ins/slack-api';
 import { startHarness, type Harness } from './harness';
 
 describe('Slack: pictures in slash-command answers', () => {

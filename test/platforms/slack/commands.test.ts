@@ -1,7 +1,7 @@
 import type { Command } from '../../../commands/command';
 import type { Reply } from '../../../src/messages/reply';
 import { decodePageValue } from '../../../src/platforms/slack/paging';
-import { signSlackRequest } from '../../helpers/slack-api';
+import { signSlackRequest } from '../../../stand-ins/slack-api';
 import { HOSTILE_AGENCY, SECRET, seedServices, startHarness, textsOf, type Harness } from './harness';
 import { expectWithinSlackLimits } from './slack-limits';
 

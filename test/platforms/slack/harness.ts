@@ -16,7 +16,7 @@ import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-fac
 import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { loadSnapshot } from '../../helpers/fixtures';
-import { startSlackApi, type SignOptions, type SlackStandIn } from '../../helpers/slack-api';
+import { startSlackApi, type SignOptions, type SlackStandIn } from '../../../stand-ins/slack-api';
 
 export const FIXTURE = 'participatingAgencies12122025pm.xlsx';
 export const SECRET = 'test-signing-secret-8f2c';

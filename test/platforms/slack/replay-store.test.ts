@@ -7,7 +7,7 @@
  */
 import type { Command } from '../../../commands/command';
 import { FUTURE_SKEW_MS } from '../../../src/platforms/slack/replay-guard';
-import { signSlackRequest } from '../../helpers/slack-api';
+import { signSlackRequest } from '../../../stand-ins/slack-api';
 import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
 import { SECRET, startHarness, type Harness } from './harness';
 

@@ -11,7 +11,7 @@
  * test/platforms/untrusted-text.property.test.ts.
  */
 import type { Command } from '../../../commands/command';
-import { signSlackRequest } from '../../helpers/slack-api';
+import { signSlackRequest } from '../../../stand-ins/slack-api';
 import { SECRET, startHarness, type Harness } from './harness';
 
 const runs: string[] = [];
