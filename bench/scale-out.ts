@@ -16,7 +16,7 @@ import type { AlertSender } from '../src/delivery/sender';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
-import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from './store-backends';
+import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../stand-ins/store-servers';
 import { subscription, texasAlert } from './discord-fanout';
 import { forceGc, mb, ms, progress, ratio } from './measure';
 

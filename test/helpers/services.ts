@@ -9,9 +9,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { redactUrl } from '../../src/logging/redact';
-
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from '../../stand-ins/store-servers';
 
 export type Service = 'postgres' | 'redis';
 /** A server that did not answer, and why (the client's error message). */

@@ -16,12 +16,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@keyv/redis';
-import { Pool } from 'pg';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { serviceReachable, TEST_POSTGRES_URL, TEST_REDIS_URL } from './services';
+import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../../stand-ins/store-servers';
+import { serviceReachable } from './services';
 
-export { TEST_POSTGRES_URL, TEST_REDIS_URL };
+export { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL };
 
 export interface StoreUnderTest {
   url: string;
@@ -35,33 +34,6 @@ export interface StoreUnderTest {
 
 let counter = 0;
 const uniquePrefix = () => `t${process.pid}x${Date.now().toString(36)}x${++counter}:`;
-
-/** Deletes the keys and rows written under `prefix` on a shared server. */
-export async function deleteByPrefix(url: string, prefix: string): Promise<void> {
-  if (url.startsWith('postgres')) {
-    const pool = new Pool({ connectionString: url, max: 1 });
-    try {
-      const like = `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-      await pool.query('DELETE FROM ice_watch_kv WHERE key LIKE $1', [like]).catch(() => undefined);
-      await pool.query('DELETE FROM ice_watch_sets WHERE name LIKE $1', [like]).catch(() => undefined);
-      await pool.query('DELETE FROM ice_watch_leases WHERE name LIKE $1', [like]).catch(() => undefined);
-    } finally {
-      await pool.end();
-    }
-  } else if (url.startsWith('redis')) {
-    const client = createClient({ url });
-    await client.connect();
-    try {
-      for (const pattern of [`${prefix}*`, `ice-watch:set:${prefix}*`, `ice-watch:lease:${prefix}*`]) {
-        for await (const keys of client.scanIterator({ MATCH: pattern.replace(/[[\]?]/g, '\\$&'), COUNT: 1000 })) {
-          if (keys.length) await client.del(keys);
-        }
-      }
-    } finally {
-      await client.close();
-    }
-  }
-}
 
 function onServer(url: string) {
   return async (): Promise<StoreUnderTest> => {

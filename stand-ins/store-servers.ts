@@ -1,8 +1,8 @@
 /**
- * The local PostgreSQL and Redis the scale-out figures use (127.0.0.1:5432 database `test`,
- * 127.0.0.1:6379; `.ci/run` starts them when they are down), and the clean-up of what a
- * figure wrote under its prefix. The same servers and clean-up as test/helpers/store-backends.ts:
- * the bench imports no test helper (issue 15).
+ * The local PostgreSQL and Redis the store tests and the scale-out figures use (127.0.0.1:5432
+ * database `test`, 127.0.0.1:6379; `.ci/run` starts them when they are down), and the clean-up of
+ * what a test or a figure wrote under its prefix. Here, not in test/helpers, so the bench shares
+ * them without importing a test helper.
  */
 import { createClient } from '@keyv/redis';
 import { Pool } from 'pg';
