@@ -40,3 +40,11 @@ export interface SourceSettings {
   /** When the job polls next (null when it is not scheduled, e.g. before start). */
   nextPoll(job: 'poll-287g' | 'poll-totals'): Date | null;
 }
+
+/** The source pages as configured, and where to ask for the next poll (the bot's schedule; never, in the terminal). */
+export function sourceSettingsOf(
+  config: { ICE_287G_PAGE_URL: string; ICE_DETENTION_PAGE_URL: string; DAILY_TOTALS_URL?: string },
+  nextPoll: SourceSettings['nextPoll'] = () => null,
+): SourceSettings {
+  return { page287g: config.ICE_287G_PAGE_URL, detentionPage: config.ICE_DETENTION_PAGE_URL, dailyFeed: config.DAILY_TOTALS_URL, nextPoll };
+}

@@ -1,3 +1,4 @@
+import { sourceSettingsOf } from '../commands/services';
 import { jobs, watchedSources } from '../jobs';
 import type { JobDeps } from '../jobs/job';
 import { createJobRunner } from '../jobs/runner';
@@ -62,12 +63,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     health: stores.health,
     totals: stores.totals,
     delivery: coordination.status,
-    sources: {
-      page287g: config.ICE_287G_PAGE_URL,
-      detentionPage: config.ICE_DETENTION_PAGE_URL,
-      dailyFeed: config.DAILY_TOTALS_URL,
-      nextPoll: schedule.nextRun,
-    },
+    sources: sourceSettingsOf(config, schedule.nextRun),
   };
   const platforms = await loadPlatforms(config, {
     services,

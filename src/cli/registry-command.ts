@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { NothingStoredError, type Command, type CommandArgs, type CommandContext } from '../../commands/command';
 import { parseCommandText } from '../../commands/parse-text';
 import { runCommand } from '../../commands/run-command';
+import { sourceSettingsOf } from '../../commands/services';
 import { loadConfig, type Config } from '../config';
 import { outboxDeliveryStatus } from '../coordination/coordination';
 import { DEFAULT_GUARDS } from '../domain/agreements/guards';
@@ -129,12 +130,8 @@ function consoleContext(stores: Stores, config: Config | null, readFromDisk: boo
               ...(await outboxDeliveryStatus(stores.outbox)),
               mode: config.REDIS_URL ? 'shared queue' : 'one instance',
             }),
-            sources: {
-              page287g: config.ICE_287G_PAGE_URL,
-              detentionPage: config.ICE_DETENTION_PAGE_URL,
-              dailyFeed: config.DAILY_TOTALS_URL,
-              nextPoll: () => null,
-            },
+            // The schedule runs in the bot, not here: no next poll.
+            sources: sourceSettingsOf(config),
           }
         : {}),
     },
