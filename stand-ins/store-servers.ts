@@ -6,6 +6,7 @@
  */
 import { createClient } from '@keyv/redis';
 import { Pool } from 'pg';
+import { schemaOfPrefix } from '../src/store/db/database';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,5 +35,17 @@ export async function deleteByPrefix(url: string, prefix: string): Promise<void>
     } finally {
       await client.close();
     }
+  }
+}
+
+/** Drops the PostgreSQL schema a STORE_PREFIX names (src/store/db/database.ts), with every table in it. */
+export async function dropSchemaOfPrefix(url: string, prefix: string): Promise<void> {
+  const schema = schemaOfPrefix(prefix);
+  if (schema === 'public') throw new Error('refusing to drop the public schema: give the test a STORE_PREFIX');
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await pool.end();
   }
 }

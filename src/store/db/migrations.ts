@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely';
+import { coordinationMigration } from './tables-coordination';
+import { deliveryMigration } from './tables-delivery';
+import { sourcesMigration } from './tables-sources';
+import { subscriptionsMigration } from './tables-subscriptions';
+
+/**
+ * The schema's migrations, in order (Kysely runs them by name, sorted). A released migration is
+ * never edited: a change of schema is a new entry here.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-sources': sourcesMigration,
+  '0002-subscriptions': subscriptionsMigration,
+  '0003-delivery': deliveryMigration,
+  '0004-coordination': coordinationMigration,
+};

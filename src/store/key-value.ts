@@ -1,0 +1,82 @@
+import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import Keyv from 'keyv';
+import type KeyvPostgresType from '@keyv/postgres';
+import type KeyvSqliteType from '@keyv/sqlite';
+import { schemaOfPrefix } from './db/database';
+
+/**
+ * What is plainly key-value and may expire lives in keyv, beside the relational tables in the same
+ * database: each source's HTTP validators (ETag, Last-Modified) and the page's links, and each
+ * source's health and back-off. keyv's own adapters, unpatched; one adapter per namespace.
+ * Every Keyv throws on errors: a failing read must never look like "nothing stored yet".
+ */
+export interface KeyValueStores {
+  open<T = unknown>(namespace: string): Keyv<T>;
+  close(): Promise<void>;
+}
+
+export interface KeyValueOptions {
+  /** STORE_PREFIX: the PostgreSQL schema, as for the tables. */
+  prefix?: string;
+}
+
+export function openKeyValueStores(url: string, options: KeyValueOptions = {}): KeyValueStores {
+  const opened: Array<Keyv<unknown>> = [];
+  const track = <T>(k: Keyv<T>) => {
+    opened.push(k as Keyv<unknown>);
+    return k;
+  };
+  if (url === 'memory://' || url === 'memory' || url === 'sqlite://:memory:') {
+    // Opening a namespace twice gives two views of one map, as the other engines do.
+    const maps = new Map<string, Map<string, unknown>>();
+    const mapOf = (ns: string) => maps.get(ns) ?? maps.set(ns, new Map()).get(ns)!;
+    return {
+      open: <T>(namespace: string) => track(new Keyv<T>({ store: mapOf(namespace), namespace, throwOnErrors: true })),
+      close: async () => undefined,
+    };
+  }
+  if (url.startsWith('sqlite://')) {
+    const file = resolve(url.slice('sqlite://'.length));
+    mkdirSync(dirname(file), { recursive: true });
+    const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
+    return {
+      open: <T>(namespace: string) =>
+        track(
+          new Keyv<T>({
+            store: new KeyvSqlite({ uri: `sqlite://${file}`, table: 'ice_watch_keyvalue', busyTimeout: 5000 }),
+            namespace,
+            throwOnErrors: true,
+          }),
+        ),
+      close: async () => void (await Promise.all(opened.map((k) => k.disconnect()))),
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const KeyvPostgres = (require('@keyv/postgres') as { default: typeof KeyvPostgresType }).default;
+    const schema = schemaOfPrefix(options.prefix ?? '');
+    return {
+      open: <T>(namespace: string) =>
+        track(
+          new Keyv<T>({
+            // @keyv/postgres keeps one pool per URL for the process; these options are that pool's.
+            store: new KeyvPostgres({
+              uri: url,
+              schema,
+              table: 'ice_watch_keyvalue',
+              keySize: 512,
+              max: 3,
+              connectionTimeoutMillis: 5_000,
+              query_timeout: 15_000,
+              allowExitOnIdle: true,
+            } as ConstructorParameters<typeof KeyvPostgresType>[0]),
+            namespace,
+            throwOnErrors: true,
+          }),
+        ),
+      // The adapters share @keyv/postgres's one pool: one disconnect ends it (a second would throw).
+      close: async () => void (await opened[0]?.disconnect().catch(() => undefined)),
+    };
+  }
+  throw new Error(`no key-value store for ${url.split(':')[0]}`);
+}
