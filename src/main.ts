@@ -38,7 +38,7 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const stores = openStores(overrides.keyv ?? config, {
+  const stores = openStores(overrides.keyv ? { ...config, keyv: overrides.keyv } : config, {
     onCorruptSubscription: (key, problem) =>
       logger.error(
         { subscription: key, problem },

@@ -1,14 +1,21 @@
+import { openDatabase, type StoreDb } from './db/database';
 import { createDigestStore, type DigestStore } from './digest-store';
 import { createEpisodeStore, type EpisodeStore } from './episode-store';
 import { createHealthStore, type HealthStore } from './health-store';
+import { openKeyValueStores, type KeyValueStores } from './key-value';
 import { createKeyvFactory, type KeyvFactory } from './keyv-factory';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createSnapshotStore, type SnapshotStore } from './snapshot-store';
 import { createSubscriptionStore, type SubscriptionStoreOptions, type SubscriptionStore } from './subscription-store';
 import { createTotalsStore, type TotalsStore } from './totals-store';
 
-/** Every store of the bot over one connection (one KeyvFactory), and the one way to close it. */
+/** Every store of the bot over one database (and its key-value side), and the one way to close it. */
 export interface Stores {
+  /** The relational database (STORE_URL): subscriptions, lists, ledger, outbox, leases. */
+  db: StoreDb;
+  /** What is key-value and expires (HTTP validators, health), in the same database through keyv. */
+  kv: KeyValueStores;
+  /** The former key-value layout, until every store has moved to `db` (issue 16). */
   keyv: KeyvFactory;
   snapshots: SnapshotStore;
   subscriptions: SubscriptionStore;
@@ -20,8 +27,14 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Where the stores live: the configured STORE_URL and STORE_PREFIX, a URL (`memory://` for a scratch store), or an open factory. */
-export type StoreLocation = { STORE_URL: string; STORE_PREFIX: string } | { url: string } | KeyvFactory;
+/**
+ * Where the stores live: the configured STORE_URL and STORE_PREFIX, a URL (`memory://` for a
+ * scratch store, SQLite in memory), or an open database (a test's second "instance" on the same data).
+ */
+export type StoreLocation =
+  | { STORE_URL: string; STORE_PREFIX: string /** Transitional: the former layout given by a test (issue 16). */; keyv?: KeyvFactory }
+  | { url: string; prefix?: string }
+  | { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory };
 
 export interface OpenStoresOptions {
   /** Told when a stored subscription cannot be read (it is skipped until the channel subscribes again). */
@@ -32,15 +45,17 @@ export interface OpenStoresOptions {
  * The one opener of the stores, for the bot, the CLI, the doctor and a Discord shard process: they all
  * read the same data through the same ports, so none of them assembles the bundle by hand.
  *
- *   const stores = openStores(config);            // the bot: STORE_URL (SQLite by default)
+ *   const stores = openStores(config);                // the bot: STORE_URL (SQLite by default), STORE_PREFIX
  *   const scratch = openStores({ url: 'memory://' }); // `replay`, `agreements --file`
  *   try { ... } finally { await stores.close(); }
  *
- * Opening connects lazily: nothing is read or written until a store is used.
+ * Opening connects lazily: nothing is read or written until a store is used (the first use migrates the schema).
  */
 export function openStores(location: StoreLocation, options: OpenStoresOptions = {}): Stores {
-  const keyv = factoryOf(location);
+  const { db, kv, keyv } = enginesOf(location);
   return {
+    db,
+    kv,
     keyv,
     snapshots: createSnapshotStore(keyv),
     subscriptions: createSubscriptionStore(keyv, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
@@ -49,12 +64,19 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     totals: createTotalsStore(keyv),
     digests: createDigestStore(keyv),
     episodes: createEpisodeStore(keyv),
-    close: () => keyv.close(),
+    close: async () => {
+      await Promise.all([db.close(), kv.close(), keyv.close()]);
+    },
   };
 }
 
-function factoryOf(location: StoreLocation): KeyvFactory {
-  if ('STORE_URL' in location) return createKeyvFactory(location.STORE_URL, { prefix: location.STORE_PREFIX });
-  if ('url' in location && typeof location.url === 'string') return createKeyvFactory(location.url);
-  return location as KeyvFactory;
+function enginesOf(location: StoreLocation): { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory } {
+  if ('db' in location) return location;
+  const [url, prefix] = 'STORE_URL' in location ? [location.STORE_URL, location.STORE_PREFIX] : [location.url, location.prefix ?? ''];
+  const given = 'STORE_URL' in location ? location.keyv : undefined;
+  return {
+    db: openDatabase(url, { prefix }),
+    kv: openKeyValueStores(url, { prefix }),
+    keyv: given ?? createKeyvFactory(url.startsWith('sqlite://:memory:') ? 'memory://' : url, { prefix }),
+  };
 }
