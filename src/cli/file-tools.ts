@@ -91,7 +91,8 @@ export async function replayCommand(rest: string[], out: Out): Promise<number> {
   const { values, positionals } = args(rest, { store: { type: 'string' as const }, start: { type: 'string' as const } });
   if (positionals.length === 0) throw new UserError('Usage: ice-watch replay <files...> [--json] [--store URL]');
   const config = loadConfig();
-  const stores = openStores({ url: values.store ?? 'memory://' });
+  // A named store is read the way the bot reads it: under STORE_PREFIX (a PostgreSQL schema), so `agreements` finds what this wrote.
+  const stores = openStores(values.store ? { url: values.store, prefix: config.STORE_PREFIX } : { url: 'memory://' });
   const start = values.start ? new Date(values.start) : new Date(Math.floor(Date.now() / 3_600_000 - positionals.length) * 3_600_000);
   if (Number.isNaN(start.getTime())) throw new UserError(`--start "${values.start}" is not a date`);
   try {
