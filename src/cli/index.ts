@@ -6,6 +6,7 @@ import { startBot } from '../main';
 import { loadDiscordShard } from '../platforms/discord/plugin';
 import { SourceFetchError } from '../sources/errors';
 import { diffCommand, parseCommand, replayCommand } from './file-tools';
+import { migrateStoreCommand } from './migrate-store';
 import { heldCommand, registerCommandsCommand, slackManifestCommand } from './operator-tools';
 import { args, type Out } from './options';
 import { runRegistryCommand, terminalSynopsis } from './registry-command';
@@ -32,6 +33,9 @@ Usage: ice-watch <command> [options]
   register-commands [--guild ID] register the Discord slash commands
   slack-manifest [--url URL] [--json]
                                  print the Slack app manifest (every command below)
+  migrate-store --from URL --to URL [--prefix P] [--json]
+                                 move a store of the former key-value layout (sqlite, postgres
+                                 or redis) into the new schema, once
   doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
                                  every subscribed channel; exit 1 on a problem
 
@@ -74,6 +78,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       }
       case 'held':
         return await heldCommand(rest, out);
+      case 'migrate-store':
+        return await migrateStoreCommand(rest, out);
       case 'register-commands':
         return await registerCommandsCommand(rest, out);
       case 'slack-manifest':
