@@ -1,6 +1,12 @@
 import { plural } from '../domain/text';
 import { UserError } from '../domain/user-error';
-import { importLegacyInstall, importTargetOf, type ImportCounts, type ImportOutcome, type ImportTarget } from '../store/legacy/import-legacy';
+import {
+  importLegacyInstall,
+  importTargetOf,
+  type ImportCounts,
+  type ImportOutcome,
+  type ImportTarget,
+} from '../store/legacy/import-legacy';
 import { isPostgresUrl, isRedisUrl, isSqliteUrl } from '../store/legacy/legacy-engines';
 import { readLegacyInstall, type LegacyInstall } from '../store/legacy/read-legacy';
 import { openStores } from '../store/open-stores';
@@ -33,12 +39,18 @@ export async function migrateStoreCommand(rest: string[], out: Out, open: OpenIm
   if (positionals.length || !values.from || !values.to) throw new UserError(USAGE);
   const { from, to } = values;
   if (!isSqliteUrl(from) && !isPostgresUrl(from) && !isRedisUrl(from))
-    throw new UserError(`--from ${from.split(':')[0]}: the former layout was written to sqlite://<file>, postgres:// or redis:// stores.\n${USAGE}`);
-  if (!isSqliteUrl(to) && !isPostgresUrl(to)) throw new UserError(`--to must be sqlite://<file> or postgres://...: where the bot keeps its data now.\n${USAGE}`);
+    throw new UserError(
+      `--from ${from.split(':')[0]}: the former layout was written to sqlite://<file>, postgres:// or redis:// stores.\n${USAGE}`,
+    );
+  if (!isSqliteUrl(to) && !isPostgresUrl(to))
+    throw new UserError(`--to must be sqlite://<file> or postgres://...: where the bot keeps its data now.\n${USAGE}`);
   const prefix = values.prefix ?? settingsIfReadable()?.STORE_PREFIX ?? '';
 
   const install = await readLegacyInstall({ url: from, prefix });
-  if (isEmpty(install)) throw new UserError(`Nothing to move: ${install.from} holds no record of the former layout${prefix ? ` under the prefix "${prefix}"` : ''}.`);
+  if (isEmpty(install))
+    throw new UserError(
+      `Nothing to move: ${install.from} holds no record of the former layout${prefix ? ` under the prefix "${prefix}"` : ''}.`,
+    );
   const opened = open(to, prefix);
   let outcome: ImportOutcome;
   try {
@@ -66,7 +78,12 @@ function describeOutcome(outcome: ImportOutcome): string {
   if (outcome.status === 'already-imported')
     return [`Nothing to do: ${outcome.from} was moved on ${outcome.at}.`, ...(outcome.counts ? countLines(outcome.counts) : [])].join('\n');
   const problems = outcome.problems.map((p) => `  left out: ${p}`);
-  return [`Moved from ${outcome.from}:`, ...countLines(outcome.counts), ...problems, 'The former records are kept in place, unchanged.'].join('\n');
+  return [
+    `Moved from ${outcome.from}:`,
+    ...countLines(outcome.counts),
+    ...problems,
+    'The former records are kept in place, unchanged.',
+  ].join('\n');
 }
 
 function countLines(c: ImportCounts): string[] {

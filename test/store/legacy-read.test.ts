@@ -51,7 +51,9 @@ function expectManifestRead(install: LegacyInstall) {
   expect(install.totalsFetch['detention-workbook'] ?? null).toEqual(manifest.totals.lastFetch.workbook);
   expect(install.seenFiles).toHaveLength(2);
   for (const s of install.seenFiles) expect(s).toMatch(/^[0-9a-f]{64}$/);
-  expect(install.digests.map((b) => ({ key: `${b.subscriptionKey}|${b.period}`, alerts: b.alerts.map((a) => a.id) }))).toEqual(manifest.digests);
+  expect(install.digests.map((b) => ({ key: `${b.subscriptionKey}|${b.period}`, alerts: b.alerts.map((a) => a.id) }))).toEqual(
+    manifest.digests,
+  );
   expect(sorted(install.episodes.map((e) => e.key))).toEqual(sorted(manifest.episodes));
   expect(Object.fromEntries(install.health.map((h) => [h.source, h]))).toEqual(manifest.health);
 }
@@ -89,7 +91,8 @@ describeWith(['postgres'])('reading a former key-value install (PostgreSQL, ice_
     pool = new Pool({ connectionString: TEST_POSTGRES_URL, max: 1 });
     // The table as the former layout made it; the fixture's records laid out under the prefix.
     await pool.query('CREATE TABLE IF NOT EXISTS public.ice_watch_kv(key VARCHAR(512) PRIMARY KEY, value TEXT)');
-    for (const r of legacyRows()) await pool.query('INSERT INTO public.ice_watch_kv (key, value) VALUES ($1, $2)', [`${prefix}${r.namespace}:${r.key}`, r.value]);
+    for (const r of legacyRows())
+      await pool.query('INSERT INTO public.ice_watch_kv (key, value) VALUES ($1, $2)', [`${prefix}${r.namespace}:${r.key}`, r.value]);
   });
   afterAll(async () => {
     await deleteByPrefix(TEST_POSTGRES_URL, prefix);

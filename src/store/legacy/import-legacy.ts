@@ -56,7 +56,9 @@ interface Marker {
 }
 
 /** The earlier import's record when one finished (null: none did): a start checks it before reading anything. */
-export async function finishedImport(target: Pick<ImportTarget, 'kv'>): Promise<{ from: string; at: string; counts: ImportCounts | null } | null> {
+export async function finishedImport(
+  target: Pick<ImportTarget, 'kv'>,
+): Promise<{ from: string; at: string; counts: ImportCounts | null } | null> {
   const marker = await target.kv.open<Marker>(MARKER_NAMESPACE).get(MARKER_KEY);
   return marker?.doneAt ? { from: marker.from, at: marker.doneAt, counts: marker.counts } : null;
 }
@@ -68,7 +70,11 @@ export async function finishedImport(target: Pick<ImportTarget, 'kv'>): Promise<
  * can be repeated (subscriptions replaced, lists restored whole, deliveries deduped by id, a
  * release added only when not there).
  */
-export async function importLegacyInstall(install: LegacyInstall, target: ImportTarget, now: () => Date = () => new Date()): Promise<ImportOutcome> {
+export async function importLegacyInstall(
+  install: LegacyInstall,
+  target: ImportTarget,
+  now: () => Date = () => new Date(),
+): Promise<ImportOutcome> {
   const markers = target.kv.open<Marker>(MARKER_NAMESPACE);
   const marker = (await markers.get(MARKER_KEY)) ?? null;
   if (marker?.doneAt) return { status: 'already-imported', from: marker.from, at: marker.doneAt, counts: marker.counts };
@@ -93,7 +99,8 @@ async function whatTargetHolds(install: LegacyInstall, target: ImportTarget): Pr
     if ((await target.snapshots.getState(source)) || (await target.snapshots.history(source)).length)
       return `the new store already holds a ${source} list`;
   }
-  for (const sub of install.subscriptions) if (await target.subscriptions.get(sub.key)) return `the new store already holds the subscription of ${sub.key}`;
+  for (const sub of install.subscriptions)
+    if (await target.subscriptions.get(sub.key)) return `the new store already holds the subscription of ${sub.key}`;
   if ((await target.totals.releases()).length) return 'the new store already holds detention releases';
   if ((await target.outbox.depth()).pending) return 'the new store already has deliveries waiting';
   return null;
@@ -106,7 +113,12 @@ async function writeInstall(install: LegacyInstall, target: ImportTarget): Promi
     const dump = install.sources[source];
     // A source the former install never read stays empty (its first list is then a baseline, as it was).
     if (dump.state || dump.history.length || dump.judgements.length) await target.snapshots.restore(source, dump);
-    sources[source] = { history: dump.history.length, ledger: Object.keys(dump.ledger).length, judgements: dump.judgements.length, state: Boolean(dump.state) };
+    sources[source] = {
+      history: dump.history.length,
+      ledger: Object.keys(dump.ledger).length,
+      judgements: dump.judgements.length,
+      state: Boolean(dump.state),
+    };
     const fetched = install.lastFetch[source];
     if (fetched) await target.snapshots.setLastFetch(source, fetched);
   }
@@ -116,7 +128,8 @@ async function writeInstall(install: LegacyInstall, target: ImportTarget): Promi
   for (const r of install.releases) if (!known.has(`${r.sha256}|${r.release.asOf}`)) await target.totals.addRelease(r);
   if (install.daily.length) await target.totals.setDaily(install.daily);
   for (const sha256 of install.seenFiles) await target.totals.markSeen(sha256);
-  for (const [what, value] of Object.entries(install.totalsFetch)) await target.totals.setLastFetch(what as keyof LegacyInstall['totalsFetch'], value);
+  for (const [what, value] of Object.entries(install.totalsFetch))
+    await target.totals.setLastFetch(what as keyof LegacyInstall['totalsFetch'], value);
 
   const pending = install.outbox.filter((e) => e.status === 'pending');
   await moveOutbox(pending, target);

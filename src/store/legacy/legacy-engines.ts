@@ -118,7 +118,10 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
     return {
       description: `sqlite ${file}`,
       open: <T>(namespace: string) =>
-        keyvOf<T>(new KeyvSqlite({ uri: `sqlite://${file}`, table: 'keyv', busyTimeout: 5000, iterationLimit: ITERATION_LIMIT }), namespace),
+        keyvOf<T>(
+          new KeyvSqlite({ uri: `sqlite://${file}`, table: 'keyv', busyTimeout: 5000, iterationLimit: ITERATION_LIMIT }),
+          namespace,
+        ),
       close: disconnectAll,
     };
   }
@@ -151,7 +154,10 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
     const newClient = () => {
       const c = redis.createClient({
         url,
-        socket: { connectTimeout: 10_000, reconnectStrategy: (retries: number, cause: Error) => (retries >= 3 ? new Error(cause.message) : 200) },
+        socket: {
+          connectTimeout: 10_000,
+          reconnectStrategy: (retries: number, cause: Error) => (retries >= 3 ? new Error(cause.message) : 200),
+        },
       }) as RedisClientType;
       c.on('error', () => undefined); // reported by the command that fails
       clients.push(c);
@@ -167,7 +173,9 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
       },
     };
   }
-  throw new Error(`no former store at ${url.split(':')[0]}: only sqlite://, postgres:// and redis:// stores were written in the former layout`);
+  throw new Error(
+    `no former store at ${url.split(':')[0]}: only sqlite://, postgres:// and redis:// stores were written in the former layout`,
+  );
 }
 
 /** `postgres://user:secret@host/db` -> `postgres://host/db`. */

@@ -39,7 +39,10 @@ export async function migrateLegacyInstall(
 export function logOutcome(outcome: MigrationOutcome, logger?: Pick<Logger, 'info' | 'warn'>): void {
   if (!logger) return;
   if (outcome.status === 'imported') {
-    logger.info({ from: outcome.from, moved: outcome.counts }, 'the former key-value store was imported into the new schema; its records are kept in place');
+    logger.info(
+      { from: outcome.from, moved: outcome.counts },
+      'the former key-value store was imported into the new schema; its records are kept in place',
+    );
     for (const problem of outcome.problems) logger.warn({ from: outcome.from, problem }, 'a record of the former store was left out');
   } else if (outcome.status === 'target-not-empty') {
     logger.warn(

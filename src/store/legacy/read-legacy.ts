@@ -112,7 +112,8 @@ async function getMany<T>(namespace: Keyv<T>, keys: readonly string[]) {
   const found = new Map<string, T>();
   for (let i = 0; i < keys.length; i += BATCH) {
     const part = keys.slice(i, i + BATCH);
-    for (const [j, v] of ((await namespace.getMany(part)) as Array<T | undefined>).entries()) if (v !== undefined && v !== null) found.set(part[j]!, v);
+    for (const [j, v] of ((await namespace.getMany(part)) as Array<T | undefined>).entries())
+      if (v !== undefined && v !== null) found.set(part[j]!, v);
   }
   return found;
 }
@@ -160,7 +161,8 @@ type StoredEntry = Omit<OutboxEntry, 'delivery'> & { delivery: Record<string, un
 async function readOutbox(keyv: LegacyKeyv, problems: string[]): Promise<OutboxEntry[]> {
   const stored = (await all<StoredEntry>(keyv.open('outbox'))).map(([, e]) => e).filter((e) => typeof e?.id === 'string' && e.delivery);
   const refs = new Set<string>();
-  for (const e of stored) for (const field of SHARED) if (typeof e.delivery[`${field}Ref`] === 'string') refs.add(e.delivery[`${field}Ref`] as string);
+  for (const e of stored)
+    for (const field of SHARED) if (typeof e.delivery[`${field}Ref`] === 'string') refs.add(e.delivery[`${field}Ref`] as string);
   const payloads = await getMany(keyv.open<unknown>('outbox-payloads'), [...refs]);
   return stored
     .map((e) => {
