@@ -1,11 +1,15 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { Pool } from 'pg';
 import { join } from 'node:path';
 import { migrateStoreCommand, type OpenImportTarget } from '../../src/cli/migrate-store';
 import type { ImportTarget } from '../../src/store/legacy/import-legacy';
 import { migrateLegacyInstall, RedisStoreRefusedError } from '../../src/store/legacy/migrate-legacy';
 import { openStores, type Stores } from '../../src/store/open-stores';
-import { copyLegacyFixture, legacyManifest } from '../fixtures/legacy-store/legacy-fixture';
+import { deleteByPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
+import { copyLegacyFixture, legacyManifest, legacyRows } from '../fixtures/legacy-store/legacy-fixture';
 import { cli } from '../helpers/cli';
+import { uniquePrefix } from '../helpers/databases';
+import { describeWith } from '../helpers/services';
 
 const manifest = legacyManifest();
 
@@ -144,5 +148,37 @@ describe('ice-watch migrate-store', () => {
       `sqlite://${join(fixture.dir, 'x.sqlite')}`,
     );
     expect(empty).toMatchObject({ code: 2, stderr: expect.stringContaining('Nothing to move') });
+    // A mistyped file is not created by reading it.
+    const typo = join(fixture.dir, 'typo.sqlite');
+    expect((await cli('migrate-store', '--from', `sqlite://${typo}`, '--to', `sqlite://${join(fixture.dir, 'x.sqlite')}`)).code).toBe(2);
+    expect(existsSync(typo)).toBe(false);
+  });
+});
+
+describeWith(['postgres'])('migrateLegacyInstall on start (PostgreSQL)', () => {
+  const prefix = `${uniquePrefix()}-`;
+  let pool: Pool;
+  let stores: Stores;
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: TEST_POSTGRES_URL, max: 1 });
+    await pool.query('CREATE TABLE IF NOT EXISTS public.ice_watch_kv(key VARCHAR(512) PRIMARY KEY, value TEXT)');
+    for (const r of legacyRows())
+      await pool.query('INSERT INTO public.ice_watch_kv (key, value) VALUES ($1, $2)', [`${prefix}${r.namespace}:${r.key}`, r.value]);
+  });
+  afterAll(async () => {
+    await deleteByPrefix(TEST_POSTGRES_URL, prefix);
+    await pool.end();
+  });
+  beforeEach(() => (stores = openStores({ url: 'memory://' })));
+  afterEach(() => stores.close());
+
+  test('the former keys under STORE_PREFIX are imported, and kept', async () => {
+    const { target, restored } = targetOf(stores);
+    const outcome = await migrateLegacyInstall({ url: TEST_POSTGRES_URL, prefix }, target);
+    expect(outcome).toMatchObject({ status: 'imported', counts: { subscriptions: manifest.subscriptions.length } });
+    expect(restored.sort()).toEqual(['participating', 'pending']);
+    for (const key of manifest.subscriptions) expect(await stores.subscriptions.get(key)).not.toBeNull();
+    const kept = await pool.query('SELECT count(*)::int AS n FROM public.ice_watch_kv WHERE key LIKE $1', [`${prefix}%`]);
+    expect(kept.rows[0].n).toBe(legacyRows().length);
   });
 });

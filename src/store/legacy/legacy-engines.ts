@@ -116,7 +116,7 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
     const file = sqliteFileOf(url);
     const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
     return {
-      description: `sqlite ${file}`,
+      description: describeLocation(location),
       open: <T>(namespace: string) =>
         keyvOf<T>(
           new KeyvSqlite({ uri: `sqlite://${file}`, table: 'keyv', busyTimeout: 5000, iterationLimit: ITERATION_LIMIT }),
@@ -139,7 +139,7 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
       override async disconnect() {}
     }
     return {
-      description: `postgres ${describe(url)}`,
+      description: describeLocation(location),
       open: <T>(namespace: string) =>
         keyvOf<T>(new OwnPoolPostgres({ uri: url, table: 'ice_watch_kv', keySize: 512, iterationLimit: ITERATION_LIMIT }), namespace),
       close: async () => {
@@ -164,7 +164,7 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
       return c;
     };
     return {
-      description: `redis ${describe(url)}`,
+      description: describeLocation(location),
       open: <T>(namespace: string) =>
         keyvOf<T>(new redis.default(newClient(), { throwOnConnectError: true, throwOnErrors: true }), namespace),
       close: async () => {
@@ -176,6 +176,13 @@ export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
   throw new Error(
     `no former store at ${url.split(':')[0]}: only sqlite://, postgres:// and redis:// stores were written in the former layout`,
   );
+}
+
+/** What a reader of `location` calls it (as LegacyKeyv.description): `sqlite /abs/file`, `postgres postgres://host/db`. */
+export function describeLocation(location: LegacyLocation): string {
+  const { url } = location;
+  if (isSqliteUrl(url)) return `sqlite ${sqliteFileOf(url)}`;
+  return `${isPostgresUrl(url) ? 'postgres' : isRedisUrl(url) ? 'redis' : url.split(':')[0]} ${describe(url)}`;
 }
 
 /** `postgres://user:secret@host/db` -> `postgres://host/db`. */

@@ -10,7 +10,7 @@ import type { DigestBuffer } from '../digest-store';
 import type { OutboxEntry } from '../outbox-store';
 import type { LastFetch, PageLinks } from '../snapshot-store';
 import type { StoredRelease, TotalsFetch, TotalsFetchKind } from '../totals-store';
-import { openLegacyKeyv, type LegacyKeyv, type LegacyLocation } from './legacy-engines';
+import { describeLocation, hasLegacyData, isRedisUrl, openLegacyKeyv, type LegacyKeyv, type LegacyLocation } from './legacy-engines';
 import type { SourceDump } from './source-dump';
 
 /** A former install as plain values: everything the key-value layout held that the bot still needs. */
@@ -53,6 +53,9 @@ interface StoredState extends Omit<SourceState, 'view'> {
  * through keyv with the adapters that wrote it. Reads only; closes what it opened.
  */
 export async function readLegacyInstall(location: LegacyLocation): Promise<LegacyInstall> {
+  // keyv's SQLite and PostgreSQL adapters create their table (and SQLite its file) when opened:
+  // where the former layout holds nothing, nothing is opened.
+  if (!isRedisUrl(location.url) && !(await hasLegacyData(location))) return emptyInstall(describeLocation(location));
   const keyv = openLegacyKeyv(location);
   try {
     return await readFrom(keyv);
@@ -96,6 +99,26 @@ async function readFrom(keyv: LegacyKeyv): Promise<LegacyInstall> {
     episodes: (await all(keyv.open<Episode>('operator-episodes'))).map(([, e]) => e).filter((e) => typeof e?.key === 'string'),
     health: await readHealth(keyv),
     problems,
+  };
+}
+
+function emptyInstall(from: string): LegacyInstall {
+  const none = () => ({ state: null, history: [], rows: {}, ledger: {}, judgements: [] });
+  return {
+    from,
+    sources: { participating: none(), pending: none() },
+    lastFetch: {},
+    pageLinks: null,
+    subscriptions: [],
+    outbox: [],
+    releases: [],
+    daily: [],
+    seenFiles: [],
+    totalsFetch: {},
+    digests: [],
+    episodes: [],
+    health: [],
+    problems: [],
   };
 }
 
