@@ -51,7 +51,7 @@ export interface LegacyLocation {
 }
 
 /** Rows per read of keyv's iterator (its default of 10 reads a big namespace in thousands of round trips). */
-const ITERATION_LIMIT = 1000;
+const ITERATION_LIMIT = 5000;
 
 export const isSqliteUrl = (url: string) => url.startsWith('sqlite://') && !url.startsWith('sqlite://:memory:');
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
