@@ -72,7 +72,7 @@ describe('migrateLegacyInstall on start', () => {
 
   test('STORE_URL=redis:// is refused with the exact command that moves it (no password shown)', async () => {
     const { target } = targetOf(stores);
-    const refusal = migrateLegacyInstall({ url: 'redis://:s3cret@cache.internal:6379', prefix: 'prod:' }, target);
+    const refusal = migrateLegacyInstall({ STORE_URL: 'redis://:s3cret@cache.internal:6379', STORE_PREFIX: 'prod:' }, target);
     await expect(refusal).rejects.toBeInstanceOf(RedisStoreRefusedError);
     const message = await refusal.catch((err: Error) => err.message);
     expect(message).toContain(

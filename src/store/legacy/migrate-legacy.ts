@@ -20,10 +20,11 @@ export type MigrationOutcome = ImportOutcome | { status: 'nothing-to-migrate' };
  * (RedisStoreRefusedError) with the command that moves its data.
  */
 export async function migrateLegacyInstall(
-  location: LegacyLocation,
+  where: LegacyLocation | { STORE_URL: string; STORE_PREFIX: string },
   target: ImportTarget,
   options: { logger?: Pick<Logger, 'info' | 'warn'> } = {},
 ): Promise<MigrationOutcome> {
+  const location = locationOf(where);
   refuseRedisStore(location);
   if (!isSqliteUrl(location.url) && !isPostgresUrl(location.url)) return { status: 'nothing-to-migrate' };
   // Checked first, so a start after the import reads nothing of the former layout.
@@ -53,7 +54,8 @@ export function logOutcome(outcome: MigrationOutcome, logger?: Pick<Logger, 'inf
 }
 
 /** Throws RedisStoreRefusedError when `location` is Redis: the message is the exact command that moves its data. */
-export function refuseRedisStore(location: LegacyLocation): void {
+export function refuseRedisStore(where: LegacyLocation | { STORE_URL: string; STORE_PREFIX: string }): void {
+  const location = locationOf(where);
   if (!isRedisUrl(location.url)) return;
   const prefix = location.prefix ? ` --prefix '${location.prefix}'` : '';
   const from = `--from ${withoutPassword(location.url)}${prefix}`;
@@ -66,6 +68,10 @@ export function refuseRedisStore(location: LegacyLocation): void {
     ].join('\n'),
   );
 }
+
+/** The settings (STORE_URL, STORE_PREFIX) or a URL and prefix. */
+const locationOf = (where: LegacyLocation | { STORE_URL: string; STORE_PREFIX: string }): LegacyLocation =>
+  'STORE_URL' in where ? { url: where.STORE_URL, prefix: where.STORE_PREFIX } : where;
 
 /** The URL with its password (if any) replaced by a placeholder: the command is shown and logged. */
 function withoutPassword(url: string): string {
