@@ -14,11 +14,18 @@ import { describeWith } from '../helpers/services';
 const manifest = legacyManifest();
 
 /** This branch's stores plus a `snapshots.restore` that counts what it got (the relational one is written beside this). */
-function targetOf(stores: Stores) {
+function targetOf(stores: Stores, restoreMs = 0) {
   const restored: string[] = [];
   const target: ImportTarget = {
     ...stores,
-    snapshots: { ...stores.snapshots, restore: async (source) => void restored.push(source) },
+    snapshots: {
+      ...stores.snapshots,
+      restore: async (source) => {
+        // A slow write (a big ledger on a remote database): the window in which a second instance would import again.
+        if (restoreMs) await new Promise((r) => setTimeout(r, restoreMs));
+        restored.push(source);
+      },
+    },
   };
   return { target, restored };
 }
@@ -180,5 +187,15 @@ describeWith(['postgres'])('migrateLegacyInstall on start (PostgreSQL)', () => {
     for (const key of manifest.subscriptions) expect(await stores.subscriptions.get(key)).not.toBeNull();
     const kept = await pool.query('SELECT count(*)::int AS n FROM public.ice_watch_kv WHERE key LIKE $1', [`${prefix}%`]);
     expect(kept.rows[0].n).toBe(legacyRows().length);
+  });
+
+  test('two instances starting at once: one imports, the other waits and finds it done', async () => {
+    const { target, restored } = targetOf(stores, 500);
+    const outcomes = await Promise.all([
+      migrateLegacyInstall({ url: TEST_POSTGRES_URL, prefix }, target),
+      migrateLegacyInstall({ url: TEST_POSTGRES_URL, prefix }, target),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['already-imported', 'imported']);
+    expect(restored.sort()).toEqual(['participating', 'pending']);
   });
 });

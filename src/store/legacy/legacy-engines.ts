@@ -101,6 +101,29 @@ export async function hasLegacyData(location: LegacyLocation): Promise<boolean> 
   return false;
 }
 
+/**
+ * Runs `work` while holding the import's lock: on PostgreSQL, where several instances may start at
+ * once, a session advisory lock per STORE_PREFIX (the others wait, then find the import done); a
+ * SQLite file has one process.
+ */
+export async function whileHoldingImportLock<T>(location: LegacyLocation, work: () => Promise<T>): Promise<T> {
+  if (!isPostgresUrl(location.url)) return work();
+  const { Pool } = require('pg') as { Pool: typeof PoolType };
+  const pool = new Pool({ connectionString: location.url, max: 1, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined);
+  const client = await pool.connect();
+  const name = `ice-watch keyv import ${location.prefix ?? ''}`;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    return await work();
+  } finally {
+    // Ending the session releases the lock too, should the unlock fail.
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]).catch(() => undefined);
+    client.release();
+    await pool.end();
+  }
+}
+
 /** Opens the former layout at `location` with the adapters that wrote it (see LegacyKeyv). */
 export function openLegacyKeyv(location: LegacyLocation): LegacyKeyv {
   const prefix = location.prefix ?? '';

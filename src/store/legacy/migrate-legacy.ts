@@ -1,7 +1,7 @@
 import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logging/logger';
 import { finishedImport, importLegacyInstall, type ImportOutcome, type ImportTarget } from './import-legacy';
-import { hasLegacyData, isPostgresUrl, isRedisUrl, isSqliteUrl, type LegacyLocation } from './legacy-engines';
+import { hasLegacyData, isPostgresUrl, isRedisUrl, isSqliteUrl, whileHoldingImportLock, type LegacyLocation } from './legacy-engines';
 import { readLegacyInstall } from './read-legacy';
 
 /** STORE_URL names Redis, which is no longer a store: the message says how to move its data. */
@@ -31,9 +31,14 @@ export async function migrateLegacyInstall(
   const before = await finishedImport(target);
   if (before) return { status: 'already-imported', ...before };
   if (!(await hasLegacyData(location))) return { status: 'nothing-to-migrate' };
-  const outcome = await importLegacyInstall(await readLegacyInstall(location), target);
-  logOutcome(outcome, options.logger);
-  return outcome;
+  return whileHoldingImportLock(location, async () => {
+    // Another instance may have imported it while this one waited for the lock.
+    const meanwhile = await finishedImport(target);
+    if (meanwhile) return { status: 'already-imported' as const, ...meanwhile };
+    const outcome = await importLegacyInstall(await readLegacyInstall(location), target);
+    logOutcome(outcome, options.logger);
+    return outcome;
+  });
 }
 
 /** Logs an import's outcome: the counts moved, each record left out, or why nothing was imported. */
