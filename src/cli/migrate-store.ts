@@ -7,7 +7,7 @@ import {
   type ImportOutcome,
   type ImportTarget,
 } from '../store/legacy/import-legacy';
-import { isPostgresUrl, isRedisUrl, isSqliteUrl } from '../store/legacy/legacy-engines';
+import { isPostgresUrl, isRedisUrl, isSqliteUrl, whileHoldingImportLock } from '../store/legacy/legacy-engines';
 import { readLegacyInstall, type LegacyInstall } from '../store/legacy/read-legacy';
 import { openStores } from '../store/open-stores';
 import { args, settingsIfReadable, type Out } from './options';
@@ -54,7 +54,8 @@ export async function migrateStoreCommand(rest: string[], out: Out, open: OpenIm
   const opened = open(to, prefix);
   let outcome: ImportOutcome;
   try {
-    outcome = await importLegacyInstall(install, opened.target);
+    // The same lock as a bot starting on --to takes (migrateLegacyInstall): one import at a time.
+    outcome = await whileHoldingImportLock({ url: to, prefix }, () => importLegacyInstall(install, opened.target));
   } finally {
     await opened.close();
   }
