@@ -6,7 +6,6 @@ import { startBot } from '../main';
 import { loadDiscordShard } from '../platforms/discord/plugin';
 import { SourceFetchError } from '../sources/errors';
 import { diffCommand, parseCommand, replayCommand } from './file-tools';
-import { migrateStoreCommand } from './migrate-store';
 import { heldCommand, registerCommandsCommand, slackManifestCommand } from './operator-tools';
 import { args, type Out } from './options';
 import { runRegistryCommand, terminalSynopsis } from './registry-command';
@@ -79,7 +78,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       case 'held':
         return await heldCommand(rest, out);
       case 'migrate-store':
-        return await migrateStoreCommand(rest, out);
+        // Loaded only for this command: the bot's start does not pay for the former layout's reader.
+        return await (await import('./migrate-store')).migrateStoreCommand(rest, out);
       case 'register-commands':
         return await registerCommandsCommand(rest, out);
       case 'slack-manifest':
