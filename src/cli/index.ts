@@ -32,6 +32,9 @@ Usage: ice-watch <command> [options]
   register-commands [--guild ID] register the Discord slash commands
   slack-manifest [--url URL] [--json]
                                  print the Slack app manifest (every command below)
+  migrate-store --from URL --to URL [--prefix P] [--json]
+                                 move a store of the former key-value layout (sqlite, postgres
+                                 or redis) into the new schema, once
   doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
                                  every subscribed channel; exit 1 on a problem
 
@@ -74,6 +77,9 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
       }
       case 'held':
         return await heldCommand(rest, out);
+      case 'migrate-store':
+        // Loaded only for this command: the bot's start does not pay for the former layout's reader.
+        return await (await import('./migrate-store')).migrateStoreCommand(rest, out);
       case 'register-commands':
         return await registerCommandsCommand(rest, out);
       case 'slack-manifest':
