@@ -47,6 +47,8 @@ export interface PollTotalsDeps {
 
 export interface TotalsPollResult {
   alerts: TotalsAlert[];
+  /** Each state's facility changes in a new release (routed by state, with `routeFacilities`). */
+  facilityAlerts?: FacilityAlert[];
   notices: OperatorNotice[];
   /** What the poll saw of the detention workbook, for the source's health: refused (why) or good. */
   parts?: PartObservation[];
@@ -179,7 +181,8 @@ export function createPollTotals(deps: PollTotalsDeps) {
     if (facilityAlerts.length && deps.routeFacilities) await deps.routeFacilities(facilityAlerts, at);
     await totals.addRelease(stored);
     return {
-      alerts: [alert, ...facilityAlerts],
+      alerts: [alert],
+      facilityAlerts,
       notices: refusedList,
       parts: good,
       files: [{ list: 'detention', file: meta.fileName, verdict: 'accepted' }],
@@ -226,6 +229,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
         try {
           const r = await run(at);
           out.alerts.push(...r.alerts);
+          if (r.facilityAlerts?.length) (out.facilityAlerts ??= []).push(...r.facilityAlerts);
           out.notices.push(...r.notices);
           if (r.parts) (out.parts ??= []).push(...r.parts);
           if (r.files) (out.files ??= []).push(...r.files);
