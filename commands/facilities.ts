@@ -15,7 +15,7 @@ export default {
   name: 'facilities',
   description: "A state's ICE detention facilities: ADP by facility and type, change, total, 287(g) beside it",
   permission: 'anyone',
-  usage: 'texas',
+  usage: 'texas (or TX)',
   options: [{ name: 'state', description: 'A state name or code', type: 'state', required: true }],
   async run(ctx, args) {
     const state = parseStateArgument(args.state ?? '');
