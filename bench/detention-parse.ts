@@ -65,7 +65,12 @@ export async function benchDetentionParse() {
     checks: [
       { name: 'exceljs load / parse', value: ratio(speedup), goal: `>= ${GOAL_SPEEDUP}`, met: speedup >= GOAL_SPEEDUP },
       // The parse timed must be the one that reads the facility list too, not one that refused it.
-      { name: 'facility list read', value: release?.facilities?.length ?? 0, goal: '> 0 facilities', met: Boolean(release?.facilities?.length) },
+      {
+        name: 'facility list read',
+        value: release?.facilities?.length ?? 0,
+        goal: '> 0 facilities',
+        met: Boolean(release?.facilities?.length),
+      },
     ],
     goal: `parse (headline tables and facility list) at least ${GOAL_SPEEDUP}x faster than a full exceljs load`,
     met: speedup >= GOAL_SPEEDUP && Boolean(release?.facilities?.length),
