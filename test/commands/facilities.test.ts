@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import agreements from '../../commands/agreements';
 import facilities from '../../commands/facilities';
 import facility from '../../commands/facility';
+import subscribe from '../../commands/subscribe';
 import totals from '../../commands/totals';
+import unsubscribe from '../../commands/unsubscribe';
 import type { CommandContext } from '../../commands/command';
 import { planFacilityDeliveries } from '../../src/domain/alerts/delivery-plan';
 import type { Subscription } from '../../src/domain/alerts/subscriptions';
@@ -163,6 +165,21 @@ describe('facility alerts', () => {
       ['facilities:2026-01-25:x:TX:tx-fac', 'tx-fac', true],
       ['facilities:2026-01-25:x:TX:all-fac', 'all-fac', true],
     ]);
+  });
+});
+
+describe('the facilities subscription kind', () => {
+  test('/subscribe totals turns facilities on with totals; /unsubscribe totals ends both; a state subscription alone does not', async () => {
+    const c = () => world.ctx({ channelId: 'C-FAC' });
+    await subscribe.run(c(), { states: 'tx' });
+    const key = 'discord:G1:C-FAC';
+    expect((await world.subscriptions.get(key))!.kinds).toEqual(['agreements', 'endings', 'pending']);
+    await subscribe.run(c(), { states: 'totals' });
+    expect((await world.subscriptions.get(key))!.kinds).toEqual(['agreements', 'endings', 'pending', 'totals', 'facilities']);
+    await unsubscribe.run(c(), { what: 'totals' });
+    expect((await world.subscriptions.get(key))!.kinds).toEqual(['agreements', 'endings', 'pending']);
+    await subscribe.run(c(), { states: 'tx', kinds: 'agreements,facilities' });
+    expect((await world.subscriptions.get(key))!.kinds).toEqual(['agreements', 'facilities']);
   });
 });
 
