@@ -182,8 +182,7 @@ function zipOf(v: Cell | undefined): string | null {
   if (v === undefined) return null;
   const digits = typeof v === 'number' ? String(Math.round(v)) : v.replace(/\s/g, '');
   const plus4 = /^(\d{5})-?\d{4}$/.exec(digits);
-  if (plus4 && digits.length > 5) return plus4[1];
-  if (/^\d{9}$/.test(digits)) return digits.slice(0, 5);
+  if (plus4) return plus4[1];
   if (/^\d{8}$/.test(digits)) return `0${digits}`.slice(0, 5); // ZIP+4 that lost its leading zero
   if (/^\d{1,5}$/.test(digits)) return digits.padStart(5, '0');
   return digits || null;
