@@ -13,7 +13,9 @@ import { WorkbookSchemaError } from './errors';
 
 /** The title as ICE writes it, less the fiscal year: refusals name it. */
 export const FACILITY_TABLE_TITLE = 'ICE Facilities Data';
-const TITLE = /^ice facilities data(?: (?:eo)?fy ?(\d{4}|\d{2}))?$/;
+/** The title's key starts so ("ice facilities data fy26"); a fiscal year anywhere in it is the table's. */
+const TITLE = /^ice facilities data\b/;
+const TITLE_FY = /\b(?:eo)?fy ?(\d{4}|\d{2})\b/;
 /** Rows searched below the title for the header row (it is 4 to 7 rows down in the files seen). */
 const HEADER_SEARCH_ROWS = 15;
 
@@ -134,8 +136,9 @@ function refusal(grid: Grid, problem: string): WorkbookSchemaError {
 function findTitle(grid: Grid): { row: number; fiscalYear: number | null } | null {
   for (const r of sortedKeys(grid.rows)) {
     for (const value of grid.rows.get(r)!.values()) {
-      const m = typeof value === 'string' ? TITLE.exec(keyOf(value)) : null;
-      if (m) return { row: r, fiscalYear: m[1] ? fullYear(m[1]) : null };
+      if (typeof value !== 'string' || !TITLE.test(keyOf(value))) continue;
+      const fy = TITLE_FY.exec(keyOf(value));
+      return { row: r, fiscalYear: fy ? fullYear(fy[1]) : null };
     }
   }
   return null;
