@@ -15,7 +15,7 @@
  * - "OLDHAM COUNTY JAIL", 100 W Main Street -> "OLDHAM COUNTY DETENTION CENTER", 3405 W Hwy 146
  *   (La Grange, KY): neither the name nor the address agrees, so one left and one appeared.
  */
-import { editDistance } from '../text';
+import { editDistance, remember } from '../text';
 import { STATES } from '../states';
 import type { FacilityRow } from './facility-row';
 
@@ -60,14 +60,17 @@ const tokens = (text: string): string[] =>
  * state ICE appends dropped ("CAMBRIA COUNTY JAIL, PA", "PHELPS COUNTY JAIL (NE)",
  * "PENNINGTON COUNTY JAIL (SOUTH DAKOTA)").
  */
-export function foldFacilityName(name: string): string {
+export const foldFacilityName = remember(foldName, 50_000);
+
+function foldName(name: string): string {
   const withoutState = name
     .replace(/\(([^)]*)\)?\s*$/, (whole, inner: string) => (STATE_WORDS.has(inner.trim().toUpperCase()) ? '' : whole))
     .replace(/,\s*([A-Z]{2})\s*$/i, (whole, code: string) => (STATE_WORDS.has(code.toUpperCase()) ? '' : whole));
   return tokens(withoutState).join(' ');
 }
 
-export const foldCity = (city: string): string => tokens(city).join(' ');
+/** Remembered: every command and poll folds the same few thousand names of every stored release again. */
+export const foldCity = remember((city: string): string => tokens(city).join(' '), 50_000);
 
 /** The street address folded: "20 HOBO FORK RD." and "20 Hobo Fork Road" alike. */
 function foldAddress(address: string): string {
