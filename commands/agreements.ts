@@ -9,6 +9,8 @@ import type { SnapshotStore } from '../src/store/snapshot-store';
 import { NothingStoredError, type Command } from './command';
 import { agreementLine, dataDate, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
 import type { Line, Reply } from '../src/messages/reply';
+import { viewStateDetention } from '../src/domain/facilities/state-view';
+import { stateDetentionLine } from '../src/messages/state-detention-message';
 
 const PER_PAGE = 10;
 const STATES_PER_PAGE = 20;
@@ -53,6 +55,14 @@ export default {
       { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta, readFromDisk) },
       ledger,
     );
+    // The two datasets side by side: the state's detention from ICE's latest facility list.
+    if (state !== 'all' && ctx.services.totals) {
+      const view = viewStateDetention(
+        (await ctx.services.totals.releases()).map((r) => r.release),
+        state.code,
+      );
+      if (view) reply.blocks.push({ kind: 'text', lines: [stateDetentionLine(view)] });
+    }
     return { ...reply, chart, data: summary };
   },
 } satisfies Command;

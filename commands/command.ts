@@ -41,6 +41,8 @@ export interface CommandOption {
   required: boolean;
   /** Fixed choices, shown as such where the platform supports them (at most 25). */
   choices?: Array<{ name: string; value: string }>;
+  /** Suggested as the user types where the platform can (Discord), from the command's `suggest`. */
+  autocomplete?: boolean;
 }
 
 export type CommandArgs = Record<string, string | undefined>;
@@ -62,6 +64,8 @@ export interface Command {
   /** `manage-channel`: only users allowed to change the channel's subscriptions. */
   permission: 'anyone' | 'manage-channel';
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
+  /** Suggestions for an `autocomplete` option from what was typed so far (at most 25; name shown, value sent). */
+  suggest?(services: Omit<CommandServices, 'checkCanPost'>, option: string, typed: string): Promise<Array<{ name: string; value: string }>>;
 }
 
 /**

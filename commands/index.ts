@@ -1,5 +1,7 @@
 import agency from './agency';
 import agreements from './agreements';
+import facilities from './facilities';
+import facility from './facility';
 import type { Command } from './command';
 import sources from './sources';
 import status from './status';
@@ -9,7 +11,18 @@ import totals from './totals';
 import unsubscribe from './unsubscribe';
 
 /** Every slash command, explicitly (nothing scans folders). */
-export const commands: Command[] = [agreements, agency, totals, subscribe, unsubscribe, subscriptions, status, sources];
+export const commands: Command[] = [
+  agreements,
+  agency,
+  totals,
+  facilities,
+  facility,
+  subscribe,
+  unsubscribe,
+  subscriptions,
+  status,
+  sources,
+];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -1,5 +1,12 @@
 import { parseKindsArgument, parseModeArgument, parseModelsArgument, parseStatesArgument } from '../src/domain/arguments';
-import { channelKey, DEFAULT_STATE_KINDS, isConsoleDefault, type Kind, type Subscription } from '../src/domain/alerts/subscriptions';
+import {
+  channelKey,
+  DEFAULT_STATE_KINDS,
+  isConsoleDefault,
+  type Kind,
+  type Subscription,
+  TOTALS_KINDS,
+} from '../src/domain/alerts/subscriptions';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
@@ -20,7 +27,7 @@ export default {
     { name: 'states', description: 'States ("tx ok", "TX,OK"), "all", or "totals"', type: 'states', required: true },
     {
       name: 'kinds',
-      description: 'agreements, endings, pending, totals, corrections (default: the first three)',
+      description: 'agreements, endings, pending, totals, corrections, facilities (default: the first three)',
       type: 'kinds',
       required: false,
     },
@@ -111,12 +118,13 @@ export default {
 } satisfies Command;
 
 /**
- * `/subscribe totals` adds the totals feed to whatever the channel has. A state
- * subscription replaces the state kinds when they are given, else keeps the channel's
- * (or the default: all but totals); the totals feed stays as it was (/unsubscribe totals ends it).
+ * `/subscribe totals` adds the totals feed, and with it the facility alerts of the channel's
+ * states (TOTALS_KINDS), to whatever the channel has. A state subscription replaces the state
+ * kinds when they are given, else keeps the channel's (or the default: all but totals); the
+ * totals feed stays as it was (/unsubscribe totals ends it).
  */
 function mergeKinds(old: Kind[], given: Kind[] | null, totalsOnly: boolean): Kind[] {
-  if (totalsOnly) return [...new Set([...old, ...(given ?? []), 'totals' as const])];
+  if (totalsOnly) return [...new Set([...old, ...(given ?? []), ...TOTALS_KINDS])];
   if (given) return old.includes('totals') && !given.includes('totals') ? [...given, 'totals'] : given;
   const stateKinds = old.filter((k) => k !== 'totals');
   return [...(stateKinds.length ? stateKinds : DEFAULT_STATE_KINDS), ...(old.includes('totals') ? ['totals' as const] : [])];

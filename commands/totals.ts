@@ -1,4 +1,8 @@
 import { totalsAlertToReply } from '../src/messages/totals-message';
+import { parseStateArgument } from '../src/domain/arguments';
+import { viewStateDetention } from '../src/domain/facilities/state-view';
+import type { DetentionRelease } from '../src/domain/totals/totals';
+import { stateDetentionLine } from '../src/messages/state-detention-message';
 import { buildTotalsChart } from '../src/domain/charts/chart-series';
 import { describeDailyReport, MILLION_A_YEAR_PER_DAY } from '../src/domain/totals/daily-counts';
 import { compareReleases } from '../src/domain/totals/totals';
@@ -14,8 +18,17 @@ export default {
   name: 'totals',
   description: 'Latest ICE detention statistics, with the changes since the previous release',
   permission: 'anyone',
-  options: [],
-  async run(ctx) {
+  usage: '[texas]',
+  options: [
+    {
+      name: 'state',
+      description: "A state: its detention figures from ICE's facility list beside the national ones",
+      type: 'state',
+      required: false,
+    },
+  ],
+  async run(ctx, args: Record<string, string | undefined> = {}) {
+    const state = args.state ? parseStateArgument(args.state) : null;
     const store = ctx.services.totals;
     if (!store) throw new UserError('Enforcement totals are not available here.');
     const [releases, daily] = await Promise.all([store.releases(), store.daily()]);
@@ -56,13 +69,43 @@ export default {
       daily,
       MILLION_A_YEAR_PER_DAY,
     );
+    const view = state
+      ? viewStateDetention(
+          releases.map((r) => r.release),
+          state.code,
+        )
+      : null;
+    if (state) {
+      reply.blocks.push({
+        kind: 'text',
+        lines: [
+          view
+            ? [{ bold: `${state.name}: ` }, ...stateDetentionLine(view)]
+            : [`${state.name}: no ICE facility list is stored yet, so no per-state figures.`],
+        ],
+      });
+    }
     return {
       ...reply,
       title: `ICE detention statistics as of ${latest.release.asOf}: ${n(latest.release.detained.total)} detained`,
       footer: sourceFooter(latest, { list: 'detention statistics', readFromDisk: ctx.services.readFromDisk }),
       chart,
       // What the terminal's --json prints (SPEC section 7): the release, named by its file.
-      data: { source: latest.fileName, ...latest.release },
+      data: {
+        source: latest.fileName,
+        ...withoutFacilities(latest.release),
+        ...(state && {
+          state: state.name,
+          stateCode: state.code,
+          stateDetention: view && { ...view.figures, change: view.change?.adp ?? null },
+        }),
+      },
     };
   },
 } satisfies Command;
+
+/** The release as `totals --json` printed it before facility lists were stored (SPEC section 7): the list is /facilities' answer. */
+function withoutFacilities(release: DetentionRelease): Omit<DetentionRelease, 'facilities'> {
+  const { facilities: _facilities, ...rest } = release;
+  return rest;
+}

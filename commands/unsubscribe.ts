@@ -1,6 +1,6 @@
 import { parseStatesArgument } from '../src/domain/arguments';
 import { stateByCode } from '../src/domain/states';
-import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
+import { channelKey, type Subscription, TOTALS_KINDS } from '../src/domain/alerts/subscriptions';
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Command } from './command';
@@ -45,7 +45,11 @@ function planRemoval(old: Subscription, target: string): { next: Subscription | 
   if (target === 'everything') return { next: null, removed: 'every alert' };
   if (target === 'totals') {
     if (!old.kinds.includes('totals')) throw new UserError('This channel does not follow the national totals.');
-    return { next: { ...old, kinds: old.kinds.filter((k) => k !== 'totals') }, removed: 'the national totals' };
+    // The facility alerts came with the totals (TOTALS_KINDS): they go with them.
+    return {
+      next: { ...old, kinds: old.kinds.filter((k) => !TOTALS_KINDS.includes(k)) },
+      removed: 'the national totals and facility alerts',
+    };
   }
   const states = parseStatesArgument(target);
   if (states === 'all') {

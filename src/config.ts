@@ -93,6 +93,8 @@ const schema = z.object({
       .max(24 * 30)
       .optional(),
   ),
+  // A state's detention ADP moving by more than this percent between two releases of a fiscal year is a facilities alert.
+  FACILITY_ADP_ALERT_PERCENT: z.coerce.number().gt(0).max(1000).default(10),
   FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   FETCH_MAX_BYTES: z.coerce
     .number()

@@ -56,6 +56,8 @@ export function fileNameOf(spec: ChartSpec): string {
       return 'totals.png';
     case 'digest-states':
       return 'digest.png';
+    case 'state-adp':
+      return `facilities-${slug(spec.state)}.png`;
   }
 }
 
@@ -77,6 +79,10 @@ export function altTextOf(spec: ChartSpec): string {
     }
     case 'digest-states':
       return `Chart: ${spec.title}. ${spec.states.map((s) => `${s.state} ${s.total}`).join(', ')}.`;
+    case 'state-adp': {
+      const last = spec.points.at(-1)!;
+      return `Chart: ${spec.title}. ADP ${count(last.adp)} in ${plural(last.facilities, 'facility', 'facilities')} as of ${last.date}, over ${plural(spec.points.length, 'release')} (fiscal-year-to-date average daily population, not a head count).`;
+    }
   }
 }
 

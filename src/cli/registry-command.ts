@@ -24,7 +24,13 @@ import { args, chartLine, settingsIfReadable, shellWord, type Out, type OptionSp
  * it is: the file is ingested into a scratch store through the pipeline, and the command runs
  * on that store as it would on the bot's.
  */
-const FILE_INPUT: Record<string, '287g' | 'detention'> = { agreements: '287g', agency: '287g', totals: 'detention' };
+const FILE_INPUT: Record<string, '287g' | 'detention'> = {
+  agreements: '287g',
+  agency: '287g',
+  totals: 'detention',
+  facilities: 'detention',
+  facility: 'detention',
+};
 
 /** The options a registry command takes in the terminal: each of its own as `--name value`, and `--page`, `--file` where it applies. */
 function optionsOf(command: Command): OptionSpec {

@@ -2,6 +2,7 @@ import type { Line, Reply, ReplyField } from './reply';
 import { MILLION_A_YEAR_PER_DAY } from '../domain/totals/daily-counts';
 import { signedCount, totalsAlertTitle, type TotalsAlert } from '../domain/totals/totals-alerts';
 import type { YearToDateChange } from '../domain/totals/totals';
+import { facilityAlertToReply } from './facilities-message';
 import { sourceFooter } from './format';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -17,6 +18,7 @@ function ytd(label: string, change: YearToDateChange): ReplyField {
 
 /** A totals alert as a neutral Reply: the numbers, the changes and where they come from. */
 export function totalsAlertToReply(alert: TotalsAlert): Reply {
+  if (alert.kind === 'facilities.changed') return facilityAlertToReply(alert);
   if (alert.kind === 'daily.reported') {
     const r = alert.report;
     const fields: ReplyField[] = [

@@ -6,7 +6,9 @@ import { parseDailyFeed } from '../sources/daily-feed';
 import type { OperatorNotice } from '../domain/agreements/guards';
 import type { PartObservation } from '../domain/source-health';
 import { compareReleases, type DetentionRelease } from '../domain/totals/totals';
-import type { TotalsAlert } from '../domain/totals/totals-alerts';
+import type { FacilityAlert, TotalsAlert } from '../domain/totals/totals-alerts';
+import { DEFAULT_FACILITY_SETTINGS, detectFacilityChanges, type FacilitySettings } from '../domain/facilities/facility-events';
+import { stateByCode } from '../domain/states';
 import type { Logger } from '../logging/logger';
 import { discoverDetentionLink } from '../sources/discover-links';
 import { parseDetentionWorkbook } from '../sources/detention-workbook';
@@ -33,10 +35,20 @@ export interface PollTotalsDeps {
   now?: () => Date;
   /** Plans and stores the deliveries of totals alerts; runs before the new totals are stored. */
   route: (alerts: TotalsAlert[], at: Date) => Promise<void>;
+  /**
+   * Plans the deliveries of facility alerts to the channels following each alert's state with
+   * the `facilities` kind (not to every totals channel); runs before the release is stored.
+   * Absent: facility changes are computed and returned, but alert no one.
+   */
+  routeFacilities?: (alerts: FacilityAlert[], at: Date) => Promise<void>;
+  /** When a state's ADP move is news (default: DEFAULT_FACILITY_SETTINGS; FACILITY_ADP_ALERT_PERCENT). */
+  facilitySettings?: FacilitySettings;
 }
 
 export interface TotalsPollResult {
   alerts: TotalsAlert[];
+  /** Each state's facility changes in a new release (routed by state, with `routeFacilities`). */
+  facilityAlerts?: FacilityAlert[];
   notices: OperatorNotice[];
   /** What the poll saw of the detention workbook, for the source's health: refused (why) or good. */
   parts?: PartObservation[];
@@ -121,6 +133,10 @@ export function createPollTotals(deps: PollTotalsDeps) {
       };
     }
     const good: PartObservation[] = [{ subject: DETENTION_WORKBOOK, rejectedReason: null }];
+    // The headline numbers are kept; operators hear why the per-state figures are missing.
+    const refusedList: OperatorNotice[] = release.facilitiesRefused
+      ? [{ kind: 'feed-warning', text: `${meta.fileName}: facility list refused, no per-state figures: ${release.facilitiesRefused}` }]
+      : [];
     const stored = { release, fileName: meta.fileName, sha256: meta.sha256, url: meta.url, fetchedAt: meta.fetchedAt };
     const last = releases.at(-1);
     if (!last) {
@@ -130,6 +146,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
         parts: good,
         files: [{ list: 'detention', file: meta.fileName, verdict: 'baseline' }],
         notices: [
+          ...refusedList,
           {
             kind: 'baseline',
             text: `detention baseline: ${meta.fileName}, as of ${release.asOf}, ${release.detained.total.toLocaleString('en-US')} detained`,
@@ -154,9 +171,22 @@ export function createPollTotals(deps: PollTotalsDeps) {
       fileName: meta.fileName,
       fetchedAt: meta.fetchedAt,
     };
+    const facilityAlerts = facilityAlertsOf(
+      releases.map((r) => r.release),
+      release,
+      meta,
+      deps.facilitySettings ?? DEFAULT_FACILITY_SETTINGS,
+    );
     await deps.route([alert], at);
+    if (facilityAlerts.length && deps.routeFacilities) await deps.routeFacilities(facilityAlerts, at);
     await totals.addRelease(stored);
-    return { alerts: [alert], notices: [], parts: good, files: [{ list: 'detention', file: meta.fileName, verdict: 'accepted' }] };
+    return {
+      alerts: [alert],
+      facilityAlerts,
+      notices: refusedList,
+      parts: good,
+      files: [{ list: 'detention', file: meta.fileName, verdict: 'accepted' }],
+    };
   }
 
   async function pollDaily(at: Date): Promise<TotalsPollResult> {
@@ -199,6 +229,7 @@ export function createPollTotals(deps: PollTotalsDeps) {
         try {
           const r = await run(at);
           out.alerts.push(...r.alerts);
+          if (r.facilityAlerts?.length) (out.facilityAlerts ??= []).push(...r.facilityAlerts);
           out.notices.push(...r.notices);
           if (r.parts) (out.parts ??= []).push(...r.parts);
           if (r.files) (out.files ??= []).push(...r.files);
@@ -213,6 +244,27 @@ export function createPollTotals(deps: PollTotalsDeps) {
       return out;
     },
   };
+}
+
+/** One alert per state whose facilities changed in `release` (none for the first release with a facility list). */
+export function facilityAlertsOf(
+  history: readonly DetentionRelease[],
+  release: DetentionRelease,
+  meta: Pick<FileMeta, 'fileName' | 'sha256' | 'fetchedAt'>,
+  settings: FacilitySettings,
+): FacilityAlert[] {
+  return detectFacilityChanges(history, release, settings).map((change) => ({
+    id: `facilities:${release.asOf}:${meta.sha256.slice(0, 16)}:${change.stateCode}`,
+    kind: 'facilities.changed' as const,
+    stateCode: change.stateCode,
+    state: stateByCode(change.stateCode)?.name ?? change.stateCode,
+    asOf: release.asOf,
+    fiscalYear: release.fiscalYear,
+    events: change.events,
+    figures: change.figures,
+    fileName: meta.fileName,
+    fetchedAt: meta.fetchedAt,
+  }));
 }
 
 /**

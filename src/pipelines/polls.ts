@@ -12,6 +12,7 @@ import { createIngest287g } from './ingest-287g';
 import { createPoll287g, partsOf287gPoll } from './poll-287g';
 import { summarize287gPoll, summarizeTotalsPoll } from './poll-summary';
 import { createPollTotals, failOnPartErrors } from './poll-totals';
+import { DEFAULT_FACILITY_SETTINGS } from '../domain/facilities/facility-events';
 import { fetchOptionsOf, guardSettingsOf, workbookLimitsOf } from './settings';
 
 export interface PollsDeps {
@@ -54,6 +55,7 @@ export function createPolls(deps: PollsDeps) {
     logger,
     now,
     route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
+    facilitySettings: { ...DEFAULT_FACILITY_SETTINGS, adpChangePercent: config.FACILITY_ADP_ALERT_PERCENT },
   });
   const guarded = { health: stores.health, notifyOperators, logger, now, metrics, failingAfterMs };
   return {

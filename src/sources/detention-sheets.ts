@@ -1,8 +1,8 @@
 /**
  * Reads the sheets of ICE's detention-statistics workbook that matter into grids of cells,
  * within the workbook limits: the ZIP is measured before anything is inflated, rebuilt in
- * the order the streaming reader needs, and every sheet but Header, Footnotes and the
- * Detention sheets is skipped unparsed (the facility-segregation sheet alone is 11 MB).
+ * the order the streaming reader needs, and every sheet but Header, Footnotes, the
+ * Detention sheets and the Facilities sheets is skipped unparsed (the facility-segregation sheet alone is 11 MB).
  * detention-workbook.ts finds the tables in these grids.
  */
 import { Readable } from 'node:stream';
@@ -45,11 +45,11 @@ export function keyOf(text: string): string {
 /** Only these sheets are parsed; every other one is skipped without reading its rows. */
 function isWantedSheet(name: string): boolean {
   const key = keyOf(name);
-  return key === 'header' || key === 'footnotes' || key.startsWith('detention');
+  return key === 'header' || key === 'footnotes' || key.startsWith('detention') || key.startsWith('facilities');
 }
 
 /**
- * The cells of the wanted sheets (Header, Footnotes, the Detention sheets) and the names of
+ * The cells of the wanted sheets (Header, Footnotes, the Detention and Facilities sheets) and the names of
  * all sheets, read within `limits`.
  * @throws WorkbookFormatError when the bytes are not a whole xlsx, or inflate past the cap.
  * @throws WorkbookSchemaError when a wanted sheet has more rows than the cap.

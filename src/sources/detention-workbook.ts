@@ -1,8 +1,8 @@
 /**
  * Reads the headline numbers of ICE's detention-statistics workbook into a
  * `DetentionRelease`. The workbook is large (1.5 MB, with an 11 MB facility-segregation
- * sheet) and only three small tables matter, so detention-sheets.ts streams it and keeps
- * only the Header, Footnotes and Detention sheets. Tables are found by their titles, never by position: ICE lays them out in
+ * sheet) and only three small tables and the facility list matter, so detention-sheets.ts streams
+ * it and keeps only the Header, Footnotes, Detention and Facilities sheets. Tables are found by their titles, never by position: ICE lays them out in
  * column A or side by side, and the layout moves between fiscal years.
  */
 import { parseSignedDate } from '../domain/agreements/normalize';
@@ -17,6 +17,7 @@ import {
 } from '../domain/totals/totals';
 import { keyOf, readDetentionSheets, type Grid } from './detention-sheets';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookSchemaError, type WorkbookLimits } from './errors';
+import { readFacilityList } from './facility-list';
 
 /** A table: its title as ICE writes it, less the fiscal year (errors name it), and a pattern for the title's key. */
 type TableSpec = { title: string; pattern: RegExp };
@@ -73,6 +74,13 @@ export async function parseDetentionWorkbook(bytes: Buffer, limits: WorkbookLimi
     warnings: [],
   };
   release.warnings = crossCheck(release, monthSum);
+  // A refused facility table costs the per-state figures, not the national ones.
+  const facilities = readFacilityList(grids, fiscalYear, sheetNames);
+  if ('refused' in facilities) release.facilitiesRefused = facilities.refused;
+  else {
+    release.facilities = facilities.rows;
+    release.warnings.push(...facilities.warnings);
+  }
   return release;
 }
 

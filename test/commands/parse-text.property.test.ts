@@ -173,8 +173,9 @@ describe('a slash command with any text, run against a real store', () => {
         ),
         { numRuns: 60 },
       );
-      // The property must reach the commands, not only their argument errors (the test world has no totals store).
-      if (command.name !== 'totals') expect(seen.replies).toBeGreaterThan(5);
+      // The property must reach the commands, not only their argument errors (the test world has no totals store,
+      // which /totals, /facilities and /facility answer from: test/commands/facilities.test.ts runs them on real releases).
+      if (!['totals', 'facilities', 'facility'].includes(command.name)) expect(seen.replies).toBeGreaterThan(5);
       expect(seen.replies + seen.userErrors).toBeGreaterThan(30);
     },
   );

@@ -1,6 +1,6 @@
 import { alertTitle, type StateAlert } from './alerts';
 import type { Digest } from './digest';
-import type { TotalsAlert } from '../totals/totals-alerts';
+import type { FacilityAlert, TotalsAlert } from '../totals/totals-alerts';
 import { kindOfEvent, subscriptionWants, type Subscription } from './subscriptions';
 
 /** One message planned for one channel: a state's alert, cut down to what the channel follows. */
@@ -52,4 +52,29 @@ export function planDeliveries(
     }
   }
   return planned;
+}
+
+/**
+ * Plans a detention release's facility alerts: each state's alert goes to the channels that
+ * follow that state (or all states) with the `facilities` kind, instantly (like the totals,
+ * facility alerts have no digest). Paused subscriptions get nothing. Pure; the router calls it
+ * with its store's `forStates` answer.
+ */
+export function planFacilityDeliveries(
+  alerts: readonly FacilityAlert[],
+  subscriptionsByState: (stateCode: string) => readonly Subscription[],
+): PlannedDelivery[] {
+  return alerts.flatMap((alert) =>
+    subscriptionsByState(alert.stateCode)
+      .filter((sub) => subscriptionWants(sub, 'facilities', alert.stateCode, null))
+      .map((sub) => ({
+        id: `${alert.id}:${sub.key}`,
+        subscriptionKey: sub.key,
+        platform: sub.platform,
+        workspaceId: sub.workspaceId,
+        channelId: sub.channelId,
+        mode: sub.mode,
+        totals: alert,
+      })),
+  );
 }

@@ -2,7 +2,7 @@ import type { Platform } from '../platforms';
 import type { Model } from '../types';
 
 /** What a subscription can ask for (SPEC section 4). */
-export const KINDS = ['agreements', 'endings', 'pending', 'totals', 'corrections'] as const;
+export const KINDS = ['agreements', 'endings', 'pending', 'totals', 'corrections', 'facilities'] as const;
 export type Kind = (typeof KINDS)[number];
 export const MODES = ['instant', 'daily', 'weekly'] as const;
 export type Mode = (typeof MODES)[number];
@@ -13,6 +13,13 @@ export type Mode = (typeof MODES)[number];
  * channels that ask for `corrections` get it as an alert.
  */
 export const DEFAULT_STATE_KINDS: Kind[] = ['agreements', 'endings', 'pending'];
+
+/**
+ * The kinds that come with the enforcement totals: `/subscribe totals` turns on `facilities`
+ * with `totals`, and `/unsubscribe totals` ends both. `facilities` follows the channel's own
+ * states (a state's detention facilities: new, no longer listed, renamed, ADP moves).
+ */
+export const TOTALS_KINDS: Kind[] = ['totals', 'facilities'];
 
 /** One channel's subscription. A channel has at most one; subscribing again updates it. */
 export interface Subscription {
@@ -68,6 +75,7 @@ export function kindOfEvent(type: string): Kind | null {
   if (type.startsWith('agreement.') || type === 'state.first') return 'agreements';
   if (type.startsWith('pending.')) return 'pending';
   if (type === 'detention.released' || type === 'daily.reported') return 'totals';
+  if (type === 'facilities.changed' || type.startsWith('facility.') || type === 'state.adp-moved') return 'facilities';
   return null;
 }
 

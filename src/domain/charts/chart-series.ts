@@ -57,7 +57,14 @@ export interface DigestChart extends ChartCommon {
   states: Array<{ state: string; total: number; signed: number; ended: number } & ModelValues>;
 }
 
-export type ChartSpec = StateTrendChart | StateMapChart | TotalsChart | DigestChart;
+/** A state's detention ADP (sum over its facilities) at each release with a facility list. */
+export interface StateAdpChart extends ChartCommon {
+  kind: 'state-adp';
+  state: string;
+  points: Array<{ date: string; fiscalYear: number; adp: number; facilities: number }>;
+}
+
+export type ChartSpec = StateTrendChart | StateMapChart | TotalsChart | DigestChart | StateAdpChart;
 
 /** An agreement that left the list while the bot watched (from the store's ledger). */
 export interface EndedAgreement {
@@ -184,4 +191,18 @@ export function buildDigestChart(digest: Digest, source: string): DigestChart {
       .sort()
       .at(-1) ?? '';
   return { kind: 'digest-states', title: digest.title, asOf: day(asOf), source, states };
+}
+
+/** A state's ADP over releases (oldest first), whole numbers: the picture of /facilities. */
+export function buildStateAdpChart(
+  base: ChartCommon & { state: string },
+  points: ReadonlyArray<{ asOf: string; fiscalYear: number; adp: number; facilities: number }>,
+): StateAdpChart {
+  const sorted = [...points].sort((a, b) => a.asOf.localeCompare(b.asOf));
+  return {
+    kind: 'state-adp',
+    ...base,
+    asOf: day(base.asOf),
+    points: sorted.map((p) => ({ date: p.asOf, fiscalYear: p.fiscalYear, adp: Math.round(p.adp), facilities: p.facilities })),
+  };
 }

@@ -10,6 +10,8 @@
  *   year only, and a rollover says so instead.
  */
 
+import type { FacilityRow } from '../facilities/facility-row';
+
 /** The months of a U.S. federal fiscal year, in order: FY2026 runs from October 2025 to September 2026. */
 export const FISCAL_MONTHS = ['Oct', 'Nov', 'Dec', 'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep'] as const;
 export type FiscalMonth = (typeof FISCAL_MONTHS)[number];
@@ -43,6 +45,13 @@ export interface DetentionRelease {
     cbp?: number;
   };
   removals: { fytdTotal: number };
+  /**
+   * ICE's facility list of the release ("Facilities FY26"), one row per facility. Absent in
+   * releases stored before the list was read, and when the table was refused (see `facilitiesRefused`).
+   */
+  facilities?: FacilityRow[];
+  /** Why the facility table was refused (moved, renamed, a column gone); the headline numbers are kept. */
+  facilitiesRefused?: string;
   /** ICE's own figures that do not add up (a total that is not the sum of its parts); the numbers are kept as published. */
   warnings: string[];
 }

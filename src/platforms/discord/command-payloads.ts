@@ -56,7 +56,7 @@ function optionBody(option: CommandOption): OptionBody {
   };
   const choices = option.choices ?? FIXED_CHOICES[option.type];
   // Autocomplete and fixed choices exclude each other on Discord; states are too many for choices.
-  if (option.type === 'state' && !option.choices) return { ...base, autocomplete: true };
+  if ((option.type === 'state' || option.autocomplete) && !option.choices) return { ...base, autocomplete: true };
   if (choices) return { ...base, choices: choices.map((c) => ({ name: c.name, value: c.value })) };
   return base;
 }

@@ -6,7 +6,7 @@ import { errorReply } from '../../messages/reply';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
 import { runCommand, unexpectedErrorText } from '../../../commands/run-command';
-import { optionTakesAll, suggestStates } from './autocomplete';
+import { MAX_AUTOCOMPLETE_CHOICES, optionTakesAll, suggestStates } from './autocomplete';
 import { buildCommandContext, type CommandInteraction, type SharedServices } from './command-context';
 import { decodePagingId } from './paging-id';
 import { defaultChartRenderer, type ChartRenderer } from '../../charts/render-chart';
@@ -97,8 +97,14 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
 
   async function onAutocomplete(interaction: AutocompleteInteraction) {
     const focused = interaction.options.getFocused(true);
-    const option = find(interaction.commandName)?.options.find((o) => o.name === focused.name);
-    const choices = option?.type === 'state' ? suggestStates(String(focused.value), optionTakesAll(option)) : [];
+    const command = find(interaction.commandName);
+    const option = command?.options.find((o) => o.name === focused.name);
+    const choices =
+      option?.type === 'state'
+        ? suggestStates(String(focused.value), optionTakesAll(option))
+        : option?.autocomplete && command?.suggest
+          ? (await command.suggest(deps.services, option.name, String(focused.value))).slice(0, MAX_AUTOCOMPLETE_CHOICES)
+          : [];
     await interaction.respond(choices);
   }
 
