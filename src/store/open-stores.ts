@@ -57,13 +57,13 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     db,
     kv,
     keyv,
-    snapshots: createSnapshotStore(keyv),
+    snapshots: createSnapshotStore(db, kv),
     subscriptions: createSubscriptionStore(keyv, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
     outbox: createOutboxStore(keyv),
-    health: createHealthStore(keyv),
-    totals: createTotalsStore(keyv),
+    health: createHealthStore(db, kv),
+    totals: createTotalsStore(db, kv),
     digests: createDigestStore(keyv),
-    episodes: createEpisodeStore(keyv),
+    episodes: createEpisodeStore(db),
     close: async () => {
       await Promise.all([db.close(), kv.close(), keyv.close()]);
     },
