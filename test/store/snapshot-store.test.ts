@@ -206,7 +206,7 @@ describeEachDatabase()('snapshot store on %s', (_name, engine) => {
     // history and ledger were written in the same transaction.
     const broken = stateOf(b, b.rows, T2);
     broken.view = { ...broken.view, detectedKind: undefined as never };
-    await expect(store.saveState('participating', broken, 'accepted')).rejects.toThrow();
+    await expect(store.saveState('participating', broken, 'accepted')).rejects.toHaveProperty('message', expect.stringMatching(/null/i));
 
     const fresh = createSnapshotStore(d.db, kv); // no row cache
     expect(await fresh.getState('participating')).toEqual(before.state);
