@@ -14,6 +14,8 @@ import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
+import { openDatabase } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
 import type { ChildSubscription, Marker } from './crash-child';
 
 /**
@@ -317,10 +319,11 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
    */
   async function viewStore(store: string, final: boolean): Promise<StoreView> {
     const keyv = createKeyvFactory(`sqlite://${store}`);
+    const db = openDatabase(`sqlite://${store}`);
     try {
       const outbox = createOutboxStore(keyv);
       const entries = await Promise.all(plannedIds.map((id) => outbox.get(id)));
-      const state = await createSnapshotStore(keyv).getState('participating');
+      const state = await createSnapshotStore(db, openKeyValueStores('memory://')).getState('participating');
       const depth = (await outbox.depth()).pending;
       return {
         written: entries.filter(Boolean).length,
