@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStateAlerts, type StateAlert } from '../../src/domain/alerts/alerts';
@@ -333,7 +333,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
         snapshot: state?.view.meta.fileName ?? null,
       };
     } finally {
-      await keyv.close();
+      await Promise.all([keyv.close(), db.close()]);
     }
   }
 
@@ -342,6 +342,8 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     mkdirSync(dir);
     const store = join(dir, 'store.sqlite');
     copyFileSync(templateStore, store);
+    // A WAL-mode file's latest commits may still be in its -wal file: copy it too, or the copy is an older (or torn) database.
+    if (existsSync(`${templateStore}-wal`)) copyFileSync(`${templateStore}-wal`, `${store}-wal`);
     const [discord, slack] = await Promise.all([startDiscordApi(), startSlackApi()]);
     const env = childEnv(store, discord, slack);
     const result: PointResult = {

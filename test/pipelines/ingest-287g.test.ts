@@ -91,7 +91,10 @@ describe('a store that fails', () => {
         logger: createLogger('silent'),
       });
       const bytes = readFileSync(fixturePath('participatingAgencies05192025pm.xlsx'));
-      await expect(ingest.ingest('participating', bytes, metaFor('x.xlsx', bytes))).rejects.toThrow(/not a database/);
+      await expect(ingest.ingest('participating', bytes, metaFor('x.xlsx', bytes))).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/not a database/),
+      );
     } finally {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
