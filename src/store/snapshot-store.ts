@@ -1,12 +1,20 @@
-import type { Kysely } from 'kysely';
-import type { EndedAgreement } from '../domain/agreements/diff';
 import type { ListEvent } from '../domain/agreements/events';
-import type { HeldRow, OperatorNotice, RecentRename, SourceState, Verdict } from '../domain/agreements/guards';
+import type { OperatorNotice, SourceState, Verdict } from '../domain/agreements/guards';
 import type { Agreement, FileMeta, ListKind, Snapshot } from '../domain/types';
 import type { StoreDb } from './db/database';
-import type { Schema } from './db/schema';
 import type { KeyValueStores } from './key-value';
-import { type AgreementRow, entryOfRow, type LedgerEntry, ledgerChanges, rowOfEntry, updateLedger } from './ledger';
+import { type LedgerEntry, ledgerChanges, rowOfEntry, updateLedger } from './ledger';
+import {
+  CHUNK,
+  type GuardState,
+  insertSnapshot,
+  lockSource,
+  MAX_JUDGEMENTS,
+  pruneJudgements,
+  readLedger,
+  upsertAgreements,
+  writeState,
+} from './snapshot-tables';
 
 export { type LedgerEntry, updateLedger } from './ledger';
 
@@ -84,21 +92,8 @@ export interface LastFetch {
   lastModified: string | null;
 }
 
-/** The guards' state beside the view, one JSON column of source_states. */
-interface GuardState {
-  held: HeldRow[];
-  unconfirmed?: HeldRow[];
-  heldAdditions?: HeldRow[];
-  recentlyEnded?: EndedAgreement[];
-  lastSeenAt?: string;
-  recentRenames?: RecentRename[];
-}
-
-const MAX_JUDGEMENTS = 50;
 /** Lists kept parsed in memory: the two sources' current lists and the ones just replaced. */
 const ROW_CACHE_ENTRIES = 4;
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits at 13 columns. */
-const CHUNK = 400;
 /** The key of the page's links among the HTTP validators (the sources' keys are their names). */
 const PAGE_LINKS_KEY = 'page-links:287g';
 
@@ -163,6 +158,7 @@ export function createSnapshotStore(db: StoreDb, kv: KeyValueStores): SnapshotSt
       const { view } = state;
       const k = await db.ready();
       await k.transaction().execute(async (trx) => {
+        await lockSource(db, trx, source);
         const previous = await trx.selectFrom('source_states').select('view_hash').where('source', '=', source).executeTakeFirst();
         if (previous?.view_hash !== view.contentHash) {
           // Read before this change's history row: still-listed agreements were last seen by the previous list.
@@ -233,6 +229,7 @@ export function createSnapshotStore(db: StoreDb, kv: KeyValueStores): SnapshotSt
     async restore(source, dump) {
       const k = await db.ready();
       await k.transaction().execute(async (trx) => {
+        await lockSource(db, trx, source);
         for (const table of ['source_states', 'history', 'agreements', 'judgements'] as const)
           await trx.deleteFrom(table).where('source', '=', source).execute();
         const lists = { ...dump.rows, ...(dump.state ? { [dump.state.view.contentHash]: dump.state.view.rows } : {}) };
@@ -253,93 +250,6 @@ export function createSnapshotStore(db: StoreDb, kv: KeyValueStores): SnapshotSt
       });
     },
   };
-}
-
-/** The source's ledger; an agreement still listed was last seen by the latest accepted list. */
-async function readLedger(k: Kysely<Schema>, source: string): Promise<Record<string, LedgerEntry>> {
-  const latest = await k
-    .selectFrom('history')
-    .select('fetched_at')
-    .where('source', '=', source)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const rows = await k.selectFrom('agreements').selectAll().where('source', '=', source).execute();
-  const ledger: Record<string, LedgerEntry> = {};
-  for (const row of rows) ledger[row.identity] = entryOfRow(row, latest?.fetched_at ?? null);
-  return ledger;
-}
-
-async function insertSnapshot(k: Kysely<Schema>, source: string, hash: string, rows: readonly Agreement[]): Promise<void> {
-  await k
-    .insertInto('snapshots')
-    .values({ content_hash: hash, source, row_count: rows.length, rows: JSON.stringify(rows), created_at: new Date().toISOString() })
-    // A hash names the same rows whoever wrote them first.
-    .onConflict((oc) => oc.column('content_hash').doNothing())
-    .execute();
-}
-
-async function upsertAgreements(k: Kysely<Schema>, rows: readonly AgreementRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await k
-      .insertInto('agreements')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc.columns(['source', 'identity']).doUpdateSet((eb) => ({
-          state: eb.ref('excluded.state'),
-          state_code: eb.ref('excluded.state_code'),
-          agency: eb.ref('excluded.agency'),
-          model: eb.ref('excluded.model'),
-          signed: eb.ref('excluded.signed'),
-          first_seen: eb.ref('excluded.first_seen'),
-          last_seen: eb.ref('excluded.last_seen'),
-          ended_at: eb.ref('excluded.ended_at'),
-          previous_names: eb.ref('excluded.previous_names'),
-          gaps: eb.ref('excluded.gaps'),
-          corrections: eb.ref('excluded.corrections'),
-        })),
-      )
-      .execute();
-  }
-}
-
-async function writeState(k: Kysely<Schema>, source: string, state: SourceState): Promise<void> {
-  const { view } = state;
-  const guard: GuardState = {
-    held: state.held,
-    unconfirmed: state.unconfirmed ?? [],
-    heldAdditions: state.heldAdditions ?? [],
-    recentlyEnded: state.recentlyEnded ?? [],
-    lastSeenAt: state.lastSeenAt ?? view.meta.fetchedAt,
-    recentRenames: state.recentRenames ?? [],
-  };
-  const row = {
-    view_hash: view.contentHash,
-    view_meta: JSON.stringify(view.meta),
-    detected_kind: view.detectedKind,
-    warnings: JSON.stringify(view.warnings),
-    last_file_sha256: state.lastFileSha256,
-    guard: JSON.stringify(guard),
-    updated_at: new Date().toISOString(),
-  };
-  await k
-    .insertInto('source_states')
-    .values({ source, ...row })
-    .onConflict((oc) => oc.column('source').doUpdateSet(row))
-    .execute();
-}
-
-/** Deletes the source's judgements older than its newest MAX_JUDGEMENTS. */
-async function pruneJudgements(k: Kysely<Schema>, source: string): Promise<void> {
-  const cut = await k
-    .selectFrom('judgements')
-    .select('id')
-    .where('source', '=', source)
-    .orderBy('id', 'desc')
-    .offset(MAX_JUDGEMENTS)
-    .limit(1)
-    .executeTakeFirst();
-  if (cut) await k.deleteFrom('judgements').where('source', '=', source).where('id', '<=', cut.id).execute();
 }
 
 function historyEntryOf(state: SourceState, verdict: Verdict, events: readonly ListEvent[]): HistoryEntry {
