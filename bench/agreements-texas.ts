@@ -13,6 +13,8 @@ import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
+import { openDatabase } from '../src/store/db/database';
+import { openKeyValueStores } from '../src/store/key-value';
 import { AgreementFactory } from './synthetic';
 
 const ROWS = 2500;
@@ -39,7 +41,8 @@ export async function benchAgreementsTexas() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
   const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  const db = openDatabase('memory://');
+  const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
   for (const [source, list] of [
     ['participating', rows],
     ['pending', pending],
@@ -67,7 +70,7 @@ export async function benchAgreementsTexas() {
     text = await once();
     samples.push(performance.now() - t0);
   }
-  await keyv.close();
+  await Promise.all([keyv.close(), db.close()]);
   const p99 = percentile(samples, 99);
   progress(`agreementsTexas: p99 ${ms(p99)} ms`);
   return {

@@ -20,6 +20,8 @@ import { createSubscriptionStore } from '../src/store/subscription-store';
 import { snapshotOfFile } from './fixtures';
 import { PENDING_FIXTURE } from './start-to-ready';
 import { AgreementFactory, evolve } from './synthetic';
+import { openDatabase } from '../src/store/db/database';
+import { openKeyValueStores } from '../src/store/key-value';
 import { workbookOfRows } from '../stand-ins/hostile-workbooks';
 
 export const ROWS = 2500;
@@ -126,7 +128,8 @@ export interface Seeded {
 export async function seed(root: string): Promise<Seeded> {
   const store = join(root, 'seeded.sqlite');
   const keyv = createKeyvFactory(`sqlite://${store}`);
-  const snapshots = createSnapshotStore(keyv);
+  const db = openDatabase(`sqlite://${store}`);
+  const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
   const factory = new AgreementFactory({ seed: 365, texasShare: 0.12 });
   const start = Date.UTC(2025, 0, 1);
   let rows = factory.many(ROWS - 2 * (SNAPSHOTS - 1)).map(published);
@@ -141,7 +144,7 @@ export async function seed(root: string): Promise<Seeded> {
   await save(snapshots, await snapshotOfFile(PENDING_FIXTURE, 'pending', new Date(start + 364 * DAY).toISOString()), 0);
   const all = Array.from({ length: SUBSCRIPTIONS }, (_, i) => subscription(i));
   await createSubscriptionStore(keyv).putMany(all);
-  await keyv.close();
+  await Promise.all([keyv.close(), db.close()]);
 
   // The next publication: one Texas agreement gone, three new ones signed in Texas.
   const ended = rows.findIndex((r) => r.stateCode === 'TX');

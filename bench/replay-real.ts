@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { DEFAULT_GUARDS } from '../src/domain/agreements/guards';
 import { createLogger } from '../src/logging/logger';
 import { replayFiles } from '../src/pipelines/replay';
-import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
+import { openDatabase } from '../src/store/db/database';
+import { openKeyValueStores } from '../src/store/key-value';
 import { median, ms, progress, timeAsync } from './measure';
 
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', '287g');
@@ -52,12 +53,12 @@ export async function benchReplay318() {
   const samples: number[] = [];
   let alerts = 0;
   for (let run = 0; run < RUNS; run++) {
-    const keyv = createKeyvFactory('memory://');
+    const db = openDatabase('memory://');
     try {
       samples.push(
         await timeAsync(async () => {
           const results = await replayFiles(PUBLICATIONS, {
-            snapshots: createSnapshotStore(keyv),
+            snapshots: createSnapshotStore(db, openKeyValueStores('memory://')),
             guards: DEFAULT_GUARDS,
             logger: createLogger('silent'),
             start: new Date('2025-02-21T00:00:00Z'),
@@ -66,7 +67,7 @@ export async function benchReplay318() {
         }),
       );
     } finally {
-      await keyv.close();
+      await db.close();
     }
     progress(`replay318: run ${run + 1}: ${Math.round(samples.at(-1)!)} ms`);
   }

@@ -13,13 +13,15 @@ import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { FIXTURES_287G, snapshotOfFile } from './fixtures';
+import { openDatabase } from '../src/store/db/database';
+import { openKeyValueStores } from '../src/store/key-value';
 import { SLACK_ACKS_FIXTURE } from './slack-acks';
 
 async function main(): Promise<void> {
   const [apiUrl, secret] = process.argv.slice(3);
   if (!apiUrl || !secret) throw new Error('usage: bench/slack-acks-child.ts <Slack API url> <signing secret>');
   const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  const snapshots = createSnapshotStore(openDatabase('memory://'), openKeyValueStores('memory://'));
   const file = await snapshotOfFile(join(FIXTURES_287G, 'participating', SLACK_ACKS_FIXTURE), 'participating');
   await snapshots.saveState('participating', judgePublication(null, file, { now: new Date(), guards: DEFAULT_GUARDS }).next!, 'baseline');
   const app = createSlackApp({

@@ -13,6 +13,8 @@ import { installProcessGuards } from './observability/process-guards';
 import { createPolls } from './pipelines/polls';
 import { hostingServerOf, loadPlatforms, sendLimitsOf } from './platforms';
 import { requireReachable, type KeyvFactory } from './store/keyv-factory';
+import type { StoreDb } from './store/db/database';
+import type { KeyValueStores } from './store/key-value';
 import { openStores } from './store/open-stores';
 
 export interface BotOverrides {
@@ -26,6 +28,9 @@ export interface BotOverrides {
   noticeRetryDelaysMs?: readonly number[];
   /** The store (default: STORE_URL's); tests pass one that can stop answering. */
   keyv?: KeyvFactory;
+  /** The relational database and its key-value side (default: STORE_URL's); tests pass ones that can stop answering. */
+  db?: StoreDb;
+  kv?: KeyValueStores;
 }
 
 /**
@@ -38,13 +43,21 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
-  const stores = openStores(overrides.keyv ? { ...config, keyv: overrides.keyv } : config, {
-    onCorruptSubscription: (key, problem) =>
-      logger.error(
-        { subscription: key, problem },
-        'a stored subscription cannot be read; it is skipped until the channel subscribes again',
-      ),
-  });
+  const stores = openStores(
+    {
+      ...config,
+      ...(overrides.keyv ? { keyv: overrides.keyv } : {}),
+      ...(overrides.db ? { db: overrides.db } : {}),
+      ...(overrides.kv ? { kv: overrides.kv } : {}),
+    },
+    {
+      onCorruptSubscription: (key, problem) =>
+        logger.error(
+          { subscription: key, problem },
+          'a stored subscription cannot be read; it is skipped until the channel subscribes again',
+        ),
+    },
+  );
   // /healthz and /metrics: on a platform's own HTTP server (Slack HTTP mode), else on HTTP_PORT, else off.
   const ops = createOpsEndpoints(config, {
     health: stores.health,

@@ -1,5 +1,5 @@
 import type { Episode } from '../domain/alerts/operator-episodes';
-import type { KeyvFactory } from './keyv-factory';
+import type { StoreDb } from './db/database';
 
 /** The operator-notice episodes under way (src/domain/operator-episodes.ts), kept across restarts. */
 export interface EpisodeStore {
@@ -8,12 +8,26 @@ export interface EpisodeStore {
   delete(key: string): Promise<void>;
 }
 
-/** Episodes in their own keyv namespace; a restart mid-episode is neither silent nor a repeat. */
-export function createEpisodeStore(keyv: KeyvFactory): EpisodeStore {
-  const records = keyv.open<Episode>('operator-episodes');
+/** Episodes as rows of operator_episodes (the record as JSON): a restart mid-episode is neither silent nor a repeat. */
+export function createEpisodeStore(db: StoreDb): EpisodeStore {
   return {
-    get: async (key) => (await records.get(key)) ?? null,
-    set: async (episode) => void (await records.set(episode.key, episode)),
-    delete: async (key) => void (await records.delete(key)),
+    async get(key) {
+      const k = await db.ready();
+      const row = await k.selectFrom('operator_episodes').select('body').where('key', '=', key).executeTakeFirst();
+      return row ? (JSON.parse(row.body) as Episode) : null;
+    },
+    async set(episode) {
+      const k = await db.ready();
+      const body = JSON.stringify(episode);
+      await k
+        .insertInto('operator_episodes')
+        .values({ key: episode.key, body })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ body }))
+        .execute();
+    },
+    async delete(key) {
+      const k = await db.ready();
+      await k.deleteFrom('operator_episodes').where('key', '=', key).execute();
+    },
   };
 }

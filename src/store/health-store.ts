@@ -1,17 +1,21 @@
 import { healthyState, SOURCE_NAMES, type SourceHealth } from '../domain/source-health';
-import type { KeyvFactory } from './keyv-factory';
+import type { StoreDb } from './db/database';
+import type { KeyValueStores } from './key-value';
 
 /** Each source's poll health (failures, back-off), kept across restarts. */
 export interface HealthStore {
   get(source: string): Promise<SourceHealth>;
   set(health: SourceHealth): Promise<void>;
-  /** Writes and reads back a probe record: resolves when the store answers both, throws otherwise (/healthz, doctor). */
+  /** Resolves when the database answers within 1.5 s, rejects otherwise, never hangs on a cut connection (/healthz, doctor). */
   ping(): Promise<void>;
 }
 
-export function createHealthStore(keyv: KeyvFactory): HealthStore {
-  const records = keyv.open<SourceHealth>('source-health');
-  const probes = keyv.open<string>('store-probe');
+/** The bound of `ping`: /healthz must answer 503 within 2 s while the database is unreachable. */
+const PING_TIMEOUT_MS = 1_500;
+
+/** Health records are key-value (kv namespace `source-health`); the ping asks the relational database. */
+export function createHealthStore(db: StoreDb, kv: KeyValueStores): HealthStore {
+  const records = kv.open<SourceHealth>('source-health');
   // A source's record kept under its name (before health keys were ids) until its next poll writes it under its id:
   // an upgrade keeps the back-off, the failure count and the refused files.
   const formerRecord = async (source: string): Promise<SourceHealth | null> => {
@@ -24,13 +28,6 @@ export function createHealthStore(keyv: KeyvFactory): HealthStore {
     set: async (health) => {
       await records.set(health.source, health);
     },
-    async ping() {
-      // A key per probe: concurrent probes (two scrapes at once) never read each other's value.
-      const key = `${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}`;
-      await probes.set(key, key);
-      const back = await probes.get(key);
-      await probes.delete(key);
-      if (back !== key) throw new Error('the store did not return what was just written to it');
-    },
+    ping: () => db.ping(PING_TIMEOUT_MS),
   };
 }

@@ -32,7 +32,15 @@ export interface Stores {
  * scratch store, SQLite in memory), or an open database (a test's second "instance" on the same data).
  */
 export type StoreLocation =
-  | { STORE_URL: string; STORE_PREFIX: string /** Transitional: the former layout given by a test (issue 16). */; keyv?: KeyvFactory }
+  | {
+      STORE_URL: string;
+      STORE_PREFIX: string;
+      /** Transitional: the former layout given by a test (issue 16). */
+      keyv?: KeyvFactory;
+      /** The database and its key-value side given by a test (ones that can stop answering); STORE_URL's otherwise. */
+      db?: StoreDb;
+      kv?: KeyValueStores;
+    }
   | { url: string; prefix?: string }
   | { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory };
 
@@ -57,13 +65,13 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     db,
     kv,
     keyv,
-    snapshots: createSnapshotStore(keyv),
+    snapshots: createSnapshotStore(db, kv),
     subscriptions: createSubscriptionStore(keyv, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
     outbox: createOutboxStore(keyv),
-    health: createHealthStore(keyv),
-    totals: createTotalsStore(keyv),
+    health: createHealthStore(db, kv),
+    totals: createTotalsStore(db, kv),
     digests: createDigestStore(keyv),
-    episodes: createEpisodeStore(keyv),
+    episodes: createEpisodeStore(db),
     close: async () => {
       await Promise.all([db.close(), kv.close(), keyv.close()]);
     },
@@ -71,12 +79,12 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
 }
 
 function enginesOf(location: StoreLocation): { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory } {
-  if ('db' in location) return location;
+  if (!('STORE_URL' in location) && 'db' in location) return location;
   const [url, prefix] = 'STORE_URL' in location ? [location.STORE_URL, location.STORE_PREFIX] : [location.url, location.prefix ?? ''];
   const given = 'STORE_URL' in location ? location.keyv : undefined;
   return {
-    db: openDatabase(url, { prefix }),
-    kv: openKeyValueStores(url, { prefix }),
+    db: ('STORE_URL' in location ? location.db : undefined) ?? openDatabase(url, { prefix }),
+    kv: ('STORE_URL' in location ? location.kv : undefined) ?? openKeyValueStores(url, { prefix }),
     keyv: given ?? createKeyvFactory(url.startsWith('sqlite://:memory:') ? 'memory://' : url, { prefix }),
   };
 }

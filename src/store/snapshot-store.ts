@@ -1,10 +1,22 @@
-import type { EndedAgreement } from '../domain/agreements/diff';
-import { agencyKey } from '../domain/agreements/agency';
 import type { ListEvent } from '../domain/agreements/events';
-import type { HeldRow, OperatorNotice, RecentRename, SourceState, Verdict } from '../domain/agreements/guards';
-import { activeAgreements } from '../domain/agreements/identity';
-import { agreementIdentity, type Agreement, type FileMeta, type ListKind, type Snapshot } from '../domain/types';
-import type { KeyvFactory } from './keyv-factory';
+import type { OperatorNotice, SourceState, Verdict } from '../domain/agreements/guards';
+import type { Agreement, FileMeta, ListKind, Snapshot } from '../domain/types';
+import type { StoreDb } from './db/database';
+import type { KeyValueStores } from './key-value';
+import { type LedgerEntry, ledgerChanges, rowOfEntry, updateLedger } from './ledger';
+import {
+  CHUNK,
+  type GuardState,
+  insertSnapshot,
+  lockSource,
+  MAX_JUDGEMENTS,
+  pruneJudgements,
+  readLedger,
+  upsertAgreements,
+  writeState,
+} from './snapshot-tables';
+
+export { type LedgerEntry, updateLedger } from './ledger';
 
 /** One accepted change of a source's list, in order. The rows are stored once per content hash. */
 export interface HistoryEntry {
@@ -18,24 +30,6 @@ export interface HistoryEntry {
   events?: Partial<Record<ListEvent['type'], number>>;
 }
 
-/** What ice-watch knows of one agreement over time. */
-export interface LedgerEntry {
-  state: string;
-  stateCode: string | null;
-  agency: string;
-  model: string;
-  signed: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  endedAt: string | null;
-  /** Names (and states) ICE listed it under before, oldest first. */
-  previousNames?: string[];
-  /** Times it was off ICE's list and came back with the same SIGNED date. */
-  gaps?: Array<{ from: string; to: string }>;
-  /** SIGNED dates ICE corrected, with when the bot saw the correction. */
-  corrections?: Array<{ from: string | null; to: string | null; at: string }>;
-}
-
 /** The last judgement of a source's publication, for /status and operators. */
 export interface Judgement {
   verdict: Verdict;
@@ -47,32 +41,33 @@ export interface Judgement {
   notices: OperatorNotice[];
 }
 
-interface StoredState {
-  viewHash: string;
-  viewMeta: FileMeta;
-  detectedKind: ListKind;
-  warnings: string[];
-  lastFileSha256: string;
-  held: HeldRow[];
-  unconfirmed?: HeldRow[];
-  heldAdditions?: HeldRow[];
-  recentlyEnded?: EndedAgreement[];
-  lastSeenAt?: string;
-  recentRenames?: RecentRename[];
+/** A source's whole record as a former store held it, for moving an install. */
+export interface SourceDump {
+  state: SourceState | null;
+  history: HistoryEntry[];
+  /** Rows of every list the history (and the state's view) names, by content hash. */
+  rows: Record<string, Agreement[]>;
+  ledger: Record<string, LedgerEntry>;
+  judgements: Judgement[];
 }
 
 /** Snapshots, history, per-agreement ledger and judgements of the 287(g) sources. */
 export interface SnapshotStore {
   getState(source: ListKind): Promise<SourceState | null>;
   /**
-   * Stores a new accepted state: rows, history, ledger, then the state pointer last. The
-   * events of the change carry renames, relistings and corrections into the ledger.
+   * Stores a new accepted state in one transaction: rows (when new), history, ledger, then the
+   * state pointer last. The events of the change carry renames, relistings and corrections into
+   * the ledger. A failure leaves the previous state, history and ledger as they were.
    */
   saveState(source: ListKind, state: SourceState, verdict: Verdict, events?: readonly ListEvent[]): Promise<void>;
+  /** Keeps the newest 50 judgements of the source. */
   recordJudgement(source: ListKind, judgement: Judgement): Promise<void>;
+  /** Oldest first. */
   judgements(source: ListKind): Promise<Judgement[]>;
+  /** Oldest first. */
   history(source: ListKind): Promise<HistoryEntry[]>;
   rowsOf(contentHash: string): Promise<Agreement[] | null>;
+  /** Every agreement the source ever listed, by identity. */
   ledger(source: ListKind): Promise<Record<string, LedgerEntry>>;
   /** The URL and validators of the last file fetched, for a conditional GET next time. */
   lastFetch(source: ListKind): Promise<LastFetch | null>;
@@ -80,6 +75,8 @@ export interface SnapshotStore {
   /** Which workbooks the 287(g) page linked when it was last read (null before the first read). */
   pageLinks(): Promise<PageLinks | null>;
   setPageLinks(value: PageLinks): Promise<void>;
+  /** Writes a whole dump in one transaction, replacing what the store holds for that source. */
+  restore(source: ListKind, dump: SourceDump): Promise<void>;
 }
 
 /** The workbooks the 287(g) page linked, and when it was read: no pending list linked is a state of its own. */
@@ -95,114 +92,202 @@ export interface LastFetch {
   lastModified: string | null;
 }
 
-const MAX_JUDGEMENTS = 50;
 /** Lists kept parsed in memory: the two sources' current lists and the ones just replaced. */
 const ROW_CACHE_ENTRIES = 4;
+/** The key of the page's links among the HTTP validators (the sources' keys are their names). */
+const PAGE_LINKS_KEY = 'page-links:287g';
 
 export class StoreCorruptError extends Error {
   override name = 'StoreCorruptError';
 }
 
-export function createSnapshotStore(keyv: KeyvFactory): SnapshotStore {
-  const states = keyv.open<StoredState>('source-state');
-  const rows = keyv.open<Agreement[]>('snapshot-rows');
-  const histories = keyv.open<HistoryEntry[]>('history');
-  const ledgers = keyv.open<Record<string, LedgerEntry>>('ledger');
-  const judgements = keyv.open<Judgement[]>('judgements');
-  const fetches = keyv.open<LastFetch>('last-fetch');
-  const links = keyv.open<PageLinks>('page-links');
+/**
+ * The 287(g) sources on the relational database: the state pointer in source_states, each list's
+ * rows once per content hash in snapshots, history and judgements as rows in order, the ledger as
+ * one row per agreement. The HTTP validators are key-value (kv namespace `http-validators`).
+ */
+export function createSnapshotStore(db: StoreDb, kv: KeyValueStores): SnapshotStore {
+  const validators = kv.open<LastFetch | PageLinks>('http-validators');
 
   // Rows are stored by content hash, so a hash always names the same rows: caching the few
   // most recent ones is safe even with several instances, and spares every command a parse
-  // of the whole list. The small state record is still read from the store each time.
+  // of the whole list. The small state row is still read from the database each time.
   const cache = new Map<string, Agreement[]>();
   const rowsOf = async (hash: string) => {
     const hit = cache.get(hash);
     if (hit) return hit;
-    const found = (await rows.get(hash)) ?? null;
-    if (found) {
-      cache.set(hash, found);
-      if (cache.size > ROW_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    }
-    return found;
+    const k = await db.ready();
+    const found = await k.selectFrom('snapshots').select('rows').where('content_hash', '=', hash).executeTakeFirst();
+    if (!found) return null;
+    const parsed = JSON.parse(found.rows) as Agreement[];
+    cache.set(hash, parsed);
+    if (cache.size > ROW_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    return parsed;
   };
 
   return {
     async getState(source) {
-      const stored = await states.get(source);
+      const k = await db.ready();
+      const stored = await k.selectFrom('source_states').selectAll().where('source', '=', source).executeTakeFirst();
       if (!stored) return null;
-      const viewRows = await rowsOf(stored.viewHash);
-      if (!viewRows) throw new StoreCorruptError(`the ${source} state points at snapshot ${stored.viewHash}, which is missing`);
+      const viewRows = await rowsOf(stored.view_hash);
+      if (!viewRows) throw new StoreCorruptError(`the ${source} state points at snapshot ${stored.view_hash}, which is missing`);
+      const meta = JSON.parse(stored.view_meta) as FileMeta;
+      const guard = JSON.parse(stored.guard) as GuardState;
       const view: Snapshot = {
         source,
-        detectedKind: stored.detectedKind,
+        detectedKind: stored.detected_kind as ListKind,
         rows: viewRows,
-        contentHash: stored.viewHash,
-        meta: stored.viewMeta,
-        warnings: stored.warnings,
+        contentHash: stored.view_hash,
+        meta,
+        warnings: JSON.parse(stored.warnings) as string[],
       };
       return {
         view,
-        lastFileSha256: stored.lastFileSha256,
-        held: stored.held,
-        unconfirmed: stored.unconfirmed ?? [],
-        heldAdditions: stored.heldAdditions ?? [],
-        recentlyEnded: stored.recentlyEnded ?? [],
-        lastSeenAt: stored.lastSeenAt ?? stored.viewMeta.fetchedAt,
-        recentRenames: stored.recentRenames ?? [],
+        lastFileSha256: stored.last_file_sha256,
+        held: guard.held,
+        unconfirmed: guard.unconfirmed ?? [],
+        heldAdditions: guard.heldAdditions ?? [],
+        recentlyEnded: guard.recentlyEnded ?? [],
+        lastSeenAt: guard.lastSeenAt ?? meta.fetchedAt,
+        recentRenames: guard.recentRenames ?? [],
       };
     },
 
     async saveState(source, state, verdict, events = []) {
       const { view } = state;
-      const previous = await states.get(source);
-      if (previous?.viewHash !== view.contentHash) {
-        if (!(await rows.has(view.contentHash))) await rows.set(view.contentHash, view.rows);
-        const history = (await histories.get(source)) ?? [];
-        history.push({
-          contentHash: view.contentHash,
-          verdict,
-          rowCount: view.rows.length,
-          fileName: view.meta.fileName,
-          sha256: view.meta.sha256,
-          fetchedAt: view.meta.fetchedAt,
-          ...(events.length ? { events: countEvents(events) } : {}),
-        });
-        await histories.set(source, history);
-        await ledgers.set(source, updateLedger((await ledgers.get(source)) ?? {}, view.rows, view.meta.fetchedAt, events));
-      }
-      await states.set(source, {
-        viewHash: view.contentHash,
-        viewMeta: view.meta,
-        detectedKind: view.detectedKind,
-        warnings: view.warnings,
-        lastFileSha256: state.lastFileSha256,
-        held: state.held,
-        unconfirmed: state.unconfirmed ?? [],
-        heldAdditions: state.heldAdditions ?? [],
-        recentlyEnded: state.recentlyEnded ?? [],
-        lastSeenAt: state.lastSeenAt ?? view.meta.fetchedAt,
-        recentRenames: state.recentRenames ?? [],
+      const k = await db.ready();
+      await k.transaction().execute(async (trx) => {
+        await lockSource(db, trx, source);
+        const previous = await trx.selectFrom('source_states').select('view_hash').where('source', '=', source).executeTakeFirst();
+        if (previous?.view_hash !== view.contentHash) {
+          // Read before this change's history row: still-listed agreements were last seen by the previous list.
+          const before = await readLedger(trx, source);
+          await insertSnapshot(trx, source, view.contentHash, view.rows);
+          await trx
+            .insertInto('history')
+            .values(historyRow(source, historyEntryOf(state, verdict, events)))
+            .execute();
+          const after = updateLedger(structuredClone(before), view.rows, view.meta.fetchedAt, events);
+          const { upserts, deletes } = ledgerChanges(source, before, after);
+          for (let i = 0; i < deletes.length; i += CHUNK)
+            await trx
+              .deleteFrom('agreements')
+              .where('source', '=', source)
+              .where('identity', 'in', deletes.slice(i, i + CHUNK))
+              .execute();
+          await upsertAgreements(trx, upserts);
+        }
+        await writeState(trx, source, state);
       });
     },
 
     async recordJudgement(source, judgement) {
-      const list = (await judgements.get(source)) ?? [];
-      list.push(judgement);
-      await judgements.set(source, list.slice(-MAX_JUDGEMENTS));
+      const k = await db.ready();
+      await k.transaction().execute(async (trx) => {
+        await trx.insertInto('judgements').values(judgementRow(source, judgement)).execute();
+        await pruneJudgements(trx, source);
+      });
     },
-    judgements: async (source) => (await judgements.get(source)) ?? [],
-    history: async (source) => (await histories.get(source)) ?? [],
+    async judgements(source) {
+      const k = await db.ready();
+      const rows = await k.selectFrom('judgements').selectAll().where('source', '=', source).orderBy('id').execute();
+      return rows.map((r) => ({
+        verdict: r.verdict as Verdict,
+        reason: r.reason,
+        fileName: r.file_name,
+        sha256: r.sha256,
+        at: r.at,
+        eventCount: Number(r.event_count),
+        notices: JSON.parse(r.notices) as OperatorNotice[],
+      }));
+    },
+    async history(source) {
+      const k = await db.ready();
+      const rows = await k.selectFrom('history').selectAll().where('source', '=', source).orderBy('id').execute();
+      return rows.map((r) => ({
+        contentHash: r.content_hash,
+        verdict: r.verdict as Verdict,
+        rowCount: Number(r.row_count),
+        fileName: r.file_name,
+        sha256: r.sha256,
+        fetchedAt: r.fetched_at,
+        ...(r.events !== null ? { events: JSON.parse(r.events) as HistoryEntry['events'] } : {}),
+      }));
+    },
     rowsOf,
-    ledger: async (source) => (await ledgers.get(source)) ?? {},
-    lastFetch: async (source) => (await fetches.get(source)) ?? null,
+    ledger: async (source) => readLedger(await db.ready(), source),
+    lastFetch: async (source) => ((await validators.get(source)) as LastFetch | undefined) ?? null,
     setLastFetch: async (source, value) => {
-      await fetches.set(source, value);
+      await validators.set(source, value);
     },
-    pageLinks: async () => (await links.get('287g')) ?? null,
+    pageLinks: async () => ((await validators.get(PAGE_LINKS_KEY)) as PageLinks | undefined) ?? null,
     setPageLinks: async (value) => {
-      await links.set('287g', value);
+      await validators.set(PAGE_LINKS_KEY, value);
     },
+
+    async restore(source, dump) {
+      const k = await db.ready();
+      await k.transaction().execute(async (trx) => {
+        await lockSource(db, trx, source);
+        for (const table of ['source_states', 'history', 'agreements', 'judgements'] as const)
+          await trx.deleteFrom(table).where('source', '=', source).execute();
+        const lists = { ...dump.rows, ...(dump.state ? { [dump.state.view.contentHash]: dump.state.view.rows } : {}) };
+        for (const [hash, rows] of Object.entries(lists)) await insertSnapshot(trx, source, hash, rows);
+        const history = dump.history.map((h) => historyRow(source, h));
+        for (let i = 0; i < history.length; i += CHUNK)
+          await trx
+            .insertInto('history')
+            .values(history.slice(i, i + CHUNK))
+            .execute();
+        await upsertAgreements(
+          trx,
+          Object.entries(dump.ledger).map(([identity, entry]) => rowOfEntry(source, identity, entry)),
+        );
+        const judgements = dump.judgements.slice(-MAX_JUDGEMENTS).map((j) => judgementRow(source, j));
+        if (judgements.length) await trx.insertInto('judgements').values(judgements).execute();
+        if (dump.state) await writeState(trx, source, dump.state);
+      });
+    },
+  };
+}
+
+function historyEntryOf(state: SourceState, verdict: Verdict, events: readonly ListEvent[]): HistoryEntry {
+  const { view } = state;
+  return {
+    contentHash: view.contentHash,
+    verdict,
+    rowCount: view.rows.length,
+    fileName: view.meta.fileName,
+    sha256: view.meta.sha256,
+    fetchedAt: view.meta.fetchedAt,
+    ...(events.length ? { events: countEvents(events) } : {}),
+  };
+}
+
+function historyRow(source: string, h: HistoryEntry) {
+  return {
+    source,
+    content_hash: h.contentHash,
+    verdict: h.verdict,
+    row_count: h.rowCount,
+    file_name: h.fileName,
+    sha256: h.sha256,
+    fetched_at: h.fetchedAt,
+    events: h.events ? JSON.stringify(h.events) : null,
+  };
+}
+
+function judgementRow(source: string, j: Judgement) {
+  return {
+    source,
+    verdict: j.verdict,
+    reason: j.reason,
+    file_name: j.fileName,
+    sha256: j.sha256,
+    at: j.at,
+    event_count: j.eventCount,
+    notices: JSON.stringify(j.notices),
   };
 }
 
@@ -210,66 +295,4 @@ function countEvents(events: readonly ListEvent[]): Partial<Record<ListEvent['ty
   const counts: Partial<Record<ListEvent['type'], number>> = {};
   for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
   return counts;
-}
-
-/**
- * Brings the ledger up to a new accepted list: one entry per agreement (rows ICE printed
- * twice count once). A rename moves the entry to its new name, keeping when it was first
- * seen; a relisting closes its gap; a correction is recorded. Then every agreement listed
- * is seen at `at` (first seen when new) and every one no longer listed has ended at `at`.
- */
-export function updateLedger(
-  ledger: Record<string, LedgerEntry>,
-  current: readonly Agreement[],
-  at: string,
-  events: readonly ListEvent[] = [],
-): Record<string, LedgerEntry> {
-  const idOf = (state: string, stateCode: string | null, agency: string, model: string) =>
-    agreementIdentity({ state, stateCode, agencyKey: agencyKey(agency), model });
-  for (const e of events) {
-    if (e.type === 'agreement.renamed') {
-      const from =
-        e.previousState === null
-          ? idOf(e.state, e.stateCode, e.previousAgency, e.model)
-          : idOf(e.previousState, e.previousStateCode, e.previousAgency, e.model);
-      const to = idOf(e.state, e.stateCode, e.agency, e.model);
-      const old = ledger[from];
-      if (!old || from === to) continue;
-      delete ledger[from];
-      ledger[to] = {
-        ...old,
-        previousNames: [...(old.previousNames ?? []), e.previousState ? `${old.agency} (${e.previousState})` : old.agency],
-      };
-    } else if (e.type === 'agreement.relisted') {
-      const entry = ledger[idOf(e.state, e.stateCode, e.agency, e.model)];
-      if (entry?.endedAt) {
-        entry.gaps = [...(entry.gaps ?? []), { from: entry.endedAt, to: at }];
-        entry.endedAt = null;
-      }
-    } else if (e.type === 'agreement.corrected') {
-      const entry = ledger[idOf(e.state, e.stateCode, e.agency, e.model)];
-      if (entry) entry.corrections = [...(entry.corrections ?? []), { from: e.previousSigned, to: e.signed, at }];
-    }
-  }
-  const seen = new Set<string>();
-  for (const r of activeAgreements(current)) {
-    const id = agreementIdentity(r);
-    seen.add(id);
-    const old = ledger[id];
-    ledger[id] = {
-      ...old,
-      state: r.state,
-      stateCode: r.stateCode,
-      agency: r.agency,
-      model: r.model,
-      signed: r.signed,
-      firstSeen: old && !old.endedAt ? old.firstSeen : at,
-      lastSeen: at,
-      endedAt: null,
-    };
-  }
-  for (const [id, entry] of Object.entries(ledger)) {
-    if (!seen.has(id) && !entry.endedAt) entry.endedAt = at;
-  }
-  return ledger;
 }

@@ -10,9 +10,8 @@ import { healthyState } from '../../src/domain/source-health';
 import { renderReplyForDiscord } from '../../src/platforms/discord/render-reply';
 import { renderReplyForSlack } from '../../src/platforms/slack/render-reply';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
-import { createHealthStore } from '../../src/store/health-store';
-import { createTotalsStore } from '../../src/store/totals-store';
 import { agencyKey } from '../../src/domain/agreements/agency';
+import { memoryStores } from '../helpers/stores';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 
 const items = (reply: Reply) => reply.blocks.flatMap((b) => (b.kind === 'list' ? b.items.map(lineText) : []));
@@ -107,8 +106,7 @@ describe('/status', () => {
 
   test('every source with last success, last publication, back-off and next poll; no pending list linked is said so; the configured (mirror) pages are linked', async () => {
     const world = await commandWorld(undefined, null);
-    const health = createHealthStore(world.keyv);
-    const totals = createTotalsStore(world.keyv);
+    const { health, totals } = memoryStores();
     await world.snapshots.setPageLinks({ at: '2025-12-12T18:00:00.000Z', participating: 'http://mirror.test/p.xlsx', pending: null });
     await health.set({ ...healthyState('287g'), lastSuccessAt: '2025-12-12T18:00:00.000Z' });
     await health.set({

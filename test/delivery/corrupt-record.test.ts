@@ -13,7 +13,7 @@ import { channelKey, type Subscription } from '../../src/domain/alerts/subscript
 import type { Agreement } from '../../src/domain/types';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 
 const AT = new Date('2025-10-17T12:00:00.000Z');
@@ -93,7 +93,7 @@ describe('a corrupted subscription record', () => {
     const ctx = {
       channel: { platform: 'discord' as const, workspaceId: 'G1', channelId: 'broken', channelName: 'broken' },
       user: { id: 'U1', name: 'Ana', canManageChannel: true },
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: subs, checkCanPost: async () => null },
+      services: { snapshots: memorySnapshots(), subscriptions: subs, checkCanPost: async () => null },
       now: () => AT,
     };
     const listed = await subscriptions.run(ctx);

@@ -3,7 +3,7 @@ import type { SendResult } from '../../src/delivery/sender';
 import type { OperatorNotice } from '../../src/domain/agreements/guards';
 import { createLogger } from '../../src/logging/logger';
 import { createEpisodeStore, type EpisodeStore } from '../../src/store/episode-store';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { openDatabase } from '../../src/store/db/database';
 
 const MIN = 60_000;
 const html: OperatorNotice = {
@@ -29,11 +29,11 @@ describe('the operator notifier', () => {
   });
 
   test('a restart mid-episode (a new notifier on the same store) neither repeats the notice nor forgets to tell the recovery', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const db = openDatabase('memory://');
     try {
-      await notifierOn(createEpisodeStore(keyv))([html]);
+      await notifierOn(createEpisodeStore(db))([html]);
       clock = new Date(clock.getTime() + 15 * MIN);
-      const restarted = notifierOn(createEpisodeStore(keyv));
+      const restarted = notifierOn(createEpisodeStore(db));
       await restarted([html]);
       expect(told).toEqual(['ice-watch · file rejected: the participating list was not read: an HTML page']);
       clock = new Date(clock.getTime() + 15 * MIN);
@@ -44,14 +44,14 @@ describe('the operator notifier', () => {
         'ice-watch · recovered: 287(g) participating list: a good file again (first told 2025-10-16 20:00 UTC)',
       ]);
     } finally {
-      await keyv.close();
+      await db.close();
     }
   });
 
   test('a notice without a subject is told every time; a recovery with no episode is not told', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const db = openDatabase('memory://');
     try {
-      const notify = notifierOn(createEpisodeStore(keyv));
+      const notify = notifierOn(createEpisodeStore(db));
       await notify([
         { kind: 'baseline', text: 'participating baseline: 1033 rows' },
         { kind: 'baseline', text: 'participating baseline: 1033 rows' },
@@ -62,7 +62,7 @@ describe('the operator notifier', () => {
         'ice-watch · baseline stored: participating baseline: 1033 rows',
       ]);
     } finally {
-      await keyv.close();
+      await db.close();
     }
   });
 
@@ -90,18 +90,18 @@ describe('the operator notifier', () => {
   });
 
   test('one socket error does not lose a notice: the output is tried again', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const db = openDatabase('memory://');
     try {
       let calls = 0;
       const flaky = async (text: string): Promise<SendResult> => {
         if (++calls === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
         return output(text);
       };
-      await notifierOn(createEpisodeStore(keyv), [flaky])([{ kind: 'held', text: '900000 new agreements in Texas held' }]);
+      await notifierOn(createEpisodeStore(db), [flaky])([{ kind: 'held', text: '900000 new agreements in Texas held' }]);
       expect(calls).toBe(2);
       expect(told).toEqual(['ice-watch · changes held: 900000 new agreements in Texas held']);
     } finally {
-      await keyv.close();
+      await db.close();
     }
   });
 });

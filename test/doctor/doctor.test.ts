@@ -7,10 +7,10 @@ import { channelPermissions } from '../../src/platforms/discord/doctor';
 import { doctorCommand } from '../../src/doctor/doctor-command';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { openStores } from '../../src/store/open-stores';
 import { startDiscordApi, STAND_IN_BOT_ID, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
@@ -192,14 +192,14 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
     expect(out).toMatch(/FAIL {2}participating list +the bot would reject it: /);
 
     // The store holds an older list: the current one is judged against it, as a poll would.
-    const keyv = createKeyvFactory(env.STORE_URL);
+    const stores = openStores({ url: env.STORE_URL! });
     const older = await loadSnapshot('participatingAgencies10162025pm.xlsx', 'participating', '2025-10-16T21:00:00.000Z');
-    await createSnapshotStore(keyv).saveState(
+    await stores.snapshots.saveState(
       'participating',
       judgePublication(null, older, { now: new Date('2025-10-16T21:00:00Z'), guards: DEFAULT_GUARDS }).next!,
       'baseline',
     );
-    await keyv.close();
+    await stores.close();
     site.publish({ participating: { file: fixturePath('participatingAgencies12122025pm.xlsx'), form: 'doclib' } });
     ({ code, out } = await doctor());
     expect(out).toMatch(

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStateAlerts, type StateAlert } from '../../src/domain/alerts/alerts';
@@ -14,6 +14,8 @@ import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
+import { openDatabase } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
 import type { ChildSubscription, Marker } from './crash-child';
 
 /**
@@ -317,10 +319,11 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
    */
   async function viewStore(store: string, final: boolean): Promise<StoreView> {
     const keyv = createKeyvFactory(`sqlite://${store}`);
+    const db = openDatabase(`sqlite://${store}`);
     try {
       const outbox = createOutboxStore(keyv);
       const entries = await Promise.all(plannedIds.map((id) => outbox.get(id)));
-      const state = await createSnapshotStore(keyv).getState('participating');
+      const state = await createSnapshotStore(db, openKeyValueStores('memory://')).getState('participating');
       const depth = (await outbox.depth()).pending;
       return {
         written: entries.filter(Boolean).length,
@@ -330,7 +333,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
         snapshot: state?.view.meta.fileName ?? null,
       };
     } finally {
-      await keyv.close();
+      await Promise.all([keyv.close(), db.close()]);
     }
   }
 
@@ -339,6 +342,8 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     mkdirSync(dir);
     const store = join(dir, 'store.sqlite');
     copyFileSync(templateStore, store);
+    // A WAL-mode file's latest commits may still be in its -wal file: copy it too, or the copy is an older (or torn) database.
+    if (existsSync(`${templateStore}-wal`)) copyFileSync(`${templateStore}-wal`, `${store}-wal`);
     const [discord, slack] = await Promise.all([startDiscordApi(), startSlackApi()]);
     const env = childEnv(store, discord, slack);
     const result: PointResult = {

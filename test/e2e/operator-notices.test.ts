@@ -11,6 +11,8 @@ import { switchableKeyvFactory } from '../helpers/failing-store';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { PAGE_287G_PATH, startIceSite, type IceSite } from '../helpers/ice-site';
+import { openDatabase } from '../../src/store/db/database';
+import { switchableDatabase, switchableKeyValues } from '../helpers/switchable-database';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 
 const OPS = '1100000000000000003';
@@ -31,9 +33,13 @@ describe('operator notices end to end', () => {
   let ops: OpsServer;
   let clock: Date;
   let store: ReturnType<typeof switchableKeyvFactory>;
+  let db: ReturnType<typeof switchableDatabase>;
+  let kv: ReturnType<typeof switchableKeyValues>;
 
   beforeEach(async () => {
     store = switchableKeyvFactory(createKeyvFactory('memory://'));
+    db = switchableDatabase(openDatabase('memory://'));
+    kv = switchableKeyValues();
     [site, discord, slack] = await Promise.all([startIceSite(), startDiscordApi(), startSlackApi()]);
     const config = loadConfig({
       STORE_URL: 'memory://',
@@ -57,6 +63,8 @@ describe('operator notices end to end', () => {
       write: () => undefined,
       noticeRetryDelaysMs: [10, 20],
       keyv: store,
+      db,
+      kv,
     });
     ops = await startOpsServer(
       createOpsRoutes({ checkHealth: bot.ops.checkHealth, metrics: bot.ops.metrics, logger: createLogger('silent') }),
@@ -218,6 +226,8 @@ describe('operator notices end to end', () => {
     await pollAt(clock);
     const before = told().discord.length;
     store.fail('connect ECONNREFUSED 127.0.0.1:5432');
+    db.fail('connect ECONNREFUSED 127.0.0.1:5432');
+    kv.fail('connect ECONNREFUSED 127.0.0.1:5432');
     const start = clock.getTime();
     for (let minute = 15; minute <= 60; minute += 15) {
       await pollAt(new Date(start + minute * MIN));
@@ -235,6 +245,8 @@ describe('operator notices end to end', () => {
     expect(told().discord).toHaveLength(before + 1);
 
     store.heal();
+    db.heal();
+    kv.heal();
     await pollAt(new Date(start + 75 * MIN));
     expect((await healthz()).status).toBe(200);
     for (const platform of ['discord', 'slack'] as const) {

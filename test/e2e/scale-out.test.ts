@@ -18,6 +18,9 @@ import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { waitUntil } from '../helpers/wait';
 import { describeWith } from '../helpers/services';
+import { openDatabase, type StoreDb } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
+import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/store-backends';
 
 jest.setTimeout(180_000);
@@ -68,12 +71,15 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
   let discord: DiscordApi;
   let store: KeyvFactory;
   let coordination: KeyvFactory;
+  /** The relational database the instances share (STORE_URL, STORE_PREFIX), for the stores already moved to it. */
+  let db: StoreDb;
   const children = new Map<number, { child: ChildProcess; name: string; stderr: string[] }>();
 
   beforeAll(async () => {
     site = await startIceSite();
     discord = await startDiscordApi();
     store = createKeyvFactory(TEST_POSTGRES_URL, { prefix });
+    db = openDatabase(TEST_POSTGRES_URL, { prefix });
     coordination = createKeyvFactory(TEST_REDIS_URL, { prefix: `${prefix}coordination:` });
     await Promise.all([store.ready(), coordination.ready()]);
   });
@@ -83,9 +89,10 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
       process.stderr.write(`messages: ${discord.messages().length}, requests: ${discord.requests?.length}\n`);
     }
     for (const { child } of children.values()) child.kill('SIGKILL');
-    await Promise.all([store?.close(), coordination?.close(), site?.close(), discord?.close()]);
+    await Promise.all([store?.close(), db?.close(), coordination?.close(), site?.close(), discord?.close()]);
     await deleteByPrefix(TEST_POSTGRES_URL, prefix);
     await deleteByPrefix(TEST_REDIS_URL, prefix);
+    await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
   });
 
   function startInstance(n: number): Promise<string> {
@@ -137,7 +144,7 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
     ];
     const subscriptions = createSubscriptionStore(store);
     for (const s of subs) await subscriptions.put(s);
-    const snapshots = createSnapshotStore(store);
+    const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
     const outbox = createOutboxStore(store);
 
     const first = site.publish({ participating: { file: fixturePath(PUBLICATIONS[0]!), form: 'doclib' } });

@@ -1,6 +1,8 @@
+import { openDatabase } from '../../src/store/db/database';
 import { createDigestStore } from '../../src/store/digest-store';
 import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
+import { openKeyValueStores } from '../../src/store/key-value';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
@@ -10,21 +12,26 @@ import { createTotalsStore } from '../../src/store/totals-store';
 export type MemoryStores = ReturnType<typeof memoryStores>;
 
 /**
- * Every store of the bot on one real in-memory keyv (STORE_URL=memory://), so a test takes
+ * Every store of the bot in memory (STORE_URL=memory://: SQLite in memory, keyv maps, and the former keyv
+ * layout for the stores not moved yet), so a test takes
  * the ones it needs in one line: `const { keyv, outbox, subscriptions } = memoryStores();`.
- * `close()` closes the keyv; a test that "restarts" opens a second store on the same `keyv`.
+ * `close()` closes them; a test that "restarts" opens a second store on the same `db`/`kv`/`keyv`.
  */
 export function memoryStores() {
   const keyv = createKeyvFactory('memory://');
+  const db = openDatabase('memory://');
+  const kv = openKeyValueStores('memory://');
   return {
     keyv,
-    snapshots: createSnapshotStore(keyv),
+    db,
+    kv,
+    snapshots: createSnapshotStore(db, kv),
     subscriptions: createSubscriptionStore(keyv),
     outbox: createOutboxStore(keyv),
     digests: createDigestStore(keyv),
-    totals: createTotalsStore(keyv),
-    health: createHealthStore(keyv),
-    episodes: createEpisodeStore(keyv),
-    close: () => keyv.close(),
+    totals: createTotalsStore(db, kv),
+    health: createHealthStore(db, kv),
+    episodes: createEpisodeStore(db),
+    close: async () => void (await Promise.all([keyv.close(), db.close(), kv.close()])),
   };
 }

@@ -5,8 +5,10 @@ import { hostingServerOf } from '../../src/platforms';
 import { createSlackApp } from '../../src/platforms/slack/app';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { openDatabase } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { startSlackApi } from '../../stand-ins/slack-api';
 
 const logger = createLogger('silent');
@@ -14,7 +16,7 @@ const sources = [{ id: '287g', schedule: '*/15 * * * *' }];
 
 function endpoints(config: Config, clock: { now: Date }) {
   const keyv = createKeyvFactory('memory://');
-  const health = createHealthStore(keyv);
+  const health = createHealthStore(openDatabase('memory://'), openKeyValueStores('memory://'));
   const ops = createOpsEndpoints(config, {
     health,
     outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }),
@@ -95,7 +97,7 @@ describe('Slack in HTTP mode', () => {
       apiUrl: slack.apiUrl,
       logger,
       adminsOnly: false,
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) },
+      services: { snapshots: memorySnapshots(), subscriptions: createSubscriptionStore(keyv) },
       replayLeases: keyv.leases,
       routes: ops.hostedRoutes,
       metrics: ops.metrics,

@@ -6,8 +6,6 @@ import { healthyState, recordFailure } from '../../src/domain/source-health';
 import { createOperatorNotifier } from '../../src/delivery/operator-notifier';
 import { createLogger } from '../../src/logging/logger';
 import { createGuardedPoll, SourceFailingError } from '../../src/pipelines/guarded-poll';
-import { createEpisodeStore } from '../../src/store/episode-store';
-import { createHealthStore } from '../../src/store/health-store';
 import { commandWorld } from '../helpers/command-context';
 import { memoryStores } from '../helpers/stores';
 
@@ -29,7 +27,7 @@ describe('source back-off', () => {
 describe('a guarded poll', () => {
   test('backs off after a failure, tells operators after an hour, again only at growing intervals, once on recovery, and /status shows it', async () => {
     const world = await commandWorld();
-    const health = createHealthStore(world.keyv);
+    const { health, episodes } = memoryStores();
     let clock = new Date('2025-01-01T00:00:00Z');
     let up = false;
     let calls = 0;
@@ -37,7 +35,7 @@ describe('a guarded poll', () => {
     const told: string[] = [];
     const notifier = createOperatorNotifier({
       outputs: [async (text) => (told.push(`${clock.toISOString().slice(0, 16)} ${text}`), { ok: true })],
-      episodes: createEpisodeStore(world.keyv),
+      episodes,
       logger: createLogger('silent'),
       now: () => clock,
     });

@@ -8,8 +8,7 @@ import { DEFAULT_GUARDS } from '../../src/domain/agreements/guards';
 import type { FileMeta } from '../../src/domain/types';
 import { createLogger } from '../../src/logging/logger';
 import { createIngest287g } from '../../src/pipelines/ingest-287g';
-import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { workbookOfRows, type GeneratedRow } from '../../stand-ins/hostile-workbooks';
 
 const HOUR = 3_600_000;
@@ -26,7 +25,6 @@ const base: GeneratedRow[] = Array.from({ length: 200 }, (_, i) => ({
 }));
 
 describe('hostile 287(g) lists through the ingest', () => {
-  let keyv: KeyvFactory;
   let clock = T0;
   let n = 0;
   let ingest: ReturnType<typeof createIngest287g>;
@@ -47,16 +45,14 @@ describe('hostile 287(g) lists through the ingest', () => {
   };
 
   beforeEach(async () => {
-    keyv = createKeyvFactory('memory://');
     ingest = createIngest287g({
-      snapshots: createSnapshotStore(keyv),
+      snapshots: memorySnapshots(),
       guards: DEFAULT_GUARDS,
       logger: createLogger('silent'),
       now: () => new Date(clock),
     });
     expect((await publish(base, 0)).verdict).toBe('baseline');
   });
-  afterEach(() => keyv.close());
 
   test('#REF! in STATE and #DIV/0! in SUPPORT TYPE: no event, no "moved to #ref!", no model "#DIV/0!"; operators told', async () => {
     const broken = base.map((r, i) =>

@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_GUARDS } from '../../src/domain/agreements/guards';
 import { createLogger } from '../../src/logging/logger';
 import { createIngest287g } from '../../src/pipelines/ingest-287g';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { openDatabase } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
-import { failingKeyvFactory } from '../helpers/failing-store';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { fixturePath, metaFor } from '../helpers/fixtures';
 
 async function ingestInOrder(files: Array<['participating' | 'pending', string]>) {
-  const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  const snapshots = memorySnapshots();
   let hour = 0;
   const ingest = createIngest287g({
     snapshots,
@@ -77,9 +79,25 @@ describe('ingesting the pending list next to the participating list', () => {
 
 describe('a store that fails', () => {
   test('ingest fails loudly instead of taking the file for a first-ever baseline', async () => {
-    const failing = failingKeyvFactory('SQLITE_CORRUPT: database disk image is malformed');
-    const ingest = createIngest287g({ snapshots: createSnapshotStore(failing), guards: DEFAULT_GUARDS, logger: createLogger('silent') });
-    const bytes = readFileSync(fixturePath('participatingAgencies05192025pm.xlsx'));
-    await expect(ingest.ingest('participating', bytes, metaFor('x.xlsx', bytes))).rejects.toThrow(/SQLITE_CORRUPT/);
+    // A store file that is not a database (a bad disk, another program's file).
+    const dir = mkdtempSync(join(tmpdir(), 'ingest-corrupt-'));
+    const file = join(dir, 'store.sqlite');
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    const db = openDatabase(`sqlite://${file}`);
+    try {
+      const ingest = createIngest287g({
+        snapshots: createSnapshotStore(db, openKeyValueStores('memory://')),
+        guards: DEFAULT_GUARDS,
+        logger: createLogger('silent'),
+      });
+      const bytes = readFileSync(fixturePath('participatingAgencies05192025pm.xlsx'));
+      await expect(ingest.ingest('participating', bytes, metaFor('x.xlsx', bytes))).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/not a database/),
+      );
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,16 +4,15 @@ import { createLogger } from '../../src/logging/logger';
 import { createIngest287g } from '../../src/pipelines/ingest-287g';
 import { createPoll287g } from '../../src/pipelines/poll-287g';
 import { SourceFetchError } from '../../src/sources/errors';
-import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { createSnapshotStore, type SnapshotStore } from '../../src/store/snapshot-store';
+import type { SnapshotStore } from '../../src/store/snapshot-store';
 import { fixturePath, metaFor } from '../helpers/fixtures';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 
 const logger = createLogger('silent');
 
 describe('polling ICE 287(g) page over loopback', () => {
   let site: IceSite;
-  let keyv: KeyvFactory;
   let snapshots: SnapshotStore;
   let clock: Date;
   const poller = () =>
@@ -27,13 +26,11 @@ describe('polling ICE 287(g) page over loopback', () => {
 
   beforeEach(async () => {
     site = await startIceSite();
-    keyv = createKeyvFactory('memory://');
-    snapshots = createSnapshotStore(keyv);
+    snapshots = memorySnapshots();
     clock = new Date('2025-05-16T12:00:00Z');
   });
   afterEach(async () => {
     await site.close();
-    await keyv.close();
   });
 
   test('baseline, then a new publication under a new URL form gives its events; an unchanged one is a 304', async () => {
@@ -88,15 +85,12 @@ describe('polling ICE 287(g) page over loopback', () => {
 });
 
 describe('ingesting bad files', () => {
-  let keyv: KeyvFactory;
   let snapshots: SnapshotStore;
   beforeEach(async () => {
-    keyv = createKeyvFactory('memory://');
-    snapshots = createSnapshotStore(keyv);
+    snapshots = memorySnapshots();
     const good = readFileSync(fixturePath('participatingAgencies05162025am.xlsx'));
     await createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger }).ingest('participating', good, metaFor('good.xlsx', good));
   });
-  afterEach(() => keyv.close());
 
   test.each([
     ['an HTML page saved as .xlsx', Buffer.from('<!DOCTYPE html><html><body>Access Denied</body></html>'), /HTML/],

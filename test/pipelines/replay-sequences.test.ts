@@ -8,22 +8,19 @@ import type { ListEvent } from '../../src/domain/agreements/events';
 import { createLogger } from '../../src/logging/logger';
 import type { IngestResult } from '../../src/pipelines/ingest-287g';
 import { replayFiles } from '../../src/pipelines/replay';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { openDatabase } from '../../src/store/db/database';
+import { openKeyValueStores } from '../../src/store/key-value';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { fixturePath, loadSnapshot, SEQUENCES } from '../helpers/fixtures';
 
 async function replay(files: readonly string[], guards: GuardSettings = DEFAULT_GUARDS): Promise<IngestResult[]> {
-  const keyv = createKeyvFactory('memory://');
-  try {
-    return await replayFiles(files.map(fixturePath), {
-      snapshots: createSnapshotStore(keyv),
-      guards,
-      logger: createLogger('silent'),
-      start: new Date('2025-09-01T00:00:00.000Z'),
-    });
-  } finally {
-    await keyv.close();
-  }
+  return await replayFiles(files.map(fixturePath), {
+    snapshots: memorySnapshots(),
+    guards,
+    logger: createLogger('silent'),
+    start: new Date('2025-09-01T00:00:00.000Z'),
+  });
 }
 
 type AgreementEvent = Extract<ListEvent, { agency: string }>;
@@ -158,19 +155,20 @@ describe("the Hopewell flip-flop and Moore County's one-list gap (September 2025
 
 describe('a crash while a list was being stored', () => {
   test('the list whose history entry was written, but not its state, is judged again as news, not as a stale copy of itself', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const db = openDatabase('memory://');
     try {
-      const snapshots = createSnapshotStore(keyv);
+      const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
       const deps = { snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent'), start: new Date('2025-10-16T00:00:00.000Z') };
       await replayFiles([fixturePath('participatingAgencies10162025pm.xlsx')], deps);
       const next = await loadSnapshot('participatingAgencies10172025mid.xlsx');
       const accepted = (await snapshots.getState('participating'))!;
-      // The crash: saveState wrote the new rows, history and ledger, then died before the state pointer (written last).
-      const pointer = keyv.open<unknown>('source-state');
-      const before = await pointer.get('participating');
+      // The crash, as a store written before saveState was one transaction could hold it (and an install moved
+      // from one): the new rows, history and ledger written, then death before the state pointer (written last).
+      const k = await db.ready();
+      const before = await k.selectFrom('source_states').selectAll().where('source', '=', 'participating').executeTakeFirstOrThrow();
       const half = { ...accepted, view: { ...next, meta: { ...next.meta, fetchedAt: '2025-10-17T01:00:00.000Z' } } };
       await snapshots.saveState('participating', half, 'accepted');
-      await pointer.set('participating', before);
+      await k.updateTable('source_states').set(before).where('source', '=', 'participating').execute();
       expect((await snapshots.history('participating')).map((h) => h.fileName)).toEqual([
         'participatingAgencies10162025pm.xlsx',
         'participatingAgencies10172025mid.xlsx',
@@ -182,7 +180,7 @@ describe('a crash while a list was being stored', () => {
       expect(again.verdict).toBe('accepted');
       expect(again.events.filter((e) => e.type === 'agreement.signed')).toHaveLength(63);
     } finally {
-      await keyv.close();
+      await db.close();
     }
   });
 });

@@ -12,9 +12,8 @@ import { createIngest287g } from '../../src/pipelines/ingest-287g';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError } from '../../src/sources/errors';
 import { parse287gWorkbook } from '../../src/sources/workbook-287g';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { DETENTION_FIXTURES, detentionPath, metaFor } from '../helpers/fixtures';
+import { memorySnapshots } from '../helpers/memory-snapshots';
 import { detentionBomb, inflationBomb, manyRowsWorkbook } from '../../stand-ins/hostile-workbooks';
 
 const refusal = (p: Promise<unknown>) =>
@@ -77,7 +76,7 @@ describe('parse287gWorkbook within its caps', () => {
   });
 
   test('ingesting the million-row file is a rejected publication: no event, no alert, nothing stored, the reason says too large', async () => {
-    const snapshots = createSnapshotStore(createKeyvFactory('memory://'));
+    const snapshots = memorySnapshots();
     const ingest = createIngest287g({ snapshots, guards: DEFAULT_GUARDS, logger: createLogger('silent') });
     const result = await ingest.ingest(
       'participating',

@@ -194,7 +194,21 @@ function openPostgres(url: string, options: OpenDatabaseOptions): StoreDb {
   };
 }
 
+/**
+ * Migrates, and once more when that fails: another connection to the same data (a second process
+ * opening a new SQLite file, keyv creating the same PostgreSQL schema) may have been doing the same
+ * at the same moment and won; the second pass then finds the work done. A real failure fails twice.
+ */
 async function migrate(db: Kysely<Schema>, dialect: Dialect, schema: string | null): Promise<Kysely<Schema>> {
+  try {
+    return await migrateOnce(db, dialect, schema);
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return migrateOnce(db, dialect, schema);
+  }
+}
+
+async function migrateOnce(db: Kysely<Schema>, dialect: Dialect, schema: string | null): Promise<Kysely<Schema>> {
   try {
     if (dialect === 'postgres' && schema && schema !== 'public') {
       // Two instances creating one schema at once: the advisory lock makes the second wait.

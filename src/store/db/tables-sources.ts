@@ -3,7 +3,8 @@ import { type Generated, type Kysely, type Migration, PostgresAdapter } from 'ky
 /**
  * The 287(g) sources and the enforcement totals: what ICE published and what the bot judged.
  * JSON columns hold text on both engines (parsed by the store), times are ISO-8601 UTC text
- * (they sort as text), and a list of ~2,500 rows is one document per content hash.
+ * (they sort as text), and a list of ~2,500 rows is one document per content hash. Text primary
+ * keys are also NOT NULL: SQLite lets a NULL into a primary key that is not an integer.
  */
 export interface SourceTables {
   /** Each 287(g) source's current accepted list and the guards' state (held rows, unconfirmed endings, ...). */
@@ -72,7 +73,7 @@ export const sourcesMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('source_states')
-      .addColumn('source', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('source', 'varchar(64)', (c) => c.primaryKey().notNull())
       .addColumn('view_hash', 'varchar(128)', (c) => c.notNull())
       .addColumn('view_meta', 'text', (c) => c.notNull())
       .addColumn('detected_kind', 'varchar(64)', (c) => c.notNull())
@@ -83,7 +84,7 @@ export const sourcesMigration: Migration = {
       .execute();
     await db.schema
       .createTable('snapshots')
-      .addColumn('content_hash', 'varchar(128)', (c) => c.primaryKey())
+      .addColumn('content_hash', 'varchar(128)', (c) => c.primaryKey().notNull())
       .addColumn('source', 'varchar(64)', (c) => c.notNull())
       .addColumn('row_count', 'integer', (c) => c.notNull())
       .addColumn('rows', 'text', (c) => c.notNull())
@@ -143,12 +144,12 @@ export const sourcesMigration: Migration = {
       .execute();
     await db.schema
       .createTable('daily_counts')
-      .addColumn('date', 'varchar(10)', (c) => c.primaryKey())
+      .addColumn('date', 'varchar(10)', (c) => c.primaryKey().notNull())
       .addColumn('body', 'text', (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('judged_files')
-      .addColumn('sha256', 'varchar(128)', (c) => c.primaryKey())
+      .addColumn('sha256', 'varchar(128)', (c) => c.primaryKey().notNull())
       .addColumn('at', 'varchar(40)', (c) => c.notNull())
       .execute();
   },

@@ -11,10 +11,10 @@ import { createLogger } from '../../../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest, nonceFor } from '../../../src/platforms/discord/alert-sender';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { readPng, weeklyDigest } from '../../helpers/charts';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
+import { memorySnapshots } from '../../helpers/memory-snapshots';
 import { NOW, rawButton, rawCommand, seedParticipating, toInteraction } from './harness';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
@@ -23,7 +23,7 @@ async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
   const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  const snapshots = memorySnapshots();
   await seedParticipating(snapshots);
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/logging/logger';
 import { createDiscordBot } from '../../../src/platforms/discord/client';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
+import { memorySnapshots } from '../../helpers/memory-snapshots';
 import { rawCommand, seedParticipating, toInteraction } from './harness';
 
 describe('createDiscordBot', () => {
@@ -22,7 +22,7 @@ describe('createDiscordBot', () => {
 
   const timed: string[] = [];
   const metrics = { commandFinished: (platform: string, command: string) => void timed.push(`${platform} ${command}`) };
-  const makeBot = (token: string, snapshots = createSnapshotStore(keyv)) =>
+  const makeBot = (token: string, snapshots = memorySnapshots()) =>
     createDiscordBot({ token, apiUrl: api.apiUrl, logger, metrics, services: { snapshots, subscriptions: createSubscriptionStore(keyv) } });
 
   test('creating the bot connects to nothing; stop before start is a no-op', async () => {
@@ -32,7 +32,7 @@ describe('createDiscordBot', () => {
   });
 
   test("the client's interactionCreate event reaches the handler, which answers through the stand-in", async () => {
-    const snapshots = createSnapshotStore(keyv);
+    const snapshots = memorySnapshots();
     await seedParticipating(snapshots);
     const bot = makeBot('good-token', snapshots);
     const raw = rawCommand('agreements', { state: 'tx' });

@@ -14,9 +14,10 @@ import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger, type Logger } from '../../../src/logging/logger';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
-import { createSnapshotStore, type SnapshotStore } from '../../../src/store/snapshot-store';
+import type { SnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
+import { memorySnapshots } from '../../helpers/memory-snapshots';
 import { loadSnapshot } from '../../helpers/fixtures';
 
 export const APP_ID = '1100000000000000001';
@@ -167,7 +168,8 @@ export async function startHarness(
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
   const keyv = opts.store ?? createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(keyv);
+  // The snapshots live apart from a given store (which holds what the test shares: subscriptions).
+  const snapshots = memorySnapshots();
   const subscriptions = createSubscriptionStore(keyv);
   await seedParticipating(snapshots, opts.seed);
   const logs: Array<Record<string, unknown>> = [];

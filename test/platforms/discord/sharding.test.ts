@@ -8,11 +8,10 @@ import { ConfigError, loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging/logger';
 import { createDiscordShards, fetchGatewayBot, settingsAsEnvironment, SHARD_LAUNCHER } from '../../../src/platforms/discord/sharding';
 import { startDiscordShard, type DiscordShardProcess } from '../../../src/platforms/discord/shard-main';
-import { createKeyvFactory } from '../../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 import { startDiscordGateway, type DiscordGateway } from '../../../stand-ins/discord-gateway';
 import { rawCommand, seedParticipating } from './harness';
+import { openStores } from '../../../src/store/open-stores';
 import { canReadProcesses, killLeftoverShards, shardChildren, waitUntil } from './sharding-helpers';
 
 const silent = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
@@ -92,8 +91,8 @@ describe('shard entry, in process, against the gateway stand-in', () => {
 
   test('logs in as the only shard, and answers an interaction from the store it shares with the main process', async () => {
     const storeUrl = `sqlite://${join(dir, 'store.sqlite')}`;
-    const seeding = createKeyvFactory(storeUrl);
-    await seedParticipating(createSnapshotStore(seeding));
+    const seeding = openStores({ url: storeUrl });
+    await seedParticipating(seeding.snapshots);
     await seeding.close();
     const config = loadConfig({
       STORE_URL: storeUrl,

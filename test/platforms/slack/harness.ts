@@ -13,9 +13,9 @@ import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackApp } from '../../../src/platforms/slack/app';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
-import { createSnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { loadSnapshot } from '../../helpers/fixtures';
+import { memorySnapshots } from '../../helpers/memory-snapshots';
 import { startSlackApi, type SignOptions, type SlackStandIn } from '../../../stand-ins/slack-api';
 
 export const FIXTURE = 'participatingAgencies12122025pm.xlsx';
@@ -39,7 +39,7 @@ export const HOSTILE_ROW: Agreement = {
 
 /** The fixture with the hostile row added, as the accepted participating state of `keyv` (default: a fresh memory store). */
 export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory://')) {
-  const snapshots = createSnapshotStore(keyv);
+  const snapshots = memorySnapshots();
   const subscriptions = createSubscriptionStore(keyv);
   const file = await loadSnapshot(FIXTURE);
   const rows = [...file.rows, HOSTILE_ROW];
