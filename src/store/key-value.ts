@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import Keyv from 'keyv';
 import type KeyvPostgresType from '@keyv/postgres';
@@ -37,7 +37,7 @@ export function openKeyValueStores(url: string, options: KeyValueOptions = {}): 
     };
   }
   if (url.startsWith('sqlite://')) {
-    const file = resolve(url.slice('sqlite://'.length));
+    const file = keyValueFileOf(url);
     mkdirSync(dirname(file), { recursive: true });
     const KeyvSqlite = (require('@keyv/sqlite') as { default: typeof KeyvSqliteType }).default;
     return {
@@ -79,4 +79,17 @@ export function openKeyValueStores(url: string, options: KeyValueOptions = {}): 
     };
   }
   throw new Error(`no key-value store for ${url.split(':')[0]}`);
+}
+
+/**
+ * The key-value side of a SQLite store is a file of its own beside it (`data/ice-watch.sqlite` ->
+ * `data/ice-watch.kv.sqlite`): @keyv/sqlite runs on the sqlite3 module, the tables on
+ * better-sqlite3, and two SQLite libraries in one process must never open one file (each keeps its
+ * own POSIX locks, and one closing the file drops the other's, which corrupts reads). It holds
+ * only what can be lost without harm: HTTP validators (the next fetch is a full one) and health.
+ */
+export function keyValueFileOf(url: string): string {
+  const file = resolve(url.slice('sqlite://'.length));
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}.kv${ext || '.sqlite'}`);
 }

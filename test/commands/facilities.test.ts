@@ -13,8 +13,8 @@ import { lineText, type Reply } from '../../src/messages/reply';
 import { totalsAlertToReply } from '../../src/messages/totals-message';
 import { facilityAlertsOf } from '../../src/pipelines/poll-totals';
 import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
-import { createTotalsStore } from '../../src/store/totals-store';
 import { cli } from '../helpers/cli';
+import { memoryStores } from '../helpers/stores';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
 import { adpByState, facilitiesFromCells } from '../helpers/facility-cells';
 import { detentionPath } from '../helpers/fixtures';
@@ -42,7 +42,7 @@ let txCount: number;
 let txAdp: number;
 beforeAll(async () => {
   world = await commandWorld();
-  const store = createTotalsStore(world.keyv);
+  const store = memoryStores().totals;
   for (const [file, at] of [
     [JAN, '2026-01-09T12:00:00.000Z'],
     [FEB, '2026-02-03T12:00:00.000Z'],

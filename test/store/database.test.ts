@@ -72,3 +72,9 @@ test('a database that cannot be reached fails ready() with the cause, and ping()
     await d.close();
   }
 });
+
+test("a SQLite store's key-value side is a file of its own beside it (two SQLite libraries never open one file)", () => {
+  const { keyValueFileOf } = require('../../src/store/key-value') as typeof import('../../src/store/key-value');
+  expect(keyValueFileOf('sqlite://data/ice-watch.sqlite')).toMatch(/\/data\/ice-watch\.kv\.sqlite$/);
+  expect(keyValueFileOf('sqlite:///var/lib/bot/store')).toBe('/var/lib/bot/store.kv.sqlite');
+});
