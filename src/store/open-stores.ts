@@ -58,11 +58,11 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     kv,
     keyv,
     snapshots: createSnapshotStore(keyv),
-    subscriptions: createSubscriptionStore(keyv, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
-    outbox: createOutboxStore(keyv),
+    subscriptions: createSubscriptionStore(db, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
+    outbox: createOutboxStore(db),
     health: createHealthStore(keyv),
     totals: createTotalsStore(keyv),
-    digests: createDigestStore(keyv),
+    digests: createDigestStore(db),
     episodes: createEpisodeStore(keyv),
     close: async () => {
       await Promise.all([db.close(), kv.close(), keyv.close()]);

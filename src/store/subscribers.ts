@@ -33,7 +33,11 @@ export function subscribersOf(k: Kysely<Schema>, audience: Audience, group?: Sub
     q = q.where((eb) =>
       eb.or([
         eb('s.all_states', '=', 1),
-        eb('s.key', 'in', eb.selectFrom('subscription_states as ss').select('ss.subscription_key').where('ss.state_code', '=', audience.state)),
+        eb(
+          's.key',
+          'in',
+          eb.selectFrom('subscription_states as ss').select('ss.subscription_key').where('ss.state_code', '=', audience.state),
+        ),
       ]),
     );
   if (group) {

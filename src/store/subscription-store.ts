@@ -206,8 +206,8 @@ export function createSubscriptionStore(db: StoreDb, options: SubscriptionStoreO
           if (after) await write(trx, after);
           else await trx.deleteFrom('subscriptions').where('key', '=', key).execute();
         }
-        return { before, after, existed: Boolean(row) && !placeholder };
-      }).then(({ before, after }) => ({ before, after }));
+        return { before, after };
+      });
     } catch (err) {
       throw isLockTimeout(err) ? new UserError(CHANNEL_BUSY) : err;
     }
@@ -226,7 +226,11 @@ export function createSubscriptionStore(db: StoreDb, options: SubscriptionStoreO
         ]),
       ),
     );
-    for (const code of codes) result.set(code, subs.filter((s) => s.states === 'all' || s.states.includes(code)));
+    for (const code of codes)
+      result.set(
+        code,
+        subs.filter((s) => s.states === 'all' || s.states.includes(code)),
+      );
     return result;
   }
 
@@ -250,7 +254,8 @@ export function createSubscriptionStore(db: StoreDb, options: SubscriptionStoreO
             .onConflict((oc) =>
               oc.column('key').doUpdateSet((eb) => {
                 const set: Record<string, unknown> = {};
-                for (const c of Object.keys(toRow(batch[0]!)).filter((c) => c !== 'key')) set[c] = eb.ref(`excluded.${c}` as 'excluded.mode');
+                for (const c of Object.keys(toRow(batch[0]!)).filter((c) => c !== 'key'))
+                  set[c] = eb.ref(`excluded.${c}` as 'excluded.mode');
                 return set as never;
               }),
             )
@@ -264,13 +269,16 @@ export function createSubscriptionStore(db: StoreDb, options: SubscriptionStoreO
             )
             .execute();
           const states = batch.flatMap(stateRowsOf);
-          for (let j = 0; j < states.length; j += BATCH * 2) await trx.insertInto('subscription_states').values(states.slice(j, j + BATCH * 2)).execute();
+          for (let j = 0; j < states.length; j += BATCH * 2)
+            await trx
+              .insertInto('subscription_states')
+              .values(states.slice(j, j + BATCH * 2))
+              .execute();
         }
       });
     },
     async delete(key) {
-      const k = await db.ready();
-      const done = await k.deleteFrom('subscriptions').where('key', '=', key).executeTakeFirst();
+      const done = await inWriteTransaction(db, (k) => k.deleteFrom('subscriptions').where('key', '=', key).executeTakeFirst());
       return Number(done.numDeletedRows) > 0;
     },
     forState: async (stateCode) => (await forStates([stateCode])).get(stateCode)!,

@@ -3,8 +3,11 @@ import { STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 import { CHANNEL_BUSY, createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { sql } from 'kysely';
+import type { StoreDb } from '../../src/store/db/database';
 import { type DatabaseUnderTest, describeEachDatabase } from '../helpers/databases';
 
+/** Another connection, its schema check done before the test's concurrent work (SQLite: a migration waiting for the write lock blocks this process). */
+const ready = async (db: StoreDb) => (await db.ready(), db);
 const T0 = '2025-10-17T12:00:00.000Z';
 function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 'G1'): Subscription {
   const who = { id: 'U1', name: 'Ana' };
@@ -95,7 +98,11 @@ describeEachDatabase()('subscription store on %s', (name, engine) => {
     await subs.put(sub('broken'));
     // Damage the row, as an old version or a bad hand-made edit would.
     const k = await store.db.ready();
-    await k.updateTable('subscriptions').set({ kinds: '7' }).where('key', '=', channelKey('discord', 'G1', 'broken')).execute();
+    await k
+      .updateTable('subscriptions')
+      .set({ kinds: '7' })
+      .where('key', '=', channelKey('discord', 'G1', 'broken'))
+      .execute();
     expect(keys(await subs.forState('TX'))).toEqual(['good']);
     expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toBeNull();
     expect(problems).toEqual(['discord:G1:broken: not a subscription record', 'discord:G1:broken: not a subscription record']);
@@ -133,7 +140,7 @@ describeEachDatabase()('subscription store on %s', (name, engine) => {
     const key = channelKey('discord', 'G1', 'c1');
     const subs = createSubscriptionStore(store.db);
     await subs.put(sub('c1'));
-    const impatient = createSubscriptionStore(store.second()!, { lockWaitMs: 200 });
+    const impatient = createSubscriptionStore(await ready(store.second()!), { lockWaitMs: 200 });
     const k = await store.db.ready();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -176,7 +183,7 @@ describeEachDatabase()('subscription store on %s', (name, engine) => {
 
   test('two instances changing one channel at once: every change kept', async () => {
     const a = createSubscriptionStore(store.db);
-    const b = createSubscriptionStore(store.second()!);
+    const b = createSubscriptionStore(await ready(store.second()!));
     await Promise.all(FORTY.map((code, i) => addState(i % 2 ? a : b, 'shared', code)));
     expect([...((await b.get(channelKey('discord', 'G1', 'shared')))!.states as string[])].sort()).toEqual([...FORTY].sort());
     for (const code of FORTY) expect(keys(await a.forState(code))).toEqual(['shared']);
@@ -184,7 +191,7 @@ describeEachDatabase()('subscription store on %s', (name, engine) => {
 
   test('two instances subscribing channels to one state at once: every channel is indexed', async () => {
     const a = createSubscriptionStore(store.db);
-    const b = createSubscriptionStore(store.second()!);
+    const b = createSubscriptionStore(await ready(store.second()!));
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).put(sub(`c${i}`))));
     expect(await a.forState('TX')).toHaveLength(40);
     expect(await b.forState('TX')).toHaveLength(40);
