@@ -97,6 +97,8 @@ const COLUMNS = ['id', 'subscriptionKey', 'platform', 'workspaceId', 'channelId'
 /** The body's marker of which field the shared payload fills. */
 type Body = Record<string, unknown> & { payload?: 'alert' | 'totals' };
 const BATCH = 500;
+/** A time as stored (ISO text compares in time order); times past year 9999 (tests' "far future") as the last ISO time. */
+const timeOf = (at: Date) => (at.getTime() >= Date.UTC(10_000, 0, 1) ? '9999-12-31T23:59:59.999Z' : at.toISOString());
 
 export function createOutboxStore(db: StoreDb): OutboxStore {
   const refOf = new WeakMap<object, string>();
@@ -328,7 +330,7 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
 
     async due(at, limit, platform) {
       const k = await db.ready();
-      let q = k.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', at.toISOString());
+      let q = k.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', timeOf(at));
       if (platform) q = q.where('platform', '=', platform);
       const found = await read(k, q.orderBy('next_attempt_at').orderBy('id').limit(limit).execute());
       return found.filter((e) => e.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -384,7 +386,7 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
           .select('id')
           .where('platform', '=', platform)
           .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', at.toISOString())
+          .where('next_attempt_at', '<=', timeOf(at))
           .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now)]))
           .orderBy('next_attempt_at')
           .orderBy('id')

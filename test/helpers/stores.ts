@@ -1,3 +1,4 @@
+import { openDatabase } from '../../src/store/db/database';
 import { createDigestStore } from '../../src/store/digest-store';
 import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
@@ -10,21 +11,26 @@ import { createTotalsStore } from '../../src/store/totals-store';
 export type MemoryStores = ReturnType<typeof memoryStores>;
 
 /**
- * Every store of the bot on one real in-memory keyv (STORE_URL=memory://), so a test takes
- * the ones it needs in one line: `const { keyv, outbox, subscriptions } = memoryStores();`.
- * `close()` closes the keyv; a test that "restarts" opens a second store on the same `keyv`.
+ * Every store of the bot on a real SQLite database in memory (`db`, STORE_URL=memory://) and the
+ * former in-memory keyv for the stores still on it, so a test takes the ones it needs in one line:
+ * `const { db, outbox, subscriptions } = memoryStores();`. `close()` closes both; a test that
+ * "restarts" opens a second store on the same `db` (or `keyv`).
  */
 export function memoryStores() {
   const keyv = createKeyvFactory('memory://');
+  const db = openDatabase('memory://');
   return {
     keyv,
+    db,
     snapshots: createSnapshotStore(keyv),
-    subscriptions: createSubscriptionStore(keyv),
-    outbox: createOutboxStore(keyv),
-    digests: createDigestStore(keyv),
+    subscriptions: createSubscriptionStore(db),
+    outbox: createOutboxStore(db),
+    digests: createDigestStore(db),
     totals: createTotalsStore(keyv),
     health: createHealthStore(keyv),
     episodes: createEpisodeStore(keyv),
-    close: () => keyv.close(),
+    close: async () => {
+      await Promise.all([keyv.close(), db.close()]);
+    },
   };
 }

@@ -3,6 +3,7 @@ import { createLogger } from '../../src/logging/logger';
 import { createOpsEndpoints, opsServingOf } from '../../src/observability/endpoints';
 import { hostingServerOf } from '../../src/platforms';
 import { createSlackApp } from '../../src/platforms/slack/app';
+import { openDatabase } from '../../src/store/db/database';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
@@ -95,7 +96,7 @@ describe('Slack in HTTP mode', () => {
       apiUrl: slack.apiUrl,
       logger,
       adminsOnly: false,
-      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(keyv) },
+      services: { snapshots: createSnapshotStore(keyv), subscriptions: createSubscriptionStore(openDatabase('memory://')) },
       replayLeases: keyv.leases,
       routes: ops.hostedRoutes,
       metrics: ops.metrics,
