@@ -7,6 +7,7 @@ import { planDeliveries } from '../../src/domain/alerts/delivery-plan';
 import { diffLists } from '../../src/domain/agreements/diff';
 import type { Subscription } from '../../src/domain/alerts/subscriptions';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { openDatabase } from '../../src/store/db/database';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
@@ -317,8 +318,9 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
    */
   async function viewStore(store: string, final: boolean): Promise<StoreView> {
     const keyv = createKeyvFactory(`sqlite://${store}`);
+    const db = openDatabase(`sqlite://${store}`);
     try {
-      const outbox = createOutboxStore(keyv);
+      const outbox = createOutboxStore(db);
       const entries = await Promise.all(plannedIds.map((id) => outbox.get(id)));
       const state = await createSnapshotStore(keyv).getState('participating');
       const depth = (await outbox.depth()).pending;
@@ -330,7 +332,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
         snapshot: state?.view.meta.fileName ?? null,
       };
     } finally {
-      await keyv.close();
+      await Promise.all([keyv.close(), db.close()]);
     }
   }
 
@@ -493,7 +495,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     } finally {
       await Promise.all([discord.close(), slack.close()]);
     }
-    const keyv = createKeyvFactory(`sqlite://${templateStore}`);
+    const keyv = openDatabase(`sqlite://${templateStore}`);
     try {
       const subscriptions = createSubscriptionStore(keyv);
       const byState = new Map<string, Subscription[]>();
