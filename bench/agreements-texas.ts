@@ -9,6 +9,7 @@ import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guard
 import { contentHashOf } from '../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../src/domain/types';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
@@ -39,6 +40,7 @@ export async function benchAgreementsTexas() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
   const keyv = createKeyvFactory('memory://');
+  const db = openDatabase('memory://');
   const snapshots = createSnapshotStore(keyv);
   for (const [source, list] of [
     ['participating', rows],
@@ -53,7 +55,7 @@ export async function benchAgreementsTexas() {
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'bench', channelId: 'bench' },
     user: { id: 'bench', name: 'bench', canManageChannel: true },
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null },
+    services: { snapshots, subscriptions: createSubscriptionStore(db), checkCanPost: async () => null },
     now: () => new Date(),
   };
 
@@ -67,7 +69,7 @@ export async function benchAgreementsTexas() {
     text = await once();
     samples.push(performance.now() - t0);
   }
-  await keyv.close();
+  await Promise.all([keyv.close(), db.close()]);
   const p99 = percentile(samples, 99);
   progress(`agreementsTexas: p99 ${ms(p99)} ms`);
   return {

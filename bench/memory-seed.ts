@@ -14,6 +14,7 @@ import { agencyKey } from '../src/domain/agreements/agency';
 import { makeSnapshot } from '../src/domain/agreements/snapshot';
 import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
 import type { Agreement, FileMeta, ListKind, Snapshot } from '../src/domain/types';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
@@ -140,8 +141,10 @@ export async function seed(root: string): Promise<Seeded> {
   // The pending list as ICE serves it: the page below holds the same file, so it is unchanged.
   await save(snapshots, await snapshotOfFile(PENDING_FIXTURE, 'pending', new Date(start + 364 * DAY).toISOString()), 0);
   const all = Array.from({ length: SUBSCRIPTIONS }, (_, i) => subscription(i));
-  await createSubscriptionStore(keyv).putMany(all);
   await keyv.close();
+  const db = openDatabase(`sqlite://${store}`);
+  await createSubscriptionStore(db).putMany(all);
+  await db.close();
 
   // The next publication: one Texas agreement gone, three new ones signed in Texas.
   const ended = rows.findIndex((r) => r.stateCode === 'TX');

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { createLogger } from '../src/logging/logger';
 import { createSlackApp } from '../src/platforms/slack/app';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     apiUrl,
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv) },
+    services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
     replayLeases: keyv.leases,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     adminsOnly: false,
