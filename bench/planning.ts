@@ -121,7 +121,8 @@ export async function benchPlanning() {
   };
 }
 
-if (require.main === module) {
+// Alone: `node bin/run-ts.js bench/planning.ts` prints this figure only.
+if (process.argv[2]?.endsWith('planning.ts')) {
   benchPlanning()
     .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
     .catch((err: unknown) => {

@@ -5,6 +5,7 @@ import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
+import type { SubscriberGroup } from '../store/subscribers';
 
 /**
  * Routes a publication's alerts to the channels that follow their states, set-based: the
@@ -20,14 +21,17 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
       let queued = 0;
       for (const alert of alerts) {
         const audience = { state: alert.stateCode ?? alert.state };
+        const instant: Array<{ group: SubscriberGroup; alert: StateAlert }> = [];
+        const digest: Array<{ group: SubscriberGroup; period: string; alert: StateAlert }> = [];
         for (const { group, sample } of await deps.subscriptions.groupsFollowing(audience)) {
           // The sample stands for every channel of its group: what it gets, they all get.
           const [planned] = planDeliveries([alert], () => [sample]);
           if (!planned?.alert) continue;
-          if (sample.mode === 'instant')
-            queued += await deps.outbox.enqueueForSubscribers(audience, group, { idPrefix: alert.id, alert: planned.alert }, at);
-          else if (deps.digests) await deps.digests.addForSubscribers(audience, group, digestPeriod(sample.mode, at), planned.alert, at);
+          if (sample.mode === 'instant') instant.push({ group, alert: planned.alert });
+          else digest.push({ group, period: digestPeriod(sample.mode, at), alert: planned.alert });
         }
+        queued += await deps.outbox.enqueueForGroups(audience, instant, alert.id, at);
+        if (deps.digests) await deps.digests.addForGroups(audience, digest, at);
       }
       return queued;
     },

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { StateAlert } from '../domain/alerts/alerts';
 import type { Mode } from '../domain/alerts/subscriptions';
 import type { StoreDb } from './db/database';
 import type { Schema } from './db/schema';
 import { inWriteTransaction } from './db/write-transaction';
-import { type Audience, type SubscriberGroup, subscribersOf } from './subscribers';
+import { type Audience, audienceSql, groupsJoin, type SubscriberGroup, subscribersOf } from './subscribers';
 
 /** One channel's collected alerts for one digest period. */
 export interface DigestBuffer {
@@ -28,6 +28,8 @@ export interface DigestStore {
    * channel of `audience` and `group` whose mode is `group.mode`, in one INSERT ... SELECT.
    */
   addForSubscribers(audience: Audience, group: SubscriberGroup, period: string, alert: StateAlert, at: Date): Promise<void>;
+  /** addForSubscribers for several groups of one audience at once (each its own period and cut of the alert), in one statement. */
+  addForGroups(audience: Audience, groups: ReadonlyArray<{ group: SubscriberGroup; period: string; alert: StateAlert }>, at: Date): Promise<void>;
   /** Every buffer, for the digest job to pick those whose period is over. */
   all(): Promise<DigestBuffer[]>;
   remove(buffer: Pick<DigestBuffer, 'subscriptionKey' | 'period'>): Promise<void>;
@@ -80,6 +82,20 @@ export function createDigestStore(db: StoreDb): DigestStore {
           )
           .onConflict((oc) => oc.columns(['subscription_key', 'period', 'alert_id']).doNothing())
           .execute();
+      });
+    },
+    async addForGroups(audience, groups, at) {
+      if (!groups.length) return;
+      const iso = at.toISOString();
+      const refs = groups.map(({ alert }) => refOf(alert));
+      await inWriteTransaction(db, async (trx) => {
+        await storeAlerts(trx, [...new Map(groups.map(({ alert }, i) => [refs[i]!, [refs[i]!, alert] as [string, StateAlert]])).values()], iso);
+        await sql`
+          INSERT INTO digest_items (subscription_key, period, mode, alert_id, alert_ref, added_at)
+          SELECT s.key, g.column4, s.mode, g.column5, g.column6, ${iso}
+          FROM subscriptions s ${groupsJoin(groups.map(({ group, period, alert }, i) => ({ group, extra: [period, alert.id, refs[i]!] })))}
+          WHERE ${audienceSql(audience)}
+          ON CONFLICT (subscription_key, period, alert_id) DO NOTHING`.execute(trx);
       });
     },
     async all() {

@@ -8,7 +8,7 @@ import type { StoreDb } from './db/database';
 import type { Schema } from './db/schema';
 import type { DeliveryTables } from './db/tables-delivery';
 import { inWriteTransaction } from './db/write-transaction';
-import { type Audience, type SubscriberGroup, subscribersOf } from './subscribers';
+import { type Audience, audienceSql, groupsJoin, type SubscriberGroup, subscribersOf } from './subscribers';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
 
@@ -52,6 +52,11 @@ export interface OutboxStore {
     payload: { idPrefix: string; alert: StateAlert } | { idPrefix: string; totals: TotalsAlert },
     at: Date,
   ): Promise<number>;
+  /**
+   * enqueueForSubscribers for several groups of one audience at once, each with its own cut of the
+   * alert: one INSERT ... SELECT joining the groups (subscribers.ts groupsJoin), one scan.
+   */
+  enqueueForGroups(audience: Audience, groups: ReadonlyArray<{ group: SubscriberGroup; alert: StateAlert }>, idPrefix: string, at: Date): Promise<number>;
   /**
    * Pending entries whose next attempt is due, oldest first; with `platform`, only that
    * platform's (so one platform's backlog never hides another's due entries).
@@ -325,6 +330,23 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
           .onConflict((oc) => oc.column('id').doNothing())
           .executeTakeFirst();
         return Number(done.numInsertedOrUpdatedRows ?? 0);
+      });
+    },
+
+    async enqueueForGroups(audience, groups, idPrefix, at) {
+      if (!groups.length) return 0;
+      const iso = at.toISOString();
+      const refs = groups.map(({ alert }) => payloadRef('alert', alert));
+      const body = JSON.stringify({ payload: 'alert' });
+      return inWriteTransaction(db, async (trx) => {
+        await writePayloads(trx, new Map(groups.map(({ alert }, i) => [refs[i]!, alert])), iso);
+        const done = await sql`
+          INSERT INTO outbox (id, platform, workspace_id, channel_id, subscription_key, mode, payload_ref, body, status, attempts, created_at, next_attempt_at)
+          SELECT ${`${idPrefix}:`} || s.key, s.platform, s.workspace_id, s.channel_id, s.key, s.mode, g.column4, ${body}, 'pending', 0, ${iso}, ${iso}
+          FROM subscriptions s ${groupsJoin(groups.map(({ group }, i) => ({ group, extra: [refs[i]!] })))}
+          WHERE ${audienceSql(audience)}
+          ON CONFLICT (id) DO NOTHING`.execute(trx);
+        return Number(done.numAffectedRows ?? 0);
       });
     },
 

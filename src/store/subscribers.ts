@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from './db/schema';
 
 /**
@@ -45,4 +45,23 @@ export function subscribersOf(k: Kysely<Schema>, audience: Audience, group?: Sub
     q = group.models === null ? q.where('s.models', 'is', null) : q.where('s.models', '=', group.models);
   }
   return q;
+}
+
+/** The WHERE of `subscribersOf` as raw SQL over `s` (for the INSERT ... SELECT statements that join groups). */
+export function audienceSql(audience: Audience): RawBuilder<unknown> {
+  const who =
+    'totals' in audience
+      ? sql`s.totals = 1`
+      : sql`(s.all_states = 1 OR s.key IN (SELECT ss.subscription_key FROM subscription_states ss WHERE ss.state_code = ${audience.state}))`;
+  return sql`s.paused_reason IS NULL AND ${who}`;
+}
+
+/**
+ * Several groups, each with the values its rows get (a payload ref, a period), as a VALUES list
+ * joined to `s`: one statement plans every group at once instead of one scan per group. VALUES'
+ * columns are column1, column2, ... on both engines: the group is column1-3, `extra` column4 on.
+ */
+export function groupsJoin(groups: ReadonlyArray<{ group: SubscriberGroup; extra: readonly string[] }>): RawBuilder<unknown> {
+  const rows = groups.map(({ group, extra }) => sql`(${sql.join([group.kinds, group.models, group.mode, ...extra])})`);
+  return sql`JOIN (VALUES ${sql.join(rows)}) AS g ON s.kinds = g.column1 AND s.models IS NOT DISTINCT FROM g.column2 AND s.mode = g.column3`;
 }
