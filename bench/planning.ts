@@ -28,8 +28,14 @@ const OTHER_STATES = ['CA', 'FL', 'OK', 'GA', 'NY'];
 /** A mix like a real install's: a quarter all states, the rest Texas, Texas and another, or another; some kinds, models, digests, paused. */
 function mixed(i: number): Subscription {
   const base = subscription(i);
-  const states: Subscription['states'] = i % 4 === 0 ? 'all' : i % 4 === 1 ? ['TX'] : i % 4 === 2 ? ['TX', OTHER_STATES[i % 5]!] : [OTHER_STATES[i % 5]!];
-  const kinds: Kind[] = i % 5 === 0 ? ['agreements'] : i % 11 === 0 ? ['agreements', 'endings', 'pending', 'corrections', 'totals'] : ['agreements', 'endings', 'pending'];
+  const states: Subscription['states'] =
+    i % 4 === 0 ? 'all' : i % 4 === 1 ? ['TX'] : i % 4 === 2 ? ['TX', OTHER_STATES[i % 5]!] : [OTHER_STATES[i % 5]!];
+  const kinds: Kind[] =
+    i % 5 === 0
+      ? ['agreements']
+      : i % 11 === 0
+        ? ['agreements', 'endings', 'pending', 'corrections', 'totals']
+        : ['agreements', 'endings', 'pending'];
   return {
     ...base,
     states,
@@ -72,13 +78,25 @@ async function planOn(engine: string, db: StoreDb): Promise<Record<string, unkno
       runsMs: runs.map((r) => ms(r.ms)),
     };
   };
-  const texas = await scenario('one Texas alert (followers of Texas and of every state)', (run) => ({ ...texasAlert(), id: `bench:TX:${run}` }));
+  const texas = await scenario('one Texas alert (followers of Texas and of every state)', (run) => ({
+    ...texasAlert(),
+    id: `bench:TX:${run}`,
+  }));
   // Every channel follows every state now: one alert reaches all 100,000 (but the paused and the digests' share).
   await k.deleteFrom('subscription_states').execute();
   await k.updateTable('subscriptions').set({ all_states: 1 }).execute();
-  const everyone = await scenario('one alert every subscription follows (all states)', (run) => ({ ...texasAlert(), id: `bench:ALL:${run}` }));
-  const [outbox] = await k.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).execute();
-  const [digest] = await k.selectFrom('digest_items').select((eb) => eb.fn.countAll<number>().as('n')).execute();
+  const everyone = await scenario('one alert every subscription follows (all states)', (run) => ({
+    ...texasAlert(),
+    id: `bench:ALL:${run}`,
+  }));
+  const [outbox] = await k
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .execute();
+  const [digest] = await k
+    .selectFrom('digest_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .execute();
   const results = [texas, everyone];
   return {
     engine,

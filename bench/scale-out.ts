@@ -4,12 +4,8 @@
  * PostgreSQL and Redis are the local servers (127.0.0.1:5432 database test, 127.0.0.1:6379);
  * everything written is under a unique prefix and deleted afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import type { PlannedDelivery } from '../src/domain/alerts/delivery-plan';
-import { createAlertRouter } from '../src/delivery/alert-router';
 import { createDeliveryQueue } from '../src/delivery/delivery-queue';
 import { createOutboxWorker } from '../src/delivery/outbox-worker';
 import type { AlertSender } from '../src/delivery/sender';
@@ -18,9 +14,8 @@ import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { deleteByPrefix, dropSchemaOfPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../stand-ins/store-servers';
-import { subscription, texasAlert } from './discord-fanout';
-import { forceGc, mb, ms, progress, ratio } from './measure';
-
+import { texasAlert } from './discord-fanout';
+import { ratio } from './measure';
 
 /** The shared queue: 3 instances' workers against one limiter of `perSecond`; the ratio of the limit reached. */
 export async function benchQueueThroughput() {

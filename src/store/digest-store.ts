@@ -29,7 +29,11 @@ export interface DigestStore {
    */
   addForSubscribers(audience: Audience, group: SubscriberGroup, period: string, alert: StateAlert, at: Date): Promise<void>;
   /** addForSubscribers for several groups of one audience at once (each its own period and cut of the alert), in one statement. */
-  addForGroups(audience: Audience, groups: ReadonlyArray<{ group: SubscriberGroup; period: string; alert: StateAlert }>, at: Date): Promise<void>;
+  addForGroups(
+    audience: Audience,
+    groups: ReadonlyArray<{ group: SubscriberGroup; period: string; alert: StateAlert }>,
+    at: Date,
+  ): Promise<void>;
   /** Every buffer, for the digest job to pick those whose period is over. */
   all(): Promise<DigestBuffer[]>;
   remove(buffer: Pick<DigestBuffer, 'subscriptionKey' | 'period'>): Promise<void>;
@@ -89,7 +93,11 @@ export function createDigestStore(db: StoreDb): DigestStore {
       const iso = at.toISOString();
       const refs = groups.map(({ alert }) => refOf(alert));
       await inWriteTransaction(db, async (trx) => {
-        await storeAlerts(trx, [...new Map(groups.map(({ alert }, i) => [refs[i]!, [refs[i]!, alert] as [string, StateAlert]])).values()], iso);
+        await storeAlerts(
+          trx,
+          [...new Map(groups.map(({ alert }, i) => [refs[i]!, [refs[i]!, alert] as [string, StateAlert]])).values()],
+          iso,
+        );
         await sql`
           INSERT INTO digest_items (subscription_key, period, mode, alert_id, alert_ref, added_at)
           SELECT s.key, g.column4, s.mode, g.column5, g.column6, ${iso}

@@ -56,7 +56,12 @@ export interface OutboxStore {
    * enqueueForSubscribers for several groups of one audience at once, each with its own cut of the
    * alert: one INSERT ... SELECT joining the groups (subscribers.ts groupsJoin), one scan.
    */
-  enqueueForGroups(audience: Audience, groups: ReadonlyArray<{ group: SubscriberGroup; alert: StateAlert }>, idPrefix: string, at: Date): Promise<number>;
+  enqueueForGroups(
+    audience: Audience,
+    groups: ReadonlyArray<{ group: SubscriberGroup; alert: StateAlert }>,
+    idPrefix: string,
+    at: Date,
+  ): Promise<number>;
   /**
    * Pending entries whose next attempt is due, oldest first; with `platform`, only that
    * platform's (so one platform's backlog never hides another's due entries).

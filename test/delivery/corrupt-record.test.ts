@@ -82,7 +82,11 @@ describe('a corrupted subscription record', () => {
     for (const channel of ['before', 'broken', 'after']) await subs.put(sub(channel));
     // Damage one row: a half-written value, an old format, a bad hand-made edit.
     const k = await db.ready();
-    await k.updateTable('subscriptions').set({ kinds: '7' }).where('key', '=', channelKey('discord', 'G1', 'broken')).execute();
+    await k
+      .updateTable('subscriptions')
+      .set({ kinds: '7' })
+      .where('key', '=', channelKey('discord', 'G1', 'broken'))
+      .execute();
     return subs;
   }
 

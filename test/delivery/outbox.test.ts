@@ -301,7 +301,6 @@ describe('platforms deliver independently', () => {
     const hung = await outbox.get('discord-1');
     expect(hung).toMatchObject({ status: 'pending', attempts: 1, lastError: 'discord did not answer within 0.2 s' });
   });
-
 });
 
 describe('outbox under concurrent polls and drains', () => {

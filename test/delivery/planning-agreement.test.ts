@@ -80,14 +80,18 @@ describeEachDatabase()('set-based planning agrees with planDeliveries on %s', (_
     expect(queued).toBe(due.length);
     const asRows = (list: Array<{ id: string; channel: string; platform: string; events: string }>) =>
       list.map((r) => `${r.id} ${r.platform}/${r.channel} ${r.events}`).sort();
-    expect(asRows(due.map((e) => ({ id: e.id, channel: e.delivery.channelId, platform: e.delivery.platform, events: eventsOf(e.delivery.alert!) })))).toEqual(
-      asRows(instant.map((d) => ({ id: d.id, channel: d.channelId, platform: d.platform, events: eventsOf(d.alert!) }))),
-    );
+    expect(
+      asRows(
+        due.map((e) => ({ id: e.id, channel: e.delivery.channelId, platform: e.delivery.platform, events: eventsOf(e.delivery.alert!) })),
+      ),
+    ).toEqual(asRows(instant.map((d) => ({ id: d.id, channel: d.channelId, platform: d.platform, events: eventsOf(d.alert!) }))));
     // Titles follow the cut events, as planDeliveries writes them.
     const titles = new Map(instant.map((d) => [d.id, d.alert!.title]));
     for (const e of due) expect(e.delivery.alert!.title).toBe(titles.get(e.id));
 
-    const buffered = (await digests.all()).flatMap((b) => b.alerts.map((a) => `${b.subscriptionKey} ${b.mode} ${b.period} ${a.id} ${eventsOf(a)}`)).sort();
+    const buffered = (await digests.all())
+      .flatMap((b) => b.alerts.map((a) => `${b.subscriptionKey} ${b.mode} ${b.period} ${a.id} ${eventsOf(a)}`))
+      .sort();
     const wanted = planned
       .filter((d) => d.mode !== 'instant')
       .map((d) => `${d.subscriptionKey} ${d.mode} ${digestPeriod(d.mode as 'daily' | 'weekly', AT)} ${d.alert!.id} ${eventsOf(d.alert!)}`)

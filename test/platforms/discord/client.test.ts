@@ -24,7 +24,13 @@ describe('createDiscordBot', () => {
   const timed: string[] = [];
   const metrics = { commandFinished: (platform: string, command: string) => void timed.push(`${platform} ${command}`) };
   const makeBot = (token: string, snapshots = createSnapshotStore(keyv)) =>
-    createDiscordBot({ token, apiUrl: api.apiUrl, logger, metrics, services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) } });
+    createDiscordBot({
+      token,
+      apiUrl: api.apiUrl,
+      logger,
+      metrics,
+      services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
+    });
 
   test('creating the bot connects to nothing; stop before start is a no-op', async () => {
     const bot = makeBot('good-token');
