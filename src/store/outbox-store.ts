@@ -135,10 +135,11 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
       row: {
         id: d.id,
         platform: d.platform,
-        workspace_id: d.workspaceId,
-        channel_id: d.channelId,
-        subscription_key: d.subscriptionKey,
-        mode: d.mode,
+        // A hand-made delivery (tests, tools) may leave these out; the columns are NOT NULL.
+        workspace_id: d.workspaceId ?? '',
+        channel_id: d.channelId ?? '',
+        subscription_key: d.subscriptionKey ?? '',
+        mode: d.mode ?? 'instant',
         payload_ref: payload?.[0] ?? null,
         body: JSON.stringify(body),
         status: 'pending',

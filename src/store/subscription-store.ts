@@ -173,7 +173,27 @@ export function createSubscriptionStore(db: StoreDb, options: SubscriptionStoreO
     if (states.length) await trx.insertInto('subscription_states').values(states).execute();
   }
 
-  async function update(key: string, change: (old: Subscription | null) => Subscription | null | Promise<Subscription | null>) {
+  /**
+   * Changes of one channel from this process, in the order they were asked for: the database's
+   * locks keep concurrent changes from losing each other but grant them in no set order (waiters on
+   * a new channel's row all wake at once), and "subscribe, then unsubscribe" must end unsubscribed.
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  }
+
+  const update = (key: string, change: (old: Subscription | null) => Subscription | null | Promise<Subscription | null>) =>
+    inOrder(key, () => updateNow(key, change));
+
+  async function updateNow(key: string, change: (old: Subscription | null) => Subscription | null | Promise<Subscription | null>) {
     try {
       return await inWriteTransaction(db, async (trx) => {
         if (db.dialect === 'postgres') await sql`SET LOCAL lock_timeout = ${sql.lit(`${options.lockWaitMs ?? 10_000}ms`)}`.execute(trx);
