@@ -9,11 +9,11 @@ import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guard
 import { contentHashOf } from '../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../src/domain/types';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
-import { openDatabase } from '../src/store/db/database';
 import { openKeyValueStores } from '../src/store/key-value';
 import { AgreementFactory } from './synthetic';
 
@@ -56,7 +56,7 @@ export async function benchAgreementsTexas() {
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'bench', channelId: 'bench' },
     user: { id: 'bench', name: 'bench', canManageChannel: true },
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv), checkCanPost: async () => null },
+    services: { snapshots, subscriptions: createSubscriptionStore(db), checkCanPost: async () => null },
     now: () => new Date(),
   };
 

@@ -26,7 +26,7 @@ import { eventFields, type ListEvent } from '../src/domain/agreements/events';
 import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
 import { createLogger } from '../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest } from '../src/platforms/discord/alert-sender';
-import { createKeyvFactory } from '../src/store/keyv-factory';
+import { openDatabase } from '../src/store/db/database';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { startDiscordApi } from '../stand-ins/discord-api';
@@ -99,13 +99,13 @@ interface FanOutRun {
 
 /**
  * Sends the deliveries to a fresh stand-in and REST, either through the outbox worker (from
- * a memory keyv outbox) or straight through the sender with the worker's default
+ * an outbox in SQLite in memory) or straight through the sender with the worker's default
  * concurrency, and measures the rate against the limit.
  */
 async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): Promise<FanOutRun> {
   const silent = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const api = await startDiscordApi({ globalRateLimit: { perSecond: LIMIT_PER_SECOND } });
-  const keyv = createKeyvFactory('memory://');
+  const db = openDatabase('memory://');
   const rest = createDiscordRest({ token: 'bench-token', apiUrl: api.apiUrl, globalRequestsPerSecond: LIMIT_PER_SECOND });
   const sender = createDiscordAlertSender({ rest, logger: silent });
   try {
@@ -113,11 +113,11 @@ async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): 
     let started: number;
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     if (via === 'outbox') {
-      const outbox = createOutboxStore(keyv);
+      const outbox = createOutboxStore(db);
       await outbox.enqueue(deliveries, new Date());
       const worker = createOutboxWorker({
         outbox,
-        subscriptions: createSubscriptionStore(keyv),
+        subscriptions: createSubscriptionStore(db),
         senders: [sender],
         logger: silent,
         notifyOperators: async (n) => void (failed += n.length),
@@ -172,7 +172,7 @@ async function fanOut(via: 'outbox' | 'sender', deliveries: PlannedDelivery[]): 
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
-    await keyv.close();
+    await db.close();
     await api.close();
   }
 }
@@ -189,7 +189,7 @@ export async function benchDiscordFanOut() {
     description:
       `one Texas alert to ${CHANNELS} subscribed channels (planDeliveries, as the router plans them), posted through the Discord sender and ` +
       `discord.js's REST (globalRequestsPerSecond ${LIMIT_PER_SECOND}) to a loopback stand-in enforcing a global limit of ${LIMIT_PER_SECOND}/s with real 429s ` +
-      'and X-RateLimit-* / Retry-After headers (and 5 per 5 s per channel). The figure is the production path: memory keyv outbox -> outbox worker ' +
+      'and X-RateLimit-* / Retry-After headers (and 5 per 5 s per channel). The figure is the production path: outbox in SQLite in memory -> outbox worker ' +
       `(default concurrency ${WORKER_CONCURRENCY}) -> sender; viaSender is the same fan-out straight through the sender with ${WORKER_CONCURRENCY} sends in flight, no store`,
     limitPerSecond: LIMIT_PER_SECOND,
     limitNote: `${LIMIT_PER_SECOND}/s rather than Discord's default 50/s so that ${CHANNELS} messages fit the bench budget (${Math.round(CHANNELS / LIMIT_PER_SECOND)} s against ${Math.round(CHANNELS / 50)} s); the goal is unchanged`,

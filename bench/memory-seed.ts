@@ -18,9 +18,9 @@ import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { snapshotOfFile } from './fixtures';
+import { openDatabase } from '../src/store/db/database';
 import { PENDING_FIXTURE } from './start-to-ready';
 import { AgreementFactory, evolve } from './synthetic';
-import { openDatabase } from '../src/store/db/database';
 import { openKeyValueStores } from '../src/store/key-value';
 import { workbookOfRows } from '../stand-ins/hostile-workbooks';
 
@@ -143,7 +143,7 @@ export async function seed(root: string): Promise<Seeded> {
   // The pending list as ICE serves it: the page below holds the same file, so it is unchanged.
   await save(snapshots, await snapshotOfFile(PENDING_FIXTURE, 'pending', new Date(start + 364 * DAY).toISOString()), 0);
   const all = Array.from({ length: SUBSCRIPTIONS }, (_, i) => subscription(i));
-  await createSubscriptionStore(keyv).putMany(all);
+  await createSubscriptionStore(db).putMany(all);
   await Promise.all([keyv.close(), db.close()]);
 
   // The next publication: one Texas agreement gone, three new ones signed in Texas.

@@ -1,89 +1,21 @@
 /**
- * Scale-out figures (issue 6): planning one alert's deliveries across 100,000 subscriptions
- * on each store engine, and the shared BullMQ queue's throughput through its rate limit.
+ * Scale-out figure (issue 6): the shared BullMQ queue's throughput through its rate limit (planning
+ * one alert across 100,000 subscriptions moved to planning.ts with the relational store, issue 16).
  * PostgreSQL and Redis are the local servers (127.0.0.1:5432 database test, 127.0.0.1:6379);
  * everything written is under a unique prefix and deleted afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import type { PlannedDelivery } from '../src/domain/alerts/delivery-plan';
-import { createAlertRouter } from '../src/delivery/alert-router';
 import { createDeliveryQueue } from '../src/delivery/delivery-queue';
 import { createOutboxWorker } from '../src/delivery/outbox-worker';
 import type { AlertSender } from '../src/delivery/sender';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
-import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../stand-ins/store-servers';
-import { subscription, texasAlert } from './discord-fanout';
-import { forceGc, mb, ms, progress, ratio } from './measure';
-
-const SUBSCRIPTIONS = 100_000;
-const GOAL_NOTE = 'no numeric goal in SPEC: reported for sizing';
-
-async function planOn(engine: string, url: string): Promise<Record<string, unknown>> {
-  const prefix = `bench${process.pid}x${Date.now().toString(36)}:`;
-  const factory = createKeyvFactory(url, { prefix });
-  try {
-    await factory.ready();
-    const subscriptions = createSubscriptionStore(factory);
-    const seedStart = performance.now();
-    // Half follow Texas, half every state: both indexes are read.
-    await subscriptions.putMany(
-      Array.from({ length: SUBSCRIPTIONS }, (_, i) => (i % 2 ? subscription(i) : { ...subscription(i), states: 'all' as const })),
-    );
-    const seedMs = performance.now() - seedStart;
-    const router = createAlertRouter({ subscriptions, outbox: createOutboxStore(factory) });
-    forceGc();
-    const before = process.memoryUsage();
-    // Heap, not RSS: the engines run one after another in this process, and RSS never shrinks back.
-    let peakHeap = before.heapUsed;
-    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
-    const start = performance.now();
-    const planned = await router.route([texasAlert()], new Date());
-    const planMs = performance.now() - start;
-    clearInterval(sampler);
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    if (planned !== SUBSCRIPTIONS) throw new Error(`${engine}: planned ${planned} deliveries, expected ${SUBSCRIPTIONS}`);
-    return {
-      engine,
-      subscriptions: SUBSCRIPTIONS,
-      planned,
-      planMs: ms(planMs),
-      seedMs: ms(seedMs),
-      heapGrowthMb: mb(peakHeap - before.heapUsed),
-    };
-  } finally {
-    await factory.close();
-    if (url.startsWith('sqlite://')) rmSync(join(url.slice('sqlite://'.length), '..'), { recursive: true, force: true });
-    else await deleteByPrefix(url, prefix);
-  }
-}
-
-/** Planning one Texas alert (subscriptions read through the indexes, deliveries planned and written to the outbox). */
-export async function benchPlan100k() {
-  const dir = mkdtempSync(join(tmpdir(), 'ice-watch-bench-plan-'));
-  const engines: Array<[string, string]> = [
-    ['memory', 'memory://'],
-    ['sqlite', `sqlite://${join(dir, 'plan.sqlite')}`],
-    ['postgres', TEST_POSTGRES_URL],
-    ['redis', TEST_REDIS_URL],
-  ];
-  const results = [];
-  for (const [engine, url] of engines) {
-    progress(`  plan100k on ${engine}`);
-    results.push(await planOn(engine, url));
-  }
-  rmSync(dir, { recursive: true, force: true });
-  return {
-    met: true,
-    goal: GOAL_NOTE,
-    what: `route() of one Texas alert to ${SUBSCRIPTIONS.toLocaleString('en-US')} subscriptions (half Texas, half all states): index reads, subscription loads, planning and the outbox writes; heap growth is the peak heap (sampled every 20 ms) over the heap before routing`,
-    byEngine: results,
-  };
-}
+import { deleteByPrefix, dropSchemaOfPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../stand-ins/store-servers';
+import { texasAlert } from './discord-fanout';
+import { ratio } from './measure';
 
 /** The shared queue: 3 instances' workers against one limiter of `perSecond`; the ratio of the limit reached. */
 export async function benchQueueThroughput() {
@@ -92,13 +24,15 @@ export async function benchQueueThroughput() {
   const prefix = `benchq${process.pid}x${Date.now().toString(36)}`;
   const logger = pino({ level: 'silent' });
   const factory = createKeyvFactory(TEST_REDIS_URL, { prefix: `${prefix}:` });
+  // The outbox the three instances share: the relational store, in a schema of its own.
+  const db = openDatabase(TEST_POSTGRES_URL, { prefix });
   const sentAt: number[] = [];
   const instances = [0, 1, 2].map((n) => {
-    const outbox = createOutboxStore(factory);
+    const outbox = createOutboxStore(db);
     const sender: AlertSender = { platform: 'discord', send: async () => (sentAt.push(performance.now()), { ok: true }) };
     const worker = createOutboxWorker({
       outbox,
-      subscriptions: createSubscriptionStore(factory),
+      subscriptions: createSubscriptionStore(db),
       senders: [sender],
       notifyOperators: async () => undefined,
       logger,
@@ -165,6 +99,8 @@ export async function benchQueueThroughput() {
   } finally {
     await Promise.all(instances.map((i) => i.queue.close()));
     await factory.close();
+    await db.close();
     await deleteByPrefix(TEST_REDIS_URL, prefix);
+    await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
   }
 }

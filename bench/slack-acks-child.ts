@@ -9,11 +9,11 @@ import { Writable } from 'node:stream';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { createLogger } from '../src/logging/logger';
 import { createSlackApp } from '../src/platforms/slack/app';
+import { openDatabase } from '../src/store/db/database';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { FIXTURES_287G, snapshotOfFile } from './fixtures';
-import { openDatabase } from '../src/store/db/database';
 import { openKeyValueStores } from '../src/store/key-value';
 import { SLACK_ACKS_FIXTURE } from './slack-acks';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     apiUrl,
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv) },
+    services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
     replayLeases: keyv.leases,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     adminsOnly: false,

@@ -5,53 +5,43 @@ import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
+import type { SubscriberGroup } from '../store/subscribers';
 
 /**
- * Routes a publication's alerts to the channels that follow their states: plans one
- * delivery per channel and state; instant ones go to the outbox at once, digest ones are
- * collected for their period. `flushDigests` turns the periods that are over into one
- * outbox message per channel.
+ * Routes a publication's alerts to the channels that follow their states, set-based: the
+ * database finds the groups of channels that plan alike (same kinds, models and mode), Node cuts
+ * the alert once per group with planDeliveries (the one rule of who gets what), and the database
+ * inserts the group's deliveries itself (instant ones into the outbox, digest ones into their
+ * buffers), so one alert for 100,000 channels never loads 100,000 subscriptions. `flushDigests`
+ * turns the periods that are over into one outbox message per channel.
  */
 export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests?: DigestStore }) {
   return {
     async route(alerts: StateAlert[], at: Date): Promise<number> {
-      const byState = await deps.subscriptions.forStates([...new Set(alerts.map((a) => a.stateCode ?? a.state))]);
-      const bySub = new Map<string, { mode: 'daily' | 'weekly'; alerts: StateAlert[] }>();
       let queued = 0;
-      // One state's deliveries at a time: a poll that touches every state for thousands of
-      // channels never holds all its planned messages at once.
       for (const alert of alerts) {
-        const planned = planDeliveries([alert], (key) => byState.get(key) ?? []);
-        for (const d of planned) {
-          if (d.mode === 'instant' || !deps.digests) continue;
-          const entry = bySub.get(d.subscriptionKey) ?? { mode: d.mode, alerts: [] };
-          if (d.alert) entry.alerts.push(d.alert);
-          bySub.set(d.subscriptionKey, entry);
+        const audience = { state: alert.stateCode ?? alert.state };
+        const instant: Array<{ group: SubscriberGroup; alert: StateAlert }> = [];
+        const digest: Array<{ group: SubscriberGroup; period: string; alert: StateAlert }> = [];
+        for (const { group, sample } of await deps.subscriptions.groupsFollowing(audience)) {
+          // The sample stands for every channel of its group: what it gets, they all get.
+          const [planned] = planDeliveries([alert], () => [sample]);
+          if (!planned?.alert) continue;
+          if (sample.mode === 'instant') instant.push({ group, alert: planned.alert });
+          else digest.push({ group, period: digestPeriod(sample.mode, at), alert: planned.alert });
         }
-        queued += await deps.outbox.enqueue(
-          planned.filter((d) => d.mode === 'instant'),
-          at,
-        );
+        queued += await deps.outbox.enqueueForGroups(audience, instant, alert.id, at);
+        if (deps.digests) await deps.digests.addForGroups(audience, digest, at);
       }
-      for (const [key, { mode, alerts: collected }] of bySub) await deps.digests!.add(key, mode, digestPeriod(mode, at), collected);
       return queued;
     },
 
-    /** Queues a totals alert for every channel that follows the national totals (instantly: totals have no digest). */
+    /** Queues a totals alert for every unpaused channel that follows the national totals (instantly: totals have no digest). */
     async routeTotals(alerts: TotalsAlert[], at: Date): Promise<number> {
-      const subs = (await deps.subscriptions.forTotals()).filter((s) => !s.paused && s.kinds.includes('totals'));
-      const planned = alerts.flatMap((totals) =>
-        subs.map((sub) => ({
-          id: `${totals.id}:${sub.key}`,
-          subscriptionKey: sub.key,
-          platform: sub.platform,
-          workspaceId: sub.workspaceId,
-          channelId: sub.channelId,
-          mode: sub.mode,
-          totals,
-        })),
-      );
-      return deps.outbox.enqueue(planned, at);
+      let queued = 0;
+      for (const totals of alerts)
+        queued += await deps.outbox.enqueueForSubscribers({ totals: true }, null, { idPrefix: totals.id, totals }, at);
+      return queued;
     },
 
     /** Queues the digests of every period that has ended by `at`; returns how many. */

@@ -66,11 +66,11 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     kv,
     keyv,
     snapshots: createSnapshotStore(db, kv),
-    subscriptions: createSubscriptionStore(keyv, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
-    outbox: createOutboxStore(keyv),
+    subscriptions: createSubscriptionStore(db, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
+    outbox: createOutboxStore(db),
     health: createHealthStore(db, kv),
     totals: createTotalsStore(db, kv),
-    digests: createDigestStore(keyv),
+    digests: createDigestStore(db),
     episodes: createEpisodeStore(db),
     close: async () => {
       await Promise.all([db.close(), kv.close(), keyv.close()]);

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { StateAlert } from '../domain/alerts/alerts';
 import type { PlannedDelivery } from '../domain/alerts/delivery-plan';
 import { PLATFORM_IDS, type Platform } from '../domain/platforms';
-import type { KeyvFactory } from './keyv-factory';
+import type { TotalsAlert } from '../domain/totals/totals-alerts';
+import type { StoreDb } from './db/database';
+import type { Schema } from './db/schema';
+import type { DeliveryTables } from './db/tables-delivery';
+import { inWriteTransaction } from './db/write-transaction';
+import { type Audience, audienceSql, groupsJoin, type SubscriberGroup, subscribersOf } from './subscribers';
 
 export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
 
@@ -15,77 +22,95 @@ export interface OutboxEntry {
   nextAttemptAt: string;
   sentAt: string | null;
   lastError: string | null;
+  /**
+   * When a send of this entry began and its outcome is not recorded yet ("record before send"):
+   * the worker writes it before calling the platform and clears it with the result, so a send cut
+   * short by a crash is known as such. Absent is the same as null.
+   */
+  sendingSince?: string | null;
 }
 
 /**
- * The outbox: deliveries are written here before the snapshot that caused them is stored.
- *
- * Each entry is its own record and the truth about itself. Two scored sets index them: the
- * pending entries by next attempt time, the finished ones by creation time (for pruning),
- * so that finding what is due reads the due part of one index and only those entries,
- * never every pending message. Each index change is one atomic operation on the engine, so
- * a poll enqueueing while a worker (in this process or another) reindexes loses nothing.
- * The index may lag an entry (a crash between the two writes): readers check the entry and
- * mend the index.
+ * The outbox: deliveries are written here before the snapshot that caused them is stored. One
+ * `outbox` row per planned message; the alert (or totals alert) it carries is stored once in
+ * `outbox_payloads` by content and named by the rows. Finding what is due is an indexed query;
+ * a sender claims rows with one conditional UPDATE on the database's clock (PostgreSQL: `FOR
+ * UPDATE SKIP LOCKED`), so a dead sender's claims lapse and another instance takes them.
  */
 export interface OutboxStore {
-  /** Adds deliveries not seen before (by id); returns how many were new. */
+  /** Adds deliveries not seen before (by id); returns how many were new. One transaction. */
   enqueue(deliveries: readonly PlannedDelivery[], at: Date): Promise<number>;
   /**
+   * Set-based planning: queues one delivery of `payload` (the alert cut down for this group, or a
+   * totals alert) for every unpaused channel of `audience` (and `group`, when given) in one
+   * INSERT ... SELECT, id `<idPrefix>:<subscription key>`, ids already queued left alone.
+   * Returns how many were new. Node never sees the channels.
+   */
+  enqueueForSubscribers(
+    audience: Audience,
+    group: SubscriberGroup | null,
+    payload: { idPrefix: string; alert: StateAlert } | { idPrefix: string; totals: TotalsAlert },
+    at: Date,
+  ): Promise<number>;
+  /**
+   * enqueueForSubscribers for several groups of one audience at once, each with its own cut of the
+   * alert: one INSERT ... SELECT joining the groups (subscribers.ts groupsJoin), one scan.
+   */
+  enqueueForGroups(
+    audience: Audience,
+    groups: ReadonlyArray<{ group: SubscriberGroup; alert: StateAlert }>,
+    idPrefix: string,
+    at: Date,
+  ): Promise<number>;
+  /**
    * Pending entries whose next attempt is due, oldest first; with `platform`, only that
-   * platform's (each platform has an index of its own, so one platform's backlog never hides
-   * another's due entries).
+   * platform's (so one platform's backlog never hides another's due entries).
    */
   due(at: Date, limit: number, platform?: OutboxPlatform): Promise<OutboxEntry[]>;
   get(id: string): Promise<OutboxEntry | null>;
   /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
   save(entry: OutboxEntry): Promise<void>;
-  /** save for several entries, in batched writes. */
+  /** save for several entries, in one transaction. */
   saveMany(entries: readonly OutboxEntry[]): Promise<void>;
-  /** Brings the index in line with these saved entries (the worker calls it per batch). */
+  /** Kept for callers of the former layout, whose index trailed the entries: the database's indexes follow every write, so it does nothing. */
   reindex(entries: readonly OutboxEntry[]): Promise<void>;
-  /** save + reindex, for a single entry. */
+  /** save, for a single entry (the former save + reindex). */
   update(entry: OutboxEntry): Promise<void>;
   /**
-   * Claims an entry for one sender for `ttlMs` (atomic on every engine): false when another
-   * instance holds it. A claim lapses by itself if its holder dies.
+   * Claims an entry for one sender for `ttlMs`: true when it was unclaimed, its claim expired on
+   * the database's clock, or it is already the caller's; false when another holds it (or it does
+   * not exist). A claim lapses by itself if its holder dies.
    */
   claim(id: string, owner: string, ttlMs: number): Promise<boolean>;
   release(id: string, owner: string): Promise<void>;
-  /** Pending entries: how many, and the oldest's creation time (looked up among the first 10,000). */
+  /**
+   * Claims up to `limit` due pending entries of a platform at once, oldest first, skipping those
+   * another sender holds (PostgreSQL: rows another transaction is claiming are skipped, not waited
+   * for), and returns them. Two instances calling it at once never get the same entry.
+   */
+  claimDue(platform: OutboxPlatform, at: Date, limit: number, owner: string, ttlMs: number): Promise<OutboxEntry[]>;
+  /** Pending entries: how many, and the oldest's creation time. */
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
-  /** Entries given up on (dead) among the finished ones kept. */
+  /** Entries given up on (dead), oldest first. */
   deadLetters(limit: number): Promise<OutboxEntry[]>;
-  /** Forgets sent, paused and dead entries created before `before` (housekeeping). */
+  /** Forgets sent, paused and dead entries created before `before`, then the payloads no entry names (housekeeping). */
   prune(before: Date): Promise<number>;
 }
 
-/**
- * An entry as stored: one poll's alert goes to thousands of channels, so the alert (and a
- * totals alert) is kept once, by content, and each entry names it. Entries are read back whole.
- */
-type StoredDelivery = Omit<PlannedDelivery, 'alert' | 'totals'> & { alertRef?: string; totalsRef?: string };
-type StoredEntry = Omit<OutboxEntry, 'delivery'> & { delivery: StoredDelivery | PlannedDelivery };
-const SHARED = ['alert', 'totals'] as const;
-
-/** The platforms entries are indexed by (every platform, src/domain/platforms.ts); one pending index each. */
+/** The platforms entries are queued for (every platform, src/domain/platforms.ts). */
 export const OUTBOX_PLATFORMS: readonly Platform[] = PLATFORM_IDS;
 export type OutboxPlatform = Platform;
-/** One platform's pending entries, by next attempt time. */
-export const pendingIndexOf = (platform: string) => `outbox:pending:${platform}`;
-/** The one pending index of earlier versions: read (and emptied into the platforms' indexes) until it is empty. */
-const LEGACY_PENDING = 'outbox:pending';
-const PAYLOADS = 'outbox:payloads';
-const DONE = 'outbox:done';
-const DEAD = 'outbox:dead';
-const BATCH = 500;
-const DEPTH_SCAN = 10_000;
 
-export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
-  const entries = keyv.open<StoredEntry>('outbox');
-  const payloads = keyv.open<unknown>('outbox-payloads');
-  const { sets, leases } = keyv;
-  const ms = (iso: string) => Date.parse(iso);
+type Row = DeliveryTables['outbox'];
+/** The delivery's fields that have columns of their own; the rest is the row's body (JSON). */
+const COLUMNS = ['id', 'subscriptionKey', 'platform', 'workspaceId', 'channelId', 'mode'] as const;
+/** The body's marker of which field the shared payload fills. */
+type Body = Record<string, unknown> & { payload?: 'alert' | 'totals' };
+const BATCH = 500;
+/** A time as stored (ISO text compares in time order); times past year 9999 (tests' "far future") as the last ISO time. */
+const timeOf = (at: Date) => (at.getTime() >= Date.UTC(10_000, 0, 1) ? '9999-12-31T23:59:59.999Z' : at.toISOString());
+
+export function createOutboxStore(db: StoreDb): OutboxStore {
   const refOf = new WeakMap<object, string>();
   const payloadRef = (field: string, value: object) => {
     let ref = refOf.get(value);
@@ -93,217 +118,355 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
     return ref;
   };
 
-  /** Splits the shared payloads off entries about to be written; returns them to write first. */
-  function toStored(list: readonly OutboxEntry[]): { stored: StoredEntry[]; shared: Map<string, unknown> } {
-    const shared = new Map<string, unknown>();
-    const stored = list.map((e) => {
-      const delivery: Record<string, unknown> = { ...e.delivery };
-      for (const field of SHARED) {
-        const value = e.delivery[field];
-        if (!value) continue;
-        const ref = payloadRef(field, value);
-        shared.set(ref, value);
-        delete delivery[field];
-        delivery[`${field}Ref`] = ref;
-      }
-      return { ...e, delivery: delivery as StoredDelivery };
-    });
-    return { stored, shared };
+  /** A delivery as a new row, and the payload it names (stored once, by content). */
+  function toRow(d: PlannedDelivery, iso: string): { row: Row; payload: [string, object] | null } {
+    const body: Body = { ...(d as unknown as Record<string, unknown>) };
+    for (const c of COLUMNS) delete body[c];
+    // The alert is shared by every channel of a poll (a digest's own alert travels in its body with it).
+    const field = d.alert ? 'alert' : d.totals ? 'totals' : null;
+    let payload: [string, object] | null = null;
+    if (field) {
+      const value = d[field]!;
+      payload = [payloadRef(field, value), value];
+      delete body[field];
+      body.payload = field;
+    }
+    return {
+      row: {
+        id: d.id,
+        platform: d.platform,
+        // A hand-made delivery (tests, tools) may leave these out; the columns are NOT NULL.
+        workspace_id: d.workspaceId ?? '',
+        channel_id: d.channelId ?? '',
+        subscription_key: d.subscriptionKey ?? '',
+        mode: d.mode ?? 'instant',
+        payload_ref: payload?.[0] ?? null,
+        body: JSON.stringify(body),
+        status: 'pending',
+        attempts: 0,
+        created_at: iso,
+        next_attempt_at: iso,
+        sent_at: null,
+        last_error: null,
+        claimed_by: null,
+        claim_expires: null,
+        sending_since: null,
+      },
+      payload,
+    };
   }
-  // Payloads this process has written: a send's save does not write its alert again.
-  const written = new Set<string>();
-  async function writeShared(shared: Map<string, unknown>, at: number) {
-    const fresh = [...shared].filter(([ref]) => !written.has(ref));
-    if (!fresh.length) return;
-    await payloads.setMany(fresh.map(([key, value]) => ({ key, value })));
-    await sets.add(
-      PAYLOADS,
-      fresh.map(([k]) => [k, at] as const),
-    );
-    if (written.size > 10_000) written.clear();
-    for (const [ref] of fresh) written.add(ref);
+
+  /**
+   * Stores payloads once; one already there gets a fresh time, so a prune running meanwhile
+   * (which forgets only old unnamed payloads) cannot take it from the rows about to name it.
+   */
+  async function writePayloads(trx: Kysely<Schema>, payloads: ReadonlyMap<string, object>, iso: string) {
+    const list = [...payloads];
+    for (let i = 0; i < list.length; i += BATCH)
+      await trx
+        .insertInto('outbox_payloads')
+        .values(list.slice(i, i + BATCH).map(([ref, value]) => ({ ref, body: JSON.stringify(value), created_at: iso })))
+        .onConflict((oc) => oc.column('ref').doUpdateSet({ created_at: iso }))
+        .execute();
   }
-  /** Puts the shared payloads back into entries read from the store. */
-  async function fromStored(list: StoredEntry[]): Promise<OutboxEntry[]> {
-    const refs = new Set<string>();
-    for (const e of list)
-      for (const field of SHARED) {
-        const ref = (e.delivery as StoredDelivery)[`${field}Ref`];
-        if (ref) refs.add(ref);
-      }
-    const keys = [...refs];
+
+  /** Rows back as entries, each payload read and parsed once; a pending entry whose payload is gone becomes a dead letter (in the store too). */
+  async function fromRows(k: Kysely<Schema>, rows: readonly Row[]): Promise<OutboxEntry[]> {
+    const refs = [...new Set(rows.flatMap((r) => (r.payload_ref ? [r.payload_ref] : [])))];
     const found = new Map<string, unknown>();
-    for (let i = 0; i < keys.length; i += BATCH) {
-      const part = keys.slice(i, i + BATCH);
-      for (const [j, v] of (await payloads.getMany(part)).entries()) if (v !== undefined) found.set(part[j]!, v);
-    }
-    return list.map((e) => {
-      const d = { ...(e.delivery as StoredDelivery & Record<string, unknown>) };
+    for (let i = 0; i < refs.length; i += BATCH)
+      for (const p of await k
+        .selectFrom('outbox_payloads')
+        .select(['ref', 'body'])
+        .where('ref', 'in', refs.slice(i, i + BATCH))
+        .execute())
+        found.set(p.ref, JSON.parse(p.body));
+    const damaged: OutboxEntry[] = [];
+    const entries = rows.map((r) => {
+      const { payload, ...rest } = JSON.parse(r.body) as Body;
+      const delivery = {
+        id: r.id,
+        subscriptionKey: r.subscription_key,
+        platform: r.platform,
+        workspaceId: r.workspace_id,
+        channelId: r.channel_id,
+        mode: r.mode,
+        ...rest,
+      } as Record<string, unknown>;
       let missing: string | null = null;
-      for (const field of SHARED) {
-        const ref = d[`${field}Ref`] as string | undefined;
-        if (!ref) continue;
-        const value = found.get(ref);
-        if (value === undefined) missing = `its ${field} (${ref}) is missing from the store`;
-        else d[field] = value;
-        delete d[`${field}Ref`];
+      if (payload && r.payload_ref) {
+        const value = found.get(r.payload_ref);
+        if (value === undefined) missing = `its ${payload} (${r.payload_ref}) is missing from the store`;
+        else delivery[payload] = value;
       }
-      const entry = { ...e, delivery: d as unknown as PlannedDelivery };
+      const entry: OutboxEntry = {
+        id: r.id,
+        delivery: delivery as unknown as PlannedDelivery,
+        status: r.status as OutboxStatus,
+        attempts: Number(r.attempts),
+        createdAt: r.created_at,
+        nextAttemptAt: r.next_attempt_at,
+        sentAt: r.sent_at,
+        lastError: r.last_error,
+        sendingSince: r.sending_since,
+      };
+      if (!missing || entry.status !== 'pending') return entry;
       // A damaged entry cannot be sent: it becomes a dead letter (shown by /status) instead of blocking the others.
-      return missing && e.status === 'pending' ? { ...entry, status: 'dead' as const, lastError: `cannot be sent: ${missing}` } : entry;
+      const dead = { ...entry, status: 'dead' as const, lastError: `cannot be sent: ${missing}` };
+      damaged.push(dead);
+      return dead;
+    });
+    if (damaged.length)
+      await inWriteTransaction(db, async (trx) => {
+        for (const e of damaged)
+          await trx
+            .updateTable('outbox')
+            .set({ status: 'dead', last_error: e.lastError })
+            .where('id', '=', e.id)
+            .where('status', '=', 'pending')
+            .execute();
+      });
+    return entries;
+  }
+
+  /** An entry's changing state, as columns. */
+  const stateOf = (e: OutboxEntry) => ({
+    status: e.status,
+    attempts: e.attempts,
+    next_attempt_at: e.nextAttemptAt,
+    sent_at: e.sentAt,
+    last_error: e.lastError,
+    sending_since: e.sendingSince ?? null,
+  });
+
+  async function saveMany(list: readonly OutboxEntry[]) {
+    if (!list.length) return;
+    await inWriteTransaction(db, async (trx) => {
+      const missing: OutboxEntry[] = [];
+      for (const e of list) {
+        const done = await trx.updateTable('outbox').set(stateOf(e)).where('id', '=', e.id).executeTakeFirst();
+        if (Number(done.numUpdatedRows) === 0) missing.push(e);
+      }
+      // An entry saved before it was ever queued (a test, a re-import): written whole.
+      if (!missing.length) return;
+      const payloads = new Map<string, object>();
+      const rows = missing.map((e) => {
+        const { row, payload } = toRow(e.delivery, e.createdAt);
+        if (payload) payloads.set(payload[0], payload[1]);
+        return { ...row, ...stateOf(e) };
+      });
+      await writePayloads(trx, payloads, new Date().toISOString());
+      for (let i = 0; i < rows.length; i += BATCH)
+        await trx
+          .insertInto('outbox')
+          .values(rows.slice(i, i + BATCH))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
     });
   }
 
-  /** Entries as stored (payloads still named, not loaded), in batches. */
-  async function readStored(ids: readonly string[]): Promise<StoredEntry[]> {
-    const out: StoredEntry[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      for (const e of await entries.getMany(ids.slice(i, i + BATCH))) if (e) out.push(e);
-    }
-    return out;
-  }
-  const getMany = async (ids: readonly string[]) => fromStored(await readStored(ids));
-  async function saveMany(list: readonly OutboxEntry[]) {
-    const { stored, shared } = toStored(list);
-    await writeShared(shared, Date.now());
-    if (stored.length === 1) await entries.set(stored[0]!.id, stored[0]!);
-    else if (stored.length) await entries.setMany(stored.map((e) => ({ key: e.id, value: e })));
-  }
-
-  const byPlatform = (list: readonly OutboxEntry[]) => {
-    const groups = new Map<string, OutboxEntry[]>();
-    for (const e of list) groups.set(e.delivery.platform, [...(groups.get(e.delivery.platform) ?? []), e]);
-    return groups;
-  };
-
-  async function reindex(changed: readonly OutboxEntry[]) {
-    const pending = changed.filter((e) => e.status === 'pending');
-    const finished = changed.filter((e) => e.status !== 'pending');
-    for (const [platform, group] of byPlatform(pending))
-      await sets.add(
-        pendingIndexOf(platform),
-        group.map((e) => [e.id, ms(e.nextAttemptAt)] as const),
-      );
-    if (finished.length) {
-      await sets.add(
-        DONE,
-        finished.map((e) => [e.id, ms(e.createdAt)] as const),
-      );
-      const dead = finished.filter((e) => e.status === 'dead');
-      if (dead.length)
-        await sets.add(
-          DEAD,
-          dead.map((e) => [e.id, ms(e.createdAt)] as const),
-        );
-      for (const [platform, group] of byPlatform(finished))
-        await sets.remove(
-          pendingIndexOf(platform),
-          group.map((e) => e.id),
-        );
-    }
-  }
-
-  /** Moves what the legacy index still names into the platforms' indexes (once, after an upgrade). */
-  async function emptyLegacyIndex(ids: readonly string[]) {
-    await reindex(await getMany(ids));
-    await sets.remove(LEGACY_PENDING, ids);
-  }
+  const read = async (k: Kysely<Schema>, q: Promise<Row[]>) => fromRows(k, await q);
 
   const store: OutboxStore = {
     async enqueue(deliveries, at) {
       const iso = at.toISOString();
       const unique = [...new Map(deliveries.map((d) => [d.id, d])).values()];
-      let fresh = 0;
-      for (let i = 0; i < unique.length; i += BATCH) {
-        const batch = unique.slice(i, i + BATCH);
-        const existing = new Map((await getMany(batch.map((d) => d.id))).map((e) => [e.id, e]));
-        const created: OutboxEntry[] = batch
-          .filter((d) => !existing.has(d.id))
-          .map((delivery) => ({
-            id: delivery.id,
-            delivery,
-            status: 'pending',
-            attempts: 0,
-            createdAt: iso,
-            nextAttemptAt: iso,
-            sentAt: null,
-            lastError: null,
-          }));
-        // Written before a crash that came before its index write: mend the index.
-        const mend = [...existing.values()].filter((e) => e.status === 'pending');
-        await saveMany(created);
-        await reindex([...created, ...mend]);
-        fresh += created.length;
-      }
-      return fresh;
+      if (!unique.length) return 0;
+      return inWriteTransaction(db, async (trx) => {
+        let fresh = 0;
+        for (let i = 0; i < unique.length; i += BATCH) {
+          const payloads = new Map<string, object>();
+          const rows = unique.slice(i, i + BATCH).map((d) => {
+            const { row, payload } = toRow(d, iso);
+            if (payload) payloads.set(payload[0], payload[1]);
+            return row;
+          });
+          await writePayloads(trx, payloads, iso);
+          const done = await trx
+            .insertInto('outbox')
+            .values(rows)
+            .onConflict((oc) => oc.column('id').doNothing())
+            .executeTakeFirst();
+          fresh += Number(done.numInsertedOrUpdatedRows ?? 0);
+        }
+        return fresh;
+      });
     },
+
+    async enqueueForSubscribers(audience, group, payload, at) {
+      const iso = at.toISOString();
+      const field = 'alert' in payload ? 'alert' : 'totals';
+      const value: object = 'alert' in payload ? payload.alert : payload.totals;
+      const ref = payloadRef(field, value);
+      const body = JSON.stringify({ payload: field });
+      return inWriteTransaction(db, async (trx) => {
+        await writePayloads(trx, new Map([[ref, value]]), iso);
+        const done = await trx
+          .insertInto('outbox')
+          .columns([
+            'id',
+            'platform',
+            'workspace_id',
+            'channel_id',
+            'subscription_key',
+            'mode',
+            'payload_ref',
+            'body',
+            'status',
+            'attempts',
+            'created_at',
+            'next_attempt_at',
+          ])
+          .expression(
+            subscribersOf(trx, audience, group ?? undefined).select([
+              sql<string>`${`${payload.idPrefix}:`} || s.key`.as('id'),
+              's.platform',
+              's.workspace_id',
+              's.channel_id',
+              's.key',
+              's.mode',
+              sql<string>`${ref}`.as('payload_ref'),
+              sql<string>`${body}`.as('body'),
+              sql<string>`${'pending'}`.as('status'),
+              sql<number>`0`.as('attempts'),
+              sql<string>`${iso}`.as('created_at'),
+              sql<string>`${iso}`.as('next_attempt_at'),
+            ]),
+          )
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
+        return Number(done.numInsertedOrUpdatedRows ?? 0);
+      });
+    },
+
+    async enqueueForGroups(audience, groups, idPrefix, at) {
+      if (!groups.length) return 0;
+      const iso = at.toISOString();
+      const refs = groups.map(({ alert }) => payloadRef('alert', alert));
+      const body = JSON.stringify({ payload: 'alert' });
+      return inWriteTransaction(db, async (trx) => {
+        await writePayloads(trx, new Map(groups.map(({ alert }, i) => [refs[i]!, alert])), iso);
+        const done = await sql`
+          INSERT INTO outbox (id, platform, workspace_id, channel_id, subscription_key, mode, payload_ref, body, status, attempts, created_at, next_attempt_at)
+          SELECT ${`${idPrefix}:`} || s.key, s.platform, s.workspace_id, s.channel_id, s.key, s.mode, g.column4, ${body}, 'pending', 0, ${iso}, ${iso}
+          FROM subscriptions s ${groupsJoin(groups.map(({ group }, i) => ({ group, extra: [refs[i]!] })))}
+          WHERE ${audienceSql(audience)}
+          ON CONFLICT (id) DO NOTHING`.execute(trx);
+        return Number(done.numAffectedRows ?? 0);
+      });
+    },
+
     async due(at, limit, platform) {
-      const legacy = (await sets.upTo(LEGACY_PENDING, Number.MAX_SAFE_INTEGER, BATCH)).map((r) => r.member);
-      if (legacy.length) await emptyLegacyIndex(legacy);
-      const indexes = platform ? [platform] : OUTBOX_PLATFORMS;
-      const rows = (await Promise.all(indexes.map((p) => sets.upTo(pendingIndexOf(p), at.getTime(), limit)))).flat();
-      const ids = rows
-        .sort((a, b) => a.score - b.score)
-        .slice(0, limit)
-        .map((r) => r.member);
-      if (!ids.length) return [];
-      const found = await getMany(ids);
-      const ready = found.filter((e) => e.status === 'pending' && ms(e.nextAttemptAt) <= at.getTime());
-      const stale = found.filter((e) => !ready.includes(e));
-      const missing = ids.filter((id) => !found.some((e) => e.id === id));
-      await reindex(stale);
-      if (missing.length) await Promise.all(indexes.map((p) => sets.remove(pendingIndexOf(p), missing)));
-      return ready.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const k = await db.ready();
+      let q = k.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', timeOf(at));
+      if (platform) q = q.where('platform', '=', platform);
+      const found = await read(k, q.orderBy('next_attempt_at').orderBy('id').limit(limit).execute());
+      return found.filter((e) => e.status === 'pending').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async get(id) {
-      const e = await entries.get(id);
-      return e ? ((await fromStored([e]))[0] ?? null) : null;
+      const k = await db.ready();
+      return (await read(k, k.selectFrom('outbox').selectAll().where('id', '=', id).execute()))[0] ?? null;
     },
     async save(entry) {
       await saveMany([entry]);
     },
     saveMany,
-    reindex,
+    async reindex() {},
     async update(entry) {
-      await store.save(entry);
-      await reindex([entry]);
+      await saveMany([entry]);
     },
-    claim: (id, owner, ttlMs) => leases.acquire(`outbox:${id}`, owner, ttlMs),
-    release: (id, owner) => leases.release(`outbox:${id}`, owner),
+    async claim(id, owner, ttlMs) {
+      const now = db.nowMs();
+      // One statement; in a write transaction only so that SQLite waits for its lock without blocking (write-transaction.ts).
+      const claimed = await inWriteTransaction(db, (k) =>
+        k
+          .updateTable('outbox')
+          .set({ claimed_by: owner, claim_expires: sql<number>`${now} + ${ttlMs}` })
+          .where('id', '=', id)
+          .where((eb) =>
+            eb.or([
+              eb('claimed_by', 'is', null),
+              eb('claimed_by', '=', owner),
+              eb('claim_expires', 'is', null),
+              eb('claim_expires', '<', now),
+            ]),
+          )
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      return claimed !== undefined;
+    },
+    async release(id, owner) {
+      await inWriteTransaction(db, (k) =>
+        k
+          .updateTable('outbox')
+          .set({ claimed_by: null, claim_expires: null })
+          .where('id', '=', id)
+          .where('claimed_by', '=', owner)
+          .execute(),
+      );
+    },
+    async claimDue(platform, at, limit, owner, ttlMs) {
+      const now = db.nowMs();
+      const claim = async (trx: Kysely<Schema>) => {
+        let pick = trx
+          .selectFrom('outbox')
+          .select('id')
+          .where('platform', '=', platform)
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', timeOf(at))
+          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now)]))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit);
+        // Rows another instance is claiming right now are skipped, not waited for.
+        if (db.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+        return trx
+          .updateTable('outbox')
+          .set({ claimed_by: owner, claim_expires: sql<number>`${now} + ${ttlMs}` })
+          .where('id', 'in', pick)
+          .returningAll()
+          .execute();
+      };
+      const rows = db.dialect === 'postgres' ? await claim(await db.ready()) : await inWriteTransaction(db, claim);
+      const entries = await fromRows(await db.ready(), rows);
+      return entries
+        .filter((e) => e.status === 'pending')
+        .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id.localeCompare(b.id));
+    },
     async depth() {
-      const indexes = [...OUTBOX_PLATFORMS.map(pendingIndexOf), LEGACY_PENDING];
-      const pending = (await Promise.all(indexes.map((i) => sets.count(i)))).reduce((a, b) => a + b, 0);
-      if (!pending) return { pending: 0, oldestCreatedAt: null };
-      const ids = (await Promise.all(indexes.map((i) => sets.upTo(i, Number.MAX_SAFE_INTEGER, DEPTH_SCAN)))).flat().map((r) => r.member);
-      const oldest =
-        (await readStored(ids))
-          .filter((e) => e.status === 'pending')
-          .map((e) => e.createdAt)
-          .sort()[0] ?? null;
-      return { pending, oldestCreatedAt: oldest };
+      const k = await db.ready();
+      const r = await k
+        .selectFrom('outbox')
+        .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      return { pending: Number(r.pending), oldestCreatedAt: (r.oldest as string | null) ?? null };
     },
     async deadLetters(limit) {
-      const ids = (await sets.upTo(DEAD, Number.MAX_SAFE_INTEGER, limit)).map((r) => r.member);
-      return (await getMany(ids)).filter((e) => e.status === 'dead');
+      const k = await db.ready();
+      return read(
+        k,
+        k.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('created_at').orderBy('id').limit(limit).execute(),
+      );
     },
     async prune(before) {
-      let pruned = 0;
-      for (;;) {
-        const ids = (await sets.upTo(DONE, before.getTime() - 1, BATCH)).map((r) => r.member);
-        if (!ids.length) break;
-        await entries.deleteMany(ids);
-        await sets.remove(DEAD, ids);
-        await sets.remove(DONE, ids);
-        pruned += ids.length;
-      }
-      // Payloads outlive every entry that names them: entries are finished (and kept for the
-      // retention) long before a payload of the same age is pruned here.
-      for (;;) {
-        const refs = (await sets.upTo(PAYLOADS, before.getTime() - 1, BATCH)).map((r) => r.member);
-        if (!refs.length) return pruned;
-        await payloads.deleteMany(refs);
-        await sets.remove(PAYLOADS, refs);
-      }
+      const iso = before.toISOString();
+      return inWriteTransaction(db, async (trx) => {
+        const done = await trx
+          .deleteFrom('outbox')
+          .where('status', 'in', ['sent', 'paused', 'dead'])
+          .where('created_at', '<', iso)
+          .executeTakeFirst();
+        await trx
+          .deleteFrom('outbox_payloads')
+          .where('created_at', '<', iso)
+          .where((eb) =>
+            eb.not(eb.exists(eb.selectFrom('outbox as o').select('o.id').whereRef('o.payload_ref', '=', 'outbox_payloads.ref'))),
+          )
+          .execute();
+        return Number(done.numDeletedRows);
+      });
     },
   };
   return store;

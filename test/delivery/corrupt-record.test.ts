@@ -11,6 +11,7 @@ import { buildStateAlerts } from '../../src/domain/alerts/alerts';
 import { eventFields } from '../../src/domain/agreements/events';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import type { Agreement } from '../../src/domain/types';
+import { openDatabase, type StoreDb } from '../../src/store/db/database';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { memorySnapshots } from '../helpers/memory-snapshots';
@@ -64,24 +65,34 @@ function sub(channelId: string): Subscription {
 
 describe('a corrupted subscription record', () => {
   let keyv: KeyvFactory;
+  let db: StoreDb;
   const problems: string[] = [];
   beforeEach(async () => {
     problems.length = 0;
     keyv = createKeyvFactory('memory://');
+    db = openDatabase('memory://');
   });
-  afterEach(() => keyv.close());
+  afterEach(async () => {
+    await keyv.close();
+    await db.close();
+  });
 
   async function worldWithDamagedChannel() {
-    const subs = createSubscriptionStore(keyv, { onCorrupt: (key, problem) => problems.push(`${key}: ${problem}`) });
+    const subs = createSubscriptionStore(db, { onCorrupt: (key, problem) => problems.push(`${key}: ${problem}`) });
     for (const channel of ['before', 'broken', 'after']) await subs.put(sub(channel));
-    // Damage one record behind its index entries: a half-written value, an old format, a bad disk.
-    await keyv.open('subscriptions').set(channelKey('discord', 'G1', 'broken'), { states: 'TX', kinds: 7, mode: null });
+    // Damage one row: a half-written value, an old format, a bad hand-made edit.
+    const k = await db.ready();
+    await k
+      .updateTable('subscriptions')
+      .set({ kinds: '7' })
+      .where('key', '=', channelKey('discord', 'G1', 'broken'))
+      .execute();
     return subs;
   }
 
   test('routing a Texas alert queues it for the other channels, reports the damaged one, and does not throw', async () => {
     const subs = await worldWithDamagedChannel();
-    const outbox = createOutboxStore(keyv);
+    const outbox = createOutboxStore(db);
     const queued = await createAlertRouter({ subscriptions: subs, outbox }).route(ALERTS, AT);
     expect(queued).toBe(2);
     expect((await outbox.depth()).pending).toBe(2);

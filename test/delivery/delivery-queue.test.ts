@@ -9,7 +9,8 @@ import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { waitUntil } from '../helpers/wait';
 import { describeWith } from '../helpers/services';
-import { deleteByPrefix, STORE_BACKENDS, TEST_REDIS_URL, type StoreUnderTest } from '../helpers/store-backends';
+import { DATABASES, type DatabaseUnderTest } from '../helpers/databases';
+import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/store-backends';
 
 const logger = pino({ level: 'silent' });
 const delivery = (i: number): PlannedDelivery =>
@@ -23,10 +24,10 @@ const delivery = (i: number): PlannedDelivery =>
   }) as PlannedDelivery;
 
 describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on PostgreSQL', () => {
-  let store: StoreUnderTest;
+  let store: DatabaseUnderTest;
   const queuePrefix = `test-queue-${process.pid}-${Date.now()}`;
   beforeEach(async () => {
-    store = await STORE_BACKENDS.find(([n]) => n === 'postgres')![1]();
+    store = await DATABASES.find(([n]) => n === 'postgres')![1]();
   });
   afterEach(async () => {
     await store.cleanup();
@@ -35,7 +36,7 @@ describeWith(['postgres', 'redis'])('shared delivery queue on Redis, outbox on P
 
   test('three instances dispatching and working one outbox send every entry exactly once', async () => {
     const sent: string[] = [];
-    const instances = [store.factory, store.second()!, store.second()!].map((factory, n) => {
+    const instances = [store.db, store.second()!, store.second()!].map((factory, n) => {
       const outbox = createOutboxStore(factory);
       const sender: AlertSender = { platform: 'discord', send: async (d) => (sent.push(d.id), { ok: true }) };
       const worker = createOutboxWorker({

@@ -9,11 +9,11 @@ import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
 import type { OperatorNotice } from '../../src/domain/agreements/guards';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { createLogger } from '../../src/logging/logger';
-import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
-import { createOutboxStore, pendingIndexOf, type OutboxStore } from '../../src/store/outbox-store';
+import { openDatabase } from '../../src/store/db/database';
+import { createOutboxStore, type OutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { alertsBetween } from '../helpers/fixtures';
-import { memoryStores } from '../helpers/stores';
+import { type MemoryStores, memoryStores } from '../helpers/stores';
 
 const T0 = new Date('2025-10-17T12:00:00Z');
 
@@ -56,15 +56,16 @@ function scriptedSender(script: SendResult[] = []) {
 }
 
 describe('routing alerts to the outbox and delivering them', () => {
-  let keyv: KeyvFactory;
+  let stores: MemoryStores;
   let outbox: OutboxStore;
   let subscriptions: SubscriptionStore;
   let alerts: StateAlert[];
   beforeEach(async () => {
-    ({ keyv, outbox, subscriptions } = memoryStores());
+    stores = memoryStores();
+    ({ outbox, subscriptions } = stores);
     alerts = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
   });
-  afterEach(() => keyv.close());
+  afterEach(() => stores.close());
 
   test('each channel gets one delivery per state it follows, cut to its models; digests and paused channels get none now', async () => {
     await subscriptions.put(sub('texas-all'));
@@ -97,27 +98,6 @@ describe('routing alerts to the outbox and delivering them', () => {
     expect(byChannel('florida')).toEqual(alerts.filter((a) => a.stateCode === 'FL'));
     // Routing the same poll again (a restart before the snapshot was stored) adds nothing.
     expect(await router.route(alerts, T0)).toBe(0);
-  });
-
-  test('an entry written before a crash that lost the index write is picked up again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ice-watch-outbox-'));
-    const sqlite = createKeyvFactory(`sqlite://${join(dir, 'outbox.sqlite')}`);
-    try {
-      const store = createOutboxStore(sqlite);
-      const subs = createSubscriptionStore(sqlite);
-      await subs.put(sub('texas-all'));
-      const router = createAlertRouter({ subscriptions: subs, outbox: store });
-      await router.route(alerts, T0);
-      const entry = (await store.due(T0, 10))[0];
-      // The crash: the entry was written, the pending index was not.
-      await sqlite.sets.remove(pendingIndexOf('discord'), [entry!.id]);
-      expect(await store.due(T0, 10)).toEqual([]);
-      await router.route(alerts, T0);
-      expect((await store.due(T0, 10)).map((e) => e.id)).toEqual([entry.id]);
-    } finally {
-      await sqlite.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   test('the worker sends each entry once, retries a transient failure after retry_after, gives up after the limit', async () => {
@@ -238,12 +218,13 @@ describe('platforms deliver independently', () => {
       channelId: `${platform}-c${i}`,
       mode: 'instant',
     }) as PlannedDelivery;
-  let keyv: KeyvFactory;
+  let stores: MemoryStores;
   let outbox: OutboxStore;
   beforeEach(() => {
-    ({ keyv, outbox } = memoryStores());
+    stores = memoryStores();
+    ({ outbox } = stores);
   });
-  afterEach(() => keyv.close());
+  afterEach(() => stores.close());
 
   test("a retry_after pauses only its platform's lane: the other platform's entries go out; the paused ones keep their attempts", async () => {
     // Slack's entries are the oldest and would fill every slot of a shared batch.
@@ -267,7 +248,7 @@ describe('platforms deliver independently', () => {
     const discord: AlertSender = { platform: 'discord', send: async (d) => (discordSent.push(d.id), { ok: true }) };
     const worker = createOutboxWorker({
       outbox,
-      subscriptions: createSubscriptionStore(keyv),
+      subscriptions: createSubscriptionStore(stores.db),
       senders: [slack, discord],
       logger: createLogger('silent'),
       now: () => clock,
@@ -306,7 +287,7 @@ describe('platforms deliver independently', () => {
     };
     const worker = createOutboxWorker({
       outbox,
-      subscriptions: createSubscriptionStore(keyv),
+      subscriptions: createSubscriptionStore(stores.db),
       senders: [discord],
       logger: createLogger('silent'),
       now: () => T0,
@@ -320,28 +301,14 @@ describe('platforms deliver independently', () => {
     const hung = await outbox.get('discord-1');
     expect(hung).toMatchObject({ status: 'pending', attempts: 1, lastError: 'discord did not answer within 0.2 s' });
   });
-
-  test('entries indexed by an earlier version (one pending index for all platforms) are moved to their platform and sent', async () => {
-    await outbox.enqueue([delivery(1, 'slack'), delivery(2, 'discord')], T0);
-    // As an earlier version left them: in the one index, not in the platforms'.
-    for (const p of ['slack', 'discord']) await keyv.sets.remove(pendingIndexOf(p), [`${p}-${p === 'slack' ? 1 : 2}`]);
-    await keyv.sets.add('outbox:pending', [
-      ['slack-1', T0.getTime()],
-      ['discord-2', T0.getTime()],
-    ]);
-    expect((await outbox.depth()).pending).toBe(2);
-    expect((await outbox.due(T0, 10, 'discord')).map((e) => e.id)).toEqual(['discord-2']);
-    expect(await keyv.sets.count('outbox:pending')).toBe(0);
-    expect((await outbox.due(T0, 10, 'slack')).map((e) => e.id)).toEqual(['slack-1']);
-  });
 });
 
 describe('outbox under concurrent polls and drains', () => {
   test('entries queued while a drain rewrites the index are not lost (SQLite)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-race-'));
-    const keyv = createKeyvFactory(`sqlite://${join(dir, 'race.sqlite')}`);
+    const db = openDatabase(`sqlite://${join(dir, 'race.sqlite')}`);
     try {
-      const outbox = createOutboxStore(keyv);
+      const outbox = createOutboxStore(db);
       const [alert] = await alertsBetween('participatingAgencies10162025pm.xlsx', 'participatingAgencies10172025mid.xlsx');
       const delivery = (i: number): PlannedDelivery => ({
         id: `d${i}`,
@@ -375,12 +342,12 @@ describe('outbox under concurrent polls and drains', () => {
       while ((await outbox.due(T0, 50)).length) {
         const due = await outbox.due(T0, 50);
         for (const e of due) sent.add(e.id);
-        await outbox.reindex(due.map((e) => ({ ...e, status: 'sent' as const })));
+        await outbox.saveMany(due.map((e) => ({ ...e, status: 'sent' as const })));
       }
       // Every queued delivery was handed out: none vanished from the index while still pending.
       expect(sent.size).toBe(160);
     } finally {
-      await keyv.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import { DEFAULT_STATE_KINDS, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { channelPermissions } from '../../src/platforms/discord/doctor';
 import { doctorCommand } from '../../src/doctor/doctor-command';
+import { openDatabase } from '../../src/store/db/database';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { openStores } from '../../src/store/open-stores';
@@ -140,7 +141,7 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
   });
 
   test('channels the bot can no longer post in, a refused token and a page without its link: exit 1, each named', async () => {
-    const keyv = createKeyvFactory(env.STORE_URL);
+    const keyv = openDatabase(env.STORE_URL);
     const subs = createSubscriptionStore(keyv);
     for (const s of [
       sub('discord', GUILD, OK_CH, 'alerts'),

@@ -7,6 +7,7 @@ import { planDeliveries } from '../../src/domain/alerts/delivery-plan';
 import { diffLists } from '../../src/domain/agreements/diff';
 import type { Subscription } from '../../src/domain/alerts/subscriptions';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
+import { openDatabase } from '../../src/store/db/database';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
@@ -14,7 +15,6 @@ import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
-import { openDatabase } from '../../src/store/db/database';
 import { openKeyValueStores } from '../../src/store/key-value';
 import type { ChildSubscription, Marker } from './crash-child';
 
@@ -321,7 +321,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     const keyv = createKeyvFactory(`sqlite://${store}`);
     const db = openDatabase(`sqlite://${store}`);
     try {
-      const outbox = createOutboxStore(keyv);
+      const outbox = createOutboxStore(db);
       const entries = await Promise.all(plannedIds.map((id) => outbox.get(id)));
       const state = await createSnapshotStore(db, openKeyValueStores('memory://')).getState('participating');
       const depth = (await outbox.depth()).pending;
@@ -498,7 +498,7 @@ describe('crash safety: SIGKILL anywhere in a poll-and-deliver cycle, restart, e
     } finally {
       await Promise.all([discord.close(), slack.close()]);
     }
-    const keyv = createKeyvFactory(`sqlite://${templateStore}`);
+    const keyv = openDatabase(`sqlite://${templateStore}`);
     try {
       const subscriptions = createSubscriptionStore(keyv);
       const byState = new Map<string, Subscription[]>();

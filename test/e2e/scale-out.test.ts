@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
+import { openDatabase, type StoreDb } from '../../src/store/db/database';
 import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
@@ -18,7 +19,6 @@ import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { waitUntil } from '../helpers/wait';
 import { describeWith } from '../helpers/services';
-import { openDatabase, type StoreDb } from '../../src/store/db/database';
 import { openKeyValueStores } from '../../src/store/key-value';
 import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/store-backends';
@@ -81,7 +81,7 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
     store = createKeyvFactory(TEST_POSTGRES_URL, { prefix });
     db = openDatabase(TEST_POSTGRES_URL, { prefix });
     coordination = createKeyvFactory(TEST_REDIS_URL, { prefix: `${prefix}coordination:` });
-    await Promise.all([store.ready(), coordination.ready()]);
+    await Promise.all([store.ready(), db.ready(), coordination.ready()]);
   });
   afterAll(async () => {
     if (process.env.SCALE_OUT_DEBUG) {
@@ -142,10 +142,10 @@ describeWith(['postgres', 'redis'])('three instances on PostgreSQL and Redis', (
       subscription(channel(90), 'all'),
       subscription(channel(91), 'all'),
     ];
-    const subscriptions = createSubscriptionStore(store);
+    const subscriptions = createSubscriptionStore(db);
     for (const s of subs) await subscriptions.put(s);
     const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
-    const outbox = createOutboxStore(store);
+    const outbox = createOutboxStore(db);
 
     const first = site.publish({ participating: { file: fixturePath(PUBLICATIONS[0]!), form: 'doclib' } });
     await Promise.all([0, 1, 2].map(startInstance));

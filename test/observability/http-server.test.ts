@@ -3,9 +3,9 @@ import { createLogger } from '../../src/logging/logger';
 import { createOpsEndpoints, opsServingOf } from '../../src/observability/endpoints';
 import { hostingServerOf } from '../../src/platforms';
 import { createSlackApp } from '../../src/platforms/slack/app';
+import { openDatabase } from '../../src/store/db/database';
 import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
-import { openDatabase } from '../../src/store/db/database';
 import { openKeyValueStores } from '../../src/store/key-value';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { memorySnapshots } from '../helpers/memory-snapshots';
@@ -97,7 +97,7 @@ describe('Slack in HTTP mode', () => {
       apiUrl: slack.apiUrl,
       logger,
       adminsOnly: false,
-      services: { snapshots: memorySnapshots(), subscriptions: createSubscriptionStore(keyv) },
+      services: { snapshots: memorySnapshots(), subscriptions: createSubscriptionStore(openDatabase('memory://')) },
       replayLeases: keyv.leases,
       routes: ops.hostedRoutes,
       metrics: ops.metrics,

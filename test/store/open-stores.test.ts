@@ -28,14 +28,14 @@ describe('openStores, the one opener of the bot, the CLI and a shard', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'open-stores-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('what one process wrote under STORE_URL and STORE_PREFIX, the next one reads; another prefix sees nothing', async () => {
+  test('what one process wrote under STORE_URL, the next one reads; another file sees nothing (SQLite: a file is one install; STORE_PREFIX is a PostgreSQL schema)', async () => {
     const config = { STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, STORE_PREFIX: 'a:' };
     const first = openStores(config);
     await first.subscriptions.put(texas);
     await first.close();
 
     const again = openStores(config);
-    const other = openStores({ ...config, STORE_PREFIX: 'b:' });
+    const other = openStores({ ...config, STORE_URL: `sqlite://${join(dir, 'other.sqlite')}` });
     try {
       expect((await again.subscriptions.forState('TX')).map((s) => s.key)).toEqual([texas.key]);
       expect(await other.subscriptions.forState('TX')).toEqual([]);
@@ -50,7 +50,8 @@ describe('openStores, the one opener of the bot, the CLI and a shard', () => {
     const stores = openStores({ url: 'memory://' }, { onCorruptSubscription: (key, problem) => problems.push(`${key}: ${problem}`) });
     try {
       await stores.subscriptions.put(texas);
-      await stores.keyv.open('subscriptions').set(texas.key, { states: 'TX' });
+      const k = await stores.db.ready();
+      await k.updateTable('subscriptions').set({ kinds: '"agreements"' }).where('key', '=', texas.key).execute();
       expect(await stores.subscriptions.forState('TX')).toEqual([]);
       expect(problems).toEqual([`${texas.key}: not a subscription record`]);
       await stores.health.ping();

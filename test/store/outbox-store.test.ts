@@ -1,7 +1,10 @@
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
-import { createOutboxStore, type OutboxEntry } from '../../src/store/outbox-store';
-import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { createOutboxStore, type OutboxEntry, type OutboxStore } from '../../src/store/outbox-store';
+import type { StoreDb } from '../../src/store/db/database';
+import { type DatabaseUnderTest, describeEachDatabase } from '../helpers/databases';
 
+/** Another connection, its schema check done before the test's concurrent work (SQLite: a migration waiting for the write lock blocks this process). */
+const ready = async (db: StoreDb) => (await db.ready(), db);
 const T0 = new Date('2025-10-17T12:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const delivery = (i: number): PlannedDelivery =>
@@ -15,15 +18,17 @@ const delivery = (i: number): PlannedDelivery =>
   }) as PlannedDelivery;
 const sent = (e: OutboxEntry): OutboxEntry => ({ ...e, status: 'sent', attempts: e.attempts + 1, sentAt: T0.toISOString() });
 
-describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
-  let store: StoreUnderTest;
+describeEachDatabase()('outbox store on %s', (name, engine) => {
+  let store: DatabaseUnderTest;
   beforeEach(async () => {
-    store = await backend();
+    store = await engine();
+    // The first connection brings the schema up first: two SQLite connections migrating one new file at once race (database.ts).
+    await store.db.ready();
   });
   afterEach(() => store.cleanup());
 
   test('enqueues each delivery once, hands out what is due oldest first, and follows retries and sends', async () => {
-    const outbox = createOutboxStore(store.factory);
+    const outbox = createOutboxStore(store.db);
     expect(await outbox.enqueue([delivery(1), delivery(2), delivery(1)], T0)).toBe(2);
     expect(await outbox.enqueue([delivery(2), delivery(3)], at(1))).toBe(1);
     expect((await outbox.due(at(1), 10)).map((e) => e.id)).toEqual(['d0001', 'd0002', 'd0003']);
@@ -43,7 +48,7 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
   });
 
   test('keeps dead letters visible, and pruning forgets only finished entries past retention', async () => {
-    const outbox = createOutboxStore(store.factory);
+    const outbox = createOutboxStore(store.db);
     await outbox.enqueue([delivery(1), delivery(2), delivery(3)], T0);
     await outbox.enqueue([delivery(4)], at(60));
     const [a, b] = await outbox.due(T0, 2);
@@ -60,7 +65,7 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
   });
 
   test('one alert sent to many channels is stored once; an entry whose alert is lost becomes a dead letter without blocking the rest', async () => {
-    const outbox = createOutboxStore(store.factory);
+    const outbox = createOutboxStore(store.db);
     const alert = {
       id: 'participating:x:TX',
       state: 'Texas',
@@ -74,7 +79,8 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
       T0,
     );
     await outbox.enqueue([{ ...delivery(4), totals }], T0);
-    expect(await store.factory.sets.count('outbox:payloads')).toBe(2);
+    const k = await store.db.ready();
+    expect(await k.selectFrom('outbox_payloads').select('ref').execute()).toHaveLength(2);
     expect((await outbox.get('d0002'))?.delivery.alert).toEqual(alert);
     expect((await outbox.due(T0, 10)).map((e) => [e.id, e.delivery.alert?.id ?? e.delivery.totals?.id])).toEqual([
       ['d0001', 'participating:x:TX'],
@@ -82,8 +88,7 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
       ['d0003', 'participating:x:TX'],
       ['d0004', 'detention:y'],
     ]);
-    const [alertRef] = (await store.factory.sets.members('outbox:payloads')).filter((r) => r.startsWith('alert:'));
-    await store.factory.open('outbox-payloads').delete(alertRef!);
+    await k.deleteFrom('outbox_payloads').where('ref', 'like', 'alert:%').execute();
     expect((await outbox.due(T0, 10)).map((e) => e.id)).toEqual(['d0004']);
     expect((await outbox.deadLetters(10)).map((e) => [e.id, e.lastError])).toEqual(
       [1, 2, 3].map((i) => [`d000${i}`, expect.stringMatching(/cannot be sent: its alert .* is missing/)]),
@@ -91,20 +96,73 @@ describeEachStore(STORE_BACKENDS)('outbox store on %s', (name, backend) => {
   });
 
   test('an entry is claimed by one sender at a time', async () => {
-    const outbox = createOutboxStore(store.factory);
+    const outbox = createOutboxStore(store.db);
     const other = store.second();
+    await other?.ready();
     const rival = other ? createOutboxStore(other) : outbox;
+    await outbox.enqueue([delivery(1)], T0);
+    expect(await outbox.claim('d0009', 'worker-a', 60_000)).toBe(false);
     expect(await outbox.claim('d0001', 'worker-a', 60_000)).toBe(true);
     expect(await rival.claim('d0001', 'worker-b', 60_000)).toBe(false);
     await outbox.release('d0001', 'worker-a');
     expect(await rival.claim('d0001', 'worker-b', 60_000)).toBe(true);
+    expect(await rival.claim('d0001', 'worker-b', 60_000)).toBe(true);
+    // A claim whose time is up on the database's clock is free for the next sender.
+    expect(await rival.claim('d0001', 'worker-b', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await outbox.claim('d0001', 'worker-a', 60_000)).toBe(true);
   });
 
-  if (name === 'memory') return;
+  test('claimDue claims due pending entries of one platform at once, oldest first, never ones another sender holds', async () => {
+    const outbox = createOutboxStore(store.db);
+    await outbox.enqueue([delivery(1), delivery(2), delivery(3)], T0);
+    await outbox.enqueue([delivery(4)], at(10));
+    await outbox.enqueue([{ ...delivery(5), platform: 'slack' }], T0);
+    expect(await outbox.claim('d0002', 'other', 60_000)).toBe(true);
+    expect((await outbox.claimDue('discord', at(5), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0001', 'd0003']);
+    expect(await outbox.claimDue('discord', at(5), 10, 'me', 60_000)).toEqual([]);
+    expect((await outbox.claimDue('discord', at(10), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0004']);
+    expect((await outbox.claimDue('slack', at(10), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0005']);
+  });
+
+  test('sendingSince is recorded before a send and cleared with its result', async () => {
+    const outbox = createOutboxStore(store.db);
+    await outbox.enqueue([delivery(1)], T0);
+    const [entry] = await outbox.due(T0, 1);
+    expect(entry!.sendingSince).toBeNull();
+    await outbox.save({ ...entry!, sendingSince: at(1).toISOString() });
+    expect((await outbox.get('d0001'))!.sendingSince).toBe(at(1).toISOString());
+    await outbox.save({ ...sent(entry!), sendingSince: null });
+    expect(await outbox.get('d0001')).toMatchObject({ status: 'sent', sendingSince: null });
+  });
+
+  if (name === 'sqlite memory') return;
+
+  test('two instances claiming due entries at once never get the same one, and together get all', async () => {
+    const a = createOutboxStore(store.db);
+    const b = createOutboxStore(await ready(store.second()!));
+    await a.enqueue(
+      Array.from({ length: 200 }, (_, i) => delivery(i)),
+      T0,
+    );
+    const got: Record<string, string[]> = { a: [], b: [] };
+    const drain = async (outbox: OutboxStore, owner: 'a' | 'b') => {
+      for (
+        let batch = await outbox.claimDue('discord', T0, 7, owner, 60_000);
+        batch.length;
+        batch = await outbox.claimDue('discord', T0, 7, owner, 60_000)
+      )
+        got[owner]!.push(...batch.map((e) => e.id));
+    };
+    await Promise.all([drain(a, 'a'), drain(b, 'b'), drain(a, 'a'), drain(b, 'b')]);
+    const all = [...got.a!, ...got.b!];
+    expect(all).toHaveLength(200);
+    expect(new Set(all).size).toBe(200);
+  });
 
   test('a poll enqueueing in one instance while two others drain loses nothing', async () => {
-    const poller = createOutboxStore(store.factory);
-    const drainers = [createOutboxStore(store.second()!), createOutboxStore(store.second()!)];
+    const poller = createOutboxStore(store.db);
+    const drainers = [createOutboxStore(await ready(store.second()!)), createOutboxStore(await ready(store.second()!))];
     await poller.enqueue(
       Array.from({ length: 60 }, (_, i) => delivery(i)),
       T0,

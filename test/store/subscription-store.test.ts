@@ -2,8 +2,12 @@ import { channelKey, type Subscription } from '../../src/domain/alerts/subscript
 import { STATES } from '../../src/domain/states';
 import { UserError } from '../../src/domain/user-error';
 import { CHANNEL_BUSY, createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
-import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../helpers/store-backends';
+import { sql } from 'kysely';
+import type { StoreDb } from '../../src/store/db/database';
+import { type DatabaseUnderTest, describeEachDatabase } from '../helpers/databases';
 
+/** Another connection, its schema check done before the test's concurrent work (SQLite: a migration waiting for the write lock blocks this process). */
+const ready = async (db: StoreDb) => (await db.ready(), db);
 const T0 = '2025-10-17T12:00:00.000Z';
 function sub(channelId: string, over: Partial<Subscription> = {}, workspaceId = 'G1'): Subscription {
   const who = { id: 'U1', name: 'Ana' };
@@ -34,15 +38,15 @@ const addState = (subs: SubscriptionStore, channelId: string, code: string) =>
   }));
 const FORTY = STATES.slice(0, 40).map((s) => s.code);
 
-describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) => {
-  let store: StoreUnderTest;
+describeEachDatabase()('subscription store on %s', (name, engine) => {
+  let store: DatabaseUnderTest;
   beforeEach(async () => {
-    store = await backend();
+    store = await engine();
   });
   afterEach(() => store.cleanup());
 
   test('finds channels by state, by all states, by totals and by workspace; an update moves the channel between states', async () => {
-    const subs = createSubscriptionStore(store.factory);
+    const subs = createSubscriptionStore(store.db);
     await subs.put(sub('texas'));
     await subs.put(sub('everywhere', { states: 'all' }));
     await subs.put(sub('totals-only', { states: [], kinds: ['totals'] }));
@@ -64,7 +68,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
   });
 
   test('forStates answers several states at once, like forState for each', async () => {
-    const subs = createSubscriptionStore(store.factory);
+    const subs = createSubscriptionStore(store.db);
     await subs.put(sub('texas'));
     await subs.put(sub('texas-ok', { states: ['TX', 'OK'] }));
     await subs.put(sub('everywhere', { states: 'all' }));
@@ -80,7 +84,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
   });
 
   test('putMany indexes a large batch like single puts', async () => {
-    const subs = createSubscriptionStore(store.factory);
+    const subs = createSubscriptionStore(store.db);
     const many = Array.from({ length: 1_200 }, (_, i) => sub(`c${i}`, { states: i % 3 === 0 ? 'all' : ['TX'] }));
     await subs.putMany(many);
     expect(await subs.forState('TX')).toHaveLength(1_200);
@@ -89,11 +93,16 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
 
   test('a corrupted record is reported and skipped; the other channels still get theirs', async () => {
     const problems: string[] = [];
-    const subs = createSubscriptionStore(store.factory, { onCorrupt: (key, problem) => problems.push(`${key}: ${problem}`) });
+    const subs = createSubscriptionStore(store.db, { onCorrupt: (key, problem) => problems.push(`${key}: ${problem}`) });
     await subs.put(sub('good'));
     await subs.put(sub('broken'));
-    // Damage the record behind the index, as an old version or a bad disk would.
-    await store.factory.open('subscriptions').set(channelKey('discord', 'G1', 'broken'), { states: 'TX', kinds: 7 });
+    // Damage the row, as an old version or a bad hand-made edit would.
+    const k = await store.db.ready();
+    await k
+      .updateTable('subscriptions')
+      .set({ kinds: '7' })
+      .where('key', '=', channelKey('discord', 'G1', 'broken'))
+      .execute();
     expect(keys(await subs.forState('TX'))).toEqual(['good']);
     expect(await subs.get(channelKey('discord', 'G1', 'broken'))).toBeNull();
     expect(problems).toEqual(['discord:G1:broken: not a subscription record', 'discord:G1:broken: not a subscription record']);
@@ -103,7 +112,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
   });
 
   test('40 updates of one channel at once: every state kept in the record and the index', async () => {
-    const subs = createSubscriptionStore(store.factory);
+    const subs = createSubscriptionStore(store.db);
     const changes = await Promise.all(FORTY.map((code) => addState(subs, 'busy', code)));
     expect([...((await subs.get(channelKey('discord', 'G1', 'busy')))!.states as string[])].sort()).toEqual([...FORTY].sort());
     for (const code of FORTY) expect(keys(await subs.forState(code))).toEqual(['busy']);
@@ -113,7 +122,7 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
   });
 
   test('update: a change that throws writes nothing and frees the channel; the same object back writes nothing; null removes', async () => {
-    const subs = createSubscriptionStore(store.factory);
+    const subs = createSubscriptionStore(store.db);
     const key = channelKey('discord', 'G1', 'c1');
     await subs.put(sub('c1'));
     await expect(subs.update(key, () => Promise.reject(new UserError('no')))).rejects.toThrow('no');
@@ -126,34 +135,63 @@ describeEachStore(STORE_BACKENDS)('subscription store on %s', (name, backend) =>
     expect(await subs.inWorkspace('discord', 'G1')).toEqual([]);
   });
 
-  test('a channel locked by a crashed holder: a change waits for its lease to lapse; one held past the wait is refused with "try again"', async () => {
+  test('a channel held by another change past the wait is refused with "try again"; once free, the change goes through', async () => {
+    if (name !== 'postgres') return; // SQLite: one writer at a time, waited for by the busy timeout
     const key = channelKey('discord', 'G1', 'c1');
-    const lock = `subscriptions:channel:${key}`;
-    const subs = createSubscriptionStore(store.factory, { lock: { waitMs: 3_000 } });
-    await store.factory.leases.acquire(lock, 'crashed-instance', 300);
-    await addState(subs, 'c1', 'TX');
-    expect((await subs.get(key))?.states).toEqual(['TX']);
-
-    await store.factory.leases.acquire(lock, 'stuck-instance', 60_000);
-    const impatient = createSubscriptionStore(store.factory, { lock: { waitMs: 200 } });
+    const subs = createSubscriptionStore(store.db);
+    await subs.put(sub('c1'));
+    const impatient = createSubscriptionStore(await ready(store.second()!), { lockWaitMs: 200 });
+    const k = await store.db.ready();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = k.transaction().execute(async (trx) => {
+      await sql`SELECT key FROM subscriptions WHERE key = ${key} FOR UPDATE`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
     await expect(addState(impatient, 'c1', 'OK')).rejects.toThrow(new UserError(CHANNEL_BUSY));
-    expect((await subs.get(key))?.states).toEqual(['TX']);
-    await store.factory.leases.release(lock, 'stuck-instance');
+    release();
+    await holder;
+    await addState(impatient, 'c1', 'OK');
+    expect((await subs.get(key))?.states).toEqual(['TX', 'OK']);
   });
 
-  if (name === 'memory') return;
+  test('groupsFollowing: the distinct (kinds, models, mode) of the unpaused channels a state reaches, with a sample', async () => {
+    const subs = createSubscriptionStore(store.db);
+    await subs.put(sub('a'));
+    await subs.put(sub('b'));
+    await subs.put(sub('c', { states: 'all', mode: 'daily' }));
+    await subs.put(sub('d', { models: ['TFM'] }));
+    await subs.put(sub('paused', { kinds: ['agreements'], paused: { reason: 'gone', since: T0 } }));
+    await subs.put(sub('ok', { states: ['OK'], kinds: ['pending'] }));
+    const groups = await subs.groupsFollowing({ state: 'TX' });
+    expect(groups.map((g) => `${g.group.kinds} ${g.group.models} ${g.group.mode}`).sort()).toEqual([
+      '["agreements","endings","pending"] ["TFM"] instant',
+      '["agreements","endings","pending"] null daily',
+      '["agreements","endings","pending"] null instant',
+    ]);
+    for (const { group, sample } of groups) expect(sample).toMatchObject({ states: ['TX'], mode: group.mode, paused: null });
+  });
+
+  if (name === 'sqlite memory') return;
+
+  // The first connection brings the schema up first: two SQLite connections migrating one new file at once race (database.ts).
+  beforeEach(async () => void (await store.db.ready()));
 
   test('two instances changing one channel at once: every change kept', async () => {
-    const a = createSubscriptionStore(store.factory);
-    const b = createSubscriptionStore(store.second()!);
+    const a = createSubscriptionStore(store.db);
+    const b = createSubscriptionStore(await ready(store.second()!));
     await Promise.all(FORTY.map((code, i) => addState(i % 2 ? a : b, 'shared', code)));
     expect([...((await b.get(channelKey('discord', 'G1', 'shared')))!.states as string[])].sort()).toEqual([...FORTY].sort());
     for (const code of FORTY) expect(keys(await a.forState(code))).toEqual(['shared']);
   }, 30_000);
 
   test('two instances subscribing channels to one state at once: every channel is indexed', async () => {
-    const a = createSubscriptionStore(store.factory);
-    const b = createSubscriptionStore(store.second()!);
+    const a = createSubscriptionStore(store.db);
+    const b = createSubscriptionStore(await ready(store.second()!));
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).put(sub(`c${i}`))));
     expect(await a.forState('TX')).toHaveLength(40);
     expect(await b.forState('TX')).toHaveLength(40);

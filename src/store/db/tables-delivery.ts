@@ -64,7 +64,7 @@ export const deliveryMigration: Migration = {
       .execute();
     await db.schema.createIndex('outbox_due').on('outbox').columns(['platform', 'status', 'next_attempt_at']).execute();
     await db.schema.createIndex('outbox_by_status').on('outbox').columns(['status', 'created_at']).execute();
-    await db.schema.createIndex('outbox_by_payload').on('outbox').column('payload_ref').execute();
+    // No index on payload_ref: every planned row would pay for it; prune finds unnamed payloads with one scan.
     await db.schema
       .createTable('operator_episodes')
       .addColumn('key', 'varchar(512)', (c) => c.primaryKey())

@@ -16,7 +16,7 @@ import {
   type DiscordRestOptions,
 } from '../../../src/platforms/discord/alert-sender';
 import { EMBED_LIMITS, TONE_COLORS, type EmbedBody } from '../../../src/platforms/discord/render-reply';
-import { createKeyvFactory } from '../../../src/store/keyv-factory';
+import { openDatabase } from '../../../src/store/db/database';
 import { createOutboxStore } from '../../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi, type DiscordApiOptions } from '../../../stand-ins/discord-api';
@@ -358,7 +358,7 @@ describe('createDiscordAlertSender (real discord.js REST against the loopback st
   });
 
   test('through the outbox worker, a channel where the bot lost permission is paused and operators get the fix', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const keyv = openDatabase('memory://');
     const subscriptions = createSubscriptionStore(keyv);
     const outbox = createOutboxStore(keyv);
     const delivery = deliveryOf(TWO_SIGNINGS);

@@ -10,6 +10,7 @@ import type { PlannedDelivery } from '../../../src/domain/alerts/delivery-plan';
 import { createLogger } from '../../../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest, nonceFor } from '../../../src/platforms/discord/alert-sender';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
+import { openDatabase } from '../../../src/store/db/database';
 import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { readPng, weeklyDigest } from '../../helpers/charts';
@@ -37,7 +38,7 @@ async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs
       done()),
   });
   const handle = createInteractionHandler({
-    services: { snapshots, subscriptions: createSubscriptionStore(keyv) },
+    services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
     logger: createLogger('debug', sink),
     now: () => NOW,
     renderChart,

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/logging/logger';
 import { createDiscordBot } from '../../../src/platforms/discord/client';
+import { openDatabase } from '../../../src/store/db/database';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
@@ -23,7 +24,13 @@ describe('createDiscordBot', () => {
   const timed: string[] = [];
   const metrics = { commandFinished: (platform: string, command: string) => void timed.push(`${platform} ${command}`) };
   const makeBot = (token: string, snapshots = memorySnapshots()) =>
-    createDiscordBot({ token, apiUrl: api.apiUrl, logger, metrics, services: { snapshots, subscriptions: createSubscriptionStore(keyv) } });
+    createDiscordBot({
+      token,
+      apiUrl: api.apiUrl,
+      logger,
+      metrics,
+      services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
+    });
 
   test('creating the bot connects to nothing; stop before start is a no-op', async () => {
     const bot = makeBot('good-token');

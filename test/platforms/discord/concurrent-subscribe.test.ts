@@ -6,10 +6,10 @@
  */
 import { STATES } from '../../../src/domain/states';
 import { channelKey } from '../../../src/domain/alerts/subscriptions';
-import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { DATABASES, type DatabaseUnderTest, describeEachDatabase } from '../../helpers/databases';
 import { CHANNEL_ID, GUILD_ID, MODERATOR, rawCommand, startHarness, type Harness } from './harness';
 
-const ENGINES = STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres');
+const ENGINES = DATABASES.filter(([name]) => name === 'sqlite file' || name === 'postgres');
 const FORTY = STATES.slice(0, 40);
 
 type Body = {
@@ -17,13 +17,13 @@ type Body = {
   data: { embeds: Array<{ title: string; description: string; fields?: Array<{ name: string; value: string }> }>; flags?: number };
 };
 
-describeEachStore(ENGINES)('concurrent Discord /subscribe on %s', (_name, backend) => {
-  let store: StoreUnderTest;
+describeEachDatabase(ENGINES)('concurrent Discord /subscribe on %s', (_name, backend) => {
+  let store: DatabaseUnderTest;
   let h: Harness;
   beforeEach(async () => {
     store = await backend();
     // Never deferred: every answer is the interaction callback itself (the stand-in has no 3 s limit).
-    h = await startHarness({ store: store.factory, deferAfterMs: 60_000 });
+    h = await startHarness({ db: store.db, deferAfterMs: 60_000 });
   });
   afterEach(async () => {
     await h.close();

@@ -13,6 +13,7 @@ import { contentHashOf } from '../../../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger, type Logger } from '../../../src/logging/logger';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
+import { openDatabase, type StoreDb } from '../../../src/store/db/database';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import type { SnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../../src/store/subscription-store';
@@ -163,14 +164,15 @@ export interface Harness {
 
 /** `store`: the store to run on (default a fresh memory store, which the harness closes; a given one its owner closes). */
 export async function startHarness(
-  opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory } = {},
+  opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory; db?: StoreDb } = {},
 ): Promise<Harness> {
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
   const keyv = opts.store ?? createKeyvFactory('memory://');
   // The snapshots live apart from a given store (which holds what the test shares: subscriptions).
   const snapshots = memorySnapshots();
-  const subscriptions = createSubscriptionStore(keyv);
+  const db = opts.db ?? openDatabase('memory://');
+  const subscriptions = createSubscriptionStore(db);
   await seedParticipating(snapshots, opts.seed);
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -199,6 +201,7 @@ export async function startHarness(
     async close() {
       await client.destroy();
       if (!opts.store) await keyv.close();
+      if (!opts.db) await db.close();
       await api.close();
     },
   };

@@ -16,7 +16,7 @@ import {
   slackWebClientOptions,
 } from '../../../src/platforms/slack/alert-sender';
 import { PERMANENT_SLACK_ERRORS } from '../../../src/platforms/slack/send-errors';
-import { createKeyvFactory } from '../../../src/store/keyv-factory';
+import { openDatabase } from '../../../src/store/db/database';
 import { createOutboxStore } from '../../../src/store/outbox-store';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { startSlackApi, type SlackStandIn } from '../../../stand-ins/slack-api';
@@ -338,7 +338,7 @@ describe('createSlackAlertSender', () => {
   });
 
   test('through the outbox worker: a channel the bot left is paused, operators get the fix, other channels get their alert', async () => {
-    const keyv = createKeyvFactory('memory://');
+    const keyv = openDatabase('memory://');
     try {
       const outbox = createOutboxStore(keyv);
       const subscriptions = createSubscriptionStore(keyv);

@@ -12,6 +12,7 @@ import { contentHashOf } from '../../../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackApp } from '../../../src/platforms/slack/app';
+import { openDatabase, type StoreDb } from '../../../src/store/db/database';
 import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { loadSnapshot } from '../../helpers/fixtures';
@@ -38,15 +39,15 @@ export const HOSTILE_ROW: Agreement = {
 };
 
 /** The fixture with the hostile row added, as the accepted participating state of `keyv` (default: a fresh memory store). */
-export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory://')) {
+export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory://'), db: StoreDb = openDatabase('memory://')) {
   const snapshots = memorySnapshots();
-  const subscriptions = createSubscriptionStore(keyv);
+  const subscriptions = createSubscriptionStore(db);
   const file = await loadSnapshot(FIXTURE);
   const rows = [...file.rows, HOSTILE_ROW];
   const snap: Snapshot = { ...file, rows, contentHash: contentHashOf(rows) };
   const { next } = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
   await snapshots.saveState('participating', next!, 'baseline');
-  return { keyv, snapshots, subscriptions, fixtureRows: file.rows };
+  return { keyv, db, snapshots, subscriptions, fixtureRows: file.rows };
 }
 
 export interface Harness {
