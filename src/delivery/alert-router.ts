@@ -1,7 +1,7 @@
 import type { StateAlert } from '../domain/alerts/alerts';
-import { planDeliveries } from '../domain/alerts/delivery-plan';
+import { planDeliveries, planFacilityDeliveries } from '../domain/alerts/delivery-plan';
 import { buildDigest, digestPeriod } from '../domain/alerts/digest';
-import type { TotalsAlert } from '../domain/totals/totals-alerts';
+import type { FacilityAlert, TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
@@ -42,6 +42,19 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
       for (const totals of alerts)
         queued += await deps.outbox.enqueueForSubscribers({ totals: true }, null, { idPrefix: totals.id, totals }, at);
       return queued;
+    },
+
+    /**
+     * Queues each state's facility changes for the channels following that state with the `facilities` kind.
+     * A release changes a few dozen states at most, every two weeks: the channels are read, not planned in SQL.
+     */
+    async routeFacilities(alerts: FacilityAlert[], at: Date): Promise<number> {
+      if (!alerts.length) return 0;
+      const byState = await deps.subscriptions.forStates([...new Set(alerts.map((a) => a.stateCode))]);
+      return deps.outbox.enqueue(
+        planFacilityDeliveries(alerts, (code) => byState.get(code) ?? []),
+        at,
+      );
     },
 
     /** Queues the digests of every period that has ended by `at`; returns how many. */

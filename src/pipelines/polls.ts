@@ -19,7 +19,7 @@ export interface PollsDeps {
   config: Config;
   stores: { snapshots: SnapshotStore; totals: TotalsStore; health: HealthStore };
   /** Plans each publication's alerts into the outbox (src/delivery). */
-  router: Pick<AlertRouter, 'route' | 'routeTotals'>;
+  router: Pick<AlertRouter, 'route' | 'routeTotals' | 'routeFacilities'>;
   notifyOperators: (notices: OperatorNotice[]) => Promise<void>;
   logger: Logger;
   now: () => Date;
@@ -55,6 +55,7 @@ export function createPolls(deps: PollsDeps) {
     logger,
     now,
     route: async (alerts, at) => void (await router.routeTotals(alerts, at)),
+    routeFacilities: async (alerts, at) => void (await router.routeFacilities(alerts, at)),
     facilitySettings: { ...DEFAULT_FACILITY_SETTINGS, adpChangePercent: config.FACILITY_ADP_ALERT_PERCENT },
   });
   const guarded = { health: stores.health, notifyOperators, logger, now, metrics, failingAfterMs };

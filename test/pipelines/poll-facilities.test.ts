@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { planFacilityDeliveries } from '../../src/domain/alerts/delivery-plan';
+import { createAlertRouter } from '../../src/delivery/alert-router';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { createLogger } from '../../src/logging/logger';
 import { deliveryToReply } from '../../src/messages/alert-message';
@@ -31,7 +31,7 @@ const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
 });
 
 describe('the totals poll and facility alerts', () => {
-  test('a new release gives one alert per changed state, delivered (the way the router is to route them) only to channels following that state with `facilities`', async () => {
+  test('a new release gives one alert per changed state, delivered (through the router) only to channels following that state with `facilities`', async () => {
     const site = await startIceSite();
     const { subscriptions, outbox, totals } = memoryStores();
     try {
@@ -48,14 +48,10 @@ describe('the totals poll and facility alerts', () => {
         logger: createLogger('silent'),
         now: () => clock,
         route: async () => undefined,
-        // What the integrator adds to src/delivery/alert-router.ts (routeFacilities), here in the test.
+        // The bot's router (src/pipelines/polls.ts wires the same call).
         routeFacilities: async (alerts, at) => {
           routed.push(...alerts.map((a) => a.stateCode));
-          const byState = await subscriptions.forStates(alerts.map((a) => a.stateCode));
-          await outbox.enqueue(
-            planFacilityDeliveries(alerts, (code) => byState.get(code) ?? []),
-            at,
-          );
+          await createAlertRouter({ subscriptions, outbox }).routeFacilities(alerts, at);
         },
       });
       site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
