@@ -14,7 +14,7 @@ import { mb, progress } from './measure';
 import { benchMemory } from './memory';
 import { benchPipeline287g } from './pipeline-287g';
 import { benchReplay318 } from './replay-real';
-import { benchPlan100k, benchQueueThroughput } from './scale-out';
+import { benchPlan100k } from './scale-out';
 import { benchSlackAcks } from './slack-acks';
 import { benchStartToReady } from './start-to-ready';
 
@@ -47,8 +47,6 @@ async function main(): Promise<void> {
   progress('discordFanOut (5,000 channels at 200/s, through the outbox and straight through the sender)');
   figures.discordFanOut = await benchDiscordFanOut();
 
-  progress('queueThroughput (shared BullMQ queue on the local Redis, 3 instances, one limit)');
-  figures.queueThroughput = await benchQueueThroughput();
   progress('plan100k (one alert planned across 100,000 subscriptions on memory, SQLite, PostgreSQL and Redis)');
   figures.plan100k = await benchPlan100k();
 

@@ -15,6 +15,11 @@ export interface OutboxEntry {
   nextAttemptAt: string;
   sentAt: string | null;
   lastError: string | null;
+  /**
+   * When a send began whose outcome is not recorded yet (record before send); null or absent
+   * otherwise. Found set on an entry whose claim lapsed: its sender died mid-send.
+   */
+  sendingSince?: string | null;
 }
 
 /**
@@ -52,6 +57,13 @@ export interface OutboxStore {
    */
   claim(id: string, owner: string, ttlMs: number): Promise<boolean>;
   release(id: string, owner: string): Promise<void>;
+  /**
+   * Claims up to `limit` of `platform`'s due pending entries for `owner` for `ttlMs` (at once;
+   * PostgreSQL FOR UPDATE SKIP LOCKED; expiry on the database's clock) and returns them as they
+   * are now. An entry is claimable when unclaimed, its claim lapsed, or already `owner`'s (a lone
+   * instance restarting after a crash takes its claims back at once).
+   */
+  claimDue(platform: OutboxPlatform, at: Date, limit: number, owner: string, ttlMs: number): Promise<OutboxEntry[]>;
   /** Pending entries: how many, and the oldest's creation time (looked up among the first 10,000). */
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
   /** Entries given up on (dead) among the finished ones kept. */
@@ -269,6 +281,18 @@ export function createOutboxStore(keyv: KeyvFactory): OutboxStore {
       await reindex([entry]);
     },
     claim: (id, owner, ttlMs) => leases.acquire(`outbox:${id}`, owner, ttlMs),
+    // Transitional (issue 16): due() then a claim per entry, until the outbox moves to the database.
+    async claimDue(platform, at, limit, owner, ttlMs) {
+      const mine: OutboxEntry[] = [];
+      for (const e of await store.due(at, limit * 4, platform)) {
+        if (mine.length >= limit) break;
+        if (!(await store.claim(e.id, owner, ttlMs))) continue;
+        const now = await store.get(e.id);
+        if (now?.status === 'pending') mine.push(now);
+        else await store.release(e.id, owner);
+      }
+      return mine;
+    },
     release: (id, owner) => leases.release(`outbox:${id}`, owner),
     async depth() {
       const indexes = [...OUTBOX_PLATFORMS.map(pendingIndexOf), LEGACY_PENDING];
