@@ -130,7 +130,7 @@ describeWith(['postgres'])('the database connection cut and restored mid-deliver
     const cutAt = Date.now();
     const inFlight = slack.posts.length;
 
-    const probes: Array<{ status: number; ms: number }> = [];
+    const probes: Array<Awaited<ReturnType<typeof health>>> = [];
     while (Date.now() - cutAt < DOWN_MS) {
       probes.push(await health(bot.healthPort!));
       await new Promise((r) => setTimeout(r, 500));
