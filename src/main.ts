@@ -144,8 +144,8 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
 /** How long stopping waits for in-flight sends (their outcomes recorded), and for each other step. */
 const STOP_SENDS_MS = 10_000;
 const STOP_STEP_MS = 5_000;
-/** After SIGTERM, the process exits by this time whatever still hangs (the steps above add up to less). */
-const STOP_LIMIT_MS = 45_000;
+/** After SIGTERM, the process exits by this time whatever still hangs. */
+const STOP_LIMIT_MS = 30_000;
 
 /** Waits for `step`, at most `ms`; its failure is not the stop's. */
 async function boundedStep(step: Promise<unknown>, ms: number): Promise<void> {
@@ -178,13 +178,21 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
   }
   const started = bot;
   installProcessGuards({ logger: started.jobDeps.logger, notifyOperators: started.jobDeps.delivery.notifyOperators });
+  stopOnSignals(started.stop, started.jobDeps.logger);
+  return { stop: started.stop };
+}
+
+/**
+ * SIGINT/SIGTERM stop the bot and end the process: with code 0 once `stop` is done, or with
+ * code 1 after STOP_LIMIT_MS whatever still hangs (a database that accepts and never answers).
+ */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       setTimeout(() => {
-        started.jobDeps.logger.error(`still stopping after ${STOP_LIMIT_MS / 1000} s; exiting anyway`);
+        logger.error(`still stopping after ${STOP_LIMIT_MS / 1000} s; exiting anyway`);
         process.exit(1);
       }, STOP_LIMIT_MS).unref();
-      void started.stop().then(() => process.exit(0));
+      void stop().then(() => process.exit(0));
     });
-  return { stop: started.stop };
 }

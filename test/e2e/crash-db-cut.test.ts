@@ -165,4 +165,29 @@ describeWith(['postgres'])('the database connection cut and restored mid-deliver
       process.stderr.write(`healthz while down: ${JSON.stringify(probes)}; Slack posts in flight at the cut: ${inFlight}\n`);
     bot.child.kill('SIGTERM');
   });
+
+  test('a database that accepts and never answers: /healthz still answers 503 within 2 s, and SIGTERM ends the instance in bounded time', async () => {
+    const bot = await bots.start(1);
+    await until(async () => (await health(bot.healthPort!)).store === true, 'the instance to reach the database');
+    proxy.hang();
+    const probes: Array<Awaited<ReturnType<typeof health>>> = [];
+    for (let i = 0; i < 3; i++) {
+      probes.push(await health(bot.healthPort!));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(probes.map((p) => [p.status, p.store])).toEqual(probes.map(() => [503, false]));
+    expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(HEALTH_BOUND_MS);
+
+    const stoppedAt = Date.now();
+    const exited = new Promise<number | null>((resolve) => bot.child.once('exit', (code) => resolve(code)));
+    bot.child.kill('SIGTERM');
+    const code = await exited;
+    const stopMs = Date.now() - stoppedAt;
+    proxy.restore();
+    // main.ts: each stop step is bounded, and the process exits by 30 s whatever still hangs.
+    expect(stopMs).toBeLessThan(35_000);
+    expect([0, 1]).toContain(code);
+    if (process.env.SCALE_OUT_DEBUG)
+      process.stderr.write(`database hanging: healthz ${JSON.stringify(probes)}; SIGTERM to exit ${stopMs} ms (code ${code})\n`);
+  });
 });

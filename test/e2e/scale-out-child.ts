@@ -14,7 +14,7 @@
 import { writeSync } from 'node:fs';
 import { jobs } from '../../jobs';
 import { loadConfig, SETTING_NAMES } from '../../src/config';
-import { createBot } from '../../src/main';
+import { createBot, stopOnSignals } from '../../src/main';
 
 const numberOf = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 
@@ -36,10 +36,8 @@ async function main(): Promise<void> {
       for (const job of cycle) await bot.runJob(job);
     })().finally(() => (busy = false));
   }, 250);
-  process.once('SIGTERM', () => {
-    clearInterval(timer);
-    void bot.stop().then(() => process.exit(0));
-  });
+  // As `ice-watch start` does: a bounded stop, then exit.
+  stopOnSignals(() => (clearInterval(timer), bot.stop()), bot.jobDeps.logger);
 }
 
 main().catch((err: unknown) => {
