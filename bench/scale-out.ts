@@ -7,17 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import type { PlannedDelivery } from '../src/domain/alerts/delivery-plan';
 import { createAlertRouter } from '../src/delivery/alert-router';
-import { createOutboxWorker } from '../src/delivery/outbox-worker';
-import type { AlertSender } from '../src/delivery/sender';
 import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createOutboxStore } from '../src/store/outbox-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { deleteByPrefix, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../stand-ins/store-servers';
 import { subscription, texasAlert } from './discord-fanout';
-import { forceGc, mb, ms, progress, ratio } from './measure';
+import { forceGc, mb, ms, progress } from './measure';
 
 const SUBSCRIPTIONS = 100_000;
 const GOAL_NOTE = 'no numeric goal in SPEC: reported for sizing';

@@ -598,18 +598,19 @@ function crashSuite(engine: Engine, title: string, describeIt: jest.Describe) {
         ]);
 
         // Exact points: the child freezes there and is SIGKILLed.
-        const holds: KillPoint[] = (
+        const holds: KillPoint[] =
           // Mid-send and after the last send first: a busy machine that runs few points still covers every phase.
-          [
-            ['LANDED', 1],
-            ['LANDED', plannedTotal],
-            ['ENQUEUED', 1],
-            ['SAVED', 1],
-            ['RECORDED', 8],
-            ['LANDED', 13],
-            ['RECORDED', plannedTotal],
-          ] as Array<[Marker, number]>
-        ).map(([hold, n]) => ({ name: `hold at ${hold} ${n}`, kills: [{ hold, n }] }));
+          (
+            [
+              ['LANDED', 1],
+              ['LANDED', plannedTotal],
+              ['ENQUEUED', 1],
+              ['SAVED', 1],
+              ['RECORDED', 8],
+              ['LANDED', 13],
+              ['RECORDED', plannedTotal],
+            ] as Array<[Marker, number]>
+          ).map(([hold, n]) => ({ name: `hold at ${hold} ${n}`, kills: [{ hold, n }] }));
         // A crash during the recovery too.
         holds.push({
           name: 'hold at LANDED 12, then at LANDED 4 of the restart',

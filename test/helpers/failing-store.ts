@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import type { KeyvFactory } from '../../src/store/keyv-factory';
-import type { OutboxEntry, OutboxStore } from '../../src/store/outbox-store';
+import type { OutboxStore } from '../../src/store/outbox-store';
 
 /** A keyv factory whose every read fails with `message`, as a corrupt or unreachable store does. */
 export function failingKeyvFactory(message: string): KeyvFactory {
