@@ -13,7 +13,7 @@ import { POLL_LEASE } from '../../src/coordination/poll-lease';
 import { UserError } from '../../src/domain/user-error';
 import { createLogger } from '../../src/logging/logger';
 import { openDatabase, type StoreDb } from '../../src/store/db/database';
-import { createDbLeases } from '../../src/store/leases';
+import { createDbLeases, type Leases } from '../../src/store/leases';
 import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
 import { uniquePrefix } from '../helpers/databases';
 import { describeWith } from '../helpers/services';
@@ -86,7 +86,17 @@ describeWith(['postgres'])('on PostgreSQL the leader holds a lease row', () => {
     const [dbA, dbB] = [open(), open()];
     await dbA.ready();
     const gained: string[] = [];
-    const a = createCoordination({ config: { POLL_LEASE_SECONDS: 1 }, db: dbA, outbox, logger, instanceId: 'a' });
+    // A's way to the database, which its "death" cuts: every call fails from then on (nothing is released).
+    let aDead = false;
+    const real = createDbLeases(dbA);
+    const cutOff = <T>(f: () => Promise<T>) => (aDead ? Promise.reject(new Error('instance a is gone')) : f());
+    const aLeases: Leases = {
+      acquire: (...args) => cutOff(() => real.acquire(...args)),
+      release: (...args) => cutOff(() => real.release(...args)),
+      holder: (...args) => cutOff(() => real.holder(...args)),
+      sweep: (...args) => cutOff(() => real.sweep(...args)),
+    };
+    const a = createCoordination({ config: { POLL_LEASE_SECONDS: 1 }, db: dbA, outbox, logger, instanceId: 'a', leases: aLeases });
     const b = createCoordination({ config: { POLL_LEASE_SECONDS: 1 }, db: dbB, outbox, logger, instanceId: 'b' });
     await a.start({ onGained: () => gained.push('a') });
     await b.start({ onGained: () => gained.push('b') });
@@ -95,8 +105,8 @@ describeWith(['postgres'])('on PostgreSQL the leader holds a lease row', () => {
     expect((await b.status()).poller).toBe('a');
     expect((await b.status()).mode).toBe('several instances');
 
-    // A dies: its connection goes, nothing is released.
-    await dbA.close();
+    // A dies: it stops renewing, nothing is released.
+    aDead = true;
     const lostAt = Date.now();
     await waitUntil(() => gained.includes('b'), 'b to take over', 5_000, 20);
     expect(Date.now() - lostAt).toBeLessThan(1_000 + 1_000 / 3 + 500);
