@@ -692,13 +692,16 @@ function crashSuite(engine: Engine, title: string, describeIt: jest.Describe) {
         const failing =
           killed.some((r) => r.problems.length) ||
           Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend) === 0 ||
-          summary.discordDuplicatesCaught === 0;
+          (engine === 'sqlite' && summary.discordDuplicatesCaught === 0);
         if (failing || process.env.CRASH_SAFETY_REPORT) console.log(`crash safety: ${JSON.stringify(summary)}\n${table}`);
 
         for (const r of killed) expect({ point: r.point.name, problems: r.problems }).toEqual({ point: r.point.name, problems: [] });
         // The kill points covered the cycle: before the sends, in the middle of them and after the last one.
         expect(Math.min(summary.beforeSend, summary.midSend, summary.afterLastSend)).toBeGreaterThan(0);
-        expect(summary.discordDuplicatesCaught).toBeGreaterThan(0);
+        // A Discord send in flight at a kill, sent again and dropped by its nonce. On PostgreSQL a point is slower (it makes
+        // its own baseline) and a loaded machine runs a handful, whose in-flight sends may all be Slack's: there the
+        // same path is asserted by scale-out-mid-send.test.ts (the leader killed while every post is held).
+        if (engine === 'sqlite') expect(summary.discordDuplicatesCaught).toBeGreaterThan(0);
       },
       BUDGET_MS + 60_000,
     );
