@@ -87,7 +87,7 @@ export interface PlatformLimit {
 
 /** What this instance does once it leads: given at `start`, when the jobs exist. */
 export interface CoordinationRole {
-  /** This instance became the leader after start (a takeover): run the polls (and drain) now. */
+  /** This instance became the leader after start (a takeover, not the lease taken at start): run the polls (and drain) now. */
   onGained(): void;
 }
 
@@ -136,9 +136,10 @@ export function createCoordination(deps: CoordinationDeps) {
     mayLead: async () => (lease ? lease.holds() : true),
     /** Takes part: owns the SQLite file (or refuses to start), or competes for the lease (a takeover runs `role.onGained`). */
     async start(given: CoordinationRole): Promise<void> {
-      role = given;
       await fileOwner?.start();
       await lease?.start();
+      // Told from now on: holding the lease at start is not a takeover (the bot runs its start jobs itself, once its platforms are up).
+      role = given;
     },
     /** Gives the lease (or the file) up, within STOP_WAIT_MS whatever the database does. */
     async stop(): Promise<void> {

@@ -101,7 +101,7 @@ describeWith(['postgres'])('on PostgreSQL the leader holds a lease row', () => {
     await a.start({ onGained: () => gained.push('a') });
     await b.start({ onGained: () => gained.push('b') });
     expect([await a.mayLead(), await b.mayLead()]).toEqual([true, false]);
-    expect(gained).toEqual(['a']);
+    expect(gained).toEqual([]); // leading from the start is not a takeover: the bot runs its start jobs itself
     expect((await b.status()).poller).toBe('a');
     expect((await b.status()).mode).toBe('several instances');
 
