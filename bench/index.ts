@@ -15,7 +15,6 @@ import { benchMemory } from './memory';
 import { benchPipeline287g } from './pipeline-287g';
 import { benchReplay318 } from './replay-real';
 import { benchPlanning } from './planning';
-import { benchQueueThroughput } from './scale-out';
 import { benchSlackAcks } from './slack-acks';
 import { benchStartToReady } from './start-to-ready';
 
@@ -48,8 +47,6 @@ async function main(): Promise<void> {
   progress('discordFanOut (5,000 channels at 200/s, through the outbox and straight through the sender)');
   figures.discordFanOut = await benchDiscordFanOut();
 
-  progress('queueThroughput (shared BullMQ queue on the local Redis, 3 instances, one limit)');
-  figures.queueThroughput = await benchQueueThroughput();
   progress('planning (one alert planned across 100,000 subscriptions on SQLite and PostgreSQL, set-based)');
   figures.planning = await benchPlanning();
 

@@ -27,6 +27,7 @@ const schema = z.object({
   STORE_URL: url(['sqlite://', 'memory://', 'postgres://', 'postgresql://', 'redis://', 'rediss://']).default(
     'sqlite://data/ice-watch.sqlite',
   ),
+  // No longer used (the instances coordinate through STORE_URL's database): accepted, and the bot warns once at start.
   REDIS_URL: optionalText,
   // Put before every stored key, lease and queue name: several deployments (or test runs) can share one PostgreSQL or Redis.
   STORE_PREFIX: z
@@ -34,9 +35,9 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : - only')
     .default(''),
-  // With REDIS_URL: how long the poll lease lasts without renewal (another instance takes over after it).
+  // On PostgreSQL: how long the leader's lease lasts without renewal (another instance takes over after it).
   POLL_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
-  // With REDIS_URL: messages per second per bot token, shared by every instance (Discord allows 50/s per bot).
+  // No longer used: one leader sends per bot token and the SDKs keep the platforms' own limits. Accepted for old .env files.
   DISCORD_SEND_RATE: z.coerce.number().gt(0).max(50).default(40),
   SLACK_SEND_RATE: z.coerce.number().gt(0).max(100).default(20),
   DISCORD_TOKEN: optionalText,

@@ -11,7 +11,7 @@ import { secretValuesOf } from './logging/redact';
 import { createOpsEndpoints } from './observability/endpoints';
 import { installProcessGuards } from './observability/process-guards';
 import { createPolls } from './pipelines/polls';
-import { hostingServerOf, loadPlatforms, sendLimitsOf } from './platforms';
+import { hostingServerOf, loadPlatforms } from './platforms';
 import { requireReachable, type KeyvFactory } from './store/keyv-factory';
 import type { StoreDb } from './store/db/database';
 import type { KeyValueStores } from './store/key-value';
@@ -24,6 +24,8 @@ export interface BotOverrides {
   now?: () => Date;
   /** The outbox's bound on one send (default DEFAULT_SEND_TIMEOUT_MS); tests shorten it. */
   sendTimeoutMs?: number;
+  /** A claim's margin over the send timeout (default CLAIM_MARGIN_MS); tests shorten it. */
+  claimMarginMs?: number;
   /** The waits before an operator notice's retries (default 1 s, 4 s); tests shorten them. */
   noticeRetryDelaysMs?: readonly number[];
   /** The store (default: STORE_URL's); tests pass one that can stop answering. */
@@ -67,8 +69,12 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     now,
     hostedBy: hostingServerOf(config),
   });
-  // With REDIS_URL: one poller at a time (a lease) and a shared delivery queue; else this process does both.
-  const coordination = createCoordination({ config, outbox: stores.outbox, limits: sendLimitsOf(config), logger, now });
+  // One leader polls and sends: the holder of a lease row on PostgreSQL, the owner of the file on SQLite.
+  const coordination = createCoordination({ config, db: stores.db, outbox: stores.outbox, logger });
+  if (config.REDIS_URL)
+    logger.warn(
+      'REDIS_URL is set but no longer used: several instances need only STORE_URL=postgres://... (they coordinate through the database); unset REDIS_URL',
+    );
   const schedule = createSchedule(jobs, config, logger);
   const services = {
     snapshots: stores.snapshots,
@@ -90,12 +96,12 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const delivery = createDelivery({
     stores,
     platforms: platforms.list,
-    shared: coordination.sharedQueue,
     owner: coordination.owner,
     logger,
     now,
     metrics: ops.metrics,
     sendTimeoutMs: overrides.sendTimeoutMs,
+    claimMarginMs: overrides.claimMarginMs,
     noticeRetryDelaysMs: overrides.noticeRetryDelaysMs,
   });
   const pipelines = createPolls({
@@ -109,8 +115,8 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   });
   const jobDeps: JobDeps = { logger, now, pipelines, delivery };
   const runner = createJobRunner({ jobs, config, deps: jobDeps, mayLead: coordination.mayLead });
-  // What this instance does for the others: its worker sends the shared queue's entries; taking the lease over runs the polls.
-  const role = { deliverOne: delivery.deliverOne, onGained: () => runner.runStartJobs('leaders') };
+  // Taking the lease over (another instance died) runs the leader's jobs at once: the polls and the outbox drain.
+  const role = { onGained: () => runner.runStartJobs('leaders') };
   let stopping: Promise<void> | null = null;
 
   return {
@@ -122,11 +128,12 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     /** The metrics registry and the health check behind /metrics and /healthz. */
     ops,
     async start() {
-      // What the bot cannot run without is asked first: a store or a Redis that does not answer fails the
-      // start with the reason (and `ice-watch start` exits non-zero), never a bot that looks alive and does nothing.
-      await Promise.all([requireReachable('STORE_URL', stores.keyv), coordination.ready()]);
-      await ops.start(await platforms.start());
+      // What the bot cannot run without is asked first: a store that does not answer fails the start with
+      // the reason (and `ice-watch start` exits non-zero), never a bot that looks alive and does nothing.
+      await requireReachable('STORE_URL', stores.keyv);
+      // Before any listener: a second bot on one SQLite file is refused here (FileOwnedError).
       await coordination.start(role);
+      await ops.start(await platforms.start());
       schedule.start(runner.run);
       logger.info({ store: stores.keyv.description, platforms: platforms.names, jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
       runner.runStartJobs();
@@ -134,16 +141,30 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     stop: () =>
       (stopping ??= (async () => {
         logger.info('stopping: no new jobs; waiting for running ones');
-        await schedule.stop();
-        await delivery.stop();
-        await runner.idle();
+        // Each wait is bounded: a database or a platform that hangs delays the stop, never blocks it.
+        await boundedStep(schedule.stop(), STOP_STEP_MS);
+        await delivery.stop(STOP_SENDS_MS);
+        await boundedStep(runner.idle(), STOP_STEP_MS);
         await coordination.stop();
-        await platforms.stop();
-        await ops.stop();
-        await stores.close();
+        await boundedStep(platforms.stop(), STOP_STEP_MS);
+        await boundedStep(ops.stop(), STOP_STEP_MS);
+        await boundedStep(stores.close(), STOP_STEP_MS);
         logger.info('stopped');
       })()),
   };
+}
+
+/** How long stopping waits for in-flight sends (their outcomes recorded), and for each other step. */
+const STOP_SENDS_MS = 10_000;
+const STOP_STEP_MS = 5_000;
+/** After SIGTERM, the process exits by this time whatever still hangs. */
+const STOP_LIMIT_MS = 30_000;
+
+/** Waits for `step`, at most `ms`; its failure is not the stop's. */
+async function boundedStep(step: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([step.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** After a failed start, how long stopping what did start may take before the process exits anyway. */
@@ -170,6 +191,21 @@ export async function startBot(config: Config): Promise<{ stop: () => Promise<vo
   }
   const started = bot;
   installProcessGuards({ logger: started.jobDeps.logger, notifyOperators: started.jobDeps.delivery.notifyOperators });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void started.stop().then(() => process.exit(0)));
+  stopOnSignals(started.stop, started.jobDeps.logger);
   return { stop: started.stop };
+}
+
+/**
+ * SIGINT/SIGTERM stop the bot and end the process: with code 0 once `stop` is done, or with
+ * code 1 after STOP_LIMIT_MS whatever still hangs (a database that accepts and never answers).
+ */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(`still stopping after ${STOP_LIMIT_MS / 1000} s; exiting anyway`);
+        process.exit(1);
+      }, STOP_LIMIT_MS).unref();
+      void stop().then(() => process.exit(0));
+    });
 }

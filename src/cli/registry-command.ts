@@ -4,7 +4,7 @@ import { parseCommandText } from '../../commands/parse-text';
 import { runCommand } from '../../commands/run-command';
 import { sourceSettingsOf } from '../../commands/services';
 import { loadConfig, type Config } from '../config';
-import { outboxDeliveryStatus } from '../coordination/coordination';
+import { deliveryModeOf, outboxDeliveryStatus } from '../coordination/coordination';
 import { DEFAULT_GUARDS } from '../domain/agreements/guards';
 import type { DetentionRelease } from '../domain/totals/totals';
 import { UserError } from '../domain/user-error';
@@ -134,7 +134,7 @@ function consoleContext(stores: Stores, config: Config | null, readFromDisk: boo
             // The queue's own counts live in the running instances; the outbox is in the store.
             delivery: async () => ({
               ...(await outboxDeliveryStatus(stores.outbox)),
-              mode: config.REDIS_URL ? 'shared queue' : 'one instance',
+              mode: deliveryModeOf(config.STORE_URL),
             }),
             // The schedule runs in the bot, not here: no next poll.
             sources: sourceSettingsOf(config),

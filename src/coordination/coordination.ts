@@ -1,31 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config';
-import type * as DeliveryQueueModule from '../delivery/delivery-queue';
-import type { DeliveryQueue, PlatformLimit, QueueCounts } from '../delivery/delivery-queue';
 import type { Logger } from '../logging/logger';
-import { createKeyvFactory, requireReachable, type KeyvFactory } from '../store/keyv-factory';
+import type { StoreDb } from '../store/db/database';
+import { createDbLeases, type Leases } from '../store/leases';
 import type { OutboxEntry, OutboxStore } from '../store/outbox-store';
-import { createPollLease, POLL_LEASE, type PollLease } from './poll-lease';
-
-/** The shared queue's module, loaded on first use: BullMQ and its Redis client stay out of a lone instance. */
-const loadDeliveryQueue = (): typeof DeliveryQueueModule => require('../delivery/delivery-queue');
+import { createFileOwner } from './file-owner';
+import { createPollLease, POLL_LEASE } from './poll-lease';
+import { within } from './within';
 
 /** A name for this process among the instances: host, pid and a random part (pids repeat across machines). */
 export function newInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
-/** How deliveries are going, for /status: the outbox's own numbers and, with a shared queue, its jobs. */
+/** Counts of a former shared queue; always empty now (kept so /status reads the same shape). */
+export interface QueueCounts {
+  platform: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/** How deliveries are going, for /status: the outbox's own numbers and who leads. */
 export interface DeliveryStatus {
-  mode: 'one instance' | 'shared queue';
+  /**
+   * One process on SQLite; several on PostgreSQL, the lease holder sending. ('shared queue' was
+   * the BullMQ queue's, gone with REDIS_URL: still accepted so /status's callers and tests read
+   * as before; remove it with the queue lines of commands/status.ts.)
+   */
+  mode: 'one instance' | 'several instances' | 'shared queue';
   pending: number;
   oldestPendingAt: string | null;
   deadLetters: Array<Pick<OutboxEntry, 'id' | 'lastError' | 'createdAt'> & { channel: string }>;
+  /** Always empty: there is no shared queue any more (the leader sends). */
   queue: QueueCounts[];
-  /** Who polls now (with REDIS_URL); null when unknown or one instance. */
+  /** Who polls and sends now (PostgreSQL); null when unknown or one instance. */
   poller: string | null;
 }
+
+/** What a store URL allows: several instances share PostgreSQL; a SQLite file has one owner. */
+export const deliveryModeOf = (storeUrl: string): 'one instance' | 'several instances' =>
+  /^postgres(ql)?:\/\//.test(storeUrl) ? 'several instances' : 'one instance';
 
 /** The outbox's part of the delivery status (what the CLI can tell from the store alone). */
 export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<DeliveryStatus> {
@@ -46,96 +63,94 @@ export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<Deliver
 }
 
 export interface CoordinationDeps {
-  config: Pick<Config, 'REDIS_URL' | 'STORE_PREFIX' | 'POLL_LEASE_SECONDS'>;
+  config: Pick<Config, 'POLL_LEASE_SECONDS'>;
+  /** The database the instances share (STORE_URL): its leases table decides who leads. */
+  db: StoreDb;
   outbox: OutboxStore;
-  /** Each running platform's send rate, shared by every instance sending with its token (src/platforms). */
-  limits: PlatformLimit[];
   logger: Logger;
-  now: () => Date;
   /** This process among the instances (default: a new one). */
   instanceId?: string;
-}
-
-/** What this instance does for the others once started: given at `start`, when the outbox worker and the jobs exist. */
-export interface CoordinationRole {
-  /** Sends one outbox entry from here (claim, re-read, send, save): the shared queue's workers run it. */
-  deliverOne(id: string): Promise<OutboxEntry | null>;
-  /** This instance became the poller after start (a takeover): run the polls now. */
-  onGained(): void;
+  /** The leases (default: the database's, src/store/leases.ts). */
+  leases?: Leases;
 }
 
 /**
- * What changes when several instances share REDIS_URL, in one place: the poll lease (one
- * poller at a time) and the shared BullMQ delivery queue (one rate limit per bot token).
- * Without REDIS_URL this is one process: it always polls and drains the outbox itself
- * (`sharedQueue` is null).
+ * One platform's send rate (DISCORD_SEND_RATE, SLACK_SEND_RATE). Unused since the shared queue
+ * went: one leader sends per token and the SDKs pace it (discord.js keeps Discord's 50/s and
+ * route buckets; Slack's WebClient honours 429 Retry-After). src/platforms still declares them.
+ */
+export interface PlatformLimit {
+  platform: string;
+  token: string;
+  perSecond: number;
+}
+
+/** What this instance does once it leads: given at `start`, when the jobs exist. */
+export interface CoordinationRole {
+  /** This instance became the leader after start (a takeover, not the lease taken at start): run the polls (and drain) now. */
+  onGained(): void;
+}
+
+/** How long stopping waits for the database (releasing the lease) before it goes on: SIGTERM ends in bounded time. */
+const STOP_WAIT_MS = 3_000;
+
+/**
+ * Several instances coordinate through the database alone (no Redis, no queue server):
+ *
+ * - PostgreSQL: the leader is the holder of the `poll-lease` row (POLL_LEASE_SECONDS, renewed
+ *   every third, taken over when it lapses). Only the leader polls AND drains the outbox: one
+ *   sender per bot token. The platforms' rate limits are per token (Discord 50/s per bot, Slack
+ *   per method and workspace), so a queue shared by several instances adds no throughput, only
+ *   a second rate limiter to agree with. The other instances stand by (and serve commands).
+ *   Outbox rows are still claimed one batch at a time (`claimDue`, FOR UPDATE SKIP LOCKED, on the
+ *   database's clock), so a leader that dies mid-send leaves claims that lapse and the next
+ *   leader sends them.
+ * - SQLite: one process owns the file (file-owner.ts) and leads; a second `ice-watch start` on
+ *   the same file is refused.
  */
 export function createCoordination(deps: CoordinationDeps) {
-  const { config, logger } = deps;
+  const { config, db, logger } = deps;
   const instanceId = deps.instanceId ?? newInstanceId();
+  const leases = deps.leases ?? createDbLeases(db);
+  const shared = db.dialect === 'postgres';
   let role: CoordinationRole | null = null;
-  let coordination: KeyvFactory | null = null;
-  let lease: PollLease | null = null;
-  let queue: DeliveryQueue | null = null;
-  if (config.REDIS_URL) {
-    coordination = createKeyvFactory(config.REDIS_URL, { prefix: `${config.STORE_PREFIX}coordination:` });
-    lease = createPollLease({
-      leases: coordination.leases,
-      owner: instanceId,
-      ttlMs: config.POLL_LEASE_SECONDS * 1000,
-      logger,
-      onGained: () => role?.onGained(),
-    });
-    // BullMQ (some 20 MB) is loaded only when several instances share REDIS_URL.
-    queue = loadDeliveryQueue().createDeliveryQueue({
-      redisUrl: config.REDIS_URL,
-      owner: instanceId,
-      outbox: deps.outbox,
-      limits: deps.limits,
-      logger,
-      now: deps.now,
-      prefix: `${config.STORE_PREFIX}ice-watch-queue`,
-    });
-  }
-  const shared = queue;
+  const lease = shared
+    ? createPollLease({ leases, owner: instanceId, ttlMs: config.POLL_LEASE_SECONDS * 1000, logger, onGained: () => role?.onGained() })
+    : null;
+  // SQLite in memory is one process's by definition: nothing to own.
+  const fileOwner =
+    !shared && !db.description.startsWith('sqlite memory')
+      ? createFileOwner({ leases, owner: instanceId, description: db.description, logger })
+      : null;
 
   return {
     instanceId,
+    leases,
     /**
-     * Who claims outbox entries. One instance: always the same name, so a restart after a crash
-     * takes its claims back at once. Several: each instance, and a claim lapses when its holder dies.
+     * Who claims outbox entries. SQLite: always the same name, so a restart after a crash takes its
+     * claims back at once (one process owns the file). PostgreSQL: each instance; a claim lapses
+     * when its holder dies and the next leader takes it.
      */
-    owner: config.REDIS_URL ? instanceId : 'one-instance',
-    /** With REDIS_URL, the queue that sends instead of this process (src/delivery/delivery.ts); else null. */
-    sharedQueue: shared && {
-      dispatch: () => shared.dispatch(),
-      /** Forwards a platform's retry_after to every worker of its token. */
-      pause: (platform: string, ms: number) =>
-        void shared.pause(platform, ms).catch((err: unknown) => logger.warn({ err }, 'could not pause the delivery queue')),
-    },
-    /** Whether a job marked `leader` may run here now. */
+    owner: shared ? instanceId : 'one-instance',
+    /** Whether a job marked `leader` (polls, the outbox drain) may run here now. */
     mayLead: async () => (lease ? lease.holds() : true),
-    /** Resolves when Redis (REDIS_URL) answers, at once without it; else a ServiceUnreachableError naming REDIS_URL. */
-    ready: async () => (coordination ? requireReachable('REDIS_URL', coordination) : undefined),
-    /** Takes part: the lease (a takeover runs `role.onGained`) and the shared queue's workers (sending through `role.deliverOne`). */
+    /** Takes part: owns the SQLite file (or refuses to start), or competes for the lease (a takeover runs `role.onGained`). */
     async start(given: CoordinationRole): Promise<void> {
-      if (coordination) await requireReachable('REDIS_URL', coordination);
-      role = given;
+      await fileOwner?.start();
       await lease?.start();
-      queue?.start(given.deliverOne);
+      // Told from now on: holding the lease at start is not a takeover (the bot runs its start jobs itself, once its platforms are up).
+      role = given;
     },
+    /** Gives the lease (or the file) up, within STOP_WAIT_MS whatever the database does. */
     async stop(): Promise<void> {
-      await lease?.stop();
-      await queue?.close();
-      await coordination?.close();
+      await within(Promise.all([lease?.stop(), fileOwner?.stop()]), STOP_WAIT_MS, 'stopping coordination').catch(() => undefined);
     },
     async status(): Promise<DeliveryStatus> {
-      const [base, counts, poller] = await Promise.all([
+      const [base, poller] = await Promise.all([
         outboxDeliveryStatus(deps.outbox),
-        queue ? queue.counts() : Promise.resolve([]),
-        lease && coordination ? coordination.leases.holder(POLL_LEASE) : Promise.resolve(null),
+        lease ? leases.holder(POLL_LEASE) : Promise.resolve(null),
       ]);
-      return { ...base, mode: queue ? 'shared queue' : 'one instance', queue: counts, poller };
+      return { ...base, mode: shared ? 'several instances' : 'one instance', poller };
     },
   };
 }

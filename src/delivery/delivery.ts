@@ -20,19 +20,9 @@ export interface PlatformDelivery {
   terminal?: (notices: OperatorNotice[]) => Promise<void>;
 }
 
-/** The shared delivery queue of several instances (REDIS_URL, src/coordination): it sends instead of this process. */
-export interface SharedQueue {
-  /** Hands the due outbox entries to the queue; returns how many. */
-  dispatch(): Promise<number>;
-  /** A platform asked to wait (429 retry_after): every instance's workers for its token wait. */
-  pause(platform: string, ms: number): void;
-}
-
 export interface DeliveryDeps {
   stores: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests: DigestStore; episodes: EpisodeStore };
   platforms: readonly PlatformDelivery[];
-  /** With REDIS_URL, the shared queue; null: this process sends what the outbox holds. */
-  shared: SharedQueue | null;
   /** Who claims outbox entries (src/coordination: the instance, or one name for a lone instance). */
   owner: string;
   logger: Logger;
@@ -40,6 +30,8 @@ export interface DeliveryDeps {
   metrics?: Pick<Metrics, 'alertAttempt'>;
   /** The outbox's bound on one send (default DEFAULT_SEND_TIMEOUT_MS). */
   sendTimeoutMs?: number;
+  /** A claim's margin over the send timeout (default CLAIM_MARGIN_MS); tests shorten it. */
+  claimMarginMs?: number;
   /** The waits before an operator notice's retries (default 1 s, 4 s). */
   noticeRetryDelaysMs?: readonly number[];
 }
@@ -48,11 +40,11 @@ export interface DeliveryDeps {
  * Everything that leaves the bot, built from what the platforms contribute: the router that
  * plans alerts into the outbox (and digests), the outbox worker that sends them, and the
  * operator fan-out (every platform's operators' channel, and the terminal's lines) with its
- * episodes. `drain` is the one step that sends what is due: this process's worker, or, with
- * several instances, the shared queue's dispatch.
+ * episodes. `drain` is the one step that sends what is due; with several instances only the
+ * leader runs it (src/coordination: one sender per bot token).
  */
 export function createDelivery(deps: DeliveryDeps) {
-  const { stores, logger, now, shared } = deps;
+  const { stores, logger, now } = deps;
   const router = createAlertRouter({ subscriptions: stores.subscriptions, outbox: stores.outbox, digests: stores.digests });
   const terminals = deps.platforms.flatMap((p) => (p.terminal ? [p.terminal] : []));
   const tellTerminal = async (notices: OperatorNotice[]) => void (await Promise.all(terminals.map((t) => t(notices))));
@@ -75,8 +67,7 @@ export function createDelivery(deps: DeliveryDeps) {
     metrics: deps.metrics,
     owner: deps.owner,
     sendTimeoutMs: deps.sendTimeoutMs,
-    // A 429 holds the shared queue's workers of every instance too, not only this process's lane.
-    onRetryAfter: shared ? (platform, ms) => shared.pause(platform, ms) : undefined,
+    claimMarginMs: deps.claimMarginMs,
   });
   return {
     router,
@@ -84,12 +75,12 @@ export function createDelivery(deps: DeliveryDeps) {
     notifyOperators,
     /** The terminal alone: a failing source's every failure, while the channels hear it as an episode. */
     tellTerminal,
-    /** Sends what is due: here, or through the shared queue. Returns how many entries were sent or dispatched. */
-    drain: shared ? shared.dispatch : worker.drain,
-    /** One entry, claimed and sent from here (the shared queue's workers). */
-    deliverOne: worker.deliverOne,
-    /** Lets in-flight sends finish; what is not sent stays in the outbox. */
-    stop: () => worker.stop(),
+    /** Sends what is due. Returns how many entries were tried. */
+    drain: worker.drain,
+    /** Outcomes the database has not taken yet (kept in memory, written before anything else is sent). */
+    unrecorded: worker.unrecorded,
+    /** Lets in-flight sends finish, within `waitMs`; what is not sent stays in the outbox. */
+    stop: (waitMs?: number) => worker.stop(waitMs),
   };
 }
 

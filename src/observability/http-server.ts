@@ -19,6 +19,8 @@ export interface OpsRoutesDeps {
 
 export const HEALTH_PATH = '/healthz';
 export const METRICS_PATH = '/metrics';
+/** /healthz answers within this (503 when the check has not finished): under the 2 s a prober waits. */
+export const HEALTH_ANSWER_MS = 1_900;
 
 /**
  * `/healthz` (JSON; 200 when everything is well, 503 when the store is unreachable or a
@@ -37,16 +39,31 @@ export function createOpsRoutes(deps: OpsRoutesDeps): OpsRoute[] {
       path: HEALTH_PATH,
       method: ['GET'],
       handler: (_req, res) => {
-        deps.checkHealth().then(
-          (report) => {
-            res.writeHead(report.status === 'ok' ? 200 : 503, {
-              'content-type': 'application/json; charset=utf-8',
-              'cache-control': 'no-store',
-            });
-            res.end(JSON.stringify(report) + '\n');
-          },
-          (err: unknown) => fail(res, 'health check', err),
+        const answer = (status: number, body: unknown) => {
+          if (res.headersSent) return;
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(JSON.stringify(body) + '\n');
+        };
+        // The check bounds its own waits on the store; this bound is the endpoint's own, for whatever else
+        // could hang (a stalled event loop turn, a store call that ignores its timeout): a load balancer gets
+        // its 503 within HEALTH_ANSWER_MS however the database fails.
+        const late = setTimeout(
+          () =>
+            answer(503, {
+              status: 'failing',
+              store: { reachable: false, error: `the health check did not finish within ${HEALTH_ANSWER_MS} ms` },
+            }),
+          HEALTH_ANSWER_MS,
         );
+        deps
+          .checkHealth()
+          .then(
+            (report) => answer(report.status === 'ok' ? 200 : 503, report),
+            (err: unknown) => {
+              if (!res.headersSent) fail(res, 'health check', err);
+            },
+          )
+          .finally(() => clearTimeout(late));
       },
     },
     {

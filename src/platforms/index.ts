@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { PlatformLimit } from '../delivery/delivery-queue';
+import type { PlatformLimit } from '../coordination/coordination';
 import type { Platform } from '../domain/platforms';
 import type { HostingServer } from '../observability/endpoints';
 import { consolePlatform } from './console/plugin';

@@ -415,7 +415,8 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
           .where('platform', '=', platform)
           .where('status', '=', 'pending')
           .where('next_attempt_at', '<=', timeOf(at))
-          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now)]))
+          // Free, lapsed, or already this owner's: a lone instance restarting after a crash (one owner name) takes its claims back at once.
+          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now), eb('claimed_by', '=', owner)]))
           .orderBy('next_attempt_at')
           .orderBy('id')
           .limit(limit);

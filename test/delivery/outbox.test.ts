@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/store/db/database';
 import { createOutboxStore, type OutboxStore } from '../../src/store/outbox-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../src/store/subscription-store';
 import { alertsBetween } from '../helpers/fixtures';
+import { switchableOutbox } from '../helpers/failing-store';
 import { type MemoryStores, memoryStores } from '../helpers/stores';
 
 const T0 = new Date('2025-10-17T12:00:00Z');
@@ -350,5 +351,134 @@ describe('outbox under concurrent polls and drains', () => {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('record before send', () => {
+  const delivery = (i: number, platform: PlannedDelivery['platform']): PlannedDelivery =>
+    ({
+      id: `${platform}-${i}`,
+      subscriptionKey: `${platform}:W:c${i}`,
+      platform,
+      workspaceId: 'W',
+      channelId: `c${i}`,
+      mode: 'instant',
+    }) as PlannedDelivery;
+  let stores: ReturnType<typeof memoryStores>;
+  beforeEach(() => {
+    stores = memoryStores();
+  });
+  afterEach(() => stores.close());
+
+  test('the entry says it is being sent before the platform is called, and the outcome clears it', async () => {
+    await stores.outbox.enqueue([delivery(1, 'slack')], T0);
+    const seenAtSend: Array<string | null | undefined> = [];
+    const slack: AlertSender = {
+      platform: 'slack',
+      send: async (d) => {
+        seenAtSend.push((await stores.outbox.get(d.id))?.sendingSince);
+        return { ok: true };
+      },
+    };
+    const worker = createOutboxWorker({
+      outbox: stores.outbox,
+      subscriptions: stores.subscriptions,
+      senders: [slack],
+      logger: createLogger('silent'),
+      now: () => T0,
+      notifyOperators: async () => undefined,
+    });
+    await worker.drain();
+    expect(seenAtSend).toEqual([T0.toISOString()]);
+    expect(await stores.outbox.get('slack-1')).toMatchObject({ status: 'sent', sendingSince: null, attempts: 1 });
+  });
+
+  test('an outcome the database refuses is kept, nothing else is sent meanwhile, and it is written first once the database is back: never sent twice', async () => {
+    const outbox = switchableOutbox(stores.outbox);
+    await outbox.enqueue([delivery(1, 'slack'), delivery(2, 'slack')], T0);
+    const sent: string[] = [];
+    const slack: AlertSender = {
+      platform: 'slack',
+      send: async (d) => {
+        sent.push(d.id);
+        // The connection drops after Slack accepted the message and before the outbox records it.
+        outbox.failWrites('Connection terminated unexpectedly');
+        return { ok: true };
+      },
+    };
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions: stores.subscriptions,
+      senders: [slack],
+      logger: createLogger('silent'),
+      now: () => T0,
+      notifyOperators: async () => undefined,
+      concurrency: 1,
+      recordRetryMs: 60_000, // the retry timer stays out of this test: drains do the retrying
+    });
+    await worker.drain();
+    expect(sent).toEqual(['slack-1']);
+    expect(worker.unrecorded()).toBe(1);
+    expect(outbox.refused).toBeGreaterThan(0);
+    // Still down: the next drain tries the kept outcome, and sends nothing.
+    await worker.drain();
+    expect(sent).toEqual(['slack-1']);
+    expect((await stores.outbox.get('slack-1'))!.status).toBe('pending');
+    // Back: the kept outcome is written before anything else; then slack-2 is sent (and its send cuts the database again).
+    outbox.heal();
+    await worker.drain();
+    expect(await stores.outbox.get('slack-1')).toMatchObject({ status: 'sent', sendingSince: null });
+    expect(sent).toEqual(['slack-1', 'slack-2']);
+    expect(worker.unrecorded()).toBe(1);
+    outbox.heal();
+    await worker.drain();
+    expect(worker.unrecorded()).toBe(0);
+    expect(sent).toEqual(['slack-1', 'slack-2']);
+    expect((await stores.outbox.get('slack-2'))!.status).toBe('sent');
+    expect((await stores.outbox.depth()).pending).toBe(0);
+  });
+
+  test('a failed "sending" write sends nothing (the entry waits for its claim to lapse)', async () => {
+    const outbox = switchableOutbox(stores.outbox);
+    await outbox.enqueue([delivery(1, 'discord')], T0);
+    outbox.failWrites('database down');
+    const sent: string[] = [];
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions: stores.subscriptions,
+      senders: [{ platform: 'discord', send: async (d) => (sent.push(d.id), { ok: true }) }],
+      logger: createLogger('silent'),
+      now: () => T0,
+      notifyOperators: async () => undefined,
+    });
+    await worker.drain();
+    expect(sent).toEqual([]);
+    expect(worker.unrecorded()).toBe(0);
+    expect((await stores.outbox.get('discord-1'))!.status).toBe('pending');
+  });
+
+  test('an entry left "being sent" by a sender that died is sent again once its claim lapsed (at least once)', async () => {
+    await stores.outbox.enqueue([delivery(1, 'slack')], T0);
+    const [entry] = await stores.outbox.due(T0, 1, 'slack');
+    // The dead sender's traces: its "sending" record, and a claim that has lapsed.
+    await stores.outbox.save({ ...entry!, sendingSince: T0.toISOString() });
+    expect(await stores.outbox.claim('slack-1', 'dead-instance', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    const sent: string[] = [];
+    const warnings: string[] = [];
+    const logger = createLogger('warn', { write: (line: string) => void warnings.push(line) } as never);
+    const worker = createOutboxWorker({
+      outbox: stores.outbox,
+      subscriptions: stores.subscriptions,
+      senders: [{ platform: 'slack', send: async (d) => (sent.push(d.id), { ok: true }) }],
+      logger,
+      now: () => T0,
+      notifyOperators: async () => undefined,
+      owner: 'next-leader',
+    });
+    await worker.drain();
+    expect(sent).toEqual(['slack-1']);
+    expect(await stores.outbox.get('slack-1')).toMatchObject({ status: 'sent', sendingSince: null });
+    expect(warnings.join('')).toMatch(/never recorded; sending it again/);
   });
 });

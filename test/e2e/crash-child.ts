@@ -13,6 +13,9 @@
  *                    only JavaScript thread blocks, so none of its code runs again (I/O it
  *                    already handed to the kernel or to libuv's threads may still finish, as
  *                    at any real kill). Aims a kill at an exact point of the cycle.
+ *   CRASH_SEND_TIMEOUT_MS, CRASH_CLAIM_MARGIN_MS: shorten the send timeout and a claim's margin
+ *                    over it. On PostgreSQL each run claims as an instance of its own, so a
+ *                    restart waits for the killed run's claims to lapse (their sum).
  *
  * Progress markers, one line each on stdout, written synchronously (a marker the parent
  * reads has happened; nothing after it has, unless the parent is slower than the child):
@@ -77,7 +80,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const config = loadConfig(Object.fromEntries(SETTING_NAMES.map((k) => [k, process.env[k]])));
-  const bot = await createBot(config);
+  const numberOf = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const bot = await createBot(config, {
+    sendTimeoutMs: numberOf('CRASH_SEND_TIMEOUT_MS'),
+    claimMarginMs: numberOf('CRASH_CLAIM_MARGIN_MS'),
+  });
   const { outbox, snapshots, subscriptions } = bot.stores;
   mark('READY');
 

@@ -18,7 +18,6 @@ function world(mayLead = async () => true) {
   const terminal: OperatorNotice[] = [];
   const delivery = createDelivery({
     stores,
-    shared: null,
     owner: 'test',
     logger,
     now,

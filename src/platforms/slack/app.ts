@@ -5,7 +5,7 @@ import type { Command } from '../../../commands/command';
 import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
-import type { Leases } from '../../store/atomic';
+import { createDbLeases, type Leases } from '../../store/leases';
 import type { PlatformContext, RunningPlatform } from '../plugin';
 import { createSlackAlertSender, createSlackWebClient, notifyOperatorChannel } from './alert-sender';
 import { createBoltLogger } from './bolt-logger';
@@ -142,7 +142,7 @@ export function createSlackPlatform({ config, services, stores, logger, now, met
     port: config.SLACK_PORT,
     apiUrl: config.SLACK_API_URL,
     services,
-    replayLeases: stores.keyv.leases,
+    replayLeases: createDbLeases(stores.db),
     logger,
     adminsOnly: config.SLACK_ADMINS_ONLY,
     now,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../logging/logger';
-import type { Leases } from '../../store/atomic';
+import type { Leases } from '../../store/leases';
 
 /** Lease names of seen signatures start with this (a lease per signature, never released: it lapses). */
 export const SEEN_SIGNATURE = 'slack-seen:';
@@ -18,7 +18,7 @@ export const REMEMBER_MS = 5 * 60_000 + FUTURE_SKEW_MS + 60_000;
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface ReplayGuardOptions {
-  /** The store's leases, shared by every instance and kept across restarts (STORE_URL). */
+  /** The database's leases (src/store/leases.ts): shared by every instance, kept across restarts, expiring on the database's clock. */
   leases: Leases;
   now?: () => number;
 }

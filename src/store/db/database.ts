@@ -160,6 +160,10 @@ function openPostgres(url: string, options: OpenDatabaseOptions): StoreDb {
     };
     pool = new Pool(config);
     pool.on('error', () => undefined); // an idle client's dropped connection; the next query reports it
+    // A client Kysely holds between two queries has no listener of the pool's: its dropped connection would
+    // be an uncaught 'error' and end the process (seen with the connection cut mid-delivery). The query on
+    // it fails instead, and the pool discards it on release (it is no longer queryable).
+    pool.on('connect', (client) => void client.on('error', () => undefined));
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return db;
   };
