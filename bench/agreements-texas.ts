@@ -1,7 +1,7 @@
 /**
  * Figure `agreementsTexas`: `/agreements texas` over a 2,500-agreement participating list,
  * in process: the real command (store read, query, Reply) and the terminal rendering of
- * its Reply, against a real keyv store holding the list.
+ * its Reply, against a real store (STORE_URL=memory://: SQLite in memory) holding the list.
  */
 import agreements from '../commands/agreements';
 import type { CommandContext } from '../commands/command';
@@ -10,7 +10,6 @@ import { contentHashOf } from '../src/domain/agreements/snapshot';
 import type { Agreement, Snapshot } from '../src/domain/types';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
 import { openDatabase } from '../src/store/db/database';
-import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
@@ -40,9 +39,9 @@ function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Sna
 export async function benchAgreementsTexas() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
-  const keyv = createKeyvFactory('memory://');
   const db = openDatabase('memory://');
-  const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
+  const kv = openKeyValueStores('memory://');
+  const snapshots = createSnapshotStore(db, kv);
   for (const [source, list] of [
     ['participating', rows],
     ['pending', pending],
@@ -70,12 +69,12 @@ export async function benchAgreementsTexas() {
     text = await once();
     samples.push(performance.now() - t0);
   }
-  await Promise.all([keyv.close(), db.close()]);
+  await Promise.all([db.close(), kv.close()]);
   const p99 = percentile(samples, 99);
   progress(`agreementsTexas: p99 ${ms(p99)} ms`);
   return {
     description:
-      "commands/agreements run(ctx, { state: 'texas' }) against a keyv store holding the lists, then renderReplyAsText, in process",
+      "commands/agreements run(ctx, { state: 'texas' }) against a store in memory (SQLite) holding the lists, then renderReplyAsText, in process",
     rows: { participating: rows.length, inTexas: rows.filter((r) => r.stateCode === 'TX').length, pending: pending.length },
     warmupRuns: WARMUP,
     runs: RUNS,

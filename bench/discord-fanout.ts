@@ -1,7 +1,7 @@
 /**
  * Figure `discordFanOut`: one state's alert fanned out to 5,000 subscribed Discord channels.
- * The deliveries are planned as the router plans them (planDeliveries), stored in a memory
- * keyv outbox and drained by the outbox worker (default concurrency) through the Discord
+ * The deliveries are planned as the router plans them (planDeliveries), stored in an outbox
+ * in memory (SQLite) and drained by the outbox worker (default concurrency) through the Discord
  * sender; discord.js's REST (`globalRequestsPerSecond` set to the limit, as for a bot whose
  * limit is known) posts them to the loopback stand-in, which enforces that global limit with
  * real 429s and X-RateLimit-* / Retry-After headers, plus Discord's 5-per-5-s bucket per

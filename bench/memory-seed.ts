@@ -14,7 +14,6 @@ import { agencyKey } from '../src/domain/agreements/agency';
 import { makeSnapshot } from '../src/domain/agreements/snapshot';
 import { channelKey, type Subscription } from '../src/domain/alerts/subscriptions';
 import type { Agreement, FileMeta, ListKind, Snapshot } from '../src/domain/types';
-import { createKeyvFactory } from '../src/store/keyv-factory';
 import { createSnapshotStore, type SnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { snapshotOfFile } from './fixtures';
@@ -127,7 +126,6 @@ export interface Seeded {
 /** Seeds `root`/seeded.sqlite and writes the page the first poll finds to `root`/page. */
 export async function seed(root: string): Promise<Seeded> {
   const store = join(root, 'seeded.sqlite');
-  const keyv = createKeyvFactory(`sqlite://${store}`);
   const db = openDatabase(`sqlite://${store}`);
   const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
   const factory = new AgreementFactory({ seed: 365, texasShare: 0.12 });
@@ -144,7 +142,7 @@ export async function seed(root: string): Promise<Seeded> {
   await save(snapshots, await snapshotOfFile(PENDING_FIXTURE, 'pending', new Date(start + 364 * DAY).toISOString()), 0);
   const all = Array.from({ length: SUBSCRIPTIONS }, (_, i) => subscription(i));
   await createSubscriptionStore(db).putMany(all);
-  await Promise.all([keyv.close(), db.close()]);
+  await db.close();
 
   // The next publication: one Texas agreement gone, three new ones signed in Texas.
   const ended = rows.findIndex((r) => r.stateCode === 'TX');

@@ -10,7 +10,7 @@ import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guard
 import { createLogger } from '../src/logging/logger';
 import { createSlackApp } from '../src/platforms/slack/app';
 import { openDatabase } from '../src/store/db/database';
-import { createKeyvFactory } from '../src/store/keyv-factory';
+import { createDbLeases } from '../src/store/leases';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { FIXTURES_287G, snapshotOfFile } from './fixtures';
@@ -20,8 +20,9 @@ import { SLACK_ACKS_FIXTURE } from './slack-acks';
 async function main(): Promise<void> {
   const [apiUrl, secret] = process.argv.slice(3);
   if (!apiUrl || !secret) throw new Error('usage: bench/slack-acks-child.ts <Slack API url> <signing secret>');
-  const keyv = createKeyvFactory('memory://');
-  const snapshots = createSnapshotStore(openDatabase('memory://'), openKeyValueStores('memory://'));
+  // STORE_URL=memory:// as the bot runs it: the lists, the subscriptions and the replay guard's leases in one SQLite in memory.
+  const db = openDatabase('memory://');
+  const snapshots = createSnapshotStore(db, openKeyValueStores('memory://'));
   const file = await snapshotOfFile(join(FIXTURES_287G, 'participating', SLACK_ACKS_FIXTURE), 'participating');
   await snapshots.saveState('participating', judgePublication(null, file, { now: new Date(), guards: DEFAULT_GUARDS }).next!, 'baseline');
   const app = createSlackApp({
@@ -30,8 +31,8 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     apiUrl,
-    services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
-    replayLeases: keyv.leases,
+    services: { snapshots, subscriptions: createSubscriptionStore(db) },
+    replayLeases: createDbLeases(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     adminsOnly: false,
   });

@@ -12,10 +12,11 @@ import { createOpsEndpoints } from './observability/endpoints';
 import { installProcessGuards } from './observability/process-guards';
 import { createPolls } from './pipelines/polls';
 import { hostingServerOf, loadPlatforms } from './platforms';
-import { requireReachable, type KeyvFactory } from './store/keyv-factory';
-import type { StoreDb } from './store/db/database';
+import { requireReachable, type StoreDb } from './store/db/database';
 import type { KeyValueStores } from './store/key-value';
 import { openStores } from './store/open-stores';
+import { importTargetOf } from './store/legacy/import-legacy';
+import { migrateLegacyInstall, refuseRedisStore } from './store/legacy/migrate-legacy';
 
 export interface BotOverrides {
   logger?: Logger;
@@ -28,8 +29,6 @@ export interface BotOverrides {
   claimMarginMs?: number;
   /** The waits before an operator notice's retries (default 1 s, 4 s); tests shorten them. */
   noticeRetryDelaysMs?: readonly number[];
-  /** The store (default: STORE_URL's); tests pass one that can stop answering. */
-  keyv?: KeyvFactory;
   /** The relational database and its key-value side (default: STORE_URL's); tests pass ones that can stop answering. */
   db?: StoreDb;
   kv?: KeyValueStores;
@@ -45,10 +44,11 @@ export interface BotOverrides {
 export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL, undefined, { secrets: secretValuesOf(config) });
   const now = overrides.now ?? (() => new Date());
+  // STORE_URL=redis:// is no longer a store: refused with the command that moves it.
+  refuseRedisStore(config);
   const stores = openStores(
     {
       ...config,
-      ...(overrides.keyv ? { keyv: overrides.keyv } : {}),
       ...(overrides.db ? { db: overrides.db } : {}),
       ...(overrides.kv ? { kv: overrides.kv } : {}),
     },
@@ -84,6 +84,12 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     delivery: coordination.status,
     sources: sourceSettingsOf(config, schedule.nextRun),
   };
+  // A store of the former key-value layout is moved into the schema once, before anything opens the database
+  // (the former SQLite layout is read with another SQLite library: the two never hold one file at once) and
+  // before console mode writes its default subscription (the import fills only an empty schema).
+  // PostgreSQL is asked first, so a server that does not answer is named as STORE_URL (a SQLite file is local).
+  if (stores.db.dialect === 'postgres') await requireReachable('STORE_URL', stores.db);
+  await migrateLegacyInstall(config, importTargetOf(stores), { logger });
   const platforms = await loadPlatforms(config, {
     services,
     stores,
@@ -116,7 +122,15 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
   const jobDeps: JobDeps = { logger, now, pipelines, delivery };
   const runner = createJobRunner({ jobs, config, deps: jobDeps, mayLead: coordination.mayLead });
   // Taking the lease over (another instance died) runs the leader's jobs at once: the polls and the outbox drain.
-  const role = { onGained: () => runner.runStartJobs('leaders') };
+  // The new sender first frees the former one's claims, so what it claimed is sent now, not when the claims lapse.
+  const lead = async (which?: 'leaders') => {
+    await stores.outbox
+      .releaseAllClaims()
+      .then((n) => n && logger.info({ claims: n }, "a former sender's claims were freed: their alerts are sent now"))
+      .catch((err: unknown) => logger.warn({ err }, "the former sender's claims could not be freed; they lapse by themselves"));
+    runner.runStartJobs(which);
+  };
+  const role = { onGained: () => void lead('leaders') };
   let stopping: Promise<void> | null = null;
 
   return {
@@ -130,13 +144,14 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     async start() {
       // What the bot cannot run without is asked first: a store that does not answer fails the start with
       // the reason (and `ice-watch start` exits non-zero), never a bot that looks alive and does nothing.
-      await requireReachable('STORE_URL', stores.keyv);
+      await requireReachable('STORE_URL', stores.db);
       // Before any listener: a second bot on one SQLite file is refused here (FileOwnedError).
       await coordination.start(role);
       await ops.start(await platforms.start());
       schedule.start(runner.run);
-      logger.info({ store: stores.keyv.description, platforms: platforms.names, jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
-      runner.runStartJobs();
+      logger.info({ store: stores.db.description, platforms: platforms.names, jobs: jobs.map((j) => j.name) }, 'ice-watch ready');
+      if (await coordination.mayLead()) await lead();
+      else runner.runStartJobs();
     },
     stop: () =>
       (stopping ??= (async () => {

@@ -50,7 +50,7 @@ describe('wording', () => {
   });
 
   test('/totals with one release stored shows the book-ins and removals the CLI shows', async () => {
-    const { keyv, snapshots, subscriptions, totals: store } = memoryStores();
+    const { snapshots, subscriptions, totals: store, close } = memoryStores();
     try {
       const file = '2026-01-09_FY26_detentionStats01082026.xlsx';
       const release = await parseDetentionWorkbook(readFileSync(detentionPath(file)));
@@ -71,7 +71,7 @@ describe('wording', () => {
       expect(cliText).toContain(`Book-ins, FY${release.fiscalYear} to date: ${n(release.bookIns.fytdTotal)}`);
       expect(cliText).toContain(`Removals, FY${release.fiscalYear} to date: ${n(release.removals.fytdTotal)}`);
     } finally {
-      await keyv.close();
+      await close();
     }
   });
 });

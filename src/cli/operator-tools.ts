@@ -6,7 +6,7 @@ import { decideHeld, listHeld } from '../pipelines/held';
 import { renderAlertAsText } from '../platforms/console/render-reply';
 import { loadDiscordCommandPayloads } from '../platforms/discord/plugin';
 import { buildSlackManifest, slackManifestYaml } from '../platforms/slack/manifest';
-import { openStores } from '../store/open-stores';
+import { openConfiguredStores } from '../store/legacy/migrate-legacy';
 import { publicRow } from './file-tools';
 import { args, type Out } from './options';
 
@@ -23,7 +23,7 @@ export async function heldCommand(rest: string[], out: Out): Promise<number> {
   ) {
     throw new UserError('Usage: ice-watch held [accept|discard] [--source participating|pending] [--json]');
   }
-  const stores = openStores(loadConfig());
+  const stores = await openConfiguredStores(loadConfig());
   try {
     const { snapshots } = stores;
     if (!action) {

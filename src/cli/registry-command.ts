@@ -17,6 +17,7 @@ import { plainText, renderReplyAsText } from '../platforms/console/render-reply'
 import { parseDetentionWorkbook } from '../sources/detention-workbook';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError } from '../sources/errors';
 import { openStores, type Stores } from '../store/open-stores';
+import { openConfiguredStores } from '../store/legacy/migrate-legacy';
 import { args, chartLine, settingsIfReadable, shellWord, type Out, type OptionSpec } from './options';
 
 /**
@@ -68,7 +69,7 @@ export async function runRegistryCommand(command: Command, rest: string[], out: 
   const file = typeof flags.file === 'string' ? flags.file : undefined;
   // A file answers on the defaults when the settings cannot be read; the store needs them.
   const config = file ? settingsIfReadable() : loadConfig();
-  const stores = file ? openStores({ url: 'memory://' }) : openStores(config!);
+  const stores = file ? openStores({ url: 'memory://' }) : await openConfiguredStores(config!);
   try {
     const warnings = file ? await ingestFile(stores, FILE_INPUT[command.name], file, config) : [];
     const outcome = await runCommand({

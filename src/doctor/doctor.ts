@@ -142,7 +142,7 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
   let stores: Stores | null = null;
   try {
     stores = openStores(config);
-    const { keyv, health, subscriptions: store } = stores;
+    const { db, health, subscriptions: store } = stores;
     await health.ping();
     const found = new Map<string, Subscription>();
     const [byState, totals] = await Promise.all([store.forStates(STATES.map((s) => s.code)), store.forTotals()]);
@@ -153,7 +153,7 @@ async function checkStore(config: Config): Promise<{ check: DoctorCheck; subscri
       check: {
         name,
         status: 'ok',
-        detail: `${keyv.description}: a write and a read worked; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}`,
+        detail: `${db.description}: it answered; ${plural(subscriptions.length, 'subscription')}${paused ? ` (${paused} paused)` : ''}`,
       },
       subscriptions,
       failed: false,

@@ -3,7 +3,6 @@ import { createDigestStore, type DigestStore } from './digest-store';
 import { createEpisodeStore, type EpisodeStore } from './episode-store';
 import { createHealthStore, type HealthStore } from './health-store';
 import { openKeyValueStores, type KeyValueStores } from './key-value';
-import { createKeyvFactory, type KeyvFactory } from './keyv-factory';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createSnapshotStore, type SnapshotStore } from './snapshot-store';
 import { createSubscriptionStore, type SubscriptionStoreOptions, type SubscriptionStore } from './subscription-store';
@@ -15,8 +14,6 @@ export interface Stores {
   db: StoreDb;
   /** What is key-value and expires (HTTP validators, health), in the same database through keyv. */
   kv: KeyValueStores;
-  /** The former key-value layout, until every store has moved to `db` (issue 16). */
-  keyv: KeyvFactory;
   snapshots: SnapshotStore;
   subscriptions: SubscriptionStore;
   outbox: OutboxStore;
@@ -35,14 +32,12 @@ export type StoreLocation =
   | {
       STORE_URL: string;
       STORE_PREFIX: string;
-      /** Transitional: the former layout given by a test (issue 16). */
-      keyv?: KeyvFactory;
       /** The database and its key-value side given by a test (ones that can stop answering); STORE_URL's otherwise. */
       db?: StoreDb;
       kv?: KeyValueStores;
     }
   | { url: string; prefix?: string }
-  | { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory };
+  | { db: StoreDb; kv: KeyValueStores };
 
 export interface OpenStoresOptions {
   /** Told when a stored subscription cannot be read (it is skipped until the channel subscribes again). */
@@ -60,11 +55,10 @@ export interface OpenStoresOptions {
  * Opening connects lazily: nothing is read or written until a store is used (the first use migrates the schema).
  */
 export function openStores(location: StoreLocation, options: OpenStoresOptions = {}): Stores {
-  const { db, kv, keyv } = enginesOf(location);
+  const { db, kv } = enginesOf(location);
   return {
     db,
     kv,
-    keyv,
     snapshots: createSnapshotStore(db, kv),
     subscriptions: createSubscriptionStore(db, options.onCorruptSubscription ? { onCorrupt: options.onCorruptSubscription } : {}),
     outbox: createOutboxStore(db),
@@ -73,18 +67,16 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     digests: createDigestStore(db),
     episodes: createEpisodeStore(db),
     close: async () => {
-      await Promise.all([db.close(), kv.close(), keyv.close()]);
+      await Promise.all([db.close(), kv.close()]);
     },
   };
 }
 
-function enginesOf(location: StoreLocation): { db: StoreDb; kv: KeyValueStores; keyv: KeyvFactory } {
+function enginesOf(location: StoreLocation): { db: StoreDb; kv: KeyValueStores } {
   if (!('STORE_URL' in location) && 'db' in location) return location;
   const [url, prefix] = 'STORE_URL' in location ? [location.STORE_URL, location.STORE_PREFIX] : [location.url, location.prefix ?? ''];
-  const given = 'STORE_URL' in location ? location.keyv : undefined;
   return {
     db: ('STORE_URL' in location ? location.db : undefined) ?? openDatabase(url, { prefix }),
     kv: ('STORE_URL' in location ? location.kv : undefined) ?? openKeyValueStores(url, { prefix }),
-    keyv: given ?? createKeyvFactory(url.startsWith('sqlite://:memory:') ? 'memory://' : url, { prefix }),
   };
 }

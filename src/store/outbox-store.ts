@@ -1,105 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { StateAlert } from '../domain/alerts/alerts';
 import type { PlannedDelivery } from '../domain/alerts/delivery-plan';
-import { PLATFORM_IDS, type Platform } from '../domain/platforms';
-import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import type { StoreDb } from './db/database';
 import type { Schema } from './db/schema';
 import type { DeliveryTables } from './db/tables-delivery';
 import { inWriteTransaction } from './db/write-transaction';
-import { type Audience, audienceSql, groupsJoin, type SubscriberGroup, subscribersOf } from './subscribers';
+import { audienceSql, groupsJoin, subscribersOf } from './subscribers';
 
-export type OutboxStatus = 'pending' | 'sent' | 'paused' | 'dead';
-
-/** One planned message and how its delivery is going. */
-export interface OutboxEntry {
-  id: string;
-  delivery: PlannedDelivery;
-  status: OutboxStatus;
-  attempts: number;
-  createdAt: string;
-  nextAttemptAt: string;
-  sentAt: string | null;
-  lastError: string | null;
-  /**
-   * When a send of this entry began and its outcome is not recorded yet ("record before send"):
-   * the worker writes it before calling the platform and clears it with the result, so a send cut
-   * short by a crash is known as such. Absent is the same as null.
-   */
-  sendingSince?: string | null;
-}
-
-/**
- * The outbox: deliveries are written here before the snapshot that caused them is stored. One
- * `outbox` row per planned message; the alert (or totals alert) it carries is stored once in
- * `outbox_payloads` by content and named by the rows. Finding what is due is an indexed query;
- * a sender claims rows with one conditional UPDATE on the database's clock (PostgreSQL: `FOR
- * UPDATE SKIP LOCKED`), so a dead sender's claims lapse and another instance takes them.
- */
-export interface OutboxStore {
-  /** Adds deliveries not seen before (by id); returns how many were new. One transaction. */
-  enqueue(deliveries: readonly PlannedDelivery[], at: Date): Promise<number>;
-  /**
-   * Set-based planning: queues one delivery of `payload` (the alert cut down for this group, or a
-   * totals alert) for every unpaused channel of `audience` (and `group`, when given) in one
-   * INSERT ... SELECT, id `<idPrefix>:<subscription key>`, ids already queued left alone.
-   * Returns how many were new. Node never sees the channels.
-   */
-  enqueueForSubscribers(
-    audience: Audience,
-    group: SubscriberGroup | null,
-    payload: { idPrefix: string; alert: StateAlert } | { idPrefix: string; totals: TotalsAlert },
-    at: Date,
-  ): Promise<number>;
-  /**
-   * enqueueForSubscribers for several groups of one audience at once, each with its own cut of the
-   * alert: one INSERT ... SELECT joining the groups (subscribers.ts groupsJoin), one scan.
-   */
-  enqueueForGroups(
-    audience: Audience,
-    groups: ReadonlyArray<{ group: SubscriberGroup; alert: StateAlert }>,
-    idPrefix: string,
-    at: Date,
-  ): Promise<number>;
-  /**
-   * Pending entries whose next attempt is due, oldest first; with `platform`, only that
-   * platform's (so one platform's backlog never hides another's due entries).
-   */
-  due(at: Date, limit: number, platform?: OutboxPlatform): Promise<OutboxEntry[]>;
-  get(id: string): Promise<OutboxEntry | null>;
-  /** Writes one entry's new state at once (what a crash must not lose: "sent"). */
-  save(entry: OutboxEntry): Promise<void>;
-  /** save for several entries, in one transaction. */
-  saveMany(entries: readonly OutboxEntry[]): Promise<void>;
-  /** Kept for callers of the former layout, whose index trailed the entries: the database's indexes follow every write, so it does nothing. */
-  reindex(entries: readonly OutboxEntry[]): Promise<void>;
-  /** save, for a single entry (the former save + reindex). */
-  update(entry: OutboxEntry): Promise<void>;
-  /**
-   * Claims an entry for one sender for `ttlMs`: true when it was unclaimed, its claim expired on
-   * the database's clock, or it is already the caller's; false when another holds it (or it does
-   * not exist). A claim lapses by itself if its holder dies.
-   */
-  claim(id: string, owner: string, ttlMs: number): Promise<boolean>;
-  release(id: string, owner: string): Promise<void>;
-  /**
-   * Claims up to `limit` due pending entries of a platform at once, oldest first, skipping those
-   * another sender holds (PostgreSQL: rows another transaction is claiming are skipped, not waited
-   * for), and returns them. Two instances calling it at once never get the same entry.
-   */
-  claimDue(platform: OutboxPlatform, at: Date, limit: number, owner: string, ttlMs: number): Promise<OutboxEntry[]>;
-  /** Pending entries: how many, and the oldest's creation time. */
-  depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
-  /** Entries given up on (dead), oldest first. */
-  deadLetters(limit: number): Promise<OutboxEntry[]>;
-  /** Forgets sent, paused and dead entries created before `before`, then the payloads no entry names (housekeeping). */
-  prune(before: Date): Promise<number>;
-}
-
-/** The platforms entries are queued for (every platform, src/domain/platforms.ts). */
-export const OUTBOX_PLATFORMS: readonly Platform[] = PLATFORM_IDS;
-export type OutboxPlatform = Platform;
+export { OUTBOX_PLATFORMS, type OutboxEntry, type OutboxPlatform, type OutboxStatus, type OutboxStore } from './outbox-port';
+import type { OutboxEntry, OutboxStatus, OutboxStore } from './outbox-port';
 
 type Row = DeliveryTables['outbox'];
 /** The delivery's fields that have columns of their own; the rest is the row's body (JSON). */
@@ -415,8 +324,7 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
           .where('platform', '=', platform)
           .where('status', '=', 'pending')
           .where('next_attempt_at', '<=', timeOf(at))
-          // Free, lapsed, or already this owner's: a lone instance restarting after a crash (one owner name) takes its claims back at once.
-          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now), eb('claimed_by', '=', owner)]))
+          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now)]))
           .orderBy('next_attempt_at')
           .orderBy('id')
           .limit(limit);
@@ -434,6 +342,12 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
       return entries
         .filter((e) => e.status === 'pending')
         .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id.localeCompare(b.id));
+    },
+    async releaseAllClaims() {
+      const done = await inWriteTransaction(db, (k) =>
+        k.updateTable('outbox').set({ claimed_by: null, claim_expires: null }).where('claimed_by', 'is not', null).executeTakeFirst(),
+      );
+      return Number(done.numUpdatedRows ?? 0);
     },
     async depth() {
       const k = await db.ready();

@@ -12,7 +12,6 @@ import { eventFields } from '../../src/domain/agreements/events';
 import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import type { Agreement } from '../../src/domain/types';
 import { openDatabase, type StoreDb } from '../../src/store/db/database';
-import { createKeyvFactory, type KeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { memorySnapshots } from '../helpers/memory-snapshots';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
@@ -64,16 +63,13 @@ function sub(channelId: string): Subscription {
 }
 
 describe('a corrupted subscription record', () => {
-  let keyv: KeyvFactory;
   let db: StoreDb;
   const problems: string[] = [];
   beforeEach(async () => {
     problems.length = 0;
-    keyv = createKeyvFactory('memory://');
     db = openDatabase('memory://');
   });
   afterEach(async () => {
-    await keyv.close();
     await db.close();
   });
 

@@ -18,7 +18,7 @@ describe('digest periods', () => {
 
 describe('daily and weekly digests', () => {
   test('collect a day of polls per channel, and send one message once the day is over', async () => {
-    const { keyv, subscriptions, outbox, digests } = memoryStores();
+    const { subscriptions, outbox, digests, close } = memoryStores();
     const router = createAlertRouter({ subscriptions, outbox, digests });
     const who = { id: 'U', name: 'Ana' };
     const daily: Subscription = {
@@ -69,6 +69,6 @@ describe('daily and weekly digests', () => {
     );
     // The buffer is gone: the next flush queues nothing more.
     expect(await router.flushDigests(new Date('2025-10-18T01:05:00Z'))).toBe(0);
-    await keyv.close();
+    await close();
   });
 });

@@ -6,7 +6,6 @@ import { DEFAULT_STATE_KINDS, type Subscription } from '../../src/domain/alerts/
 import { channelPermissions } from '../../src/platforms/discord/doctor';
 import { doctorCommand } from '../../src/doctor/doctor-command';
 import { openDatabase } from '../../src/store/db/database';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { openStores } from '../../src/store/open-stores';
 import { startDiscordApi, STAND_IN_BOT_ID, type DiscordApi } from '../../stand-ins/discord-api';
@@ -141,8 +140,8 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
   });
 
   test('channels the bot can no longer post in, a refused token and a page without its link: exit 1, each named', async () => {
-    const keyv = openDatabase(env.STORE_URL);
-    const subs = createSubscriptionStore(keyv);
+    const db = openDatabase(env.STORE_URL);
+    const subs = createSubscriptionStore(db);
     for (const s of [
       sub('discord', GUILD, OK_CH, 'alerts'),
       sub('discord', GUILD, MUTED_CH, 'muted'),
@@ -151,7 +150,7 @@ describe('ice-watch doctor, against loopback stand-ins of ICE, Discord and Slack
       sub('slack', 'T1', 'C0NOTIN', 'private'),
     ])
       await subs.put(s);
-    await keyv.close();
+    await db.close();
 
     let { code, out } = await doctor();
     expect(code).toBe(1);

@@ -15,12 +15,11 @@ import { channelKey, type Subscription } from '../../src/domain/alerts/subscript
 import { openStores, type Stores } from '../../src/store/open-stores';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
-import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
+import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
 import { startTcpProxy, type TcpProxy } from '../../stand-ins/tcp-proxy';
 import { fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { describeWith } from '../helpers/services';
-import { deleteByPrefix, TEST_POSTGRES_URL } from '../helpers/store-backends';
 import { waitUntil } from '../helpers/wait';
 import { discordSubscription, expectedPerChannel, instances } from './scale-out-instances';
 
@@ -98,7 +97,6 @@ describeWith(['postgres'])('the database connection cut and restored mid-deliver
     if (process.env.SCALE_OUT_DEBUG) process.stderr.write(`${bots.logs()}\n`);
     bots.killAll();
     await Promise.all([stores?.close(), site?.close(), discord?.close(), slack?.close(), proxy?.close()]);
-    await deleteByPrefix(TEST_POSTGRES_URL, prefix);
     await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
   });
 

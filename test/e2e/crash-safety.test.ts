@@ -8,13 +8,12 @@ import { diffLists } from '../../src/domain/agreements/diff';
 import type { Subscription } from '../../src/domain/alerts/subscriptions';
 import { openStores } from '../../src/store/open-stores';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
-import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
+import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
 import { fixturePath, loadSnapshot } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { startSlackApi, type SlackStandIn } from '../../stand-ins/slack-api';
 import { uniquePrefix } from '../helpers/databases';
 import { describeWith } from '../helpers/services';
-import { deleteByPrefix, TEST_POSTGRES_URL } from '../helpers/store-backends';
 import type { ChildSubscription, Marker } from './crash-child';
 
 /**
@@ -363,7 +362,6 @@ function crashSuite(engine: Engine, title: string, describeIt: jest.Describe) {
         env: { STORE_URL: TEST_POSTGRES_URL, STORE_PREFIX: prefix, CRASH_SEND_TIMEOUT_MS: '2000', CRASH_CLAIM_MARGIN_MS: '1000' },
         open: () => openStores({ url: TEST_POSTGRES_URL, prefix }),
         remove: async () => {
-          await deleteByPrefix(TEST_POSTGRES_URL, prefix);
           await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
         },
       };
@@ -578,7 +576,6 @@ function crashSuite(engine: Engine, title: string, describeIt: jest.Describe) {
       await Promise.all([site?.close(), baseSite?.close()]);
       if (root) rmSync(root, { recursive: true, force: true });
       for (const prefix of prefixes) {
-        await deleteByPrefix(TEST_POSTGRES_URL, prefix);
         await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
       }
     });

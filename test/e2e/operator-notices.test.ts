@@ -6,8 +6,6 @@ import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
 import { createLogger } from '../../src/logging/logger';
 import { createBot } from '../../src/main';
 import { createOpsRoutes, startOpsServer, type OpsServer } from '../../src/observability/http-server';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
-import { switchableKeyvFactory } from '../helpers/failing-store';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
 import { alertsBetween, fixturePath } from '../helpers/fixtures';
 import { PAGE_287G_PATH, startIceSite, type IceSite } from '../helpers/ice-site';
@@ -32,12 +30,10 @@ describe('operator notices end to end', () => {
   let bot: Awaited<ReturnType<typeof createBot>>;
   let ops: OpsServer;
   let clock: Date;
-  let store: ReturnType<typeof switchableKeyvFactory>;
   let db: ReturnType<typeof switchableDatabase>;
   let kv: ReturnType<typeof switchableKeyValues>;
 
   beforeEach(async () => {
-    store = switchableKeyvFactory(createKeyvFactory('memory://'));
     db = switchableDatabase(openDatabase('memory://'));
     kv = switchableKeyValues();
     [site, discord, slack] = await Promise.all([startIceSite(), startDiscordApi(), startSlackApi()]);
@@ -62,7 +58,6 @@ describe('operator notices end to end', () => {
       now: () => clock,
       write: () => undefined,
       noticeRetryDelaysMs: [10, 20],
-      keyv: store,
       db,
       kv,
     });
@@ -225,7 +220,6 @@ describe('operator notices end to end', () => {
     publish();
     await pollAt(clock);
     const before = told().discord.length;
-    store.fail('connect ECONNREFUSED 127.0.0.1:5432');
     db.fail('connect ECONNREFUSED 127.0.0.1:5432');
     kv.fail('connect ECONNREFUSED 127.0.0.1:5432');
     const start = clock.getTime();
@@ -244,7 +238,6 @@ describe('operator notices end to end', () => {
     }
     expect(told().discord).toHaveLength(before + 1);
 
-    store.heal();
     db.heal();
     kv.heal();
     await pollAt(new Date(start + 75 * MIN));

@@ -14,11 +14,10 @@ import { POLL_LEASE } from '../../src/coordination/poll-lease';
 import { createDbLeases } from '../../src/store/leases';
 import { openStores, type Stores } from '../../src/store/open-stores';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
-import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
+import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
 import { fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { describeWith } from '../helpers/services';
-import { deleteByPrefix, TEST_POSTGRES_URL } from '../helpers/store-backends';
 import { waitUntil } from '../helpers/wait';
 import { discordSubscription as subscription, expectedPerChannel, instances } from './scale-out-instances';
 
@@ -69,7 +68,6 @@ describeWith(['postgres'])('the leader SIGKILLed mid-send, on PostgreSQL alone',
     if (process.env.SCALE_OUT_DEBUG) process.stderr.write(`${bots.logs()}\n`);
     bots.killAll();
     await Promise.all([stores?.close(), site?.close(), discord?.close()]);
-    await deleteByPrefix(TEST_POSTGRES_URL, prefix);
     await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
   });
 

@@ -10,11 +10,10 @@ import { POLL_LEASE } from '../../src/coordination/poll-lease';
 import { createDbLeases } from '../../src/store/leases';
 import { openStores, type Stores } from '../../src/store/open-stores';
 import { startDiscordApi, type DiscordApi } from '../../stand-ins/discord-api';
-import { dropSchemaOfPrefix } from '../../stand-ins/store-servers';
+import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../../stand-ins/store-servers';
 import { fixturePath } from '../helpers/fixtures';
 import { startIceSite, type IceSite } from '../helpers/ice-site';
 import { describeWith } from '../helpers/services';
-import { deleteByPrefix, TEST_POSTGRES_URL } from '../helpers/store-backends';
 import { waitUntil } from '../helpers/wait';
 import { discordSubscription as subscription, expectedPerChannel, instances } from './scale-out-instances';
 
@@ -60,7 +59,6 @@ messages: ${discord.messages().length}, requests: ${discord.requests?.length}\n`
     }
     bots.killAll();
     await Promise.all([stores?.close(), site?.close(), discord?.close()]);
-    await deleteByPrefix(TEST_POSTGRES_URL, prefix);
     await dropSchemaOfPrefix(TEST_POSTGRES_URL, prefix);
   });
 

@@ -1,6 +1,7 @@
 /**
  * A required service that cannot be reached at start (issue 13, item 6; since issue 16 the
- * database is the only one: REDIS_URL is no longer used). Before, with REDIS_URL pointing at a
+ * database is the only one: REDIS_URL is no longer used, and a Redis STORE_URL is refused with
+ * the command that moves its data). Before, with REDIS_URL pointing at a
  * Redis that was down, `ice-watch start` printed the error, scheduled
  * no job and kept running, with /healthz saying ok: a supervisor never saw an exit. Now the
  * process exits non-zero within a bounded time with a message naming the setting, for a
@@ -77,11 +78,6 @@ describe('ice-watch start with a required service unreachable', () => {
       (port: number) => ({ STORE_URL: `postgres://postgres:secret@127.0.0.1:${port}/test` }),
       'STORE_URL (postgres postgres://127.0.0.1:',
     ],
-    [
-      'STORE_URL on Redis, Redis down',
-      (port: number) => ({ STORE_URL: `redis://127.0.0.1:${port}` }),
-      'STORE_URL (redis redis://127.0.0.1:',
-    ],
   ])(
     '%s: exits non-zero within the bound, naming the setting and the cause',
     async (_name, envFor, names) => {
@@ -98,6 +94,39 @@ describe('ice-watch start with a required service unreachable', () => {
       expect(exit.stderr).toMatch(/cannot be reached: .*ECONNREFUSED/);
       expect(exit.stderr).not.toContain(':secret@'); // the password in STORE_URL never reaches a line
       expect(slack.calls.filter((c) => c.method === 'auth.test')).toEqual([]);
+    },
+    EXIT_WITHIN_MS + 10_000,
+  );
+
+  test(
+    'STORE_URL on Redis (no longer a store): refused at start before any connection, naming `ice-watch migrate-store --from` that URL',
+    async () => {
+      // A loopback server in Redis's place, counting who connects: the refusal must come before any attempt.
+      let connections = 0;
+      const redis = createServer((socket) => {
+        connections++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => redis.listen(0, '127.0.0.1', resolve));
+      const { port } = redis.address() as { port: number };
+      try {
+        const exit = await startBot({
+          SLACK_BOT_TOKEN: 'xoxb-unreachable-test',
+          SLACK_SIGNING_SECRET: 'signing-secret',
+          SLACK_API_URL: slack.apiUrl,
+          SLACK_PORT: String(await closedPort()),
+          STORE_URL: `redis://ice:secret@127.0.0.1:${port}`,
+        });
+        expect(exit.code).not.toBeNull(); // it exited by itself, before the SIGKILL at EXIT_WITHIN_MS
+        expect(exit.code).not.toBe(0);
+        expect(exit.stderr).toContain('Redis is no longer a store');
+        expect(exit.stderr).toContain(`ice-watch migrate-store --from redis://ice:PASSWORD@127.0.0.1:${port} --to sqlite://`);
+        expect(exit.stderr).not.toContain(':secret@'); // the password in STORE_URL never reaches a line
+        expect(connections).toBe(0);
+        expect(slack.calls.filter((c) => c.method === 'auth.test')).toEqual([]);
+      } finally {
+        await new Promise((resolve) => redis.close(resolve));
+      }
     },
     EXIT_WITHIN_MS + 10_000,
   );

@@ -1,14 +1,15 @@
 import type { CommandContext, Platform } from '../../commands/command';
 import { DEFAULT_GUARDS, judgePublication } from '../../src/domain/agreements/guards';
 import type { Agreement } from '../../src/domain/types';
-import type { KeyvFactory } from '../../src/store/keyv-factory';
+import type { StoreDb } from '../../src/store/db/database';
 import type { SnapshotStore } from '../../src/store/snapshot-store';
 import type { SubscriptionStore } from '../../src/store/subscription-store';
 import { loadSnapshot } from './fixtures';
 import { memoryStores } from './stores';
 
 export interface CommandWorld {
-  keyv: KeyvFactory;
+  /** The database under the stores (a test that opens another store on the same data). */
+  db: StoreDb;
   snapshots: SnapshotStore;
   subscriptions: SubscriptionStore;
   /** A context for a user in a channel; `canPost` is what the platform would answer. */
@@ -26,7 +27,7 @@ export async function commandWorld(
   pending: string | null = 'pendingAgencies09222025am.xlsx',
   edit?: (rows: Agreement[]) => Agreement[],
 ): Promise<CommandWorld> {
-  const { keyv, snapshots, subscriptions, close } = memoryStores();
+  const { db, snapshots, subscriptions, close } = memoryStores();
   const base = await loadSnapshot(participating, 'participating', '2025-12-12T18:00:00.000Z');
   const snap = edit ? { ...base, rows: edit([...base.rows]) } : base;
   const now = new Date('2025-12-12T19:00:00Z');
@@ -36,7 +37,7 @@ export async function commandWorld(
     await snapshots.saveState('pending', judgePublication(null, p, { now, guards: DEFAULT_GUARDS }).next!, 'baseline');
   }
   return {
-    keyv,
+    db,
     snapshots,
     subscriptions,
     ctx: (over = {}) => ({

@@ -3,8 +3,8 @@
  *
  * jest's globalSetup (test/setup/probe-services.ts) asks each server once per run, within
  * 300 ms, and hands the answer to every test file in ICE_WATCH_TEST_SERVICES. A suite that
- * needs a server that is down is registered as skipped (`describeWith`, `describeEachStore` in
- * store-backends.ts), and the run ends with one line saying what to start. `.ci/run` sets
+ * needs a server that is down is registered as skipped (`describeWith`, `describeEachDatabase` in
+ * databases.ts), and the run ends with one line saying what to start. `.ci/run` sets
  * ICE_WATCH_REQUIRE_SERVICES=1: there a server that is down fails the run instead.
  */
 import { existsSync, readdirSync } from 'node:fs';

@@ -3,7 +3,6 @@ import { createDigestStore } from '../../src/store/digest-store';
 import { createEpisodeStore } from '../../src/store/episode-store';
 import { createHealthStore } from '../../src/store/health-store';
 import { openKeyValueStores } from '../../src/store/key-value';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createOutboxStore } from '../../src/store/outbox-store';
 import { createSnapshotStore } from '../../src/store/snapshot-store';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
@@ -12,17 +11,14 @@ import { createTotalsStore } from '../../src/store/totals-store';
 export type MemoryStores = ReturnType<typeof memoryStores>;
 
 /**
- * Every store of the bot in memory (STORE_URL=memory://: SQLite in memory, keyv maps, and the former keyv
- * layout for the stores not moved yet), so a test takes
- * the ones it needs in one line: `const { keyv, outbox, subscriptions } = memoryStores();`.
- * `close()` closes them; a test that "restarts" opens a second store on the same `db`/`kv`/`keyv`.
+ * Every store of the bot in memory (STORE_URL=memory://: SQLite in memory and keyv maps), so a test
+ * takes the ones it needs in one line: `const { db, outbox, subscriptions } = memoryStores();`.
+ * `close()` closes them; a test that "restarts" opens a second store on the same `db`/`kv`.
  */
 export function memoryStores() {
-  const keyv = createKeyvFactory('memory://');
   const db = openDatabase('memory://');
   const kv = openKeyValueStores('memory://');
   return {
-    keyv,
     db,
     kv,
     snapshots: createSnapshotStore(db, kv),
@@ -32,6 +28,6 @@ export function memoryStores() {
     totals: createTotalsStore(db, kv),
     health: createHealthStore(db, kv),
     episodes: createEpisodeStore(db),
-    close: async () => void (await Promise.all([keyv.close(), db.close(), kv.close()])),
+    close: async () => void (await Promise.all([db.close(), kv.close()])),
   };
 }

@@ -4,8 +4,8 @@ import { createOpsEndpoints, opsServingOf } from '../../src/observability/endpoi
 import { hostingServerOf } from '../../src/platforms';
 import { createSlackApp } from '../../src/platforms/slack/app';
 import { openDatabase } from '../../src/store/db/database';
-import { createKeyvFactory } from '../../src/store/keyv-factory';
 import { createHealthStore } from '../../src/store/health-store';
+import { createDbLeases } from '../../src/store/leases';
 import { openKeyValueStores } from '../../src/store/key-value';
 import { createSubscriptionStore } from '../../src/store/subscription-store';
 import { memorySnapshots } from '../helpers/memory-snapshots';
@@ -15,8 +15,8 @@ const logger = createLogger('silent');
 const sources = [{ id: '287g', schedule: '*/15 * * * *' }];
 
 function endpoints(config: Config, clock: { now: Date }) {
-  const keyv = createKeyvFactory('memory://');
-  const health = createHealthStore(openDatabase('memory://'), openKeyValueStores('memory://'));
+  const db = openDatabase('memory://');
+  const health = createHealthStore(db, openKeyValueStores('memory://'));
   const ops = createOpsEndpoints(config, {
     health,
     outboxDepth: async () => ({ pending: 3, oldestCreatedAt: null }),
@@ -26,7 +26,7 @@ function endpoints(config: Config, clock: { now: Date }) {
     host: '127.0.0.1',
     hostedBy: hostingServerOf(config),
   });
-  return { ops, health, keyv };
+  return { ops, health, db };
 }
 
 describe('where /healthz and /metrics are served', () => {
@@ -87,7 +87,7 @@ describe('Slack in HTTP mode', () => {
     const slack = await startSlackApi();
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl });
     const clock = { now: new Date() };
-    const { ops, keyv } = endpoints(config, clock);
+    const { ops, db } = endpoints(config, clock);
     expect(ops.hostedRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
     const app = createSlackApp({
       botToken: 'xoxb-test',
@@ -97,8 +97,8 @@ describe('Slack in HTTP mode', () => {
       apiUrl: slack.apiUrl,
       logger,
       adminsOnly: false,
-      services: { snapshots: memorySnapshots(), subscriptions: createSubscriptionStore(openDatabase('memory://')) },
-      replayLeases: keyv.leases,
+      services: { snapshots: memorySnapshots(), subscriptions: createSubscriptionStore(db) },
+      replayLeases: createDbLeases(db),
       routes: ops.hostedRoutes,
       metrics: ops.metrics,
     });

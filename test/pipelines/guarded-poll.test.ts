@@ -103,7 +103,7 @@ describe('a guarded poll', () => {
 
 describe('a process started inside a back-off', () => {
   test('says once that the source is backing off, with the failures, the last error and the next try, then skips quietly', async () => {
-    const { keyv, health } = memoryStores();
+    const { health, close } = memoryStores();
     try {
       await health.set({
         ...(await health.get('287(g) page')),
@@ -132,7 +132,7 @@ describe('a process started inside a back-off', () => {
       ]);
       expect(lines.filter((l) => l.msg === 'poll skipped: backing off')).toHaveLength(1);
     } finally {
-      await keyv.close();
+      await close();
     }
   });
 });

@@ -23,7 +23,7 @@ describe('polling the enforcement totals', () => {
   test('detention: baseline, a new release alerts totals subscribers with its changes, a republished one alerts no one; the daily feed reports new days', async () => {
     const site = await startIceSite();
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-'));
-    const { keyv, snapshots, subscriptions, outbox, totals } = memoryStores();
+    const { snapshots, subscriptions, outbox, totals, close } = memoryStores();
     try {
       const who = { id: 'U', name: 'Ana' };
       const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
@@ -106,7 +106,7 @@ describe('polling the enforcement totals', () => {
         /latest 1,300 on 2025-02-01, 47% of the 2,740 a day .* record 1,300 on 2025-02-01/,
       );
     } finally {
-      await keyv.close();
+      await close();
       await site.close();
       rmSync(dir, { recursive: true, force: true });
     }
@@ -125,7 +125,7 @@ describe('polling the enforcement totals', () => {
 
     test('conditional GET: the second poll of an unchanged page and workbook gets 304 for both and downloads nothing', async () => {
       const site = await startIceSite();
-      const { keyv, totals } = memoryStores();
+      const { totals, close } = memoryStores();
       try {
         const [workbook] = site.publishDetention([{ name: 'FY26_detentionStats01082026.xlsx', file: JAN }]);
         expect((await poller(site, totals).poll()).errors).toEqual([]);
@@ -148,21 +148,21 @@ describe('polling the enforcement totals', () => {
         expect(answers(site.detentionPageUrl).at(-1)![0]).toBe(200);
         expect(answers(next)).toEqual([[200, readFileSync(FEB).length]]);
       } finally {
-        await keyv.close();
+        await close();
         await site.close();
       }
     });
 
     test('a first poll of a page that links no workbook does not say "no longer"', async () => {
       const site = await startIceSite();
-      const { keyv, totals } = memoryStores();
+      const { totals, close } = memoryStores();
       try {
         const result = await poller(site, totals).poll();
         expect(result.errors).toEqual([
           `detention statistics: ${site.detentionPageUrl} links no detentionStats workbook (is ICE_DETENTION_PAGE_URL ICE's detention-management page, or a mirror of it?)`,
         ]);
       } finally {
-        await keyv.close();
+        await close();
         await site.close();
       }
     });
@@ -173,7 +173,7 @@ describe("the totals source's health", () => {
   test('a refused detention workbook leaves the source failing, with the reason, told once as an episode; the next good release clears it', async () => {
     const site = await startIceSite();
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-health-'));
-    const { keyv, health, totals } = memoryStores();
+    const { health, totals, close } = memoryStores();
     try {
       const told: OperatorNotice[] = [];
       let clock = new Date('2026-02-03T12:00:00Z');
@@ -221,7 +221,7 @@ describe("the totals source's health", () => {
       expect(failingReason(await health.get('totals'))).toBeNull();
       expect(told.at(-1)).toMatchObject({ kind: 'recovered' });
     } finally {
-      await keyv.close();
+      await close();
       await site.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const bot = await createBot(config, { logger: createLogger('silent'), write: () => undefined });
   const loaded = Object.keys(require.cache);
   const has = (dir: string) => loaded.some((path) => path.includes(`/node_modules/${dir}/`));
-  process.stdout.write(`${JSON.stringify({ discord: has('discord.js'), slack: has('@slack/bolt'), bullmq: has('bullmq') })}\n`);
+  process.stdout.write(`${JSON.stringify({ discord: has('discord.js'), slack: has('@slack/bolt') })}\n`);
   await bot.stop();
 }
 

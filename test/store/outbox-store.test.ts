@@ -138,6 +138,15 @@ describeEachDatabase()('outbox store on %s', (name, engine) => {
 
   if (name === 'sqlite memory') return;
 
+  test("releaseAllClaims frees a former sender's claims, so the new sender claims them at once, not when they lapse", async () => {
+    const outbox = createOutboxStore(store.db);
+    await outbox.enqueue([delivery(1), delivery(2), delivery(3)], T0);
+    expect((await outbox.claimDue('discord', T0, 2, 'dead-leader', 3_600_000)).length).toBe(2);
+    expect((await outbox.claimDue('discord', T0, 10, 'new-leader', 60_000)).length).toBe(1);
+    expect(await outbox.releaseAllClaims()).toBe(3);
+    expect((await outbox.claimDue('discord', T0, 10, 'new-leader', 60_000)).length).toBe(3);
+  });
+
   test('two instances claiming due entries at once never get the same one, and together get all', async () => {
     const a = createOutboxStore(store.db);
     const b = createOutboxStore(await ready(store.second()!));

@@ -1,5 +1,5 @@
 import { channelKey, CONSOLE_DEFAULT_HOLDER, DEFAULT_STATE_KINDS } from '../../domain/alerts/subscriptions';
-import { requireReachable } from '../../store/keyv-factory';
+import { requireReachable } from '../../store/db/database';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { PlatformPlugin } from '../plugin';
 import { createConsoleAlertSender } from './console-alert-sender';
@@ -48,7 +48,7 @@ export const consolePlatform: PlatformPlugin<'console'> = {
   async load({ config, stores, logger, now, alone, write }) {
     if (alone) {
       // Console mode writes its subscription now: a store that does not answer fails the start with the reason.
-      await requireReachable('STORE_URL', stores.keyv);
+      await requireReachable('STORE_URL', stores.db);
       await ensureConsoleSubscription(stores.subscriptions, now());
     }
     return {

@@ -36,6 +36,24 @@ export class StoreConfigError extends Error {
   override name = 'StoreConfigError';
 }
 
+/** The database the bot needs did not answer when it started: the message names the setting and the cause. */
+export class ServiceUnreachableError extends Error {
+  override name = 'ServiceUnreachableError';
+}
+
+/**
+ * Resolves when the database answers (connected, schema up to date); else rejects with a
+ * ServiceUnreachableError naming the setting (`STORE_URL`), the store (no credentials) and the cause.
+ */
+export async function requireReachable(setting: string, db: StoreDb): Promise<void> {
+  try {
+    await db.ready();
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new ServiceUnreachableError(`${setting} (${db.description}) cannot be reached: ${cause}`);
+  }
+}
+
 /** A migration failed or the database could not be reached when first used. */
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';

@@ -1,6 +1,8 @@
 import { UserError } from '../../domain/user-error';
 import type { Logger } from '../../logging/logger';
-import { finishedImport, importLegacyInstall, type ImportOutcome, type ImportTarget } from './import-legacy';
+import { requireReachable } from '../db/database';
+import { openStores, type OpenStoresOptions, type Stores } from '../open-stores';
+import { finishedImport, importLegacyInstall, importTargetOf, type ImportOutcome, type ImportTarget } from './import-legacy';
 import { hasLegacyData, isPostgresUrl, isRedisUrl, isSqliteUrl, whileHoldingImportLock, type LegacyLocation } from './legacy-engines';
 import { readLegacyInstall } from './read-legacy';
 
@@ -87,4 +89,27 @@ function withoutPassword(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The configured stores for a command of the terminal (`subscribe`, `status`, `held`, ...), with a
+ * former key-value install moved into the schema first, as the bot does at start: a command run
+ * before the first start after an upgrade neither answers from an empty schema nor writes into it
+ * (which would stop the import, which fills only an empty schema). STORE_URL=redis:// is refused.
+ */
+export async function openConfiguredStores(
+  config: { STORE_URL: string; STORE_PREFIX: string },
+  options: OpenStoresOptions & { logger?: Pick<Logger, 'info' | 'warn'> } = {},
+): Promise<Stores> {
+  refuseRedisStore(config);
+  const stores = openStores(config, options);
+  try {
+    // PostgreSQL is asked first, so a server that does not answer is named as STORE_URL (a SQLite file is local).
+    if (stores.db.dialect === 'postgres') await requireReachable('STORE_URL', stores.db);
+    await migrateLegacyInstall(config, importTargetOf(stores), { logger: options.logger });
+  } catch (err) {
+    await stores.close().catch(() => undefined);
+    throw err;
+  }
+  return stores;
 }

@@ -11,7 +11,6 @@ import { createLogger } from '../../../src/logging/logger';
 import { createDiscordAlertSender, createDiscordRest, nonceFor } from '../../../src/platforms/discord/alert-sender';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { openDatabase } from '../../../src/store/db/database';
-import { createKeyvFactory } from '../../../src/store/keyv-factory';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { readPng, weeklyDigest } from '../../helpers/charts';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
@@ -23,7 +22,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs?: number) {
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
-  const keyv = createKeyvFactory('memory://');
+  const db = openDatabase('memory://');
   const snapshots = memorySnapshots();
   await seedParticipating(snapshots);
   const logs: Array<Record<string, unknown>> = [];
@@ -38,7 +37,7 @@ async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs
       done()),
   });
   const handle = createInteractionHandler({
-    services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
+    services: { snapshots, subscriptions: createSubscriptionStore(db) },
     logger: createLogger('debug', sink),
     now: () => NOW,
     renderChart,
@@ -50,7 +49,7 @@ async function setUp(renderChart: ChartRenderer | null | undefined, deferAfterMs
     dispatch: (raw: unknown) => handle(toInteraction(client, raw)),
     close: async () => {
       await client.destroy();
-      await keyv.close();
+      await db.close();
       await api.close();
     },
   };

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/logging/logger';
 import { createDiscordBot } from '../../../src/platforms/discord/client';
-import { openDatabase } from '../../../src/store/db/database';
-import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
+import { openDatabase, type StoreDb } from '../../../src/store/db/database';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
 import { memorySnapshots } from '../../helpers/memory-snapshots';
@@ -10,14 +9,14 @@ import { rawCommand, seedParticipating, toInteraction } from './harness';
 
 describe('createDiscordBot', () => {
   let api: DiscordApi;
-  let keyv: KeyvFactory;
+  let db: StoreDb;
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   beforeEach(async () => {
     api = await startDiscordApi({ acceptTokens: ['good-token'] });
-    keyv = createKeyvFactory('memory://');
+    db = openDatabase('memory://');
   });
   afterEach(async () => {
-    await keyv.close();
+    await db.close();
     await api.close();
   });
 
@@ -29,7 +28,7 @@ describe('createDiscordBot', () => {
       apiUrl: api.apiUrl,
       logger,
       metrics,
-      services: { snapshots, subscriptions: createSubscriptionStore(openDatabase('memory://')) },
+      services: { snapshots, subscriptions: createSubscriptionStore(db) },
     });
 
   test('creating the bot connects to nothing; stop before start is a no-op', async () => {

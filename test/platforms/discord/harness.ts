@@ -3,7 +3,7 @@
  * a real discord.js Client (never logged in) whose REST points at the loopback stand-in,
  * raw interaction payloads turned into Interaction objects by discord.js's own
  * `InteractionCreate` action (what the INTERACTION_CREATE packet handler calls), and command
- * services on a real in-memory keyv store seeded with a real parsed ICE list.
+ * services on a real in-memory database seeded with a real parsed ICE list.
  */
 import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type Interaction } from 'discord.js';
 import { Writable } from 'node:stream';
@@ -14,7 +14,6 @@ import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger, type Logger } from '../../../src/logging/logger';
 import { createInteractionHandler } from '../../../src/platforms/discord/interactions';
 import { openDatabase, type StoreDb } from '../../../src/store/db/database';
-import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
 import type { SnapshotStore } from '../../../src/store/snapshot-store';
 import { createSubscriptionStore, type SubscriptionStore } from '../../../src/store/subscription-store';
 import { startDiscordApi, type DiscordApi } from '../../../stand-ins/discord-api';
@@ -151,7 +150,8 @@ export async function seedParticipating(store: SnapshotStore, change?: (rows: Ag
 export interface Harness {
   api: DiscordApi;
   client: Client;
-  keyv: KeyvFactory;
+  /** The database holding the subscriptions (the given one, or the harness's own in memory). */
+  db: StoreDb;
   snapshots: SnapshotStore;
   subscriptions: SubscriptionStore;
   logger: Logger;
@@ -162,14 +162,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `store`: the store to run on (default a fresh memory store, which the harness closes; a given one its owner closes). */
+/** `db`: the database to run on (default a fresh one in memory, which the harness closes; a given one its owner closes). */
 export async function startHarness(
-  opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; store?: KeyvFactory; db?: StoreDb } = {},
+  opts: { commands?: Command[]; deferAfterMs?: number; seed?: (rows: Agreement[]) => Agreement[]; db?: StoreDb } = {},
 ): Promise<Harness> {
   const api = await startDiscordApi();
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: api.apiUrl } });
-  const keyv = opts.store ?? createKeyvFactory('memory://');
-  // The snapshots live apart from a given store (which holds what the test shares: subscriptions).
+  // The snapshots live apart from a given database (which holds what the test shares: subscriptions).
   const snapshots = memorySnapshots();
   const db = opts.db ?? openDatabase('memory://');
   const subscriptions = createSubscriptionStore(db);
@@ -192,7 +191,7 @@ export async function startHarness(
   return {
     api,
     client,
-    keyv,
+    db,
     snapshots,
     subscriptions,
     logger,
@@ -200,7 +199,6 @@ export async function startHarness(
     dispatch: (raw) => handle(toInteraction(client, raw)),
     async close() {
       await client.destroy();
-      if (!opts.store) await keyv.close();
       if (!opts.db) await db.close();
       await api.close();
     },

@@ -9,14 +9,14 @@ let base: SlackAppOptions;
 
 beforeAll(async () => {
   slack = await startSlackApi();
-  const { keyv, snapshots, subscriptions } = await seedServices();
+  const { leases, snapshots, subscriptions } = await seedServices();
   base = {
     botToken: BOT_TOKEN,
     port: 0,
     host: '127.0.0.1',
     apiUrl: slack.apiUrl,
     services: { snapshots, subscriptions },
-    replayLeases: keyv.leases,
+    replayLeases: leases,
     logger: createLogger('silent'),
     adminsOnly: false,
   };

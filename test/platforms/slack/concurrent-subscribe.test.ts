@@ -5,21 +5,21 @@
  */
 import { STATES } from '../../../src/domain/states';
 import { channelKey } from '../../../src/domain/alerts/subscriptions';
-import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { DATABASES, describeEachDatabase, type DatabaseUnderTest } from '../../helpers/databases';
 import { startHarness, textsOf, type Harness } from './harness';
 
-const ENGINES = STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres');
+const ENGINES = DATABASES.filter(([name]) => name === 'sqlite file' || name === 'postgres');
 const FORTY = STATES.slice(0, 40);
 const KEY = channelKey('slack', 'T0TEST', 'C0ALERTS');
 /** Slack answers two commands at a time and the changes of one channel go one by one: on a busy machine the last answer comes late. */
 const ANSWER_WITHIN_MS = 45_000;
 
-describeEachStore(ENGINES)('concurrent Slack /subscribe on %s', (_name, backend) => {
-  let store: StoreUnderTest;
+describeEachDatabase(ENGINES)('concurrent Slack /subscribe on %s', (_name, engine) => {
+  let store: DatabaseUnderTest;
   let h: Harness;
   beforeEach(async () => {
-    store = await backend();
-    h = await startHarness({ store: store.factory });
+    store = await engine();
+    h = await startHarness({ db: store.db });
   });
   afterEach(async () => {
     await h.close();

@@ -1,7 +1,7 @@
 /**
  * The Slack app as it runs, for tests: Bolt's own HTTP receiver on loopback, the Web API
  * and response_urls served by the stand-in of test/helpers/slack-api.ts, and a real
- * memory keyv store seeded with a real ICE file (plus one agency with a hostile name,
+ * database (SQLite in memory unless the test gives one) seeded with a real ICE file (plus one agency with a hostile name,
  * in Oregon, which has no agreement in the file).
  */
 import { Writable } from 'node:stream';
@@ -13,7 +13,7 @@ import type { Agreement, Snapshot } from '../../../src/domain/types';
 import { createLogger } from '../../../src/logging/logger';
 import { createSlackApp, type SlackApp } from '../../../src/platforms/slack/app';
 import { openDatabase, type StoreDb } from '../../../src/store/db/database';
-import { createKeyvFactory, type KeyvFactory } from '../../../src/store/keyv-factory';
+import { createDbLeases } from '../../../src/store/leases';
 import { createSubscriptionStore } from '../../../src/store/subscription-store';
 import { loadSnapshot } from '../../helpers/fixtures';
 import { memorySnapshots } from '../../helpers/memory-snapshots';
@@ -38,8 +38,11 @@ export const HOSTILE_ROW: Agreement = {
   addendumUrl: null,
 };
 
-/** The fixture with the hostile row added, as the accepted participating state of `keyv` (default: a fresh memory store). */
-export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory://'), db: StoreDb = openDatabase('memory://')) {
+/**
+ * The fixture with the hostile row added, as the accepted participating state (the snapshots in
+ * memory); the subscriptions and the replay guard's leases on `db` (default: a fresh one in memory).
+ */
+export async function seedServices(db: StoreDb = openDatabase('memory://')) {
   const snapshots = memorySnapshots();
   const subscriptions = createSubscriptionStore(db);
   const file = await loadSnapshot(FIXTURE);
@@ -47,7 +50,7 @@ export async function seedServices(keyv: KeyvFactory = createKeyvFactory('memory
   const snap: Snapshot = { ...file, rows, contentHash: contentHashOf(rows) };
   const { next } = judgePublication(null, snap, { now: new Date(), guards: DEFAULT_GUARDS });
   await snapshots.saveState('participating', next!, 'baseline');
-  return { keyv, db, snapshots, subscriptions, fixtureRows: file.rows };
+  return { db, leases: createDbLeases(db), snapshots, subscriptions, fixtureRows: file.rows };
 }
 
 export interface Harness {
@@ -72,8 +75,8 @@ export interface Harness {
 
 let seq = 0;
 
-/** `store`: the store to run on (default a fresh memory store); the caller closes it. */
-export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?: Command[]; store?: KeyvFactory } = {}): Promise<Harness> {
+/** `db`: the database to run on (default a fresh one in memory, which the harness closes; a given one its owner closes). */
+export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?: Command[]; db?: StoreDb } = {}): Promise<Harness> {
   const slack = await startSlackApi();
   const rawLogs: string[] = [];
   const sink = new Writable({
@@ -82,7 +85,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
       done();
     },
   });
-  const services = await seedServices(opts.store);
+  const services = await seedServices(opts.db);
   const { snapshots, subscriptions } = services;
   const app = createSlackApp({
     botToken: BOT_TOKEN,
@@ -91,7 +94,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
     host: '127.0.0.1',
     apiUrl: slack.apiUrl,
     services: { snapshots, subscriptions },
-    replayLeases: services.keyv.leases,
+    replayLeases: services.leases,
     logger: createLogger('debug', sink),
     adminsOnly: opts.adminsOnly ?? false,
     commands: [...registry, ...(opts.extraCommands ?? [])],
@@ -158,6 +161,7 @@ export async function startHarness(opts: { adminsOnly?: boolean; extraCommands?:
     async close() {
       await app.stop();
       await slack.close();
+      if (!opts.db) await services.db.close();
     },
   };
   return harness;

@@ -8,7 +8,7 @@
 import type { Command } from '../../../commands/command';
 import { FUTURE_SKEW_MS } from '../../../src/platforms/slack/replay-guard';
 import { signSlackRequest } from '../../../stand-ins/slack-api';
-import { describeEachStore, STORE_BACKENDS, type StoreUnderTest } from '../../helpers/store-backends';
+import { DATABASES, describeEachDatabase, type DatabaseUnderTest } from '../../helpers/databases';
 import { SECRET, startHarness, type Harness } from './harness';
 
 const runs: string[] = [];
@@ -48,19 +48,19 @@ function signedRequest(h: Harness, text: string, stampSeconds = Math.floor(Date.
 }
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
-describeEachStore(STORE_BACKENDS.filter(([name]) => name === 'sqlite' || name === 'postgres'))(
+describeEachDatabase(DATABASES.filter(([name]) => name === 'sqlite file' || name === 'postgres'))(
   'Slack replay guard on %s',
-  (_name, backend) => {
-    let store: StoreUnderTest;
+  (_name, engine) => {
+    let store: DatabaseUnderTest;
     const started: Harness[] = [];
-    const start = async (factory = store.factory) => {
-      const h = await startHarness({ extraCommands: [probe], store: factory });
+    const start = async (db = store.db) => {
+      const h = await startHarness({ extraCommands: [probe], db });
       started.push(h);
       return h;
     };
     beforeEach(async () => {
       runs.length = 0;
-      store = await backend();
+      store = await engine();
     });
     afterEach(async () => {
       await Promise.all(started.splice(0).map((h) => h.close()));
