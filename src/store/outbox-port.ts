@@ -81,16 +81,18 @@ export interface OutboxStore {
   /**
    * Claims up to `limit` due pending entries of a platform at once, oldest first, skipping those
    * another sender holds (PostgreSQL: rows another transaction is claiming are skipped, not waited
-   * for), and returns them. Two instances calling it at once never get the same entry.
+   * for), and returns them. Two instances calling it at once never get the same entry. Entries the
+   * caller itself holds are returned again (a send that could not start, a restart under the same name):
+   * a sender marks what it sent before it asks for more.
    */
   claimDue(platform: OutboxPlatform, at: Date, limit: number, owner: string, ttlMs: number): Promise<OutboxEntry[]>;
-  /** Pending entries: how many, and the oldest's creation time. */
   /**
    * Frees every claim, for the instance that has just become the only sender (the leader, or the one
    * process of a SQLite file): the claims left are a former sender's, which cannot send any more, so
    * its entries are sent now instead of when their claims lapse. Returns how many were freed.
    */
   releaseAllClaims(): Promise<number>;
+  /** Pending entries: how many, and the oldest's creation time. */
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
   /** Entries given up on (dead), oldest first. */
   deadLetters(limit: number): Promise<OutboxEntry[]>;

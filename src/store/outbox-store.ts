@@ -324,7 +324,10 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
           .where('platform', '=', platform)
           .where('status', '=', 'pending')
           .where('next_attempt_at', '<=', timeOf(at))
-          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now)]))
+          // Free, lapsed, or already this owner's: a sender whose send could not start (the database refused the
+          // record) or a lone instance restarting after a crash (one owner name) takes its own claims back at once.
+          // A sender's lane claims one batch at a time, so its own claims are never in flight when it asks.
+          .where((eb) => eb.or([eb('claim_expires', 'is', null), eb('claim_expires', '<', now), eb('claimed_by', '=', owner)]))
           .orderBy('next_attempt_at')
           .orderBy('id')
           .limit(limit);

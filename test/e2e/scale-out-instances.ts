@@ -60,7 +60,13 @@ export function instances(baseEnv: () => Record<string, string>) {
       const child = spawn(process.execPath, [join(ROOT, 'bin', 'run-ts.js'), join(__dirname, 'scale-out-child.ts')], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...keep, FETCH_USER_AGENT: `ice-watch-instance-${n}`, LOG_LEVEL: 'warn', ...baseEnv(), ...env },
+        env: {
+          ...keep,
+          FETCH_USER_AGENT: `ice-watch-instance-${n}`,
+          LOG_LEVEL: process.env.SCALE_OUT_LOG_LEVEL ?? 'warn',
+          ...baseEnv(),
+          ...env,
+        },
       });
       const stderr: string[] = [];
       child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));

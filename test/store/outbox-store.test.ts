@@ -113,15 +113,17 @@ describeEachDatabase()('outbox store on %s', (name, engine) => {
     expect(await outbox.claim('d0001', 'worker-a', 60_000)).toBe(true);
   });
 
-  test('claimDue claims due pending entries of one platform at once, oldest first, never ones another sender holds', async () => {
+  test('claimDue claims due pending entries of one platform at once, oldest first, never ones another sender holds, its own again', async () => {
     const outbox = createOutboxStore(store.db);
     await outbox.enqueue([delivery(1), delivery(2), delivery(3)], T0);
     await outbox.enqueue([delivery(4)], at(10));
     await outbox.enqueue([{ ...delivery(5), platform: 'slack' }], T0);
     expect(await outbox.claim('d0002', 'other', 60_000)).toBe(true);
     expect((await outbox.claimDue('discord', at(5), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0001', 'd0003']);
-    expect(await outbox.claimDue('discord', at(5), 10, 'me', 60_000)).toEqual([]);
-    expect((await outbox.claimDue('discord', at(10), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0004']);
+    // Another sender gets nothing of it; the holder itself gets its own claims back (a send that could not start).
+    expect(await outbox.claimDue('discord', at(5), 10, 'you', 60_000)).toEqual([]);
+    expect((await outbox.claimDue('discord', at(5), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0001', 'd0003']);
+    expect((await outbox.claimDue('discord', at(10), 10, 'you', 60_000)).map((e) => e.id)).toEqual(['d0004']);
     expect((await outbox.claimDue('slack', at(10), 10, 'me', 60_000)).map((e) => e.id)).toEqual(['d0005']);
   });
 
@@ -154,17 +156,21 @@ describeEachDatabase()('outbox store on %s', (name, engine) => {
       Array.from({ length: 200 }, (_, i) => delivery(i)),
       T0,
     );
-    const got: Record<string, string[]> = { a: [], b: [] };
-    const drain = async (outbox: OutboxStore, owner: 'a' | 'b') => {
+    const got: string[] = [];
+    // Four senders (two per connection, each its own name, as each instance has), each sending what it claimed
+    // (marking it sent) before it asks for more, as the worker's lane does.
+    const drain = async (outbox: OutboxStore, owner: string) => {
       for (
         let batch = await outbox.claimDue('discord', T0, 7, owner, 60_000);
         batch.length;
         batch = await outbox.claimDue('discord', T0, 7, owner, 60_000)
-      )
-        got[owner]!.push(...batch.map((e) => e.id));
+      ) {
+        got.push(...batch.map((e) => e.id));
+        await outbox.saveMany(batch.map((e) => ({ ...e, status: 'sent' as const, sentAt: T0.toISOString() })));
+      }
     };
-    await Promise.all([drain(a, 'a'), drain(b, 'b'), drain(a, 'a'), drain(b, 'b')]);
-    const all = [...got.a!, ...got.b!];
+    await Promise.all([drain(a, 'a1'), drain(b, 'b1'), drain(a, 'a2'), drain(b, 'b2')]);
+    const all = got;
     expect(all).toHaveLength(200);
     expect(new Set(all).size).toBe(200);
   });
