@@ -101,7 +101,7 @@ module.exports = {
       name: 'lower-layers-do-not-import-upward',
       severity: 'error',
       comment: 'domain < messages < sources, store < delivery, coordination, pipelines < commands, jobs < platforms < main, cli',
-      from: { path: '^src/(domain|messages|sources|store|delivery|coordination|pipelines|observability|logging|charts)/' },
+      from: { path: '^src/(domain|messages|sources|store|delivery|coordination|pipelines|observability|logging|charts|web)/' },
       to: { path: '^(commands|jobs)/|^src/(platforms|cli|doctor)/|^src/main\\.ts$' },
     },
     {
@@ -109,6 +109,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(store|sources)/' },
       to: { path: '^src/(delivery|pipelines|coordination|observability)/' },
+    },
+    {
+      name: 'web-reads-the-store-and-renders',
+      severity: 'error',
+      comment:
+        'src/web (feeds, state pages) serves what the store holds: it reaches no platform, pipeline, delivery, coordination or wiring',
+      from: { path: '^src/web/' },
+      to: { path: '^src/(platforms|pipelines|delivery|coordination|cli|doctor|sources)/|^src/main\\.ts$|^(commands|jobs)/' },
+    },
+    {
+      name: 'only-the-wiring-knows-web',
+      severity: 'error',
+      comment: 'the public web surface is wired by the composition root (and measured by the bench)',
+      from: { path: '^src/', pathNot: '^src/(web/|main\\.ts$|cli/)' },
+      to: { path: '^src/web/' },
     },
     {
       name: 'commands-run-on-ports',

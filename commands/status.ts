@@ -119,12 +119,6 @@ async function deliverySection(ctx: CommandContext): Promise<Section[]> {
       delivery.oldestPendingAt ? ` (oldest planned ${formatUtcMinute(delivery.oldestPendingAt)})` : '',
     ],
   ];
-  for (const q of delivery.queue) {
-    items.push([
-      `Shared queue, ${q.platform}: ${q.waiting} queued, ${q.active} sending, ${q.delayed} retrying later, ${q.failed} failed jobs`,
-    ]);
-    if (q.failed) trouble = true;
-  }
   if (delivery.deadLetters.length) {
     trouble = true;
     const d = delivery.deadLetters[0]!;

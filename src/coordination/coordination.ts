@@ -14,28 +14,13 @@ export function newInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
-/** Counts of a former shared queue; always empty now (kept so /status reads the same shape). */
-export interface QueueCounts {
-  platform: string;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
-
 /** How deliveries are going, for /status: the outbox's own numbers and who leads. */
 export interface DeliveryStatus {
-  /**
-   * One process on SQLite; several on PostgreSQL, the lease holder sending. ('shared queue' was
-   * the BullMQ queue's, gone with REDIS_URL: still accepted so /status's callers and tests read
-   * as before; remove it with the queue lines of commands/status.ts.)
-   */
-  mode: 'one instance' | 'several instances' | 'shared queue';
+  /** One process on SQLite; several on PostgreSQL, the lease holder sending. */
+  mode: 'one instance' | 'several instances';
   pending: number;
   oldestPendingAt: string | null;
   deadLetters: Array<Pick<OutboxEntry, 'id' | 'lastError' | 'createdAt'> & { channel: string }>;
-  /** Always empty: there is no shared queue any more (the leader sends). */
-  queue: QueueCounts[];
   /** Who polls and sends now (PostgreSQL); null when unknown or one instance. */
   poller: string | null;
 }
@@ -57,7 +42,6 @@ export async function outboxDeliveryStatus(outbox: OutboxStore): Promise<Deliver
       createdAt: e.createdAt,
       channel: `${e.delivery.platform} ${e.delivery.channelId}`,
     })),
-    queue: [],
     poller: null,
   };
 }
@@ -72,17 +56,6 @@ export interface CoordinationDeps {
   instanceId?: string;
   /** The leases (default: the database's, src/store/leases.ts). */
   leases?: Leases;
-}
-
-/**
- * One platform's send rate (DISCORD_SEND_RATE, SLACK_SEND_RATE). Unused since the shared queue
- * went: one leader sends per token and the SDKs pace it (discord.js keeps Discord's 50/s and
- * route buckets; Slack's WebClient honours 429 Retry-After). src/platforms still declares them.
- */
-export interface PlatformLimit {
-  platform: string;
-  token: string;
-  perSecond: number;
 }
 
 /** What this instance does once it leads: given at `start`, when the jobs exist. */

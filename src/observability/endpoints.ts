@@ -43,6 +43,8 @@ export interface OpsEndpointsDeps {
   host?: string;
   /** The platform server that carries the endpoints, if one runs (src/platforms: hostingServerOf). */
   hostedBy?: HostingServer | null;
+  /** More routes on the same server: the public web surface (src/web: feeds and state pages). */
+  extraRoutes?: readonly OpsRoute[];
 }
 
 /**
@@ -54,7 +56,7 @@ export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
   const serving = opsServingOf(config, deps.hostedBy);
   const metrics: MetricsRegistry = createMetrics({ outboxDepth: deps.outboxDepth, now: deps.now, processMetrics: serving.kind !== 'off' });
   const checkHealth = createHealthCheck({ health: deps.health, sources: deps.sources, now: deps.now });
-  const routes: OpsRoute[] = createOpsRoutes({ checkHealth, metrics, logger: deps.logger });
+  const routes: OpsRoute[] = [...createOpsRoutes({ checkHealth, metrics, logger: deps.logger }), ...(deps.extraRoutes ?? [])];
   let server: OpsServer | null = null;
   return {
     metrics,

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging/logger';
 import type { HealthReport } from './health';
 
-/** A GET route, in the shape Bolt's HTTPReceiver takes as `customRoutes` (so Slack's server can carry it). */
+/**
+ * A GET route, in the shape Bolt's HTTPReceiver takes as `customRoutes` (so Slack's server can carry it).
+ * A path segment `:name` matches one segment, given to the handler as `req.params.name` (decoded), as Bolt does:
+ * `/feeds/:file` serves `/feeds/texas.atom` with `params.file === 'texas.atom'`.
+ */
 export interface OpsRoute {
   path: string;
   method: string[];
@@ -87,15 +91,47 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
+/** The parameters of a route's `:name` segments, as Bolt gives them (`req.params`). */
+export type RouteParams = Record<string, string>;
+
+/** The params a route's handler got, from Bolt's receiver or ours (empty when the path has none). */
+export function paramsOf(req: IncomingMessage): RouteParams {
+  return (req as IncomingMessage & { params?: RouteParams }).params ?? {};
+}
+
+/** The route serving `path` and its params; null when none does. A segment that cannot be decoded matches nothing. */
+export function matchRoute(routes: readonly OpsRoute[], path: string): { route: OpsRoute; params: RouteParams } | null {
+  const parts = path.split('/');
+  for (const route of routes) {
+    const want = route.path.split('/');
+    if (want.length !== parts.length) continue;
+    const params: RouteParams = {};
+    const fits = want.every((w, i) => {
+      if (!w.startsWith(':')) return w === parts[i];
+      if (!parts[i]) return false;
+      try {
+        params[w.slice(1)] = decodeURIComponent(parts[i]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (fits) return { route, params };
+  }
+  return null;
+}
+
 /** Serves the routes on their own port (HTTP_PORT; 0 picks a free one). Anything else is a 404. */
 export async function startOpsServer(routes: readonly OpsRoute[], port: number, host?: string): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://ops').pathname;
-    const route = routes.find((r) => r.path === path);
-    if (!route) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    const found = matchRoute(routes, path);
+    if (!found) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    const { route, params } = found;
     if (!route.method.includes(req.method ?? 'GET') && !(req.method === 'HEAD' && route.method.includes('GET'))) {
       return void res.writeHead(405, { allow: route.method.join(', ') }).end();
     }
+    Object.assign(req, { params });
     route.handler(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,4 @@
 import type { Config } from '../config';
-import type { PlatformLimit } from '../coordination/coordination';
 import type { Platform } from '../domain/platforms';
 import type { HostingServer } from '../observability/endpoints';
 import { consolePlatform } from './console/plugin';
@@ -44,11 +43,6 @@ export function hostingServerOf(config: Config): HostingServer | null {
     if (server) return { platform: p.id, name: p.name, ...server };
   }
   return null;
-}
-
-/** Each configured platform's send rate for the shared delivery queue (REDIS_URL). */
-export function sendLimitsOf(config: Config): PlatformLimit[] {
-  return configuredPlatforms(config).map((p) => ({ platform: p.id, ...p.sendLimit(config) }));
 }
 
 /** The configured platforms, built: what they give delivery, and their start and stop together. */

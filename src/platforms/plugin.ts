@@ -26,8 +26,6 @@ export interface PlatformPlugin<P extends Platform = Platform> {
   terminal?: true;
   /** Who may change a channel's subscriptions here, in the platform's words ("Only <this> can change..."). */
   whoMayManage: string;
-  /** With REDIS_URL, its send rate shared by every instance: the token naming the account (hashed, never logged) and messages per second. */
-  sendLimit(config: Config): { token: string; perSecond: number };
   /** Its operators' channel from the settings, if any. */
   operatorChannel?(config: Config): string | undefined;
   /** An HTTP server it opens itself, which then carries /healthz and /metrics too; null when it opens none with these settings. */

@@ -164,7 +164,7 @@ describe('/status', () => {
     await world.close();
   });
 
-  test('deliveries: what waits, the shared queue per platform, dead letters and the polling instance', async () => {
+  test('deliveries: what waits, dead letters and the polling instance', async () => {
     const world = await commandWorld();
     const base = world.ctx();
     const ctx = {
@@ -172,20 +172,18 @@ describe('/status', () => {
       services: {
         ...base.services,
         delivery: async () => ({
-          mode: 'shared queue' as const,
+          mode: 'several instances' as const,
           pending: 3,
           oldestPendingAt: '2025-12-12T20:00:00.000Z',
           poller: 'host-a:4242:ab12cd',
-          queue: [{ platform: 'discord', waiting: 2, active: 1, delayed: 0, failed: 0 }],
           deadLetters: [
             { id: 'x', lastError: 'Gave up after 12 attempts: 500', createdAt: '2025-12-12T19:00:00.000Z', channel: 'discord 1400' },
           ],
         }),
       },
     };
-    expect(sectionOf(await status.run(ctx), 'Deliveries (shared queue)')).toEqual([
+    expect(sectionOf(await status.run(ctx), 'Deliveries (several instances)')).toEqual([
       '3 waiting to be sent (oldest planned 2025-12-12 20:00 UTC)',
-      'Shared queue, discord: 2 queued, 1 sending, 0 retrying later, 0 failed jobs',
       '1 alert given up (latest: discord 1400: Gave up after 12 attempts: 500)',
       'Polling instance: host-a:4242:ab12cd',
     ]);

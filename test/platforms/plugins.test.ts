@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config';
 import { PLATFORM_IDS } from '../../src/domain/platforms';
-import { configuredPlatforms, enabledPlatforms, hostingServerOf, PLATFORMS, sendLimitsOf } from '../../src/platforms';
+import { configuredPlatforms, enabledPlatforms, hostingServerOf, PLATFORMS } from '../../src/platforms';
 
 const ROOT = join(__dirname, '..', '..');
 const DISCORD = { DISCORD_TOKEN: 'discord-token', DISCORD_APP_ID: '4242' };
@@ -19,10 +19,6 @@ describe('the list of platforms', () => {
     expect(configuredPlatforms(loadConfig({})).map((p) => p.id)).toEqual(['console']);
     expect(enabledPlatforms(loadConfig({}))).toEqual([]);
     expect(configuredPlatforms(loadConfig({ ...DISCORD, ...SLACK_HTTP })).map((p) => p.id)).toEqual(['discord', 'slack', 'console']);
-    expect(sendLimitsOf(loadConfig({ ...DISCORD, DISCORD_SEND_RATE: '30' }))).toEqual([
-      { platform: 'discord', token: 'discord-token', perSecond: 30 },
-      { platform: 'console', token: 'console', perSecond: 50 },
-    ]);
   });
 
   test('Slack in HTTP mode hosts /healthz and /metrics on its port; in Socket Mode nothing does', () => {

@@ -44,7 +44,6 @@ export const consolePlatform: PlatformPlugin<'console'> = {
   configured: () => true,
   // The terminal's user runs ice-watch: they may always manage the console channel.
   whoMayManage: 'operators',
-  sendLimit: () => ({ token: 'console', perSecond: 50 }),
   async load({ config, stores, logger, now, alone, write }) {
     if (alone) {
       // Console mode writes its subscription now: a store that does not answer fails the start with the reason.

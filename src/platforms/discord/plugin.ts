@@ -20,7 +20,6 @@ export const discordPlatform: PlatformPlugin<'discord'> = {
   name: 'Discord',
   configured: (config) => Boolean(config.DISCORD_TOKEN),
   whoMayManage: DISCORD_WHO_MAY_MANAGE,
-  sendLimit: (config) => ({ token: config.DISCORD_TOKEN ?? '', perSecond: config.DISCORD_SEND_RATE }),
   operatorChannel: (config) => config.OPERATOR_DISCORD_CHANNEL,
   doctor: {
     tokenSetting: 'DISCORD_TOKEN',

@@ -16,7 +16,6 @@ export const slackPlatform: PlatformPlugin<'slack'> = {
   configured: (config) => Boolean(config.SLACK_BOT_TOKEN),
   // Without SLACK_ADMINS_ONLY every channel member may; only then is anyone refused.
   whoMayManage: 'workspace admins (this workspace requires it)',
-  sendLimit: (config) => ({ token: config.SLACK_BOT_TOKEN ?? '', perSecond: config.SLACK_SEND_RATE }),
   operatorChannel: (config) => config.OPERATOR_SLACK_CHANNEL,
   httpServer: (config) => (servesHttp(config) ? { port: config.SLACK_PORT, setting: 'SLACK_PORT', mode: 'Slack HTTP mode' } : null),
   doctor: {
