@@ -15,6 +15,7 @@ import { hostingServerOf, loadPlatforms } from './platforms';
 import { requireReachable, type StoreDb } from './store/db/database';
 import type { KeyValueStores } from './store/key-value';
 import { openStores } from './store/open-stores';
+import { createWebRoutes } from './web';
 import { importTargetOf } from './store/legacy/import-legacy';
 import { migrateLegacyInstall, refuseRedisStore } from './store/legacy/migrate-legacy';
 
@@ -60,7 +61,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
         ),
     },
   );
-  // /healthz and /metrics: on a platform's own HTTP server (Slack HTTP mode), else on HTTP_PORT, else off.
+  // /healthz, /metrics and the web surface: on a platform's own HTTP server (Slack HTTP mode), else on HTTP_PORT, else off.
   const ops = createOpsEndpoints(config, {
     health: stores.health,
     outboxDepth: () => stores.outbox.depth(),
@@ -68,6 +69,7 @@ export async function createBot(config: Config, overrides: BotOverrides = {}) {
     logger,
     now,
     hostedBy: hostingServerOf(config),
+    extraRoutes: createWebRoutes({ config, stores, logger, now }),
   });
   // One leader polls and sends: the holder of a lease row on PostgreSQL, the owner of the file on SQLite.
   const coordination = createCoordination({ config, db: stores.db, outbox: stores.outbox, logger });

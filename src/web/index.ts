@@ -1,0 +1,21 @@
+import type { Config } from '../config';
+import type { Logger } from '../logging/logger';
+import type { OpsRoute } from '../observability/http-server';
+import type { Stores } from '../store/open-stores';
+
+/** What the public web surface reads: the stores, and the settings that shape its links. */
+export interface WebDeps {
+  config: Config;
+  stores: Stores;
+  logger: Logger;
+  now: () => Date;
+}
+
+/**
+ * The public web surface, on the server of /healthz (HTTP_PORT, or Slack's HTTP receiver): the
+ * feeds (`/feeds/<state|all>.atom|.json`) and the state pages (`/states/<state>`). Off when
+ * /healthz is off. Each part lists its own routes; this is the one list of them.
+ */
+export function createWebRoutes(_deps: WebDeps): OpsRoute[] {
+  return [];
+}
