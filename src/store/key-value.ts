@@ -1,9 +1,9 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import Keyv from 'keyv';
-import type KeyvPostgresType from '@keyv/postgres';
 import type KeyvSqliteType from '@keyv/sqlite';
-import { schemaOfPrefix } from './db/database';
+import type { StoreDb } from './db/database';
+import { createKvTableAdapter } from './kv-table-adapter';
 
 /**
  * What is plainly key-value and may expire lives in keyv, beside the relational tables in the same
@@ -17,8 +17,8 @@ export interface KeyValueStores {
 }
 
 export interface KeyValueOptions {
-  /** STORE_PREFIX: the PostgreSQL schema, as for the tables. */
-  prefix?: string;
+  /** On PostgreSQL, the open database whose pool and schema (STORE_PREFIX) the key-value side uses. */
+  db?: StoreDb;
 }
 
 export function openKeyValueStores(url: string, options: KeyValueOptions = {}): KeyValueStores {
@@ -53,29 +53,13 @@ export function openKeyValueStores(url: string, options: KeyValueOptions = {}): 
     };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const KeyvPostgres = (require('@keyv/postgres') as { default: typeof KeyvPostgresType }).default;
-    const schema = schemaOfPrefix(options.prefix ?? '');
+    // Through the database's own pool (kv-table-adapter.ts says why not @keyv/postgres): the caller gives it.
+    const db = options.db;
+    if (!db) throw new Error('the key-value side on PostgreSQL needs the open database');
     return {
-      open: <T>(namespace: string) =>
-        track(
-          new Keyv<T>({
-            // @keyv/postgres keeps one pool per URL for the process; these options are that pool's.
-            store: new KeyvPostgres({
-              uri: url,
-              schema,
-              table: 'ice_watch_keyvalue',
-              keySize: 512,
-              max: 3,
-              connectionTimeoutMillis: 5_000,
-              query_timeout: 15_000,
-              allowExitOnIdle: true,
-            } as ConstructorParameters<typeof KeyvPostgresType>[0]),
-            namespace,
-            throwOnErrors: true,
-          }),
-        ),
-      // The adapters share @keyv/postgres's one pool: one disconnect ends it (a second would throw).
-      close: async () => void (await opened[0]?.disconnect().catch(() => undefined)),
+      open: <T>(namespace: string) => track(new Keyv<T>({ store: createKvTableAdapter(db), namespace, throwOnErrors: true })),
+      // The pool is the database's, closed with it.
+      close: async () => undefined,
     };
   }
   throw new Error(`no key-value store for ${url.split(':')[0]}`);

@@ -75,8 +75,6 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
 function enginesOf(location: StoreLocation): { db: StoreDb; kv: KeyValueStores } {
   if (!('STORE_URL' in location) && 'db' in location) return location;
   const [url, prefix] = 'STORE_URL' in location ? [location.STORE_URL, location.STORE_PREFIX] : [location.url, location.prefix ?? ''];
-  return {
-    db: ('STORE_URL' in location ? location.db : undefined) ?? openDatabase(url, { prefix }),
-    kv: ('STORE_URL' in location ? location.kv : undefined) ?? openKeyValueStores(url, { prefix }),
-  };
+  const db = ('STORE_URL' in location ? location.db : undefined) ?? openDatabase(url, { prefix });
+  return { db, kv: ('STORE_URL' in location ? location.kv : undefined) ?? openKeyValueStores(url, { db }) };
 }

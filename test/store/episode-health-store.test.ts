@@ -22,8 +22,7 @@ describeEachDatabase()('episode and health stores on %s', (_name, engine) => {
   let kv: KeyValueStores;
   beforeEach(async () => {
     d = await engine();
-    await d.db.ready(); // before keyv creates the same PostgreSQL schema (see snapshot-store.test.ts)
-    kv = openKeyValueStores(d.url, { prefix: d.prefix });
+    kv = openKeyValueStores(d.url, { db: d.db });
   });
   afterEach(async () => {
     await kv.close();

@@ -47,10 +47,7 @@ describeEachDatabase()('snapshot store on %s', (_name, engine) => {
   let store: SnapshotStore;
   beforeEach(async () => {
     d = await engine();
-    // Migrated first: keyv's PostgreSQL adapter creates the same schema as it connects, and two
-    // CREATE SCHEMA IF NOT EXISTS at once can fail (see the report of issue 16).
-    await d.db.ready();
-    kv = openKeyValueStores(d.url, { prefix: d.prefix });
+    kv = openKeyValueStores(d.url, { db: d.db });
     store = createSnapshotStore(d.db, kv);
   });
   afterEach(async () => {
@@ -279,7 +276,7 @@ describeEachDatabase()('snapshot store on %s', (_name, engine) => {
     expect(await store.lastFetch('pending')).toBeNull();
     const restarted = d.second();
     if (!restarted) return; // memory does not outlive its process, by design
-    const kv2 = openKeyValueStores(d.url, { prefix: d.prefix });
+    const kv2 = openKeyValueStores(d.url, { db: restarted });
     const reopened = createSnapshotStore(restarted, kv2);
     expect((await reopened.getState('participating'))?.view.rows).toHaveLength(151);
     expect(await reopened.judgements('participating')).toHaveLength(1);

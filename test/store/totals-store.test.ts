@@ -28,8 +28,7 @@ describeEachDatabase()('totals store on %s', (_name, engine) => {
   let totals: TotalsStore;
   beforeEach(async () => {
     d = await engine();
-    await d.db.ready(); // before keyv creates the same PostgreSQL schema (see snapshot-store.test.ts)
-    kv = openKeyValueStores(d.url, { prefix: d.prefix });
+    kv = openKeyValueStores(d.url, { db: d.db });
     totals = createTotalsStore(d.db, kv);
   });
   afterEach(async () => {
