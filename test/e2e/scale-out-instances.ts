@@ -84,7 +84,10 @@ export function instances(baseEnv: () => Record<string, string>) {
     /** The instance whose id `owner` is (a lease holder), if it is one of these. */
     byId: (owner: string | null) => [...all.values()].find((i) => i.id === owner),
     /** Its stderr, for a failure's explanation. */
-    logs: () => [...all.values()].map((i) => `--- ${i.name}\n${i.stderr.join('').slice(-Number(process.env.SCALE_OUT_LOG_CHARS ?? 4000))}`).join('\n'),
+    logs: () =>
+      [...all.values()]
+        .map((i) => `--- ${i.name}\n${i.stderr.join('').slice(-Number(process.env.SCALE_OUT_LOG_CHARS ?? 4000))}`)
+        .join('\n'),
     killAll() {
       for (const { child } of all.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },

@@ -20,4 +20,3 @@ export const keyValueMigration: Migration = {
       .execute();
   },
 };
-
