@@ -17,7 +17,8 @@ const FIGURES: Record<string, () => Promise<unknown>> = {
 };
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2);
+  // Run as `node bin/run-ts.js bench/only.ts <figure...>`: the script's own path is among the arguments.
+  const names = process.argv.slice(2).filter((a) => !a.endsWith('only.ts'));
   const unknown = names.filter((n) => !FIGURES[n]);
   if (!names.length || unknown.length) {
     process.stderr.write(`usage: bench/only.ts <${Object.keys(FIGURES).join('|')}>...\n`);
