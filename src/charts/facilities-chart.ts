@@ -2,7 +2,7 @@ import type { Canvas } from '@napi-rs/canvas';
 import type { StateAdpChart } from '../domain/charts/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
 import { timeAxis } from './time-axis';
-import { CARD, CHART_HEIGHT, CHART_WIDTH, count, dayNumber, FONT, formatDay, sourceLine } from './theme';
+import { CARD, CHART_HEIGHT, CHART_WIDTH, count, countAxis, dayNumber, FONT, formatDay, sourceLine } from './theme';
 
 /**
  * A state's detention ADP at each ICE release, one line per fiscal year: ADP is a
@@ -37,12 +37,7 @@ export function drawStateAdp(spec: StateAdpChart): Canvas {
       layout: { padding: { right: 40, top: 30, left: 8 } },
       scales: {
         x: timeAxis(first, latest.date, 'Release date (as of)', pad),
-        y: {
-          beginAtZero: true,
-          grace: '10%',
-          title: { display: true, text: 'Average daily population (ADP)', color: CARD.muted, font: { size: FONT.small } },
-          ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) },
-        },
+        y: countAxis('Average daily population (ADP)', { grace: '10%' }),
       },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
     },

@@ -64,3 +64,16 @@ export const count = (n: number) => n.toLocaleString('en-US');
 export function sourceLine(source: string, asOf: string): string {
   return `Source: ${source} · as of ${formatDay(asOf)} · ice-watch`;
 }
+
+/** A muted axis title, as every chart writes it. */
+export const axisTitle = (text: string) => ({ display: true, text, color: CARD.muted, font: { size: FONT.small } });
+
+/** A y axis of people or events counted from zero, its ticks in thousands' separators ("12,345"). */
+export function countAxis(title: string, extra: { grace?: string; suggestedMax?: number } = {}) {
+  return {
+    beginAtZero: true,
+    ...extra,
+    title: axisTitle(title),
+    ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v: string | number) => count(Number(v)) },
+  };
+}

@@ -3,12 +3,10 @@ import type { Canvas } from '@napi-rs/canvas';
 import type { TotalsChart } from '../domain/charts/chart-series';
 import { drawChart, drawFooter, drawHeading, FOOTER_HEIGHT, labelsPlugin, newCard } from './canvas';
 import { timeAxis } from './time-axis';
-import { CARD, CHART_HEIGHT, CHART_WIDTH, count, dayNumber, FONT, formatDay, sourceLine } from './theme';
+import { CARD, CHART_HEIGHT, CHART_WIDTH, count, countAxis, dayNumber, FONT, formatDay, sourceLine } from './theme';
 
 /** Height of the daily-arrests panel, added under the detained panel when daily counts are known. */
 export const DAILY_PANEL_HEIGHT = 340;
-
-const axisTitle = (text: string) => ({ display: true, text, color: CARD.muted, font: { size: FONT.small } });
 
 /**
  * The detained population at each detention release; under it, when ICE's daily arrest
@@ -47,12 +45,7 @@ export function drawTotals(spec: TotalsChart): Canvas {
       layout: { padding: { right: 40, top: 30, left: 8 } },
       scales: {
         x: timeAxis(first, latest.date, 'Release date (as of)', pad),
-        y: {
-          beginAtZero: true,
-          grace: '10%',
-          title: axisTitle('People in ICE detention'),
-          ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) },
-        },
+        y: countAxis('People in ICE detention', { grace: '10%' }),
       },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
     },
@@ -126,12 +119,7 @@ function drawDaily(ctx: ReturnType<typeof newCard>['ctx'], spec: TotalsChart, y:
       layout: { padding: { right: 40, left: 8 } },
       scales: {
         x: { ...timeAxis(first, last, 'Day (no bar: not reported)', 1), offset: false },
-        y: {
-          beginAtZero: true,
-          suggestedMax: spec.pacePerDay * 1.1,
-          title: axisTitle('Arrests per day'),
-          ticks: { color: CARD.text, font: { size: FONT.small }, callback: (v) => count(Number(v)) },
-        },
+        y: countAxis('Arrests per day', { suggestedMax: spec.pacePerDay * 1.1 }),
       },
       plugins: {
         legend: { position: 'top', align: 'end', labels: { boxWidth: 22, color: CARD.text, font: { size: FONT.small } } },
