@@ -89,7 +89,8 @@ export function parseKindsArgument(input: string): Kind[] {
     .filter(Boolean);
   const kinds: Kind[] = [];
   for (const w of words) {
-    const kind = KINDS.find((k) => k === w || `${k}s` === w || k === `${w}s`);
+    // Singular or plural, as people type them: "ending", "endings", "facility", "facilities".
+    const kind = KINDS.find((k) => k === w || `${k}s` === w || k === `${w}s` || k === w.replace(/y$/, 'ies'));
     if (!kind) throw new UserError(`Unknown kind "${w}". Use ${KINDS.join(', ')}.`);
     if (!kinds.includes(kind)) kinds.push(kind);
   }

@@ -98,6 +98,8 @@ describe('several states in one argument', () => {
   test('models, kinds and modes', () => {
     expect(parseModelsArgument('tfm,WSO tfm')).toEqual(['TFM', 'WSO']);
     expect(parseKindsArgument('agreements,ending')).toEqual(['agreements', 'endings']);
+    expect(parseKindsArgument('facility totals')).toEqual(['facilities', 'totals']);
+    expect(parseKindsArgument('Facilities, correction')).toEqual(['facilities', 'corrections']);
     expect(() => parseKindsArgument('everything')).toThrow(/Unknown kind "everything"/);
     expect(parseModeArgument('Daily')).toBe('daily');
     expect(() => parseModeArgument('hourly')).toThrow(/instant, daily or weekly/);
