@@ -3,6 +3,7 @@ import { coordinationMigration } from './tables-coordination';
 import { deliveryMigration } from './tables-delivery';
 import { sourcesMigration } from './tables-sources';
 import { subscriptionsMigration } from './tables-subscriptions';
+import { webhooksMigration } from './tables-webhooks';
 
 /**
  * The schema's migrations, in order (Kysely runs them by name, sorted). A released migration is
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-subscriptions': subscriptionsMigration,
   '0003-delivery': deliveryMigration,
   '0004-coordination': coordinationMigration,
+  '0006-webhooks': webhooksMigration,
 };
