@@ -137,11 +137,15 @@ function checkAddresses(host: string, addresses: readonly LookupAddress[], polic
 export async function checkWebhookAddress(url: URL, policy: AddressPolicy): Promise<LookupAddress[]> {
   const host = hostOf(url);
   const lookup = policy.lookup ?? dnsLookup;
-  const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-    lookup(host, { all: true, verbatim: true }, (err, found) =>
-      err ? reject(new WebhookResolveError(`${host} cannot be resolved (${err.code ?? err.message}).`)) : resolve(found),
-    ),
-  );
+  // An IP literal is its own answer (and a connection to it resolves nothing: this check is the only one).
+  const literal = isIP(host);
+  const addresses = literal
+    ? [{ address: host, family: literal }]
+    : await new Promise<LookupAddress[]>((resolve, reject) =>
+        lookup(host, { all: true, verbatim: true }, (err, found) =>
+          err ? reject(new WebhookResolveError(`${host} cannot be resolved (${err.code ?? err.message}).`)) : resolve(found),
+        ),
+      );
   checkAddresses(host, addresses, policy);
   return addresses;
 }

@@ -67,22 +67,25 @@ export function sendResultFromStatus(
 
 /** A request that got no HTTP answer (refused, reset, timed out, address refused by the guard). */
 export function sendResultFromError(err: unknown, refusedAddress: boolean): Failure {
-  const message = err instanceof Error ? err.message : String(err);
+  // By shape, not instanceof: node's errors may come from another realm (a test runner's).
+  const { name, message, code } = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+  };
   if (refusedAddress)
     return {
       ok: false,
       permanent: true,
       code: 'address_refused',
-      reason: message,
+      reason: String(message),
       fix: 'Subscribe a URL on a public address, or (for a receiver inside your network) set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true and subscribe it again.',
     };
-  const name = err instanceof Error ? err.name : '';
   if (name === 'TimeoutError' || name === 'AbortError')
     return { ok: false, permanent: false, reason: 'the webhook endpoint did not answer in time' };
-  const code = (err as { code?: unknown } | null)?.code;
   return {
     ok: false,
     permanent: false,
-    reason: `could not reach the webhook endpoint: ${typeof code === 'string' ? `${code} ` : ''}${message}`,
+    reason: `could not reach the webhook endpoint: ${typeof code === 'string' ? `${code} ` : ''}${String(message)}`,
   };
 }
