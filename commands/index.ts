@@ -9,6 +9,7 @@ import subscribe from './subscribe';
 import subscriptions from './subscriptions';
 import totals from './totals';
 import unsubscribe from './unsubscribe';
+import webhook from './webhook';
 
 /** Every slash command, explicitly (nothing scans folders). */
 export const commands: Command[] = [
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   subscriptions,
   status,
   sources,
+  webhook,
 ];
 
 export function findCommand(name: string): Command | undefined {

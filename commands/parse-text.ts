@@ -22,7 +22,8 @@ export function parseCommandText(command: Command, text: string): CommandArgs {
     .split(' ')
     .filter(Boolean);
   for (const token of tokens) {
-    const m = /^([a-z]+)[:=](.*)$/i.exec(token);
+    // A URL (`https://...`, /webhook's argument) is text, not an option named `https`.
+    const m = /^[a-z]+:\/\//i.test(token) ? null : /^([a-z]+)[:=](.*)$/i.exec(token);
     if (m && m[1].toLowerCase() === 'page') {
       args.page = m[2];
       continue;

@@ -3,6 +3,7 @@ import type { HealthStore } from '../src/store/health-store';
 import type { SnapshotStore } from '../src/store/snapshot-store';
 import type { SubscriptionStore } from '../src/store/subscription-store';
 import type { TotalsStore } from '../src/store/totals-store';
+import type { WebhookAdmin } from '../src/store/webhook-admin';
 
 /** What commands may use, wired once in src/main.ts (or by the CLI for the terminal). */
 export interface CommandServices {
@@ -29,6 +30,10 @@ export interface CommandServices {
    * not what a poll fetched: answers date their data by the workbook's own saved time and say so.
    */
   readFromDisk?: boolean;
+  /** Webhook endpoints and their subscriptions (src/platforms/webhook/admin.ts); absent where they cannot be managed (a Discord shard). */
+  webhookAdmin?: WebhookAdmin;
+  /** Whether a channel is this platform's operators' channel (the terminal always is); absent: none is. */
+  isOperatorChannel?(channel: { channelId: string; channelName?: string }): boolean;
 }
 
 /** Where the bot reads ICE, and its poll schedule, for `/status`. */

@@ -76,6 +76,11 @@ const schema = z.object({
   // How long a source may be unreachable or erroring (network, 5xx, timeouts) before operators hear of it.
   SOURCE_ALERT_AFTER_MINUTES: z.coerce.number().min(0).default(60),
   HTTP_PORT: port.optional(),
+  // true: webhook endpoints may be on loopback, private, link-local or CGNAT addresses (an internal receiver); else refused (SSRF).
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where the terminal writes its pictures (console mode, the CLI); unset: <temp dir>/ice-watch-charts.
   CHARTS_DIR: optionalText,

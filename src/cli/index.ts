@@ -9,6 +9,7 @@ import { diffCommand, parseCommand, replayCommand } from './file-tools';
 import { heldCommand, registerCommandsCommand, slackManifestCommand } from './operator-tools';
 import { args, type Out } from './options';
 import { runRegistryCommand, terminalSynopsis } from './registry-command';
+import { isWebhookCommandLine, listWebhooksCommand, subscribeWebhookCommand, unsubscribeWebhookCommand } from './webhook-tools';
 
 const COLUMN = 33;
 /** "  name args      what it does", the description on its own line when the synopsis is long. */
@@ -35,6 +36,11 @@ Usage: ice-watch <command> [options]
   migrate-store --from URL --to URL [--prefix P] [--json]
                                  move a store of the former key-value layout (sqlite, postgres
                                  or redis) into the new schema, once
+  subscribe --webhook <url> <states...> [--kinds K] [--models M] [--preset json|slack|teams]
+                                 POST these states' alerts to a URL as signed JSON (or a Slack or
+                                 Teams incoming-webhook message); prints its id and secret once
+  unsubscribe --webhook <id|url> stop and forget a webhook
+  webhooks [--json]              list the webhooks (never their secrets)
   doctor [--json]                check the configuration, the store, ICE's pages, the tokens and
                                  every subscribed channel; exit 1 on a problem
 
@@ -75,6 +81,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         await loadDiscordShard().runDiscordShardProcess(loadConfig());
         return 0;
       }
+      case 'webhooks':
+        return await listWebhooksCommand(rest, out, loadConfig());
       case 'held':
         return await heldCommand(rest, out);
       case 'migrate-store':
@@ -96,6 +104,8 @@ export async function runCli(argv: string[], out: Out = defaultOut): Promise<num
         out.stdout(usage() + '\n');
         return command === undefined ? 2 : 0;
       default: {
+        if (command === 'subscribe' && isWebhookCommandLine(rest)) return await subscribeWebhookCommand(rest, out, loadConfig());
+        if (command === 'unsubscribe' && isWebhookCommandLine(rest)) return await unsubscribeWebhookCommand(rest, out, loadConfig());
         const registered = findCommand(command);
         if (registered) return await runRegistryCommand(registered, rest, out);
         throw new UserError(`Unknown command "${command}".\n\n${usage()}`);

@@ -19,6 +19,7 @@ import { DEFAULT_WORKBOOK_LIMITS, WorkbookFormatError, WorkbookSchemaError } fro
 import { openStores, type Stores } from '../store/open-stores';
 import { openConfiguredStores } from '../store/legacy/migrate-legacy';
 import { args, chartLine, settingsIfReadable, shellWord, type Out, type OptionSpec } from './options';
+import { webhookAdminOf } from './webhook-tools';
 
 /**
  * The commands that answer from a workbook on disk with `--file F`, and what kind of workbook
@@ -139,6 +140,9 @@ function consoleContext(stores: Stores, config: Config | null, readFromDisk: boo
             }),
             // The schedule runs in the bot, not here: no next poll.
             sources: sourceSettingsOf(config),
+            // The terminal's user runs ice-watch: an operator, who may manage webhooks (/webhook).
+            webhookAdmin: webhookAdminOf(stores, config),
+            isOperatorChannel: () => true,
           }
         : {}),
     },

@@ -5,6 +5,8 @@ import { consolePlatform } from './console/plugin';
 import { discordPlatform } from './discord/plugin';
 import type { PlatformContext, PlatformPlugin, RunningPlatform } from './plugin';
 import { slackPlatform } from './slack/plugin';
+import { createWebhookAdmin } from './webhook/admin';
+import { webhookPlatform, webhookPolicyOf } from './webhook/plugin';
 
 /**
  * Every platform, the one list (in the order they start and are told operator notices). Adding
@@ -14,6 +16,7 @@ import { slackPlatform } from './slack/plugin';
 export const PLATFORMS: { readonly [P in Platform]: PlatformPlugin<P> } = {
   discord: discordPlatform,
   slack: slackPlatform,
+  webhook: webhookPlatform,
   console: consolePlatform,
 };
 
@@ -24,10 +27,13 @@ export function configuredPlatforms(config: Config): PlatformPlugin[] {
   return all().filter((p) => p.configured(config));
 }
 
-/** The configured platforms besides the terminal; none means console mode. */
+/** A chat platform: neither the terminal nor one that only delivers (webhooks). */
+const isChat = (p: PlatformPlugin) => !p.terminal && !p.deliversOnly;
+
+/** The configured chat platforms; none means console mode. */
 export function enabledPlatforms(config: Config): Platform[] {
   return configuredPlatforms(config)
-    .filter((p) => !p.terminal)
+    .filter(isChat)
     .map((p) => p.id);
 }
 
@@ -62,11 +68,25 @@ export interface LoadedPlatforms {
  */
 export async function loadPlatforms(config: Config, context: Omit<PlatformContext, 'alone' | 'config'>): Promise<LoadedPlatforms> {
   const on = configuredPlatforms(config);
-  const alone = on.every((p) => p.terminal);
+  const alone = !on.some(isChat);
   const host = hostingServerOf(config);
+  // Webhooks are managed from any platform's operators' channel (and the terminal): one admin for all.
+  const webhooks = createWebhookAdmin({
+    endpoints: context.stores.webhooks,
+    subscriptions: context.stores.subscriptions,
+    policy: webhookPolicyOf(config),
+    now: context.now,
+  });
   const list: RunningPlatform[] = [];
   for (const p of on) {
-    const services = { ...context.services, whoMayManage: p.whoMayManage };
+    const operators = p.operatorChannel?.(config);
+    const services = {
+      ...context.services,
+      whoMayManage: p.whoMayManage,
+      webhookAdmin: webhooks,
+      isOperatorChannel: (c: { channelId: string; channelName?: string }) =>
+        Boolean(p.terminal) || (operators !== undefined && [c.channelId, c.channelName, `#${c.channelName}`].includes(operators)),
+    };
     list.push(await p.load({ ...context, config, alone, services, routes: host?.platform === p.id ? context.routes : undefined }));
   }
   return {

@@ -24,6 +24,11 @@ export interface PlatformPlugin<P extends Platform = Platform> {
   configured(config: Config): boolean;
   /** The terminal (console): it runs whatever else is configured, and alone it is console mode. */
   terminal?: true;
+  /**
+   * It only delivers (webhooks): no listener, no commands, no token. It is no chat platform:
+   * it neither ends console mode nor counts among the platforms a bot runs on.
+   */
+  deliversOnly?: true;
   /** Who may change a channel's subscriptions here, in the platform's words ("Only <this> can change..."). */
   whoMayManage: string;
   /** Its operators' channel from the settings, if any. */

@@ -7,6 +7,7 @@ import { createOutboxStore, type OutboxStore } from './outbox-store';
 import { createSnapshotStore, type SnapshotStore } from './snapshot-store';
 import { createSubscriptionStore, type SubscriptionStoreOptions, type SubscriptionStore } from './subscription-store';
 import { createTotalsStore, type TotalsStore } from './totals-store';
+import { createWebhookStore, type WebhookStore } from './webhook-store';
 
 /** Every store of the bot over one database (and its key-value side), and the one way to close it. */
 export interface Stores {
@@ -21,6 +22,8 @@ export interface Stores {
   totals: TotalsStore;
   digests: DigestStore;
   episodes: EpisodeStore;
+  /** Webhook endpoints (their URL and signing secret); their subscriptions are in `subscriptions`. */
+  webhooks: WebhookStore;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     totals: createTotalsStore(db, kv),
     digests: createDigestStore(db),
     episodes: createEpisodeStore(db),
+    webhooks: createWebhookStore(db),
     close: async () => {
       await Promise.all([db.close(), kv.close()]);
     },

@@ -174,8 +174,9 @@ describe('a slash command with any text, run against a real store', () => {
         { numRuns: 60 },
       );
       // The property must reach the commands, not only their argument errors (the test world has no totals store,
-      // which /totals, /facilities and /facility answer from: test/commands/facilities.test.ts runs them on real releases).
-      if (!['totals', 'facilities', 'facility'].includes(command.name)) expect(seen.replies).toBeGreaterThan(5);
+      // which /totals, /facilities and /facility answer from: test/commands/facilities.test.ts runs them on real releases;
+      // nor an operators' channel, where alone /webhook works: test/platforms/webhook/command.test.ts runs it there).
+      if (!['totals', 'facilities', 'facility', 'webhook'].includes(command.name)) expect(seen.replies).toBeGreaterThan(5);
       expect(seen.replies + seen.userErrors).toBeGreaterThan(30);
     },
   );

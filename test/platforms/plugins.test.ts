@@ -15,10 +15,17 @@ describe('the list of platforms', () => {
     for (const [id, plugin] of Object.entries(PLATFORMS)) expect(plugin.id).toBe(id);
   });
 
-  test('the settings decide which run: the terminal always, a chat platform when its token is set', () => {
-    expect(configuredPlatforms(loadConfig({})).map((p) => p.id)).toEqual(['console']);
+  test('the settings decide which run: the terminal and webhooks always, a chat platform when its token is set', () => {
+    expect(configuredPlatforms(loadConfig({})).map((p) => p.id)).toEqual(['webhook', 'console']);
+    // Webhooks only deliver: with no chat platform it is still console mode.
     expect(enabledPlatforms(loadConfig({}))).toEqual([]);
-    expect(configuredPlatforms(loadConfig({ ...DISCORD, ...SLACK_HTTP })).map((p) => p.id)).toEqual(['discord', 'slack', 'console']);
+    expect(configuredPlatforms(loadConfig({ ...DISCORD, ...SLACK_HTTP })).map((p) => p.id)).toEqual([
+      'discord',
+      'slack',
+      'webhook',
+      'console',
+    ]);
+    expect(enabledPlatforms(loadConfig({ ...DISCORD, ...SLACK_HTTP }))).toEqual(['discord', 'slack']);
   });
 
   test('Slack in HTTP mode hosts /healthz and /metrics on its port; in Socket Mode nothing does', () => {

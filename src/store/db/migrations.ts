@@ -4,6 +4,7 @@ import { deliveryMigration } from './tables-delivery';
 import { keyValueMigration } from './tables-keyvalue';
 import { sourcesMigration } from './tables-sources';
 import { subscriptionsMigration } from './tables-subscriptions';
+import { webhooksMigration } from './tables-webhooks';
 
 /**
  * The schema's migrations, in order (Kysely runs them by name, sorted). A released migration is
@@ -14,5 +15,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-subscriptions': subscriptionsMigration,
   '0003-delivery': deliveryMigration,
   '0004-coordination': coordinationMigration,
+  '0006-webhooks': webhooksMigration,
   '0007-keyvalue': keyValueMigration,
 };

@@ -57,6 +57,47 @@ describe('buildCommandPayloads', () => {
     });
   });
 
+  test('/webhook becomes exactly its body: an action of three choices, the rest text, preset a choice, Manage Channels by default', () => {
+    const [webhook] = buildCommandPayloads(commands.filter((c) => c.name === 'webhook'));
+    expect(webhook).toEqual({
+      type: 1,
+      name: 'webhook',
+      description: "Webhook endpoints that get alerts as signed JSON (operators' channel only)",
+      options: [
+        {
+          type: 3,
+          name: 'action',
+          description: 'add, remove or list',
+          required: true,
+          choices: [
+            { name: 'add', value: 'add' },
+            { name: 'remove', value: 'remove' },
+            { name: 'list', value: 'list' },
+          ],
+        },
+        { type: 3, name: 'target', description: 'The endpoint URL (add, remove) or id (remove)', required: false },
+        { type: 3, name: 'states', description: 'States ("tx ok"), "all", or "totals" (add)', required: false },
+        { type: 3, name: 'kinds', description: 'agreements, endings, pending, totals, corrections, facilities', required: false },
+        { type: 3, name: 'models', description: 'Only these models, e.g. "tfm" (default: all)', required: false },
+        {
+          type: 3,
+          name: 'preset',
+          description: 'json (signed, default), slack or teams (their incoming webhooks)',
+          required: false,
+          choices: [
+            { name: 'json', value: 'json' },
+            { name: 'slack', value: 'slack' },
+            { name: 'teams', value: 'teams' },
+          ],
+        },
+      ],
+      default_member_permissions: '16',
+      dm_permission: false,
+      contexts: [0],
+      integration_types: [0],
+    });
+  });
+
   test('every command of the registry is within Discord limits, guild-only, and manage-channel ones need Manage Channels', () => {
     const bodies = buildCommandPayloads(commands);
     expect(bodies.map((b) => b.name)).toEqual(commands.map((c) => c.name));
