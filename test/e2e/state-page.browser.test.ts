@@ -48,6 +48,12 @@ async function until(check: () => Promise<boolean>, what: string, stderr: () => 
   throw new Error(`${what} did not happen within ${READY_WITHIN_MS} ms; the bot's stderr:\n${stderr()}`);
 }
 
+/** What the browser tells of an <img> (the tests compile without the DOM's types). */
+interface LoadedImage {
+  complete: boolean;
+  naturalWidth: number;
+}
+
 const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows.length);
 
 (SKIP ? describe.skip : describe)('the state page in a real browser (Chromium headless, JavaScript off)', () => {
@@ -86,7 +92,9 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
     dir = mkdtempSync(join(tmpdir(), 'ice-watch-state-page-'));
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+    const keep = Object.fromEntries(
+      ['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]),
+    );
     // cwd in a fresh folder: no .env is read. Console mode: no platform token.
     bot = spawn(process.execPath, [join(ROOT, 'bin', 'ice-watch-ts.js'), 'start'], {
       cwd: dir,
@@ -161,13 +169,17 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
     expect(await page.$eval('main table tbody tr td', (td) => td.textContent)).toBe(texas.agreements[0].agency);
 
     const chart = await page.$eval('img.chart', (img) => ({
-      loaded: (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+      loaded: (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth > 0,
       alt: img.getAttribute('alt') ?? '',
     }));
     expect(chart.loaded).toBe(true);
-    expect(chart.alt).toMatch(new RegExp(`^Chart: Texas: active 287\\(g\\) agreements by model\\. ${texas.total} active on \\d{4}-\\d{2}-\\d{2} .* from \\d+ on \\d{4}-\\d{2}-\\d{2}\\.$`));
+    expect(chart.alt).toMatch(
+      new RegExp(
+        `^Chart: Texas: active 287\\(g\\) agreements by model\\. ${texas.total} active on \\d{4}-\\d{2}-\\d{2} .* from \\d+ on \\d{4}-\\d{2}-\\d{2}\\.$`,
+      ),
+    );
 
-    const text = await page.$eval('main', (m) => (m as HTMLElement).innerText);
+    const text = await page.$eval('main', (m) => m.textContent ?? '');
     expect(text).toMatch(/Texas: \d+ detention facilities, ADP [\d,]+, as of \d{4}-\d{2}-\d{2}/);
     expect(text).toContain('No events recorded yet');
     expect(await page.$eval('link[rel="alternate"][type="application/atom+xml"]', (l) => l.getAttribute('href'))).toBe('/feeds/texas.atom');
@@ -185,7 +197,7 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
     expect(await rowsOf(page)).toBe(texasTfm.total);
     const models = await page.$$eval('main table tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
     expect(models).toEqual(['TFM']);
-    expect(await page.$eval('img.chart', (img) => (img as HTMLImageElement).naturalWidth > 0 && img.getAttribute('src'))).toBe(
+    expect(await page.$eval('img.chart', (img) => (img as unknown as LoadedImage).naturalWidth > 0 && img.getAttribute('src'))).toBe(
       '/states/texas/chart.png?model=TFM',
     );
     await page.close();
@@ -194,11 +206,11 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
   test('a phone (390x844): the page does not scroll sideways; the table scrolls inside its own box', async () => {
     const page = await open('/states/tx', { width: 390, height: 844 });
     expect(new URL(page.url()).pathname).toBe('/states/texas'); // the code moved to the canonical page
-    const layout = await page.evaluate(() => {
-      const wrap = document.querySelector('.table-wrap')!;
+    const layout = await page.$eval('.table-wrap', (wrap) => {
+      const root = wrap.ownerDocument.documentElement;
       return {
-        pageWidth: document.documentElement.scrollWidth,
-        viewport: document.documentElement.clientWidth,
+        pageWidth: root.scrollWidth,
+        viewport: root.clientWidth,
         wrapRight: wrap.getBoundingClientRect().right,
         tableWidth: wrap.scrollWidth,
         wrapWidth: wrap.clientWidth,

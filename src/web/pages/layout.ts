@@ -71,7 +71,6 @@ ${shell.body}
 `}`;
 }
 
-
 /**
  * A line of the neutral message model (src/messages) as HTML: the same words the chat replies use,
  * bold as <strong>, links as links (http(s) only), every string escaped.

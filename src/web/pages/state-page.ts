@@ -5,6 +5,7 @@
  * replies' own (src/messages); the numbers are what `/agreements` computes (summarizeAgreements).
  */
 import { filterNote, type StateSummary } from '../../domain/agreements/state-summary';
+import { countyKey } from '../../domain/agreements/summary';
 import type { StateInfo } from '../../domain/states';
 import { plural } from '../../domain/text';
 import { MODEL_NAMES, MODELS, type Agreement, type Model } from '../../domain/types';
@@ -96,7 +97,8 @@ function renderFilters(m: StatePageModel): Html {
   const f = m.summary.filter;
   const option = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
-  const county = f.county?.toLowerCase();
+  // "bexar" in the query selects "Bexar County": counties compare as the filter compares them.
+  const county = f.county ? countyKey(f.county) : null;
   return html`<h2 id="filter">Filter the agreements</h2>
 <form class="filters" method="get" action="/states/${m.slug}" aria-label="Filter the agreements">
 <label for="f-model">Model
@@ -107,7 +109,7 @@ ${MODELS.map((code: Model) => option(code, `${code}: ${MODEL_NAMES[code]}`, f.mo
 <label for="f-county">County
 <select id="f-county" name="county">
 ${option('', 'All counties', !f.county)}
-${m.counties.map((c) => option(c, c, county === c.toLowerCase()))}
+${m.counties.map((c) => option(c, c, county === countyKey(c)))}
 ${f.county && m.countyUnknown ? option(f.county, f.county, true) : ''}
 </select></label>
 <label for="f-since">Signed on or after
@@ -121,8 +123,7 @@ ${m.countyUnknown ? html`<p class="notice" role="status">No agreement in ${m.sta
 function renderAgreements(m: StatePageModel): Html {
   const s = m.summary;
   const heading = html`<h2 id="agreements">Active agreements</h2>`;
-  if (!s.agreements.length)
-    return html`${heading}<p>ICE's list has no active 287(g) agreement in ${m.state.name}${filterNote(s)}.</p>`;
+  if (!s.agreements.length) return html`${heading}<p>ICE's list has no active 287(g) agreement in ${m.state.name}${filterNote(s)}.</p>`;
   return html`${heading}
 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="agreements-caption">
 <table>

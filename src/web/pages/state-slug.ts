@@ -31,7 +31,9 @@ export function lookUpState(segment: string): StateLookup {
   if (match.kind === 'none') return { kind: 'unknown', message: unknownMessage(text) };
   const slug = stateSlug(match.state);
   if (match.kind === 'near') return { kind: 'redirect', state: match.state, slug, permanent: false };
-  return segment === slug ? { kind: 'canonical', state: match.state, slug } : { kind: 'redirect', state: match.state, slug, permanent: true };
+  return segment === slug
+    ? { kind: 'canonical', state: match.state, slug }
+    : { kind: 'redirect', state: match.state, slug, permanent: true };
 }
 
 function unknownMessage(text: string): string {
