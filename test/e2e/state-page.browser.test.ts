@@ -29,6 +29,9 @@ const PENDING = 'pendingAgencies09222025am.xlsx';
 const DETENTION = '2026-02-03_FY26_detentionStats02022026.xlsx';
 /** The bot starts from the TypeScript sources (tsx), then polls both sources: generous on a busy machine. */
 const READY_WITHIN_MS = 90_000;
+/** One browser step (a navigation, a screenshot) on a busy machine; each test allows several. */
+const STEP_TIMEOUT_MS = 20_000;
+const TEST_TIMEOUT_MS = 90_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -139,6 +142,8 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
 
   async function open(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage();
+    // A step that hangs fails with its own name, well before the test's timeout.
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await page.setJavaScriptEnabled(false);
     await page.setViewport(viewport);
     const res = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
@@ -146,80 +151,94 @@ const rowsOf = (page: Page) => page.$$eval('main table tbody tr', (rows) => rows
     return page;
   }
 
-  test('Texas: the heading, one row per active agreement, MOA links, the chart loaded, detention, feeds; a screenshot', async () => {
-    const page = await open('/states/texas');
-    expect(await page.$eval('h1', (h) => h.textContent)).toBe('287(g) agreements in Texas');
-    expect(await page.$$eval('h1', (hs) => hs.length)).toBe(1);
-    expect(await page.$eval('html', (h) => h.getAttribute('lang'))).toBe('en');
-    expect(await page.$$eval('script', (s) => s.length)).toBe(0);
+  test(
+    'Texas: the heading, one row per active agreement, MOA links, the chart loaded, detention, feeds; a screenshot',
+    async () => {
+      const page = await open('/states/texas');
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('287(g) agreements in Texas');
+      expect(await page.$$eval('h1', (hs) => hs.length)).toBe(1);
+      expect(await page.$eval('html', (h) => h.getAttribute('lang'))).toBe('en');
+      expect(await page.$$eval('script', (s) => s.length)).toBe(0);
 
-    expect(texas.total).toBeGreaterThan(100);
-    expect(await rowsOf(page)).toBe(texas.total);
-    expect(await page.$eval('main table caption', (c) => c.textContent)).toContain(`${texas.total} active 287(g) agreements in Texas`);
-    // Newest signing first, each with its MOA as ICE links it: the first row that has one.
-    const withMoa = texas.agreements.findIndex((a) => a.moaUrl);
-    const row = await page.$eval(`main table tbody tr:nth-child(${withMoa + 1})`, (tr) => ({
-      agency: tr.querySelector('td')!.textContent,
-      moa: tr.querySelector('a')?.getAttribute('href') ?? null,
-      moaText: tr.querySelector('a')?.textContent ?? null,
-    }));
-    expect(row.agency).toBe(texas.agreements[withMoa].agency);
-    expect(row.moa).toBe(new URL(texas.agreements[withMoa].moaUrl!).href);
-    expect(row.moaText).toBe(`MOA of ${texas.agreements[withMoa].agency}`); // the link says whose it is
-    expect(await page.$eval('main table tbody tr td', (td) => td.textContent)).toBe(texas.agreements[0].agency);
+      expect(texas.total).toBeGreaterThan(100);
+      expect(await rowsOf(page)).toBe(texas.total);
+      expect(await page.$eval('main table caption', (c) => c.textContent)).toContain(`${texas.total} active 287(g) agreements in Texas`);
+      // Newest signing first, each with its MOA as ICE links it: the first row that has one.
+      const withMoa = texas.agreements.findIndex((a) => a.moaUrl);
+      const row = await page.$eval(`main table tbody tr:nth-child(${withMoa + 1})`, (tr) => ({
+        agency: tr.querySelector('td')!.textContent,
+        moa: tr.querySelector('a')?.getAttribute('href') ?? null,
+        moaText: tr.querySelector('a')?.textContent ?? null,
+      }));
+      expect(row.agency).toBe(texas.agreements[withMoa].agency);
+      expect(row.moa).toBe(new URL(texas.agreements[withMoa].moaUrl!).href);
+      expect(row.moaText).toBe(`MOA of ${texas.agreements[withMoa].agency}`); // the link says whose it is
+      expect(await page.$eval('main table tbody tr td', (td) => td.textContent)).toBe(texas.agreements[0].agency);
 
-    const chart = await page.$eval('img.chart', (img) => ({
-      loaded: (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth > 0,
-      alt: img.getAttribute('alt') ?? '',
-    }));
-    expect(chart.loaded).toBe(true);
-    expect(chart.alt).toMatch(
-      new RegExp(
-        `^Chart: Texas: active 287\\(g\\) agreements by model\\. ${texas.total} active on \\d{4}-\\d{2}-\\d{2} .* from \\d+ on \\d{4}-\\d{2}-\\d{2}\\.$`,
-      ),
-    );
+      const chart = await page.$eval('img.chart', (img) => ({
+        loaded: (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth > 0,
+        alt: img.getAttribute('alt') ?? '',
+      }));
+      expect(chart.loaded).toBe(true);
+      expect(chart.alt).toMatch(
+        new RegExp(
+          `^Chart: Texas: active 287\\(g\\) agreements by model\\. ${texas.total} active on \\d{4}-\\d{2}-\\d{2} .* from \\d+ on \\d{4}-\\d{2}-\\d{2}\\.$`,
+        ),
+      );
 
-    const text = await page.$eval('main', (m) => m.textContent ?? '');
-    expect(text).toMatch(/Texas: \d+ detention facilities, ADP [\d,]+, as of \d{4}-\d{2}-\d{2}/);
-    expect(text).toContain('No events recorded yet');
-    expect(await page.$eval('link[rel="alternate"][type="application/atom+xml"]', (l) => l.getAttribute('href'))).toBe('/feeds/texas.atom');
-    await page.screenshot({ path: join(ARTIFACTS, 'state-page-texas.png'), fullPage: true });
-    await page.close();
-  });
+      const text = await page.$eval('main', (m) => m.textContent ?? '');
+      expect(text).toMatch(/Texas: \d+ detention facilities, ADP [\d,]+, as of \d{4}-\d{2}-\d{2}/);
+      expect(text).toContain('No events recorded yet');
+      expect(await page.$eval('link[rel="alternate"][type="application/atom+xml"]', (l) => l.getAttribute('href'))).toBe(
+        '/feeds/texas.atom',
+      );
+      await page.screenshot({ path: join(ARTIFACTS, 'state-page-texas.png'), fullPage: true });
+      await page.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('the filter form narrows the rows to one model, and the chart follows the filter', async () => {
-    const page = await open('/states/texas');
-    await page.select('#f-model', 'TFM');
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form.filters button[type="submit"]')]);
-    expect(new URL(page.url()).searchParams.get('model')).toBe('TFM');
-    expect(texasTfm.total).toBeGreaterThan(0);
-    expect(texasTfm.total).toBeLessThan(texas.total);
-    expect(await rowsOf(page)).toBe(texasTfm.total);
-    const models = await page.$$eval('main table tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
-    expect(models).toEqual(['TFM']);
-    expect(await page.$eval('img.chart', (img) => (img as unknown as LoadedImage).naturalWidth > 0 && img.getAttribute('src'))).toBe(
-      '/states/texas/chart.png?model=TFM',
-    );
-    await page.close();
-  });
+  test(
+    'the filter form narrows the rows to one model, and the chart follows the filter',
+    async () => {
+      const page = await open('/states/texas');
+      await page.select('#f-model', 'TFM');
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form.filters button[type="submit"]')]);
+      expect(new URL(page.url()).searchParams.get('model')).toBe('TFM');
+      expect(texasTfm.total).toBeGreaterThan(0);
+      expect(texasTfm.total).toBeLessThan(texas.total);
+      expect(await rowsOf(page)).toBe(texasTfm.total);
+      const models = await page.$$eval('main table tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+      expect(models).toEqual(['TFM']);
+      expect(await page.$eval('img.chart', (img) => (img as unknown as LoadedImage).naturalWidth > 0 && img.getAttribute('src'))).toBe(
+        '/states/texas/chart.png?model=TFM',
+      );
+      await page.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test('a phone (390x844): the page does not scroll sideways; the table scrolls inside its own box', async () => {
-    const page = await open('/states/tx', { width: 390, height: 844 });
-    expect(new URL(page.url()).pathname).toBe('/states/texas'); // the code moved to the canonical page
-    const layout = await page.$eval('.table-wrap', (wrap) => {
-      const root = wrap.ownerDocument.documentElement;
-      return {
-        pageWidth: root.scrollWidth,
-        viewport: root.clientWidth,
-        wrapRight: wrap.getBoundingClientRect().right,
-        tableWidth: wrap.scrollWidth,
-        wrapWidth: wrap.clientWidth,
-      };
-    });
-    expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewport);
-    expect(layout.wrapRight).toBeLessThanOrEqual(layout.viewport);
-    expect(layout.tableWidth).toBeGreaterThan(layout.wrapWidth); // the columns did not fit: the box scrolls, the page does not
-    await page.screenshot({ path: join(ARTIFACTS, 'state-page-texas-phone.png'), fullPage: false });
-    await page.close();
-  });
+  test(
+    'a phone (390x844): the page does not scroll sideways; the table scrolls inside its own box',
+    async () => {
+      const page = await open('/states/tx', { width: 390, height: 844 });
+      expect(new URL(page.url()).pathname).toBe('/states/texas'); // the code moved to the canonical page
+      const layout = await page.$eval('.table-wrap', (wrap) => {
+        const root = wrap.ownerDocument.documentElement;
+        return {
+          pageWidth: root.scrollWidth,
+          viewport: root.clientWidth,
+          wrapRight: wrap.getBoundingClientRect().right,
+          tableWidth: wrap.scrollWidth,
+          wrapWidth: wrap.clientWidth,
+        };
+      });
+      expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewport);
+      expect(layout.wrapRight).toBeLessThanOrEqual(layout.viewport);
+      expect(layout.tableWidth).toBeGreaterThan(layout.wrapWidth); // the columns did not fit: the box scrolls, the page does not
+      await page.screenshot({ path: join(ARTIFACTS, 'state-page-texas-phone.png'), fullPage: false });
+      await page.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
