@@ -71,14 +71,18 @@ describe('renderStatePage', () => {
     expect(texts(root, 'h1')).toEqual(['287(g) agreements in Texas']);
     expect(texts(root, 'h2')).toEqual([
       'Counts',
+      'Agreements over time',
+      'Latest events',
       'Filter the agreements',
       'Active agreements',
-      'Agreements over time',
       'Detention in Texas',
-      'Latest events',
       'Follow Texas',
     ]);
     expect(root.querySelectorAll('script')).toHaveLength(0);
+    // The page's own links lead somewhere on it.
+    const anchors = root.querySelectorAll('nav a').map((a) => a.getAttribute('href')!);
+    expect(anchors).toEqual(['#agreements', '#trend', '#events', '#detention', '#feeds']);
+    for (const anchor of anchors) expect(root.querySelector(anchor)).not.toBeNull();
     const alternates = root.querySelectorAll('head link[rel="alternate"]').map((l) => [l.getAttribute('type'), l.getAttribute('href')]);
     expect(alternates).toEqual([
       ['application/atom+xml', '/feeds/texas.atom'],

@@ -59,13 +59,14 @@ export function renderStatePage(m: StatePageModel): string {
 <link rel="alternate" type="application/feed+json" title="ice-watch: ${name} (JSON Feed)" href="${m.feeds.json}">`,
     body: html`<h1>287(g) agreements in ${name}</h1>
 <p class="lead">${leadText(s)}</p>
+<nav aria-label="On this page"><p>On this page: <a href="#agreements">the agreements</a> · ${m.chart ? html`<a href="#trend">over time</a> · ` : ''}<a href="#events">latest events</a> · <a href="#detention">detention</a> · <a href="#feeds">feeds</a></p></nav>
 ${renderCounts(s)}
 <p class="muted">${m.source}</p>
+${renderChart(m)}
+${renderEvents(m.events, name)}
 ${renderFilters(m)}
 ${renderAgreements(m)}
-${renderChart(m)}
 ${renderDetention(m.detention, name)}
-${renderEvents(m.events, name)}
 <h2 id="feeds">Follow ${name}</h2>
 <ul>
 <li><a href="${m.feeds.atom}">Atom feed of ${name} events</a></li>
