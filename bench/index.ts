@@ -17,6 +17,7 @@ import { benchReplay318 } from './replay-real';
 import { benchPlanning } from './planning';
 import { benchSlackAcks } from './slack-acks';
 import { benchStartToReady } from './start-to-ready';
+import { benchStatePage } from './state-page';
 
 const notYetBuilt: Array<{ figure: string; goal: string; arrivesWith: string; reason: string }> = [];
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   figures.replay318 = await benchReplay318();
   progress('agreementsTexas');
   figures.agreementsTexas = await benchAgreementsTexas();
+  progress('statePage: /states/texas over loopback HTTP, 2,500 agreements and 10,000 events');
+  figures.statePage = await benchStatePage();
   progress('startToReady (the compiled bot spawned, console mode; beside it from the sources and with both platforms)');
   figures.startToReady = await benchStartToReady();
   progress('memory (seeding a store, then the compiled bot with Discord and Slack through its first poll)');

@@ -1,12 +1,13 @@
 /**
  * `node bin/run-ts.js bench/only.ts <figure...>`: runs some figures of `npm run bench` alone (the whole bench takes minutes),
- * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory.
+ * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory, statePage.
  */
 import { benchAgreementsTexas } from './agreements-texas';
 import { benchDiscordFanOut } from './discord-fanout';
 import { benchMemory } from './memory';
 import { benchPlanning } from './planning';
 import { benchStartToReady } from './start-to-ready';
+import { benchStatePage } from './state-page';
 
 const FIGURES: Record<string, () => Promise<unknown>> = {
   planning: benchPlanning,
@@ -14,6 +15,7 @@ const FIGURES: Record<string, () => Promise<unknown>> = {
   discordFanOut: benchDiscordFanOut,
   startToReady: benchStartToReady,
   memory: benchMemory,
+  statePage: benchStatePage,
 };
 
 async function main(): Promise<void> {

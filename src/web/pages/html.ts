@@ -1,0 +1,51 @@
+/**
+ * HTML built from values, escaped by default: every interpolated string (ICE's agency names, counties,
+ * URLs, what a reader typed in the query string) is escaped; only fragments built by `html` itself pass
+ * through as they are. So a page can never carry markup that came from data.
+ *
+ *   html`<td>${row.agency}</td>`          // "<script>" in ICE's cell becomes "&lt;script&gt;"
+ *   html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`
+ */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export type HtmlValue = string | number | Html | null | undefined | false | readonly HtmlValue[];
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for an element's content or a quoted attribute's value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+function fragment(value: HtmlValue): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return (value as readonly HtmlValue[]).map(fragment).join('');
+  return escapeHtml(String(value));
+}
+
+/** The tag of every fragment of a page: strings are escaped, Html fragments and arrays of them are kept. */
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
+  let out = strings[0]!;
+  for (let i = 0; i < values.length; i++) out += fragment(values[i]) + strings[i + 1]!;
+  return new Html(out);
+}
+
+/**
+ * A link target from ICE's data, only when it is an absolute http(s) URL: a `javascript:` or `data:` URL
+ * in a cell must never become something a reader can click. Null otherwise (the page shows no link).
+ */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}

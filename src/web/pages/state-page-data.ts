@@ -1,0 +1,166 @@
+/**
+ * What a state page shows, read from the stores and computed by the functions the chat replies use:
+ * summarizeAgreements (`/agreements`), buildAgreementsChart and altTextOf (its picture),
+ * viewStateDetention and the /facilities wording (the detention figures). Nothing here counts on its own.
+ */
+import { createHash } from 'node:crypto';
+import { summarizeAgreements, type StateSummary } from '../../domain/agreements/state-summary';
+import { activeAgreements } from '../../domain/agreements/identity';
+import { countyKey, type StateFilter } from '../../domain/agreements/summary';
+import { buildAgreementsChart, type LedgerFacts } from '../../domain/charts/agreements-chart';
+import type { ChartSpec } from '../../domain/charts/chart-series';
+import { viewStateDetention } from '../../domain/facilities/state-view';
+import type { StateInfo } from '../../domain/states';
+import type { Snapshot } from '../../domain/types';
+import { altTextOf } from '../../charts/render-chart';
+import { ADP_NOTE } from '../../messages/facilities-message';
+import { dataDate, sourceFooter } from '../../messages/format';
+import { facilityListLine, stateDetentionFields, stateDetentionTitle } from '../../messages/state-detention-message';
+import type { SnapshotStore } from '../../store/snapshot-store';
+import type { TotalsStore } from '../../store/totals-store';
+import { filterQuery } from './page-filter';
+import type { PageDetention, PageEvent, StatePageModel } from './state-page';
+
+/** The latest published events of a state, newest first (the event log; connected by the composition root). */
+export type LatestEvents = (stateCode: string, limit: number) => Promise<PageEvent[]>;
+
+/** The stores a state page reads. */
+export interface StatePageReads {
+  snapshots: SnapshotStore;
+  totals?: TotalsStore;
+  latestEvents?: LatestEvents;
+}
+
+/** How many events a page lists. */
+export const PAGE_EVENTS = 10;
+
+/** No 287(g) list has been fetched yet: the page has nothing to show (503 until the first poll). */
+export class NothingStoredYetError extends Error {
+  override name = 'NothingStoredYetError';
+}
+
+/** A page's model and what makes it change, for conditional GETs. */
+export interface LoadedStatePage {
+  model: StatePageModel;
+  /** A strong validator of everything the page shows. */
+  etag: string;
+  /** When the participating list shown was fetched. */
+  lastModified: Date;
+}
+
+/** The state's summary and chart, from the stored list; throws NothingStoredYetError before the first poll. */
+export async function readStateAgreements(
+  snapshots: SnapshotStore,
+  state: StateInfo,
+  filter: StateFilter,
+): Promise<{ list: Snapshot; pendingHash: string | null; summary: StateSummary; chart: ChartSpec }> {
+  const stored = await snapshots.getState('participating');
+  if (!stored) throw new NothingStoredYetError('No 287(g) list has been fetched yet.');
+  const pending = await snapshots.getState('pending');
+  const summary = summarizeAgreements(stored.view.rows, pending?.view.rows ?? null, state, filter) as StateSummary;
+  const ledger = await ledgerOfState(snapshots, stored.view.contentHash, state.code);
+  const chart = buildAgreementsChart(summary, { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta) }, ledger);
+  return { list: stored.view, pendingHash: pending?.view.contentHash ?? null, summary, chart };
+}
+
+export async function loadStatePage(
+  reads: StatePageReads,
+  state: StateInfo,
+  slug: string,
+  filter: StateFilter,
+  onEventsFailed: (err: unknown) => void,
+): Promise<LoadedStatePage> {
+  const { list, pendingHash, summary, chart } = await readStateAgreements(reads.snapshots, state, filter);
+  const counties = countiesOf(list, state.code);
+  const wanted = filter.county ? countyKey(filter.county) : null;
+  const [detention, events] = await Promise.all([
+    reads.totals ? detentionOf(reads.totals, state) : null,
+    reads.latestEvents
+      ? reads.latestEvents(state.code, PAGE_EVENTS).catch((err: unknown): 'unavailable' => {
+          onEventsFailed(err);
+          return 'unavailable';
+        })
+      : null,
+  ]);
+  const query = filterQuery(filter);
+  const drawn = chart.kind === 'state-trend' && chart.points.some((p) => p.total > 0);
+  const model: StatePageModel = {
+    state,
+    slug,
+    summary,
+    counties,
+    countyUnknown: wanted !== null && !counties.some((c) => countyKey(c) === wanted),
+    chart: drawn ? { src: `/states/${slug}/chart.png${query}`, alt: altTextOf(chart) } : null,
+    source: sourceFooter(list.meta, { list: 'participating list' }),
+    detention: detention?.page ?? null,
+    events,
+    feeds: { atom: `/feeds/${slug}.atom`, json: `/feeds/${slug}.json` },
+  };
+  const etag = `"${createHash('sha256')
+    .update(
+      JSON.stringify([
+        list.contentHash,
+        pendingHash,
+        detention?.sha256 ?? null,
+        Array.isArray(events) ? events.map((e) => e.id) : events,
+        slug,
+        query,
+      ]),
+    )
+    .digest('base64url')
+    .slice(0, 27)}"`;
+  return { model, etag, lastModified: new Date(list.meta.fetchedAt) };
+}
+
+/** The counties of the state's active agreements, as ICE writes them, once each (by countyKey), sorted. */
+function countiesOf(list: Snapshot, stateCode: string): string[] {
+  const byKey = new Map<string, string>();
+  for (const r of activeAgreements(list.rows)) if (r.stateCode === stateCode && r.county) byKey.set(countyKey(r.county), r.county);
+  return [...byKey.values()].sort((a, b) => a.localeCompare(b));
+}
+
+async function detentionOf(totals: TotalsStore, state: StateInfo): Promise<{ page: PageDetention; sha256: string } | null> {
+  const releases = await totals.releases();
+  const view = viewStateDetention(
+    releases.map((r) => ({ ...r.release, stored: r })),
+    state.code,
+  );
+  if (!view) return null;
+  return {
+    sha256: view.latest.stored.sha256,
+    page: {
+      title: stateDetentionTitle(state.name, view),
+      fields: stateDetentionFields(view),
+      facilities: view.facilities.map(facilityListLine),
+      note: ADP_NOTE,
+      source: sourceFooter(view.latest.stored, { list: 'detention statistics' }),
+    },
+  };
+}
+
+/**
+ * The ledger entries of one state, for its chart, split by state once per accepted list (keyed by the
+ * list's content hash): reading the whole ledger costs about 10 ms, too much for every page. The same
+ * memo as `/agreements` keeps (commands/agreements.ts), which src/web cannot import.
+ */
+const ledgerByState = new WeakMap<SnapshotStore, { hash: string; states: Promise<Map<string, Record<string, LedgerFacts>>> }>();
+
+async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: string): Promise<Record<string, LedgerFacts>> {
+  let memo = ledgerByState.get(store);
+  if (!memo || memo.hash !== listHash) {
+    const states = store.ledger('participating').then((ledger) => {
+      const split = new Map<string, Record<string, LedgerFacts>>();
+      for (const [identity, entry] of Object.entries(ledger)) {
+        const key = entry.stateCode ?? '';
+        if (!split.has(key)) split.set(key, {});
+        split.get(key)![identity] = entry;
+      }
+      return split;
+    });
+    memo = { hash: listHash, states };
+    ledgerByState.set(store, memo);
+    // A failed read is not kept: the next request tries again.
+    states.catch(() => ledgerByState.get(store) === memo && ledgerByState.delete(store));
+  }
+  return (await memo.states).get(stateCode) ?? {};
+}
