@@ -1,11 +1,11 @@
 import { parseDateArgument, parseModelArgument, parseStateArgument } from '../src/domain/arguments';
 import { filterNote, summarizeAgreements, type NationalSummary, type StateSummary } from '../src/domain/agreements/state-summary';
-import { buildAgreementsChart, type LedgerFacts } from '../src/domain/charts/agreements-chart';
+import { buildAgreementsChart } from '../src/domain/charts/agreements-chart';
 import { countyKey } from '../src/domain/agreements/summary';
 import { cleanText, plural } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Agreement } from '../src/domain/types';
-import type { SnapshotStore } from '../src/store/snapshot-store';
+import { ledgerOfState } from '../src/store/ledger-of-state';
 import { NothingStoredError, type Command } from './command';
 import { agreementLine, dataDate, modelCounts, pageOf, parsePage, sourceFooter } from '../src/messages/format';
 import type { Line, Reply } from '../src/messages/reply';
@@ -114,33 +114,6 @@ function nationalReply(s: NationalSummary, page: number, args: Record<string, st
     footer,
     paging,
   };
-}
-
-/**
- * The ledger entries of one state, for its chart. Reading the whole ledger costs about 10 ms
- * (2,500 entries deserialized), too much for every question, and it changes only with the
- * accepted list: so it is split by state once per list (keyed by the list's content hash).
- */
-const ledgerByState = new WeakMap<SnapshotStore, { hash: string; states: Promise<Map<string, Record<string, LedgerFacts>>> }>();
-
-async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: string): Promise<Record<string, LedgerFacts>> {
-  let memo = ledgerByState.get(store);
-  if (!memo || memo.hash !== listHash) {
-    const states = store.ledger('participating').then((ledger) => {
-      const split = new Map<string, Record<string, LedgerFacts>>();
-      for (const [identity, entry] of Object.entries(ledger)) {
-        const key = entry.stateCode ?? '';
-        if (!split.has(key)) split.set(key, {});
-        split.get(key)![identity] = entry;
-      }
-      return split;
-    });
-    memo = { hash: listHash, states };
-    ledgerByState.set(store, memo);
-    // A failed read is not kept: the next question tries again.
-    states.catch(() => ledgerByState.get(store) === memo && ledgerByState.delete(store));
-  }
-  return (await memo.states).get(stateCode) ?? {};
 }
 
 /**

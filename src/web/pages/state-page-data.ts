@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { summarizeAgreements, type StateSummary } from '../../domain/agreements/state-summary';
 import { activeAgreements } from '../../domain/agreements/identity';
 import { countyKey, type StateFilter } from '../../domain/agreements/summary';
-import { buildAgreementsChart, type LedgerFacts } from '../../domain/charts/agreements-chart';
+import { buildAgreementsChart } from '../../domain/charts/agreements-chart';
+import { ledgerOfState } from '../../store/ledger-of-state';
 import type { ChartSpec } from '../../domain/charts/chart-series';
 import { viewStateDetention } from '../../domain/facilities/state-view';
 import type { StateInfo } from '../../domain/states';
@@ -136,31 +137,4 @@ async function detentionOf(totals: TotalsStore, state: StateInfo): Promise<{ pag
       source: sourceFooter(view.latest.stored, { list: 'detention statistics' }),
     },
   };
-}
-
-/**
- * The ledger entries of one state, for its chart, split by state once per accepted list (keyed by the
- * list's content hash): reading the whole ledger costs about 10 ms, too much for every page. The same
- * memo as `/agreements` keeps (commands/agreements.ts), which src/web cannot import.
- */
-const ledgerByState = new WeakMap<SnapshotStore, { hash: string; states: Promise<Map<string, Record<string, LedgerFacts>>> }>();
-
-async function ledgerOfState(store: SnapshotStore, listHash: string, stateCode: string): Promise<Record<string, LedgerFacts>> {
-  let memo = ledgerByState.get(store);
-  if (!memo || memo.hash !== listHash) {
-    const states = store.ledger('participating').then((ledger) => {
-      const split = new Map<string, Record<string, LedgerFacts>>();
-      for (const [identity, entry] of Object.entries(ledger)) {
-        const key = entry.stateCode ?? '';
-        if (!split.has(key)) split.set(key, {});
-        split.get(key)![identity] = entry;
-      }
-      return split;
-    });
-    memo = { hash: listHash, states };
-    ledgerByState.set(store, memo);
-    // A failed read is not kept: the next request tries again.
-    states.catch(() => ledgerByState.get(store) === memo && ledgerByState.delete(store));
-  }
-  return (await memo.states).get(stateCode) ?? {};
 }
