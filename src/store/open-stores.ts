@@ -1,6 +1,7 @@
 import { openDatabase, type StoreDb } from './db/database';
 import { createDigestStore, type DigestStore } from './digest-store';
 import { createEpisodeStore, type EpisodeStore } from './episode-store';
+import { createEventLog, type EventLog } from './event-log';
 import { createHealthStore, type HealthStore } from './health-store';
 import { openKeyValueStores, type KeyValueStores } from './key-value';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
@@ -21,6 +22,8 @@ export interface Stores {
   totals: TotalsStore;
   digests: DigestStore;
   episodes: EpisodeStore;
+  /** Every published alert, kept for good: what the feeds and the state pages serve. */
+  events: EventLog;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     totals: createTotalsStore(db, kv),
     digests: createDigestStore(db),
     episodes: createEpisodeStore(db),
+    events: createEventLog(db),
     close: async () => {
       await Promise.all([db.close(), kv.close()]);
     },

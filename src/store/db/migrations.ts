@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { coordinationMigration } from './tables-coordination';
 import { deliveryMigration } from './tables-delivery';
+import { eventsMigration } from './tables-events';
 import { sourcesMigration } from './tables-sources';
 import { subscriptionsMigration } from './tables-subscriptions';
 
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-subscriptions': subscriptionsMigration,
   '0003-delivery': deliveryMigration,
   '0004-coordination': coordinationMigration,
+  '0005-events': eventsMigration,
 };

@@ -1,7 +1,8 @@
 import type { CoordinationTables } from './tables-coordination';
 import type { DeliveryTables } from './tables-delivery';
+import type { EventTables } from './tables-events';
 import type { SourceTables } from './tables-sources';
 import type { SubscriptionTables } from './tables-subscriptions';
 
 /** Every table of the bot's database, for Kysely's types: one file per area declares its tables and their migration. */
-export type Schema = SourceTables & SubscriptionTables & DeliveryTables & CoordinationTables;
+export type Schema = SourceTables & SubscriptionTables & DeliveryTables & CoordinationTables & EventTables;
