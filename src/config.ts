@@ -76,6 +76,13 @@ const schema = z.object({
   // How long a source may be unreachable or erroring (network, 5xx, timeouts) before operators hear of it.
   SOURCE_ALERT_AFTER_MINUTES: z.coerce.number().min(0).default(60),
   HTTP_PORT: port.optional(),
+  // The public address of HTTP_PORT's server (behind a reverse proxy): the feeds' absolute links. Unset: the request's Host.
+  PUBLIC_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    url(['http://', 'https://'])
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where the terminal writes its pictures (console mode, the CLI); unset: <temp dir>/ice-watch-charts.
   CHARTS_DIR: optionalText,

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import type { OpsRoute } from '../observability/http-server';
 import type { Stores } from '../store/open-stores';
+import { createFeedRoutes } from './feeds/feed-routes';
 
 /** What the public web surface reads: the stores, and the settings that shape its links. */
 export interface WebDeps {
@@ -16,6 +17,14 @@ export interface WebDeps {
  * feeds (`/feeds/<state|all>.atom|.json`) and the state pages (`/states/<state>`). Off when
  * /healthz is off. Each part lists its own routes; this is the one list of them.
  */
-export function createWebRoutes(_deps: WebDeps): OpsRoute[] {
-  return [];
+export function createWebRoutes(deps: WebDeps): OpsRoute[] {
+  return [
+    ...createFeedRoutes({
+      events: deps.stores.events,
+      logger: deps.logger,
+      publicUrl: deps.config.PUBLIC_URL,
+      ice287gPageUrl: deps.config.ICE_287G_PAGE_URL,
+      iceDetentionPageUrl: deps.config.ICE_DETENTION_PAGE_URL,
+    }),
+  ];
 }
