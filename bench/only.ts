@@ -1,9 +1,10 @@
 /**
  * `node bin/run-ts.js bench/only.ts <figure...>`: runs some figures of `npm run bench` alone (the whole bench takes minutes),
- * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory.
+ * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory, feeds.
  */
 import { benchAgreementsTexas } from './agreements-texas';
 import { benchDiscordFanOut } from './discord-fanout';
+import { benchFeeds } from './feeds';
 import { benchMemory } from './memory';
 import { benchPlanning } from './planning';
 import { benchStartToReady } from './start-to-ready';
@@ -14,6 +15,7 @@ const FIGURES: Record<string, () => Promise<unknown>> = {
   discordFanOut: benchDiscordFanOut,
   startToReady: benchStartToReady,
   memory: benchMemory,
+  feeds: benchFeeds,
 };
 
 async function main(): Promise<void> {

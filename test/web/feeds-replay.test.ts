@@ -238,3 +238,20 @@ describe('requests the feeds cannot answer', () => {
     expect(feed.self).toBe(`${base}/feeds/new-york.atom`);
   });
 });
+
+describe('after the next poll', () => {
+  test('a new alert changes the ETag and Last-Modified: the old ETag gets 200 and the new entry on top', async () => {
+    const before = await get('/feeds/texas.atom');
+    const etag = before.headers.get('etag')!;
+    const next: StateAlert = { ...texas287g[2], id: 'participating:next-poll:TX' };
+    await stores.events.record([next], new Date('2026-03-01T00:00:00.000Z'));
+    const after = await get('/feeds/texas.atom', { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(after.headers.get('last-modified')).toBe('Sun, 01 Mar 2026 00:00:00 GMT');
+    expect(parseFeed(await after.text()).items[0].id).toBe(urn(next.id));
+    // Another state's feed did not change.
+    const oklahoma = await get('/feeds/ok.atom');
+    expect((await get('/feeds/ok.atom', { 'if-none-match': oklahoma.headers.get('etag')! })).status).toBe(304);
+  });
+});

@@ -15,6 +15,8 @@ export const FEED_PATH = '/feeds/:file';
 export const FEED_ENTRIES = 50;
 /** Readers and proxies may reuse a feed this long (the bot polls ICE every 15 minutes). */
 const CACHE_CONTROL = 'public, max-age=300';
+/** Feeds kept rendered, by ETag: a poll changes the log every 15 minutes at most, readers ask far more often. */
+const RENDERED_FEEDS = 64;
 /** Bumped when the feeds' layout changes, so that readers holding an old ETag get the new one. */
 const LAYOUT_VERSION = '1';
 
@@ -44,6 +46,13 @@ const text = (res: ServerResponse, status: number, body: string, headers: Record
  */
 export function createFeedRoutes(deps: FeedRoutesDeps): OpsRoute[] {
   const log = deps.logger.child({ component: 'feeds' });
+  // The ETag names everything a body is made of (format, filter, base URL, the log's last change), so a body
+  // rendered for an ETag is the body for it until the log changes; the oldest goes first past the bound.
+  const rendered = new Map<string, string>();
+  const keep = (etag: string, body: string) => {
+    if (rendered.size >= RENDERED_FEEDS) rendered.delete(rendered.keys().next().value as string);
+    rendered.set(etag, body);
+  };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let request: FeedRequest;
@@ -76,10 +85,14 @@ export function createFeedRoutes(deps: FeedRoutesDeps): OpsRoute[] {
     const headers: Record<string, string> = { etag, 'cache-control': CACHE_CONTROL };
     if (change.lastPublishedAt) headers['last-modified'] = httpDate(change.lastPublishedAt);
     if (notModified(req, etag, change.lastPublishedAt)) return void res.writeHead(304, headers).end();
-    const logged = change.count ? await deps.events.latest(request.filter, FEED_ENTRIES) : [];
-    const entries = logged.map((e) => feedEntry(e, request, context, stateByCode));
-    const doc = feedDocument(request, entries, change.lastPublishedAt, context);
-    const body = request.format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
+    let body = rendered.get(etag);
+    if (body === undefined) {
+      const logged = change.count ? await deps.events.latest(request.filter, FEED_ENTRIES) : [];
+      const entries = logged.map((e) => feedEntry(e, request, context, stateByCode));
+      const doc = feedDocument(request, entries, change.lastPublishedAt, context);
+      body = request.format === 'atom' ? renderAtom(doc) : renderJsonFeed(doc);
+      keep(etag, body);
+    }
     res.writeHead(200, {
       ...headers,
       'content-type': request.format === 'atom' ? ATOM_CONTENT_TYPE : JSON_FEED_CONTENT_TYPE,
