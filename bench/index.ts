@@ -9,6 +9,7 @@ import { benchCharts } from './charts';
 import { benchDetentionParse } from './detention-parse';
 import { benchDiff100k } from './diff-100k';
 import { benchDiscordFanOut } from './discord-fanout';
+import { benchFeeds } from './feeds';
 import { benchHostileWorkbooks } from './hostile-workbooks';
 import { mb, progress } from './measure';
 import { benchMemory } from './memory';
@@ -52,6 +53,9 @@ async function main(): Promise<void> {
 
   progress('planning (one alert planned across 100,000 subscriptions on SQLite and PostgreSQL, set-based)');
   figures.planning = await benchPlanning();
+
+  progress('feeds (/feeds/texas.atom over loopback HTTP, 2,500 agreements and 10,000 event-log entries stored)');
+  figures.feeds = await benchFeeds();
 
   const names = Object.keys(figures);
   const doc = {

@@ -1,9 +1,10 @@
 /**
  * `node bin/run-ts.js bench/only.ts <figure...>`: runs some figures of `npm run bench` alone (the whole bench takes minutes),
- * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory, statePage.
+ * printing them as one JSON document: planning, agreementsTexas, discordFanOut, startToReady, memory, statePage, feeds.
  */
 import { benchAgreementsTexas } from './agreements-texas';
 import { benchDiscordFanOut } from './discord-fanout';
+import { benchFeeds } from './feeds';
 import { benchMemory } from './memory';
 import { benchPlanning } from './planning';
 import { benchStartToReady } from './start-to-ready';
@@ -16,6 +17,7 @@ const FIGURES: Record<string, () => Promise<unknown>> = {
   startToReady: benchStartToReady,
   memory: benchMemory,
   statePage: benchStatePage,
+  feeds: benchFeeds,
 };
 
 async function main(): Promise<void> {

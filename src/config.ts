@@ -81,6 +81,13 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  // The public address of HTTP_PORT's server (behind a reverse proxy): the feeds' absolute links. Unset: the request's Host.
+  PUBLIC_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    url(['http://', 'https://'])
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where the terminal writes its pictures (console mode, the CLI); unset: <temp dir>/ice-watch-charts.
   CHARTS_DIR: optionalText,

@@ -3,6 +3,7 @@ import { planDeliveries, planFacilityDeliveries } from '../domain/alerts/deliver
 import { buildDigest, digestPeriod } from '../domain/alerts/digest';
 import type { FacilityAlert, TotalsAlert } from '../domain/totals/totals-alerts';
 import type { DigestStore } from '../store/digest-store';
+import type { EventLog } from '../store/event-log';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 import type { SubscriberGroup } from '../store/subscribers';
@@ -15,9 +16,20 @@ import type { SubscriberGroup } from '../store/subscribers';
  * buffers), so one alert for 100,000 channels never loads 100,000 subscriptions. `flushDigests`
  * turns the periods that are over into one outbox message per channel.
  */
-export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests?: DigestStore }) {
+export function createAlertRouter(deps: {
+  subscriptions: SubscriptionStore;
+  outbox: OutboxStore;
+  digests?: DigestStore;
+  /**
+   * The public record (feeds, state pages): every alert routed is recorded there first, by its id, so a
+   * poll that crashed before its snapshot was saved records the same ids again, kept once. Absent in
+   * tests that look only at the outbox.
+   */
+  events?: EventLog;
+}) {
   return {
     async route(alerts: StateAlert[], at: Date): Promise<number> {
+      await deps.events?.record(alerts, at);
       let queued = 0;
       for (const alert of alerts) {
         const audience = { state: alert.stateCode ?? alert.state };
@@ -38,6 +50,7 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
 
     /** Queues a totals alert for every unpaused channel that follows the national totals (instantly: totals have no digest). */
     async routeTotals(alerts: TotalsAlert[], at: Date): Promise<number> {
+      await deps.events?.record(alerts, at);
       let queued = 0;
       for (const totals of alerts)
         queued += await deps.outbox.enqueueForSubscribers({ totals: true }, null, { idPrefix: totals.id, totals }, at);
@@ -50,6 +63,7 @@ export function createAlertRouter(deps: { subscriptions: SubscriptionStore; outb
      */
     async routeFacilities(alerts: FacilityAlert[], at: Date): Promise<number> {
       if (!alerts.length) return 0;
+      await deps.events?.record(alerts, at);
       const byState = await deps.subscriptions.forStates([...new Set(alerts.map((a) => a.stateCode))]);
       return deps.outbox.enqueue(
         planFacilityDeliveries(alerts, (code) => byState.get(code) ?? []),

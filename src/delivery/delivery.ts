@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { Metrics } from '../observability/metrics';
 import type { DigestStore } from '../store/digest-store';
 import type { EpisodeStore } from '../store/episode-store';
+import type { EventLog } from '../store/event-log';
 import type { OutboxStore } from '../store/outbox-store';
 import type { SubscriptionStore } from '../store/subscription-store';
 import { createAlertRouter } from './alert-router';
@@ -21,7 +22,14 @@ export interface PlatformDelivery {
 }
 
 export interface DeliveryDeps {
-  stores: { subscriptions: SubscriptionStore; outbox: OutboxStore; digests: DigestStore; episodes: EpisodeStore };
+  stores: {
+    subscriptions: SubscriptionStore;
+    outbox: OutboxStore;
+    digests: DigestStore;
+    episodes: EpisodeStore;
+    /** Where every routed alert is recorded for the feeds (openStores gives it; a test may leave it out). */
+    events?: EventLog;
+  };
   platforms: readonly PlatformDelivery[];
   /** Who claims outbox entries (src/coordination: the instance, or one name for a lone instance). */
   owner: string;
@@ -45,7 +53,12 @@ export interface DeliveryDeps {
  */
 export function createDelivery(deps: DeliveryDeps) {
   const { stores, logger, now } = deps;
-  const router = createAlertRouter({ subscriptions: stores.subscriptions, outbox: stores.outbox, digests: stores.digests });
+  const router = createAlertRouter({
+    subscriptions: stores.subscriptions,
+    outbox: stores.outbox,
+    digests: stores.digests,
+    events: stores.events,
+  });
   const terminals = deps.platforms.flatMap((p) => (p.terminal ? [p.terminal] : []));
   const tellTerminal = async (notices: OperatorNotice[]) => void (await Promise.all(terminals.map((t) => t(notices))));
   // Episodes (told once, repeated at growing intervals, one "recovered"), kept in the store and in memory.

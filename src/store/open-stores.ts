@@ -1,6 +1,7 @@
 import { openDatabase, type StoreDb } from './db/database';
 import { createDigestStore, type DigestStore } from './digest-store';
 import { createEpisodeStore, type EpisodeStore } from './episode-store';
+import { createEventLog, type EventLog } from './event-log';
 import { createHealthStore, type HealthStore } from './health-store';
 import { openKeyValueStores, type KeyValueStores } from './key-value';
 import { createOutboxStore, type OutboxStore } from './outbox-store';
@@ -24,6 +25,8 @@ export interface Stores {
   episodes: EpisodeStore;
   /** Webhook endpoints (their URL and signing secret); their subscriptions are in `subscriptions`. */
   webhooks: WebhookStore;
+  /** Every published alert, kept for good: what the feeds and the state pages serve. */
+  events: EventLog;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export function openStores(location: StoreLocation, options: OpenStoresOptions =
     digests: createDigestStore(db),
     episodes: createEpisodeStore(db),
     webhooks: createWebhookStore(db),
+    events: createEventLog(db),
     close: async () => {
       await Promise.all([db.close(), kv.close()]);
     },

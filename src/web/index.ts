@@ -3,6 +3,10 @@ import type { Logger } from '../logging/logger';
 import type { OpsRoute } from '../observability/http-server';
 import type { Stores } from '../store/open-stores';
 import { createStatePageRoutes } from './pages';
+import { replyOfEntry } from './feeds/feed-document';
+import { createFeedRoutes } from './feeds/feed-routes';
+import { replyBodyAsText } from './feeds/reply-render';
+import type { LatestEvents } from './pages';
 
 /** What the public web surface reads: the stores, and the settings that shape its links. */
 export interface WebDeps {
@@ -18,5 +22,35 @@ export interface WebDeps {
  * /healthz is off. Each part lists its own routes; this is the one list of them.
  */
 export function createWebRoutes(deps: WebDeps): OpsRoute[] {
-  return [...createStatePageRoutes({ snapshots: deps.stores.snapshots, totals: deps.stores.totals, logger: deps.logger })];
+  return [
+    ...createFeedRoutes({
+      events: deps.stores.events,
+      logger: deps.logger,
+      publicUrl: deps.config.PUBLIC_URL,
+      ice287gPageUrl: deps.config.ICE_287G_PAGE_URL,
+      iceDetentionPageUrl: deps.config.ICE_DETENTION_PAGE_URL,
+    }),
+    ...createStatePageRoutes({
+      snapshots: deps.stores.snapshots,
+      totals: deps.stores.totals,
+      latestEvents: latestEventsOf(deps.stores),
+      logger: deps.logger,
+    }),
+  ];
+}
+
+/** A state page's latest events: the event log's newest alerts of the state, every kind, in the chat alerts' words (as the feed entries). */
+function latestEventsOf(stores: Stores): LatestEvents {
+  return async (stateCode, limit) =>
+    (await stores.events.latest({ stateCode, kinds: null, models: null }, limit)).map((entry) => {
+      const reply = replyOfEntry(entry);
+      return {
+        id: entry.id,
+        title: reply.title,
+        publishedAt: entry.publishedAt,
+        lines: replyBodyAsText(reply)
+          .split('\n')
+          .filter((l) => l.trim()),
+      };
+    });
 }

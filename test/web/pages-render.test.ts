@@ -5,7 +5,7 @@ import type { Agreement } from '../../src/domain/types';
 import { escapeHtml, html, safeHref } from '../../src/web/pages/html';
 import { filterQuery, parsePageFilter } from '../../src/web/pages/page-filter';
 import { renderStatePage, type StatePageModel } from '../../src/web/pages/state-page';
-import { lookUpState, stateSlug } from '../../src/web/pages/state-slug';
+import { lookUpState, stateSlug } from '../../src/web/state-slug';
 
 const TX = stateByCode('TX')!;
 

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { coordinationMigration } from './tables-coordination';
 import { deliveryMigration } from './tables-delivery';
+import { eventsMigration } from './tables-events';
 import { keyValueMigration } from './tables-keyvalue';
 import { sourcesMigration } from './tables-sources';
 import { subscriptionsMigration } from './tables-subscriptions';
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-subscriptions': subscriptionsMigration,
   '0003-delivery': deliveryMigration,
   '0004-coordination': coordinationMigration,
+  '0005-events': eventsMigration,
   '0006-webhooks': webhooksMigration,
   '0007-keyvalue': keyValueMigration,
 };

@@ -17,7 +17,7 @@ import { filterQuery, parsePageFilter } from './page-filter';
 import { loadStatePage, NothingStoredYetError, readStateAgreements, type StatePageReads } from './state-page-data';
 import { renderStatePage } from './state-page';
 import { renderStateIndex } from './state-index';
-import { lookUpState } from './state-slug';
+import { lookUpState } from '../state-slug';
 
 export type { LatestEvents } from './state-page-data';
 

@@ -10,7 +10,7 @@ import { MODEL_NAMES, MODELS } from '../../domain/types';
 import { activeCounts } from '../../messages/format';
 import { html } from './html';
 import { renderPage } from './layout';
-import { stateSlug } from './state-slug';
+import { stateSlug } from '../state-slug';
 
 export function renderStateIndex(national: NationalSummary, source: string): string {
   const byCode = new Map(national.states.map((s) => [s.stateCode, s]));

@@ -1,6 +1,6 @@
-import { parseStateArgument } from '../../domain/arguments';
-import { matchState, type StateInfo } from '../../domain/states';
-import { UserError } from '../../domain/user-error';
+import { parseStateArgument } from '../domain/arguments';
+import { matchState, type StateInfo } from '../domain/states';
+import { UserError } from '../domain/user-error';
 
 /**
  * A state's path segment: its name in lower case, words joined by hyphens ("texas", "new-york",
