@@ -19,6 +19,8 @@ import { createPollTotals } from '../../src/pipelines/poll-totals';
 import { readLocalPublication } from '../../src/pipelines/replay';
 import { openStores, type Stores } from '../../src/store/open-stores';
 import { createWebRoutes } from '../../src/web';
+import { PAGE_EVENTS } from '../../src/web/pages/state-page-data';
+import { parse } from 'node-html-parser';
 import { detentionPath, fixturePath, SEQUENCES } from '../helpers/fixtures';
 import { startIceSite } from '../helpers/ice-site';
 
@@ -214,6 +216,18 @@ describe('/feeds/all.atom and /feeds/tx.json', () => {
     const item = all.items.find((i) => i.id === urn(withMoa.id))!;
     expect(item.content_text).toContain(`${moa.agency}`);
     expect(item.content_text).toContain(`MOA (${moa.moaUrl})`);
+  });
+});
+
+describe('/states/texas beside the feed', () => {
+  test("lists the event log's latest Texas alerts, newest first, with the same titles as the feed", async () => {
+    const feed = (await (await get('/feeds/tx.json')).json()) as { items: Array<{ title: string }> };
+    const page = parse(await (await get('/states/texas')).text());
+    const listed = page.querySelectorAll('ul.events > li').map((li) => li.textContent);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(listed).toHaveLength(Math.min(feed.items.length, PAGE_EVENTS));
+    listed.forEach((text, i) => expect(text).toContain(feed.items[i]!.title));
+    expect(page.textContent).not.toContain('No events recorded yet');
   });
 });
 
