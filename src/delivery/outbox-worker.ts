@@ -111,15 +111,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     const done = [...pausedChannels.entries()].filter(([, p]) => !platform || p.platform === platform);
     const notices = done
       .map(([, p]) => p)
-      .map(
-        ({ platform, channelId, result, kept }): OperatorNotice => ({
+      .map(({ platform, channelId, result, kept }): OperatorNotice => {
+        const wording = senders.get(platform as AlertSender['platform'])?.wording;
+        const destination = wording?.destination(channelId) ?? `${platform} channel ${channelId}`;
+        return {
           kind: 'paused',
-          subject: `${platform} channel ${channelId}`,
+          subject: destination,
           text:
-            `Paused alerts for ${platform} channel ${channelId}: ${result.reason} (${result.code}). ${result.fix} ` +
-            `${kept} ${kept === 1 ? 'alert was' : 'alerts were'} kept for it, not sent; once it is fixed, /subscribe in that channel resumes its alerts.`,
-        }),
-      );
+            `Paused alerts for ${destination}: ${result.reason} (${result.code}). ${result.fix} ` +
+            `${kept} ${kept === 1 ? 'alert was' : 'alerts were'} kept for it, not sent; once it is fixed, ${wording?.resume ?? '/subscribe in that channel resumes its alerts'}.`,
+        };
+      });
     for (const [key] of done) pausedChannels.delete(key);
     if (notices.length) tellOperators(notices);
   };

@@ -15,6 +15,11 @@ export type SendResult =
 export interface AlertSender {
   platform: PlannedDelivery['platform'];
   /**
+   * How operators are told what a paused destination is and how it resumes, when a chat channel's
+   * words do not fit (default: "<platform> channel <id>", "/subscribe in that channel resumes its alerts").
+   */
+  wording?: { destination: (id: string) => string; resume: string };
+  /**
    * Posts one delivery. `signal` aborts when the outbox stops waiting (its per-send timeout):
    * a sender that can cancel its request should.
    */

@@ -71,6 +71,10 @@ export function createWebhookSender(deps: WebhookSenderDeps): AlertSender {
 
   return {
     platform: 'webhook',
+    wording: {
+      destination: (id) => `webhook ${id}`,
+      resume: 'subscribing its URL again (ice-watch subscribe --webhook <url> ..., or /webhook add) resumes its alerts',
+    },
     async send(delivery, options = {}): Promise<SendResult> {
       const endpoint = await deps.endpoints.get(delivery.channelId);
       if (!endpoint)

@@ -140,7 +140,12 @@ describe('webhook delivery through the outbox to a loopback receiver', () => {
     expect(sub!.paused).toMatchObject({ reason: expect.stringContaining('HTTP 410') });
     expect((await Promise.all(planned.map((p) => stores.outbox.get(p.id)))).map((e) => e!.status)).toEqual(['paused', 'paused']);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ kind: 'paused', subject: `webhook channel ${endpoint.id}` });
+    expect(notices[0]).toMatchObject({ kind: 'paused', subject: `webhook ${endpoint.id}` });
+    expect(notices[0].text).toMatch(new RegExp(`^Paused alerts for webhook ${endpoint.id}: `));
+    expect(notices[0].text).toMatch(
+      /subscribing its URL again \(ice-watch subscribe --webhook <url> \.\.\., or \/webhook add\) resumes its alerts\.$/,
+    );
+    expect(notices[0].text).not.toContain('in that channel');
     expect(notices[0].text).toContain('http_410');
     expect(notices[0].text).toContain('The endpoint is gone');
     expect(notices[0].text).toContain('2 alerts were kept');
