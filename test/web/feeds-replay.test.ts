@@ -226,7 +226,7 @@ describe('/states/texas beside the feed', () => {
     const listed = page.querySelectorAll('ul.events > li').map((li) => li.textContent);
     expect(listed.length).toBeGreaterThanOrEqual(3);
     expect(listed).toHaveLength(Math.min(feed.items.length, PAGE_EVENTS));
-    listed.forEach((text, i) => expect(text).toContain(feed.items[i]!.title));
+    for (const [i, text] of listed.entries()) expect(text).toContain(feed.items[i]!.title);
     expect(page.textContent).not.toContain('No events recorded yet');
   });
 });
