@@ -285,7 +285,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
         },
       ]);
     } else {
-      if (result.retryAfterMs)
+      if (result.retryAfterMs && senders.get(entry.delivery.platform)?.rateLimitedPer !== 'destination')
         // Only this platform waits: its lane stops taking entries until the limit runs out.
         pausedUntil.set(
           entry.delivery.platform,

@@ -20,6 +20,12 @@ export interface AlertSender {
    */
   wording?: { destination: (id: string) => string; resume: string };
   /**
+   * Whose limit a Retry-After speaks for: the bot token's (Discord, Slack: the whole platform's lane
+   * waits; the default), or one destination's (webhooks: each endpoint is its own server, so only
+   * the entry that got it waits, and the other endpoints are still sent to).
+   */
+  rateLimitedPer?: 'token' | 'destination';
+  /**
    * Posts one delivery. `signal` aborts when the outbox stops waiting (its per-send timeout):
    * a sender that can cancel its request should.
    */

@@ -71,6 +71,8 @@ export function createWebhookSender(deps: WebhookSenderDeps): AlertSender {
 
   return {
     platform: 'webhook',
+    // One endpoint's 429 is its own server's: the other endpoints are still sent to.
+    rateLimitedPer: 'destination',
     wording: {
       destination: (id) => `webhook ${id}`,
       resume: 'subscribing its URL again (ice-watch subscribe --webhook <url> ..., or /webhook add) resumes its alerts',

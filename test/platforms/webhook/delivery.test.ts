@@ -126,6 +126,22 @@ describe('webhook delivery through the outbox to a loopback receiver', () => {
     expect((await stores.outbox.get(planned.id))!.nextAttemptAt).toBe(new Date(T0.getTime() + 120_000).toISOString());
   });
 
+  test("one endpoint's 429 holds only its own alert: the other endpoints are still sent to, and later alerts too", async () => {
+    const busy = await admin().subscribe({ url: receiver.url('/busy'), states: ['FL'], kinds: null, models: null, preset: null, by });
+    await admin().subscribe({ url: receiver.url('/fine'), states: ['FL'], kinds: null, models: null, preset: null, by });
+    script = (r) => (r.path === '/busy' ? { status: 429, headers: { 'Retry-After': '120' } } : { status: 200 });
+    const w = worker();
+    const planned = await plan([floridaAlert([ev.signed('Okaloosa County Sheriff')])]);
+    await w.drain();
+    expect(w.pausedUntil('webhook')).toBeNull();
+    const second = await plan([{ ...floridaAlert([ev.signed('Walton County Jail')]), id: 'participating:0e0e:FL' }]);
+    await w.drain();
+    const fine = receiver.received.filter((r) => r.path === '/fine').map((r) => r.delivery);
+    expect(fine).toEqual([...planned, ...second].filter((p) => p.channelId !== busy.endpoint.id).map((p) => p.id));
+    const held = [...planned, ...second].find((p) => p.channelId === busy.endpoint.id)!;
+    expect((await stores.outbox.get(held.id))!.nextAttemptAt).toBe(new Date(T0.getTime() + 120_000).toISOString());
+  });
+
   test('a 410 pauses the subscription, keeps the alert unsent and tells operators what to do', async () => {
     const { endpoint } = await admin().subscribe({ url: receiver.url(), states: ['FL'], kinds: null, models: null, preset: null, by });
     script = () => ({ status: 410 });
