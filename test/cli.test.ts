@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cli } from './helpers/cli';
-import { fixturePath, PARTICIPATING_IN_ORDER } from './helpers/fixtures';
+import { openStores } from '../src/store/open-stores';
+import { fixturePath, PARTICIPATING_IN_ORDER, SEQUENCES } from './helpers/fixtures';
 
 describe('ice-watch parse', () => {
   test('--json prints the rows with the SPEC fields and the source', async () => {
@@ -184,6 +185,35 @@ describe('ice-watch replay', () => {
       expect(doc.stateCode).toBe('TX');
       expect(doc.total).toBeGreaterThan(100);
       expect(doc.pending).toBe(0);
+      // One publication is a baseline: nothing alerted, nothing logged, nothing planned for a channel.
+      const stores = openStores({ url: store });
+      try {
+        expect(await stores.events.lastChange({ stateCode: null, kinds: null, models: null })).toEqual({ count: 0, lastPublishedAt: null });
+        expect((await stores.outbox.depth()).pending).toBe(0);
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('replay into a store keeps its alerts in the event log (what the feeds serve), and plans nothing for channels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ice-watch-replay-'));
+    const store = `sqlite://${join(dir, 'replay.sqlite')}`;
+    try {
+      const files = SEQUENCES.corrections.map((f) => fixturePath(f));
+      const doc = (await cli('replay', ...files, '--store', store, '--json')).json();
+      expect(doc.alerts.length).toBeGreaterThan(0);
+      const stores = openStores({ url: store });
+      try {
+        const logged = await stores.events.latest({ stateCode: null, kinds: null, models: null }, 500);
+        expect(logged).toHaveLength(doc.alerts.length);
+        expect(new Set(logged.map((e) => e.publication.fileName))).toEqual(new Set(doc.alerts.map((a: { file: string }) => a.file)));
+        expect((await stores.outbox.depth()).pending).toBe(0);
+      } finally {
+        await stores.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -102,6 +102,9 @@ export async function replayCommand(rest: string[], out: Out): Promise<number> {
       logger: createLogger(values.json ? 'silent' : 'warn'),
       start,
       parseLimits: workbookLimitsOf(config),
+      // Kept in the store's event log, published at the replay's own times, so the feeds and state pages of a bot
+      // started on this store show them. Never planned for channels: a replay sends nothing.
+      route: async (alerts, at) => void (await stores.events.record(alerts, at)),
     });
     const alerts = results.flatMap((r) =>
       r.alerts.map((a) => ({ channel: 'console', file: a.file.fileName, text: renderAlertAsText(a), events: a.events })),

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { GuardSettings } from '../domain/agreements/guards';
+import type { StateAlert } from '../domain/alerts/alerts';
 import type { FileMeta, ListKind } from '../domain/types';
 import type { Logger } from '../logging/logger';
 import type { WorkbookLimits } from '../sources/errors';
@@ -41,6 +42,8 @@ export interface ReplayDeps {
   start: Date;
   /** Parse caps (defaults: DEFAULT_WORKBOOK_LIMITS). */
   parseLimits?: WorkbookLimits;
+  /** What becomes of each publication's alerts besides printing them (the CLI keeps them in the event log). */
+  route?: (alerts: StateAlert[], at: Date) => Promise<void>;
 }
 
 /** Runs the pipeline over local files in order, as publications an hour apart. */
