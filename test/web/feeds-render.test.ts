@@ -15,7 +15,10 @@ import type { EventLog } from '../../src/store/event-log';
 import { openStores } from '../../src/store/open-stores';
 import { createWebRoutes } from '../../src/web';
 import { renderAtom } from '../../src/web/feeds/atom';
-import type { FeedDocument } from '../../src/web/feeds/feed-document';
+import { type FeedDocument, feedEntry } from '../../src/web/feeds/feed-document';
+import type { EventLogEntry } from '../../src/store/event-log';
+import { stateByCode } from '../../src/domain/states';
+import { ev, floridaAlert } from '../helpers/alert-events';
 import { FeedRequestError, parseFeedRequest } from '../../src/web/feeds/feed-request';
 import { createFeedRoutes } from '../../src/web/feeds/feed-routes';
 import { renderJsonFeed } from '../../src/web/feeds/json-feed';
@@ -143,6 +146,32 @@ describe('renderAtom and renderJsonFeed', () => {
         date_published: '2025-07-03T18:00:00.000Z',
       },
     ]);
+  });
+});
+
+describe('feedEntry', () => {
+  const request = parseFeedRequest('florida.atom', new URLSearchParams());
+  const context = {
+    baseUrl: 'https://ice-watch.example.org',
+    ice287gPageUrl: 'https://www.ice.gov/287g',
+    iceDetentionPageUrl: 'https://www.ice.gov/d',
+  };
+  const logged = (url: string | null): EventLogEntry => {
+    const alert = floridaAlert([ev.signed('Okaloosa County Sheriff')]);
+    return {
+      id: alert.id,
+      stateCode: 'FL',
+      publishedAt: '2025-06-03T22:00:00.000Z',
+      publication: { fileName: alert.file.fileName, url, sha256: 'abc123', fetchedAt: alert.file.fetchedAt },
+      alert,
+    };
+  };
+
+  test("links ICE's file on the web, never a local path a replay read it from, and the state's page", () => {
+    const web = feedEntry(logged('https://www.ice.gov/doclib/x.xlsx'), request, context, stateByCode);
+    expect(web).toMatchObject({ fileUrl: 'https://www.ice.gov/doclib/x.xlsx', url: 'https://ice-watch.example.org/states/florida' });
+    expect(feedEntry(logged('file:///srv/ice/participatingAgencies.xlsx'), request, context, stateByCode).fileUrl).toBeNull();
+    expect(feedEntry(logged(null), request, context, stateByCode).fileUrl).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { alertToReply } from '../../messages/alert-message';
 import { totalsAlertToReply } from '../../messages/totals-message';
 import type { EventLogEntry, FeedFilter } from '../../store/event-log';
 import { stateSlug } from '../state-slug';
+import { safeHref } from '../safe-href';
 import { replyBodyAsHtml, replyBodyAsText } from './reply-render';
 
 /** A feed before it is written as Atom or JSON Feed: absolute URLs, texts, times. */
@@ -88,7 +89,8 @@ export function feedEntry(
     id: `urn:ice-watch:event:${entry.id}${filterUrnPart(request.filter)}`,
     title: reply.title,
     url,
-    fileUrl: entry.publication.url,
+    // ICE's file on the web; a local path (a replay of files on disk) is nobody else's business.
+    fileUrl: safeHref(entry.publication.url),
     published: entry.publishedAt,
     text: replyBodyAsText(reply),
     html: replyBodyAsHtml(reply),

@@ -1,3 +1,4 @@
+import { safeHref } from '../safe-href';
 import type { Line, Reply, Span } from '../../messages/reply';
 import { escapeXml, xmlSafeText } from './xml';
 
@@ -9,7 +10,6 @@ import { escapeXml, xmlSafeText } from './xml';
  */
 
 /** Only web links become links: a span with another scheme stays text. */
-const isWebLink = (url: string) => /^https?:\/\//i.test(url);
 
 function spanText(span: Span): string {
   if (typeof span === 'string') return span;
@@ -22,8 +22,9 @@ function spanHtml(span: Span): string {
   if (typeof span === 'string') return escapeXml(span);
   if ('bold' in span) return `<strong>${escapeXml(span.bold)}</strong>`;
   if ('code' in span) return `<code>${escapeXml(span.code)}</code>`;
-  if (!isWebLink(span.link)) return escapeXml(span.text);
-  return `<a href="${escapeXml(span.link)}">${escapeXml(span.text)}</a>`;
+  const href = safeHref(span.link);
+  if (!href) return escapeXml(span.text);
+  return `<a href="${escapeXml(href)}">${escapeXml(span.text)}</a>`;
 }
 
 const lineText = (line: Line) => xmlSafeText(line.map(spanText).join(''));

@@ -36,16 +36,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
   return new Html(out);
 }
 
-/**
- * A link target from ICE's data, only when it is an absolute http(s) URL: a `javascript:` or `data:` URL
- * in a cell must never become something a reader can click. Null otherwise (the page shows no link).
- */
-export function safeHref(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
+export { safeHref } from '../safe-href';
