@@ -45,8 +45,8 @@ function snapshotOf(rows: Agreement[]): Snapshot {
   return { source: 'participating', detectedKind: 'participating', rows, contentHash: contentHashOf(rows), meta, warnings: [] };
 }
 
-/** 10,000 alerts, one per state and poll, of 1-4 events drawn from the list's agreements. */
-function syntheticAlerts(rows: Agreement[]): StateAlert[] {
+/** 10,000 alerts, one per state and poll, of 1-4 events drawn from the list's agreements (the state page's bench logs them too). */
+export function syntheticAlerts(rows: Agreement[]): StateAlert[] {
   const random = seededRandom(10_000);
   const texas = rows.filter((r) => r.stateCode === 'TX');
   const others = rows.filter((r) => r.stateCode !== 'TX');

@@ -2,26 +2,24 @@
  * Figure `statePage`: `/states/texas` over loopback HTTP (a keep-alive connection, as a browser holds
  * one), with a 2,500-agreement participating list and 10,000 events stored: the whole route (store
  * reads, the summary `/agreements` computes, the chart's alt text, the events, the HTML) through the real
- * server. The events come from an in-memory log of 10,000 (indexed by state, as a log's query would be)
- * until the event log's own read is connected to the page.
+ * server, wired as the bot wires it (createWebRoutes), the latest events read from the event log.
  */
 import { Agent, get } from 'node:http';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { contentHashOf } from '../src/domain/agreements/snapshot';
-import { STATES } from '../src/domain/states';
 import type { Agreement, Snapshot } from '../src/domain/types';
 import { createLogger } from '../src/logging/logger';
 import { startOpsServer } from '../src/observability/http-server';
-import { openDatabase } from '../src/store/db/database';
-import { openKeyValueStores } from '../src/store/key-value';
-import { createSnapshotStore } from '../src/store/snapshot-store';
-import { createStatePageRoutes, type LatestEvents } from '../src/web/pages';
+import { loadConfig } from '../src/config';
+import { openStores } from '../src/store/open-stores';
+import { createWebRoutes } from '../src/web';
+import { syntheticAlerts } from './feeds';
 import { forceGc, ms, percentile, progress } from './measure';
 import { AgreementFactory } from './synthetic';
 
 const ROWS = 2500;
 const PENDING = 400;
-const EVENTS = 10_000;
+
 const WARMUP = 50;
 const RUNS = 500;
 const GOAL_P99_MS = 100;
@@ -40,25 +38,6 @@ function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Sna
   return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
 }
 
-/** 10,000 events over the states, newest first per state, a quarter of them in Texas. */
-function eventLog(): LatestEvents {
-  const byState = new Map<string, Array<{ id: string; title: string; publishedAt: string; lines: string[] }>>();
-  const start = Date.UTC(2025, 0, 1);
-  for (let i = 0; i < EVENTS; i++) {
-    const code = i % 4 === 0 ? 'TX' : STATES[i % STATES.length]!.code;
-    const list = byState.get(code) ?? [];
-    list.push({
-      id: `ev-${i}`,
-      title: `${(i % 5) + 1} new 287(g) agreements`,
-      publishedAt: new Date(start + i * 3_600_000).toISOString(),
-      lines: [`Agency ${i} (County ${i % 250}) · TFM, signed 2025-06-02 · MOA https://www.ice.gov/doclib/287gMOA/${i}.pdf`],
-    });
-    byState.set(code, list);
-  }
-  for (const list of byState.values()) list.reverse();
-  return async (stateCode, limit) => (byState.get(stateCode) ?? []).slice(0, limit);
-}
-
 function fetchPage(port: number, agent: Agent): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path: '/states/texas', agent }, (res) => {
@@ -73,9 +52,8 @@ function fetchPage(port: number, agent: Agent): Promise<{ status: number; bytes:
 export async function benchStatePage() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
-  const db = openDatabase('memory://');
-  const kv = openKeyValueStores('memory://');
-  const snapshots = createSnapshotStore(db, kv);
+  const stores = openStores({ url: 'memory://' });
+  const snapshots = stores.snapshots;
   for (const [source, list] of [
     ['participating', rows],
     ['pending', pending],
@@ -86,7 +64,11 @@ export async function benchStatePage() {
       'baseline',
     );
   }
-  const routes = createStatePageRoutes({ snapshots, latestEvents: eventLog(), logger: createLogger('silent') });
+  // 10,000 alerts in the log, one poll every 15 minutes, 20 states' alerts each (12% of them Texas's).
+  const alerts = syntheticAlerts(rows);
+  const start = Date.parse('2024-01-01T00:00:00.000Z');
+  for (let i = 0; i < alerts.length; i += 20) await stores.events.record(alerts.slice(i, i + 20), new Date(start + (i / 20) * 900_000));
+  const routes = createWebRoutes({ config: loadConfig({}), stores, logger: createLogger('silent'), now: () => new Date() });
   const server = await startOpsServer(routes, 0, '127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
@@ -104,12 +86,12 @@ export async function benchStatePage() {
     progress(`statePage: p50 ${ms(percentile(samples, 50))} ms, p99 ${ms(p99)} ms`);
     return {
       description:
-        'GET /states/texas over loopback HTTP (keep-alive), the real routes on a store in memory (SQLite) holding the lists, events from an in-memory log of 10,000',
+        'GET /states/texas over loopback HTTP (keep-alive), the real routes on a store in memory (SQLite) holding the lists, 10,000 alerts in the event log',
       rows: {
         participating: rows.length,
         inTexas: rows.filter((r) => r.stateCode === 'TX').length,
         pending: pending.length,
-        events: EVENTS,
+        events: alerts.length,
       },
       warmupRuns: WARMUP,
       runs: RUNS,
@@ -125,6 +107,6 @@ export async function benchStatePage() {
   } finally {
     agent.destroy();
     await server.close();
-    await Promise.all([db.close(), kv.close()]);
+    await stores.close();
   }
 }
