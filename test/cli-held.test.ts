@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { openStores } from '../src/store/open-stores';
 import { cli } from './helpers/cli';
 import { fixturePath } from './helpers/fixtures';
 
@@ -40,12 +41,30 @@ describe('ice-watch held: operators decide on a suspect mass ending', () => {
     expect(listed.held).toHaveLength(80);
     expect(listed.held[0]).toMatchObject({ stateCode: 'AL', since: expect.any(String) });
 
+    // A channel follows Alabama: the accepted endings are planned for it (the running bot sends them) and logged for the feeds.
+    expect((await cli('subscribe', 'al')).code).toBe(0);
     const accepted = (await cli('held', 'accept', '--json')).json();
     expect(accepted.count).toBe(80);
     const ended = accepted.alerts
       .flatMap((a: { events: Array<{ type: string }> }) => a.events)
       .filter((e: { type: string }) => e.type === 'agreement.ended');
     expect(ended).toHaveLength(80);
+    const alabamaEnded = accepted.alerts
+      .filter((a: { events: Array<{ stateCode: string }> }) => a.events[0]?.stateCode === 'AL')
+      .flatMap((a: { events: unknown[] }) => a.events);
+    expect(alabamaEnded.length).toBeGreaterThan(0);
+    expect(accepted.planned).toBe(1);
+    const stores = openStores({ url: process.env.STORE_URL! });
+    try {
+      const due = await stores.outbox.due(new Date(Date.now() + 60_000), 10);
+      expect(due).toHaveLength(1);
+      expect(due[0]!.delivery.alert?.events).toHaveLength(alabamaEnded.length);
+      expect(due[0]!.id).toMatch(/:held-accepted:AL:/);
+      const logged = await stores.events.latest({ stateCode: null, kinds: ['endings'], models: null }, 100);
+      expect(logged).toHaveLength(accepted.alerts.length);
+    } finally {
+      await stores.close();
+    }
 
     expect((await cli('held', '--json')).json().held).toEqual([]);
     const again = await cli('held', 'discard');

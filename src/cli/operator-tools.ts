@@ -51,18 +51,23 @@ export async function heldCommand(rest: string[], out: Out): Promise<number> {
       }
       return 0;
     }
-    const result = await decideHeld(snapshots, source, action, new Date());
+    const result = await decideHeld(stores, source, action, new Date());
     if (values.json)
       out.stdout(
         JSON.stringify({
           source,
           action,
           count: result.count,
+          planned: result.planned,
           alerts: result.alerts.map((a) => ({ channel: 'console', text: renderAlertAsText(a), events: a.events })),
         }) + '\n',
       );
     else {
       out.stdout(`${action === 'accept' ? 'Accepted' : 'Discarded'} ${result.count} held changes of the ${source} list.\n`);
+      if (result.alerts.length)
+        out.stdout(
+          `${plural(result.alerts.length, 'alert')} planned for ${plural(result.planned, 'channel message')}; the running bot sends them.\n`,
+        );
       for (const a of result.alerts) out.stdout('\n' + renderAlertAsText(a) + '\n');
     }
     return 0;

@@ -99,6 +99,12 @@ export interface BuildAlertsInput {
   /** The pending list after the change, when known. */
   pending: readonly Agreement[] | null;
   file: StateAlert['file'];
+  /**
+   * What the alerts are besides the file's own news, when one file can give two sets of alerts:
+   * an operator accepting what a file had held (`held-accepted`). Part of their ids, so they are
+   * not taken for the file's first alerts (ids dedupe deliveries).
+   */
+  occasion?: string;
 }
 
 /** Groups a poll's events by state into one alert per state, states in alphabetical order. */
@@ -123,7 +129,7 @@ export function buildStateAlerts(input: BuildAlertsInput): StateAlert[] {
     .map(([key, g]) => {
       const rows = inState(participating, key);
       return {
-        id: `${input.source}:${input.file.sha256}:${key}`,
+        id: `${input.source}:${input.file.sha256}:${input.occasion ? `${input.occasion}:` : ''}${key}`,
         source: input.source,
         state: g.state,
         stateCode: g.stateCode,
