@@ -62,8 +62,15 @@ export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
     metrics,
     checkHealth,
     serving,
-    /** For the hosting platform's server (Slack's `customRoutes`) when `serving.kind` is `platform`; else none. */
-    hostedRoutes: serving.kind === 'platform' ? routes : undefined,
+    /**
+     * For the hosting platform's server (Slack's `customRoutes`) when `serving.kind` is `platform`; else none.
+     * Bolt routes a method only when it is named, so HEAD is named beside GET (a feed reader's or a proxy's
+     * HEAD; Node sends the headers without the body). The server of our own answers HEAD for any GET route.
+     */
+    hostedRoutes:
+      serving.kind === 'platform'
+        ? routes.map((r) => (r.method.includes('GET') && !r.method.includes('HEAD') ? { ...r, method: [...r.method, 'HEAD'] } : r))
+        : undefined,
     /** Opens HTTP_PORT when the endpoints have no platform server to ride on; returns the port serving them (null: off). */
     async start(hostPort?: number | null): Promise<number | null> {
       if (serving.kind === 'off') return null;

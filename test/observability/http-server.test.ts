@@ -88,7 +88,10 @@ describe('Slack in HTTP mode', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl });
     const clock = { now: new Date() };
     const { ops, db } = endpoints(config, clock);
-    expect(ops.hostedRoutes?.map((r) => r.path)).toEqual(['/healthz', '/metrics']);
+    expect(ops.hostedRoutes?.map((r) => [r.path, r.method])).toEqual([
+      ['/healthz', ['GET', 'HEAD']],
+      ['/metrics', ['GET', 'HEAD']],
+    ]);
     const app = createSlackApp({
       botToken: 'xoxb-test',
       signingSecret: 'secret',
