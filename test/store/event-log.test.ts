@@ -129,6 +129,22 @@ describeEachDatabase()('event log on %s', (_name, engine) => {
     expect(eventTypes(both[1])).toEqual(['agreement.ended']);
   });
 
+  test('a model cell ICE printed as none of the three, however long, and a long unmatched state are recorded, and no model filter takes that model', async () => {
+    const odd = 'Task Force Model / Jail Enforcement Model (pending review by the field office)';
+    const oddState = 'Commonwealth of the Northern Mariana Islands (per the field office in Saipan, Guam and the CNMI)';
+    const alert: StateAlert = {
+      ...floridaAlert([ev.signed('Saipan Police', { model: odd, state: oddState, stateCode: null })]),
+      id: `participating:0dd:${oddState}`,
+      state: oddState,
+      stateCode: null,
+    };
+    expect(await log.record([alert], T3)).toBe(1);
+    const [entry] = await log.latest(state(oddState), 10);
+    expect((entry!.alert as StateAlert).events[0]).toMatchObject({ model: odd });
+    expect(ids(await log.latest({ ...all, models: ['TFM', 'JEM', 'WSO'], kinds: ['agreements'] }, 10))).not.toContain(alert.id);
+    expect(ids(await log.latest({ ...all, kinds: ['agreements'] }, 10))).toContain(alert.id);
+  });
+
   test("lastChange counts the filter's part and dates its newest entry", async () => {
     expect(await log.lastChange(all)).toEqual({ count: 3, lastPublishedAt: T3.toISOString() });
     expect(await log.lastChange(state('FL'))).toEqual({ count: 1, lastPublishedAt: T1.toISOString() });

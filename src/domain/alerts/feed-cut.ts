@@ -1,5 +1,5 @@
 import type { TotalsAlert } from '../totals/totals-alerts';
-import type { Model } from '../types';
+import { MODELS, type Model } from '../types';
 import type { StateAlert } from './alerts';
 import { planDeliveries, planFacilityDeliveries } from './delivery-plan';
 import { KINDS, kindOfEvent, type Kind, type Subscription, subscriptionWants } from './subscriptions';
@@ -68,7 +68,10 @@ export function facetsOf(alert: PublishedAlert): Array<{ kind: Kind; model: stri
   for (const e of alert.events) {
     const kind = kindOfEvent(e.type);
     if (!kind || e.type === 'state.first' || e.type === 'state.cleared') continue;
-    const model = 'model' in e ? e.model : null;
+    // A model cell ICE printed that is none of the three is kept as published in the event, and faceted as
+    // `other`: no model filter asks for it (as no channel's models do), and a facet stays short whatever ICE printed.
+    const printed = 'model' in e ? e.model : null;
+    const model = printed && !(MODELS as readonly string[]).includes(printed) ? 'other' : printed;
     seen.set(`${kind}\u0000${model ?? ''}`, { kind, model });
   }
   return [...seen.values()];

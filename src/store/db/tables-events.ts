@@ -41,9 +41,10 @@ export const eventsMigration: Migration = {
     await db.schema
       .createTable('events')
       .addColumn('seq', serial(db), (c) => c.primaryKey())
-      .addColumn('id', 'varchar(512)', (c) => c.notNull().unique())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('type', 'varchar(32)', (c) => c.notNull())
-      .addColumn('state_code', 'varchar(128)')
+      // A USPS code, or ICE's own state text when it matched no state (any length).
+      .addColumn('state_code', 'text')
       .addColumn('title', 'text', (c) => c.notNull())
       .addColumn('published_at', 'varchar(40)', (c) => c.notNull())
       .addColumn('file_name', 'text')
@@ -57,7 +58,7 @@ export const eventsMigration: Migration = {
     await db.schema.createIndex('events_by_time').on('events').columns(['published_at', 'seq']).execute();
     await db.schema
       .createTable('event_facets')
-      .addColumn('event_id', 'varchar(512)', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
       .addColumn('kind', 'varchar(32)', (c) => c.notNull())
       .addColumn('model', 'varchar(32)', (c) => c.notNull())
       .addPrimaryKeyConstraint('event_facets_pk', ['event_id', 'kind', 'model'])
