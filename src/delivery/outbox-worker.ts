@@ -49,6 +49,16 @@ export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 export const CLAIM_MARGIN_MS = 20_000;
 
 /**
+ * The longest a Retry-After is obeyed: a webhook endpoint (anyone's server) may ask for years, which
+ * would overflow a date and wedge the entry; past a day it is retried a day later.
+ */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** The wait a transient failure asked for, bounded by MAX_RETRY_AFTER_MS (0 when it asked none). */
+const waitAsked = (result: { retryAfterMs?: number }): number =>
+  Number.isFinite(result.retryAfterMs) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, result.retryAfterMs!)) : 0;
+
+/**
  * Sends what the outbox holds: each due entry once, marks it sent, retries transient
  * failures with backoff (or the platform's retry_after), and on a permanent failure pauses
  * the subscription, tells operators, and tells the channel where the bot still can.
@@ -211,7 +221,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     if (result.ok) return { ...next, status: 'sent', sentAt: at.toISOString(), lastError: null };
     if (result.permanent) return { ...next, status: 'paused', lastError: `${result.code}: ${result.reason}` };
     if (attempt >= maxAttempts) return { ...next, status: 'dead', lastError: result.reason };
-    const delay = Math.max(result.retryAfterMs ?? 0, Math.min(max, baseDelay * 2 ** entry.attempts));
+    const delay = Math.max(waitAsked(result), Math.min(max, baseDelay * 2 ** entry.attempts));
     return { ...next, nextAttemptAt: new Date(at.getTime() + delay).toISOString(), lastError: result.reason };
   }
 
@@ -287,10 +297,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     } else {
       if (result.retryAfterMs && senders.get(entry.delivery.platform)?.rateLimitedPer !== 'destination')
         // Only this platform waits: its lane stops taking entries until the limit runs out.
-        pausedUntil.set(
-          entry.delivery.platform,
-          Math.max(pausedUntil.get(entry.delivery.platform) ?? 0, at.getTime() + result.retryAfterMs),
-        );
+        pausedUntil.set(entry.delivery.platform, Math.max(pausedUntil.get(entry.delivery.platform) ?? 0, at.getTime() + waitAsked(result)));
       log.warn({ reason: result.reason, retryAt: outcome.nextAttemptAt }, 'alert will be retried');
     }
     return outcome;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAlertRouter } from '../../src/delivery/alert-router';
-import { createOutboxWorker } from '../../src/delivery/outbox-worker';
+import { createOutboxWorker, MAX_RETRY_AFTER_MS } from '../../src/delivery/outbox-worker';
 import type { AlertSender, SendResult } from '../../src/delivery/sender';
 import { alertTitle, type StateAlert } from '../../src/domain/alerts/alerts';
 import type { PlannedDelivery } from '../../src/domain/alerts/delivery-plan';
@@ -130,6 +130,33 @@ describe('routing alerts to the outbox and delivering them', () => {
     await worker.drain();
     expect(sent).toHaveLength(3); // never twice
     expect(notices).toEqual([]);
+  });
+
+  test('a Retry-After of years (any webhook endpoint can answer one) is obeyed for a day at most, and the drain goes on', async () => {
+    await subscriptions.put(sub('texas-all', { states: 'all' }));
+    expect(await createAlertRouter({ subscriptions, outbox }).route(alerts.slice(0, 1), T0)).toBe(1);
+    const { sender, sent } = scriptedSender([{ ok: false, permanent: false, reason: 'HTTP 429', retryAfterMs: 99_999_999_999_999_000 }]);
+    let clock = T0;
+    const worker = createOutboxWorker({
+      outbox,
+      subscriptions,
+      senders: [sender],
+      logger: createLogger('silent'),
+      now: () => clock,
+      notifyOperators: async () => undefined,
+    });
+    await worker.drain();
+    const [entry] = await outbox.due(new Date(T0.getTime() + 2 * MAX_RETRY_AFTER_MS), 10);
+    expect(entry).toMatchObject({
+      attempts: 1,
+      sendingSince: null,
+      nextAttemptAt: new Date(T0.getTime() + MAX_RETRY_AFTER_MS).toISOString(),
+    });
+    expect(worker.pausedUntil('discord')).toEqual(new Date(T0.getTime() + MAX_RETRY_AFTER_MS));
+    clock = new Date(T0.getTime() + MAX_RETRY_AFTER_MS);
+    await worker.drain();
+    expect(sent).toHaveLength(2);
+    expect((await outbox.depth()).pending).toBe(0);
   });
 
   test('a permanent error pauses the subscription, tells operators and the channel, and sends no more', async () => {
