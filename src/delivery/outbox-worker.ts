@@ -117,13 +117,16 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
     string,
     { platform: string; channelId: string; result: Extract<SendResult, { permanent: true }>; kept: number }
   >();
+  /** A destination as operators are told it: "discord channel 1400...", or the platform's own words ("webhook wh_..."). */
+  const destinationOf = (platform: string, channelId: string): string =>
+    senders.get(platform as AlertSender['platform'])?.wording?.destination(channelId) ?? `${platform} channel ${channelId}`;
   const tellPaused = (platform?: string) => {
     const done = [...pausedChannels.entries()].filter(([, p]) => !platform || p.platform === platform);
     const notices = done
       .map(([, p]) => p)
       .map(({ platform, channelId, result, kept }): OperatorNotice => {
         const wording = senders.get(platform as AlertSender['platform'])?.wording;
-        const destination = wording?.destination(channelId) ?? `${platform} channel ${channelId}`;
+        const destination = destinationOf(platform, channelId);
         return {
           kind: 'paused',
           subject: destination,
@@ -290,8 +293,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps) {
       tellOperators([
         {
           kind: 'gave-up',
-          subject: `${entry.delivery.platform} channel ${entry.delivery.channelId}`,
-          text: `Gave up on an alert for ${entry.delivery.platform} channel ${entry.delivery.channelId} after ${outcome.attempts} attempts: ${result.reason}`,
+          subject: destinationOf(entry.delivery.platform, entry.delivery.channelId),
+          text: `Gave up on an alert for ${destinationOf(entry.delivery.platform, entry.delivery.channelId)} after ${outcome.attempts} attempts: ${result.reason}`,
         },
       ]);
     } else {
