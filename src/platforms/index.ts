@@ -62,6 +62,16 @@ export interface LoadedPlatforms {
 }
 
 /**
+ * Whether a channel of this platform is its operators' channel (operator-only commands): the terminal
+ * always is; else the channel OPERATOR_<PLATFORM>_CHANNEL names, by id unless the platform says how.
+ */
+export function operatorChannelCheckOf(p: PlatformPlugin, config: Config) {
+  const setting = p.operatorChannel?.(config);
+  return (c: { channelId: string; channelName?: string }): boolean =>
+    Boolean(p.terminal) || (setting !== undefined && (p.isOperatorChannel ? p.isOperatorChannel(setting, c) : c.channelId === setting));
+}
+
+/**
  * Loads every configured platform (its SDK only now) with the context it needs: its own
  * permission wording in its commands' services, and /healthz and /metrics when its HTTP server
  * carries them.
@@ -79,13 +89,11 @@ export async function loadPlatforms(config: Config, context: Omit<PlatformContex
   });
   const list: RunningPlatform[] = [];
   for (const p of on) {
-    const operators = p.operatorChannel?.(config);
     const services = {
       ...context.services,
       whoMayManage: p.whoMayManage,
       webhookAdmin: webhooks,
-      isOperatorChannel: (c: { channelId: string; channelName?: string }) =>
-        Boolean(p.terminal) || (operators !== undefined && [c.channelId, c.channelName, `#${c.channelName}`].includes(operators)),
+      isOperatorChannel: operatorChannelCheckOf(p, config),
     };
     list.push(await p.load({ ...context, config, alone, services, routes: host?.platform === p.id ? context.routes : undefined }));
   }

@@ -33,6 +33,12 @@ export interface PlatformPlugin<P extends Platform = Platform> {
   whoMayManage: string;
   /** Its operators' channel from the settings, if any. */
   operatorChannel?(config: Config): string | undefined;
+  /**
+   * Whether a channel a command runs in is the operators' channel the setting names (operator-only
+   * commands, /webhook). Default: its id, the one thing no one else can choose (on Discord anyone
+   * with Manage Channels in any server can name a channel after the operators' channel id).
+   */
+  isOperatorChannel?(setting: string, channel: { channelId: string; channelName?: string }): boolean;
   /** An HTTP server it opens itself, which then carries /healthz and /metrics too; null when it opens none with these settings. */
   httpServer?(config: Config): Omit<HostingServer, 'platform' | 'name'> | null;
   /** What `ice-watch doctor` checks of it (platforms with channels to post in). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config';
 import { PLATFORM_IDS } from '../../src/domain/platforms';
-import { configuredPlatforms, enabledPlatforms, hostingServerOf, PLATFORMS } from '../../src/platforms';
+import { configuredPlatforms, enabledPlatforms, hostingServerOf, operatorChannelCheckOf, PLATFORMS } from '../../src/platforms';
 
 const ROOT = join(__dirname, '..', '..');
 const DISCORD = { DISCORD_TOKEN: 'discord-token', DISCORD_APP_ID: '4242' };
@@ -58,4 +58,21 @@ describe("a platform's SDK", () => {
     expect(await sdksLoaded(DISCORD)).toEqual({ discord: true, slack: false });
     expect(await sdksLoaded({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toEqual({ discord: false, slack: true });
   }, 180_000);
+});
+
+describe("the operators' channel (operator-only commands such as /webhook)", () => {
+  test('on Discord only its id counts: a channel anyone names after the id in another server is not it', () => {
+    const isOps = operatorChannelCheckOf(PLATFORMS.discord, loadConfig({ OPERATOR_DISCORD_CHANNEL: '1400000000000000001' }));
+    expect(isOps({ channelId: '1400000000000000001', channelName: 'ops' })).toBe(true);
+    expect(isOps({ channelId: '1499999999999999999', channelName: '1400000000000000001' })).toBe(false);
+    expect(operatorChannelCheckOf(PLATFORMS.discord, loadConfig({}))({ channelId: '1400000000000000001' })).toBe(false);
+  });
+
+  test("on Slack its id or its name (one workspace's names are unique); the terminal always", () => {
+    const isOps = operatorChannelCheckOf(PLATFORMS.slack, loadConfig({ OPERATOR_SLACK_CHANNEL: '#ice-ops' }));
+    expect(isOps({ channelId: 'C0OPS', channelName: 'ice-ops' })).toBe(true);
+    expect(isOps({ channelId: 'C0NEWS', channelName: 'newsroom' })).toBe(false);
+    expect(operatorChannelCheckOf(PLATFORMS.slack, loadConfig({ OPERATOR_SLACK_CHANNEL: 'C0OPS' }))({ channelId: 'C0OPS' })).toBe(true);
+    expect(operatorChannelCheckOf(PLATFORMS.console, loadConfig({}))({ channelId: 'console' })).toBe(true);
+  });
 });

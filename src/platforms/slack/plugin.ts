@@ -17,6 +17,8 @@ export const slackPlatform: PlatformPlugin<'slack'> = {
   // Without SLACK_ADMINS_ONLY every channel member may; only then is anyone refused.
   whoMayManage: 'workspace admins (this workspace requires it)',
   operatorChannel: (config) => config.OPERATOR_SLACK_CHANNEL,
+  // OPERATOR_SLACK_CHANNEL may name the channel (`#ops`): a bot token is one workspace's, where names are unique.
+  isOperatorChannel: (setting, c) => [c.channelId, c.channelName, c.channelName && `#${c.channelName}`].includes(setting),
   httpServer: (config) => (servesHttp(config) ? { port: config.SLACK_PORT, setting: 'SLACK_PORT', mode: 'Slack HTTP mode' } : null),
   doctor: {
     tokenSetting: 'SLACK_BOT_TOKEN',
