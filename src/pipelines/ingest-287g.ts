@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { buildStateAlerts, type StateAlert } from '../domain/alerts/alerts';
 import type { ListEvent } from '../domain/agreements/events';
 import { judgePublication, type GuardSettings, type OlderList, type OperatorNotice, type Verdict } from '../domain/agreements/guards';
@@ -60,7 +61,11 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
         const participating = source === 'pending' ? (await snapshots.getState('participating'))?.view.rows : undefined;
         const olderLists = prev ? await olderListsLike(snapshots, source, candidate.rows.length, prev.view.contentHash) : [];
         const outcome = judgePublication(prev, candidate, { now: at, guards, participating, olderLists });
-        const alerts = outcome.events.length && outcome.next ? await alertsFor(source, outcome.events, outcome.next.view.rows, meta) : [];
+        // The same file judged again gives news only when endings waited long enough (ENDING_CONFIRM_HOURS): those
+        // alerts need ids of their own, or they would be taken for the file's first alerts of the same states (deduped).
+        const occasion = prev?.lastFileSha256 === meta.sha256 ? confirmationOccasion(outcome.events) : undefined;
+        const alerts =
+          outcome.events.length && outcome.next ? await alertsFor(source, outcome.events, outcome.next.view.rows, meta, occasion) : [];
         // Deliveries are planned and stored before the snapshot is marked seen: a crash in
         // between re-judges the same file next poll and plans the same ids again (deduped).
         if (alerts.length && deps.route) await deps.route(alerts, at);
@@ -98,11 +103,17 @@ export function createIngest287g(deps: Ingest287gDeps): Ingest287g {
   };
 
   /** Alerts with the states' numbers after this change: the new list of this source, the stored list of the other. */
-  async function alertsFor(source: ListKind, events: ListEvent[], rows: Agreement[], meta: FileMeta): Promise<StateAlert[]> {
+  async function alertsFor(
+    source: ListKind,
+    events: ListEvent[],
+    rows: Agreement[],
+    meta: FileMeta,
+    occasion?: string,
+  ): Promise<StateAlert[]> {
     const other = async (kind: ListKind) => (await snapshots.getState(kind))?.view.rows ?? null;
     const participating = source === 'participating' ? rows : ((await other('participating')) ?? []);
     const pending = source === 'pending' ? rows : await other('pending');
-    return buildStateAlerts({ source, events, participating, pending, file: meta });
+    return buildStateAlerts({ source, events, participating, pending, file: meta, occasion });
   }
 }
 
@@ -134,4 +145,21 @@ export async function olderListsLike(
     if (rows) out.push({ rows, fileName: h.fileName, fetchedAt: h.fetchedAt });
   }
   return out;
+}
+
+/**
+ * The occasion of endings confirmed by time on a file already judged: named by what they confirm, so a
+ * crash before the state is stored plans the same ids again (deduped), and a later batch gets new ones.
+ */
+function confirmationOccasion(events: readonly ListEvent[]): string {
+  const keys = events.map((e) =>
+    JSON.stringify([
+      e.type,
+      e.stateCode ?? e.state,
+      'agency' in e ? e.agency : '',
+      'model' in e ? e.model : '',
+      'signed' in e ? e.signed : '',
+    ]),
+  );
+  return `confirmed-${createHash('sha256').update(keys.sort().join('\n')).digest('hex').slice(0, 12)}`;
 }
