@@ -36,6 +36,8 @@ describe('/webhook', () => {
       webhookAdmin: createWebhookAdmin({
         endpoints: stores.webhooks,
         subscriptions: stores.subscriptions,
+        outbox: stores.outbox,
+        digests: stores.digests,
         policy: { allowPrivate },
         now: () => new Date('2026-01-05T12:00:00Z'),
       }),

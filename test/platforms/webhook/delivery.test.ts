@@ -25,7 +25,15 @@ describe('webhook delivery through the outbox to a loopback receiver', () => {
   let script: (r: Received, n: number) => Answer;
 
   const policy = { allowPrivate: true };
-  const admin = () => createWebhookAdmin({ endpoints: stores.webhooks, subscriptions: stores.subscriptions, policy, now: () => clock });
+  const admin = () =>
+    createWebhookAdmin({
+      endpoints: stores.webhooks,
+      subscriptions: stores.subscriptions,
+      outbox: stores.outbox,
+      digests: stores.digests,
+      policy,
+      now: () => clock,
+    });
   const worker = () =>
     createOutboxWorker({
       outbox: stores.outbox,
