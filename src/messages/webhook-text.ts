@@ -4,15 +4,27 @@
  * means, and how the states an endpoint follows are described.
  */
 
+/** How much of a URL's path displayUrl shows at most. */
+const SHOWN_PATH_CHARS = 24;
+
 /**
- * A URL as listings, replies and logs may show it: its origin and the start of its path, never
- * its query. For Slack's and Teams' incoming webhooks the URL IS the credential
- * (hooks.slack.com/services/T…/B…/<token>), so no surface prints one whole.
+ * A URL as listings, replies and logs may show it: its origin and its first whole path segments
+ * (at most 24 characters), never its last segment nor its query, which is where services put a
+ * token. For Slack's and Teams' incoming webhooks the URL IS the credential
+ * (hooks.slack.com/services/T…/B…/<token>, …/invoke?…&sig=<token>), so no surface prints one whole:
+ * "https://hooks.slack.com/services/T0001/B0002/…".
  */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname.length > 24 ? `${u.pathname.slice(0, 24)}…` : u.pathname}${u.search ? '?…' : ''}`;
+    const segments = u.pathname.split('/').slice(1, -1);
+    let shown = '';
+    for (const s of segments) {
+      if (shown.length + 1 + s.length > SHOWN_PATH_CHARS) break;
+      shown += `/${s}`;
+    }
+    const hidden = shown.length + 1 < u.pathname.length || u.search;
+    return `${u.origin}${shown}/${hidden ? '…' : ''}`;
   } catch {
     return '(unreadable URL)';
   }
