@@ -2,8 +2,9 @@ import { parseKindsArgument, parseModelsArgument, parseStatesArgument } from '..
 import { cleanText } from '../src/domain/text';
 import { UserError } from '../src/domain/user-error';
 import type { Reply } from '../src/messages/reply';
+import { describeFollowedStates, readsAsTotalsOnly } from '../src/messages/webhook-text';
 import type { WebhookAdmin } from '../src/store/webhook-admin';
-import { WEBHOOK_PRESETS, type WebhookPreset } from '../src/store/webhook-store';
+import { parseWebhookPreset, WEBHOOK_PRESETS } from '../src/store/webhook-store';
 import type { Command, CommandContext } from './command';
 import { describeSubscription } from './subscription-format';
 
@@ -17,13 +18,6 @@ function adminFor(ctx: CommandContext): WebhookAdmin {
       "/webhook works only in the operators' channel (OPERATOR_DISCORD_CHANNEL on Discord, OPERATOR_SLACK_CHANNEL on Slack) and in the terminal (ice-watch subscribe --webhook <url> <states>).",
     );
   return admin;
-}
-
-function parsePreset(text: string | undefined): WebhookPreset | null {
-  if (!text) return null;
-  const p = cleanText(text).toLowerCase();
-  if (!(WEBHOOK_PRESETS as readonly string[]).includes(p)) throw new UserError(`Unknown preset "${p}": json, slack or teams.`);
-  return p as WebhookPreset;
 }
 
 /**
@@ -77,7 +71,7 @@ export default {
                   kind: 'list',
                   items: all.map(({ endpoint, subscription }) => [
                     { code: endpoint.id },
-                    ` ${endpoint.preset} · ${subscription?.channelName ?? endpoint.url} · ${subscription ? (subscription.states === 'all' ? 'all states' : subscription.states.join(' ') || 'totals') : 'no subscription'}${subscription?.paused ? ` · paused: ${subscription.paused.reason}` : ''}`,
+                    ` ${endpoint.preset} · ${endpoint.displayUrl} · ${describeFollowedStates(subscription?.states ?? null)}${subscription?.paused ? ` · paused: ${subscription.paused.reason}` : ''}`,
                   ]),
                 },
               ]
@@ -94,14 +88,14 @@ export default {
       }
       case 'add': {
         // Typed as free text, "totals" is read as a kind: alone, it means the totals feed here.
-        const totalsOnly = states.trim().toLowerCase() === 'totals' || (!states.trim() && args.kinds?.toLowerCase() === 'totals');
+        const totalsOnly = readsAsTotalsOnly(states) || (!states.trim() && readsAsTotalsOnly(args.kinds ?? ''));
         if (!target || (!states.trim() && !totalsOnly)) throw new UserError(`Usage: /webhook ${USAGE}`);
         const done = await admin.subscribe({
           url: target,
           states: totalsOnly ? [] : ((s) => (s === 'all' ? 'all' : s.map((x) => x.code)))(parseStatesArgument(states)),
           kinds: args.kinds && !(totalsOnly && !states.trim()) ? parseKindsArgument(args.kinds) : null,
           models: args.models ? parseModelsArgument(args.models) : null,
-          preset: parsePreset(args.preset),
+          preset: parseWebhookPreset(args.preset),
           by: { id: ctx.user.id, name: ctx.user.name },
         });
         return {

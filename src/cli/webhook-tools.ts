@@ -3,26 +3,17 @@ import type { Config } from '../config';
 import { parseKindsArgument, parseModelsArgument, parseStatesArgument } from '../domain/arguments';
 import { TOTALS_KINDS } from '../domain/alerts/subscriptions';
 import { UserError } from '../domain/user-error';
-import { createWebhookAdmin } from '../platforms/webhook/admin';
-import { webhookPolicyOf } from '../platforms/webhook/plugin';
+import { describeFollowedStates, readsAsTotalsOnly } from '../messages/webhook-text';
+import { webhookAdminOf } from '../platforms/webhook/plugin';
+
+export { webhookAdminOf };
 import type { WebhookAdmin } from '../store/webhook-admin';
-import { WEBHOOK_PRESETS, type WebhookPreset } from '../store/webhook-store';
+import { parseWebhookPreset } from '../store/webhook-store';
 import { openConfiguredStores } from '../store/legacy/migrate-legacy';
-import type { Stores } from '../store/open-stores';
 import { args, type Out } from './options';
 
 /** Does this command line manage a webhook (`subscribe --webhook ...`, `unsubscribe --webhook ...`)? */
 export const isWebhookCommandLine = (rest: string[]): boolean => rest.some((a) => a === '--webhook' || a.startsWith('--webhook='));
-
-/** The webhook admin over the configured stores (the one the bot's commands use). */
-export function webhookAdminOf(stores: Stores, config: Config): WebhookAdmin {
-  return createWebhookAdmin({
-    endpoints: stores.webhooks,
-    subscriptions: stores.subscriptions,
-    policy: webhookPolicyOf(config),
-    now: () => new Date(),
-  });
-}
 
 async function withAdmin(config: Config, work: (admin: WebhookAdmin) => Promise<number>): Promise<number> {
   const stores = await openConfiguredStores(config);
@@ -31,12 +22,6 @@ async function withAdmin(config: Config, work: (admin: WebhookAdmin) => Promise<
   } finally {
     await stores.close();
   }
-}
-
-function parsePreset(value: string | undefined): WebhookPreset | null {
-  if (value === undefined) return null;
-  if (!(WEBHOOK_PRESETS as readonly string[]).includes(value)) throw new UserError(`--preset must be json, slack or teams, not "${value}"`);
-  return value as WebhookPreset;
 }
 
 const SUBSCRIBE_USAGE =
@@ -55,7 +40,7 @@ export async function subscribeWebhookCommand(rest: string[], out: Out, config: 
   });
   if (!values.webhook || !positionals.length) throw new UserError(SUBSCRIBE_USAGE);
   const text = positionals.join(' ');
-  const totalsOnly = text.trim().toLowerCase() === 'totals';
+  const totalsOnly = readsAsTotalsOnly(text);
   const states = totalsOnly ? [] : parseStatesArgument(text);
   const kinds = values.kinds ? parseKindsArgument(values.kinds) : totalsOnly ? TOTALS_KINDS : null;
   const me = userInfo().username;
@@ -65,20 +50,20 @@ export async function subscribeWebhookCommand(rest: string[], out: Out, config: 
       states: states === 'all' ? 'all' : states.map((s) => s.code),
       kinds,
       models: values.models ? parseModelsArgument(values.models) : null,
-      preset: parsePreset(values.preset),
+      preset: parseWebhookPreset(values.preset),
       by: { id: me, name: me },
     });
     const sub = done.subscription;
     const following = sub.states === 'all' ? 'all' : sub.states;
     if (values.json) {
       out.stdout(
-        `${JSON.stringify({ id: done.endpoint.id, url: done.endpoint.url, preset: done.endpoint.preset, secret: done.secret, created: done.created, states: following, kinds: sub.kinds, models: sub.models })}\n`,
+        `${JSON.stringify({ id: done.endpoint.id, url: done.endpoint.displayUrl, preset: done.endpoint.preset, secret: done.secret, created: done.created, states: following, kinds: sub.kinds, models: sub.models })}\n`,
       );
       return 0;
     }
     out.stdout(
       [
-        `Webhook ${done.endpoint.id} ${done.created ? 'added' : 'updated'} (${done.endpoint.preset}): ${following === 'all' ? 'all states' : following.join(' ') || 'totals'}; ${sub.kinds.join(', ')}${sub.models ? `; models ${sub.models.join(', ')}` : ''}`,
+        `Webhook ${done.endpoint.id} ${done.created ? 'added' : 'updated'} (${done.endpoint.preset}): ${describeFollowedStates(following)}; ${sub.kinds.join(', ')}${sub.models ? `; models ${sub.models.join(', ')}` : ''}`,
         done.secret
           ? `Signing secret (shown only now; keep it to verify X-Ice-Watch-Signature): ${done.secret}`
           : 'Its signing secret is unchanged.',
@@ -107,7 +92,7 @@ export async function listWebhooksCommand(rest: string[], out: Out, config: Conf
   return withAdmin(config, async (admin) => {
     const rows = (await admin.list()).map(({ endpoint, subscription: s }) => ({
       id: endpoint.id,
-      url: endpoint.url,
+      url: endpoint.displayUrl,
       preset: endpoint.preset,
       createdBy: endpoint.createdBy.name,
       createdAt: endpoint.createdAt,
@@ -122,7 +107,7 @@ export async function listWebhooksCommand(rest: string[], out: Out, config: Conf
     }
     if (!rows.length) out.stdout('No webhook endpoint. ice-watch subscribe --webhook <url> <states> adds one.\n');
     for (const r of rows) {
-      const states = r.states === null ? 'no subscription' : r.states === 'all' ? 'all states' : r.states.join(' ') || 'totals';
+      const states = describeFollowedStates(r.states);
       out.stdout(
         `${r.id}  ${r.preset.padEnd(5)}  ${r.url}\n    ${states}${r.kinds ? `; ${r.kinds.join(', ')}` : ''}${r.paused ? `; PAUSED since ${r.paused.since}: ${r.paused.reason}` : ''}\n`,
       );

@@ -5,8 +5,7 @@ import { consolePlatform } from './console/plugin';
 import { discordPlatform } from './discord/plugin';
 import type { PlatformContext, PlatformPlugin, RunningPlatform } from './plugin';
 import { slackPlatform } from './slack/plugin';
-import { createWebhookAdmin } from './webhook/admin';
-import { webhookPlatform, webhookPolicyOf } from './webhook/plugin';
+import { webhookAdminOf, webhookPlatform } from './webhook/plugin';
 
 /**
  * Every platform, the one list (in the order they start and are told operator notices). Adding
@@ -81,12 +80,7 @@ export async function loadPlatforms(config: Config, context: Omit<PlatformContex
   const alone = !on.some(isChat);
   const host = hostingServerOf(config);
   // Webhooks are managed from any platform's operators' channel (and the terminal): one admin for all.
-  const webhooks = createWebhookAdmin({
-    endpoints: context.stores.webhooks,
-    subscriptions: context.stores.subscriptions,
-    policy: webhookPolicyOf(config),
-    now: context.now,
-  });
+  const webhooks = webhookAdminOf(context.stores, config, context.now);
   const list: RunningPlatform[] = [];
   for (const p of on) {
     const services = {

@@ -37,6 +37,8 @@ export interface DigestStore {
   /** Every buffer, for the digest job to pick those whose period is over. */
   all(): Promise<DigestBuffer[]>;
   remove(buffer: Pick<DigestBuffer, 'subscriptionKey' | 'period'>): Promise<void>;
+  /** Forgets every buffer of a subscription (its channel removed on purpose), with the alerts no other buffer names. */
+  removeAllFor(subscriptionKey: string): Promise<void>;
 }
 
 const refOf = (alert: StateAlert) => `alert:${createHash('sha256').update(JSON.stringify(alert)).digest('hex').slice(0, 40)}`;
@@ -49,6 +51,33 @@ export function createDigestStore(db: StoreDb): DigestStore {
       .values(alerts.map(([ref, a]) => ({ ref, body: JSON.stringify(a), created_at: iso })))
       .onConflict((oc) => oc.column('ref').doNothing())
       .execute();
+  }
+  /** Deletes a subscription's items (of one period, or every period), then the alerts no item names any more. */
+  async function removeItems(subscriptionKey: string, period: string | null) {
+    await inWriteTransaction(db, async (trx) => {
+      const refs = (
+        await trx
+          .selectFrom('digest_items')
+          .select('alert_ref')
+          .distinct()
+          .where('subscription_key', '=', subscriptionKey)
+          .$if(period !== null, (q) => q.where('period', '=', period!))
+          .execute()
+      ).map((r) => r.alert_ref);
+      await trx
+        .deleteFrom('digest_items')
+        .where('subscription_key', '=', subscriptionKey)
+        .$if(period !== null, (q) => q.where('period', '=', period!))
+        .execute();
+      if (refs.length)
+        await trx
+          .deleteFrom('digest_alerts')
+          .where('ref', 'in', refs)
+          .where((eb) =>
+            eb.not(eb.exists(eb.selectFrom('digest_items as i').select('i.alert_id').whereRef('i.alert_ref', '=', 'digest_alerts.ref'))),
+          )
+          .execute();
+    });
   }
   return {
     async add(subscriptionKey, mode, period, alerts) {
@@ -134,28 +163,7 @@ export function createDigestStore(db: StoreDb): DigestStore {
       }
       return [...buffers.values()];
     },
-    async remove({ subscriptionKey, period }) {
-      await inWriteTransaction(db, async (trx) => {
-        const refs = (
-          await trx
-            .selectFrom('digest_items')
-            .select('alert_ref')
-            .distinct()
-            .where('subscription_key', '=', subscriptionKey)
-            .where('period', '=', period)
-            .execute()
-        ).map((r) => r.alert_ref);
-        await trx.deleteFrom('digest_items').where('subscription_key', '=', subscriptionKey).where('period', '=', period).execute();
-        // The alerts no other buffer names any more go with it.
-        if (refs.length)
-          await trx
-            .deleteFrom('digest_alerts')
-            .where('ref', 'in', refs)
-            .where((eb) =>
-              eb.not(eb.exists(eb.selectFrom('digest_items as i').select('i.alert_id').whereRef('i.alert_ref', '=', 'digest_alerts.ref'))),
-            )
-            .execute();
-      });
-    },
+    remove: ({ subscriptionKey, period }) => removeItems(subscriptionKey, period),
+    removeAllFor: (subscriptionKey) => removeItems(subscriptionKey, null),
   };
 }

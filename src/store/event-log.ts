@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { StateAlert } from '../domain/alerts/alerts';
 import { cutForFeed, type FeedFilter, facetsOf, isStateAlert, type PublishedAlert } from '../domain/alerts/feed-cut';
+import { type Publication, publicationOf } from '../domain/alerts/publication';
 import type { TotalsAlert } from '../domain/totals/totals-alerts';
 import { totalsAlertTitle } from '../domain/totals/totals-alerts';
 import type { StoreDb } from './db/database';
@@ -10,13 +11,7 @@ import { inWriteTransaction } from './db/write-transaction';
 
 export type { FeedFilter, PublishedAlert } from '../domain/alerts/feed-cut';
 
-/** The ICE publication an alert came from (the fields a totals alert lacks are null). */
-export interface Publication {
-  fileName: string | null;
-  url: string | null;
-  sha256: string | null;
-  fetchedAt: string | null;
-}
+export type { Publication } from '../domain/alerts/publication';
 
 /** One published alert as the log keeps it, cut to the filter it was asked for. */
 export interface EventLogEntry {
@@ -54,14 +49,6 @@ export interface EventLog {
 
 type Row = EventTables['events'];
 const BATCH = 200;
-
-function publicationOf(alert: PublishedAlert): Publication {
-  if (isStateAlert(alert)) {
-    const f = alert.file;
-    return { fileName: f.fileName, url: f.url ?? null, sha256: f.sha256 ?? null, fetchedAt: f.fetchedAt };
-  }
-  return { fileName: 'fileName' in alert ? alert.fileName : null, url: null, sha256: null, fetchedAt: alert.fetchedAt };
-}
 
 function toRow(alert: PublishedAlert, iso: string): Omit<Row, 'seq'> {
   const p = publicationOf(alert);

@@ -96,6 +96,11 @@ export interface OutboxStore {
   depth(): Promise<{ pending: number; oldestCreatedAt: string | null }>;
   /** Entries given up on (dead), oldest first. */
   deadLetters(limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Forgets the pending entries of one subscription (its channel removed on purpose: a webhook
+   * endpoint), so they are not sent, failed and reported as a paused channel. Returns how many.
+   */
+  discardPending(subscriptionKey: string): Promise<number>;
   /** Forgets sent, paused and dead entries created before `before`, then the payloads no entry names (housekeeping). */
   prune(before: Date): Promise<number>;
 }

@@ -368,6 +368,13 @@ export function createOutboxStore(db: StoreDb): OutboxStore {
         k.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('created_at').orderBy('id').limit(limit).execute(),
       );
     },
+    async discardPending(subscriptionKey) {
+      const done = await inWriteTransaction(db, (trx) =>
+        trx.deleteFrom('outbox').where('subscription_key', '=', subscriptionKey).where('status', '=', 'pending').executeTakeFirst(),
+      );
+      // Their payloads, if no other entry names them, go with the next prune.
+      return Number(done.numDeletedRows);
+    },
     async prune(before) {
       const iso = before.toISOString();
       return inWriteTransaction(db, async (trx) => {

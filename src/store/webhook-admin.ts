@@ -2,8 +2,12 @@ import type { Kind, Subscription } from '../domain/alerts/subscriptions';
 import type { Model } from '../domain/types';
 import type { WebhookEndpoint, WebhookPreset } from './webhook-store';
 
-/** An endpoint as listings show it: never its secret. */
-export type WebhookEndpointView = Omit<WebhookEndpoint, 'secret'>;
+/**
+ * An endpoint as listings, replies and JSON show it: never its secret, and never its whole URL
+ * (for Slack's and Teams' incoming webhooks the URL is the credential): `displayUrl` is its
+ * origin and the start of its path.
+ */
+export type WebhookEndpointView = Omit<WebhookEndpoint, 'secret' | 'url'> & { displayUrl: string };
 
 /** What subscribing a webhook asks for (arguments already parsed). */
 export interface WebhookSubscribeRequest {

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { cleanText } from '../domain/text';
+import { UserError } from '../domain/user-error';
 import type { StoreDb } from './db/database';
 import type { WebhookTables } from './db/tables-webhooks';
 
 /** What a webhook endpoint is sent: ice-watch's signed JSON, or an incoming-webhook message of Slack or Microsoft Teams. */
 export const WEBHOOK_PRESETS = ['json', 'slack', 'teams'] as const;
 export type WebhookPreset = (typeof WEBHOOK_PRESETS)[number];
+const isPreset = (v: string): v is WebhookPreset => (WEBHOOK_PRESETS as readonly string[]).includes(v);
+
+/** A preset as typed (/webhook add … preset:slack, --preset slack); null when none was given; a UserError when unknown. */
+export function parseWebhookPreset(text: string | undefined): WebhookPreset | null {
+  if (text === undefined || !text.trim()) return null;
+  const p = cleanText(text).toLowerCase();
+  if (!isPreset(p)) throw new UserError(`Unknown preset "${p.slice(0, 40)}": json, slack or teams.`);
+  return p;
+}
 
 /** One endpoint alerts are POSTed to; its subscription is the `webhook` channel with its id. */
 export interface WebhookEndpoint {
@@ -43,8 +54,6 @@ type Row = WebhookTables['webhook_endpoints'];
 export const newWebhookId = (): string => `wh_${randomBytes(6).toString('hex')}`;
 /** A fresh signing secret: 32 random bytes as hex. */
 export const newWebhookSecret = (): string => randomBytes(32).toString('hex');
-
-const isPreset = (v: string): v is WebhookPreset => (WEBHOOK_PRESETS as readonly string[]).includes(v);
 
 function fromRow(row: Row): WebhookEndpoint {
   return {

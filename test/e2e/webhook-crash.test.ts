@@ -116,6 +116,8 @@ describe('webhooks through a SIGKILL of the bot', () => {
         const admin = createWebhookAdmin({
           endpoints: stores.webhooks,
           subscriptions: stores.subscriptions,
+          outbox: stores.outbox,
+          digests: stores.digests,
           policy: { allowPrivate: true },
           now: () => new Date(),
         });

@@ -3,6 +3,7 @@ import type { ChannelRef, Command, CommandArgs, CommandContext } from '../../../
 import { commands as registry } from '../../../commands/index';
 import { parseCommandText } from '../../../commands/parse-text';
 import type { Reply } from '../../messages/reply';
+import { redactUrls } from '../../messages/webhook-text';
 import type { CommandServices } from '../../../commands/services';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../observability/metrics';
@@ -189,7 +190,8 @@ async function replyFor(deps: SlackCommandDeps, log: Logger, inv: Invocation): P
     }),
     args: () => {
       const args = inv.readArgs();
-      log.debug({ args }, 'slack command');
+      // A webhook URL in the arguments (/webhook add <url>) may be a credential (Slack's and Teams' are): logged shortened.
+      log.debug({ args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v && redactUrls(v)])) }, 'slack command');
       return args;
     },
     log,

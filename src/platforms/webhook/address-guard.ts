@@ -26,6 +26,8 @@ const REFUSED: Array<[reason: string, family: 'ipv4' | 'ipv6', network: string, 
   ['private', 'ipv6', 'fc00::', 7],
   ['private', 'ipv6', 'fec0::', 10],
   ['multicast', 'ipv6', 'ff00::', 8],
+  // RFC 8215's local-use NAT64 prefix: translated by the operator's own gateway, to whatever IPv4 it was set up for.
+  ['local-use NAT64', 'ipv6', '64:ff9b:1::', 48],
 ];
 const LISTS = new Map<string, BlockList>();
 for (const [reason, family, network, prefix] of REFUSED) {
@@ -84,8 +86,15 @@ export class WebhookResolveError extends WebhookAddressError {
   override name = 'WebhookResolveError';
 }
 
+/** The longest URL an endpoint may have: the `webhook_endpoints.url` column is varchar(2048). */
+export const WEBHOOK_URL_MAX_CHARS = 2048;
+
 /** Checks the form of a webhook URL: http or https, a host, no user name or password in it. */
 export function parseWebhookUrl(text: string): URL {
+  if (text.trim().length > WEBHOOK_URL_MAX_CHARS)
+    throw new WebhookAddressError(
+      `A webhook URL may be at most ${WEBHOOK_URL_MAX_CHARS} characters long (this one has ${text.trim().length}).`,
+    );
   let url: URL;
   try {
     url = new URL(text.trim());
@@ -100,6 +109,11 @@ export function parseWebhookUrl(text: string): URL {
     );
   if (!url.hostname) throw new WebhookAddressError('The webhook URL has no host.');
   url.hash = '';
+  // The parsed form can be longer than what was typed (percent-encoding, a trailing slash).
+  if (url.href.length > WEBHOOK_URL_MAX_CHARS)
+    throw new WebhookAddressError(
+      `A webhook URL may be at most ${WEBHOOK_URL_MAX_CHARS} characters long (written out, this one has ${url.href.length}).`,
+    );
   return url;
 }
 
@@ -111,7 +125,15 @@ export interface AddressPolicy {
   allowPrivate: boolean;
   /** The resolver (default: dns.lookup, as the connection itself would resolve). */
   lookup?: typeof dnsLookup;
+  /** How long checkWebhookAddress waits for the resolver (default LOOKUP_TIMEOUT_MS). */
+  lookupTimeoutMs?: number;
 }
+
+/**
+ * dns.lookup has no timeout of its own (getaddrinfo can hang on a broken resolver); past this,
+ * the name counts as not resolving now: refused when subscribing, retried later when sending.
+ */
+export const LOOKUP_TIMEOUT_MS = 5_000;
 
 const SETTING_HINT = 'an operator can allow internal addresses with WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true';
 
@@ -141,13 +163,26 @@ export async function checkWebhookAddress(url: URL, policy: AddressPolicy): Prom
   const literal = isIP(host);
   const addresses = literal
     ? [{ address: host, family: literal }]
-    : await new Promise<LookupAddress[]>((resolve, reject) =>
-        lookup(host, { all: true, verbatim: true }, (err, found) =>
-          err ? reject(new WebhookResolveError(`${host} cannot be resolved (${err.code ?? err.message}).`)) : resolve(found),
-        ),
-      );
+    : await resolveAll(host, lookup, policy.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS);
   checkAddresses(host, addresses, policy);
   return addresses;
+}
+
+/** Every address of a name, or a WebhookResolveError when it does not resolve or the resolver does not answer in time. */
+function resolveAll(host: string, lookup: typeof dnsLookup, timeoutMs: number): Promise<LookupAddress[]> {
+  return new Promise<LookupAddress[]>((resolve, reject) => {
+    // The lookup itself cannot be cancelled: a late answer is ignored.
+    const timer = setTimeout(
+      () => reject(new WebhookResolveError(`${host} cannot be resolved (no answer within ${Math.round(timeoutMs / 100) / 10} s).`)),
+      timeoutMs,
+    );
+    timer.unref();
+    lookup(host, { all: true, verbatim: true }, (err, found) => {
+      clearTimeout(timer);
+      if (err) reject(new WebhookResolveError(`${host} cannot be resolved (${err.code ?? err.message}).`));
+      else resolve(found);
+    });
+  });
 }
 
 /**

@@ -1,4 +1,7 @@
 import { channelKey, DEFAULT_STATE_KINDS, type Subscription, TOTALS_KINDS } from '../../domain/alerts/subscriptions';
+import { displayUrl } from '../../messages/webhook-text';
+import type { DigestStore } from '../../store/digest-store';
+import type { OutboxStore } from '../../store/outbox-port';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { WebhookAdmin, WebhookEndpointView } from '../../store/webhook-admin';
 import type { WebhookEndpoint, WebhookStore } from '../../store/webhook-store';
@@ -10,21 +13,15 @@ export const WEBHOOK_WORKSPACE = 'webhook';
 /** The subscription key of an endpoint's subscription. */
 export const webhookSubscriptionKey = (endpointId: string): string => channelKey('webhook', WEBHOOK_WORKSPACE, endpointId);
 
-const viewOf = ({ secret: _secret, ...view }: WebhookEndpoint): WebhookEndpointView => view;
-
-/** A URL as listings may show it: its origin and path, never its query (Slack's and Teams' URLs carry their token there). */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname.length > 24 ? `${u.pathname.slice(0, 24)}…` : u.pathname}${u.search ? '?…' : ''}`;
-  } catch {
-    return '(unreadable URL)';
-  }
-}
+/** An endpoint as it leaves the admin: no secret, and its URL only as displayUrl shows it (for Slack and Teams the URL is a credential). */
+const viewOf = ({ secret: _secret, url, ...view }: WebhookEndpoint): WebhookEndpointView => ({ ...view, displayUrl: displayUrl(url) });
 
 export interface WebhookAdminDeps {
   endpoints: WebhookStore;
   subscriptions: SubscriptionStore;
+  /** Removing an endpoint discards what is still queued for it: an endpoint removed on purpose is not reported as paused. */
+  outbox: Pick<OutboxStore, 'discardPending'>;
+  digests: Pick<DigestStore, 'removeAllFor'>;
   policy: AddressPolicy;
   now: () => Date;
 }
@@ -36,7 +33,7 @@ export interface WebhookAdminDeps {
  * digests, pausing and the outbox need nothing of their own. Subscribing a URL again sets its
  * states (and kinds, models, preset when given), keeps its secret and resumes it.
  */
-export function createWebhookAdmin({ endpoints, subscriptions, policy, now }: WebhookAdminDeps): WebhookAdmin {
+export function createWebhookAdmin({ endpoints, subscriptions, outbox, digests, policy, now }: WebhookAdminDeps): WebhookAdmin {
   async function find(idOrUrl: string): Promise<WebhookEndpoint | null> {
     const text = idOrUrl.trim();
     if (/^wh_[0-9a-f]+$/i.test(text)) return endpoints.get(text.toLowerCase());
@@ -79,7 +76,11 @@ export function createWebhookAdmin({ endpoints, subscriptions, policy, now }: We
     async unsubscribe(idOrUrl) {
       const endpoint = await find(idOrUrl);
       if (!endpoint) return null;
-      await subscriptions.delete(webhookSubscriptionKey(endpoint.id));
+      const key = webhookSubscriptionKey(endpoint.id);
+      // The subscription first, so the router plans nothing more for it; then what was already planned.
+      await subscriptions.delete(key);
+      await outbox.discardPending(key);
+      await digests.removeAllFor(key);
       await endpoints.remove(endpoint.id);
       return viewOf(endpoint);
     },

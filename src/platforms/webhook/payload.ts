@@ -1,17 +1,13 @@
 import type { PlannedDelivery } from '../../domain/alerts/delivery-plan';
+import { type Publication, publicationOf } from '../../domain/alerts/publication';
 import { deliveryToReply } from '../../messages/alert-message';
 import { renderReplyAsText } from '../../messages/plain-text';
 
 /** What kind of alert a webhook body carries. */
 export type WebhookAlertType = 'alert.287g' | 'alert.totals' | 'alert.daily' | 'alert.facilities' | 'digest';
 
-/** The ICE publication an alert came from (null fields: not known for this kind, e.g. a daily count). */
-export interface WebhookPublication {
-  fileName: string | null;
-  url: string | null;
-  sha256: string | null;
-  fetchedAt: string | null;
-}
+/** The ICE publication an alert came from (null fields: not known for this kind, e.g. a daily count): as the event log keeps it. */
+export type WebhookPublication = Publication;
 
 /**
  * The body of the `json` preset, ice-watch's own format (README "Webhooks"):
@@ -33,8 +29,6 @@ export interface WebhookBody {
   publication: WebhookPublication | null;
 }
 
-const NONE: WebhookPublication = { fileName: null, url: null, sha256: null, fetchedAt: null };
-
 /** A planned delivery as the `json` preset's body. Pure. */
 export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
   const text = renderReplyAsText(deliveryToReply(delivery), { banner: Boolean(delivery.alert && !delivery.digest) });
@@ -47,7 +41,7 @@ export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
       type: 'digest',
       state: null,
       events: alerts.flatMap((a) => a.events),
-      publication: latest ? publicationOf(latest.file) : null,
+      publication: latest ? publicationOf(latest) : null,
     };
   }
   const t = delivery.totals;
@@ -57,7 +51,7 @@ export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
       type: 'alert.facilities',
       state: t.stateCode,
       events: t.events,
-      publication: { ...NONE, fileName: t.fileName, fetchedAt: t.fetchedAt },
+      publication: publicationOf(t),
     };
   if (t?.kind === 'detention.released') {
     // The release's headline figures; its facility table (hundreds of rows) is not an event.
@@ -67,7 +61,7 @@ export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
       type: 'alert.totals',
       state: null,
       events: [{ type: t.kind, ...release, comparison: t.comparison }],
-      publication: { ...NONE, fileName: t.fileName, fetchedAt: t.fetchedAt },
+      publication: publicationOf(t),
     };
   }
   if (t?.kind === 'daily.reported')
@@ -76,7 +70,7 @@ export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
       type: 'alert.daily',
       state: null,
       events: [{ type: t.kind, ...t.report }],
-      publication: { ...NONE, fetchedAt: t.fetchedAt },
+      publication: publicationOf(t),
     };
   const alert = delivery.alert;
   if (!alert) throw new Error(`delivery ${delivery.id} carries nothing to post`);
@@ -85,10 +79,6 @@ export function buildWebhookBody(delivery: PlannedDelivery): WebhookBody {
     type: 'alert.287g',
     state: alert.stateCode ?? alert.state,
     events: alert.events,
-    publication: publicationOf(alert.file),
+    publication: publicationOf(alert),
   };
-}
-
-function publicationOf(file: { fileName?: string; url?: string | null; sha256?: string; fetchedAt: string }): WebhookPublication {
-  return { fileName: file.fileName ?? null, url: file.url ?? null, sha256: file.sha256 ?? null, fetchedAt: file.fetchedAt };
 }

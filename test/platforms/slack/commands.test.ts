@@ -155,4 +155,13 @@ describe("Slack slash commands through Bolt's HTTP receiver", () => {
     const all = h.rawLogs.join('\n');
     for (const secret of ['xoxb-1111-2222-testbottoken', SECRET, 'verification-token-5d1e']) expect(all).not.toContain(secret);
   });
+
+  test('a webhook URL typed in a command reaches the debug log shortened: its token (the credential) never does', async () => {
+    const token = 'Zq7tokenOfTheIncomingWebhook';
+    const sent = await h.slash('/webhook', `add https://hooks.slack.com/services/T0001/B0002/${token} tx`);
+    await sent.answer();
+    const line = h.logs.find((l) => l.msg === 'slack command' && String(l.args?.action).startsWith('add'));
+    expect(line?.args.action).toBe('add https://hooks.slack.com/services/T0001/B0002/… tx');
+    expect(h.rawLogs.join('\n')).not.toContain(token);
+  });
 });

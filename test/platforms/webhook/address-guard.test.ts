@@ -5,6 +5,7 @@ import {
   parseWebhookUrl,
   refusedAddressReason,
   WebhookAddressError,
+  WEBHOOK_URL_MAX_CHARS,
   WebhookResolveError,
 } from '../../../src/platforms/webhook/address-guard';
 
@@ -43,6 +44,9 @@ describe('refusedAddressReason', () => {
     ['::ffff:169.254.169.254', 'link-local'],
     ['::ffff:10.0.0.1', 'private'],
     ['64:ff9b::a9fe:a9fe', 'link-local'],
+    // RFC 8215: the operator's own NAT64 gateway, translating to whatever it was set up for (internal addresses included).
+    ['64:ff9b:1::a00:1', 'local-use NAT64'],
+    ['64:ff9b:1:ffff::1', 'local-use NAT64'],
   ])('%s is refused as %s', (address, reason) => {
     expect(refusedAddressReason(address)).toBe(reason);
   });
@@ -79,6 +83,7 @@ describe('checkWebhookAddress (the check when subscribing and before each send)'
     ['http://0.0.0.0/hook', 'unspecified'],
     ['http://[::ffff:127.0.0.1]/hook', 'loopback'],
     ['https://sneaky.example.org/hook', 'resolves to 10.1.2.3, which is a private address'],
+    ['http://[64:ff9b:1::a00:1]/hook', 'local-use NAT64'],
   ])('refuses %s (%s) with the setting off, and names the setting', async (url, words) => {
     const refusal = checkWebhookAddress(parseWebhookUrl(url), off);
     await expect(refusal).rejects.toThrow(WebhookAddressError);
@@ -97,6 +102,17 @@ describe('checkWebhookAddress (the check when subscribing and before each send)'
   test('a name that does not resolve is a resolve error (retried at send time, refused when subscribing)', async () => {
     await expect(checkWebhookAddress(parseWebhookUrl('https://nowhere.invalid/'), off)).rejects.toThrow(WebhookResolveError);
   });
+
+  test('a resolver that never answers is a resolve error once the lookup timeout passes, not a wait for ever', async () => {
+    const never = (() => undefined) as unknown as typeof dnsLookup;
+    const check = checkWebhookAddress(parseWebhookUrl('https://stuck.example.org/'), {
+      allowPrivate: false,
+      lookup: never,
+      lookupTimeoutMs: 20,
+    });
+    await expect(check).rejects.toThrow(WebhookResolveError);
+    await expect(check).rejects.toThrow('stuck.example.org cannot be resolved (no answer within');
+  });
 });
 
 describe('parseWebhookUrl', () => {
@@ -107,6 +123,18 @@ describe('parseWebhookUrl', () => {
     ['not a url', 'is not a URL'],
   ])('refuses %s', (url, words) => {
     expect(() => parseWebhookUrl(url)).toThrow(words);
+  });
+
+  test('refuses a URL longer than the column that stores it (2,048 characters), typed or written out', () => {
+    const long = `https://hooks.example.org/${'a'.repeat(WEBHOOK_URL_MAX_CHARS)}`;
+    expect(() => parseWebhookUrl(long)).toThrow(WebhookAddressError);
+    expect(() => parseWebhookUrl(long)).toThrow('at most 2048 characters');
+    // 683 é are 5,464 characters once percent-encoded (%C3%A9), though far fewer as typed.
+    const encoded = `https://hooks.example.org/${'é'.repeat(683)}`;
+    expect(encoded.length).toBeLessThanOrEqual(WEBHOOK_URL_MAX_CHARS);
+    expect(() => parseWebhookUrl(encoded)).toThrow('written out');
+    const fits = `https://hooks.example.org/${'a'.repeat(WEBHOOK_URL_MAX_CHARS - 'https://hooks.example.org/'.length)}`;
+    expect(parseWebhookUrl(fits).href).toBe(fits);
   });
 
   test('keeps the path and query, drops the fragment', () => {

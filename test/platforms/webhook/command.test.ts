@@ -36,6 +36,8 @@ describe('/webhook', () => {
       webhookAdmin: createWebhookAdmin({
         endpoints: stores.webhooks,
         subscriptions: stores.subscriptions,
+        outbox: stores.outbox,
+        digests: stores.digests,
         policy: { allowPrivate },
         now: () => new Date('2026-01-05T12:00:00Z'),
       }),
@@ -82,6 +84,34 @@ describe('/webhook', () => {
     expect(removed.ok).toBe(true);
     expect(await stores.webhooks.list()).toEqual([]);
     expect(await stores.subscriptions.get(webhookSubscriptionKey(endpoint.id))).toBeNull();
+  });
+
+  test('no reply shows a URL whole (for Slack and Teams it is the credential), not even of an endpoint left without a subscription', async () => {
+    const token = 'abcdefghijklmnopqrstuvwx';
+    const url = `http://127.0.0.1:9/services/T01ABCDEF/B02GHIJKL/${token}`;
+    const added = await run(ctx(true, true), `add ${url} tx preset:slack`);
+    expect(added.ok).toBe(true);
+    await stores.webhooks.ensure(`http://127.0.0.1:9/orphan?sig=${token}`, { createdBy: { id: 'U1', name: 'Op' }, at: new Date() });
+    const listed = await run(ctx(true, true), 'list');
+    const text = replyText(listed.reply);
+    expect(text).toContain('http://127.0.0.1:9/services/T01ABCDEF/… · TX');
+    expect(text).toContain('http://127.0.0.1:9/… · no subscription');
+    for (const reply of [added.reply, listed.reply]) expect(JSON.stringify(reply)).not.toContain(token);
+    // The full URL still finds the endpoint.
+    expect((await run(ctx(true, true), `remove ${url}`)).ok).toBe(true);
+  });
+
+  test('refuses a URL longer than the database column with the reason, before it reaches the store', async () => {
+    const outcome = await run(ctx(true, true), `add http://127.0.0.1:9/${'a'.repeat(2100)} tx`);
+    expect(outcome).toMatchObject({ ok: false, failure: 'mistake' });
+    expect(replyText(outcome.reply)).toContain('at most 2048 characters');
+    expect(await stores.webhooks.list()).toEqual([]);
+  });
+
+  test('refuses an unknown preset, in words shared with the terminal', async () => {
+    const outcome = await run(ctx(true, true), 'add http://127.0.0.1:9/hook tx preset:discord');
+    expect(outcome).toMatchObject({ ok: false, failure: 'mistake' });
+    expect(replyText(outcome.reply)).toContain('Unknown preset "discord": json, slack or teams.');
   });
 
   test('refuses an internal address with the reason when the setting is off', async () => {
@@ -137,9 +167,19 @@ describe('ice-watch subscribe --webhook / webhooks / unsubscribe --webhook', () 
 
       const listed = await inTerminal(allow, 'webhooks', '--json');
       expect(listed.json().webhooks).toEqual([
-        expect.objectContaining({ id, url: 'http://127.0.0.1:8080/hook', preset: 'teams', states: ['FL'], kinds: ['agreements'] }),
+        expect.objectContaining({ id, url: 'http://127.0.0.1:8080/…', preset: 'teams', states: ['FL'], kinds: ['agreements'] }),
       ]);
       expect(listed.stdout).not.toContain(secret);
+
+      // A URL carrying its credential is never printed whole: not when added, not in either listing.
+      const token = 's3cr3tT0kenOfTheEndpoint';
+      const withToken = await inTerminal(allow, 'subscribe', '--webhook', `http://127.0.0.1:8080/in?sig=${token}`, 'totals', '--json');
+      expect(withToken.json()).toMatchObject({ url: 'http://127.0.0.1:8080/…', states: [] });
+      const text = await inTerminal(allow, 'webhooks');
+      expect(text.stdout).toContain('http://127.0.0.1:8080/…\n    totals;');
+      const json = await inTerminal(allow, 'webhooks', '--json');
+      for (const printed of [withToken.stdout, text.stdout, json.stdout]) expect(printed).not.toContain(token);
+      await inTerminal(allow, 'unsubscribe', '--webhook', withToken.json().id);
 
       const gone = await inTerminal(allow, 'unsubscribe', '--webhook', 'http://127.0.0.1:8080/hook', '--json');
       expect(gone.json()).toEqual({ removed: id });

@@ -25,7 +25,15 @@ describe('webhook delivery through the outbox to a loopback receiver', () => {
   let script: (r: Received, n: number) => Answer;
 
   const policy = { allowPrivate: true };
-  const admin = () => createWebhookAdmin({ endpoints: stores.webhooks, subscriptions: stores.subscriptions, policy, now: () => clock });
+  const admin = () =>
+    createWebhookAdmin({
+      endpoints: stores.webhooks,
+      subscriptions: stores.subscriptions,
+      outbox: stores.outbox,
+      digests: stores.digests,
+      policy,
+      now: () => clock,
+    });
   const worker = () =>
     createOutboxWorker({
       outbox: stores.outbox,
@@ -195,6 +203,52 @@ describe('webhook delivery through the outbox to a loopback receiver', () => {
     const [planned] = await plan([floridaAlert([ev.signed('Okaloosa County Sheriff')])]);
     const strict = createWebhookSender({ endpoints: stores.webhooks, policy: { allowPrivate: false }, logger: createLogger('silent') });
     expect(await strict.send(planned)).toMatchObject({ ok: false, permanent: true, code: 'address_refused' });
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  test('removing an endpoint discards its queued alerts and digest buffers: nothing fails, operators are told nothing', async () => {
+    const gone = await admin().subscribe({ url: receiver.url('/gone'), states: ['FL'], kinds: null, models: null, preset: null, by });
+    const kept = await admin().subscribe({ url: receiver.url('/kept'), states: ['FL'], kinds: null, models: null, preset: null, by });
+    const alert = floridaAlert([ev.signed('Okaloosa County Sheriff')]);
+    const planned = await plan([alert]);
+    const goneKey = webhookSubscriptionKey(gone.endpoint.id);
+    const keptKey = webhookSubscriptionKey(kept.endpoint.id);
+    await stores.digests.add(goneKey, 'daily', '2026-01-05', [alert]);
+    await stores.digests.add(keptKey, 'daily', '2026-01-05', [alert]);
+
+    expect(await admin().unsubscribe(gone.endpoint.id)).toMatchObject({ id: gone.endpoint.id });
+    await worker().drain();
+
+    expect(receiver.received.map((r) => r.path)).toEqual(['/kept']);
+    expect(notices).toEqual([]);
+    const [toGone] = planned.filter((p) => p.channelId === gone.endpoint.id);
+    expect(await stores.outbox.get(toGone!.id)).toBeNull();
+    expect((await stores.digests.all()).map((b) => b.subscriptionKey)).toEqual([keptKey]);
+  });
+
+  test('a resolver that does not answer in time fails the send as retryable, not refused for good', async () => {
+    const port = new URL(receiver.url()).port;
+    const resolving = ((_h: string, _o: unknown, cb: (e: null, a: unknown) => void) =>
+      cb(null, [{ address: '127.0.0.1', family: 4 }])) as unknown as typeof import('node:dns').lookup;
+    await createWebhookAdmin({
+      endpoints: stores.webhooks,
+      subscriptions: stores.subscriptions,
+      outbox: stores.outbox,
+      digests: stores.digests,
+      policy: { allowPrivate: true, lookup: resolving },
+      now: () => clock,
+    }).subscribe({ url: `http://hooks.example.test:${port}/hook`, states: ['FL'], kinds: null, models: null, preset: null, by });
+    const [planned] = await plan([floridaAlert([ev.signed('Okaloosa County Sheriff')])]);
+    const never = (() => undefined) as unknown as typeof import('node:dns').lookup;
+    const sender = createWebhookSender({
+      endpoints: stores.webhooks,
+      policy: { allowPrivate: true, lookup: never, lookupTimeoutMs: 20 },
+      logger: createLogger('silent'),
+      now: () => clock,
+    });
+    const result = await sender.send(planned!);
+    expect(result).toMatchObject({ ok: false, permanent: false });
+    expect(result.ok ? '' : result.reason).toContain('hooks.example.test cannot be resolved (no answer within');
     expect(receiver.received).toHaveLength(0);
   });
 });
