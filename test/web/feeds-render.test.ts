@@ -23,7 +23,7 @@ import { FeedRequestError, parseFeedRequest } from '../../src/web/feeds/feed-req
 import { createFeedRoutes } from '../../src/web/feeds/feed-routes';
 import { renderJsonFeed } from '../../src/web/feeds/json-feed';
 import { replyBodyAsHtml, replyBodyAsText } from '../../src/web/feeds/reply-render';
-import { escapeXml } from '../../src/web/feeds/xml';
+import { escapeMarkup } from '../../src/web/markup';
 
 const hostile: Reply = {
   tone: 'info',
@@ -47,11 +47,11 @@ const hostile: Reply = {
   footer: 'Source: ICE participating list, participatingAgencies07032025pm.xlsx, fetched 2025-07-03 18:00 UTC',
 };
 
-describe('escapeXml', () => {
+describe('escapeMarkup (feeds and pages)', () => {
   test('escapes the five specials and drops what XML 1.0 cannot hold (controls, lone surrogates, U+FFFE) and bidi controls', () => {
-    expect(escapeXml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
-    expect(escapeXml('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffff\u202ey')).toBe('xy');
-    expect(escapeXml('tab\tline\nret\r 😀 é')).toBe('tab\tline\nret\r 😀 é');
+    expect(escapeMarkup(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
+    expect(escapeMarkup('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffff\u202ey')).toBe('xy');
+    expect(escapeMarkup('tab\tline\nret\r 😀 é')).toBe('tab\tline\nret\r 😀 é');
   });
 });
 

@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger';
 import { type OpsRoute, paramsOf } from '../../observability/http-server';
 import type { EventLog } from '../../store/event-log';
 import { ATOM_CONTENT_TYPE, renderAtom } from './atom';
-import { httpDate, notModified } from './conditional-get';
+import { httpDate, notModified } from '../conditional-get';
 import { type FeedContext, type FeedRequest, feedDocument, feedEntry, filterQuery } from './feed-document';
 import { FeedRequestError, parseFeedRequest } from './feed-request';
 import { JSON_FEED_CONTENT_TYPE, renderJsonFeed } from './json-feed';
