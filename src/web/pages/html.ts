@@ -17,7 +17,6 @@ export class Html {
 
 export type HtmlValue = string | number | Html | null | undefined | false | readonly HtmlValue[];
 
-
 function fragment(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof Html) return value.value;

@@ -70,7 +70,11 @@ export function createStatePageRoutes(deps: StatePagesDeps): OpsRoute[] {
         return sendHtml(res, 503, page, { 'retry-after': '300' });
       }
       log.error({ err, page: what }, 'a state page could not be read from the store');
-      const page = messagePage(base, 'Temporarily unavailable', 'The data behind this page cannot be read right now. Try again in a minute.');
+      const page = messagePage(
+        base,
+        'Temporarily unavailable',
+        'The data behind this page cannot be read right now. Try again in a minute.',
+      );
       sendHtml(res, 503, page, { 'retry-after': '60' });
     });
   };

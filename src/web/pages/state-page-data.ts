@@ -72,11 +72,7 @@ export interface StateAgreements {
 }
 
 /** The state's summary and chart, from the stored list; throws NothingStoredYetError before the first poll. */
-export async function readStateAgreements(
-  snapshots: SnapshotStore,
-  state: StateInfo,
-  filter: StateFilter,
-): Promise<StateAgreements> {
+export async function readStateAgreements(snapshots: SnapshotStore, state: StateInfo, filter: StateFilter): Promise<StateAgreements> {
   const stored = await snapshots.getState('participating');
   if (!stored) throw new NothingStoredYetError('No 287(g) list has been fetched yet.');
   const pending = await snapshots.getState('pending');
