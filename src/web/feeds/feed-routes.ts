@@ -29,11 +29,19 @@ export interface FeedRoutesDeps {
   iceDetentionPageUrl: string;
 }
 
-/** The base of absolute links: PUBLIC_URL, else http://<Host> (a Host that is not a host name is not echoed). */
-function baseUrlOf(req: IncomingMessage, publicUrl: string | undefined): string {
+/**
+ * The base of absolute links: PUBLIC_URL, else <scheme>://<Host>, the scheme `https` only when a proxy says so
+ * (X-Forwarded-Proto, its first value; anything but http or https is ignored). A Host that is not a host name is not echoed.
+ */
+export function baseUrlOf(req: IncomingMessage, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl;
   const host = req.headers.host ?? '';
-  return `http://${/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
+  const scheme = forwarded === 'https' ? 'https' : 'http';
+  return `${scheme}://${/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
 }
 
 const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) =>
