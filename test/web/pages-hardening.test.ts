@@ -6,6 +6,8 @@ import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import type { TotalsStore } from '../../src/store/totals-store';
 import { lineHtml } from '../../src/web/markup';
 import { createStatePageRoutes } from '../../src/web/pages';
+import { createDetentionReads } from '../../src/web/pages/state-page-data';
+import { stateByCode } from '../../src/domain/states';
 import { html } from '../../src/web/pages/html';
 import { renderLine } from '../../src/web/pages/layout';
 import { commandWorld, type CommandWorld } from '../helpers/command-context';
@@ -135,5 +137,22 @@ describe('one escaping and one span rendering for pages and feeds', () => {
     const line = ['x & ', { bold: 'y' }, { link: 'https://ice.gov/a?b=1&c=2', text: 'MOA' }, { link: 'javascript:1', text: 'no' }];
     expect(renderLine(line).toString()).toBe(lineHtml(line));
     expect(lineHtml(line)).toBe('x &amp; <strong>y</strong><a href="https://ice.gov/a?b=1&amp;c=2">MOA</a>no');
+  });
+});
+
+describe('createDetentionReads', () => {
+  test('a failed read of the releases is not kept: the next page reads them again', async () => {
+    const stored = memoryStores().totals;
+    const release = await parseDetentionWorkbook(readFileSync(detentionPath(FEB)));
+    await stored.addRelease({ release, fileName: FEB, sha256: 'feb', url: `file://${FEB}`, fetchedAt: '2026-02-03T12:00:00.000Z' });
+    let fail = true;
+    const totals: TotalsStore = {
+      ...stored,
+      releases: () => (fail ? Promise.reject(new Error('database went away')) : stored.releases()),
+    };
+    const read = createDetentionReads(totals, async () => 'feb');
+    await expect(read(stateByCode('TX')!)).rejects.toThrow('database went away');
+    fail = false;
+    expect((await read(stateByCode('TX')!))?.sha256).toBe('feb');
   });
 });

@@ -157,7 +157,14 @@ export function createDetentionReads(totals: TotalsStore, newestReleaseSha?: New
       releases = totals.releases();
       sha = (await releases).at(-1)?.sha256 ?? null;
     }
-    if (memo?.sha !== sha) memo = { sha, byState: new Map(), releases: releases ?? totals.releases() };
+    if (memo?.sha !== sha) {
+      const read = releases ?? totals.releases();
+      memo = { sha, byState: new Map(), releases: read };
+      // A read that failed is not kept: the next page reads again.
+      read.catch(() => {
+        if (memo?.releases === read) memo = null;
+      });
+    }
     const { byState, releases: all } = memo;
     const known = byState.get(state.code);
     if (known !== undefined) return known;
