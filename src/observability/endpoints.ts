@@ -83,7 +83,7 @@ export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
         }
         return hostPort ?? serving.port;
       }
-      server = await startOpsServer(routes, serving.port, deps.host);
+      server = await startOpsServer(routes, serving.port, deps.host, deps.logger);
       deps.logger.info({ port: server.port }, 'serving /healthz and /metrics');
       return server.port;
     },

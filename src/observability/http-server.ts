@@ -121,18 +121,39 @@ export function matchRoute(routes: readonly OpsRoute[], path: string): { route: 
   return null;
 }
 
-/** Serves the routes on their own port (HTTP_PORT; 0 picks a free one). Anything else is a 404. */
-export async function startOpsServer(routes: readonly OpsRoute[], port: number, host?: string): Promise<OpsServer> {
+/** The methods a route answers: its own, and HEAD wherever GET is (Node sends the head of a GET's answer). */
+export function allowedMethods(route: OpsRoute): string[] {
+  return route.method.includes('GET') && !route.method.includes('HEAD') ? [...route.method, 'HEAD'] : route.method;
+}
+
+/**
+ * Serves the routes on their own port (HTTP_PORT; 0 picks a free one). Anything else is a 404; a target that is
+ * no URL a 400; a method the route does not take a 405; a handler that throws a 500 (logged), never a crash.
+ */
+export async function startOpsServer(routes: readonly OpsRoute[], port: number, host?: string, logger?: Logger): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://ops').pathname;
-    const found = matchRoute(routes, path);
-    if (!found) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    const { route, params } = found;
-    if (!route.method.includes(req.method ?? 'GET') && !(req.method === 'HEAD' && route.method.includes('GET'))) {
-      return void res.writeHead(405, { allow: route.method.join(', ') }).end();
+    // Nothing a client sends may escape the listener: an exception there is uncaught, and the process guard
+    // ends the bot. A target URL cannot parse (`//`, `//%`: an authority with no host) is the client's mistake.
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://ops').pathname;
+    } catch {
+      return void res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
     }
-    Object.assign(req, { params });
-    route.handler(req, res);
+    try {
+      const found = matchRoute(routes, path);
+      if (!found) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      const { route, params } = found;
+      const allowed = allowedMethods(route);
+      if (!allowed.includes(req.method ?? 'GET')) return void res.writeHead(405, { allow: allowed.join(', ') }).end();
+      Object.assign(req, { params });
+      route.handler(req, res);
+    } catch (err) {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error\n');
+      // A handler that throws is a bug, reported; but one request must not end the process.
+      logger?.error({ err, method: req.method, url: req.url }, 'an HTTP route threw');
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 /**
  * The feeds' pieces without a server: XML escaping, the Reply laid out as text and HTML, Atom and
  * JSON Feed written exactly, the request read as the chat commands read states, kinds and models,
@@ -20,10 +21,10 @@ import type { EventLogEntry } from '../../src/store/event-log';
 import { stateByCode } from '../../src/domain/states';
 import { ev, floridaAlert } from '../helpers/alert-events';
 import { FeedRequestError, parseFeedRequest } from '../../src/web/feeds/feed-request';
-import { createFeedRoutes } from '../../src/web/feeds/feed-routes';
+import { baseUrlOf, createFeedRoutes } from '../../src/web/feeds/feed-routes';
 import { renderJsonFeed } from '../../src/web/feeds/json-feed';
 import { replyBodyAsHtml, replyBodyAsText } from '../../src/web/feeds/reply-render';
-import { escapeXml } from '../../src/web/feeds/xml';
+import { escapeMarkup } from '../../src/web/markup';
 
 const hostile: Reply = {
   tone: 'info',
@@ -47,11 +48,11 @@ const hostile: Reply = {
   footer: 'Source: ICE participating list, participatingAgencies07032025pm.xlsx, fetched 2025-07-03 18:00 UTC',
 };
 
-describe('escapeXml', () => {
+describe('escapeMarkup (feeds and pages)', () => {
   test('escapes the five specials and drops what XML 1.0 cannot hold (controls, lone surrogates, U+FFFE) and bidi controls', () => {
-    expect(escapeXml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
-    expect(escapeXml('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffff\u202ey')).toBe('xy');
-    expect(escapeXml('tab\tline\nret\r 😀 é')).toBe('tab\tline\nret\r 😀 é');
+    expect(escapeMarkup(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
+    expect(escapeMarkup('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffff\u202ey')).toBe('xy');
+    expect(escapeMarkup('tab\tline\nret\r 😀 é')).toBe('tab\tline\nret\r 😀 é');
   });
 });
 
@@ -172,6 +173,28 @@ describe('feedEntry', () => {
     expect(web).toMatchObject({ fileUrl: 'https://www.ice.gov/doclib/x.xlsx', url: 'https://ice-watch.example.org/states/florida' });
     expect(feedEntry(logged('file:///srv/ice/participatingAgencies.xlsx'), request, context, stateByCode).fileUrl).toBeNull();
     expect(feedEntry(logged(null), request, context, stateByCode).fileUrl).toBeNull();
+  });
+
+  test('an id is a valid IRI even for a state name that matched no state (spaces); ordinary ids stay as they were', () => {
+    const odd = { ...logged(null), id: 'participating:abc:New Yrok <x>%', stateCode: null };
+    const id = feedEntry(odd, request, context, stateByCode).id;
+    expect(id).toBe('urn:ice-watch:event:participating:abc:New%20Yrok%20%3Cx%3E%25');
+    expect(id).toMatch(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+$/);
+    const plain = logged(null);
+    expect(feedEntry(plain, request, context, stateByCode).id).toBe(`urn:ice-watch:event:${plain.id}`);
+  });
+});
+
+describe('baseUrlOf (PUBLIC_URL unset: the request says where it was sent)', () => {
+  const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+  test('X-Forwarded-Proto https or http is honoured (its first value); anything else is http; PUBLIC_URL wins', () => {
+    expect(baseUrlOf(req({ host: 'ice.example' }), undefined)).toBe('http://ice.example');
+    expect(baseUrlOf(req({ host: 'ice.example', 'x-forwarded-proto': 'https' }), undefined)).toBe('https://ice.example');
+    expect(baseUrlOf(req({ host: 'ice.example', 'x-forwarded-proto': 'HTTPS, http' }), undefined)).toBe('https://ice.example');
+    expect(baseUrlOf(req({ host: 'ice.example', 'x-forwarded-proto': 'javascript' }), undefined)).toBe('http://ice.example');
+    expect(baseUrlOf(req({ host: 'ice.example', 'x-forwarded-proto': 'https' }), 'https://pub.example/ice')).toBe(
+      'https://pub.example/ice',
+    );
   });
 });
 

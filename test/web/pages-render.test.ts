@@ -2,7 +2,7 @@ import { parse, type HTMLElement } from 'node-html-parser';
 import { summarizeAgreements, type StateSummary } from '../../src/domain/agreements/state-summary';
 import { stateByCode } from '../../src/domain/states';
 import type { Agreement } from '../../src/domain/types';
-import { escapeHtml, html, safeHref } from '../../src/web/pages/html';
+import { escapeMarkup, html, safeHref } from '../../src/web/pages/html';
 import { filterQuery, parsePageFilter } from '../../src/web/pages/page-filter';
 import { renderStatePage, type StatePageModel } from '../../src/web/pages/state-page';
 import { lookUpState, stateSlug } from '../../src/web/state-slug';
@@ -43,6 +43,7 @@ function model(over: Partial<StatePageModel> = {}, rows = ROWS, filter = {}): St
   return {
     state: TX,
     slug: 'texas',
+    base: '',
     summary: summarizeAgreements(rows, [agreement({ signed: null })], TX, filter) as StateSummary,
     counties: ['Bexar County', 'Harris County', 'Travis County'],
     countyUnknown: false,
@@ -246,7 +247,7 @@ describe('page filters', () => {
 
 describe('html', () => {
   test('escapes strings, keeps fragments, drops empty values; safeHref keeps only http(s)', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(escapeMarkup(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     expect(html`<p>${'<b>'}${html`<i>${'&'}</i>`}${null}${false}${[1, html`<br>`]}</p>`.toString()).toBe(
       '<p>&lt;b&gt;<i>&amp;</i>1<br></p>',
     );

@@ -1,5 +1,5 @@
 import type { FeedDocument } from './feed-document';
-import { escapeXml } from './xml';
+import { escapeMarkup } from '../markup';
 
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 /** An empty feed's `updated` (Atom requires one): a fixed time, so that its validators stay the same. */
@@ -11,26 +11,26 @@ export function renderAtom(feed: FeedDocument): string {
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
-    `<id>${escapeXml(feed.id)}</id>`,
-    `<title>${escapeXml(feed.title)}</title>`,
-    `<subtitle>${escapeXml(feed.description)}</subtitle>`,
-    `<updated>${escapeXml(feed.updated ?? NEVER)}</updated>`,
-    `<link rel="self" type="application/atom+xml" href="${escapeXml(feed.selfUrl)}"/>`,
-    `<link rel="alternate" type="text/html" href="${escapeXml(feed.homeUrl)}"/>`,
+    `<id>${escapeMarkup(feed.id)}</id>`,
+    `<title>${escapeMarkup(feed.title)}</title>`,
+    `<subtitle>${escapeMarkup(feed.description)}</subtitle>`,
+    `<updated>${escapeMarkup(feed.updated ?? NEVER)}</updated>`,
+    `<link rel="self" type="application/atom+xml" href="${escapeMarkup(feed.selfUrl)}"/>`,
+    `<link rel="alternate" type="text/html" href="${escapeMarkup(feed.homeUrl)}"/>`,
     AUTHOR,
     '<generator>ice-watch</generator>',
   ];
   for (const e of feed.entries) {
     out.push(
       '<entry>',
-      `<id>${escapeXml(e.id)}</id>`,
-      `<title>${escapeXml(e.title)}</title>`,
-      `<published>${escapeXml(e.published)}</published>`,
-      `<updated>${escapeXml(e.published)}</updated>`,
-      `<link rel="alternate" type="text/html" href="${escapeXml(e.url)}"/>`,
-      ...(e.fileUrl ? [`<link rel="related" href="${escapeXml(e.fileUrl)}"/>`] : []),
+      `<id>${escapeMarkup(e.id)}</id>`,
+      `<title>${escapeMarkup(e.title)}</title>`,
+      `<published>${escapeMarkup(e.published)}</published>`,
+      `<updated>${escapeMarkup(e.published)}</updated>`,
+      `<link rel="alternate" type="text/html" href="${escapeMarkup(e.url)}"/>`,
+      ...(e.fileUrl ? [`<link rel="related" href="${escapeMarkup(e.fileUrl)}"/>`] : []),
       AUTHOR,
-      `<content type="html">${escapeXml(e.html)}</content>`,
+      `<content type="html">${escapeMarkup(e.html)}</content>`,
       '</entry>',
     );
   }

@@ -67,6 +67,12 @@ function filterWords(filter: FeedFilter): string {
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
+/**
+ * An event id as a part of a valid IRI (atom:id): what a URN may not hold (a space of a state name that
+ * matched no state, `%`, `<`, `"`, ...) percent-encoded; ordinary ids (letters, digits, `:-._`) unchanged.
+ */
+export const iriSafe = (id: string): string => id.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (c) => encodeURIComponent(c));
+
 /** A logged alert in the words of the chat alert (src/messages): its title and lines. */
 export const replyOfEntry = (entry: EventLogEntry) =>
   isStateAlert(entry.alert) ? alertToReply(entry.alert) : totalsAlertToReply(entry.alert);
@@ -86,7 +92,7 @@ export function feedEntry(
       ? context.ice287gPageUrl
       : context.iceDetentionPageUrl;
   return {
-    id: `urn:ice-watch:event:${entry.id}${filterUrnPart(request.filter)}`,
+    id: `urn:ice-watch:event:${iriSafe(entry.id)}${filterUrnPart(request.filter)}`,
     title: reply.title,
     url,
     // ICE's file on the web; a local path (a replay of files on disk) is nobody else's business.

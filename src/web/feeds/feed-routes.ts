@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger';
 import { type OpsRoute, paramsOf } from '../../observability/http-server';
 import type { EventLog } from '../../store/event-log';
 import { ATOM_CONTENT_TYPE, renderAtom } from './atom';
-import { httpDate, notModified } from './conditional-get';
+import { httpDate, notModified } from '../conditional-get';
 import { type FeedContext, type FeedRequest, feedDocument, feedEntry, filterQuery } from './feed-document';
 import { FeedRequestError, parseFeedRequest } from './feed-request';
 import { JSON_FEED_CONTENT_TYPE, renderJsonFeed } from './json-feed';
@@ -29,11 +29,19 @@ export interface FeedRoutesDeps {
   iceDetentionPageUrl: string;
 }
 
-/** The base of absolute links: PUBLIC_URL, else http://<Host> (a Host that is not a host name is not echoed). */
-function baseUrlOf(req: IncomingMessage, publicUrl: string | undefined): string {
+/**
+ * The base of absolute links: PUBLIC_URL, else <scheme>://<Host>, the scheme `https` only when a proxy says so
+ * (X-Forwarded-Proto, its first value; anything but http or https is ignored). A Host that is not a host name is not echoed.
+ */
+export function baseUrlOf(req: IncomingMessage, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl;
   const host = req.headers.host ?? '';
-  return `http://${/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
+  const scheme = forwarded === 'https' ? 'https' : 'http';
+  return `${scheme}://${/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost'}`;
 }
 
 const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) =>

@@ -1,6 +1,5 @@
-import { safeHref } from '../safe-href';
 import type { Line, Reply, Span } from '../../messages/reply';
-import { escapeXml, xmlSafeText } from './xml';
+import { escapeMarkup, lineHtml, xmlSafeText } from '../markup';
 
 /**
  * A neutral Reply (an alert as the chat platforms get it, src/messages) as a feed entry's body:
@@ -9,8 +8,6 @@ import { escapeXml, xmlSafeText } from './xml';
  * what a channel is told.
  */
 
-/** Only web links become links: a span with another scheme stays text. */
-
 function spanText(span: Span): string {
   if (typeof span === 'string') return span;
   if ('bold' in span) return span.bold;
@@ -18,17 +15,7 @@ function spanText(span: Span): string {
   return span.text === span.link ? span.link : `${span.text} (${span.link})`;
 }
 
-function spanHtml(span: Span): string {
-  if (typeof span === 'string') return escapeXml(span);
-  if ('bold' in span) return `<strong>${escapeXml(span.bold)}</strong>`;
-  if ('code' in span) return `<code>${escapeXml(span.code)}</code>`;
-  const href = safeHref(span.link);
-  if (!href) return escapeXml(span.text);
-  return `<a href="${escapeXml(href)}">${escapeXml(span.text)}</a>`;
-}
-
 const lineText = (line: Line) => xmlSafeText(line.map(spanText).join(''));
-const lineHtml = (line: Line) => line.map(spanHtml).join('');
 
 /** The Reply's blocks and footer as plain text (its title is the entry's title), links written out after their words. */
 export function replyBodyAsText(reply: Reply): string {
@@ -55,12 +42,12 @@ export function replyBodyAsHtml(reply: Reply): string {
   for (const block of reply.blocks) {
     if (block.kind === 'text') out.push(...block.lines.map((l) => `<p>${lineHtml(l)}</p>`));
     else if (block.kind === 'fields')
-      out.push(...block.fields.map((f) => `<p><strong>${escapeXml(f.name)}:</strong> ${lineHtml(f.value)}</p>`));
+      out.push(...block.fields.map((f) => `<p><strong>${escapeMarkup(f.name)}:</strong> ${lineHtml(f.value)}</p>`));
     else {
-      if (block.heading) out.push(`<h3>${escapeXml(block.heading)}</h3>`);
+      if (block.heading) out.push(`<h3>${escapeMarkup(block.heading)}</h3>`);
       out.push(`<ul>${block.items.map((item) => `<li>${lineHtml(item)}</li>`).join('')}</ul>`);
     }
   }
-  if (reply.footer) out.push(`<p><small>${escapeXml(reply.footer)}</small></p>`);
+  if (reply.footer) out.push(`<p><small>${escapeMarkup(reply.footer)}</small></p>`);
   return out.join('\n');
 }

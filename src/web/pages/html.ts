@@ -1,3 +1,5 @@
+import { escapeMarkup } from '../markup';
+
 /**
  * HTML built from values, escaped by default: every interpolated string (ICE's agency names, counties,
  * URLs, what a reader typed in the query string) is escaped; only fragments built by `html` itself pass
@@ -15,18 +17,11 @@ export class Html {
 
 export type HtmlValue = string | number | Html | null | undefined | false | readonly HtmlValue[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for an element's content or a quoted attribute's value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
 function fragment(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof Html) return value.value;
   if (Array.isArray(value)) return (value as readonly HtmlValue[]).map(fragment).join('');
-  return escapeHtml(String(value));
+  return escapeMarkup(String(value));
 }
 
 /** The tag of every fragment of a page: strings are escaped, Html fragments and arrays of them are kept. */
@@ -37,3 +32,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
 }
 
 export { safeHref } from '../safe-href';
+export { escapeMarkup } from '../markup';

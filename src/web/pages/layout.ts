@@ -5,9 +5,12 @@
  * own box on a phone instead of widening the page.
  */
 import type { Line } from '../../messages/reply';
-import { Html, html, type HtmlValue, safeHref } from './html';
+import { lineHtml } from '../markup';
+import { Html, html } from './html';
 
 export interface PageShell {
+  /** Where the site's links start: '' at the server's root, PUBLIC_URL's path under a sub-path. */
+  base: string;
   title: string;
   /** More elements of <head> (feed links). */
   head?: Html;
@@ -61,7 +64,7 @@ export function renderPage(shell: PageShell): string {
 ${shell.head}
 </head>
 <body>
-<header class="site"><a href="/states">ice-watch: 287(g) agreements by state</a></header>
+<header class="site"><a href="${shell.base}/states">ice-watch: 287(g) agreements by state</a></header>
 <main>
 ${shell.body}
 </main>
@@ -71,16 +74,5 @@ ${shell.body}
 `}`;
 }
 
-/**
- * A line of the neutral message model (src/messages) as HTML: the same words the chat replies use,
- * bold as <strong>, links as links (http(s) only), every string escaped.
- */
-export function renderLine(line: Line): Html {
-  return html`${line.map((span): HtmlValue => {
-    if (typeof span === 'string') return span;
-    if ('bold' in span) return html`<strong>${span.bold}</strong>`;
-    if ('code' in span) return html`<code>${span.code}</code>`;
-    const href = safeHref(span.link);
-    return href ? html`<a href="${href}">${span.text}</a>` : span.text;
-  })}`;
-}
+/** A line of the neutral message model (src/messages) as HTML, as the feeds write it (src/web/markup.ts). */
+export const renderLine = (line: Line): Html => new Html(lineHtml(line));

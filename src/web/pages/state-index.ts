@@ -12,19 +12,21 @@ import { html } from './html';
 import { renderPage } from './layout';
 import { stateSlug } from '../state-slug';
 
-export function renderStateIndex(national: NationalSummary, source: string): string {
+/** `base`: where the site's links start ('' at the server's root, PUBLIC_URL's path under a sub-path). */
+export function renderStateIndex(national: NationalSummary, source: string, base: string): string {
   const byCode = new Map(national.states.map((s) => [s.stateCode, s]));
   const rows = STATES.map((info) => ({ info, counts: byCode.get(info.code) })).sort(
     (a, b) => (b.counts?.total ?? 0) - (a.counts?.total ?? 0) || a.info.name.localeCompare(b.info.name),
   );
   const withAgreements = national.states.filter((s) => s.stateCode && s.total > 0).length;
   return renderPage({
+    base,
     title: '287(g) agreements by state · ice-watch',
-    head: html`<link rel="alternate" type="application/atom+xml" title="ice-watch: all states (Atom)" href="/feeds/all.atom">`,
+    head: html`<link rel="alternate" type="application/atom+xml" title="ice-watch: all states (Atom)" href="${base}/feeds/all.atom">`,
     body: html`<h1>287(g) agreements by state</h1>
 <p class="lead">${activeCounts(national.total, national.byModel)} in ${plural(withAgreements, 'state or territory', 'states and territories')}${national.pending === null ? '' : `; ${plural(national.pending, 'pending request')}`}.</p>
 <p class="muted">${source}</p>
-<p><a href="/feeds/all.atom">Atom feed of every state's events</a> · <a href="/feeds/all.json">JSON Feed of every state's events</a></p>
+<p><a href="${base}/feeds/all.atom">Atom feed of every state's events</a> · <a href="${base}/feeds/all.json">JSON Feed of every state's events</a></p>
 <h2 id="states">States and territories</h2>
 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="states-caption">
 <table>
@@ -33,7 +35,7 @@ export function renderStateIndex(national: NationalSummary, source: string): str
 <tbody>
 ${rows.map(
   ({ info, counts }) =>
-    html`<tr><th scope="row"><a href="/states/${stateSlug(info)}">${info.name}</a></th><td class="num">${counts?.total ?? 0}</td>${MODELS.map((m) => html`<td class="num">${counts?.byModel[m] ?? 0}</td>`)}</tr>
+    html`<tr><th scope="row"><a href="${base}/states/${stateSlug(info)}">${info.name}</a></th><td class="num">${counts?.total ?? 0}</td>${MODELS.map((m) => html`<td class="num">${counts?.byModel[m] ?? 0}</td>`)}</tr>
 `,
 )}
 </tbody>

@@ -18,19 +18,28 @@ import { ADP_NOTE } from '../../messages/facilities-message';
 import { dataDate, sourceFooter } from '../../messages/format';
 import { facilityListLine, stateDetentionFields, stateDetentionTitle } from '../../messages/state-detention-message';
 import type { SnapshotStore } from '../../store/snapshot-store';
-import type { TotalsStore } from '../../store/totals-store';
+import type { StoredRelease, TotalsStore } from '../../store/totals-store';
 import { filterQuery } from './page-filter';
 import type { PageDetention, PageEvent, StatePageModel } from './state-page';
 
 /** The latest published events of a state, newest first (the event log; connected by the composition root). */
 export type LatestEvents = (stateCode: string, limit: number) => Promise<PageEvent[]>;
 
+/** The sha256 of the newest detention release stored (a cheap read), null when none is. */
+export type NewestReleaseSha = () => Promise<string | null>;
+
 /** The stores a state page reads. */
 export interface StatePageReads {
   snapshots: SnapshotStore;
   totals?: TotalsStore;
+  /** Without it, every page reads the releases to learn whether they changed (see createDetentionReads). */
+  newestReleaseSha?: NewestReleaseSha;
   latestEvents?: LatestEvents;
 }
+
+/** A state's detention figures for its page, and the release they come from (for the ETag). */
+export type StateDetention = { page: PageDetention; sha256: string } | null;
+export type DetentionReads = (state: StateInfo) => Promise<StateDetention>;
 
 /** How many events a page lists. */
 export const PAGE_EVENTS = 10;
@@ -49,33 +58,46 @@ export interface LoadedStatePage {
   lastModified: Date;
 }
 
+export interface StateAgreements {
+  list: Snapshot;
+  pendingHash: string | null;
+  summary: StateSummary;
+  chart: ChartSpec;
+  /** The counties of the state's active agreements, for the filter (sorted). */
+  counties: string[];
+  /** The county filter names no county of the state's agreements. */
+  countyUnknown: boolean;
+  /** The chart has something to draw (a trend with an agreement on it), so the page shows it and its route draws it. */
+  drawn: boolean;
+}
+
 /** The state's summary and chart, from the stored list; throws NothingStoredYetError before the first poll. */
-export async function readStateAgreements(
-  snapshots: SnapshotStore,
-  state: StateInfo,
-  filter: StateFilter,
-): Promise<{ list: Snapshot; pendingHash: string | null; summary: StateSummary; chart: ChartSpec }> {
+export async function readStateAgreements(snapshots: SnapshotStore, state: StateInfo, filter: StateFilter): Promise<StateAgreements> {
   const stored = await snapshots.getState('participating');
   if (!stored) throw new NothingStoredYetError('No 287(g) list has been fetched yet.');
   const pending = await snapshots.getState('pending');
   const summary = summarizeAgreements(stored.view.rows, pending?.view.rows ?? null, state, filter) as StateSummary;
   const ledger = await ledgerOfState(snapshots, stored.view.contentHash, state.code);
   const chart = buildAgreementsChart(summary, { fileName: stored.view.meta.fileName, fetchedAt: dataDate(stored.view.meta) }, ledger);
-  return { list: stored.view, pendingHash: pending?.view.contentHash ?? null, summary, chart };
+  const counties = countiesOf(stored.view, state.code);
+  const wanted = filter.county ? countyKey(filter.county) : null;
+  const countyUnknown = wanted !== null && !counties.some((c) => countyKey(c) === wanted);
+  const drawn = !countyUnknown && chart.kind === 'state-trend' && chart.points.some((p) => p.total > 0);
+  return { list: stored.view, pendingHash: pending?.view.contentHash ?? null, summary, chart, counties, countyUnknown, drawn };
 }
 
+/** Where a page's links start: '' at the server's root, or PUBLIC_URL's path (`/ice-watch`) under a sub-path. */
 export async function loadStatePage(
-  reads: StatePageReads,
+  reads: StatePageReads & { detention: DetentionReads | null },
+  base: string,
   state: StateInfo,
   slug: string,
   filter: StateFilter,
   onEventsFailed: (err: unknown) => void,
 ): Promise<LoadedStatePage> {
-  const { list, pendingHash, summary, chart } = await readStateAgreements(reads.snapshots, state, filter);
-  const counties = countiesOf(list, state.code);
-  const wanted = filter.county ? countyKey(filter.county) : null;
+  const { list, pendingHash, summary, chart, counties, countyUnknown, drawn } = await readStateAgreements(reads.snapshots, state, filter);
   const [detention, events] = await Promise.all([
-    reads.totals ? detentionOf(reads.totals, state) : null,
+    reads.detention ? reads.detention(state) : null,
     reads.latestEvents
       ? reads.latestEvents(state.code, PAGE_EVENTS).catch((err: unknown): 'unavailable' => {
           onEventsFailed(err);
@@ -84,18 +106,18 @@ export async function loadStatePage(
       : null,
   ]);
   const query = filterQuery(filter);
-  const drawn = chart.kind === 'state-trend' && chart.points.some((p) => p.total > 0);
   const model: StatePageModel = {
     state,
     slug,
     summary,
     counties,
-    countyUnknown: wanted !== null && !counties.some((c) => countyKey(c) === wanted),
-    chart: drawn ? { src: `/states/${slug}/chart.png${query}`, alt: altTextOf(chart) } : null,
+    base,
+    countyUnknown,
+    chart: drawn ? { src: `${base}/states/${slug}/chart.png${query}`, alt: altTextOf(chart) } : null,
     source: sourceFooter(list.meta, { list: 'participating list' }),
     detention: detention?.page ?? null,
     events,
-    feeds: { atom: `/feeds/${slug}.atom`, json: `/feeds/${slug}.json` },
+    feeds: { atom: `${base}/feeds/${slug}.atom`, json: `${base}/feeds/${slug}.json` },
   };
   const etag = `"${createHash('sha256')
     .update(
@@ -104,6 +126,7 @@ export async function loadStatePage(
         pendingHash,
         detention?.sha256 ?? null,
         Array.isArray(events) ? events.map((e) => e.id) : events,
+        base,
         slug,
         query,
       ]),
@@ -120,8 +143,38 @@ function countiesOf(list: Snapshot, stateCode: string): string[] {
   return [...byKey.values()].sort((a, b) => a.localeCompare(b));
 }
 
-async function detentionOf(totals: TotalsStore, state: StateInfo): Promise<{ page: PageDetention; sha256: string } | null> {
-  const releases = await totals.releases();
+/**
+ * The detention figures of each state, read once per release: each stored release carries its whole facility
+ * table, parsed on every read, so the views are kept until a newer release is stored (its sha changes). With
+ * `newestReleaseSha` (one small read) a page does not read the releases at all while nothing new came.
+ */
+export function createDetentionReads(totals: TotalsStore, newestReleaseSha?: NewestReleaseSha): DetentionReads {
+  let memo: { sha: string | null; byState: Map<string, StateDetention>; releases: Promise<StoredRelease[]> } | null = null;
+  return async (state) => {
+    let releases: Promise<StoredRelease[]> | null = null;
+    let sha = newestReleaseSha ? await newestReleaseSha() : undefined;
+    if (sha === undefined) {
+      releases = totals.releases();
+      sha = (await releases).at(-1)?.sha256 ?? null;
+    }
+    if (memo?.sha !== sha) {
+      const read = releases ?? totals.releases();
+      memo = { sha, byState: new Map(), releases: read };
+      // A read that failed is not kept: the next page reads again.
+      read.catch(() => {
+        if (memo?.releases === read) memo = null;
+      });
+    }
+    const { byState, releases: all } = memo;
+    const known = byState.get(state.code);
+    if (known !== undefined) return known;
+    const figures = detentionOf(await all, state);
+    byState.set(state.code, figures);
+    return figures;
+  };
+}
+
+function detentionOf(releases: StoredRelease[], state: StateInfo): StateDetention {
   const view = viewStateDetention(
     releases.map((r) => ({ ...r.release, stored: r })),
     state.code,

@@ -34,6 +34,8 @@ export interface PageDetention {
 export interface StatePageModel {
   state: StateInfo;
   slug: string;
+  /** Where the site's links start: '' at the server's root, PUBLIC_URL's path (`/ice-watch`) under a sub-path. */
+  base: string;
   /** The state's agreements as `/agreements <state>` with these filters summarizes them. */
   summary: StateSummary;
   /** The counties of the state's active agreements, for the filter (sorted). */
@@ -54,6 +56,7 @@ export function renderStatePage(m: StatePageModel): string {
   const s = m.summary;
   const name = m.state.name;
   return renderPage({
+    base: m.base,
     title: `287(g) agreements in ${name}${filterNote(s)} · ice-watch`,
     head: html`<link rel="alternate" type="application/atom+xml" title="ice-watch: ${name} (Atom)" href="${m.feeds.atom}">
 <link rel="alternate" type="application/feed+json" title="ice-watch: ${name} (JSON Feed)" href="${m.feeds.json}">`,
@@ -71,7 +74,7 @@ ${renderDetention(m.detention, name)}
 <ul>
 <li><a href="${m.feeds.atom}">Atom feed of ${name} events</a></li>
 <li><a href="${m.feeds.json}">JSON Feed of ${name} events</a></li>
-<li><a href="/states">All states</a></li>
+<li><a href="${m.base}/states">All states</a></li>
 </ul>`,
   });
 }
@@ -101,7 +104,7 @@ function renderFilters(m: StatePageModel): Html {
   // "bexar" in the query selects "Bexar County": counties compare as the filter compares them.
   const county = f.county ? countyKey(f.county) : null;
   return html`<h2 id="filter">Filter the agreements</h2>
-<form class="filters" method="get" action="/states/${m.slug}" aria-label="Filter the agreements">
+<form class="filters" method="get" action="${m.base}/states/${m.slug}" aria-label="Filter the agreements">
 <label for="f-model">Model
 <select id="f-model" name="model">
 ${option('', 'All models', !f.model)}
@@ -116,7 +119,7 @@ ${f.county && m.countyUnknown ? option(f.county, f.county, true) : ''}
 <label for="f-since">Signed on or after
 <input id="f-since" name="since" type="date" value="${f.since ?? ''}"></label>
 <button type="submit">Show agreements</button>
-${f.model || f.county || f.since ? html`<a href="/states/${m.slug}">Clear the filters</a>` : ''}
+${f.model || f.county || f.since ? html`<a href="${m.base}/states/${m.slug}">Clear the filters</a>` : ''}
 </form>
 ${m.countyUnknown ? html`<p class="notice" role="status">No agreement in ${m.state.name} lists a county "${f.county}".</p>` : ''}`;
 }
