@@ -81,7 +81,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
-  // The public address of HTTP_PORT's server (behind a reverse proxy): the feeds' absolute links. Unset: the request's Host.
+  // The public address of HTTP_PORT's server (behind a reverse proxy): the feeds' absolute links and the path the state
+  // pages' links start with. Unset: the request's Host (and X-Forwarded-Proto) for the feeds, the root for the pages.
   PUBLIC_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     url(['http://', 'https://'])

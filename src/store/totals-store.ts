@@ -16,6 +16,8 @@ export interface StoredRelease {
 export interface TotalsStore {
   /** Oldest first. */
   releases(): Promise<StoredRelease[]>;
+  /** The sha256 of the newest release stored (one indexed row), null when none is: whether the releases changed, without reading them. */
+  newestReleaseSha(): Promise<string | null>;
   /** Appends a release; one from a file (sha256) already stored is not added twice. */
   addRelease(release: StoredRelease): Promise<void>;
   /** By date. */
@@ -50,6 +52,11 @@ const CHUNK = 500;
 export function createTotalsStore(db: StoreDb, kv: KeyValueStores): TotalsStore {
   const validators = kv.open<TotalsFetch>('http-validators');
   return {
+    async newestReleaseSha() {
+      const k = await db.ready();
+      const row = await k.selectFrom('detention_releases').select('sha256').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return row?.sha256 ?? null;
+    },
     async releases() {
       const k = await db.ready();
       const rows = await k.selectFrom('detention_releases').selectAll().orderBy('id').execute();

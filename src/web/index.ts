@@ -7,7 +7,6 @@ import { replyOfEntry } from './feeds/feed-document';
 import { createFeedRoutes } from './feeds/feed-routes';
 import { replyBodyAsText } from './feeds/reply-render';
 import type { LatestEvents } from './pages';
-import type { NewestReleaseSha } from './pages/state-page-data';
 
 /** What the public web surface reads: the stores, and the settings that shape its links. */
 export interface WebDeps {
@@ -34,24 +33,11 @@ export function createWebRoutes(deps: WebDeps): OpsRoute[] {
     ...createStatePageRoutes({
       snapshots: deps.stores.snapshots,
       totals: deps.stores.totals,
-      newestReleaseSha: newestReleaseShaOf(deps.stores),
       publicUrl: deps.config.PUBLIC_URL,
       latestEvents: latestEventsOf(deps.stores),
       logger: deps.logger,
     }),
   ];
-}
-
-/**
- * The newest detention release's sha: one indexed row, so a page learns the releases did not change without
- * reading them. (A read the TotalsStore port could offer itself; until it does, it is asked here.)
- */
-function newestReleaseShaOf(stores: Stores): NewestReleaseSha {
-  return async () => {
-    const k = await stores.db.ready();
-    const row = await k.selectFrom('detention_releases').select('sha256').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    return row?.sha256 ?? null;
-  };
 }
 
 /** A state page's latest events: the event log's newest alerts of the state, every kind, in the chat alerts' words (as the feed entries). */

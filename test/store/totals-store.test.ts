@@ -38,10 +38,13 @@ describeEachDatabase()('totals store on %s', (_name, engine) => {
 
   test('releases come back oldest first, whole, and a file already stored is not added twice', async () => {
     expect(await totals.releases()).toEqual([]);
+    expect(await totals.newestReleaseSha()).toBeNull();
     const [older, newer] = [await stored(FILES[0]!, 'sha-a'), await stored(FILES[1]!, 'sha-b')];
     await totals.addRelease(older);
+    expect(await totals.newestReleaseSha()).toBe('sha-a');
     await totals.addRelease(newer);
     await totals.addRelease(older);
+    expect(await totals.newestReleaseSha()).toBe('sha-b');
     const reopened = d.second();
     for (const t of [totals, ...(reopened ? [createTotalsStore(reopened, kv)] : [])]) expect(await t.releases()).toEqual([older, newer]);
   });

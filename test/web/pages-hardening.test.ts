@@ -37,12 +37,10 @@ describe('the state pages, hardened (review of issue 18)', () => {
     const release = await parseDetentionWorkbook(readFileSync(detentionPath(FEB)));
     await stored.addRelease({ release, fileName: FEB, sha256: 'feb', url: `file://${FEB}`, fetchedAt: '2026-02-03T12:00:00.000Z' });
     totals = { ...stored, releases: () => (reads.releases++, stored.releases()) };
-    const newestReleaseSha = async () => (await stored.releases()).at(-1)?.sha256 ?? null;
     server = await startOpsServer(
       createStatePageRoutes({
         snapshots: world.snapshots,
         totals,
-        newestReleaseSha,
         logger: createLogger('silent'),
         publicUrl: 'https://pub.example/ice-watch',
         // A stand-in renderer the test finishes by hand: how many renders run at once is then plain to see.
@@ -150,7 +148,7 @@ describe('createDetentionReads', () => {
       ...stored,
       releases: () => (fail ? Promise.reject(new Error('database went away')) : stored.releases()),
     };
-    const read = createDetentionReads(totals, async () => 'feb');
+    const read = createDetentionReads(totals);
     await expect(read(stateByCode('TX')!)).rejects.toThrow('database went away');
     fail = false;
     expect((await read(stateByCode('TX')!))?.sha256).toBe('feb');

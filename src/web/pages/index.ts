@@ -52,7 +52,7 @@ const searchOf = (req: IncomingMessage): string => {
 export function createStatePageRoutes(deps: StatePagesDeps): OpsRoute[] {
   const log = deps.logger.child({ component: 'state-pages' });
   const base = deps.publicUrl ? new URL(deps.publicUrl).pathname.replace(/\/+$/, '') : '';
-  const detention = deps.totals ? createDetentionReads(deps.totals, deps.newestReleaseSha) : null;
+  const detention = deps.totals ? createDetentionReads(deps.totals) : null;
   const charts = createChartRenders({
     draw: deps.drawChart ?? (async (spec, l) => (await renderChartWithin(spec, l, CHART_DEADLINE_MS))?.png ?? null),
     log,

@@ -25,15 +25,10 @@ import type { PageDetention, PageEvent, StatePageModel } from './state-page';
 /** The latest published events of a state, newest first (the event log; connected by the composition root). */
 export type LatestEvents = (stateCode: string, limit: number) => Promise<PageEvent[]>;
 
-/** The sha256 of the newest detention release stored (a cheap read), null when none is. */
-export type NewestReleaseSha = () => Promise<string | null>;
-
 /** The stores a state page reads. */
 export interface StatePageReads {
   snapshots: SnapshotStore;
   totals?: TotalsStore;
-  /** Without it, every page reads the releases to learn whether they changed (see createDetentionReads). */
-  newestReleaseSha?: NewestReleaseSha;
   latestEvents?: LatestEvents;
 }
 
@@ -145,20 +140,15 @@ function countiesOf(list: Snapshot, stateCode: string): string[] {
 
 /**
  * The detention figures of each state, read once per release: each stored release carries its whole facility
- * table, parsed on every read, so the views are kept until a newer release is stored (its sha changes). With
- * `newestReleaseSha` (one small read) a page does not read the releases at all while nothing new came.
+ * table, parsed on every read, so the views are kept until a newer release is stored (its sha changes, one
+ * small read): a page does not read the releases at all while nothing new came.
  */
-export function createDetentionReads(totals: TotalsStore, newestReleaseSha?: NewestReleaseSha): DetentionReads {
+export function createDetentionReads(totals: TotalsStore): DetentionReads {
   let memo: { sha: string | null; byState: Map<string, StateDetention>; releases: Promise<StoredRelease[]> } | null = null;
   return async (state) => {
-    let releases: Promise<StoredRelease[]> | null = null;
-    let sha = newestReleaseSha ? await newestReleaseSha() : undefined;
-    if (sha === undefined) {
-      releases = totals.releases();
-      sha = (await releases).at(-1)?.sha256 ?? null;
-    }
+    const sha = await totals.newestReleaseSha();
     if (memo?.sha !== sha) {
-      const read = releases ?? totals.releases();
+      const read = totals.releases();
       memo = { sha, byState: new Map(), releases: read };
       // A read that failed is not kept: the next page reads again.
       read.catch(() => {
