@@ -6,35 +6,19 @@
 import agreements from '../commands/agreements';
 import type { CommandContext } from '../commands/command';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
-import { contentHashOf } from '../src/domain/agreements/snapshot';
-import type { Agreement, Snapshot } from '../src/domain/types';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
 import { openDatabase } from '../src/store/db/database';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
 import { openKeyValueStores } from '../src/store/key-value';
-import { AgreementFactory } from './synthetic';
+import { AgreementFactory, syntheticSnapshot } from './synthetic';
 
 const ROWS = 2500;
 const PENDING = 400;
 const WARMUP = 200;
 const RUNS = 1000;
 const GOAL_P99_MS = 5;
-
-function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Snapshot {
-  const meta = {
-    url: 'file:///bench.xlsx',
-    fileName: `${source}-bench.xlsx`,
-    etag: null,
-    lastModified: null,
-    sha256: source,
-    bytes: 0,
-    fetchedAt: new Date().toISOString(),
-    modifiedInFile: null,
-  };
-  return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
-}
 
 export async function benchAgreementsTexas() {
   const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(ROWS);
@@ -48,7 +32,7 @@ export async function benchAgreementsTexas() {
   ] as const) {
     await snapshots.saveState(
       source,
-      judgePublication(null, snapshotOf(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
+      judgePublication(null, syntheticSnapshot(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
       'baseline',
     );
   }

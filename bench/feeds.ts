@@ -14,15 +14,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { eventFields, type ListEvent } from '../src/domain/agreements/events';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
-import { contentHashOf } from '../src/domain/agreements/snapshot';
 import { alertTitle, type StateAlert } from '../src/domain/alerts/alerts';
-import type { Agreement, Snapshot } from '../src/domain/types';
+import type { Agreement } from '../src/domain/types';
 import { createLogger } from '../src/logging/logger';
 import { startOpsServer } from '../src/observability/http-server';
 import { openStores } from '../src/store/open-stores';
 import { createWebRoutes } from '../src/web';
 import { forceGc, ms, percentile, progress, seededRandom } from './measure';
-import { AgreementFactory } from './synthetic';
+import { AgreementFactory, syntheticSnapshot } from './synthetic';
 
 const AGREEMENTS = 2500;
 const ENTRIES = 10_000;
@@ -30,20 +29,6 @@ const WARMUP = 100;
 const RUNS = 1000;
 const GOAL_P99_MS = 20;
 const TYPES: ListEvent['type'][] = ['agreement.signed', 'agreement.ended', 'agreement.renewed', 'pending.added'];
-
-function snapshotOf(rows: Agreement[]): Snapshot {
-  const meta = {
-    url: 'file:///bench.xlsx',
-    fileName: 'participating-bench.xlsx',
-    etag: null,
-    lastModified: null,
-    sha256: 'bench',
-    bytes: 0,
-    fetchedAt: new Date().toISOString(),
-    modifiedInFile: null,
-  };
-  return { source: 'participating', detectedKind: 'participating', rows, contentHash: contentHashOf(rows), meta, warnings: [] };
-}
 
 /** 10,000 alerts, one per state and poll, of 1-4 events drawn from the list's agreements (the state page's bench logs them too). */
 export function syntheticAlerts(rows: Agreement[]): StateAlert[] {
@@ -131,7 +116,8 @@ export async function benchFeeds() {
     const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(AGREEMENTS);
     await stores.snapshots.saveState(
       'participating',
-      judgePublication(null, snapshotOf(rows), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
+      judgePublication(null, syntheticSnapshot('participating', rows, undefined, 'bench'), { now: new Date(), guards: DEFAULT_GUARDS })
+        .next!,
       'baseline',
     );
     const alerts = syntheticAlerts(rows);

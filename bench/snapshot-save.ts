@@ -10,33 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_GUARDS, judgePublication, type SourceState } from '../src/domain/agreements/guards';
-import { contentHashOf } from '../src/domain/agreements/snapshot';
-import type { Agreement, Snapshot } from '../src/domain/types';
 import { openDatabase, type StoreDb } from '../src/store/db/database';
 import { openKeyValueStores } from '../src/store/key-value';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { dropSchemaOfPrefix, TEST_POSTGRES_URL } from '../stand-ins/store-servers';
 import { median, ms, progress } from './measure';
-import { AgreementFactory, evolve } from './synthetic';
+import { AgreementFactory, evolve, syntheticSnapshot } from './synthetic';
 
 const ROWS = 2500;
 const RUNS = 5;
 const T1 = '2025-06-01T12:00:00.000Z';
 const T2 = '2025-06-02T12:00:00.000Z';
-
-function snapshotOf(rows: Agreement[], at: string): Snapshot {
-  const meta = {
-    url: 'file:///bench.xlsx',
-    fileName: `bench-${at}.xlsx`,
-    etag: null,
-    lastModified: null,
-    sha256: at,
-    bytes: 0,
-    fetchedAt: at,
-    modifiedInFile: null,
-  };
-  return { source: 'participating', detectedKind: 'participating', rows, contentHash: contentHashOf(rows), meta, warnings: [] };
-}
 
 interface Run {
   firstMs: number;
@@ -49,8 +33,14 @@ async function runOnce(db: StoreDb, seed: number): Promise<Run> {
   const factory = new AgreementFactory({ seed, texasShare: 0.12 });
   const rows = factory.many(ROWS);
   const { next } = evolve(rows, factory, { ended: 3, added: 3, renames: 2, renewals: 2 });
-  const first = judgePublication(null, snapshotOf(rows, T1), { now: new Date(T1), guards: DEFAULT_GUARDS });
-  const second = judgePublication(first.next, snapshotOf(next, T2), { now: new Date(T2), guards: DEFAULT_GUARDS });
+  const first = judgePublication(null, syntheticSnapshot('participating', rows, T1, `bench-${T1}`), {
+    now: new Date(T1),
+    guards: DEFAULT_GUARDS,
+  });
+  const second = judgePublication(first.next, syntheticSnapshot('participating', next, T2, `bench-${T2}`), {
+    now: new Date(T2),
+    guards: DEFAULT_GUARDS,
+  });
   if (second.verdict !== 'accepted') throw new Error(`the second list was ${second.verdict}, not accepted`);
   const store = createSnapshotStore(db, openKeyValueStores('memory://'));
   await db.ready();

@@ -6,8 +6,6 @@
  */
 import { Agent, get } from 'node:http';
 import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
-import { contentHashOf } from '../src/domain/agreements/snapshot';
-import type { Agreement, Snapshot } from '../src/domain/types';
 import { createLogger } from '../src/logging/logger';
 import { startOpsServer } from '../src/observability/http-server';
 import { loadConfig } from '../src/config';
@@ -15,7 +13,7 @@ import { openStores } from '../src/store/open-stores';
 import { createWebRoutes } from '../src/web';
 import { syntheticAlerts } from './feeds';
 import { forceGc, ms, percentile, progress } from './measure';
-import { AgreementFactory } from './synthetic';
+import { AgreementFactory, syntheticSnapshot } from './synthetic';
 
 const ROWS = 2500;
 const PENDING = 400;
@@ -23,20 +21,6 @@ const PENDING = 400;
 const WARMUP = 50;
 const RUNS = 500;
 const GOAL_P99_MS = 100;
-
-function snapshotOf(source: 'participating' | 'pending', rows: Agreement[]): Snapshot {
-  const meta = {
-    url: 'file:///bench.xlsx',
-    fileName: `${source}-bench.xlsx`,
-    etag: null,
-    lastModified: null,
-    sha256: source,
-    bytes: 0,
-    fetchedAt: new Date().toISOString(),
-    modifiedInFile: null,
-  };
-  return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
-}
 
 function fetchPage(port: number, agent: Agent): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -60,7 +44,7 @@ export async function benchStatePage() {
   ] as const) {
     await snapshots.saveState(
       source,
-      judgePublication(null, snapshotOf(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
+      judgePublication(null, syntheticSnapshot(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
       'baseline',
     );
   }

@@ -5,7 +5,8 @@
  */
 import { agencyKey } from '../src/domain/agreements/agency';
 import { STATES, type StateInfo } from '../src/domain/states';
-import { MODELS, type Agreement } from '../src/domain/types';
+import { contentHashOf } from '../src/domain/agreements/snapshot';
+import { MODELS, type Agreement, type ListKind, type Snapshot } from '../src/domain/types';
 import { seededRandom } from './measure';
 
 const PLACES = [
@@ -165,4 +166,19 @@ export function evolve(
   });
   next.push(...factory.many(counts.added));
   return { next, expected: { ended, signed: counts.added, renamed: renames, renewed: renewals } };
+}
+
+/** A list of synthetic rows as a stored snapshot would hold it: `source`'s list, fetched at `at`, named by `name`. */
+export function syntheticSnapshot(source: ListKind, rows: Agreement[], at = new Date().toISOString(), name = `${source}-bench`): Snapshot {
+  const meta = {
+    url: 'file:///bench.xlsx',
+    fileName: `${name}.xlsx`,
+    etag: null,
+    lastModified: null,
+    sha256: name,
+    bytes: 0,
+    fetchedAt: at,
+    modifiedInFile: null,
+  };
+  return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
 }
