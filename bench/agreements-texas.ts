@@ -5,14 +5,13 @@
  */
 import agreements from '../commands/agreements';
 import type { CommandContext } from '../commands/command';
-import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { renderReplyAsText } from '../src/platforms/console/render-reply';
 import { openDatabase } from '../src/store/db/database';
 import { createSnapshotStore } from '../src/store/snapshot-store';
 import { createSubscriptionStore } from '../src/store/subscription-store';
 import { forceGc, ms, percentile, progress } from './measure';
 import { openKeyValueStores } from '../src/store/key-value';
-import { AgreementFactory, syntheticSnapshot } from './synthetic';
+import { AgreementFactory, storeBaselines } from './synthetic';
 
 const ROWS = 2500;
 const PENDING = 400;
@@ -26,16 +25,7 @@ export async function benchAgreementsTexas() {
   const db = openDatabase('memory://');
   const kv = openKeyValueStores('memory://');
   const snapshots = createSnapshotStore(db, kv);
-  for (const [source, list] of [
-    ['participating', rows],
-    ['pending', pending],
-  ] as const) {
-    await snapshots.saveState(
-      source,
-      judgePublication(null, syntheticSnapshot(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
-      'baseline',
-    );
-  }
+  await storeBaselines(snapshots, { participating: rows, pending });
   const ctx: CommandContext = {
     channel: { platform: 'console', workspaceId: 'bench', channelId: 'bench' },
     user: { id: 'bench', name: 'bench', canManageChannel: true },

@@ -1,3 +1,4 @@
+import type { EventLog } from '../src/store/event-log';
 /**
  * Figure `feeds`: `/feeds/texas.atom` over real HTTP on loopback, served from a SQLite file store
  * (the default STORE_URL) holding a 2,500-agreement participating list and 10,000 event-log
@@ -13,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { eventFields, type ListEvent } from '../src/domain/agreements/events';
-import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { alertTitle, type StateAlert } from '../src/domain/alerts/alerts';
 import type { Agreement } from '../src/domain/types';
 import { createLogger } from '../src/logging/logger';
@@ -21,13 +21,15 @@ import { startOpsServer } from '../src/observability/http-server';
 import { openStores } from '../src/store/open-stores';
 import { createWebRoutes } from '../src/web';
 import { forceGc, ms, percentile, progress, seededRandom } from './measure';
-import { AgreementFactory, syntheticSnapshot } from './synthetic';
+import { AgreementFactory, storeBaselines } from './synthetic';
 
 const AGREEMENTS = 2500;
 const ENTRIES = 10_000;
 const WARMUP = 100;
 const RUNS = 1000;
 const GOAL_P99_MS = 20;
+/** When the logged polls begin. */
+const LOG_START = Date.parse('2024-01-01T00:00:00.000Z');
 const TYPES: ListEvent['type'][] = ['agreement.signed', 'agreement.ended', 'agreement.renewed', 'pending.added'];
 
 /** 10,000 alerts, one per state and poll, of 1-4 events drawn from the list's agreements (the state page's bench logs them too). */
@@ -108,22 +110,20 @@ async function timed(
   return { p50Ms: ms(percentile(samples, 50)), p99Ms: ms(percentile(samples, 99)), bytes };
 }
 
+/** Records the alerts in the event log as polls would: one poll every 15 minutes from 2024, 20 states' alerts each. */
+export async function logAsPolls(events: EventLog, alerts: StateAlert[]): Promise<void> {
+  for (let i = 0; i < alerts.length; i += 20) await events.record(alerts.slice(i, i + 20), new Date(LOG_START + (i / 20) * 900_000));
+}
+
 export async function benchFeeds() {
   const dir = mkdtempSync(join(tmpdir(), 'ice-watch-bench-feeds-'));
   const stores = openStores({ url: `sqlite://${join(dir, 'store.sqlite')}` });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const rows = new AgreementFactory({ seed: 2500, texasShare: 0.12 }).many(AGREEMENTS);
-    await stores.snapshots.saveState(
-      'participating',
-      judgePublication(null, syntheticSnapshot('participating', rows, undefined, 'bench'), { now: new Date(), guards: DEFAULT_GUARDS })
-        .next!,
-      'baseline',
-    );
+    await storeBaselines(stores.snapshots, { participating: rows });
     const alerts = syntheticAlerts(rows);
-    const start = Date.parse('2024-01-01T00:00:00.000Z');
-    // One poll every 15 minutes, 20 states' alerts each.
-    for (let i = 0; i < alerts.length; i += 20) await stores.events.record(alerts.slice(i, i + 20), new Date(start + (i / 20) * 900_000));
+    await logAsPolls(stores.events, alerts);
     const config = loadConfig({ PUBLIC_URL: 'https://ice-watch.example.org' });
     const server = await startOpsServer(
       createWebRoutes({ config, stores, logger: createLogger('silent'), now: () => new Date() }),
@@ -139,7 +139,7 @@ export async function benchFeeds() {
       const texasAlert = alerts.find((a) => a.stateCode === 'TX')!;
       const afterPoll = await timed(agent, server.port, '/feeds/texas.atom', {}, 200, (i) =>
         stores.events
-          .record([{ ...texasAlert, id: `participating:next${i}:TX` }], new Date(start + ENTRIES * 900_000 + i * 1000))
+          .record([{ ...texasAlert, id: `participating:next${i}:TX` }], new Date(LOG_START + ENTRIES * 900_000 + i * 1000))
           .then(() => undefined),
       );
       progress(

@@ -5,15 +5,14 @@
  * server, wired as the bot wires it (createWebRoutes), the latest events read from the event log.
  */
 import { Agent, get } from 'node:http';
-import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { createLogger } from '../src/logging/logger';
 import { startOpsServer } from '../src/observability/http-server';
 import { loadConfig } from '../src/config';
 import { openStores } from '../src/store/open-stores';
 import { createWebRoutes } from '../src/web';
-import { syntheticAlerts } from './feeds';
+import { logAsPolls, syntheticAlerts } from './feeds';
 import { forceGc, ms, percentile, progress } from './measure';
-import { AgreementFactory, syntheticSnapshot } from './synthetic';
+import { AgreementFactory, storeBaselines } from './synthetic';
 
 const ROWS = 2500;
 const PENDING = 400;
@@ -38,20 +37,10 @@ export async function benchStatePage() {
   const pending = new AgreementFactory({ seed: 400, texasShare: 0.12, pending: true }).many(PENDING);
   const stores = openStores({ url: 'memory://' });
   const snapshots = stores.snapshots;
-  for (const [source, list] of [
-    ['participating', rows],
-    ['pending', pending],
-  ] as const) {
-    await snapshots.saveState(
-      source,
-      judgePublication(null, syntheticSnapshot(source, list), { now: new Date(), guards: DEFAULT_GUARDS }).next!,
-      'baseline',
-    );
-  }
-  // 10,000 alerts in the log, one poll every 15 minutes, 20 states' alerts each (12% of them Texas's).
+  await storeBaselines(snapshots, { participating: rows, pending });
+  // 10,000 alerts in the log (12% of them Texas's), as polls recorded them.
   const alerts = syntheticAlerts(rows);
-  const start = Date.parse('2024-01-01T00:00:00.000Z');
-  for (let i = 0; i < alerts.length; i += 20) await stores.events.record(alerts.slice(i, i + 20), new Date(start + (i / 20) * 900_000));
+  await logAsPolls(stores.events, alerts);
   const routes = createWebRoutes({ config: loadConfig({}), stores, logger: createLogger('silent'), now: () => new Date() });
   const server = await startOpsServer(routes, 0, '127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

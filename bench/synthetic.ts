@@ -5,7 +5,9 @@
  */
 import { agencyKey } from '../src/domain/agreements/agency';
 import { STATES, type StateInfo } from '../src/domain/states';
+import { DEFAULT_GUARDS, judgePublication } from '../src/domain/agreements/guards';
 import { contentHashOf } from '../src/domain/agreements/snapshot';
+import type { SnapshotStore } from '../src/store/snapshot-store';
 import { MODELS, type Agreement, type ListKind, type Snapshot } from '../src/domain/types';
 import { seededRandom } from './measure';
 
@@ -181,4 +183,12 @@ export function syntheticSnapshot(source: ListKind, rows: Agreement[], at = new 
     modifiedInFile: null,
   };
   return { source, detectedKind: source, rows, contentHash: contentHashOf(rows), meta, warnings: [] };
+}
+
+/** Stores each list as its source's accepted baseline (judged as a first publication is), as a store would hold them after a first poll. */
+export async function storeBaselines(snapshots: SnapshotStore, lists: Partial<Record<ListKind, Agreement[]>>): Promise<void> {
+  for (const [source, rows] of Object.entries(lists) as Array<[ListKind, Agreement[]]>) {
+    const outcome = judgePublication(null, syntheticSnapshot(source, rows), { now: new Date(), guards: DEFAULT_GUARDS });
+    await snapshots.saveState(source, outcome.next!, 'baseline');
+  }
 }
