@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
 import { DEFAULT_GUARDS } from '../../src/domain/agreements/guards';
 import { createAlertRouter } from '../../src/delivery/alert-router';
 import { createLogger } from '../../src/logging/logger';
 import { createIngest287g } from '../../src/pipelines/ingest-287g';
 import { openStores, type Stores } from '../../src/store/open-stores';
 import { fixturePath, metaFor } from '../helpers/fixtures';
+import { subscriptionOf } from '../helpers/subscriptions';
 
 const LIST = 'participatingAgencies10162025pm.xlsx';
 const HOUR = 3_600_000;
@@ -41,24 +41,7 @@ describe('endings confirmed by time on a file already judged', () => {
   });
 
   test("reach the channels and the event log, though the file's first alert went to the same state", async () => {
-    const who = { id: 'U1', name: 'Editor' };
-    const sub: Subscription = {
-      key: channelKey('discord', 'G1', '1400'),
-      platform: 'discord',
-      workspaceId: 'G1',
-      channelId: '1400',
-      channelName: 'alabama',
-      states: 'all',
-      kinds: ['agreements', 'endings', 'pending'],
-      models: null,
-      mode: 'instant',
-      createdBy: who,
-      createdAt: new Date(T0).toISOString(),
-      updatedBy: who,
-      updatedAt: new Date(T0).toISOString(),
-      paused: null,
-    };
-    await stores.subscriptions.put(sub);
+    await stores.subscriptions.put(subscriptionOf('discord', 'G1', '1400', { states: 'all', kinds: ['agreements', 'endings', 'pending'] }));
     const router = createAlertRouter(stores);
     let clock = T0;
     const ingest = createIngest287g({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createAlertRouter } from '../../src/delivery/alert-router';
-import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
+import type { Subscription } from '../../src/domain/alerts/subscriptions';
 import { createLogger } from '../../src/logging/logger';
 import { deliveryToReply } from '../../src/messages/alert-message';
 import { createPollTotals } from '../../src/pipelines/poll-totals';
@@ -8,27 +8,11 @@ import { parseDetentionWorkbook } from '../../src/sources/detention-workbook';
 import { startIceSite } from '../helpers/ice-site';
 import { detentionPath } from '../helpers/fixtures';
 import { memoryStores } from '../helpers/stores';
+import { subscriptionOf } from '../helpers/subscriptions';
 
 const JAN = detentionPath('2026-01-09_FY26_detentionStats01082026.xlsx');
 const FEB = detentionPath('2026-02-03_FY26_detentionStats02022026.xlsx');
-const who = { id: 'U', name: 'Ana' };
-const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
-  key: channelKey('slack', 'T1', channelId),
-  platform: 'slack',
-  workspaceId: 'T1',
-  channelId,
-  channelName: null,
-  states: [],
-  kinds: ['totals'],
-  models: null,
-  mode: 'instant',
-  createdBy: who,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedBy: who,
-  updatedAt: '2026-01-01T00:00:00Z',
-  paused: null,
-  ...over,
-});
+const sub = (channelId: string, over: Partial<Subscription>) => subscriptionOf('slack', 'T1', channelId, over);
 
 describe('the totals poll and facility alerts', () => {
   test('a new release gives one alert per changed state, delivered (through the router) only to channels following that state with `facilities`', async () => {

@@ -6,7 +6,7 @@ import { lineText } from '../../src/messages/reply';
 import { createAlertRouter } from '../../src/delivery/alert-router';
 import { deliveryToReply } from '../../src/messages/alert-message';
 import type { OperatorNotice } from '../../src/domain/agreements/guards';
-import { channelKey, type Subscription } from '../../src/domain/alerts/subscriptions';
+import type { Subscription } from '../../src/domain/alerts/subscriptions';
 import { createLogger } from '../../src/logging/logger';
 import { failingReason } from '../../src/domain/source-health';
 import { createGuardedPoll } from '../../src/pipelines/guarded-poll';
@@ -14,6 +14,7 @@ import { createPollTotals, DETENTION_WORKBOOK } from '../../src/pipelines/poll-t
 import type { TotalsStore } from '../../src/store/totals-store';
 import { startIceSite } from '../helpers/ice-site';
 import { memoryStores } from '../helpers/stores';
+import { subscriptionOf } from '../helpers/subscriptions';
 import { detentionPath } from '../helpers/fixtures';
 
 const JAN = detentionPath('2026-01-09_FY26_detentionStats01082026.xlsx');
@@ -25,24 +26,7 @@ describe('polling the enforcement totals', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ice-watch-totals-'));
     const { snapshots, subscriptions, outbox, totals, close } = memoryStores();
     try {
-      const who = { id: 'U', name: 'Ana' };
-      const sub = (channelId: string, over: Partial<Subscription>): Subscription => ({
-        key: channelKey('slack', 'T1', channelId),
-        platform: 'slack',
-        workspaceId: 'T1',
-        channelId,
-        channelName: null,
-        states: [],
-        kinds: ['totals'],
-        models: null,
-        mode: 'instant',
-        createdBy: who,
-        createdAt: '2026-01-01T00:00:00Z',
-        updatedBy: who,
-        updatedAt: '2026-01-01T00:00:00Z',
-        paused: null,
-        ...over,
-      });
+      const sub = (channelId: string, over: Partial<Subscription>) => subscriptionOf('slack', 'T1', channelId, over);
       await subscriptions.put(sub('C-TOTALS', {}));
       await subscriptions.put(sub('C-TEXAS', { states: ['TX'], kinds: ['agreements', 'endings', 'pending'] }));
       const router = createAlertRouter({ subscriptions, outbox });
