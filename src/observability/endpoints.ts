@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import type { HealthStore } from '../store/health-store';
 import { createHealthCheck, type WatchedSource } from './health';
-import { createOpsRoutes, startOpsServer, type OpsRoute, type OpsServer } from './http-server';
+import { allowedMethods, createOpsRoutes, startOpsServer, type OpsRoute, type OpsServer } from './http-server';
 import { createMetrics, type MetricsRegistry } from './metrics';
 
 /** A platform's own HTTP server, which carries /healthz and /metrics too (Slack in HTTP mode; src/platforms). */
@@ -67,10 +67,7 @@ export function createOpsEndpoints(config: Config, deps: OpsEndpointsDeps) {
      * Bolt routes a method only when it is named, so HEAD is named beside GET (a feed reader's or a proxy's
      * HEAD; Node sends the headers without the body). The server of our own answers HEAD for any GET route.
      */
-    hostedRoutes:
-      serving.kind === 'platform'
-        ? routes.map((r) => (r.method.includes('GET') && !r.method.includes('HEAD') ? { ...r, method: [...r.method, 'HEAD'] } : r))
-        : undefined,
+    hostedRoutes: serving.kind === 'platform' ? routes.map((r) => ({ ...r, method: allowedMethods(r) })) : undefined,
     /** Opens HTTP_PORT when the endpoints have no platform server to ride on; returns the port serving them (null: off). */
     async start(hostPort?: number | null): Promise<number | null> {
       if (serving.kind === 'off') return null;
